@@ -1,0 +1,64 @@
+package dev.nines;
+
+import dev.nines.schema.CarrierHealth;
+import dev.nines.schema.DeliveryReceipt;
+import dev.nines.schema.ErrorBudgetAlert;
+import dev.nines.schema.Incident;
+import dev.nines.schema.MaintenanceWindow;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingWeights;
+import dev.nines.schema.SlaContract;
+import dev.nines.schema.SlaCredit;
+import dev.nines.schema.UptimeLedger;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Every topic of ../shared/CONTRACT.md, declared once with its value type and cleanup policy. */
+public final class Topics {
+  private Topics() {}
+
+  // inputs
+  public static final Topic<DeliveryReceipt> DELIVERY_RECEIPTS =
+      new Topic<>(TopicNames.DELIVERY_RECEIPTS, DeliveryReceipt.class, false);
+  public static final Topic<ProbeResult> PROBE_RESULTS =
+      new Topic<>(TopicNames.PROBE_RESULTS, ProbeResult.class, false);
+  public static final Topic<RoutePlan> ROUTE_PLANS =
+      new Topic<>(TopicNames.ROUTE_PLANS, RoutePlan.class, true);
+  public static final Topic<SlaContract> SLA_CONTRACTS =
+      new Topic<>(TopicNames.SLA_CONTRACTS, SlaContract.class, true);
+  public static final Topic<MaintenanceWindow> MAINTENANCE_WINDOWS =
+      new Topic<>(TopicNames.MAINTENANCE_WINDOWS, MaintenanceWindow.class, true);
+
+  // outputs
+  public static final Topic<CarrierHealth> CARRIER_HEALTH =
+      new Topic<>(TopicNames.CARRIER_HEALTH, CarrierHealth.class, false);
+  public static final Topic<RoutingWeights> ROUTING_WEIGHTS =
+      new Topic<>(TopicNames.ROUTING_WEIGHTS, RoutingWeights.class, true);
+  public static final Topic<Incident> INCIDENTS =
+      new Topic<>(TopicNames.INCIDENTS, Incident.class, false);
+  public static final Topic<UptimeLedger> UPTIME_LEDGER =
+      new Topic<>(TopicNames.UPTIME_LEDGER, UptimeLedger.class, true);
+  public static final Topic<SlaCredit> SLA_CREDITS =
+      new Topic<>(TopicNames.SLA_CREDITS, SlaCredit.class, false);
+  public static final Topic<ErrorBudgetAlert> ERROR_BUDGET_ALERTS =
+      new Topic<>(TopicNames.ERROR_BUDGET_ALERTS, ErrorBudgetAlert.class, false);
+
+  /** Original key and value bytes of unreadable input, with headers saying why. */
+  public static final Topic<SpecificRecord> DEAD_LETTERS =
+      new Topic<>(TopicNames.DEAD_LETTERS, null, false);
+
+  public static final List<Topic<?>> INPUTS = List.of(DELIVERY_RECEIPTS, PROBE_RESULTS,
+      ROUTE_PLANS, SLA_CONTRACTS, MAINTENANCE_WINDOWS);
+  public static final List<Topic<?>> OUTPUTS = List.of(CARRIER_HEALTH, ROUTING_WEIGHTS,
+      INCIDENTS, UPTIME_LEDGER, SLA_CREDITS, ERROR_BUDGET_ALERTS, DEAD_LETTERS);
+  public static final List<Topic<?>> ALL =
+      java.util.stream.Stream.concat(INPUTS.stream(), OUTPUTS.stream()).toList();
+
+  /** The topic with this name, for tools such as {@code nines tail}. */
+  public static Topic<?> byName(String name) {
+    return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown topic '" + name
+            + "': expected one of " + ALL.stream().map(Topic::name).toList()));
+  }
+}

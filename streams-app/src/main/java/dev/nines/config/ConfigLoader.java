@@ -1,0 +1,124 @@
+package dev.nines.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Builds {@link NinesConfig} from defaults &lt; file &lt; environment &lt; flags and validates
+ * every value, so a bad value stops start-up with one line naming the key, the value, where it
+ * came from and what would be right.
+ *
+ * <p>The file is Java properties with the keys of {@link Settings}; an unknown key in the file or
+ * in flags is an error (a typo must not be silently ignored). The environment is shared with
+ * other programs, so only NINES_* variables that name a known key are read.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  private record Raw(String value, String source) {}
+
+  public static NinesConfig load(Optional<Path> file, Map<String, String> env,
+      Map<String, String> flags) {
+    Map<String, Setting<?>> known = Settings.byKey();
+    Map<String, Raw> raw = new LinkedHashMap<>();
+    known.values().forEach(s -> raw.put(s.key(), new Raw(s.defaultValue(), "default")));
+    Map<String, String> kafka = new TreeMap<>();
+
+    file.ifPresent(f -> readFile(f).forEach((k, v) ->
+        put(known, raw, kafka, k, v, "file " + f)));
+    for (Setting<?> s : known.values()) {
+      String v = env.get(s.envName());
+      if (v != null) {
+        raw.put(s.key(), new Raw(v, "environment " + s.envName()));
+      }
+    }
+    flags.forEach((k, v) -> put(known, raw, kafka, k, v, "flag"));
+
+    NinesConfig.Cluster cluster = new NinesConfig.Cluster(
+        get(raw, Settings.BOOTSTRAP_SERVERS).trim(), get(raw, Settings.SCHEMA_REGISTRY_URL).trim(),
+        Map.copyOf(kafka));
+    if (!cluster.embedded() && cluster.schemaRegistryUrl().isBlank()) {
+      throw new ConfigException("config 'schema.registry.url' is empty while 'bootstrap.servers' = '"
+          + cluster.bootstrapServers() + "': with an external cluster give its registry URL too, "
+          + "e.g. --schema-registry-url http://registry:8081");
+    }
+    if (!cluster.schemaRegistryUrl().isBlank()) {
+      String u = cluster.schemaRegistryUrl();
+      if (!u.startsWith("http://") && !u.startsWith("https://")) {
+        throw new ConfigException("config 'schema.registry.url' = '" + u + "' ("
+            + raw.get("schema.registry.url").source() + "): expected an http:// or https:// URL");
+      }
+    }
+    NinesConfig.Platform platform = new NinesConfig.Platform(
+        get(raw, Settings.PLATFORM_HOST), get(raw, Settings.PLATFORM_KAFKA_PORT),
+        get(raw, Settings.PLATFORM_CONTROLLER_PORT), get(raw, Settings.PLATFORM_REGISTRY_PORT),
+        get(raw, Settings.PLATFORM_DATA_DIR), get(raw, Settings.PLATFORM_EPHEMERAL),
+        get(raw, Settings.PLATFORM_BROKER_HEAP), get(raw, Settings.PLATFORM_BROKERS));
+    int rf = get(raw, Settings.TOPICS_REPLICATION_FACTOR);
+    if (cluster.embedded() && rf > platform.brokers()) {
+      throw new ConfigException("config 'topics.replication.factor' = " + rf
+          + " is more than the " + platform.brokers() + " embedded broker(s): expected at most "
+          + platform.brokers() + " or raise 'platform.brokers'");
+    }
+    String stateDir = get(raw, Settings.STATE_DIR);
+    String end = get(raw, Settings.SIMULATE_END);
+    String scenario = get(raw, Settings.SIMULATE_SCENARIO);
+    return new NinesConfig(
+        cluster,
+        platform,
+        new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf),
+        new NinesConfig.Streams(get(raw, Settings.APPLICATION_ID),
+            stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir))),
+        new NinesConfig.Simulate(
+            scenario.isBlank() ? Optional.empty() : Optional.of(Path.of(scenario)),
+            get(raw, Settings.SIMULATE_PACE), get(raw, Settings.SIMULATE_RATE_SCALE),
+            get(raw, Settings.SIMULATE_SPAN),
+            end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end))));
+  }
+
+  private static void put(Map<String, Setting<?>> known, Map<String, Raw> raw,
+      Map<String, String> kafka, String key, String value, String source) {
+    if (key.startsWith(Settings.KAFKA_PREFIX) && key.length() > Settings.KAFKA_PREFIX.length()) {
+      kafka.put(key.substring(Settings.KAFKA_PREFIX.length()), value);
+    } else if (known.containsKey(key)) {
+      raw.put(key, new Raw(value, source));
+    } else {
+      throw new ConfigException("unknown config key '" + key + "' (" + source + "): expected one of "
+          + known.keySet() + " or a 'kafka.' client property");
+    }
+  }
+
+  private static <T> T get(Map<String, Raw> raw, Setting<T> s) {
+    Raw r = raw.get(s.key());
+    try {
+      return s.parser().apply(r.value());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config '" + s.key() + "' = '" + r.value() + "' (" + r.source()
+          + "): " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> readFile(Path f) {
+    if (!Files.isRegularFile(f)) {
+      throw new ConfigException("config file '" + f + "' does not exist: expected a readable "
+          + "properties file");
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("config file '" + f + "' cannot be read: " + e.getMessage());
+    }
+    Map<String, String> out = new TreeMap<>();
+    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+    return out;
+  }
+}

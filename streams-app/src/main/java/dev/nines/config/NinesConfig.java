@@ -1,0 +1,41 @@
+package dev.nines.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole typed configuration, built once at start-up by {@link ConfigLoader} from
+ * defaults &lt; file &lt; environment &lt; flags. Immutable; components take the part they need.
+ */
+public record NinesConfig(
+    Cluster cluster,
+    Platform platform,
+    TopicLayout topics,
+    Streams streams,
+    Simulate simulate) {
+
+  /** Where Kafka and the registry are. Both empty: start the embedded platform. */
+  public record Cluster(String bootstrapServers, String schemaRegistryUrl,
+      Map<String, String> kafkaOverrides) {
+    public boolean embedded() {
+      return bootstrapServers.isBlank();
+    }
+  }
+
+  public record Platform(String host, int kafkaPort, int controllerPort, int registryPort,
+      Path dataDir, boolean ephemeral, String brokerHeap, int brokers) {}
+
+  public record TopicLayout(int partitions, short replicationFactor) {}
+
+  public record Streams(String applicationId, Optional<Path> stateDir) {}
+
+  public record Simulate(Optional<Path> scenario, Settings.Pace pace, double rateScale,
+      Duration span, Optional<java.time.Instant> end) {}
+
+  /** The defaults alone: what a test or a newcomer gets with nothing configured. */
+  public static NinesConfig defaults() {
+    return ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+  }
+}

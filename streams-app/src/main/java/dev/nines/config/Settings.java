@@ -1,0 +1,90 @@
+package dev.nines.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key nines reads, with its default and meaning. README lists these. */
+public final class Settings {
+  private Settings() {}
+
+  public enum Pace { LIVE, HISTORY }
+
+  public static final Setting<String> BOOTSTRAP_SERVERS = Setting.string("bootstrap.servers", "",
+      "Kafka bootstrap servers. Empty: start the embedded broker (and registry) on this machine.");
+  public static final Setting<String> SCHEMA_REGISTRY_URL = Setting.string("schema.registry.url", "",
+      "Confluent-compatible schema registry URL. Empty with an external cluster is an error; "
+          + "empty with the embedded platform: the embedded registry.");
+  public static final Setting<String> APPLICATION_ID = Setting.string("application.id", "nines",
+      "Kafka Streams application id (consumer group, transactional id and internal topic prefix).");
+
+  public static final Setting<String> PLATFORM_HOST = Setting.string("platform.host", "localhost",
+      "Host name the embedded broker and registry bind to and advertise.");
+  public static final Setting<Integer> PLATFORM_KAFKA_PORT = Setting.port("platform.kafka.port",
+      "9092", "Port of the embedded broker's client listener (node i of n uses port + i - 1).");
+  public static final Setting<Integer> PLATFORM_CONTROLLER_PORT = Setting.port(
+      "platform.controller.port", "9093",
+      "Port of the embedded KRaft controller listener (node i uses port + 10 * (i - 1)).");
+  public static final Setting<Integer> PLATFORM_REGISTRY_PORT = Setting.port(
+      "platform.registry.port", "8081", "Port of the embedded schema registry.");
+  public static final Setting<java.nio.file.Path> PLATFORM_DATA_DIR = Setting.path(
+      "platform.data.dir", "./data",
+      "Where the embedded broker keeps its logs and the app its state; kept across restarts.");
+  public static final Setting<Boolean> PLATFORM_EPHEMERAL = Setting.bool("platform.ephemeral",
+      "false", "Use a temporary data directory, deleted on exit.");
+  public static final Setting<String> PLATFORM_BROKER_HEAP = new Setting<>("platform.broker.heap",
+      "768m", "Maximum heap of the embedded broker's JVM (java -Xmx syntax).", s -> {
+        if (!s.trim().matches("[0-9]+[kKmMgG]?")) {
+          throw new IllegalArgumentException("expected a java -Xmx size such as 512m or 1g");
+        }
+        return s.trim();
+      });
+  public static final Setting<Integer> PLATFORM_BROKERS = Setting.intRange("platform.brokers", "1",
+      1, 5, "Number of embedded brokers (combined broker+controller nodes).");
+
+  public static final Setting<Integer> TOPICS_PARTITIONS = Setting.intRange("topics.partitions",
+      "3", 1, 10_000, "Partitions of each contract topic nines creates.");
+  public static final Setting<Integer> TOPICS_REPLICATION_FACTOR = Setting.intRange(
+      "topics.replication.factor", "1", 1, 32,
+      "Replication factor of each contract topic nines creates.");
+
+  public static final Setting<String> STATE_DIR = Setting.string("state.dir", "",
+      "Kafka Streams state directory. Empty: <platform.data.dir>/streams.");
+
+  public static final Setting<String> SIMULATE_SCENARIO = Setting.string("simulate.scenario", "",
+      "Scenario YAML file for the simulator. Empty: the built-in default scenario.");
+  public static final Setting<Pace> SIMULATE_PACE = Setting.oneOf("simulate.pace", "live",
+      Pace.class, "live: event time = now, paced; history: a past span as fast as possible.");
+  public static final Setting<Double> SIMULATE_RATE_SCALE = Setting.positiveDouble(
+      "simulate.rate.scale", "1.0", "Multiplies every route's receipts per second.");
+  public static final Setting<java.time.Duration> SIMULATE_SPAN = Setting.duration(
+      "simulate.span", "P1D", "History pace: how long a span to produce, ending at simulate.end.");
+  public static final Setting<String> SIMULATE_END = new Setting<>("simulate.end", "",
+      "History pace: end of the span (ISO-8601 instant, e.g. 2026-11-01T00:00:00Z). "
+          + "Empty: the start of the current UTC day.", s -> {
+        if (!s.isBlank()) {
+          try {
+            java.time.Instant.parse(s.trim());
+          } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                "expected an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+          }
+        }
+        return s.trim();
+      });
+
+  public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
+      APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
+      PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
+      PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, STATE_DIR,
+      SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END);
+
+  /** Keys under this prefix pass through, unprefixed, to every Kafka client and Streams. */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  static Map<String, Setting<?>> byKey() {
+    Map<String, Setting<?>> m = new LinkedHashMap<>();
+    ALL.forEach(s -> m.put(s.key(), s));
+    return m;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.nines.platform;
+
+import dev.nines.Topic;
+import dev.nines.config.ConfigException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the contract's topics if missing, and refuses to go on when an existing topic's
+ * cleanup policy contradicts the contract: a compacted topic with delete would lose route plans
+ * and contracts after retention, and a log with compact would drop receipts sharing a key.
+ */
+public final class TopicManager {
+  private static final Logger log = LoggerFactory.getLogger(TopicManager.class);
+
+  private TopicManager() {}
+
+  /** @return the names of the topics it created */
+  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics, int partitions,
+      short replicationFactor) {
+    try {
+      Set<String> existing = admin.listTopics().names().get();
+      List<Topic<?>> present = topics.stream().filter(t -> existing.contains(t.name())).toList();
+      checkPolicies(admin, present);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?> t : topics) {
+        if (!existing.contains(t.name())) {
+          missing.add(new NewTopic(t.name(), partitions, replicationFactor)
+              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())));
+        }
+      }
+      List<String> created = new ArrayList<>();
+      for (var e : admin.createTopics(missing).values().entrySet()) {
+        try {
+          e.getValue().get();
+          created.add(e.getKey());
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic '" + e.getKey() + "': "
+                + ex.getCause().getMessage(), ex.getCause());
+          }
+          // another instance created it in the meantime; its policy was set by the same code
+        }
+      }
+      if (!created.isEmpty()) {
+        log.info("created topics {} ({} partitions, replication factor {})", created, partitions,
+            replicationFactor);
+      }
+      return created;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot list or create topics: " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  private static void checkPolicies(Admin admin, List<Topic<?>> present)
+      throws InterruptedException, ExecutionException {
+    if (present.isEmpty()) {
+      return;
+    }
+    List<ConfigResource> resources = present.stream()
+        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+    for (Topic<?> t : present) {
+      Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()));
+      String policy = c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+      Set<String> parts = Set.of(policy.replace(" ", "").split(","));
+      boolean ok = t.compacted() ? parts.contains("compact") : !parts.contains("compact");
+      if (!ok) {
+        throw new ConfigException("topic '" + t.name() + "' exists with cleanup.policy=" + policy
+            + " but the contract needs " + t.cleanupPolicy() + ": fix it with kafka-configs "
+            + "--alter --entity-type topics --entity-name " + t.name() + " --add-config "
+            + "cleanup.policy=" + t.cleanupPolicy() + ", or delete the topic");
+      }
+    }
+    log.debug("existing topics have the contract's cleanup policies: {}",
+        present.stream().map(Topic::name).collect(Collectors.joining(", ")));
+  }
+}

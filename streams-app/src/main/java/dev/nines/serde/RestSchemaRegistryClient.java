@@ -1,0 +1,138 @@
+package dev.nines.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * A client of the Confluent Schema Registry REST API (Confluent SR, Apicurio ccompat, Karapace,
+ * Redpanda, or the embedded registry). Caches id to schema and (subject, schema) to id, so each
+ * schema costs one request per process.
+ */
+public final class RestSchemaRegistryClient implements SchemaRegistryClient {
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final Optional<String> authorization;
+  private final Duration timeout;
+  private final HttpClient http;
+  private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
+  private final Map<String, Map<Schema, Integer>> idBySubject = new ConcurrentHashMap<>();
+
+  /**
+   * @param baseUrl e.g. http://localhost:8081
+   * @param basicAuthUserInfo "user:password" for HTTP basic auth, or empty
+   */
+  public RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
+      Duration timeout) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.authorization = basicAuthUserInfo.filter(s -> !s.isBlank()).map(s -> "Basic "
+        + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  public RestSchemaRegistryClient(String baseUrl) {
+    this(baseUrl, Optional.empty(), Duration.ofSeconds(10));
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    return idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(schema, s -> {
+          JsonNode r = post("/subjects/" + enc(subject) + "/versions", body(s));
+          int id = r.get("id").asInt();
+          byId.putIfAbsent(id, s);
+          return id;
+        });
+  }
+
+  @Override
+  public int lookup(String subject, Schema schema) {
+    return idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(schema, s -> {
+          JsonNode r = post("/subjects/" + enc(subject), body(s));
+          int id = r.get("id").asInt();
+          byId.putIfAbsent(id, s);
+          return id;
+        });
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    return byId.computeIfAbsent(id, i -> {
+      JsonNode r = send(HttpRequest.newBuilder(uri("/schemas/ids/" + i)).GET());
+      return new Schema.Parser().parse(r.get("schema").asText());
+    });
+  }
+
+  private static String body(Schema s) {
+    return JSON.createObjectNode().put("schema", s.toString()).toString();
+  }
+
+  private JsonNode post(String path, String body) {
+    return send(HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", CONTENT_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private JsonNode send(HttpRequest.Builder b) {
+    b.timeout(timeout).header("Accept", CONTENT_TYPE);
+    authorization.ifPresent(a -> b.header("Authorization", a));
+    HttpRequest req = b.build();
+    HttpResponse<String> resp;
+    try {
+      resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new RegistryException("schema registry " + baseUrl + " unreachable for "
+          + req.method() + " " + req.uri().getPath() + ": " + e, 0, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while calling the schema registry", 0, 0);
+    }
+    JsonNode json;
+    try {
+      json = JSON.readTree(resp.body());
+    } catch (IOException e) {
+      json = null;
+    }
+    if (resp.statusCode() / 100 != 2) {
+      int code = json != null && json.has("error_code") ? json.get("error_code").asInt() : 0;
+      String msg = json != null && json.has("message") ? json.get("message").asText()
+          : resp.body();
+      throw new RegistryException("schema registry " + req.method() + " " + req.uri().getPath()
+          + " answered HTTP " + resp.statusCode() + " (error_code " + code + "): " + msg,
+          resp.statusCode(), code);
+    }
+    if (json == null) {
+      throw new RegistryException("schema registry " + req.uri().getPath()
+          + " answered with a body that is not JSON", resp.statusCode(), 0);
+    }
+    return json;
+  }
+
+  private URI uri(String path) {
+    return URI.create(baseUrl + path);
+  }
+
+  private static String enc(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,36 @@
+package dev.nines.serde;
+
+import org.apache.avro.Schema;
+
+/** What the serde needs from a schema registry. Implementations cache both ways. */
+public interface SchemaRegistryClient {
+
+  /** Registers {@code schema} under {@code subject} (or finds it there) and returns its id. */
+  int register(String subject, Schema schema);
+
+  /** The id of {@code schema} if it is already registered under {@code subject}. */
+  int lookup(String subject, Schema schema);
+
+  /** The schema with this id. */
+  Schema schemaById(int id);
+
+  /** Raised when the registry answers with an error; carries Confluent's error code. */
+  final class RegistryException extends RuntimeException {
+    private final int status;
+    private final int errorCode;
+
+    public RegistryException(String message, int status, int errorCode) {
+      super(message);
+      this.status = status;
+      this.errorCode = errorCode;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public int errorCode() {
+      return errorCode;
+    }
+  }
+}

@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * store error for a change that a restart will show. That is the safe side: an id is never used
  * that the log does not hold.
  *
+ * <p>Ids come from the highest id in the log. Once compaction has removed every record of a
+ * permanently deleted schema (its tombstones included, after {@code delete.retention.ms}), a
+ * restarted registry may give that schema's id to a new one, as Confluent's can; so permanent
+ * deletes are for schemas no record still uses.
+ *
  * <p>Every Kafka failure surfaces as a {@link SchemaStoreException} that names the topic.
  */
 public final class KafkaSchemaStore implements SchemaStore {

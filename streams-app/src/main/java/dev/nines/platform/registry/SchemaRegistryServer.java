@@ -88,6 +88,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
   /** A handful of threads: registry traffic is a few calls per client start, then cached. */
   private static final int THREADS = 4;
 
+  static {
+    // The JDK server writes a response's headers and body in two TCP writes; with Nagle's
+    // algorithm on, the body waits for the client's delayed ACK of the headers (~40 ms per
+    // request). The property is read once, when the JDK creates its first HTTP server, and only
+    // turns on TCP_NODELAY; an explicit setting by the application is left alone.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper()
       // Confluent clients send fields we do not use (version, id, metadata, ruleSet, ...).
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -109,8 +109,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
   private record Response(int status, byte[] body) {}
 
-  private record Request(String method, List<String> params, Map<String, String> query,
-      byte[] body) {
+  private record Request(List<String> params, Map<String, String> query, byte[] body) {
     String param(int i) {
       return params.get(i);
     }
@@ -198,8 +197,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
     closed = true;
     if (server != null) {
-      // 0: do not wait for exchanges in flight; the registry's writes are each atomic, so an
-      // interrupted request leaves nothing half-done.
+      // 0: do not wait for exchanges in flight. An interrupted write is like a store timeout:
+      // memory holds only what the store confirmed, so nothing half-applied is ever served.
       server.stop(0);
     }
     if (executor != null) {
@@ -360,7 +359,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         body = readBody(exchange.getRequestBody());
       }
       return route.handler().handle(
-          new Request(method, params, query(exchange.getRequestURI().getRawQuery()), body));
+          new Request(params, query(exchange.getRequestURI().getRawQuery()), body));
     }
     if (!allowed.isEmpty()) {
       if (allowed.contains("GET")) {
@@ -491,7 +490,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private static <T> T readJson(byte[] body, Class<T> type) {
     T value;
     try {
-      value = body.length == 0 ? null : JSON.readValue(body, type);
+      value = new String(body, StandardCharsets.UTF_8).isBlank()
+          ? null : JSON.readValue(body, type);
     } catch (JsonParseException e) {
       throw new BadRequest(400, e.getOriginalMessage());
     } catch (JsonMappingException e) {

@@ -453,6 +453,7 @@ class SchemaRegistryHttpTest {
   void aMissingBodyIs422() throws Exception {
     assertErrorShape(post("/subjects/s/versions", ""), 422, 422);
     assertErrorShape(post("/subjects/s/versions", "null"), 422, 422);
+    assertErrorShape(post("/subjects/s/versions", " \n "), 422, 422);
     assertErrorShape(put("/config", ""), 422, 422);
   }
 

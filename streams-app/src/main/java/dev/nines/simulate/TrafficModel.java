@@ -98,7 +98,7 @@ final class TrafficModel {
         continue;
       }
       String carrierId = rm.carrierIds[carrier];
-      Degradation degradation = worstActive(rm.degradations[carrier], completedAt - originMs);
+      Degradation degradation = worstActive(rm.degradations.get(carrier), completedAt - originMs);
       Outcome outcome = Outcome.draw(degradation == null ? rm.cumulative : degradation.cumulative, uOutcome);
       long latency = rm.latency.sample(z) + (degradation == null ? 0 : degradation.extraLatencyMs);
       String messageId = tag + "-" + rm.slug + "-" + stepMs / STEP_MS + "-" + j;
@@ -219,10 +219,10 @@ final class TrafficModel {
     final String[] carrierIds;
     final double[] carrierCumulative;
     final double[] cumulative;
-    final List<Degradation>[] degradations;
+    /** Per enabled carrier, in carrierIds order. */
+    final List<List<Degradation>> degradations = new ArrayList<>();
     final LatencyModel latency;
 
-    @SuppressWarnings("unchecked")
     RouteModel(Scenario scenario, Scenario.Route route, double rateScale) {
       this.country = route.country();
       this.channel = route.channel();
@@ -241,9 +241,8 @@ final class TrafficModel {
       }
       double[] base = Outcome.probabilities(scenario.failureMixOf(route));
       this.cumulative = Outcome.cumulative(base);
-      this.degradations = new List[carrierIds.length];
-      for (int i = 0; i < carrierIds.length; i++) {
-        degradations[i] = degradationsOf(scenario, route.id(), carrierIds[i], base);
+      for (String carrierId : carrierIds) {
+        degradations.add(degradationsOf(scenario, route.id(), carrierId, base));
       }
       this.latency = LatencyModel.of(scenario.latency().get(route.channel()));
     }

@@ -89,6 +89,21 @@ class ScenarioLoadingTest {
   }
 
   @Test
+  void theCompleteExampleInTheDocsIsValid() throws Exception {
+    // Tests run in streams-app/; the docs live at the repository top.
+    Path doc = Path.of("..", "docs", "SCENARIOS.md");
+    String text = Files.readString(doc);
+    int section = text.indexOf("## Complete example");
+    int begin = text.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = text.substring(begin, text.indexOf("```", begin));
+    Scenario s = Scenario.parse(yaml);
+    assertThat(s.routes()).hasSize(2);
+    assertThat(s.events()).hasSize(3);
+    assertThat(s.failureMixOf(s.routes().get(1)).deliveredProbability())
+        .isCloseTo(0.86, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
   void contractTimesAreInstantsOrOffsets() {
     assertThat(TimeRef.parseText("2026-01-01T00:00:00Z").resolve(Instant.EPOCH))
         .isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));

@@ -77,6 +77,8 @@ public final class ConfigLoader {
         new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf),
         new NinesConfig.Streams(get(raw, Settings.APPLICATION_ID),
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir))),
+        new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
+            get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY)),
         new NinesConfig.Simulate(
             scenario.isBlank() ? Optional.empty() : Optional.of(Path.of(scenario)),
             get(raw, Settings.SIMULATE_PACE), get(raw, Settings.SIMULATE_RATE_SCALE),

@@ -14,7 +14,12 @@ public record NinesConfig(
     Platform platform,
     TopicLayout topics,
     Streams streams,
+    Health health,
     Simulate simulate) {
+
+  /** Carrier health windows and de-duplication. */
+  public record Health(Duration windowSize, Duration grace, Duration dedupRetention,
+      double latencyRelativeAccuracy) {}
 
   /** Where Kafka and the registry are. Both empty: start the embedded platform. */
   public record Cluster(String bootstrapServers, String schemaRegistryUrl,

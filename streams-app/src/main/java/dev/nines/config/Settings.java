@@ -73,7 +73,30 @@ public final class Settings {
         return s.trim();
       });
 
-  public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
+  public static final Setting<java.time.Duration> HEALTH_WINDOW = Setting.duration(
+      "health.window.size", "PT1M", "Length of the tumbling carrier-health windows (event time).");
+  public static final Setting<java.time.Duration> HEALTH_GRACE = Setting.duration(
+      "health.window.grace", "PT30S",
+      "How late (event time) a receipt may arrive and still count in its carrier-health window.");
+  public static final Setting<java.time.Duration> DEDUP_RETENTION = Setting.duration(
+      "dedup.retention", "PT1H",
+      "How long (event time) a messageId or probeId is remembered to drop duplicates.");
+  public static final Setting<Double> HEALTH_SKETCH_ACCURACY = new Setting<>(
+      "health.latency.relative.accuracy", "0.01",
+      "Relative accuracy of the DDSketch latency quantiles (0.01 = within 1%).", s -> {
+        try {
+          double d = Double.parseDouble(s.trim());
+          if (d > 0 && d < 1) {
+            return d;
+          }
+        } catch (NumberFormatException e) {
+          // fall through to the message below
+        }
+        throw new IllegalArgumentException("expected a fraction between 0 and 1, e.g. 0.01");
+      });
+
+  public static final List<Setting<?>> ALL = List.of(HEALTH_WINDOW, HEALTH_GRACE,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY,BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, STATE_DIR,

@@ -1,0 +1,71 @@
+package dev.nines;
+
+import dev.nines.config.NinesConfig;
+import dev.nines.platform.Platform;
+import dev.nines.serde.SchemaRegistryClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime around {@link NinesTopology}: builds the Streams configuration, starts the app and
+ * stops it cleanly. All I/O lives here; the topology itself is pure.
+ */
+public final class NinesApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NinesApp.class);
+
+  private final KafkaStreams streams;
+
+  private NinesApp(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  public static NinesApp start(NinesConfig config, Platform platform,
+      SchemaRegistryClient registry) {
+    KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry),
+        streamsProperties(config, platform));
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+          .StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
+        platform.bootstrapServers());
+    return new NinesApp(streams);
+  }
+
+  /** Streams settings: exactly-once, explicit names, unreadable input to dead-letters. */
+  public static Properties streamsProperties(NinesConfig config, Platform platform) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streams().applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
+    // KIP-1034: a record that cannot be deserialized is written, with its original bytes and
+    // headers naming topic, partition, offset and exception, to dead-letters; processing goes on.
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicNames.DEAD_LETTERS);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    Path stateDir = config.streams().stateDir()
+        .orElse(config.platform().dataDir().resolve("streams"));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    platform.clientOverrides().forEach(p::put);
+    return p;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.nines.cli;
+
+import dev.nines.config.ConfigLoader;
+import dev.nines.config.NinesConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Flags shared by every command that talks to Kafka; each maps onto one config key. */
+public final class ConfigOptions {
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file with config keys (see README). Flags and NINES_* "
+          + "environment variables override it.")
+  Path configFile;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+      description = "Use this Kafka cluster instead of starting the embedded one.")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url", paramLabel = "URL",
+      description = "Schema registry of the external cluster.")
+  String schemaRegistryUrl;
+
+  @Option(names = "--kafka-port", paramLabel = "PORT", description = "Embedded broker port "
+      + "(default 9092).")
+  String kafkaPort;
+
+  @Option(names = "--registry-port", paramLabel = "PORT",
+      description = "Embedded schema registry port (default 8081).")
+  String registryPort;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Embedded platform data directory (default ./data).")
+  String dataDir;
+
+  @Option(names = "--ephemeral", description = "Embedded platform in a temporary directory, "
+      + "deleted on exit.")
+  boolean ephemeral;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Any config key, e.g. --set topics.partitions=6 or --set kafka.linger.ms=5.")
+  Map<String, String> sets = new LinkedHashMap<>();
+
+  /** Defaults &lt; file &lt; environment &lt; flags (and --set), validated. */
+  public NinesConfig load(Map<String, String> extraFlags) {
+    Map<String, String> flags = new LinkedHashMap<>(sets);
+    put(flags, "bootstrap.servers", bootstrapServers);
+    put(flags, "schema.registry.url", schemaRegistryUrl);
+    put(flags, "platform.kafka.port", kafkaPort);
+    put(flags, "platform.registry.port", registryPort);
+    put(flags, "platform.data.dir", dataDir);
+    if (ephemeral) {
+      flags.put("platform.ephemeral", "true");
+    }
+    flags.putAll(extraFlags);
+    return ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), flags);
+  }
+
+  static void put(Map<String, String> m, String key, String value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.nines.cli;
+
+import dev.nines.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code nines} command line. Every failure that is the user's to fix is one line. */
+@Command(name = "nines", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Keeps a communications platform at four or five nines, and proves it.",
+    subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this rather than main). */
+  public static int execute(String... args) {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("nines: " + ex.getMessage() + " (see '"
+          + c.getCommandSpec().qualifiedName() + " --help')");
+      return 2;
+    });
+    cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof ConfigException || ex instanceof UserError) {
+        c.getErr().println("nines: " + ex.getMessage());
+        return 2;
+      }
+      if (ex instanceof IllegalStateException) {
+        // start-up problems we diagnosed ourselves (busy port, unreachable cluster, ...)
+        c.getErr().println("nines: " + ex.getMessage());
+        return 1;
+      }
+      throw ex;
+    });
+    return cmd.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** A mistake in how the program was called, stated in one line. */
+  public static final class UserError extends RuntimeException {
+    public UserError(String message) {
+      super(message);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"nines " + (v == null ? "(development build)" : v)
+          + ", Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion()};
+    }
+  }
+}

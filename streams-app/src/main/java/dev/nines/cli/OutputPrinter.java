@@ -1,0 +1,147 @@
+package dev.nines.cli;
+
+import dev.nines.Topic;
+import dev.nines.Topics;
+import dev.nines.platform.Platform;
+import dev.nines.schema.CarrierHealth;
+import dev.nines.schema.CarrierWeight;
+import dev.nines.schema.Incident;
+import dev.nines.schema.RoutingWeights;
+import dev.nines.schema.SlaCredit;
+import dev.nines.schema.UptimeLedger;
+import dev.nines.serde.AvroSerde;
+import dev.nines.serde.SchemaRegistryClient;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Prints one line per committed output record, so a newcomer running {@code ./nines run} sees
+ * health, weights, incidents, ledger and credits move. Reads only committed transactions, from
+ * the end of each topic at start-up.
+ */
+final class OutputPrinter implements AutoCloseable {
+  private static final DateTimeFormatter HM =
+      DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Map<String, AvroSerde<?>> serdes = new HashMap<>();
+  private final PrintStream out;
+  private final Thread thread;
+
+  OutputPrinter(Platform platform, SchemaRegistryClient registry, PrintStream out) {
+    Map<String, Object> c = new HashMap<>(platform.clientOverrides());
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    this.out = out;
+    for (Topic<?> t : Topics.OUTPUTS) {
+      if (t.valueType() != null) {
+        serdes.put(t.name(), t.valueSerde(registry));
+      }
+    }
+    List<TopicPartition> parts = Topics.OUTPUTS.stream()
+        .flatMap(t -> consumer.partitionsFor(t.name(), Duration.ofSeconds(15)).stream())
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(parts);
+    consumer.seekToEnd(parts);
+    this.thread = new Thread(this::loop, "output-printer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          out.println(line(r));
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private String line(ConsumerRecord<byte[], byte[]> r) {
+    if (r.topic().equals(Topics.DEAD_LETTERS.name())) {
+      return String.format("%-14s from %s: %s", "dead-letter",
+          header(r, "__streams.errors.topic"), header(r, "__streams.errors.message"));
+    }
+    Object v;
+    try {
+      v = serdes.get(r.topic()).deserialize(r.topic(), r.value());
+    } catch (RuntimeException e) {
+      return r.topic() + " (unreadable: " + e.getMessage() + ")";
+    }
+    String body = v == null ? "(tombstone) " + new String(r.key(), StandardCharsets.UTF_8)
+        : describe(v);
+    return String.format("%-14s %s", r.topic(), body);
+  }
+
+  static String describe(Object v) {
+    if (v instanceof CarrierHealth h) {
+      return String.format(Locale.ROOT, "%s:%s:%s %s-%s attempts=%d success=%s p95=%sms "
+              + "probeFailures=%d", h.getCountry(), h.getChannel(), h.getCarrierId(),
+          HM.format(h.getWindowStart()), HM.format(h.getWindowEnd()), h.getAttempts(),
+          h.getSuccessRatio() == null ? "-" : String.format(Locale.ROOT, "%.1f%%",
+              100 * h.getSuccessRatio()), h.getLatencyP95Ms() == null ? "-" : h.getLatencyP95Ms(),
+          h.getProbeFailures());
+    }
+    if (v instanceof RoutingWeights w) {
+      return w.getRouteId() + " v" + w.getVersion() + " " + w.getMode() + " "
+          + w.getCarriers().stream().map(OutputPrinter::weight).collect(Collectors.joining(", "));
+    }
+    if (v instanceof Incident i) {
+      return i.getService() + ":" + i.getRegion() + " " + i.getStatus() + " since "
+          + i.getStartedAt() + (i.getResolvedAt() == null ? "" : " until " + i.getResolvedAt());
+    }
+    if (v instanceof UptimeLedger l) {
+      return l.getService() + ":" + l.getRegion() + ":" + l.getMonth() + " availability "
+          + l.getAvailabilityPercent() + "% downtime " + l.getDowntimeMs() + " ms budget left "
+          + l.getErrorBudgetRemainingMs() + " ms" + (l.getFinalized() ? " (final)" : "");
+    }
+    if (v instanceof SlaCredit c) {
+      return c.getAccountId() + " " + c.getService() + " " + c.getMonth() + " "
+          + c.getCreditPercent() + "% = " + c.getCreditAmountMinor() + " " + c.getCurrency()
+          + " minor units";
+    }
+    return v.toString();
+  }
+
+  private static String weight(CarrierWeight c) {
+    return c.getCarrierId() + "=" + c.getWeight() + " " + c.getState();
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

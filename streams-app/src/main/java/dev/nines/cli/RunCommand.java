@@ -1,0 +1,82 @@
+package dev.nines.cli;
+
+import dev.nines.NinesApp;
+import dev.nines.config.NinesConfig;
+import dev.nines.platform.Platform;
+import dev.nines.serde.RestSchemaRegistryClient;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job. With no external cluster configured it starts the embedded broker and registry
+ * and the live traffic simulator, so a newcomer sees outputs move; Ctrl-C stops everything.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run the nines streams app.",
+        "With no --bootstrap-servers: start the embedded Kafka and schema registry and the live "
+            + "traffic simulator too, and print the outputs as they are committed."})
+final class RunCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Option(names = "--simulate", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Feed live simulated traffic (default: on with the embedded platform, "
+          + "off with an external cluster).")
+  boolean simulate;
+
+  @Option(names = "--quiet", description = "Do not print output records.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    NinesConfig config = options.load(Map.of());
+    Deque<AutoCloseable> open = new ArrayDeque<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("nines: stopping ...");
+      closeAll(open);
+      stopped.countDown();
+    }, "run-stop"));
+    try {
+      Platform platform = Platforms.startOrConnect(config);
+      open.push(platform);
+      Platforms.ensureTopics(platform, config);
+      var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+      if (simulate && platform.embedded()) {
+        open.push(SimulateCommand.startLive(config, platform));
+      }
+      NinesApp app = NinesApp.start(config, platform, registry);
+      open.push(app);
+      if (!quiet) {
+        open.push(new OutputPrinter(platform, registry, System.out));
+      }
+      System.out.println("nines is running against " + platform.bootstrapServers() + " (registry "
+          + platform.schemaRegistryUrl() + "). Ctrl-C stops it.");
+      System.out.flush();
+    } catch (RuntimeException e) {
+      closeAll(open);
+      stopped.countDown();
+      throw e;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  static synchronized void closeAll(Deque<AutoCloseable> open) {
+    while (!open.isEmpty()) {
+      AutoCloseable c = open.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("nines: error while stopping " + c.getClass().getSimpleName() + ": "
+            + e);
+      }
+    }
+  }
+}

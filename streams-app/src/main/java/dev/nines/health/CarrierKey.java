@@ -1,0 +1,29 @@
+package dev.nines.health;
+
+import dev.nines.schema.Channel;
+import dev.nines.schema.Service;
+
+/** Keys of the health feature: route {@code <country>:<channel>}, carrier {@code <route>:<id>}. */
+public final class CarrierKey {
+  private CarrierKey() {}
+
+  public static String route(String country, Channel channel) {
+    return country + ":" + channel.name();
+  }
+
+  public static String carrier(String country, Channel channel, String carrierId) {
+    return route(country, channel) + ":" + carrierId;
+  }
+
+  /**
+   * The channel a probe of this service exercises on a carrier path. Verification codes are
+   * delivered by SMS, so a failed verify probe counts against the SMS route's carrier.
+   */
+  public static Channel channelOf(Service service) {
+    return switch (service) {
+      case VOICE -> Channel.VOICE;
+      case SMS, VERIFY -> Channel.SMS;
+      default -> Channel.UNKNOWN;
+    };
+  }
+}

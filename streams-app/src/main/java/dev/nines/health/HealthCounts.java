@@ -1,0 +1,138 @@
+package dev.nines.health;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The running totals of one carrier in one window: outcome counts and a mergeable latency sketch
+ * (DDSketch: relative-error quantiles, no sorting of raw samples, fixed small memory).
+ * Mutable on purpose: it is the aggregate inside a Streams window store, updated per record.
+ */
+public final class HealthCounts {
+  private static final byte FORMAT = 1;
+
+  long attempts;
+  long delivered;
+  long carrierFailures;
+  long otherFailures;
+  long probeFailures;
+  final DDSketch latency;
+
+  public HealthCounts(double relativeAccuracy) {
+    this.latency = DDSketches.unboundedDense(relativeAccuracy);
+  }
+
+  private HealthCounts(DDSketch sketch) {
+    this.latency = sketch;
+  }
+
+  public HealthCounts addReceipt(Outcome outcome, long latencyMs) {
+    attempts++;
+    switch (outcome) {
+      case DELIVERED -> delivered++;
+      case CARRIER_FAILURE -> carrierFailures++;
+      case OTHER_FAILURE -> otherFailures++;
+    }
+    // a negative latency (clock skew between systems) is not a latency; it is not sketched
+    if (latencyMs >= 0) {
+      latency.accept(latencyMs);
+    }
+    return this;
+  }
+
+  public HealthCounts addProbe(boolean success) {
+    if (!success) {
+      probeFailures++;
+    }
+    return this;
+  }
+
+  public long attempts() {
+    return attempts;
+  }
+
+  public long delivered() {
+    return delivered;
+  }
+
+  public long carrierFailures() {
+    return carrierFailures;
+  }
+
+  public long otherFailures() {
+    return otherFailures;
+  }
+
+  public long probeFailures() {
+    return probeFailures;
+  }
+
+  /** delivered / attempts, or null without attempts. */
+  public Double deliveryRatio() {
+    return attempts == 0 ? null : (double) delivered / attempts;
+  }
+
+  /** delivered / (delivered + carrier failures), or null when both are zero. */
+  public Double successRatio() {
+    long n = delivered + carrierFailures;
+    return n == 0 ? null : (double) delivered / n;
+  }
+
+  /** The latency at quantile q in whole ms, or null without samples. */
+  public Long latencyMs(double q) {
+    return latency.isEmpty() ? null : Math.round(latency.getValueAtQuantile(q));
+  }
+
+  public byte[] toBytes() {
+    // DDSketch's own encoding (not its protobuf serialize()): about 10x smaller, and it is what
+    // DDSketch.decode reads back.
+    GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+    try {
+      latency.encode(out, false);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode latency sketch", e);
+    }
+    byte[] sketch = out.trimmedCopy();
+    ByteBuffer b = ByteBuffer.allocate(1 + 5 * Long.BYTES + sketch.length);
+    b.put(FORMAT).putLong(attempts).putLong(delivered).putLong(carrierFailures)
+        .putLong(otherFailures).putLong(probeFailures).put(sketch);
+    return b.array();
+  }
+
+  public static HealthCounts fromBytes(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    byte format = b.get();
+    if (format != FORMAT) {
+      throw new IllegalStateException("unknown HealthCounts format " + format);
+    }
+    long attempts = b.getLong();
+    long delivered = b.getLong();
+    long carrier = b.getLong();
+    long other = b.getLong();
+    long probes = b.getLong();
+    try {
+      HealthCounts c = new HealthCounts(DDSketch.decode(
+          ByteArrayInput.wrap(java.util.Arrays.copyOfRange(bytes, b.position(), bytes.length)),
+          UnboundedSizeDenseStore::new));
+      c.attempts = attempts;
+      c.delivered = delivered;
+      c.carrierFailures = carrier;
+      c.otherFailures = other;
+      c.probeFailures = probes;
+      return c;
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt latency sketch in HealthCounts", e);
+    }
+  }
+
+  public static org.apache.kafka.common.serialization.Serde<HealthCounts> serde() {
+    return org.apache.kafka.common.serialization.Serdes.serdeFrom(
+        (topic, v) -> v == null ? null : v.toBytes(),
+        (topic, b) -> b == null ? null : fromBytes(b));
+  }
+}

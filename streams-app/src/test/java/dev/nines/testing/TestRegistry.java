@@ -1,0 +1,42 @@
+package dev.nines.testing;
+
+import dev.nines.serde.SchemaRegistryClient;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * In-memory registry for TopologyTestDriver tests, which run without any network. The serde's
+ * use of a real registry over HTTP is covered by the integration tests.
+ */
+public final class TestRegistry implements SchemaRegistryClient {
+  private final Map<Integer, Schema> byId = new HashMap<>();
+  private final Map<Schema, Integer> ids = new HashMap<>();
+
+  @Override
+  public synchronized int register(String subject, Schema schema) {
+    return ids.computeIfAbsent(schema, s -> {
+      int id = ids.size() + 1;
+      byId.put(id, s);
+      return id;
+    });
+  }
+
+  @Override
+  public synchronized int lookup(String subject, Schema schema) {
+    Integer id = ids.get(schema);
+    if (id == null) {
+      throw new RegistryException("not found", 404, 40403);
+    }
+    return id;
+  }
+
+  @Override
+  public synchronized Schema schemaById(int id) {
+    Schema s = byId.get(id);
+    if (s == null) {
+      throw new RegistryException("Schema " + id + " not found", 404, 40403);
+    }
+    return s;
+  }
+}

@@ -20,15 +20,17 @@ public final class NinesApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NinesApp.class);
 
   private final KafkaStreams streams;
+  private final Properties props;
 
-  private NinesApp(KafkaStreams streams) {
+  private NinesApp(KafkaStreams streams, Properties props) {
     this.streams = streams;
+    this.props = props;
   }
 
   public static NinesApp start(NinesConfig config, Platform platform,
       SchemaRegistryClient registry) {
-    KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry),
-        streamsProperties(config, platform));
+    Properties props = streamsProperties(config, platform);
+    KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
@@ -37,7 +39,7 @@ public final class NinesApp implements AutoCloseable {
     streams.start();
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
-    return new NinesApp(streams);
+    return new NinesApp(streams, props);
   }
 
   /** Streams settings: exactly-once, explicit names, unreadable input to dead-letters. */
@@ -53,11 +55,19 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicNames.DEAD_LETTERS);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
-    Path stateDir = config.streams().stateDir()
-        .orElse(config.platform().dataDir().resolve("streams"));
+    Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
+        ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     platform.clientOverrides().forEach(p::put);
     return p;
+  }
+
+  private static Path tempDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("nines-state-");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create a temporary state directory: " + e);
+    }
   }
 
   public KafkaStreams streams() {
@@ -67,5 +77,9 @@ public final class NinesApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    String dir = props.getProperty(StreamsConfig.STATE_DIR_CONFIG);
+    if (dir.contains("nines-state-")) {
+      dev.nines.platform.LocalKafka.deleteRecursively(Path.of(dir));
+    }
   }
 }

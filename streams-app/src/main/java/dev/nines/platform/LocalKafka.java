@@ -320,7 +320,7 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path dir) {
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

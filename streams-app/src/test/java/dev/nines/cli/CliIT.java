@@ -1,0 +1,168 @@
+package dev.nines.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nines.platform.LocalKafka;
+import dev.nines.platform.PortCheck;
+import dev.nines.testing.KafkaPlatformExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The packaged program as a user runs it: {@code java -jar nines.jar ...} in its own process,
+ * stopped with SIGINT as Ctrl-C would. Afterwards neither the app nor its broker may be left.
+ */
+@ExtendWith(KafkaPlatformExtension.class)
+class CliIT {
+  static final Path JAR = Path.of(System.getProperty("nines.jar", "target/nines.jar"));
+  Path workDir;
+  Process process;
+  final List<String> lines = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void dir() throws IOException {
+    workDir = Files.createTempDirectory("nines-cli-");
+  }
+
+  @AfterEach
+  void cleanUp() {
+    if (process != null && process.isAlive()) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+    LocalKafka.deleteRecursively(workDir);
+  }
+
+  Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-jar", JAR.toAbsolutePath().toString()));
+    cmd.addAll(List.of(args));
+    process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+        .start();
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return process;
+  }
+
+  void awaitLine(Predicate<String> p, int seconds) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(seconds))
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .failFast("process exited early: " + lines, () -> !process.isAlive())
+        .until(() -> lines.stream().anyMatch(p));
+  }
+
+  /** SIGINT (what Ctrl-C sends), then the app and every child must be gone. */
+  void interruptAndExpectCleanExit() throws Exception {
+    List<ProcessHandle> children = process.descendants().toList();
+    assertThat(children).as("the embedded broker runs as a child JVM").isNotEmpty();
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("exited after SIGINT: " + lines)
+        .isTrue();
+    // 130 = ended by SIGINT after the shutdown hooks ran
+    assertThat(process.exitValue()).isIn(0, 130);
+    for (ProcessHandle c : children) {
+      c.onExit().get(30, TimeUnit.SECONDS);
+      assertThat(c.isAlive()).as("child %d gone", c.pid()).isFalse();
+    }
+    assertThat(lines).anyMatch(l -> l.contains("stopping"));
+  }
+
+  @Test
+  void platformStartsAndCtrlCStopsEverything() throws Exception {
+    int kafka = PortCheck.freePort();
+    int registry = PortCheck.freePort();
+    start("platform", "--ephemeral", "--kafka-port", "" + kafka, "--registry-port", "" + registry,
+        "--set", "platform.controller.port=" + PortCheck.freePort());
+    awaitLine(l -> l.contains("Ctrl-C stops it."), 120);
+    assertThat(lines).contains("Kafka:           localhost:" + kafka,
+        "Schema registry: http://localhost:" + registry);
+    interruptAndExpectCleanExit();
+    PortCheck.requireFree("localhost", kafka, "test", "-");
+    PortCheck.requireFree("localhost", registry, "test", "-");
+  }
+
+  @Test
+  void runShowsOutputsMoveAndCtrlCStopsEverything() throws Exception {
+    start("run", "--ephemeral", "--kafka-port", "" + PortCheck.freePort(),
+        "--registry-port", "" + PortCheck.freePort(),
+        "--set", "platform.controller.port=" + PortCheck.freePort(),
+        "--set", "health.window.size=PT5S", "--set", "health.window.grace=PT1S",
+        "--set", "simulate.rate.scale=0.3");
+    awaitLine(l -> l.startsWith("carrier-health") && l.contains("attempts="), 150);
+    interruptAndExpectCleanExit();
+  }
+
+  @Test
+  void busyPortIsOneClearLine() throws Exception {
+    try (var busy = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("localhost"))) {
+      start("platform", "--ephemeral", "--kafka-port", "" + busy.getLocalPort());
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(1);
+      assertThat(lines).anyMatch(l -> l.startsWith("nines: the embedded broker cannot use "
+          + "localhost:" + busy.getLocalPort()) && l.contains("--kafka-port"));
+    }
+  }
+
+  @Test
+  void simulateHistoryIntoAnExistingCluster() throws Exception {
+    var p = KafkaPlatformExtension.platform();
+    start("simulate", "--bootstrap-servers", p.bootstrapServers(),
+        "--schema-registry-url", p.schemaRegistryUrl(), "--pace", "history",
+        "--span", "PT2M", "--end", "2026-10-01T00:00:00Z", "--rate-scale", "0.1");
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
+    assertThat(lines).anyMatch(l -> l.startsWith("produced "));
+    // reference data was seeded: the route plans of the default scenario are on the topic
+    assertThat(keys(p.bootstrapServers(), "route-plans"))
+        .contains("US:SMS", "GB:SMS", "DE:SMS", "US:VOICE");
+    assertThat(keys(p.bootstrapServers(), "delivery-receipts")).isNotEmpty();
+  }
+
+  static List<String> keys(String bootstrap, String topic) {
+    try (var c = new KafkaConsumer<>(java.util.Map.<String, Object>of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      var end = c.endOffsets(parts);
+      List<String> keys = new ArrayList<>();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        c.poll(java.time.Duration.ofMillis(200)).forEach(r ->
+            keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+      }
+      return keys;
+    }
+  }
+}

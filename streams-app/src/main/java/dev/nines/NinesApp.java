@@ -53,6 +53,7 @@ public final class NinesApp implements AutoCloseable {
     // KIP-1034: a record that cannot be deserialized is written, with its original bytes and
     // headers naming topic, partition, offset and exception, to dead-letters; processing goes on.
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicNames.DEAD_LETTERS);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()

@@ -71,8 +71,11 @@ final class RunCommand implements Callable<Integer> {
   static synchronized void closeAll(Deque<AutoCloseable> open) {
     while (!open.isEmpty()) {
       AutoCloseable c = open.pop();
+      long t0 = System.nanoTime();
       try {
         c.close();
+        System.err.printf("nines: stopped %s in %d ms%n", c.getClass().getSimpleName(),
+            (System.nanoTime() - t0) / 1_000_000);
       } catch (Exception e) {
         System.err.println("nines: error while stopping " + c.getClass().getSimpleName() + ": "
             + e);

@@ -84,7 +84,6 @@ public final class LocalKafka implements AutoCloseable {
   private final Options options;
   private final String clusterId;
   private final Map<Integer, Node> nodes = new LinkedHashMap<>();
-  private final Thread shutdownHook = new Thread(this::close, "local-kafka-shutdown");
   private volatile boolean closed;
 
   private LocalKafka(Options options, String clusterId) {
@@ -100,8 +99,10 @@ public final class LocalKafka implements AutoCloseable {
       PortCheck.requireFree(options.host(), options.controllerPorts().get(i),
           "the embedded controller", "platform.controller.port");
     }
+    // No JVM shutdown hook here: hooks run concurrently, so one would stop the broker while the
+    // app is still committing its last transaction. The owner closes us in order; if it never
+    // does (crash, kill -9), each node sees EOF on its stdin and shuts itself down.
     LocalKafka kafka = new LocalKafka(options, clusterId(options.dataDir()));
-    Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
     try {
       for (int id = 1; id <= options.nodes(); id++) {
         kafka.nodes.put(id, kafka.launch(id));
@@ -177,13 +178,6 @@ public final class LocalKafka implements AutoCloseable {
     nodes.values().forEach(n -> n.stop(Duration.ofSeconds(60)));
     if (options.deleteOnClose()) {
       deleteRecursively(options.dataDir());
-    }
-    if (Thread.currentThread() != shutdownHook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException e) {
-        // already shutting down
-      }
     }
   }
 

@@ -15,7 +15,8 @@ public final class NinesTopology {
 
   public static Topology build(NinesConfig config, SchemaRegistryClient registry) {
     StreamsBuilder builder = new StreamsBuilder();
-    CarrierHealthTopology.build(builder, config, registry);
+    var carrierSamples = CarrierHealthTopology.build(builder, config, registry);
+    dev.nines.routing.RoutingTopology.build(builder, config, registry, carrierSamples);
     return builder.build();
   }
 }

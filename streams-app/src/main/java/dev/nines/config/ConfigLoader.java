@@ -71,6 +71,7 @@ public final class ConfigLoader {
     String stateDir = get(raw, Settings.STATE_DIR);
     String end = get(raw, Settings.SIMULATE_END);
     String scenario = get(raw, Settings.SIMULATE_SCENARIO);
+    NinesConfig.Routing routing = routing(raw);
     return new NinesConfig(
         cluster,
         platform,
@@ -79,11 +80,37 @@ public final class ConfigLoader {
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir))),
         new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
             get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY)),
+        routing,
         new NinesConfig.Simulate(
             scenario.isBlank() ? Optional.empty() : Optional.of(Path.of(scenario)),
             get(raw, Settings.SIMULATE_PACE), get(raw, Settings.SIMULATE_RATE_SCALE),
             get(raw, Settings.SIMULATE_SPAN),
             end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end))));
+  }
+
+  private static NinesConfig.Routing routing(Map<String, Raw> raw) {
+    java.time.Duration interval = get(raw, Settings.ROUTING_INTERVAL);
+    java.time.Duration history = get(raw, Settings.ROUTING_HISTORY);
+    if (history.compareTo(interval) < 0 || history.toMillis() % interval.toMillis() != 0) {
+      throw new ConfigException("config 'routing.history' = '" + history + "' ("
+          + raw.get("routing.history").source() + "): expected a whole multiple of "
+          + "'routing.evaluation.interval' = " + interval);
+    }
+    dev.nines.routing.RoutingPolicy policy;
+    try {
+      policy = new dev.nines.routing.RoutingPolicy(get(raw, Settings.ROUTING_MIN_SAMPLES),
+          get(raw, Settings.ROUTING_DEGRADE_SUCCESS), get(raw, Settings.ROUTING_EJECT_SUCCESS),
+          get(raw, Settings.ROUTING_DEGRADE_P95), get(raw, Settings.ROUTING_EJECT_P95),
+          get(raw, Settings.ROUTING_PEER_DEGRADE_GAP), get(raw, Settings.ROUTING_PEER_EJECT_GAP),
+          get(raw, Settings.ROUTING_MIN_PEERS), get(raw, Settings.ROUTING_DEGRADED_SHARE),
+          get(raw, Settings.ROUTING_MAX_EJECTED), get(raw, Settings.ROUTING_PANIC),
+          get(raw, Settings.ROUTING_TRICKLE), get(raw, Settings.ROUTING_RECOVERY),
+          get(raw, Settings.ROUTING_RAMP));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("routing policy (routing.* keys): " + e.getMessage());
+    }
+    return new NinesConfig.Routing(interval, history, get(raw, Settings.ROUTING_GRACE),
+        get(raw, Settings.ROUTING_PLAN_HISTORY), policy);
   }
 
   private static void put(Map<String, Setting<?>> known, Map<String, Raw> raw,

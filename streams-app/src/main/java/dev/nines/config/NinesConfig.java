@@ -15,7 +15,12 @@ public record NinesConfig(
     TopicLayout topics,
     Streams streams,
     Health health,
+    Routing routing,
     Simulate simulate) {
+
+  /** Routing decisions: cadence, history, and the decision policy itself. */
+  public record Routing(Duration interval, Duration history, Duration bucketGrace,
+      Duration planHistory, dev.nines.routing.RoutingPolicy policy) {}
 
   /** Carrier health windows and de-duplication. */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,

@@ -95,7 +95,82 @@ public final class Settings {
         throw new IllegalArgumentException("expected a fraction between 0 and 1, e.g. 0.01");
       });
 
-  public static final List<Setting<?>> ALL = List.of(HEALTH_WINDOW, HEALTH_GRACE,
+  public static final Setting<java.time.Duration> ROUTING_INTERVAL = Setting.duration(
+      "routing.evaluation.interval", "PT5S",
+      "Event-time cadence of routing decisions; also the size of the buckets they are built on.");
+  public static final Setting<java.time.Duration> ROUTING_HISTORY = Setting.duration(
+      "routing.history", "PT2M", "Longest sliding history a routing decision looks at.");
+  public static final Setting<java.time.Duration> ROUTING_GRACE = Setting.duration(
+      "routing.bucket.grace", "PT1S",
+      "How late a record may be and still count in its routing bucket (kept short: every "
+          + "second of grace delays each decision by a second).");
+  public static final Setting<java.time.Duration> ROUTING_PLAN_HISTORY = Setting.duration(
+      "routing.plan.history", "P35D",
+      "How far back (event time) route plan versions are kept, for replays of past decisions.");
+  public static final Setting<Integer> ROUTING_MIN_SAMPLES = Setting.intRange(
+      "routing.min.samples", "30", 1, 1_000_000,
+      "Samples a carrier needs before it is judged; fewer: it keeps its state.");
+  public static final Setting<Double> ROUTING_DEGRADE_SUCCESS = fraction(
+      "routing.degrade.success.below", "0.95", "Success ratio below which a carrier is DEGRADED.");
+  public static final Setting<Double> ROUTING_EJECT_SUCCESS = fraction(
+      "routing.eject.success.below", "0.80", "Success ratio below which a carrier is EJECTED.");
+  public static final Setting<Integer> ROUTING_DEGRADE_P95 = Setting.intRange(
+      "routing.degrade.latency.p95.ms.above", "20000", 1, Integer.MAX_VALUE,
+      "p95 latency (ms) above which a carrier is DEGRADED.");
+  public static final Setting<Integer> ROUTING_EJECT_P95 = Setting.intRange(
+      "routing.eject.latency.p95.ms.above", "60000", 1, Integer.MAX_VALUE,
+      "p95 latency (ms) above which a carrier is EJECTED.");
+  public static final Setting<Double> ROUTING_PEER_DEGRADE_GAP = fraction(
+      "routing.peer.degrade.gap", "0.05",
+      "DEGRADED when this far below the median success of the route's judged peers.");
+  public static final Setting<Double> ROUTING_PEER_EJECT_GAP = fraction(
+      "routing.peer.eject.gap", "0.15",
+      "EJECTED when this far below the median success of the route's judged peers.");
+  public static final Setting<Integer> ROUTING_MIN_PEERS = Setting.intRange(
+      "routing.min.peers", "2", 1, 1000, "Judged peers needed before the peer rule applies.");
+  public static final Setting<Double> ROUTING_DEGRADED_SHARE = fraction(
+      "routing.degraded.share", "0.5", "A DEGRADED carrier's share of its base weight.");
+  public static final Setting<Double> ROUTING_MAX_EJECTED = fraction(
+      "routing.max.ejected.share", "0.5", "Most of a route's base weight that may be EJECTED.");
+  public static final Setting<Double> ROUTING_PANIC = fraction(
+      "routing.panic.below.healthy.share", "0.5",
+      "PANIC (base weights) when the healthy share of base weight falls below this.");
+  public static final Setting<Integer> ROUTING_TRICKLE = Setting.intRange(
+      "routing.trickle.weight", "100", 0, 5000,
+      "Weight (of 10000) an EJECTED carrier keeps so its recovery can be seen (100 = 1%).");
+  public static final Setting<Integer> ROUTING_RECOVERY = Setting.intRange(
+      "routing.recovery.evaluations", "3", 1, 1000,
+      "Consecutive healthy evaluations before EJECTED -> RECOVERING and DEGRADED -> HEALTHY.");
+  public static final Setting<List<Double>> ROUTING_RAMP = new Setting<>("routing.ramp.steps",
+      "0.25,0.5,0.75", "Shares of base weight a RECOVERING carrier steps through (slow start).",
+      s -> {
+        try {
+          return java.util.Arrays.stream(s.split(",")).map(String::trim)
+              .filter(x -> !x.isEmpty()).map(Double::valueOf).toList();
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("expected comma-separated fractions, e.g. 0.25,0.5");
+        }
+      });
+
+  static Setting<Double> fraction(String key, String def, String doc) {
+    return new Setting<>(key, def, doc, s -> {
+      try {
+        double d = Double.parseDouble(s.trim());
+        if (d >= 0 && d <= 1) {
+          return d;
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw new IllegalArgumentException("expected a fraction from 0 to 1, e.g. 0.5");
+    });
+  }
+
+  public static final List<Setting<?>> ALL = List.of(ROUTING_INTERVAL, ROUTING_HISTORY,
+      ROUTING_GRACE, ROUTING_PLAN_HISTORY, ROUTING_MIN_SAMPLES, ROUTING_DEGRADE_SUCCESS,
+      ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
+      ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
+      ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
       DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY,BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,

@@ -19,7 +19,10 @@ public final class EventTime implements TimestampExtractor {
     if (v instanceof ProbeResult p && p.getObservedAt() != null) {
       return p.getObservedAt().toEpochMilli();
     }
-    // tombstones and reference data: the record's own timestamp
+    if (v instanceof dev.nines.schema.RoutePlan plan && plan.getUpdatedAt() != null) {
+      return plan.getUpdatedAt().toEpochMilli();
+    }
+    // tombstones and other reference data: the record's own timestamp
     return record.timestamp();
   }
 }

@@ -21,6 +21,7 @@ public final class HealthCounts {
   long carrierFailures;
   long otherFailures;
   long probeFailures;
+  long probeSuccesses;
   final DDSketch latency;
 
   public HealthCounts(double relativeAccuracy) {
@@ -46,10 +47,28 @@ public final class HealthCounts {
   }
 
   public HealthCounts addProbe(boolean success) {
-    if (!success) {
+    if (success) {
+      probeSuccesses++;
+    } else {
       probeFailures++;
     }
     return this;
+  }
+
+  /** Adds {@code other}'s counts and latency samples to this one (sketches are mergeable). */
+  public HealthCounts merge(HealthCounts other) {
+    attempts += other.attempts;
+    delivered += other.delivered;
+    carrierFailures += other.carrierFailures;
+    otherFailures += other.otherFailures;
+    probeFailures += other.probeFailures;
+    probeSuccesses += other.probeSuccesses;
+    latency.mergeWith(other.latency);
+    return this;
+  }
+
+  public long probeSuccesses() {
+    return probeSuccesses;
   }
 
   public long attempts() {
@@ -98,9 +117,9 @@ public final class HealthCounts {
       throw new IllegalStateException("cannot encode latency sketch", e);
     }
     byte[] sketch = out.trimmedCopy();
-    ByteBuffer b = ByteBuffer.allocate(1 + 5 * Long.BYTES + sketch.length);
+    ByteBuffer b = ByteBuffer.allocate(1 + 6 * Long.BYTES + sketch.length);
     b.put(FORMAT).putLong(attempts).putLong(delivered).putLong(carrierFailures)
-        .putLong(otherFailures).putLong(probeFailures).put(sketch);
+        .putLong(otherFailures).putLong(probeFailures).putLong(probeSuccesses).put(sketch);
     return b.array();
   }
 
@@ -115,6 +134,7 @@ public final class HealthCounts {
     long carrier = b.getLong();
     long other = b.getLong();
     long probes = b.getLong();
+    long probeOk = b.getLong();
     try {
       HealthCounts c = new HealthCounts(DDSketch.decode(
           ByteArrayInput.wrap(java.util.Arrays.copyOfRange(bytes, b.position(), bytes.length)),
@@ -124,6 +144,7 @@ public final class HealthCounts {
       c.carrierFailures = carrier;
       c.otherFailures = other;
       c.probeFailures = probes;
+      c.probeSuccesses = probeOk;
       return c;
     } catch (IOException e) {
       throw new IllegalStateException("corrupt latency sketch in HealthCounts", e);

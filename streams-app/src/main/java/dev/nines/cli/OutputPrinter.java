@@ -43,7 +43,11 @@ final class OutputPrinter implements AutoCloseable {
   private final PrintStream out;
   private final Thread thread;
 
-  OutputPrinter(Platform platform, SchemaRegistryClient registry, PrintStream out) {
+  private final dev.nines.config.NinesConfig.TopicLayout layout;
+
+  OutputPrinter(Platform platform, SchemaRegistryClient registry,
+      dev.nines.config.NinesConfig.TopicLayout layout, PrintStream out) {
+    this.layout = layout;
     Map<String, Object> c = new HashMap<>(platform.clientOverrides());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -57,7 +61,7 @@ final class OutputPrinter implements AutoCloseable {
       }
     }
     List<TopicPartition> parts = Topics.OUTPUTS.stream()
-        .flatMap(t -> consumer.partitionsFor(t.name(), Duration.ofSeconds(15)).stream())
+        .flatMap(t -> consumer.partitionsFor(layout.name(t), Duration.ofSeconds(15)).stream())
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     consumer.assign(parts);
     consumer.seekToEnd(parts);
@@ -81,19 +85,20 @@ final class OutputPrinter implements AutoCloseable {
   }
 
   private String line(ConsumerRecord<byte[], byte[]> r) {
-    if (r.topic().equals(Topics.DEAD_LETTERS.name())) {
+    String topic = layout.contractName(r.topic());
+    if (topic.equals(Topics.DEAD_LETTERS.name())) {
       return String.format("%-14s from %s: %s", "dead-letter",
           header(r, "__streams.errors.topic"), header(r, "__streams.errors.message"));
     }
     Object v;
     try {
-      v = serdes.get(r.topic()).deserialize(r.topic(), r.value());
+      v = serdes.get(topic).deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
       return r.topic() + " (unreadable: " + e.getMessage() + ")";
     }
     String body = v == null ? "(tombstone) " + new String(r.key(), StandardCharsets.UTF_8)
         : describe(v);
-    return String.format("%-14s %s", r.topic(), body);
+    return String.format("%-14s %s", topic, body);
   }
 
   static String describe(Object v) {

@@ -45,8 +45,7 @@ final class Platforms {
 
   static void ensureTopics(Platform p, NinesConfig config) {
     try (Admin admin = admin(p)) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics().partitions(),
-          config.topics().replicationFactor());
+      TopicManager.ensure(admin, Topics.ALL, config.topics());
     }
   }
 }

@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
       NinesApp app = NinesApp.start(config, platform, registry);
       open.push(app);
       if (!quiet) {
-        open.push(new OutputPrinter(platform, registry, System.out));
+        open.push(new OutputPrinter(platform, registry, config.topics(), System.out));
       }
       System.out.println("nines is running against " + platform.bootstrapServers() + " (registry "
           + platform.schemaRegistryUrl() + "). Ctrl-C stops it.");

@@ -8,6 +8,7 @@ import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.simulate.KafkaSimSink;
 import dev.nines.simulate.Scenario;
 import dev.nines.simulate.ScenarioException;
+import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
 import java.io.IOException;
 import java.time.Clock;
@@ -80,7 +81,7 @@ final class SimulateCommand implements Callable<Integer> {
     Simulator sim = simulator(config, seed);
     if (config.simulate().pace() == Settings.Pace.LIVE) {
       CountDownLatch done = new CountDownLatch(1);
-      LiveSimulation live = new LiveSimulation(sim, platform);
+      LiveSimulation live = new LiveSimulation(sim, platform, config.topics().prefix());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         live.close();
         System.err.println("nines: simulator stopped after " + sim.stats());
@@ -95,7 +96,7 @@ final class SimulateCommand implements Callable<Integer> {
         .orElse(Instant.now().truncatedTo(ChronoUnit.DAYS));
     Instant from = to.minus(config.simulate().span());
     try (KafkaProducer<String, Object> producer = producer(platform)) {
-      KafkaSimSink sink = new KafkaSimSink(producer);
+      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), config.topics().prefix());
       long t0 = System.nanoTime();
       sim.seed(sink, from);
       sim.history(sink, from, to);
@@ -135,7 +136,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   /** Live simulation in a background thread of the run command. */
   static AutoCloseable startLive(NinesConfig config, Platform platform) {
-    return new LiveSimulation(simulator(config, null), platform);
+    return new LiveSimulation(simulator(config, null), platform, config.topics().prefix());
   }
 
   /** Seeds reference data and then produces live traffic until closed. */
@@ -144,9 +145,9 @@ final class SimulateCommand implements Callable<Integer> {
     private final Thread thread;
     private volatile boolean running = true;
 
-    LiveSimulation(Simulator sim, Platform platform) {
+    LiveSimulation(Simulator sim, Platform platform, String prefix) {
       this.producer = producer(platform);
-      KafkaSimSink sink = new KafkaSimSink(producer);
+      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
       sim.seed(sink, Instant.now());
       sink.flush();
       this.thread = new Thread(() -> sim.live(sink, Clock.systemUTC(), () -> running),

@@ -75,7 +75,8 @@ public final class ConfigLoader {
     return new NinesConfig(
         cluster,
         platform,
-        new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf),
+        new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf,
+            get(raw, Settings.TOPICS_PREFIX)),
         new NinesConfig.Streams(get(raw, Settings.APPLICATION_ID),
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir))),
         new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),

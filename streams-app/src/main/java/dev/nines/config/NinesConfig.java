@@ -37,7 +37,18 @@ public record NinesConfig(
   public record Platform(String host, int kafkaPort, int controllerPort, int registryPort,
       Path dataDir, boolean ephemeral, String brokerHeap, int brokers) {}
 
-  public record TopicLayout(int partitions, short replicationFactor) {}
+  /** How contract topics are laid out: partitions, replication and an optional name prefix. */
+  public record TopicLayout(int partitions, short replicationFactor, String prefix) {
+    /** The name of a contract topic in this deployment. */
+    public String name(dev.nines.Topic<?> topic) {
+      return prefix + topic.name();
+    }
+
+    /** The contract name of a deployed topic name (without the prefix). */
+    public String contractName(String deployed) {
+      return deployed.startsWith(prefix) ? deployed.substring(prefix.length()) : deployed;
+    }
+  }
 
   public record Streams(String applicationId, Optional<Path> stateDir) {}
 

@@ -48,6 +48,14 @@ public final class Settings {
       "topics.replication.factor", "1", 1, 32,
       "Replication factor of each contract topic nines creates.");
 
+  public static final Setting<String> TOPICS_PREFIX = new Setting<>("topics.prefix", "",
+      "Prefix of every contract topic name (tests and shadow environments); empty in production.",
+      s -> {
+        if (!s.matches("[A-Za-z0-9._-]*")) {
+          throw new IllegalArgumentException("expected only letters, digits, '.', '_' and '-'");
+        }
+        return s;
+      });
   public static final Setting<String> STATE_DIR = Setting.string("state.dir", "",
       "Kafka Streams state directory. Empty: <platform.data.dir>/streams.");
 
@@ -108,14 +116,14 @@ public final class Settings {
       "routing.plan.history", "P35D",
       "How far back (event time) route plan versions are kept, for replays of past decisions.");
   public static final Setting<Integer> ROUTING_MIN_SAMPLES = Setting.intRange(
-      "routing.min.samples", "30", 1, 1_000_000,
+      "routing.min.samples", "100", 1, 1_000_000,
       "Samples a carrier needs before it is judged; fewer: it keeps its state.");
   public static final Setting<Double> ROUTING_DEGRADE_SUCCESS = fraction(
       "routing.degrade.success.below", "0.95", "Success ratio below which a carrier is DEGRADED.");
   public static final Setting<Double> ROUTING_EJECT_SUCCESS = fraction(
       "routing.eject.success.below", "0.80", "Success ratio below which a carrier is EJECTED.");
   public static final Setting<Integer> ROUTING_DEGRADE_P95 = Setting.intRange(
-      "routing.degrade.latency.p95.ms.above", "20000", 1, Integer.MAX_VALUE,
+      "routing.degrade.latency.p95.ms.above", "30000", 1, Integer.MAX_VALUE,
       "p95 latency (ms) above which a carrier is DEGRADED.");
   public static final Setting<Integer> ROUTING_EJECT_P95 = Setting.intRange(
       "routing.eject.latency.p95.ms.above", "60000", 1, Integer.MAX_VALUE,
@@ -174,7 +182,7 @@ public final class Settings {
       DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY,BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
-      PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, STATE_DIR,
+      PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END);
 
   /** Keys under this prefix pass through, unprefixed, to every Kafka client and Streams. */

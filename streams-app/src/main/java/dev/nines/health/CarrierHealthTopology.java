@@ -60,7 +60,7 @@ public final class CarrierHealthTopology {
     // A duplicate carries the same payload, so it has the same carrier key and lands on the same
     // partition after this one repartition: de-duplicating here costs no second shuffle.
     KStream<String, HealthSample> fromReceipts = builder
-        .stream(Topics.DELIVERY_RECEIPTS.name(), Consumed.with(keys, receiptSerde)
+        .stream(config.topics().name(Topics.DELIVERY_RECEIPTS), Consumed.with(keys, receiptSerde)
             .withTimestampExtractor(new EventTime()).withName("receipts-source"))
         .selectKey((k, r) -> CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
             Named.as("receipts-key-by-carrier"))
@@ -70,7 +70,7 @@ public final class CarrierHealthTopology {
         .mapValues(HealthSample::of, Named.as("receipts-to-samples"));
 
     KStream<String, HealthSample> fromProbes = builder
-        .stream(Topics.PROBE_RESULTS.name(), Consumed.with(keys, probeSerde)
+        .stream(config.topics().name(Topics.PROBE_RESULTS), Consumed.with(keys, probeSerde)
             .withTimestampExtractor(new EventTime()).withName("probes-source-for-carriers"))
         .filter((k, p) -> p.getCarrierId() != null && p.getCountry() != null,
             Named.as("probes-with-carrier"))
@@ -96,7 +96,7 @@ public final class CarrierHealthTopology {
                 .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
         .toStream(Named.as("carrier-health-closed"))
         .map((w, c) -> KeyValue.pair(w.key(), toRecord(w, c)), Named.as("carrier-health-record"))
-        .to(Topics.CARRIER_HEALTH.name(), Produced.with(keys,
+        .to(config.topics().name(Topics.CARRIER_HEALTH), Produced.with(keys,
             Topics.CARRIER_HEALTH.valueSerde(registry)).withName("carrier-health-sink"));
     return samples;
   }

@@ -29,16 +29,19 @@ public final class TopicManager {
   private TopicManager() {}
 
   /** @return the names of the topics it created */
-  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics, int partitions,
-      short replicationFactor) {
+  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
+      dev.nines.config.NinesConfig.TopicLayout layout) {
+    int partitions = layout.partitions();
+    short replicationFactor = layout.replicationFactor();
     try {
       Set<String> existing = admin.listTopics().names().get();
-      List<Topic<?>> present = topics.stream().filter(t -> existing.contains(t.name())).toList();
-      checkPolicies(admin, present);
+      List<Topic<?>> present = topics.stream()
+          .filter(t -> existing.contains(layout.name(t))).toList();
+      checkPolicies(admin, present, layout);
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?> t : topics) {
-        if (!existing.contains(t.name())) {
-          missing.add(new NewTopic(t.name(), partitions, replicationFactor)
+        if (!existing.contains(layout.name(t))) {
+          missing.add(new NewTopic(layout.name(t), partitions, replicationFactor)
               .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())));
         }
       }
@@ -69,27 +72,29 @@ public final class TopicManager {
     }
   }
 
-  private static void checkPolicies(Admin admin, List<Topic<?>> present)
+  private static void checkPolicies(Admin admin, List<Topic<?>> present,
+      dev.nines.config.NinesConfig.TopicLayout layout)
       throws InterruptedException, ExecutionException {
     if (present.isEmpty()) {
       return;
     }
     List<ConfigResource> resources = present.stream()
-        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, layout.name(t))).toList();
     Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
     for (Topic<?> t : present) {
-      Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()));
+      String name = layout.name(t);
+      Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
       String policy = c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       Set<String> parts = Set.of(policy.replace(" ", "").split(","));
       boolean ok = t.compacted() ? parts.contains("compact") : !parts.contains("compact");
       if (!ok) {
-        throw new ConfigException("topic '" + t.name() + "' exists with cleanup.policy=" + policy
+        throw new ConfigException("topic '" + name + "' exists with cleanup.policy=" + policy
             + " but the contract needs " + t.cleanupPolicy() + ": fix it with kafka-configs "
-            + "--alter --entity-type topics --entity-name " + t.name() + " --add-config "
+            + "--alter --entity-type topics --entity-name " + name + " --add-config "
             + "cleanup.policy=" + t.cleanupPolicy() + ", or delete the topic");
       }
     }
     log.debug("existing topics have the contract's cleanup policies: {}",
-        present.stream().map(Topic::name).collect(Collectors.joining(", ")));
+        present.stream().map(layout::name).collect(Collectors.joining(", ")));
   }
 }

@@ -100,7 +100,7 @@ public record RoutingPolicy(
 
   /** The documented defaults (see the parameter descriptions). */
   public static RoutingPolicy defaults() {
-    return new RoutingPolicy(30, 0.95, 0.80, 20_000, 60_000, 0.05, 0.15, 2, 0.5, 0.5, 0.5, 100, 3,
+    return new RoutingPolicy(100, 0.95, 0.80, 30_000, 60_000, 0.05, 0.15, 2, 0.5, 0.5, 0.5, 100, 3,
         List.of(0.25, 0.5, 0.75));
   }
 

@@ -52,7 +52,7 @@ public final class RoutingTopology {
 
     // The plan in force at each bucket's event time: a versioned table, so a replay of last
     // month uses last month's plans.
-    KTable<String, RoutePlan> plans = builder.table(Topics.ROUTE_PLANS.name(),
+    KTable<String, RoutePlan> plans = builder.table(config.topics().name(Topics.ROUTE_PLANS),
         Consumed.with(keys, planSerde).withTimestampExtractor(new EventTime())
             .withName("route-plans-source"),
         Materialized.<String, RoutePlan>as(
@@ -82,7 +82,7 @@ public final class RoutingTopology {
             Joined.with(keys, CarrierBucket.serde(), planSerde).withName("routing-buckets-plans"))
         .processValues(() -> new RouteEvaluator(STATE_STORE, r.interval(), r.history(),
             r.policy(), accuracy), Named.as("routing-evaluate"), STATE_STORE)
-        .to(Topics.ROUTING_WEIGHTS.name(), Produced.with(keys,
+        .to(config.topics().name(Topics.ROUTING_WEIGHTS), Produced.with(keys,
             Topics.ROUTING_WEIGHTS.valueSerde(registry)).withName("routing-weights-sink"));
   }
 }

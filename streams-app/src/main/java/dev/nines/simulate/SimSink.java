@@ -18,4 +18,22 @@ public interface SimSink {
 
   /** Called at the end of a run; sinks that buffer must hand everything on before returning. */
   default void flush() {}
+
+  /** The simulator writes contract topic names; a prefixed deployment gets prefixed topics. */
+  static SimSink withTopicPrefix(SimSink sink, String prefix) {
+    if (prefix.isEmpty()) {
+      return sink;
+    }
+    return new SimSink() {
+      @Override
+      public void send(String topic, String key, SpecificRecord value, long timestampMs) {
+        sink.send(prefix + topic, key, value, timestampMs);
+      }
+
+      @Override
+      public void flush() {
+        sink.flush();
+      }
+    };
+  }
 }

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Topic creation checked through a second client path: Kafka's own AdminClient. */
 @ExtendWith(KafkaPlatformExtension.class)
 class TopicManagerIT {
+  static final dev.nines.config.NinesConfig.TopicLayout LAYOUT4 =
+      new dev.nines.config.NinesConfig.TopicLayout(4, (short) 1, "");
+  static final dev.nines.config.NinesConfig.TopicLayout LAYOUT1 =
+      new dev.nines.config.NinesConfig.TopicLayout(1, (short) 1, "");
 
   @Test
   void createsMissingTopicsWithPolicyAndPartitions() throws Exception {
@@ -27,7 +31,7 @@ class TopicManagerIT {
     Topic<DeliveryReceipt> log = new Topic<>(KafkaPlatformExtension.unique("receipts"),
         DeliveryReceipt.class, false);
     try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
-      List<String> created = TopicManager.ensure(admin, List.of(compacted, log), 4, (short) 1);
+      List<String> created = TopicManager.ensure(admin, List.of(compacted, log), LAYOUT4);
       assertThat(created).containsExactlyInAnyOrder(compacted.name(), log.name());
       var desc = admin.describeTopics(List.of(compacted.name(), log.name())).allTopicNames().get();
       assertThat(desc.get(compacted.name()).partitions()).hasSize(4);
@@ -35,7 +39,7 @@ class TopicManagerIT {
       assertThat(policy(admin, compacted.name())).isEqualTo("compact");
       assertThat(policy(admin, log.name())).isEqualTo("delete");
       // idempotent: a second run creates nothing
-      assertThat(TopicManager.ensure(admin, List.of(compacted, log), 4, (short) 1)).isEmpty();
+      assertThat(TopicManager.ensure(admin, List.of(compacted, log), LAYOUT4)).isEmpty();
     }
   }
 
@@ -46,7 +50,7 @@ class TopicManagerIT {
       admin.createTopics(List.of(new NewTopic(name, 1, (short) 1)
           .configs(Map.of("cleanup.policy", "delete")))).all().get();
       Topic<RoutePlan> t = new Topic<>(name, RoutePlan.class, true);
-      assertThatThrownBy(() -> TopicManager.ensure(admin, List.of(t), 1, (short) 1))
+      assertThatThrownBy(() -> TopicManager.ensure(admin, List.of(t), LAYOUT1))
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("topic '" + name + "' exists with cleanup.policy=delete but "
               + "the contract needs compact");

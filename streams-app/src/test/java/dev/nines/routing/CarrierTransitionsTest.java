@@ -62,8 +62,8 @@ class CarrierTransitionsTest {
 
   @Test
   void latencyDegradesAndEjects() {
-    assertThat(x(Fixtures.latency(25_000)).reason())
-        .startsWith("p95 latency 25000 ms over 2m above degrade threshold 20000 ms; degraded");
+    assertThat(x(Fixtures.latency(35_000)).reason())
+        .startsWith("p95 latency 35000 ms over 2m above degrade threshold 30000 ms; degraded");
     assertThat(run.carrier("x").state()).isEqualTo(CarrierState.DEGRADED);
 
     assertThat(x(Fixtures.latency(72_300)).reason())

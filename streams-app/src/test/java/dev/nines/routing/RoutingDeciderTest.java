@@ -78,12 +78,12 @@ class RoutingDeciderTest {
   @Test
   void aNewCarrierBelowMinSamplesIsNotJudgedAndStartsHealthy() {
     RouteDecision d = decide(List.of(on("a", 5000), on("b", 5000)),
-        stats("a", GOOD, "b", success(0.0, 29)), Map.of());
+        stats("a", GOOD, "b", success(0.0, 99)), Map.of());
     CarrierDecision b = carrier(d, "b");
     assertThat(b.state()).isEqualTo(CarrierState.HEALTHY);
     assertThat(b.score()).isEqualTo(0.0);
     assertThat(b.reason())
-        .isEqualTo("not judged: n=29 over 2m is below the 30 samples needed; stays HEALTHY");
+        .isEqualTo("not judged: n=99 over 2m is below the 100 samples needed; stays HEALTHY");
     assertThat(weights(d)).containsExactly(5000, 5000);
   }
 
@@ -100,7 +100,7 @@ class RoutingDeciderTest {
   @Test
   void exactlyMinSamplesIsJudged() {
     RouteDecision d = decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", GOOD, "b", GOOD, "c", success(0.0, 30)), Map.of());
+        stats("a", GOOD, "b", GOOD, "c", success(0.0, 100)), Map.of());
     assertThat(carrier(d, "c").state()).isEqualTo(CarrierState.EJECTED);
   }
 
@@ -109,7 +109,7 @@ class RoutingDeciderTest {
     RouteDecision d = decide(List.of(on("a", 1)), Map.of(), Map.of());
     assertThat(carrier(d, "a").score()).isEqualTo(1.0);
     assertThat(carrier(d, "a").reason())
-        .startsWith("not judged: n=0 is below the 30 samples needed");
+        .startsWith("not judged: n=0 is below the 100 samples needed");
   }
 
   @Test

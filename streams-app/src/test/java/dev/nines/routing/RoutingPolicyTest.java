@@ -12,10 +12,10 @@ class RoutingPolicyTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
     RoutingPolicy d = RoutingPolicy.defaults();
-    assertThat(d.minSamples()).isEqualTo(30);
+    assertThat(d.minSamples()).isEqualTo(100);
     assertThat(d.degradeSuccessBelow()).isEqualTo(0.95);
     assertThat(d.ejectSuccessBelow()).isEqualTo(0.80);
-    assertThat(d.degradeLatencyP95MsAbove()).isEqualTo(20_000);
+    assertThat(d.degradeLatencyP95MsAbove()).isEqualTo(30_000);
     assertThat(d.ejectLatencyP95MsAbove()).isEqualTo(60_000);
     assertThat(d.peerDegradeGap()).isEqualTo(0.05);
     assertThat(d.peerEjectGap()).isEqualTo(0.15);
@@ -49,7 +49,7 @@ class RoutingPolicyTest {
     rejects(p -> p.degradeLatency = 0,
         "routing policy: degradeLatencyP95MsAbove = 0: expected a positive number of ms");
     rejects(p -> p.ejectLatency = 10_000, "routing policy: ejectLatencyP95MsAbove = 10000 is below"
-        + " degradeLatencyP95MsAbove = 20000: ejecting must be the stricter test");
+        + " degradeLatencyP95MsAbove = 30000: ejecting must be the stricter test");
     rejects(p -> p.peerDegradeGap = -0.1,
         "routing policy: peerDegradeGap = -0.1: expected a ratio from 0 to 1");
     rejects(p -> p.peerEjectGap = 0.01, "routing policy: peerEjectGap = 0.01 is below"
@@ -77,7 +77,7 @@ class RoutingPolicyTest {
   void equalDegradeAndEjectThresholdsAreAllowed() {
     RoutingPolicy p = with(x -> {
       x.ejectSuccessBelow = 0.95;
-      x.ejectLatency = 20_000;
+      x.ejectLatency = 30_000;
       x.peerEjectGap = 0.05;
     });
     assertThat(p.ejectSuccessBelow()).isEqualTo(p.degradeSuccessBelow());

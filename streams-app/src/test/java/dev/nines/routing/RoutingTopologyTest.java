@@ -36,14 +36,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Routing decisions end to end through the topology, with the default policy: interval 5 s,
- * history 2 min, min samples 30, degrade below 95 %, eject below 80 %, peer gaps 5/15 points,
+ * history 2 min, min samples 100, degrade below 95 %, eject below 80 %, peer gaps 5/15 points,
  * max ejected share 50 %, panic below 50 % healthy, trickle 100, 3 healthy evaluations to
  * recover, ramp 25/50/75 %. Route US:SMS with a=5000, b=3000, c=2000. Expected weights are
  * worked out by hand (largest remainder, ties by carrier id) in the comments.
  */
 class RoutingTopologyTest {
   static final Instant T0 = Instant.parse("2026-10-01T10:00:00Z");
-  static final int PER_INTERVAL = 40; // receipts per carrier per 5 s interval
+  static final int PER_INTERVAL = 120; // receipts per carrier per 5 s interval (>= 100 samples)
 
   TopologyTestDriver driver;
   TestInputTopic<String, DeliveryReceipt> receipts;
@@ -211,19 +211,19 @@ class RoutingTopologyTest {
   void duplicateReceiptsCountOnce() {
     plans.pipeInput("US:SMS", plan(T0, true), T0);
     interval(0, 1.0, 1.0, 1.0);
-    // a: 38 delivered, 2 carrier failures (95 %); each failure re-sent 10 times. Counted once
-    // it stays HEALTHY; counted 11 times it would be 38/60 = 63 % and ejected.
+    // a: 118 delivered, 2 carrier failures (98.3 %); each failure re-sent 10 times. Counted
+    // once it stays HEALTHY; counted 11 times it would be 118/140 = 84 % and DEGRADED.
     Instant start = T0.plusSeconds(5);
     for (int i = 0; i < PER_INTERVAL; i++) {
-      boolean ok = i < 38;
+      boolean ok = i < PER_INTERVAL - 2;
       DeliveryReceipt r = Records.receipt("dup-" + i, "a",
           ok ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED,
-          ok ? FailureCause.NONE : FailureCause.CARRIER, start.plusMillis(i * 100L), 1000);
+          ok ? FailureCause.NONE : FailureCause.CARRIER, start.plusMillis(i * 40L), 1000);
       for (int copies = ok ? 1 : 11; copies > 0; copies--) {
         send(r);
       }
-      send(Records.delivered("b-" + i, "b", start.plusMillis(i * 100L), 1000));
-      send(Records.delivered("c-" + i, "c", start.plusMillis(i * 100L), 1000));
+      send(Records.delivered("b-" + i, "b", start.plusMillis(i * 40L), 1000));
+      send(Records.delivered("c-" + i, "c", start.plusMillis(i * 40L), 1000));
     }
     interval(2, 1.0, 1.0, 1.0);
     interval(3, 1.0, 1.0, 1.0);
@@ -239,7 +239,7 @@ class RoutingTopologyTest {
     // stream time is now ~10 s. Failures of a for interval 1 [5 s, 10 s) arrive 0.5 s late:
     // inside the 1 s grace, they count. 
     Instant late = T0.plusSeconds(9);
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 120; i++) {
       send(Records.receipt("late-" + i, "a", DeliveryStatus.FAILED, FailureCause.CARRIER,
           late, 1000));
     }
@@ -254,7 +254,7 @@ class RoutingTopologyTest {
     }
     weights.readValuesToList();
     Instant tooLate = T0.plusSeconds(16);
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 120; i++) {
       send(Records.receipt("too-late-" + i, "a", DeliveryStatus.FAILED, FailureCause.CARRIER,
           tooLate, 1000));
     }

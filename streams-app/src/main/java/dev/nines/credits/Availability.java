@@ -1,5 +1,8 @@
 package dev.nines.credits;
 
+import dev.nines.uptime.Interval;
+import dev.nines.uptime.Intervals;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.YearMonth;
@@ -58,7 +61,7 @@ public record Availability(long monthLengthMs, long downtimeMs) {
     for (String region : new TreeSet<>(coveredRegions)) {
       List<Interval> down = Intervals.union(listOf(downByRegion, region));
       List<Interval> maintenance = Intervals.union(listOf(maintenanceByRegion, region));
-      charged.addAll(Intervals.clip(Intervals.minus(down, maintenance), start, end));
+      charged.addAll(Intervals.clip(Intervals.subtract(down, maintenance), new Interval(start, end)));
     }
     return new Availability(end - start, Intervals.length(Intervals.union(charged)));
   }

@@ -1,5 +1,8 @@
 package dev.nines.credits;
 
+import dev.nines.uptime.Interval;
+import dev.nines.uptime.Intervals;
+
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaCredit;
 import java.time.Instant;

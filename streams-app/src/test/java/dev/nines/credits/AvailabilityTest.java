@@ -1,5 +1,8 @@
 package dev.nines.credits;
 
+import dev.nines.uptime.Interval;
+import dev.nines.uptime.Intervals;
+
 import static dev.nines.credits.CreditFixtures.DAY;
 import static dev.nines.credits.CreditFixtures.byRegion;
 import static dev.nines.credits.CreditFixtures.from;
@@ -139,7 +142,7 @@ class AvailabilityTest {
     assertThatThrownBy(() -> new Availability(10, -1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Interval(2, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before startMs");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end before start");
   }
 
   @Test
@@ -147,10 +150,10 @@ class AvailabilityTest {
     List<Interval> a = Intervals.union(List.of(new Interval(5, 10), new Interval(0, 3),
         new Interval(3, 4), new Interval(8, 12), new Interval(20, 20)));
     assertThat(a).containsExactly(new Interval(0, 4), new Interval(5, 12));
-    assertThat(Intervals.minus(a, List.of(new Interval(2, 6), new Interval(7, 8),
+    assertThat(Intervals.subtract(a, List.of(new Interval(2, 6), new Interval(7, 8),
         new Interval(11, 30)))).containsExactly(new Interval(0, 2), new Interval(6, 7),
         new Interval(8, 11));
-    assertThat(Intervals.clip(a, 3, 6)).containsExactly(new Interval(3, 4), new Interval(5, 6));
+    assertThat(Intervals.clip(a, new Interval(3, 6))).containsExactly(new Interval(3, 4), new Interval(5, 6));
     assertThat(Intervals.length(a)).isEqualTo(11);
   }
 }

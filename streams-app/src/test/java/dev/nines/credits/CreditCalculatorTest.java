@@ -1,5 +1,8 @@
 package dev.nines.credits;
 
+import dev.nines.uptime.Interval;
+import dev.nines.uptime.Intervals;
+
 import static dev.nines.credits.CreditFixtures.DAY;
 import static dev.nines.credits.CreditFixtures.HOUR;
 import static dev.nines.credits.CreditFixtures.at;

@@ -1,5 +1,8 @@
 package dev.nines.credits;
 
+import dev.nines.uptime.Interval;
+import dev.nines.uptime.Intervals;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.schema.CreditTier;

@@ -1,5 +1,8 @@
 package dev.nines.credits;
 
+import dev.nines.uptime.Interval;
+import dev.nines.uptime.Intervals;
+
 import static dev.nines.credits.CreditFixtures.contract;
 import static dev.nines.credits.CreditFixtures.fee;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -217,12 +220,12 @@ class CreditPropertiesTest {
       @ForAll @IntRange(min = 0, max = 60) int clipLength) {
     boolean[] in = new boolean[64];
     for (Interval i : a) {
-      for (long t = i.startMs(); t < i.endMs(); t++) {
+      for (long t = i.start(); t < i.end(); t++) {
         in[(int) t] = true;
       }
     }
     for (Interval i : cuts) {
-      for (long t = i.startMs(); t < i.endMs(); t++) {
+      for (long t = i.start(); t < i.end(); t++) {
         in[(int) t] = false;
       }
     }
@@ -231,14 +234,14 @@ class CreditPropertiesTest {
       expected += in[t] ? 1 : 0;
     }
     List<Interval> result = Intervals.clip(
-        Intervals.minus(Intervals.union(a), Intervals.union(cuts)), clipFrom,
-        clipFrom + clipLength);
+        Intervals.subtract(Intervals.union(a), Intervals.union(cuts)),
+        new Interval(clipFrom, clipFrom + clipLength));
     assertThat(Intervals.length(result)).isEqualTo(expected);
     // normalized: sorted, non-empty, neither overlapping nor touching
     for (int i = 0; i < result.size(); i++) {
-      assertThat(result.get(i).lengthMs()).isPositive();
+      assertThat(result.get(i).length()).isPositive();
       if (i > 0) {
-        assertThat(result.get(i).startMs()).isGreaterThan(result.get(i - 1).endMs());
+        assertThat(result.get(i).start()).isGreaterThan(result.get(i - 1).end());
       }
     }
   }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code nines} command line. Every failure that is the user's to fix is one line. */
 @Command(name = "nines", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps a communications platform at four or five nines, and proves it.",
-    subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
+    subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -62,7 +62,7 @@ class ScenarioLoadingTest {
     assertThat(s.probeInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.probeFailureRate()).isEqualTo(0.001);
     assertThat(s.dailyShape()).isEqualTo(new Scenario.DailyShape(0.0, 14.0));
-    assertThat(s.failureMix()).isEqualTo(new Scenario.FailureMix(0.95, 0.02, 0.015, 0.003, 0.002, 0.007, 0.003));
+    assertThat(s.failureMix()).isEqualTo(new Scenario.FailureMix(0.962, 0.006, 0.02, 0.003, 0.002, 0.004, 0.003));
     assertThat(s.latency().get(Channel.SMS)).isEqualTo(new Scenario.Latency(2500.0, 20000.0));
     assertThat(s.latency().get(Channel.VOICE)).isEqualTo(new Scenario.Latency(3500.0, 12000.0));
     assertThat(s.duplicates()).isEqualTo(new Scenario.Duplicates(0.0, Duration.ZERO, Duration.ofSeconds(5)));

@@ -230,7 +230,7 @@ public record Scenario(
       Double rejected) {
 
     public static final FailureMix DEFAULT =
-        new FailureMix(0.95, 0.02, 0.015, 0.003, 0.002, 0.007, 0.003);
+        new FailureMix(0.962, 0.006, 0.02, 0.003, 0.002, 0.004, 0.003);
 
     public FailureMix {
       carrier = carrier == null ? 0.0 : carrier;

@@ -132,7 +132,9 @@ final class OutputPrinter implements AutoCloseable {
   }
 
   private static String weight(CarrierWeight c) {
-    return c.getCarrierId() + "=" + c.getWeight() + " " + c.getState();
+    // the reason is what an operator wants to read when a carrier is not fully in rotation
+    return c.getCarrierId() + "=" + c.getWeight() + " " + c.getState()
+        + (c.getState() == dev.nines.schema.CarrierState.HEALTHY ? "" : " (" + c.getReason() + ")");
   }
 
   private static String header(ConsumerRecord<?, ?> r, String name) {

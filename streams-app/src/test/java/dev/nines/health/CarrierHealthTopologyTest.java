@@ -6,11 +6,8 @@ import static dev.nines.testing.Records.receipt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
-import dev.nines.platform.Platform;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.DeliveryStatus;
@@ -18,11 +15,8 @@ import dev.nines.schema.FailureCause;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.testing.TestRegistry;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,10 +36,7 @@ class CarrierHealthTopologyTest {
   void start() throws Exception {
     NinesConfig config = NinesConfig.defaults(); // 1 min windows, 30 s grace
     TestRegistry registry = new TestRegistry();
-    Properties props = NinesApp.streamsProperties(config, Platform.external(
-        new NinesConfig.Cluster("dummy:9092", "http://dummy", Map.of())));
-    props.put("state.dir", Files.createTempDirectory("tt-").toString());
-    driver = new TopologyTestDriver(NinesTopology.build(config, registry), props);
+    driver = dev.nines.testing.Drivers.start(config, registry);
     receipts = driver.createInputTopic(Topics.DELIVERY_RECEIPTS.name(),
         Topics.DELIVERY_RECEIPTS.keySerde().serializer(),
         Topics.DELIVERY_RECEIPTS.valueSerde(registry).serializer());

@@ -2,23 +2,18 @@ package dev.nines.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
-import dev.nines.platform.Platform;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.simulate.Scenario;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.TestRegistry;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -36,11 +31,7 @@ class DefaultScenarioRoutingTest {
   void onlyTheDegradedCarrierLeavesAndComesBack() throws Exception {
     NinesConfig config = NinesConfig.defaults();
     TestRegistry registry = new TestRegistry();
-    Properties props = NinesApp.streamsProperties(config, Platform.external(
-        new NinesConfig.Cluster("dummy:9092", "http://dummy", Map.of())));
-    props.put("state.dir", Files.createTempDirectory("tt-").toString());
-    try (TopologyTestDriver driver =
-        new TopologyTestDriver(NinesTopology.build(config, registry), props)) {
+    try (TopologyTestDriver driver = dev.nines.testing.Drivers.start(config, registry)) {
       Map<String, TestInputTopic<String, SpecificRecord>> inputs = new HashMap<>();
       for (var t : List.of(Topics.DELIVERY_RECEIPTS, Topics.PROBE_RESULTS, Topics.ROUTE_PLANS)) {
         @SuppressWarnings({"unchecked", "rawtypes"})

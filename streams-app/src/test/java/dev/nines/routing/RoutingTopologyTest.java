@@ -2,12 +2,9 @@ package dev.nines.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
 import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
-import dev.nines.platform.Platform;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.Channel;
 import dev.nines.schema.DeliveryReceipt;
@@ -19,13 +16,10 @@ import dev.nines.schema.RoutePlan;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.testing.Records;
 import dev.nines.testing.TestRegistry;
-import java.nio.file.Files;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -55,10 +49,7 @@ class RoutingTopologyTest {
   void start() throws Exception {
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
     TestRegistry registry = new TestRegistry();
-    Properties props = NinesApp.streamsProperties(config, Platform.external(
-        new NinesConfig.Cluster("dummy:9092", "http://dummy", Map.of())));
-    props.put("state.dir", Files.createTempDirectory("tt-").toString());
-    driver = new TopologyTestDriver(NinesTopology.build(config, registry), props);
+    driver = dev.nines.testing.Drivers.start(config, registry);
     receipts = driver.createInputTopic(Topics.DELIVERY_RECEIPTS.name(),
         Topics.DELIVERY_RECEIPTS.keySerde().serializer(),
         Topics.DELIVERY_RECEIPTS.valueSerde(registry).serializer());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
+import dev.nines.testing.TestRegistry;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -39,14 +40,14 @@ class AvroSerdeTest {
 
   @Test
   void writesConfluentWireFormatExactly() {
-    var serde = AvroSerde.forValues(ProbeResult.class, new InMemoryRegistryClient(42));
+    var serde = AvroSerde.forValues(ProbeResult.class, new TestRegistry(42));
     byte[] bytes = serde.serialize("probe-results", probe());
     assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(GOLDEN);
   }
 
   @Test
   void readsGoldenBytesBack() {
-    var registry = new InMemoryRegistryClient(42);
+    var registry = new TestRegistry(42);
     registry.register("probe-results-value", ProbeResult.getClassSchema());
     var serde = AvroSerde.forValues(ProbeResult.class, registry);
     assertThat(serde.deserialize("probe-results", HexFormat.of().parseHex(GOLDEN)))
@@ -55,21 +56,21 @@ class AvroSerdeTest {
 
   @Test
   void registersUnderTopicNameStrategySubject() {
-    var registry = new InMemoryRegistryClient(1);
+    var registry = new TestRegistry(1);
     AvroSerde.forValues(ProbeResult.class, registry).serialize("probe-results", probe());
-    assertThat(registry.ids).containsOnlyKeys("probe-results-value|" + ProbeResult.getClassSchema());
+    assertThat(registry.registrations).containsOnly("probe-results-value|" + ProbeResult.getClassSchema());
   }
 
   @Test
   void nullIsATombstoneBothWays() {
-    var serde = AvroSerde.forValues(ProbeResult.class, new InMemoryRegistryClient(1));
+    var serde = AvroSerde.forValues(ProbeResult.class, new TestRegistry(1));
     assertThat(serde.serialize("t", null)).isNull();
     assertThat(serde.deserialize("t", null)).isNull();
   }
 
   @Test
   void garbageBytesNameTheMagicByte() {
-    var serde = AvroSerde.forValues(ProbeResult.class, new InMemoryRegistryClient(1));
+    var serde = AvroSerde.forValues(ProbeResult.class, new TestRegistry(1));
     assertThatThrownBy(() -> serde.deserialize("probe-results", "hello world".getBytes()))
         .isInstanceOf(SerdeException.class)
         .hasMessage("topic 'probe-results': unknown magic byte 0x68 "
@@ -80,7 +81,7 @@ class AvroSerdeTest {
   void wrongMagicByte() {
     byte[] bytes = HexFormat.of().parseHex(GOLDEN);
     bytes[0] = 1;
-    var serde = AvroSerde.forValues(ProbeResult.class, new InMemoryRegistryClient(42));
+    var serde = AvroSerde.forValues(ProbeResult.class, new TestRegistry(42));
     assertThatThrownBy(() -> serde.deserialize("probe-results", bytes))
         .isInstanceOf(SerdeException.class)
         .hasMessageContaining("unknown magic byte 0x01");
@@ -88,7 +89,7 @@ class AvroSerdeTest {
 
   @Test
   void shorterThanHeader() {
-    var serde = AvroSerde.forValues(ProbeResult.class, new InMemoryRegistryClient(42));
+    var serde = AvroSerde.forValues(ProbeResult.class, new TestRegistry(42));
     assertThatThrownBy(() -> serde.deserialize("probe-results", new byte[] {0, 0, 1}))
         .isInstanceOf(SerdeException.class)
         .hasMessage("topic 'probe-results': record of 3 bytes is shorter than the 5-byte "
@@ -97,7 +98,7 @@ class AvroSerdeTest {
 
   @Test
   void unknownSchemaId() {
-    var serde = AvroSerde.forValues(ProbeResult.class, new InMemoryRegistryClient(42));
+    var serde = AvroSerde.forValues(ProbeResult.class, new TestRegistry(42));
     assertThatThrownBy(() -> serde.deserialize("probe-results", HexFormat.of().parseHex(GOLDEN)))
         .isInstanceOf(SerdeException.class)
         .hasMessage("topic 'probe-results', schema id 42: unknown schema id: "
@@ -107,7 +108,7 @@ class AvroSerdeTest {
 
   @Test
   void truncatedBody() {
-    var registry = new InMemoryRegistryClient(42);
+    var registry = new TestRegistry(42);
     registry.register("probe-results-value", ProbeResult.getClassSchema());
     var serde = AvroSerde.forValues(ProbeResult.class, registry);
     byte[] full = HexFormat.of().parseHex(GOLDEN);
@@ -119,7 +120,7 @@ class AvroSerdeTest {
 
   @Test
   void trailingBytesAreRejected() {
-    var registry = new InMemoryRegistryClient(42);
+    var registry = new TestRegistry(42);
     registry.register("probe-results-value", ProbeResult.getClassSchema());
     var serde = AvroSerde.forValues(ProbeResult.class, registry);
     byte[] full = HexFormat.of().parseHex(GOLDEN);
@@ -142,7 +143,7 @@ class AvroSerdeTest {
           {"name":"carrierId","type":["null","string"],"default":null},
           {"name":"country","type":["null","string"],"default":null},
           {"name":"observedAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}""");
-    var registry = new InMemoryRegistryClient(7);
+    var registry = new TestRegistry(7);
     int id = registry.register("probe-results-value", old);
     // body of the old record, by hand: p1, c, SMS, r, v, true, null, null, 1000 ms
     byte[] bytes = HexFormat.of().parseHex("00" + String.format("%08x", id)
@@ -160,7 +161,7 @@ class AvroSerdeTest {
     Schema other = new Schema.Parser().parse(
         "{\"type\":\"record\",\"name\":\"ProbeResult\",\"namespace\":\"dev.nines.schema\","
             + "\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
-    var registry = new InMemoryRegistryClient(9);
+    var registry = new TestRegistry(9);
     registry.register("probe-results-value", other);
     var serde = AvroSerde.forValues(ProbeResult.class, registry);
     assertThatThrownBy(() -> serde.deserialize("probe-results",
@@ -172,7 +173,7 @@ class AvroSerdeTest {
 
   @Test
   void lookupOnlyModeFailsClearlyWhenTheSchemaIsNotRegistered() {
-    var serde = new AvroSerde<>(ProbeResult.class, new InMemoryRegistryClient(1), false, false);
+    var serde = new AvroSerde<>(ProbeResult.class, new TestRegistry(1), false, false);
     assertThatThrownBy(() -> serde.serialize("probe-results", probe()))
         .isInstanceOf(SerdeException.class)
         .hasMessageContaining("under subject 'probe-results-value'");

@@ -6,17 +6,31 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * In-memory registry for TopologyTestDriver tests, which run without any network. The serde's
- * use of a real registry over HTTP is covered by the integration tests.
+ * In-memory registry for unit and TopologyTestDriver tests, which run without any network. Like
+ * Confluent's, it gives one id per distinct schema and remembers under which subjects each was
+ * registered. The serde's use of a real registry over HTTP is covered by the integration tests.
  */
 public final class TestRegistry implements SchemaRegistryClient {
   private final Map<Integer, Schema> byId = new HashMap<>();
   private final Map<Schema, Integer> ids = new HashMap<>();
+  /** Registrations as "subject|schema", for tests of the subject naming strategy. */
+  public final java.util.Set<String> registrations = new java.util.HashSet<>();
+  private int nextId;
+
+  public TestRegistry() {
+    this(1);
+  }
+
+  /** @param firstId the id the first registered schema gets (golden-bytes tests pin it) */
+  public TestRegistry(int firstId) {
+    this.nextId = firstId;
+  }
 
   @Override
   public synchronized int register(String subject, Schema schema) {
+    registrations.add(subject + "|" + schema);
     return ids.computeIfAbsent(schema, s -> {
-      int id = ids.size() + 1;
+      int id = nextId++;
       byId.put(id, s);
       return id;
     });
@@ -24,9 +38,9 @@ public final class TestRegistry implements SchemaRegistryClient {
 
   @Override
   public synchronized int lookup(String subject, Schema schema) {
-    Integer id = ids.get(schema);
+    Integer id = registrations.contains(subject + "|" + schema) ? ids.get(schema) : null;
     if (id == null) {
-      throw new RegistryException("not found", 404, 40403);
+      throw new RegistryException("Schema not found", 404, 40403);
     }
     return id;
   }

@@ -1,0 +1,28 @@
+package dev.nines.testing;
+
+import dev.nines.NinesApp;
+import dev.nines.NinesTopology;
+import dev.nines.config.NinesConfig;
+import dev.nines.platform.Platform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The whole nines topology in a TopologyTestDriver, with the app's own Streams settings. */
+public final class Drivers {
+  private Drivers() {}
+
+  public static TopologyTestDriver start(NinesConfig config, TestRegistry registry) {
+    Properties props = NinesApp.streamsProperties(config, Platform.external(
+        new NinesConfig.Cluster("unused:9092", "http://unused", Map.of())));
+    try {
+      props.put("state.dir", Files.createTempDirectory("nines-tt-").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new TopologyTestDriver(NinesTopology.build(config, registry), props);
+  }
+}

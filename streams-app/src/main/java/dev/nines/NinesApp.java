@@ -20,11 +20,12 @@ public final class NinesApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NinesApp.class);
 
   private final KafkaStreams streams;
-  private final Properties props;
+  /** The state directory, when it is a temporary one this app made and must delete. */
+  private final java.util.Optional<Path> temporaryState;
 
-  private NinesApp(KafkaStreams streams, Properties props) {
+  private NinesApp(KafkaStreams streams, java.util.Optional<Path> temporaryState) {
     this.streams = streams;
-    this.props = props;
+    this.temporaryState = temporaryState;
   }
 
   public static NinesApp start(NinesConfig config, Platform platform,
@@ -39,7 +40,10 @@ public final class NinesApp implements AutoCloseable {
     streams.start();
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
-    return new NinesApp(streams, props);
+    boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
+    return new NinesApp(streams, temporary
+        ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
+        : java.util.Optional.empty());
   }
 
   /** Streams settings: exactly-once, explicit names, unreadable input to dead-letters. */
@@ -79,9 +83,6 @@ public final class NinesApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
-    String dir = props.getProperty(StreamsConfig.STATE_DIR_CONFIG);
-    if (dir.contains("nines-state-")) {
-      dev.nines.platform.LocalKafka.deleteRecursively(Path.of(dir));
-    }
+    temporaryState.ifPresent(dev.nines.platform.LocalKafka::deleteRecursively);
   }
 }

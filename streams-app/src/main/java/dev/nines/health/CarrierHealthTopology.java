@@ -102,11 +102,11 @@ public final class CarrierHealthTopology {
   }
 
   static CarrierHealth toRecord(Windowed<String> w, HealthCounts c) {
-    String[] k = w.key().split(":", 3);
+    CarrierKey.Parts k = CarrierKey.parse(w.key());
     return CarrierHealth.newBuilder()
-        .setCountry(k[0])
-        .setChannel(dev.nines.schema.Channel.valueOf(k[1]))
-        .setCarrierId(k[2])
+        .setCountry(k.country())
+        .setChannel(k.channel())
+        .setCarrierId(k.carrierId())
         .setWindowStart(Instant.ofEpochMilli(w.window().start()))
         .setWindowEnd(Instant.ofEpochMilli(w.window().end()))
         .setAttempts(c.attempts())

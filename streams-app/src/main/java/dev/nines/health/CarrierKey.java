@@ -15,6 +15,18 @@ public final class CarrierKey {
     return route(country, channel) + ":" + carrierId;
   }
 
+  /** The parts of a carrier key {@code <country>:<channel>:<carrierId>}. */
+  public record Parts(String country, Channel channel, String carrierId) {
+    public String route() {
+      return CarrierKey.route(country, channel);
+    }
+  }
+
+  public static Parts parse(String carrierKey) {
+    String[] k = carrierKey.split(":", 3);
+    return new Parts(k[0], Channel.valueOf(k[1]), k[2]);
+  }
+
   /**
    * The channel a probe of this service exercises on a carrier path. Verification codes are
    * delivered by SMS, so a failed verify probe counts against the SMS route's carrier.

@@ -72,8 +72,8 @@ public final class RoutingTopology {
                 .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
         .toStream(Named.as("routing-buckets-closed"))
         .map((w, c) -> {
-          String[] k = w.key().split(":", 3);
-          return KeyValue.pair(k[0] + ":" + k[1], new CarrierBucket(k[2], w.window().start(), c));
+          var k = dev.nines.health.CarrierKey.parse(w.key());
+          return KeyValue.pair(k.route(), new CarrierBucket(k.carrierId(), w.window().start(), c));
         }, Named.as("routing-buckets-key-by-route"))
         .repartition(Repartitioned.with(keys, CarrierBucket.serde())
             .withName("routing-buckets-by-route")

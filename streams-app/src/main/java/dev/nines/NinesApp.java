@@ -58,6 +58,10 @@ public final class NinesApp implements AutoCloseable {
     // headers naming topic, partition, offset and exception, to dead-letters; processing goes on.
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
         config.topics().name(Topics.DEAD_LETTERS));
+    // A record that is read but unusable (dev.nines.ingest.InvalidInputException) goes the same
+    // way, through the processing exception handler: logged, dead-lettered, processing goes on.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);

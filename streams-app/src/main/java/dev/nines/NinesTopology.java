@@ -1,10 +1,19 @@
 package dev.nines;
 
 import dev.nines.config.NinesConfig;
+import dev.nines.credits.CreditTopology;
 import dev.nines.health.CarrierHealthTopology;
+import dev.nines.health.EventTime;
+import dev.nines.ingest.ProbeCheck;
+import dev.nines.routing.RoutingTopology;
+import dev.nines.schema.ProbeResult;
 import dev.nines.serde.SchemaRegistryClient;
+import dev.nines.uptime.UptimeTopology;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 
 /**
  * The whole nines topology, one feature after another. Pure: no I/O happens here (the registry
@@ -15,8 +24,17 @@ public final class NinesTopology {
 
   public static Topology build(NinesConfig config, SchemaRegistryClient registry) {
     StreamsBuilder builder = new StreamsBuilder();
-    var carrierSamples = CarrierHealthTopology.build(builder, config, registry);
-    dev.nines.routing.RoutingTopology.build(builder, config, registry, carrierSamples);
+    // one source per topic: probes feed both carrier health and uptime, checked once here
+    KStream<String, ProbeResult> probes = builder
+        .stream(config.topics().name(Topics.PROBE_RESULTS),
+            Consumed.with(Topics.PROBE_RESULTS.keySerde(),
+                Topics.PROBE_RESULTS.valueSerde(registry))
+                .withTimestampExtractor(new EventTime()).withName("probes-source"))
+        .mapValues(ProbeCheck::valid, Named.as("probes-check"));
+    var carrierSamples = CarrierHealthTopology.build(builder, config, registry, probes);
+    RoutingTopology.build(builder, config, registry, carrierSamples);
+    var monthClosed = UptimeTopology.build(builder, config, registry, probes);
+    CreditTopology.build(builder, config, registry, monthClosed);
     return builder.build();
   }
 }

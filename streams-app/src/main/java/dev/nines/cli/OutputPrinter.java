@@ -45,9 +45,12 @@ final class OutputPrinter implements AutoCloseable {
 
   private final dev.nines.config.NinesConfig.TopicLayout layout;
 
+  private final boolean showHealth;
+
   OutputPrinter(Platform platform, SchemaRegistryClient registry,
-      dev.nines.config.NinesConfig.TopicLayout layout, PrintStream out) {
+      dev.nines.config.NinesConfig.TopicLayout layout, PrintStream out, boolean showHealth) {
     this.layout = layout;
+    this.showHealth = showHealth;
     Map<String, Object> c = new HashMap<>(platform.clientOverrides());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -74,6 +77,10 @@ final class OutputPrinter implements AutoCloseable {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (!showHealth
+              && layout.contractName(r.topic()).equals(Topics.CARRIER_HEALTH.name())) {
+            continue;
+          }
           out.println(line(r));
         }
       }
@@ -127,6 +134,12 @@ final class OutputPrinter implements AutoCloseable {
       return c.getAccountId() + " " + c.getService() + " " + c.getMonth() + " "
           + c.getCreditPercent() + "% = " + c.getCreditAmountMinor() + " " + c.getCurrency()
           + " minor units";
+    }
+    if (v instanceof dev.nines.schema.ErrorBudgetAlert a) {
+      return a.getService() + ":" + a.getRegion() + " " + a.getSeverity() + " burn rate > "
+          + a.getBurnRate() + "x over " + a.getLongWindow() + " and " + a.getShortWindow()
+          + (a.getResolvedAt() == null ? " FIRED at " + a.getFiredAt()
+              : " resolved at " + a.getResolvedAt() + " (fired " + a.getFiredAt() + ")");
     }
     return v.toString();
   }

@@ -33,6 +33,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Do not print output records.")
   boolean quiet;
 
+  @Option(names = "--prelude", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "With simulated traffic, first replay the end of the previous month so "
+          + "that it closes: final ledger lines and SLA credits within minutes (default: on).")
+  boolean prelude;
+
+  @Option(names = "--show-health", description = "Also print every closed carrier-health "
+      + "window (one line per carrier per minute).")
+  boolean showHealth;
+
   @Override
   public Integer call() throws InterruptedException {
     NinesConfig config = options.load(Map.of());
@@ -48,13 +57,19 @@ final class RunCommand implements Callable<Integer> {
       open.push(platform);
       Platforms.ensureTopics(platform, config);
       var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
-      if (simulate && platform.embedded()) {
-        open.push(SimulateCommand.startLive(config, platform));
+      if (!quiet) {
+        // before any traffic, so that it shows the prelude's outputs too
+        open.push(new OutputPrinter(platform, registry, config.topics(), System.out,
+            showHealth));
+      }
+      boolean simulated = simulate && platform.embedded();
+      if (simulated && prelude) {
+        SimulateCommand.prelude(config, platform, java.time.Instant.now());
       }
       NinesApp app = NinesApp.start(config, platform, registry);
       open.push(app);
-      if (!quiet) {
-        open.push(new OutputPrinter(platform, registry, config.topics(), System.out));
+      if (simulated) {
+        open.push(SimulateCommand.startLive(config, platform));
       }
       System.out.println("nines is running against " + platform.bootstrapServers() + " (registry "
           + platform.schemaRegistryUrl() + "). Ctrl-C stops it.");

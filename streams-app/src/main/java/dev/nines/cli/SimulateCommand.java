@@ -108,6 +108,15 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   static Simulator simulator(NinesConfig config, Long seedOverride) {
+    return simulator(config, seedOverride, config.simulate().rateScale());
+  }
+
+  static Simulator simulator(NinesConfig config, Long seedOverride, double rateScale) {
+    return simulator(config, seedOverride, rateScale, java.util.function.UnaryOperator.identity());
+  }
+
+  static Simulator simulator(NinesConfig config, Long seedOverride, double rateScale,
+      java.util.function.UnaryOperator<Scenario> adjust) {
     Scenario s;
     try {
       s = config.simulate().scenario().isPresent()
@@ -118,8 +127,9 @@ final class SimulateCommand implements Callable<Integer> {
       throw new Main.UserError("cannot read scenario file '" + config.simulate().scenario()
           .orElseThrow() + "': " + e.getMessage());
     }
+    s = adjust.apply(s);
     long seed = seedOverride != null ? seedOverride : s.seed() != null ? s.seed() : 1L;
-    return new Simulator(s, seed, config.simulate().rateScale());
+    return new Simulator(s, seed, rateScale);
   }
 
   static KafkaProducer<String, Object> producer(Platform platform) {
@@ -137,6 +147,42 @@ final class SimulateCommand implements Callable<Integer> {
   /** Live simulation in a background thread of the run command. */
   static AutoCloseable startLive(NinesConfig config, Platform platform) {
     return new LiveSimulation(simulator(config, null), platform, config.topics().prefix());
+  }
+
+  /**
+   * The end of the previous UTC month as history: from {@code simulate.prelude.span} before the
+   * current month's start to past its close (month start + {@code uptime.month.grace} + two
+   * ticks), at {@code simulate.prelude.rate.scale}. The contracts it seeds take effect at the
+   * previous month's start, so that month closes with its ledger lines final and its credits
+   * issued, minutes after start-up instead of at the end of the month.
+   */
+  static void prelude(NinesConfig config, Platform platform, Instant now) {
+    Instant monthStart = now.atZone(java.time.ZoneOffset.UTC)
+        .with(java.time.temporal.TemporalAdjusters.firstDayOfMonth())
+        .truncatedTo(java.time.temporal.ChronoUnit.DAYS).toInstant();
+    Instant from = monthStart.minus(config.simulate().preludeSpan());
+    Instant to = monthStart.plus(config.uptime().monthGrace())
+        .plus(config.uptime().tick().multipliedBy(2));
+    // the live run seeds the scenario's windows again, relative to its own start: the prelude's
+    // get ids of their own, or the live seed would move them out from under the closed month
+    Simulator sim = simulator(config, null, config.simulate().preludeRateScale(),
+        s -> new Scenario(s.name(), s.seed(), s.regions(), s.vantages(), s.checks(),
+            s.probeInterval(), s.probeFailureRate(), s.routes(), s.dailyShape(), s.failureMix(),
+            s.latency(), s.duplicates(), s.late(), s.accounts(),
+            s.maintenance().stream().map(w -> new Scenario.Window("prelude-" + w.id(),
+                w.service(), w.region(), w.start(), w.end())).toList(),
+            s.events()));
+    try (KafkaProducer<String, Object> producer = producer(platform)) {
+      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer),
+          config.topics().prefix());
+      long t0 = System.nanoTime();
+      sim.seed(sink, from);
+      sim.history(sink, from, to);
+      sink.flush();
+      System.out.printf("nines: prelude: replayed %s to %s (%s) in %.1f s, so that %s closes%n",
+          from, to, sim.stats(), (System.nanoTime() - t0) / 1e9,
+          java.time.YearMonth.from(from.atZone(java.time.ZoneOffset.UTC)));
+    }
   }
 
   /** Seeds reference data and then produces live traffic until closed. */

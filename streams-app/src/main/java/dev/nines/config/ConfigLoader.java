@@ -82,11 +82,37 @@ public final class ConfigLoader {
         new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
             get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY)),
         routing,
+        uptime(raw),
         new NinesConfig.Simulate(
             scenario.isBlank() ? Optional.empty() : Optional.of(Path.of(scenario)),
             get(raw, Settings.SIMULATE_PACE), get(raw, Settings.SIMULATE_RATE_SCALE),
             get(raw, Settings.SIMULATE_SPAN),
-            end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end))));
+            end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end)),
+            get(raw, Settings.SIMULATE_PRELUDE_SPAN),
+            get(raw, Settings.SIMULATE_PRELUDE_RATE_SCALE)));
+  }
+
+  private static NinesConfig.Uptime uptime(Map<String, Raw> raw) {
+    java.time.Duration grace = get(raw, Settings.UPTIME_REORDER_GRACE);
+    java.time.Duration monthGrace = get(raw, Settings.UPTIME_MONTH_GRACE);
+    if (monthGrace.compareTo(grace) < 0) {
+      throw new ConfigException("config 'uptime.month.grace' = '" + monthGrace + "' ("
+          + raw.get("uptime.month.grace").source() + "): expected at least "
+          + "'uptime.reorder.grace' = " + grace + ", or late probes could change a closed month");
+    }
+    java.time.Duration tick = get(raw, Settings.UPTIME_TICK);
+    if (java.time.Duration.ofDays(1).toMillis() % tick.toMillis() != 0) {
+      throw new ConfigException("config 'uptime.tick' = '" + tick + "' ("
+          + raw.get("uptime.tick").source() + "): expected a duration that divides a day, "
+          + "e.g. PT1M, PT30S or PT5M");
+    }
+    dev.nines.uptime.HealthRule rule = new dev.nines.uptime.HealthRule(
+        get(raw, Settings.UPTIME_CONFIRMATIONS), get(raw, Settings.UPTIME_QUORUM),
+        // the reorder buffer already drops copies (held: duplicate, released: late); the
+        // tracker's own guard only needs to cover the same span, and it is rewritten per probe
+        grace);
+    return new NinesConfig.Uptime(rule, grace, get(raw, Settings.UPTIME_TARGET), monthGrace, tick,
+        get(raw, Settings.UPTIME_ALERT_RULES));
   }
 
   private static NinesConfig.Routing routing(Map<String, Raw> raw) {

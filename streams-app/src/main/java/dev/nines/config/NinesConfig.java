@@ -16,11 +16,26 @@ public record NinesConfig(
     Streams streams,
     Health health,
     Routing routing,
+    Uptime uptime,
     Simulate simulate) {
 
   /** Routing decisions: cadence, history, and the decision policy itself. */
   public record Routing(Duration interval, Duration history, Duration bucketGrace,
       Duration planHistory, dev.nines.routing.RoutingPolicy policy) {}
+
+  /**
+   * Probes to incidents, ledger, alerts and credits.
+   *
+   * @param rule the DOWN rule (confirmations, quorum)
+   * @param reorderGrace how late a probe may be and still be applied in event-time order
+   * @param targetPercent the platform objective
+   * @param monthGrace a month is closed once stream time reaches its end plus this
+   * @param tick cadence of ledger refreshes and burn-rate evaluations (event time)
+   * @param alertRules the multi-window burn-rate rules
+   */
+  public record Uptime(dev.nines.uptime.HealthRule rule, Duration reorderGrace,
+      java.math.BigDecimal targetPercent, Duration monthGrace, Duration tick,
+      java.util.List<dev.nines.uptime.BurnRule> alertRules) {}
 
   /** Carrier health windows and de-duplication. */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,
@@ -52,8 +67,13 @@ public record NinesConfig(
 
   public record Streams(String applicationId, Optional<Path> stateDir) {}
 
+  /**
+   * @param preludeSpan how much of the previous month {@code run} replays before going live
+   * @param preludeRateScale traffic rate of that prelude relative to the scenario
+   */
   public record Simulate(Optional<Path> scenario, Settings.Pace pace, double rateScale,
-      Duration span, Optional<java.time.Instant> end) {}
+      Duration span, Optional<java.time.Instant> end, Duration preludeSpan,
+      double preludeRateScale) {}
 
   /** The defaults alone: what a test or a newcomer gets with nothing configured. */
   public static NinesConfig defaults() {

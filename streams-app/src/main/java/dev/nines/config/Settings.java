@@ -67,6 +67,13 @@ public final class Settings {
       "simulate.rate.scale", "1.0", "Multiplies every route's receipts per second.");
   public static final Setting<java.time.Duration> SIMULATE_SPAN = Setting.duration(
       "simulate.span", "P1D", "History pace: how long a span to produce, ending at simulate.end.");
+  public static final Setting<java.time.Duration> SIMULATE_PRELUDE_SPAN = Setting.duration(
+      "simulate.prelude.span", "PT1H",
+      "./nines run first replays this much of the end of the previous month (and the month "
+          + "grace after it), so that a month closes and its ledger and credits appear at once.");
+  public static final Setting<Double> SIMULATE_PRELUDE_RATE_SCALE = Setting.positiveDouble(
+      "simulate.prelude.rate.scale", "0.05",
+      "Traffic rate of the prelude relative to the scenario (probes are not scaled).");
   public static final Setting<String> SIMULATE_END = new Setting<>("simulate.end", "",
       "History pace: end of the span (ISO-8601 instant, e.g. 2026-11-01T00:00:00Z). "
           + "Empty: the start of the current UTC day.", s -> {
@@ -160,6 +167,61 @@ public final class Settings {
         }
       });
 
+  public static final Setting<Integer> UPTIME_CONFIRMATIONS = Setting.intRange(
+      "uptime.confirmations", "2", 1, 100,
+      "Consecutive failed probes of one check from one vantage that confirm a failure.");
+  public static final Setting<Integer> UPTIME_QUORUM = Setting.intRange("uptime.quorum", "1", 1,
+      100, "Vantages that must each confirm a failure before a service is DOWN in a region.");
+  public static final Setting<java.time.Duration> UPTIME_REORDER_GRACE = Setting.duration(
+      "uptime.reorder.grace", "PT30S",
+      "How late (event time) a probe may arrive and still be applied in its place; later ones "
+          + "are counted and dropped. Also delays each uptime decision by this much.");
+  public static final Setting<java.math.BigDecimal> UPTIME_TARGET = new Setting<>(
+      "uptime.target.percent", "99.99",
+      "The platform objective for the ledger's error budget and the burn-rate alerts.", s -> {
+        try {
+          java.math.BigDecimal d = new java.math.BigDecimal(s.trim());
+          if (d.signum() > 0 && d.compareTo(java.math.BigDecimal.valueOf(100)) < 0) {
+            return d;
+          }
+        } catch (NumberFormatException e) {
+          // fall through
+        }
+        throw new IllegalArgumentException(
+            "expected a decimal percent above 0 and below 100, e.g. 99.99");
+      });
+  public static final Setting<java.time.Duration> UPTIME_MONTH_GRACE = Setting.duration(
+      "uptime.month.grace", "PT1H",
+      "How long after a month's end (stream time) its ledger line is finalized and its credits "
+          + "issued; at least uptime.reorder.grace.");
+  public static final Setting<java.time.Duration> UPTIME_TICK = Setting.duration(
+      "uptime.tick", "PT1M",
+      "Event-time cadence of ledger updates for open incidents and of burn-rate evaluations.");
+  public static final Setting<List<dev.nines.uptime.BurnRule>> UPTIME_ALERT_RULES = new Setting<>(
+      "uptime.alert.rules",
+      "PAGE 14.4 PT1H PT5M, PAGE 6 PT6H PT30M, TICKET 3 P1D PT2H, TICKET 1 P3D PT6H",
+      "Burn-rate alert rules, comma-separated: SEVERITY RATE LONG_WINDOW SHORT_WINDOW.", s -> {
+        java.util.List<dev.nines.uptime.BurnRule> rules = new java.util.ArrayList<>();
+        for (String rule : s.split(",")) {
+          String[] f = rule.trim().split("\\s+");
+          try {
+            if (f.length != 4) {
+              throw new IllegalArgumentException("four fields");
+            }
+            rules.add(dev.nines.uptime.BurnRule.of(
+                dev.nines.schema.AlertSeverity.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)),
+                f[1], java.time.Duration.parse(f[2]), java.time.Duration.parse(f[3])));
+          } catch (RuntimeException e) {
+            throw new IllegalArgumentException("rule '" + rule.trim() + "': expected SEVERITY "
+                + "RATE LONG SHORT, e.g. 'PAGE 14.4 PT1H PT5M' (" + e.getMessage() + ")");
+          }
+        }
+        if (rules.isEmpty()) {
+          throw new IllegalArgumentException("expected at least one rule, e.g. PAGE 14.4 PT1H PT5M");
+        }
+        return java.util.List.copyOf(rules);
+      });
+
   static Setting<Double> fraction(String key, String def, String doc) {
     return new Setting<>(key, def, doc, s -> {
       try {
@@ -179,11 +241,14 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY,BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
+      UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
+      BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, STATE_DIR,
-      SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END);
+      SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
+      SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE);
 
   /** Keys under this prefix pass through, unprefixed, to every Kafka client and Streams. */
   public static final String KAFKA_PREFIX = "kafka.";

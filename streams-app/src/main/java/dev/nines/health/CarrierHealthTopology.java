@@ -43,7 +43,7 @@ public final class CarrierHealthTopology {
 
   /** Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key. */
   public static KStream<String, HealthSample> build(StreamsBuilder builder, NinesConfig config,
-      SchemaRegistryClient registry) {
+      SchemaRegistryClient registry, KStream<String, ProbeResult> probes) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
     Serde<DeliveryReceipt> receiptSerde = Topics.DELIVERY_RECEIPTS.valueSerde(registry);
@@ -69,9 +69,7 @@ public final class CarrierHealthTopology {
         .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE)
         .mapValues(HealthSample::of, Named.as("receipts-to-samples"));
 
-    KStream<String, HealthSample> fromProbes = builder
-        .stream(config.topics().name(Topics.PROBE_RESULTS), Consumed.with(keys, probeSerde)
-            .withTimestampExtractor(new EventTime()).withName("probes-source-for-carriers"))
+    KStream<String, HealthSample> fromProbes = probes
         .filter((k, p) -> p.getCarrierId() != null && p.getCountry() != null,
             Named.as("probes-with-carrier"))
         .selectKey((k, p) -> CarrierKey.carrier(p.getCountry(),

@@ -153,7 +153,10 @@ final class TrafficModel {
     ProbeResult result = new ProbeResult(probeId, ps.check.name(), ps.check.service(), ps.region, ps.vantage,
         success, path == null ? null : path.carrierId(), path == null ? null : path.country(),
         latency, errorCode, Instant.ofEpochMilli(t));
-    out.add(TopicNames.PROBE_RESULTS, probeId, result, t, Emission.Kind.ON_TIME);
+    // keyed by service and region, so that all probes of a region share a partition and stay in
+    // order: the DOWN rule counts consecutive probes (see README, "Uptime")
+    out.add(TopicNames.PROBE_RESULTS, ps.check.service() + ":" + ps.region, result, t,
+        Emission.Kind.ON_TIME);
   }
 
   /** The active degradation with the lowest success rate: overlapping events compound to the worst. */

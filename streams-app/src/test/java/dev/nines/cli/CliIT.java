@@ -117,7 +117,13 @@ class CliIT {
         "--set", "platform.controller.port=" + PortCheck.freePort(),
         "--set", "health.window.size=PT5S", "--set", "health.window.grace=PT1S",
         "--set", "simulate.rate.scale=0.3");
-    awaitLine(l -> l.startsWith("carrier-health") && l.contains("attempts="), 150);
+    // the prelude replays the end of last month: an incident opens and resolves, the month's
+    // ledger lines are finalized and a credit is issued; then live weights move
+    awaitLine(l -> l.startsWith("incidents") && l.contains(" OPEN since"), 150);
+    awaitLine(l -> l.startsWith("incidents") && l.contains(" RESOLVED since"), 150);
+    awaitLine(l -> l.startsWith("uptime-ledger") && l.endsWith("(final)"), 150);
+    awaitLine(l -> l.startsWith("sla-credits") && l.contains("initech-health VERIFY"), 150);
+    awaitLine(l -> l.startsWith("routing-weights"), 150);
     interruptAndExpectCleanExit();
   }
 

@@ -98,10 +98,11 @@ class ServiceOutageTest {
     });
     assertThat(records).allSatisfy(r -> {
       ProbeResult p = (ProbeResult) r.value();
-      assertThat(r.key()).isEqualTo(p.getProbeId());
+      assertThat(r.key()).isEqualTo(p.getService() + ":" + p.getRegion());
       assertThat(r.timestampMs()).isEqualTo(p.getObservedAt().toEpochMilli());
       assertThat(p.getObservedAt()).isAfterOrEqualTo(ORIGIN).isBefore(TO);
     });
-    assertThat(records.stream().map(RecordingSink.Sent::key).distinct().count()).isEqualTo(records.size());
+    assertThat(records.stream().map(r -> ((ProbeResult) r.value()).getProbeId()).distinct().count())
+        .isEqualTo(records.size());
   }
 }

@@ -1,0 +1,109 @@
+package dev.nines.credits;
+
+import dev.nines.schema.SlaContract;
+import dev.nines.schema.SlaCredit;
+import dev.nines.schema.Service;
+import dev.nines.serde.Tagged;
+import dev.nines.uptime.MonthClosed;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per service: keeps every account's contract history and, when the uptime processor reports a
+ * {@link MonthClosed}, issues the month's credits through {@link CreditCalculator}.
+ *
+ * <p>Input values: {@code Tagged<SlaContract>} (a contract version or, with a null value, the
+ * removal of an account; already validated at the source) and {@link MonthClosed}. Output:
+ * {@link SlaCredit} keyed by account, with the record timestamp the month's close.
+ *
+ * <p>Exactly once: a month closes once per service, in the same transaction that records it as
+ * finalized, so a credit is issued once; a crash before the commit replays the close and the
+ * uncommitted credit is never seen by a {@code read_committed} reader.
+ */
+final class CreditProcessor implements Processor<String, Object, String, SlaCredit> {
+  private static final Logger log = LoggerFactory.getLogger(CreditProcessor.class);
+
+  private final String storeName;
+  private ProcessorContext<String, SlaCredit> context;
+  private KeyValueStore<String, byte[]> contracts;
+
+  CreditProcessor(String storeName) {
+    this.storeName = storeName;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SlaCredit> context) {
+    this.context = context;
+    this.contracts = context.getStateStore(storeName);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void process(Record<String, Object> record) {
+    if (record.value() instanceof MonthClosed closed) {
+      issue(closed);
+    } else if (record.value() instanceof Tagged<?> t) {
+      onContract(record.key(), (Tagged<SlaContract>) t);
+    } else {
+      throw new IllegalArgumentException("credits: unexpected input " + record.value());
+    }
+  }
+
+  private void onContract(String service, Tagged<SlaContract> t) {
+    String key = service + ":" + t.id();
+    if (t.value() == null) {
+      contracts.delete(key);
+      return;
+    }
+    byte[] old = contracts.get(key);
+    ContractHistory history = old == null ? ContractHistory.empty() : ContractHistory.fromBytes(old);
+    ContractHistory.Update update = history.with(t.value());
+    if (!update.accepted()) {
+      // the source check rejects these first; this only guards the history's own rules
+      log.warn("credits: contract version of {} not applied: {}", t.id(), update.problems());
+      return;
+    }
+    contracts.put(key, update.history().toBytes());
+  }
+
+  private void issue(MonthClosed closed) {
+    Service service = closed.service();
+    List<KeyValue<String, byte[]>> accounts = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        contracts.prefixScan(service.name() + ":", new StringSerializer())) {
+      it.forEachRemaining(accounts::add);
+    }
+    int issued = 0;
+    for (KeyValue<String, byte[]> kv : accounts) {
+      String account = kv.key.substring(service.name().length() + 1);
+      ContractHistory history = ContractHistory.fromBytes(kv.value);
+      List<String> evidence = new ArrayList<>();
+      history.governing(closed.month()).ifPresent(c -> c.regions().forEach(r -> {
+        MonthClosed.RegionMonth rm = closed.regions().get(r);
+        if (rm != null) {
+          evidence.addAll(rm.incidentIds());
+        }
+      }));
+      Optional<SlaCredit> credit = CreditCalculator.credit(account, service, closed.month(),
+          history, closed.chargedByRegion(), java.util.Map.of(), evidence,
+          Instant.ofEpochMilli(closed.closedAt()));
+      if (credit.isPresent()) {
+        context.forward(new Record<>(account, credit.get(), closed.closedAt()));
+        issued++;
+      }
+    }
+    log.info("credits: {} {} closed; {} of {} accounts get a credit", service, closed.month(),
+        issued, accounts.size());
+  }
+}

@@ -1,0 +1,89 @@
+package dev.nines.credits;
+
+import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
+import dev.nines.ingest.InvalidInputException;
+import dev.nines.schema.SlaContract;
+import dev.nines.serde.SchemaRegistryClient;
+import dev.nines.serde.Tagged;
+import dev.nines.uptime.MonthClosed;
+import dev.nines.uptime.UptimeTopology;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * SLA credits, once per account, service and closed month.
+ *
+ * <pre>
+ * INSERT INTO sla-credits
+ * SELECT account, service, month, CREDIT(schedule, availability)
+ * FROM month-closed(service, month, DOWN outside maintenance per region)
+ *   JOIN sla-contracts VERSION IN FORCE AT month's last millisecond
+ * WHERE availability &lt; some schedule row AND amount &gt; 0
+ * </pre>
+ *
+ * <p>Contracts are checked at the source (an invalid version goes to dead-letters with the
+ * reason, and the previous version stays in force), then sent to every service's task, so each
+ * service holds the full version history of every account.
+ */
+public final class CreditTopology {
+  private CreditTopology() {}
+
+  public static final String CONTRACT_STORE = "credit-contract-store";
+
+  public static void build(StreamsBuilder builder, NinesConfig config,
+      SchemaRegistryClient registry, KStream<String, MonthClosed> monthClosed) {
+    Serde<String> keys = Serdes.String();
+    KStream<String, Object> contracts = builder
+        .stream(config.topics().name(Topics.SLA_CONTRACTS),
+            Consumed.with(keys, Topics.SLA_CONTRACTS.valueSerde(registry))
+                .withName("contracts-source"))
+        .flatMap(CreditTopology::contractToServices, Named.as("contracts-check-and-fan-out"))
+        .repartition(Repartitioned.with(keys,
+                Tagged.serde(Topics.SLA_CONTRACTS.valueSerde(registry)))
+            .withName("credit-contracts-by-service")
+            .withNumberOfPartitions(config.topics().partitions()))
+        .mapValues(t -> (Object) t, Named.as("credit-contracts-as-input"));
+
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(CONTRACT_STORE), keys, Serdes.ByteArray()));
+    contracts
+        .merge(monthClosed.mapValues(m -> (Object) m, Named.as("credit-months-as-input")),
+            Named.as("credit-inputs"))
+        .process(() -> new CreditProcessor(CONTRACT_STORE), Named.as("credit-processor"),
+            CONTRACT_STORE)
+        .to(config.topics().name(Topics.SLA_CREDITS),
+            Produced.with(keys, Topics.SLA_CREDITS.valueSerde(registry))
+                .withName("sla-credits-sink"));
+  }
+
+  /** A valid contract version (or a tombstone) to every service; an invalid one is rejected. */
+  static List<KeyValue<String, Tagged<SlaContract>>> contractToServices(String account,
+      SlaContract c) {
+    if (account == null || account.isBlank()) {
+      throw new InvalidInputException("sla-contracts: record without an accountId key");
+    }
+    if (c != null) {
+      List<String> problems = ContractValidator.problems(c);
+      if (problems.isEmpty() && !account.equals(c.getAccountId())) {
+        problems = List.of("key '" + account + "' differs from accountId '" + c.getAccountId()
+            + "': expected the record keyed by its accountId");
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException("sla-contracts: contract of '" + account
+            + "' rejected, the previous version stays in force: " + String.join("; ", problems));
+      }
+    }
+    return UptimeTopology.SERVICES.stream()
+        .map(s -> KeyValue.pair(s.name(), new Tagged<>(account, c))).toList();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.nines.uptime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What the uptime processor keeps for one service across its regions: the service's stream time
+ * (the latest probe {@code observedAt} seen; reference data does not move it, so a contract or a
+ * window written today cannot close last year's months during a replay), when the last tick ran,
+ * and the announced maintenance windows by window id.
+ */
+public record ServiceState(long clock, long lastTick, SortedMap<String, Window> windows) {
+  private static final byte FORMAT = 1;
+
+  /** A maintenance window of one region, {@code [start, end)}. */
+  public record Window(String region, long start, long end) {
+    public Window {
+      Objects.requireNonNull(region, "region");
+    }
+
+    public Interval interval() {
+      return new Interval(start, Math.max(start, end));
+    }
+  }
+
+  public ServiceState {
+    windows = Collections.unmodifiableSortedMap(new TreeMap<>(windows));
+  }
+
+  public static ServiceState initial() {
+    return new ServiceState(Long.MIN_VALUE, Long.MIN_VALUE, new TreeMap<>());
+  }
+
+  public ServiceState withClock(long c) {
+    return new ServiceState(Math.max(clock, c), lastTick, windows);
+  }
+
+  public ServiceState withLastTick(long t) {
+    return new ServiceState(clock, t, windows);
+  }
+
+  /** With the window set, or removed when {@code window} is null (a tombstone). */
+  public ServiceState withWindow(String id, Window window) {
+    TreeMap<String, Window> w = new TreeMap<>(windows);
+    if (window == null) {
+      w.remove(id);
+    } else {
+      w.put(id, window);
+    }
+    return new ServiceState(clock, lastTick, w);
+  }
+
+  /** The maintenance windows of one region. */
+  public List<Interval> maintenance(String region) {
+    List<Interval> out = new ArrayList<>();
+    for (Window w : windows.values()) {
+      if (w.region().equals(region)) {
+        out.add(w.interval());
+      }
+    }
+    return out;
+  }
+
+  public byte[] toBytes() {
+    return StateCodec.write(FORMAT, out -> {
+      out.writeLong(clock);
+      out.writeLong(lastTick);
+      out.writeInt(windows.size());
+      for (var e : windows.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue().region());
+        out.writeLong(e.getValue().start());
+        out.writeLong(e.getValue().end());
+      }
+    });
+  }
+
+  public static ServiceState fromBytes(byte[] data) {
+    return StateCodec.read(data, FORMAT, "ServiceState", in -> {
+      long clock = in.readLong();
+      long lastTick = in.readLong();
+      TreeMap<String, Window> w = new TreeMap<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        w.put(in.readUTF(), new Window(in.readUTF(), in.readLong(), in.readLong()));
+      }
+      return new ServiceState(clock, lastTick, w);
+    });
+  }
+}

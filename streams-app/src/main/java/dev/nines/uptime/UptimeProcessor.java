@@ -1,0 +1,405 @@
+package dev.nines.uptime;
+
+import dev.nines.config.NinesConfig;
+import dev.nines.schema.ErrorBudgetAlert;
+import dev.nines.schema.Incident;
+import dev.nines.schema.IncidentStatus;
+import dev.nines.schema.MaintenanceWindow;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.schema.UptimeLedger;
+import dev.nines.serde.Tagged;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per service (all its regions in one task): probes to incidents, ledger lines, burn-rate alerts
+ * and, when a month closes, the {@link MonthClosed} that the credit rule needs.
+ *
+ * <p>Input values are {@link ProbeResult} and {@code Tagged<MaintenanceWindow>}; output values
+ * are {@link Incident}, {@link UptimeLedger}, {@link ErrorBudgetAlert} (keyed as the contract
+ * says) and {@link MonthClosed} (keyed by service).
+ *
+ * <p>Time is the service's own stream time: the latest probe {@code observedAt} seen. Whenever it
+ * crosses a {@code uptime.tick} boundary, every region of the service is ticked: held probes
+ * that are due are applied, burn-rate rules are evaluated at each tick boundary passed, the
+ * ledger of an open incident is refreshed, and months whose end plus {@code uptime.month.grace}
+ * has been reached are finalized. Ticks come from data only, never from the wall clock, so a
+ * replay ticks at the same instants.
+ */
+public final class UptimeProcessor implements Processor<String, Object, String, Object> {
+  private static final Logger log = LoggerFactory.getLogger(UptimeProcessor.class);
+
+  private final NinesConfig.Uptime config;
+  private final String regionStoreName;
+  private final String serviceStoreName;
+  private final ReorderBuffer reorder;
+  private final ServiceHealthTracker tracker;
+  private final MonthLedger ledger;
+  private final BurnRateAlerts alerts;
+  private final long tickMs;
+  private final long longestAlertWindowMs;
+
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, byte[]> regions;
+  private KeyValueStore<String, byte[]> services;
+
+  public UptimeProcessor(NinesConfig.Uptime config, String regionStore, String serviceStore) {
+    this.config = config;
+    this.regionStoreName = regionStore;
+    this.serviceStoreName = serviceStore;
+    this.reorder = new ReorderBuffer(config.reorderGrace());
+    this.tracker = new ServiceHealthTracker(config.rule());
+    this.ledger = new MonthLedger(config.targetPercent());
+    this.alerts = new BurnRateAlerts(config.targetPercent(), config.alertRules());
+    this.tickMs = config.tick().toMillis();
+    this.longestAlertWindowMs = config.alertRules().stream()
+        .mapToLong(r -> r.longWindow().toMillis()).max().orElse(0);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.regions = context.getStateStore(regionStoreName);
+    this.services = context.getStateStore(serviceStoreName);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void process(Record<String, Object> record) {
+    if (record.value() instanceof ProbeResult p) {
+      onProbe(p);
+    } else if (record.value() instanceof Tagged<?> t) {
+      onMaintenance(Service.valueOf(record.key()), (Tagged<MaintenanceWindow>) t);
+    } else {
+      throw new IllegalArgumentException("uptime: unexpected input " + record.value());
+    }
+  }
+
+  private void onProbe(ProbeResult p) {
+    Service service = p.getService();
+    ServiceState ss = service(service);
+    String rk = regionKey(service, p.getRegion());
+    RegionState rs = region(rk);
+    long regionBefore = rs.reorder().streamTime();
+    ProbeObservation o = new ProbeObservation(p.getProbeId(), p.getCheck(), p.getVantage(),
+        p.getSuccess(), p.getObservedAt().toEpochMilli());
+    ReorderBuffer.Released released = reorder.offer(rs.reorder(), o);
+    for (ProbeObservation late : released.late()) {
+      log.warn("uptime {}: probe {} observed at {} arrived more than {} behind the region's "
+          + "stream time; not applied", rk, late.probeId(),
+          Instant.ofEpochMilli(late.observedAt()), config.reorderGrace());
+    }
+    rs = apply(service, p.getRegion(), rs.withReorder(released.state()), released.ready(), ss);
+    if (crossesTick(regionBefore, rs.reorder().streamTime())) {
+      rs = tickRegion(service, p.getRegion(), rs, ss);
+    }
+    regions.put(rk, rs.toBytes());
+    long before = ss.clock();
+    ss = ss.withClock(o.observedAt());
+    if (crossesTick(before, ss.clock())) {
+      tickService(service, ss);
+      ss = ss.withLastTick(ss.clock());
+    }
+    services.put(service.name(), ss.toBytes());
+  }
+
+  private boolean crossesTick(long before, long after) {
+    return after != Long.MIN_VALUE
+        && (before == Long.MIN_VALUE || Math.floorDiv(after, tickMs) > Math.floorDiv(before, tickMs));
+  }
+
+  private void onMaintenance(Service service, Tagged<MaintenanceWindow> t) {
+    ServiceState ss = service(service);
+    MaintenanceWindow w = t.value();
+    if (w != null && w.getService() != service) {
+      return; // a window of another service: this task only keeps its own
+    }
+    if (t.value() == null && !ss.windows().containsKey(t.id())) {
+      return; // a tombstone sent to every service; not ours
+    }
+    ss = ss.withWindow(t.id(), w == null ? null : new ServiceState.Window(w.getRegion(),
+        w.getStartsAt().toEpochMilli(), w.getEndsAt().toEpochMilli()));
+    services.put(service.name(), ss.toBytes());
+  }
+
+  /** Applies released probes in order: transitions become incidents and ledger lines. */
+  private RegionState apply(Service service, String region, RegionState rs,
+      List<ProbeObservation> ready, ServiceState ss) {
+    for (ProbeObservation o : ready) {
+      YearMonth month = month(o.observedAt());
+      if (!rs.isOpenable(month)) {
+        log.warn("uptime {}:{}: probe {} falls in finalized month {}; not applied", service,
+            region, o.probeId(), month);
+        continue;
+      }
+      boolean newMonth = !rs.openMonths().contains(month);
+      rs = rs.withOpenMonth(month);
+      ServiceHealthTracker.Step step = tracker.observe(rs.health(), o);
+      rs = rs.withHealth(step.state());
+      List<YearMonth> written = new ArrayList<>();
+      for (HealthTransition t : step.transitions()) {
+        String id = IncidentId.of(service, region, t.startedAt());
+        List<Outage> outages = new ArrayList<>(rs.outages());
+        if (t instanceof HealthTransition.Down d) {
+          outages.add(Outage.open(id, d.startedAt()));
+          forward(regionKey(service, region), incident(service, region, id, d.startedAt(), null,
+              d.checks(), d.vantages(), ss), o.observedAt());
+        } else if (t instanceof HealthTransition.Up u) {
+          outages.replaceAll(x -> x.incidentId().equals(id)
+              ? Outage.resolved(id, x.startedAt(), u.resolvedAt()) : x);
+          forward(regionKey(service, region), incident(service, region, id, u.startedAt(),
+              u.resolvedAt(), u.checks(), u.vantages(), ss), o.observedAt());
+        }
+        rs = rs.withOutages(outages);
+        for (YearMonth m = month(t.startedAt()); !m.isAfter(month); m = m.plusMonths(1)) {
+          rs = rs.withOpenMonth(m);
+          if (rs.openMonths().contains(m)) {
+            ledgerLine(service, region, rs, ss, m, o.observedAt(), false);
+            written.add(m);
+          } else {
+            log.warn("uptime {}:{}: incident {} reaches back into finalized month {}; that month "
+                + "is not changed", service, region, id, m);
+          }
+        }
+      }
+      if (newMonth && !written.contains(month)) {
+        ledgerLine(service, region, rs, ss, month, o.observedAt(), false);
+      }
+    }
+    return rs;
+  }
+
+  /**
+   * Time-driven work for one region, at its effective stream time: its own (the latest probe
+   * observedAt of the region), or the service's less the month grace if that is later, so that a
+   * region whose probes stopped still moves on (and its months still close) while a region
+   * whose probes merely lag behind another region's is not hurried.
+   */
+  private RegionState tickRegion(Service service, String region, RegionState rs,
+      ServiceState ss) {
+    long effective = Math.max(rs.reorder().streamTime(),
+        saturatedMinus(ss.clock(), config.monthGrace().toMillis()));
+    ReorderBuffer.Released released = reorder.advance(rs.reorder(), effective);
+    rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
+    long known = floorTick(saturatedMinus(effective, config.reorderGrace().toMillis()));
+    if (known == Long.MIN_VALUE) {
+      return rs; // not even one grace of stream time yet: nothing is settled
+    }
+    rs = evaluateAlerts(service, region, rs, ss, known);
+    if (rs.health().isDown()) {
+      // the balance is good to the settled tick, or to the latest applied probe if later
+      long until = Math.max(known, rs.health().lastObservedAt());
+      Outage open = rs.outages().stream().filter(Outage::isOpen).findFirst().orElseThrow();
+      for (YearMonth m = month(open.startedAt()); !m.isAfter(month(until));
+          m = m.plusMonths(1)) {
+        rs = rs.withOpenMonth(m);
+        if (rs.openMonths().contains(m)) {
+          ledgerLine(service, region, rs, ss, m, until, false);
+        }
+      }
+    }
+    return prune(rs, known);
+  }
+
+  /**
+   * Ticks every region of the service at the service's stream time, and closes the months whose
+   * end plus the month grace it has reached, in all regions at once: the credit rule needs every
+   * region's month together.
+   */
+  private void tickService(Service service, ServiceState ss) {
+    long clock = ss.clock();
+    SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed = new TreeMap<>();
+    List<Map.Entry<String, RegionState>> all = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        regions.prefixScan(service.name() + ":", new StringSerializer())) {
+      it.forEachRemaining(kv -> all.add(Map.entry(kv.key, RegionState.fromBytes(kv.value))));
+    }
+    for (Map.Entry<String, RegionState> e : all) {
+      String region = e.getKey().substring(service.name().length() + 1);
+      RegionState rs = tickRegion(service, region, e.getValue(), ss);
+      for (YearMonth m : List.copyOf(rs.openMonths())) {
+        long end = start(m.plusMonths(1));
+        if (clock < end + config.monthGrace().toMillis()) {
+          break;
+        }
+        // everything observed before the end is applied now; a probe of the month arriving
+        // later is late and dropped: a finalized month never changes
+        ReorderBuffer.Released released = reorder.advance(rs.reorder(),
+            end + config.reorderGrace().toMillis());
+        rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
+        ledgerLine(service, region, rs, ss, m, end, true);
+        closed.computeIfAbsent(m, x -> new TreeMap<>()).put(region, charged(rs, ss, region, m));
+        rs = rs.withClosed(m);
+      }
+      regions.put(e.getKey(), rs.toBytes());
+    }
+    closed.forEach((m, byRegion) -> {
+      long closedAt = start(m.plusMonths(1)) + config.monthGrace().toMillis();
+      context.forward(new Record<>(service.name(),
+          new MonthClosed(service, m, closedAt, byRegion), closedAt));
+    });
+  }
+
+  /** Evaluates the burn-rate rules at each tick boundary up to {@code known}. */
+  private RegionState evaluateAlerts(Service service, String region, RegionState rs,
+      ServiceState ss, long known) {
+    AlertState state = rs.alerts();
+    long from = state.evaluatedAt() == Long.MIN_VALUE ? known : state.evaluatedAt() + tickMs;
+    List<Interval> maintenance = ss.maintenance(region);
+    for (long b = from; b <= known; b += tickMs) {
+      if (state.firing().isEmpty() && !anyDownWithin(rs.outages(), b - longestAlertWindowMs, b)) {
+        continue; // nothing can fire: skip the arithmetic (evaluatedAt is moved below)
+      }
+      BurnRateAlerts.Step step = alerts.evaluate(state, b, rs.outages(), maintenance);
+      state = step.state();
+      for (AlertEvent ev : step.events()) {
+        forward(regionKey(service, region), alert(service, region, ev), b);
+      }
+    }
+    if (known > state.evaluatedAt()) {
+      state = new AlertState(known, state.firing());
+    }
+    return rs.withAlerts(state);
+  }
+
+  private static boolean anyDownWithin(List<Outage> outages, long from, long to) {
+    for (Outage o : outages) {
+      if (o.startedAt() < to && (o.isOpen() || o.resolvedAt() > from)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops outages no open month and no alert window can see any more. */
+  private RegionState prune(RegionState rs, long known) {
+    long cutoff = saturatedMinus(known, longestAlertWindowMs);
+    if (!rs.openMonths().isEmpty()) {
+      cutoff = Math.min(cutoff, start(rs.openMonths().first()));
+    }
+    long keepAfter = cutoff;
+    List<Outage> kept = rs.outages().stream()
+        .filter(o -> o.isOpen() || o.resolvedAt() >= keepAfter).toList();
+    return kept.size() == rs.outages().size() ? rs : rs.withOutages(kept);
+  }
+
+  private MonthClosed.RegionMonth charged(RegionState rs, ServiceState ss, String region,
+      YearMonth m) {
+    Interval period = new Interval(start(m), start(m.plusMonths(1)));
+    List<Interval> maintenance = ss.maintenance(region);
+    List<Interval> charged = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (Outage o : rs.outages()) {
+      List<Interval> c = Intervals.subtract(
+          Intervals.clip(List.of(o.knownUntil(period.end())), period), maintenance);
+      if (Intervals.length(c) > 0) {
+        charged.addAll(c);
+        ids.add(o.incidentId());
+      }
+    }
+    return new MonthClosed.RegionMonth(Intervals.union(charged), ids);
+  }
+
+  private void ledgerLine(Service service, String region, RegionState rs, ServiceState ss,
+      YearMonth m, long observedUntil, boolean finalized) {
+    MonthBalance b = ledger.balance(m, rs.outages(), ss.maintenance(region), observedUntil);
+    UptimeLedger line = UptimeLedger.newBuilder()
+        .setService(service)
+        .setRegion(region)
+        .setMonth(m.toString())
+        .setPeriodStart(Instant.ofEpochMilli(b.periodStart()))
+        .setPeriodEnd(Instant.ofEpochMilli(b.periodEnd()))
+        .setObservedUntil(Instant.ofEpochMilli(b.observedUntil()))
+        .setDowntimeMs(b.downtimeMs())
+        .setMaintenanceMs(b.maintenanceMs())
+        .setAvailabilityPercent(b.availabilityPercent())
+        .setTargetPercent(b.targetPercent())
+        .setErrorBudgetRemainingMs(b.errorBudgetRemainingMs())
+        .setIncidentIds(b.incidentIds())
+        .setFinalized(finalized)
+        .build();
+    forward(regionKey(service, region) + ":" + m, line, observedUntil);
+  }
+
+  private static Incident incident(Service service, String region, String id, long startedAt,
+      Long resolvedAt, List<String> checks, List<String> vantages, ServiceState ss) {
+    boolean inMaintenance = ss.maintenance(region).stream().anyMatch(w -> w.contains(startedAt));
+    return Incident.newBuilder()
+        .setIncidentId(id)
+        .setService(service)
+        .setRegion(region)
+        .setStatus(resolvedAt == null ? IncidentStatus.OPEN : IncidentStatus.RESOLVED)
+        .setStartedAt(Instant.ofEpochMilli(startedAt))
+        .setResolvedAt(resolvedAt == null ? null : Instant.ofEpochMilli(resolvedAt))
+        .setChecks(checks)
+        .setVantages(vantages)
+        .setInMaintenance(inMaintenance)
+        .build();
+  }
+
+  private static ErrorBudgetAlert alert(Service service, String region, AlertEvent ev) {
+    BurnRule r = ev.rule();
+    ErrorBudgetAlert.Builder b = ErrorBudgetAlert.newBuilder()
+        .setService(service)
+        .setRegion(region)
+        .setSeverity(r.severity())
+        .setBurnRate(r.burnRate().doubleValue())
+        .setLongWindow(r.longWindow().toString())
+        .setShortWindow(r.shortWindow().toString());
+    if (ev instanceof AlertEvent.Fired f) {
+      return b.setFiredAt(Instant.ofEpochMilli(f.firedAt())).setResolvedAt(null).build();
+    }
+    AlertEvent.Resolved res = (AlertEvent.Resolved) ev;
+    return b.setFiredAt(Instant.ofEpochMilli(res.firedAt()))
+        .setResolvedAt(Instant.ofEpochMilli(res.resolvedAt())).build();
+  }
+
+  private void forward(String key, Object value, long timestamp) {
+    context.forward(new Record<>(key, value, timestamp));
+  }
+
+  private ServiceState service(Service service) {
+    byte[] b = services.get(service.name());
+    return b == null ? ServiceState.initial() : ServiceState.fromBytes(b);
+  }
+
+  private RegionState region(String key) {
+    byte[] b = regions.get(key);
+    return b == null ? RegionState.initial() : RegionState.fromBytes(b);
+  }
+
+  static String regionKey(Service service, String region) {
+    return service.name() + ":" + region;
+  }
+
+  private long floorTick(long t) {
+    return t == Long.MIN_VALUE ? t : Math.floorDiv(t, tickMs) * tickMs;
+  }
+
+  private static long saturatedMinus(long t, long d) {
+    return t < Long.MIN_VALUE + d ? Long.MIN_VALUE : t - d;
+  }
+
+  static YearMonth month(long epochMs) {
+    return YearMonth.from(Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC));
+  }
+
+  static long start(YearMonth m) {
+    return m.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.nines.uptime;
+
+import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
+import dev.nines.ingest.InvalidInputException;
+import dev.nines.schema.ErrorBudgetAlert;
+import dev.nines.schema.Incident;
+import dev.nines.schema.MaintenanceWindow;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.schema.UptimeLedger;
+import dev.nines.serde.SchemaRegistryClient;
+import dev.nines.serde.Tagged;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Probes to incidents, the monthly uptime ledger and error-budget alerts.
+ *
+ * <pre>
+ * INSERT INTO incidents, uptime-ledger, error-budget-alerts
+ * SELECT DOWN_RULE(probes IN EVENT ORDER), LEDGER(month), BURN_RATE_ALERTS(rules)
+ * FROM (DISTINCT probe-results BY probeId) JOIN maintenance-windows ON service, region
+ * GROUP BY service, region
+ * </pre>
+ *
+ * <p>Probes and maintenance windows are both re-keyed by service, so that all regions of a
+ * service meet in one task: a month is then finalized in all of them at the same tick, and the
+ * credit rule (which unions DOWN time across regions) gets the whole month at once. Probe volume
+ * is small (one per check, region and vantage per minute), so three services' worth of tasks is
+ * ample parallelism.
+ */
+public final class UptimeTopology {
+  private UptimeTopology() {}
+
+  public static final String REGION_STORE = "uptime-region-store";
+  public static final String SERVICE_STORE = "uptime-service-store";
+
+  /** Services a tombstone of reference data is sent to: every known symbol. */
+  public static final List<Service> SERVICES =
+      List.of(Service.values()).stream().filter(s -> s != Service.UNKNOWN).toList();
+
+  /**
+   * Adds the uptime features; returns the {@link MonthClosed} stream, keyed by service, for the
+   * credit rule to join in the same task.
+   */
+  public static KStream<String, MonthClosed> build(StreamsBuilder builder, NinesConfig config,
+      SchemaRegistryClient registry, KStream<String, ProbeResult> probes) {
+    Serde<String> keys = Serdes.String();
+    int partitions = config.topics().partitions();
+
+    KStream<String, Object> byService = probes
+        .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))
+        .repartition(Repartitioned.with(keys, Topics.PROBE_RESULTS.valueSerde(registry))
+            .withName("uptime-probes-by-service").withNumberOfPartitions(partitions))
+        .mapValues(p -> (Object) p, Named.as("uptime-probes-as-input"));
+
+    KStream<String, Object> windows = builder
+        .stream(config.topics().name(Topics.MAINTENANCE_WINDOWS),
+            Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
+                .withName("maintenance-source"))
+        .flatMap(UptimeTopology::windowByService, Named.as("maintenance-check-and-key"))
+        .repartition(Repartitioned.with(keys,
+                Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
+            .withName("uptime-maintenance-by-service").withNumberOfPartitions(partitions))
+        .mapValues(t -> (Object) t, Named.as("uptime-maintenance-as-input"));
+
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(REGION_STORE), keys, Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray()));
+
+    KStream<String, Object> out = windows.merge(byService, Named.as("uptime-inputs"))
+        .process(() -> new UptimeProcessor(config.uptime(), REGION_STORE, SERVICE_STORE),
+            Named.as("uptime-processor"), REGION_STORE, SERVICE_STORE);
+
+    List<KStream<String, MonthClosed>> closed = new ArrayList<>();
+    out.split(Named.as("uptime-out-"))
+        .branch((k, v) -> v instanceof Incident, Branched.withConsumer(s -> s
+            .mapValues(v -> (Incident) v, Named.as("uptime-incident-records"))
+            .to(config.topics().name(Topics.INCIDENTS), Produced.with(keys,
+                Topics.INCIDENTS.valueSerde(registry)).withName("incidents-sink")),
+            "incidents"))
+        .branch((k, v) -> v instanceof UptimeLedger, Branched.withConsumer(s -> s
+            .mapValues(v -> (UptimeLedger) v, Named.as("uptime-ledger-records"))
+            .to(config.topics().name(Topics.UPTIME_LEDGER), Produced.with(keys,
+                Topics.UPTIME_LEDGER.valueSerde(registry)).withName("uptime-ledger-sink")),
+            "ledger"))
+        .branch((k, v) -> v instanceof ErrorBudgetAlert, Branched.withConsumer(s -> s
+            .mapValues(v -> (ErrorBudgetAlert) v, Named.as("uptime-alert-records"))
+            .to(config.topics().name(Topics.ERROR_BUDGET_ALERTS), Produced.with(keys,
+                Topics.ERROR_BUDGET_ALERTS.valueSerde(registry)).withName("alerts-sink")),
+            "alerts"))
+        .branch((k, v) -> v instanceof MonthClosed, Branched.withConsumer(s -> closed.add(s
+            .mapValues(v -> (MonthClosed) v, Named.as("uptime-month-closed"))), "closed"));
+    return closed.get(0);
+  }
+
+  /**
+   * A window to its service, with its id; a tombstone to every service (the removed window's
+   * service is not in it). A window that cannot be applied goes to dead-letters.
+   */
+  static List<KeyValue<String, Tagged<MaintenanceWindow>>> windowByService(String id,
+      MaintenanceWindow w) {
+    if (id == null || id.isBlank()) {
+      throw new InvalidInputException("maintenance-windows: record without a window id key");
+    }
+    if (w == null) {
+      return SERVICES.stream()
+          .map(s -> KeyValue.pair(s.name(), new Tagged<MaintenanceWindow>(id, null))).toList();
+    }
+    List<String> problems = new ArrayList<>();
+    if (w.getService() == null || w.getService() == Service.UNKNOWN) {
+      problems.add("service = " + w.getService() + ": expected one of " + SERVICES);
+    }
+    if (w.getRegion() == null || w.getRegion().isBlank()) {
+      problems.add("region is blank: expected a platform region, e.g. us-east");
+    }
+    if (w.getStartsAt() == null || w.getEndsAt() == null
+        || !w.getEndsAt().isAfter(w.getStartsAt())) {
+      problems.add("endsAt = " + w.getEndsAt() + " is not after startsAt = " + w.getStartsAt());
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException("maintenance-windows: window '" + id + "' rejected: "
+          + String.join("; ", problems));
+    }
+    return List.of(KeyValue.pair(w.getService().name(), new Tagged<>(id, w)));
+  }
+}

@@ -1,0 +1,337 @@
+package dev.nines.uptime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
+import dev.nines.schema.CreditTier;
+import dev.nines.schema.ErrorBudgetAlert;
+import dev.nines.schema.Incident;
+import dev.nines.schema.IncidentStatus;
+import dev.nines.schema.MaintenanceWindow;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.schema.ServiceFee;
+import dev.nines.schema.SlaContract;
+import dev.nines.schema.SlaCredit;
+import dev.nines.schema.UptimeLedger;
+import dev.nines.testing.Drivers;
+import dev.nines.testing.TestRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Probes through the whole topology to incidents, ledger lines, burn-rate alerts and credits,
+ * with the defaults: confirmations 2, quorum 1, reorder grace 30 s, tick 1 min, month grace 1 h,
+ * target 99.99, the workbook's four burn-rate rules. Every expected number is worked out by hand
+ * in the comments.
+ */
+class UptimeTopologyTest {
+  TopologyTestDriver driver;
+  TestInputTopic<String, ProbeResult> probes;
+  TestInputTopic<String, MaintenanceWindow> windows;
+  TestInputTopic<String, SlaContract> contracts;
+  TestOutputTopic<String, Incident> incidents;
+  TestOutputTopic<String, UptimeLedger> ledger;
+  TestOutputTopic<String, ErrorBudgetAlert> alerts;
+  TestOutputTopic<String, SlaCredit> credits;
+  TestOutputTopic<byte[], byte[]> deadLetters;
+  TestRegistry registry;
+  int seq;
+
+  @BeforeEach
+  void start() {
+    registry = new TestRegistry();
+    driver = Drivers.start(NinesConfig.defaults(), registry);
+    probes = driver.createInputTopic(Topics.PROBE_RESULTS.name(),
+        Topics.PROBE_RESULTS.keySerde().serializer(),
+        Topics.PROBE_RESULTS.valueSerde(registry).serializer());
+    windows = driver.createInputTopic(Topics.MAINTENANCE_WINDOWS.name(),
+        Topics.MAINTENANCE_WINDOWS.keySerde().serializer(),
+        Topics.MAINTENANCE_WINDOWS.valueSerde(registry).serializer());
+    contracts = driver.createInputTopic(Topics.SLA_CONTRACTS.name(),
+        Topics.SLA_CONTRACTS.keySerde().serializer(),
+        Topics.SLA_CONTRACTS.valueSerde(registry).serializer());
+    incidents = driver.createOutputTopic(Topics.INCIDENTS.name(),
+        Topics.INCIDENTS.keySerde().deserializer(),
+        Topics.INCIDENTS.valueSerde(registry).deserializer());
+    ledger = driver.createOutputTopic(Topics.UPTIME_LEDGER.name(),
+        Topics.UPTIME_LEDGER.keySerde().deserializer(),
+        Topics.UPTIME_LEDGER.valueSerde(registry).deserializer());
+    alerts = driver.createOutputTopic(Topics.ERROR_BUDGET_ALERTS.name(),
+        Topics.ERROR_BUDGET_ALERTS.keySerde().deserializer(),
+        Topics.ERROR_BUDGET_ALERTS.valueSerde(registry).deserializer());
+    credits = driver.createOutputTopic(Topics.SLA_CREDITS.name(),
+        Topics.SLA_CREDITS.keySerde().deserializer(),
+        Topics.SLA_CREDITS.valueSerde(registry).deserializer());
+    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  /** One probe a minute from {@code from} to {@code to} (inclusive); failing where told. */
+  void minutes(String region, Instant from, Instant to, Predicate<Instant> fails) {
+    for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofMinutes(1))) {
+      probe(region, t, !fails.test(t));
+    }
+  }
+
+  void probe(String region, Instant at, boolean success) {
+    String id = "p" + (seq++);
+    probes.pipeInput(id, ProbeResult.newBuilder().setProbeId(id).setCheck("sms-send")
+        .setService(Service.SMS).setRegion(region).setVantage("v1").setSuccess(success)
+        .setObservedAt(at).build(), at);
+  }
+
+  static Predicate<Instant> between(String fromIncl, String toExcl) {
+    Instant a = Instant.parse(fromIncl);
+    Instant b = Instant.parse(toExcl);
+    return t -> !t.isBefore(a) && t.isBefore(b);
+  }
+
+  @Test
+  void anIncidentOpensResolvesAndChargesTheLedgerAndTheAlerts() {
+    // SMS us-east fails at 10:05, 10:06, 10:07 and succeeds from 10:08: DOWN [10:05, 10:08).
+    minutes("us-east", Instant.parse("2026-03-10T10:00:00Z"), Instant.parse("2026-03-10T10:40:00Z"),
+        between("2026-03-10T10:05:00Z", "2026-03-10T10:08:00Z"));
+
+    String id = "SMS-us-east-20260310T100500000Z";
+    List<Incident> inc = incidents.readValuesToList();
+    assertThat(inc).extracting(Incident::getIncidentId, Incident::getStatus,
+            Incident::getStartedAt, Incident::getResolvedAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.OPEN,
+                Instant.parse("2026-03-10T10:05:00Z"), null),
+            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.RESOLVED,
+                Instant.parse("2026-03-10T10:05:00Z"), Instant.parse("2026-03-10T10:08:00Z")));
+    assertThat(inc.get(0).getChecks()).containsExactly("sms-send");
+    assertThat(inc.get(0).getVantages()).containsExactly("v1");
+    assertThat(inc.get(0).getInMaintenance()).isFalse();
+
+    List<TestRecord<String, UptimeLedger>> lines = ledger.readRecordsToList();
+    assertThat(lines).allSatisfy(r -> assertThat(r.key()).isEqualTo("SMS:us-east:2026-03"));
+    // the month's first line, before any incident: 100 %
+    assertThat(lines.get(0).value().getAvailabilityPercent()).isEqualTo("100.000000");
+    assertThat(lines.get(0).value().getDowntimeMs()).isZero();
+    // observedUntil never goes back
+    for (int i = 1; i < lines.size(); i++) {
+      assertThat(lines.get(i).value().getObservedUntil())
+          .isAfterOrEqualTo(lines.get(i - 1).value().getObservedUntil());
+    }
+    UptimeLedger last = lines.get(lines.size() - 1).value();
+    // March: 31 d = 2,678,400,000 ms. Down 180,000 ms: 100 * (1 - 180000 / 2678400000)
+    // = 99.99327956989..., rounded down to 6 places. Budget floor(2678400000 * 0.0001) = 267,840.
+    assertThat(last.getDowntimeMs()).isEqualTo(180_000);
+    assertThat(last.getMaintenanceMs()).isZero();
+    assertThat(last.getAvailabilityPercent()).isEqualTo("99.993279");
+    assertThat(last.getTargetPercent()).isEqualTo("99.99");
+    assertThat(last.getErrorBudgetRemainingMs()).isEqualTo(267_840 - 180_000);
+    assertThat(last.getIncidentIds()).containsExactly(id);
+    assertThat(last.getFinalized()).isFalse();
+    assertThat(last.getPeriodStart()).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
+    assertThat(last.getPeriodEnd()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+
+    // Alerts are evaluated on minute boundaries up to (stream time - 30 s grace). The DOWN is
+    // known once the 10:06 probe is released (at the 10:07 probe); at 10:06 both windows of
+    // every rule hold 60 s of downtime, more than each threshold (largest: 1 x 3 d x 0.0001 =
+    // 25,920 ms), so all four fire at 10:06. PAGE 14.4 resolves when its 5 min window holds
+    // <= 432 ms: at 10:13 ([10:08, 10:13) is clean). PAGE 6 when its 30 min window holds
+    // <= 1,080 ms: at 10:38. The TICKET rules' short windows (2 h, 6 h) still burn at 10:40.
+    List<ErrorBudgetAlert> al = alerts.readValuesToList();
+    assertThat(al).extracting(a -> a.getSeverity() + " " + a.getBurnRate() + " "
+            + a.getLongWindow() + "/" + a.getShortWindow() + " " + a.getFiredAt() + " "
+            + a.getResolvedAt())
+        .containsExactly(
+            "PAGE 14.4 PT1H/PT5M 2026-03-10T10:06:00Z null",
+            "PAGE 6.0 PT6H/PT30M 2026-03-10T10:06:00Z null",
+            "TICKET 3.0 PT24H/PT2H 2026-03-10T10:06:00Z null",
+            "TICKET 1.0 PT72H/PT6H 2026-03-10T10:06:00Z null",
+            "PAGE 14.4 PT1H/PT5M 2026-03-10T10:06:00Z 2026-03-10T10:13:00Z",
+            "PAGE 6.0 PT6H/PT30M 2026-03-10T10:06:00Z 2026-03-10T10:38:00Z");
+    assertThat(credits.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aSingleFailureIsNotDowntimeAndDuplicatesAndReorderedProbesCountOnce() {
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    // one failure at 10:02 alone: no incident
+    minutes("us-east", t0, t0.plusSeconds(300), t -> t.equals(t0.plusSeconds(120)));
+    // then 10:06 and 10:07 fail, but arrive in the order 10:07, 10:06 and 10:07 twice, within
+    // the 30 s grace of each other's stream time: still one run of two, DOWN from 10:06
+    probe("us-east", t0.plusSeconds(360), true);
+    String id7 = "p" + (seq++);
+    ProbeResult p7 = ProbeResult.newBuilder().setProbeId(id7).setCheck("sms-send")
+        .setService(Service.SMS).setRegion("us-east").setVantage("v1").setSuccess(false)
+        .setObservedAt(t0.plusSeconds(420)).build();
+    probes.pipeInput(id7, p7);
+    probe("us-east", t0.plusSeconds(400), false);
+    probes.pipeInput(id7, p7);
+    minutes("us-east", t0.plusSeconds(480), t0.plusSeconds(600), t -> false);
+
+    List<Incident> inc = incidents.readValuesToList();
+    // 10:06 success, 10:06:40 fail, 10:07 fail (one run of 2) -> DOWN from 10:06:40, UP 10:08
+    assertThat(inc).extracting(Incident::getStatus, Incident::getStartedAt,
+            Incident::getResolvedAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(400), null),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(400),
+                t0.plusSeconds(480)));
+    UptimeLedger last = ledger.readValuesToList().stream().reduce((a, b) -> b).orElseThrow();
+    assertThat(last.getDowntimeMs()).isEqualTo(80_000); // [10:06:40, 10:08)
+  }
+
+  @Test
+  void aMonthClosesAcrossTheBoundaryAndCreditsAreIssuedOncePerAccount() {
+    // SMS maintenance in us-east 23:30-23:45 on 31 March.
+    windows.pipeInput("mw-1", MaintenanceWindow.newBuilder().setService(Service.SMS)
+        .setRegion("us-east").setStartsAt(Instant.parse("2026-03-31T23:30:00Z"))
+        .setEndsAt(Instant.parse("2026-03-31T23:45:00Z")).build());
+    contracts.pipeInput("acme", contract("acme", List.of("us-east", "eu-west"), 10_000));
+    contracts.pipeInput("beta", contract("beta", List.of("eu-west"), 5_000));
+    contracts.pipeInput("gamma", contract("gamma", List.of("ap-south"), 7_000));
+
+    // us-east DOWN [23:40, 00:07), eu-west DOWN [23:45, 23:55); probes until 01:01 so that the
+    // service's stream time passes 1 April 00:00 + 1 h grace.
+    Instant from = Instant.parse("2026-03-31T23:30:00Z");
+    Instant to = Instant.parse("2026-04-01T01:01:00Z");
+    for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofMinutes(1))) {
+      probe("us-east", t, !between("2026-03-31T23:40:00Z", "2026-04-01T00:07:00Z").test(t));
+      probe("eu-west", t, !between("2026-03-31T23:45:00Z", "2026-03-31T23:55:00Z").test(t));
+    }
+
+    Map<String, List<UptimeLedger>> byKey = ledger.readRecordsToList().stream().collect(
+        Collectors.groupingBy(TestRecord::key, Collectors.mapping(TestRecord::value,
+            Collectors.toList())));
+    String usId = "SMS-us-east-20260331T234000000Z";
+    String euId = "SMS-eu-west-20260331T234500000Z";
+    // us-east March: DOWN 23:40-00:00 = 1,200,000 ms, of which 23:40-23:45 in maintenance.
+    UptimeLedger usMarch = last(byKey.get("SMS:us-east:2026-03"));
+    assertThat(usMarch.getFinalized()).isTrue();
+    assertThat(usMarch.getObservedUntil()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+    assertThat(usMarch.getMaintenanceMs()).isEqualTo(300_000);
+    assertThat(usMarch.getDowntimeMs()).isEqualTo(900_000);
+    // 100 * (1 - 900000 / 2678400000) = 99.96639784946...
+    assertThat(usMarch.getAvailabilityPercent()).isEqualTo("99.966397");
+    assertThat(usMarch.getErrorBudgetRemainingMs()).isEqualTo(267_840 - 900_000);
+    assertThat(usMarch.getIncidentIds()).containsExactly(usId);
+    // exactly one finalized line per month and region
+    assertThat(byKey.get("SMS:us-east:2026-03")).filteredOn(UptimeLedger::getFinalized)
+        .hasSize(1);
+    // April gets the rest of the incident: 00:00-00:07 = 420,000 ms; not finalized yet
+    UptimeLedger usApril = last(byKey.get("SMS:us-east:2026-04"));
+    assertThat(usApril.getDowntimeMs()).isEqualTo(420_000);
+    assertThat(usApril.getFinalized()).isFalse();
+    assertThat(usApril.getIncidentIds()).containsExactly(usId);
+    UptimeLedger euMarch = last(byKey.get("SMS:eu-west:2026-03"));
+    assertThat(euMarch.getFinalized()).isTrue();
+    assertThat(euMarch.getDowntimeMs()).isEqualTo(600_000);
+
+    List<Incident> inc = incidents.readValuesToList();
+    assertThat(inc).filteredOn(i -> i.getIncidentId().equals(usId)).first()
+        .satisfies(i -> assertThat(i.getInMaintenance()).isTrue());
+    assertThat(inc).filteredOn(i -> i.getIncidentId().equals(euId)).first()
+        .satisfies(i -> assertThat(i.getInMaintenance()).isFalse());
+
+    // Credits, issued at 1 April 01:00 (month end + 1 h):
+    // acme covers both regions: charged us-east [23:45, 00:00) and eu-west [23:45, 23:55) -> the
+    // union is 900,000 ms -> 99.966397...% < 99.99 (10 %), not < 99.9 -> 10 % of 10,000 = 1,000.
+    // beta covers eu-west: 600,000 ms -> 100 * (1 - 600000/2678400000) = 99.97759856...% ->
+    // 10 % of 5,000 = 500. gamma covers ap-south only: no downtime, no credit.
+    List<TestRecord<String, SlaCredit>> issued = credits.readRecordsToList();
+    assertThat(issued).extracting(TestRecord::key).containsExactly("acme", "beta");
+    SlaCredit acme = issued.get(0).value();
+    assertThat(acme.getCreditId()).isEqualTo("credit-acme-SMS-2026-03");
+    assertThat(acme.getMonth()).isEqualTo("2026-03");
+    assertThat(acme.getDowntimeMs()).isEqualTo(900_000);
+    assertThat(acme.getAvailabilityPercent()).isEqualTo("99.966397");
+    assertThat(acme.getCreditPercent()).isEqualTo(10);
+    assertThat(acme.getCreditAmountMinor()).isEqualTo(1_000);
+    assertThat(acme.getCurrency()).isEqualTo("EUR");
+    assertThat(acme.getIncidentIds()).containsExactly(euId, usId);
+    assertThat(acme.getIssuedAt()).isEqualTo(Instant.parse("2026-04-01T01:00:00Z"));
+    assertThat(issued.get(0).timestamp())
+        .isEqualTo(Instant.parse("2026-04-01T01:00:00Z").toEpochMilli());
+    SlaCredit beta = issued.get(1).value();
+    assertThat(beta.getDowntimeMs()).isEqualTo(600_000);
+    assertThat(beta.getAvailabilityPercent()).isEqualTo("99.977598");
+    assertThat(beta.getCreditAmountMinor()).isEqualTo(500);
+    assertThat(beta.getIncidentIds()).containsExactly(euId);
+
+    // more probes after the close change nothing for March and issue nothing again
+    minutes("us-east", Instant.parse("2026-04-01T01:02:00Z"), Instant.parse("2026-04-01T01:10:00Z"),
+        t -> false);
+    assertThat(credits.isEmpty()).isTrue();
+    assertThat(ledger.readKeyValuesToMap()).doesNotContainKey("SMS:us-east:2026-03");
+  }
+
+  @Test
+  void anInvalidContractGoesToDeadLettersAndThePreviousVersionStaysInForce() {
+    contracts.pipeInput("acme", contract("acme", List.of("us-east"), 10_000));
+    // the schedule out of order: rejected with the reason
+    SlaContract bad = contract("acme", List.of("us-east"), 99_999);
+    bad.setCreditSchedule(List.of(new CreditTier("99.9", 25), new CreditTier("99.99", 10)));
+    bad.setEffectiveFrom(Instant.parse("2026-02-01T00:00:00Z"));
+    contracts.pipeInput("acme", bad);
+    var dl = deadLetters.readRecordsToList();
+    assertThat(dl).hasSize(1);
+    assertThat(header(dl.get(0), "__streams.errors.exception"))
+        .isEqualTo("dev.nines.ingest.InvalidInputException");
+    assertThat(header(dl.get(0), "__streams.errors.message"))
+        .contains("contract of 'acme' rejected").contains("belowPercent");
+    assertThat(header(dl.get(0), "__streams.errors.topic")).isEqualTo("sla-contracts");
+    // the original bytes, untouched
+    assertThat(dl.get(0).value()).isEqualTo(
+        driverRegistrySerialized(bad));
+
+    // us-east DOWN [23:40, 00:07) as above: 1,200,000 ms in March, no maintenance ->
+    // 100 * (1 - 1200000/2678400000) = 99.955197...% -> 10 % of the valid version's 10,000.
+    Instant from = Instant.parse("2026-03-31T23:30:00Z");
+    minutes("us-east", from, Instant.parse("2026-04-01T01:01:00Z"),
+        between("2026-03-31T23:40:00Z", "2026-04-01T00:07:00Z"));
+    List<SlaCredit> issued = credits.readValuesToList();
+    assertThat(issued).hasSize(1);
+    assertThat(issued.get(0).getAvailabilityPercent()).isEqualTo("99.955197");
+    assertThat(issued.get(0).getCreditAmountMinor()).isEqualTo(1_000);
+  }
+
+  byte[] driverRegistrySerialized(SlaContract c) {
+    // the same serde and registry write the same bytes (the schema id is already registered)
+    return Topics.SLA_CONTRACTS.valueSerde(registry).serializer()
+        .serialize(Topics.SLA_CONTRACTS.name(), c);
+  }
+
+  static String header(TestRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static <T> T last(List<T> l) {
+    assertThat(l).isNotEmpty();
+    return l.get(l.size() - 1);
+  }
+
+  static SlaContract contract(String account, List<String> regions, long fee) {
+    return SlaContract.newBuilder().setAccountId(account).setTier("enterprise")
+        .setTargetPercent("99.99").setRegions(regions)
+        .setServices(List.of(new ServiceFee(Service.SMS, fee)))
+        .setCurrency("EUR")
+        .setCreditSchedule(List.of(new CreditTier("99.99", 10), new CreditTier("99.9", 25)))
+        .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z")).setEffectiveTo(null).build();
+  }
+}

@@ -57,6 +57,11 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, byte[]> regions;
   private KeyValueStore<String, byte[]> services;
+  private org.apache.kafka.common.metrics.Sensor lateProbes;
+
+  /** Metric (group {@value #METRIC_GROUP}) counting probes that were dropped as late. */
+  public static final String LATE_PROBES_METRIC = "late-probes-total";
+  public static final String METRIC_GROUP = "nines-uptime";
 
   public UptimeProcessor(NinesConfig.Uptime config, String regionStore, String serviceStore) {
     this.config = config;
@@ -76,6 +81,19 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
     this.context = context;
     this.regions = context.getStateStore(regionStoreName);
     this.services = context.getStateStore(serviceStoreName);
+    // dropped probes are counted, not only logged: a rising count means producers lag more than
+    // the reorder grace, or data arrives for months already finalized
+    this.lateProbes = context.metrics().addSensor("nines-uptime-late-probes-" + context.taskId(),
+        org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO);
+    lateProbes.add(new org.apache.kafka.common.MetricName(LATE_PROBES_METRIC, METRIC_GROUP,
+        "Probes not applied: later than uptime.reorder.grace, or for a finalized month",
+        Map.of("task-id", context.taskId().toString())),
+        new org.apache.kafka.common.metrics.stats.CumulativeCount());
+  }
+
+  @Override
+  public void close() {
+    context.metrics().removeSensor(lateProbes);
   }
 
   @Override
@@ -103,6 +121,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
       log.warn("uptime {}: probe {} observed at {} arrived more than {} behind the region's "
           + "stream time; not applied", rk, late.probeId(),
           Instant.ofEpochMilli(late.observedAt()), config.reorderGrace());
+      lateProbes.record();
     }
     rs = apply(service, p.getRegion(), rs.withReorder(released.state()), released.ready(), ss);
     if (crossesTick(regionBefore, rs.reorder().streamTime())) {
@@ -145,6 +164,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
       if (!rs.isOpenable(month)) {
         log.warn("uptime {}:{}: probe {} falls in finalized month {}; not applied", service,
             region, o.probeId(), month);
+        lateProbes.record();
         continue;
       }
       boolean newMonth = !rs.openMonths().contains(month);

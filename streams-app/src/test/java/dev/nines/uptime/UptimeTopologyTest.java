@@ -276,8 +276,13 @@ class UptimeTopologyTest {
     // more probes after the close change nothing for March and issue nothing again
     minutes("us-east", Instant.parse("2026-04-01T01:02:00Z"), Instant.parse("2026-04-01T01:10:00Z"),
         t -> false);
+    // a probe of March arriving now is late: counted, not applied
+    probe("us-east", Instant.parse("2026-03-31T23:59:00Z"), false);
     assertThat(credits.isEmpty()).isTrue();
     assertThat(ledger.readKeyValuesToMap()).doesNotContainKey("SMS:us-east:2026-03");
+    assertThat(driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
+        .mapToDouble(e -> (Double) e.getValue().metricValue()).sum()).isEqualTo(1.0);
   }
 
   @Test

@@ -65,6 +65,10 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+        dev.nines.platform.BoundedRocksDb.class);
+    p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
+    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
         ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

@@ -65,7 +65,12 @@ public record NinesConfig(
     }
   }
 
-  public record Streams(String applicationId, Optional<Path> stateDir) {}
+  /**
+   * @param rocksDbBytes off-heap bytes for all RocksDB stores of the instance together
+   * @param memtableShare share of it the memtables may take
+   */
+  public record Streams(String applicationId, Optional<Path> stateDir, long rocksDbBytes,
+      double memtableShare) {}
 
   /**
    * @param preludeSpan how much of the previous month {@code run} replays before going live

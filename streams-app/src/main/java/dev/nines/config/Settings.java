@@ -167,6 +167,12 @@ public final class Settings {
         }
       });
 
+  public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.intRange("rocksdb.memory.mb",
+      "128", 16, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
+          + "together: one shared block cache, memtables included.");
+  public static final Setting<Double> ROCKSDB_MEMTABLE_SHARE = fraction(
+      "rocksdb.memtable.share", "0.5",
+      "Share of rocksdb.memory.mb that memtables (write buffers) may take.");
   public static final Setting<Integer> UPTIME_CONFIRMATIONS = Setting.intRange(
       "uptime.confirmations", "2", 1, 100,
       "Consecutive failed probes of one check from one vantage that confirm a failure.");
@@ -241,7 +247,8 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE,
+      UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,

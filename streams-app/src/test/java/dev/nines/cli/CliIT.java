@@ -74,11 +74,18 @@ class CliIT {
   }
 
   void awaitLine(Predicate<String> p, int seconds) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(seconds))
-        .pollInterval(java.time.Duration.ofMillis(200))
-        .failFast("process exited early: " + lines, () -> !process.isAlive())
-        .until(() -> lines.stream().anyMatch(p));
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(seconds))
+          .pollInterval(java.time.Duration.ofMillis(200))
+          .failFast("process exited early: " + lines, () -> !process.isAlive())
+          .until(() -> lines.stream().anyMatch(p));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // say what the program did print, or a timeout tells nothing
+      throw new AssertionError("no matching line within " + seconds + " s; the last lines were:\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())), e);
+    }
   }
+
 
   /** SIGINT (what Ctrl-C sends), then the app and every child must be gone. */
   void interruptAndExpectCleanExit() throws Exception {

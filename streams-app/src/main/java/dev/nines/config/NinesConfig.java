@@ -32,10 +32,11 @@ public record NinesConfig(
    * @param monthGrace a month is closed once stream time reaches its end plus this
    * @param tick cadence of ledger refreshes and burn-rate evaluations (event time)
    * @param alertRules the multi-window burn-rate rules
+   * @param creditKeepMonths closed months kept so that a late contract is still credited
    */
   public record Uptime(dev.nines.uptime.HealthRule rule, Duration reorderGrace,
       java.math.BigDecimal targetPercent, Duration monthGrace, Duration tick,
-      java.util.List<dev.nines.uptime.BurnRule> alertRules) {}
+      java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths) {}
 
   /** Carrier health windows and de-duplication. */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,

@@ -173,6 +173,10 @@ public final class Settings {
   public static final Setting<Double> ROCKSDB_MEMTABLE_SHARE = fraction(
       "rocksdb.memtable.share", "0.5",
       "Share of rocksdb.memory.mb that memtables (write buffers) may take.");
+  public static final Setting<Integer> CREDITS_KEEP_MONTHS = Setting.intRange(
+      "credits.keep.months", "3", 1, 120,
+      "Closed months kept per service, so that a contract arriving after its month closed "
+          + "is still credited (once).");
   public static final Setting<Integer> UPTIME_CONFIRMATIONS = Setting.intRange(
       "uptime.confirmations", "2", 1, 100,
       "Consecutive failed probes of one check from one vantage that confirm a failure.");
@@ -247,7 +251,7 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, CREDITS_KEEP_MONTHS,
       UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * removal of an account; already validated at the source) and {@link MonthClosed}. Output:
  * {@link SlaCredit} keyed by account, with the record timestamp the month's close.
  *
+ * <p>Closed months are kept ({@code credits.keep.months}): an account whose contract arrives
+ * after its month closed (reference data and probes travel different partitions) is credited
+ * when it arrives, so the credits do not depend on which was processed first. Each account is
+ * decided once per closed month.
+ *
  * <p>Exactly once: a month closes once per service, in the same transaction that records it as
  * finalized, so a credit is issued once; a crash before the commit replays the close and the
  * uncommitted credit is never seen by a {@code read_committed} reader.
@@ -35,17 +40,27 @@ final class CreditProcessor implements Processor<String, Object, String, SlaCred
   private static final Logger log = LoggerFactory.getLogger(CreditProcessor.class);
 
   private final String storeName;
+  private final String closedStoreName;
+  private final int keepMonths;
   private ProcessorContext<String, SlaCredit> context;
   private KeyValueStore<String, byte[]> contracts;
+  private KeyValueStore<String, byte[]> closedMonths;
 
-  CreditProcessor(String storeName) {
+  /**
+   * @param keepMonths how many closed months per service are kept, so that a contract arriving
+   *     after its month closed is still credited
+   */
+  CreditProcessor(String storeName, String closedStoreName, int keepMonths) {
     this.storeName = storeName;
+    this.closedStoreName = closedStoreName;
+    this.keepMonths = keepMonths;
   }
 
   @Override
   public void init(ProcessorContext<String, SlaCredit> context) {
     this.context = context;
     this.contracts = context.getStateStore(storeName);
+    this.closedMonths = context.getStateStore(closedStoreName);
   }
 
   @Override
@@ -75,6 +90,19 @@ final class CreditProcessor implements Processor<String, Object, String, SlaCred
       return;
     }
     contracts.put(key, update.history().toBytes());
+    // months of this service that closed before this account's contract was here
+    List<KeyValue<String, byte[]>> months = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        closedMonths.prefixScan(service + ":", new StringSerializer())) {
+      it.forEachRemaining(months::add);
+    }
+    for (KeyValue<String, byte[]> kv : months) {
+      ClosedMonth cm = ClosedMonth.fromBytes(kv.value);
+      if (!cm.decided().contains(t.id())) {
+        decide(cm.closed(), t.id(), update.history());
+        closedMonths.put(kv.key, cm.withDecided(t.id()).toBytes());
+      }
+    }
   }
 
   private void issue(MonthClosed closed) {
@@ -84,26 +112,36 @@ final class CreditProcessor implements Processor<String, Object, String, SlaCred
         contracts.prefixScan(service.name() + ":", new StringSerializer())) {
       it.forEachRemaining(accounts::add);
     }
+    ClosedMonth cm = new ClosedMonth(closed, new java.util.TreeSet<>());
     int issued = 0;
     for (KeyValue<String, byte[]> kv : accounts) {
       String account = kv.key.substring(service.name().length() + 1);
-      ContractHistory history = ContractHistory.fromBytes(kv.value);
-      List<String> evidence = new ArrayList<>();
-      history.governing(closed.month()).ifPresent(c -> c.regions().forEach(r -> {
-        MonthClosed.RegionMonth rm = closed.regions().get(r);
-        if (rm != null) {
-          evidence.addAll(rm.incidentIds());
-        }
-      }));
-      Optional<SlaCredit> credit = CreditCalculator.credit(account, service, closed.month(),
-          history, closed.chargedByRegion(), java.util.Map.of(), evidence,
-          Instant.ofEpochMilli(closed.closedAt()));
-      if (credit.isPresent()) {
-        context.forward(new Record<>(account, credit.get(), closed.closedAt()));
+      if (decide(closed, account, ContractHistory.fromBytes(kv.value))) {
         issued++;
       }
+      cm = cm.withDecided(account);
     }
+    closedMonths.put(service.name() + ":" + closed.month(), cm.toBytes());
+    // keys sort by month within a service: drop the oldest beyond the kept number
+    closedMonths.delete(service.name() + ":" + closed.month().minusMonths(keepMonths));
     log.info("credits: {} {} closed; {} of {} accounts get a credit", service, closed.month(),
         issued, accounts.size());
   }
+
+  /** Computes and, when above zero, issues one account's credit; true if one was issued. */
+  private boolean decide(MonthClosed closed, String account, ContractHistory history) {
+    List<String> evidence = new ArrayList<>();
+    history.governing(closed.month()).ifPresent(c -> c.regions().forEach(r -> {
+      MonthClosed.RegionMonth rm = closed.regions().get(r);
+      if (rm != null) {
+        evidence.addAll(rm.incidentIds());
+      }
+    }));
+    Optional<SlaCredit> credit = CreditCalculator.credit(account, closed.service(),
+        closed.month(), history, closed.chargedByRegion(), java.util.Map.of(), evidence,
+        Instant.ofEpochMilli(closed.closedAt()));
+    credit.ifPresent(c -> context.forward(new Record<>(account, c, closed.closedAt())));
+    return credit.isPresent();
+  }
+
 }

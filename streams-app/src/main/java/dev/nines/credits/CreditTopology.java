@@ -39,6 +39,7 @@ public final class CreditTopology {
   private CreditTopology() {}
 
   public static final String CONTRACT_STORE = "credit-contract-store";
+  public static final String CLOSED_STORE = "credit-closed-month-store";
 
   public static void build(StreamsBuilder builder, NinesConfig config,
       SchemaRegistryClient registry, KStream<String, MonthClosed> monthClosed) {
@@ -56,11 +57,14 @@ public final class CreditTopology {
 
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CONTRACT_STORE), keys, Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(CLOSED_STORE), keys, Serdes.ByteArray()));
     contracts
         .merge(monthClosed.mapValues(m -> (Object) m, Named.as("credit-months-as-input")),
             Named.as("credit-inputs"))
-        .process(() -> new CreditProcessor(CONTRACT_STORE), Named.as("credit-processor"),
-            CONTRACT_STORE)
+        .process(() -> new CreditProcessor(CONTRACT_STORE, CLOSED_STORE,
+                config.uptime().creditKeepMonths()),
+            Named.as("credit-processor"), CONTRACT_STORE, CLOSED_STORE)
         .to(config.topics().name(Topics.SLA_CREDITS),
             Produced.with(keys, Topics.SLA_CREDITS.valueSerde(registry))
                 .withName("sla-credits-sink"));

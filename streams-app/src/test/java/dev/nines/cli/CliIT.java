@@ -126,7 +126,8 @@ class CliIT {
         "--set", "simulate.rate.scale=0.3");
     // the prelude replays the end of last month: an incident opens and resolves, the month's
     // ledger lines are finalized and a credit is issued; then live weights move
-    awaitLine(l -> l.startsWith("incidents") && l.contains(" OPEN since"), 150);
+    // generous: a first start (broker, registry, prelude) on a busy 2-core machine is slow
+    awaitLine(l -> l.startsWith("incidents") && l.contains(" OPEN since"), 300);
     awaitLine(l -> l.startsWith("incidents") && l.contains(" RESOLVED since"), 150);
     awaitLine(l -> l.startsWith("uptime-ledger") && l.endsWith("(final)"), 150);
     awaitLine(l -> l.startsWith("sla-credits") && l.contains("initech-health VERIFY"), 150);

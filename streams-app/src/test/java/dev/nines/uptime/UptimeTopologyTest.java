@@ -317,6 +317,24 @@ class UptimeTopologyTest {
     assertThat(issued.get(0).getCreditAmountMinor()).isEqualTo(1_000);
   }
 
+  @Test
+  void aContractArrivingAfterItsMonthClosedIsCreditedOnceWhenItArrives() {
+    // us-east DOWN [23:40, 00:07): 1,200,000 ms in March -> 99.955197 % -> 10 % of 10,000
+    minutes("us-east", Instant.parse("2026-03-31T23:30:00Z"),
+        Instant.parse("2026-04-01T01:01:00Z"),
+        between("2026-03-31T23:40:00Z", "2026-04-01T00:07:00Z"));
+    assertThat(credits.isEmpty()).as("no contract yet when March closed").isTrue();
+    contracts.pipeInput("acme", contract("acme", List.of("us-east"), 10_000));
+    List<TestRecord<String, SlaCredit>> issued = credits.readRecordsToList();
+    assertThat(issued).hasSize(1);
+    assertThat(issued.get(0).value().getCreditAmountMinor()).isEqualTo(1_000);
+    assertThat(issued.get(0).value().getIssuedAt())
+        .isEqualTo(Instant.parse("2026-04-01T01:00:00Z"));
+    // the same contract again, or a later version: March is decided for acme, nothing more
+    contracts.pipeInput("acme", contract("acme", List.of("us-east"), 20_000));
+    assertThat(credits.isEmpty()).isTrue();
+  }
+
   byte[] driverRegistrySerialized(SlaContract c) {
     // the same serde and registry write the same bytes (the schema id is already registered)
     return Topics.SLA_CONTRACTS.valueSerde(registry).serializer()

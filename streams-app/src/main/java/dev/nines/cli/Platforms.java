@@ -48,4 +48,45 @@ final class Platforms {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
     }
   }
+
+  /**
+   * Waits until the app's consumer group has committed offsets at the end (read_committed) of
+   * every partition of the given topics, or the timeout passes; true if caught up. Used after the
+   * prelude: live traffic must not overtake last month's history across partitions, or the
+   * uptime side would see November before the end of October (issue #9 is the general fix).
+   */
+  static boolean awaitCaughtUp(Platform p, String groupId, java.util.List<String> topics,
+      java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = admin(p)) {
+      while (System.nanoTime() < deadline) {
+        try {
+          java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+              latest = new java.util.HashMap<>();
+          for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+            d.partitions().forEach(tp -> latest.put(
+                new org.apache.kafka.common.TopicPartition(d.name(), tp.partition()),
+                org.apache.kafka.clients.admin.OffsetSpec.latest()));
+          }
+          var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+              org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+          var committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+              .get();
+          boolean caughtUp = ends.entrySet().stream().allMatch(e -> {
+            var c = committed.get(e.getKey());
+            // a transaction's commit marker takes the last offset: one short of the end is done
+            return e.getValue().offset() == 0
+                || (c != null && c.offset() >= e.getValue().offset() - 1);
+          });
+          if (caughtUp) {
+            return true;
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          // topics or group not there yet: try again
+        }
+        Thread.sleep(500);
+      }
+      return false;
+    }
+  }
 }

@@ -68,6 +68,16 @@ final class RunCommand implements Callable<Integer> {
       }
       NinesApp app = NinesApp.start(config, platform, registry);
       open.push(app);
+      if (simulated && prelude) {
+        String app1 = config.streams().applicationId();
+        boolean done = Platforms.awaitCaughtUp(platform, app1, java.util.List.of(
+            config.topics().name(dev.nines.Topics.PROBE_RESULTS),
+            app1 + "-uptime-probes-by-service-repartition"),
+            config.simulate().preludeWait());
+        System.out.println(done ? "nines: prelude processed; live traffic starts"
+            : "nines: prelude not processed within " + config.simulate().preludeWait()
+                + "; live traffic starts anyway");
+      }
       if (simulated) {
         open.push(SimulateCommand.startLive(config, platform));
       }

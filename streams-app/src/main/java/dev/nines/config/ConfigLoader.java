@@ -91,7 +91,8 @@ public final class ConfigLoader {
             get(raw, Settings.SIMULATE_SPAN),
             end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end)),
             get(raw, Settings.SIMULATE_PRELUDE_SPAN),
-            get(raw, Settings.SIMULATE_PRELUDE_RATE_SCALE)));
+            get(raw, Settings.SIMULATE_PRELUDE_RATE_SCALE),
+            get(raw, Settings.SIMULATE_PRELUDE_WAIT)));
   }
 
   private static NinesConfig.Uptime uptime(Map<String, Raw> raw) {

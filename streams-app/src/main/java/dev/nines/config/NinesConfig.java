@@ -79,7 +79,7 @@ public record NinesConfig(
    */
   public record Simulate(Optional<Path> scenario, Settings.Pace pace, double rateScale,
       Duration span, Optional<java.time.Instant> end, Duration preludeSpan,
-      double preludeRateScale) {}
+      double preludeRateScale, Duration preludeWait) {}
 
   /** The defaults alone: what a test or a newcomer gets with nothing configured. */
   public static NinesConfig defaults() {

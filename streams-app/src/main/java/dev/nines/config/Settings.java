@@ -74,6 +74,10 @@ public final class Settings {
   public static final Setting<Double> SIMULATE_PRELUDE_RATE_SCALE = Setting.positiveDouble(
       "simulate.prelude.rate.scale", "0.05",
       "Traffic rate of the prelude relative to the scenario (probes are not scaled).");
+  public static final Setting<java.time.Duration> SIMULATE_PRELUDE_WAIT = Setting.duration(
+      "simulate.prelude.wait", "PT3M",
+      "How long ./nines run waits for the app to process the prelude before live traffic "
+          + "starts (live records must not overtake last month's across partitions).");
   public static final Setting<String> SIMULATE_END = new Setting<>("simulate.end", "",
       "History pace: end of the span (ISO-8601 instant, e.g. 2026-11-01T00:00:00Z). "
           + "Empty: the start of the current UTC day.", s -> {
@@ -259,7 +263,7 @@ public final class Settings {
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
-      SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE);
+      SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT);
 
   /** Keys under this prefix pass through, unprefixed, to every Kafka client and Streams. */
   public static final String KAFKA_PREFIX = "kafka.";

@@ -115,7 +115,8 @@ public final class ConfigLoader {
         // tracker's own guard only needs to cover the same span, and it is rewritten per probe
         grace);
     return new NinesConfig.Uptime(rule, grace, get(raw, Settings.UPTIME_TARGET), monthGrace, tick,
-        get(raw, Settings.UPTIME_ALERT_RULES), get(raw, Settings.CREDITS_KEEP_MONTHS));
+        get(raw, Settings.UPTIME_ALERT_RULES), get(raw, Settings.CREDITS_KEEP_MONTHS),
+        get(raw, Settings.UPTIME_REGION_IDLE));
   }
 
   private static NinesConfig.Routing routing(Map<String, Raw> raw) {

@@ -36,7 +36,8 @@ public record NinesConfig(
    */
   public record Uptime(dev.nines.uptime.HealthRule rule, Duration reorderGrace,
       java.math.BigDecimal targetPercent, Duration monthGrace, Duration tick,
-      java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths) {}
+      java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths,
+      Duration regionIdle) {}
 
   /** Carrier health windows and de-duplication. */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,

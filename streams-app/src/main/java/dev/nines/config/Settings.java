@@ -181,6 +181,10 @@ public final class Settings {
       "credits.keep.months", "3", 1, 120,
       "Closed months kept per service, so that a contract arriving after its month closed "
           + "is still credited (once).");
+  public static final Setting<java.time.Duration> UPTIME_REGION_IDLE = Setting.duration(
+      "uptime.region.idle", "PT6H",
+      "A region whose probes lag the service's latest by more than this no longer holds back "
+          + "the service's month close, and is moved on with it.");
   public static final Setting<Integer> UPTIME_CONFIRMATIONS = Setting.intRange(
       "uptime.confirmations", "2", 1, 100,
       "Consecutive failed probes of one check from one vantage that confirm a failure.");
@@ -255,7 +259,7 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, CREDITS_KEEP_MONTHS,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
       UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,

@@ -212,8 +212,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
    */
   private RegionState tickRegion(Service service, String region, RegionState rs,
       ServiceState ss) {
-    long effective = Math.max(rs.reorder().streamTime(),
-        saturatedMinus(ss.clock(), config.monthGrace().toMillis()));
+    long effective = effectiveTime(rs, ss);
     ReorderBuffer.Released released = reorder.advance(rs.reorder(), effective);
     rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
     long known = floorTick(saturatedMinus(effective, config.reorderGrace().toMillis()));
@@ -242,19 +241,26 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
    * region's month together.
    */
   private void tickService(Service service, ServiceState ss) {
-    long clock = ss.clock();
     SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed = new TreeMap<>();
     List<Map.Entry<String, RegionState>> all = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         regions.prefixScan(service.name() + ":", new StringSerializer())) {
       it.forEachRemaining(kv -> all.add(Map.entry(kv.key, RegionState.fromBytes(kv.value))));
     }
+    // a month closes when every region's effective time has reached its end plus the grace:
+    // regions of one service come through different partitions, and one that lags (catching
+    // up on a backlog) must not have its month closed under it; one silent for longer than
+    // uptime.region.idle no longer holds the others back
+    long closeTime = Long.MAX_VALUE;
+    for (Map.Entry<String, RegionState> e : all) {
+      closeTime = Math.min(closeTime, effectiveTime(e.getValue(), ss));
+    }
     for (Map.Entry<String, RegionState> e : all) {
       String region = e.getKey().substring(service.name().length() + 1);
       RegionState rs = tickRegion(service, region, e.getValue(), ss);
       for (YearMonth m : List.copyOf(rs.openMonths())) {
         long end = start(m.plusMonths(1));
-        if (clock < end + config.monthGrace().toMillis()) {
+        if (closeTime < end + config.monthGrace().toMillis()) {
           break;
         }
         // everything observed before the end is applied now; a probe of the month arriving
@@ -273,6 +279,12 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
       context.forward(new Record<>(service.name(),
           new MonthClosed(service, m, closedAt, byRegion), closedAt));
     });
+  }
+
+  /** The region's own stream time, or the service's less uptime.region.idle if later. */
+  private long effectiveTime(RegionState rs, ServiceState ss) {
+    return Math.max(rs.reorder().streamTime(),
+        saturatedMinus(ss.clock(), config.regionIdle().toMillis()));
   }
 
   /** Evaluates the burn-rate rules at each tick boundary up to {@code known}. */

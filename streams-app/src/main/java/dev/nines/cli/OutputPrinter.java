@@ -68,6 +68,9 @@ final class OutputPrinter implements AutoCloseable {
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     consumer.assign(parts);
     consumer.seekToEnd(parts);
+    // seekToEnd is lazy: resolve it now, or records written before the first poll (e.g. the
+    // prelude's, on a slow start) would be skipped
+    parts.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
     this.thread = new Thread(this::loop, "output-printer");
     thread.setDaemon(true);
     thread.start();

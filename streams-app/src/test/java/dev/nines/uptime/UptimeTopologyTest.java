@@ -165,8 +165,6 @@ class UptimeTopologyTest {
             "PAGE 14.4 PT1H/PT5M 2026-03-10T10:06:00Z 2026-03-10T10:13:00Z",
             "PAGE 6.0 PT6H/PT30M 2026-03-10T10:06:00Z 2026-03-10T10:38:00Z");
     assertThat(credits.isEmpty()).isTrue();
-    // the stores were opened through the bounded RocksDB config: one shared 128 MiB cache
-    assertThat(dev.nines.platform.BoundedRocksDb.configuredTotal()).isEqualTo(128L << 20);
   }
 
   @Test

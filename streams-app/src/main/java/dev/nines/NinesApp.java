@@ -65,10 +65,8 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
-    // (BoundedRocksDb is not installed: with it, runs on a loaded 2-core machine stalled into
-    // producer fencing; see issue #9 notes. The keys are still passed for when it is.)
-    p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
-    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
+    // No RocksDBConfigSetter yet: dev.nines.platform.BoundedRocksDb stalled runs on a loaded
+    // 2-core machine into producer fencing; sizing it is issue #9.
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
         ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

@@ -10,10 +10,10 @@ import java.util.TreeMap;
 /**
  * What the uptime processor keeps for one service across its regions: the service's stream time
  * (the latest probe {@code observedAt} seen; reference data does not move it, so a contract or a
- * window written today cannot close last year's months during a replay), when the last tick ran,
- * and the announced maintenance windows by window id.
+ * window written today cannot close last year's months during a replay) and the announced
+ * maintenance windows by window id.
  */
-public record ServiceState(long clock, long lastTick, SortedMap<String, Window> windows) {
+public record ServiceState(long clock, SortedMap<String, Window> windows) {
   private static final byte FORMAT = 1;
 
   /** A maintenance window of one region, {@code [start, end)}. */
@@ -32,15 +32,11 @@ public record ServiceState(long clock, long lastTick, SortedMap<String, Window> 
   }
 
   public static ServiceState initial() {
-    return new ServiceState(Long.MIN_VALUE, Long.MIN_VALUE, new TreeMap<>());
+    return new ServiceState(Long.MIN_VALUE, new TreeMap<>());
   }
 
   public ServiceState withClock(long c) {
-    return new ServiceState(Math.max(clock, c), lastTick, windows);
-  }
-
-  public ServiceState withLastTick(long t) {
-    return new ServiceState(clock, t, windows);
+    return new ServiceState(Math.max(clock, c), windows);
   }
 
   /** With the window set, or removed when {@code window} is null (a tombstone). */
@@ -51,7 +47,7 @@ public record ServiceState(long clock, long lastTick, SortedMap<String, Window> 
     } else {
       w.put(id, window);
     }
-    return new ServiceState(clock, lastTick, w);
+    return new ServiceState(clock, w);
   }
 
   /** The maintenance windows of one region. */
@@ -68,7 +64,6 @@ public record ServiceState(long clock, long lastTick, SortedMap<String, Window> 
   public byte[] toBytes() {
     return StateCodec.write(FORMAT, out -> {
       out.writeLong(clock);
-      out.writeLong(lastTick);
       out.writeInt(windows.size());
       for (var e : windows.entrySet()) {
         out.writeUTF(e.getKey());
@@ -82,12 +77,11 @@ public record ServiceState(long clock, long lastTick, SortedMap<String, Window> 
   public static ServiceState fromBytes(byte[] data) {
     return StateCodec.read(data, FORMAT, "ServiceState", in -> {
       long clock = in.readLong();
-      long lastTick = in.readLong();
       TreeMap<String, Window> w = new TreeMap<>();
       for (int i = in.readInt(); i > 0; i--) {
         w.put(in.readUTF(), new Window(in.readUTF(), in.readLong(), in.readLong()));
       }
-      return new ServiceState(clock, lastTick, w);
+      return new ServiceState(clock, w);
     });
   }
 }

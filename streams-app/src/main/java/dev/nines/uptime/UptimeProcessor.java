@@ -132,7 +132,6 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
     ss = ss.withClock(o.observedAt());
     if (crossesTick(before, ss.clock())) {
       tickService(service, ss);
-      ss = ss.withLastTick(ss.clock());
     }
     services.put(service.name(), ss.toBytes());
   }
@@ -145,10 +144,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
   private void onMaintenance(Service service, Tagged<MaintenanceWindow> t) {
     ServiceState ss = service(service);
     MaintenanceWindow w = t.value();
-    if (w != null && w.getService() != service) {
-      return; // a window of another service: this task only keeps its own
-    }
-    if (t.value() == null && !ss.windows().containsKey(t.id())) {
+    if (w == null && !ss.windows().containsKey(t.id())) {
       return; // a tombstone sent to every service; not ours
     }
     ss = ss.withWindow(t.id(), w == null ? null : new ServiceState.Window(w.getRegion(),
@@ -185,17 +181,8 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
           forward(regionKey(service, region), incident(service, region, id, u.startedAt(),
               u.resolvedAt(), u.checks(), u.vantages(), ss), o.observedAt());
         }
-        rs = rs.withOutages(outages);
-        for (YearMonth m = month(t.startedAt()); !m.isAfter(month); m = m.plusMonths(1)) {
-          rs = rs.withOpenMonth(m);
-          if (rs.openMonths().contains(m)) {
-            ledgerLine(service, region, rs, ss, m, o.observedAt(), false);
-            written.add(m);
-          } else {
-            log.warn("uptime {}:{}: incident {} reaches back into finalized month {}; that month "
-                + "is not changed", service, region, id, m);
-          }
-        }
+        rs = ledgerLines(service, region, rs.withOutages(outages), ss, t.startedAt(),
+            o.observedAt(), written);
       }
       if (newMonth && !written.contains(month)) {
         ledgerLine(service, region, rs, ss, month, o.observedAt(), false);
@@ -205,10 +192,29 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
   }
 
   /**
-   * Time-driven work for one region, at its effective stream time: its own (the latest probe
-   * observedAt of the region), or the service's less the month grace if that is later, so that a
-   * region whose probes stopped still moves on (and its months still close) while a region
-   * whose probes merely lag behind another region's is not hurried.
+   * Opens every month from {@code from} to {@code observedUntil} and writes their ledger lines at
+   * {@code observedUntil}; a month already finalized is left as it is. The months written are
+   * added to {@code written}.
+   */
+  private RegionState ledgerLines(Service service, String region, RegionState rs,
+      ServiceState ss, long from, long observedUntil, List<YearMonth> written) {
+    for (YearMonth m = month(from); !m.isAfter(month(observedUntil)); m = m.plusMonths(1)) {
+      rs = rs.withOpenMonth(m);
+      if (rs.openMonths().contains(m)) {
+        ledgerLine(service, region, rs, ss, m, observedUntil, false);
+        written.add(m);
+      } else {
+        log.warn("uptime {}:{}: DOWN time reaches back into finalized month {}; that month is "
+            + "not changed", service, region, m);
+      }
+    }
+    return rs;
+  }
+
+  /**
+   * Time-driven work for one region, at its effective stream time (see {@link #effectiveTime}):
+   * a region whose probes stopped still moves on, while one whose probes merely lag behind
+   * another region's is not hurried.
    */
   private RegionState tickRegion(Service service, String region, RegionState rs,
       ServiceState ss) {
@@ -224,13 +230,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
       // the balance is good to the settled tick, or to the latest applied probe if later
       long until = Math.max(known, rs.health().lastObservedAt());
       Outage open = rs.outages().stream().filter(Outage::isOpen).findFirst().orElseThrow();
-      for (YearMonth m = month(open.startedAt()); !m.isAfter(month(until));
-          m = m.plusMonths(1)) {
-        rs = rs.withOpenMonth(m);
-        if (rs.openMonths().contains(m)) {
-          ledgerLine(service, region, rs, ss, m, until, false);
-        }
-      }
+      rs = ledgerLines(service, region, rs, ss, open.startedAt(), until, new ArrayList<>());
     }
     return prune(rs, known);
   }

@@ -65,6 +65,10 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
+    // Window changelogs are compact,delete with retention = window retention + this; the broker
+    // applies it to event-time stamps, so replayed history needs a longer one (see the setting).
+    p.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
+        config.streams().windowChangelogExtraRetention().toMillis());
     // No RocksDBConfigSetter yet: dev.nines.platform.BoundedRocksDb stalled runs on a loaded
     // 2-core machine into producer fencing; sizing it is issue #9.
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()

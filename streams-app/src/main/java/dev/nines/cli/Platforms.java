@@ -49,6 +49,14 @@ final class Platforms {
     }
   }
 
+  /** Stops with one line when committed input of the app was deleted unread (see OffsetGuard). */
+  static void requireInputKept(Platform p, NinesConfig config) {
+    try (Admin admin = admin(p)) {
+      dev.nines.platform.OffsetGuard.check(admin, config.streams().applicationId(),
+          Topics.INPUTS.stream().map(t -> config.topics().name(t)).toList());
+    }
+  }
+
   /**
    * Waits until the app's consumer group has committed offsets at the end (read_committed) of
    * every partition of the given topics, or the timeout passes; true if caught up. Used after the

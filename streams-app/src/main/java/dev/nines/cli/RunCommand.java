@@ -56,6 +56,7 @@ final class RunCommand implements Callable<Integer> {
       Platform platform = Platforms.startOrConnect(config);
       open.push(platform);
       Platforms.ensureTopics(platform, config);
+      Platforms.requireInputKept(platform, config);
       var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
       if (!quiet) {
         // before any traffic, so that it shows the prelude's outputs too

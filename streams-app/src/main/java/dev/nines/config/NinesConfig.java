@@ -54,8 +54,17 @@ public record NinesConfig(
   public record Platform(String host, int kafkaPort, int controllerPort, int registryPort,
       Path dataDir, boolean ephemeral, String brokerHeap, int brokers) {}
 
-  /** How contract topics are laid out: partitions, replication and an optional name prefix. */
-  public record TopicLayout(int partitions, short replicationFactor, String prefix) {
+  /**
+   * How contract topics are laid out: partitions, replication, an optional name prefix, and the
+   * retention.ms of the non-compacted ones nines creates (-1: forever).
+   */
+  public record TopicLayout(int partitions, short replicationFactor, String prefix,
+      long retentionMs) {
+    /** Kept forever: the layout tests and tools use when retention does not matter to them. */
+    public TopicLayout(int partitions, short replicationFactor, String prefix) {
+      this(partitions, replicationFactor, prefix, -1L);
+    }
+
     /** The name of a contract topic in this deployment. */
     public String name(dev.nines.Topic<?> topic) {
       return prefix + topic.name();
@@ -72,7 +81,7 @@ public record NinesConfig(
    * @param memtableShare share of it the memtables may take
    */
   public record Streams(String applicationId, Optional<Path> stateDir, long rocksDbBytes,
-      double memtableShare) {}
+      double memtableShare, Duration windowChangelogExtraRetention) {}
 
   /**
    * @param preludeSpan how much of the previous month {@code run} replays before going live

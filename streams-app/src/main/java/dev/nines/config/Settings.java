@@ -56,6 +56,31 @@ public final class Settings {
         }
         return s;
       });
+  public static final Setting<Long> TOPICS_RETENTION = new Setting<>("topics.retention",
+      "forever",
+      "retention.ms of the non-compacted contract topics nines creates: 'forever' or an ISO-8601 "
+          + "duration of at least PT1H. The broker compares it with record timestamps, which are "
+          + "event times here, so history older than this is deleted as soon as it is written.",
+      s -> {
+        if (s.trim().equalsIgnoreCase("forever")) {
+          return -1L;
+        }
+        try {
+          java.time.Duration d = java.time.Duration.parse(s.trim());
+          if (d.compareTo(java.time.Duration.ofHours(1)) >= 0) {
+            return d.toMillis();
+          }
+        } catch (java.time.format.DateTimeParseException e) {
+          // fall through to the message below
+        }
+        throw new IllegalArgumentException("expected 'forever' or an ISO-8601 duration of at "
+            + "least PT1H, e.g. P400D");
+      });
+  public static final Setting<java.time.Duration> WINDOW_CHANGELOG_EXTRA_RETENTION =
+      Setting.duration("streams.window.changelog.extra.retention", "P1D",
+          "Kept in windowed-store changelogs beyond the windows' own retention (Kafka Streams' "
+              + "windowstore.changelog.additional.retention.ms). Replaying history older than "
+              + "this: raise it, or a restarted app restores those windows incompletely.");
   public static final Setting<String> STATE_DIR = Setting.string("state.dir", "",
       "Kafka Streams state directory. Empty: <platform.data.dir>/streams.");
 
@@ -265,7 +290,8 @@ public final class Settings {
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
-      PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, STATE_DIR,
+      PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,
+      WINDOW_CHANGELOG_EXTRA_RETENTION, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT);
 

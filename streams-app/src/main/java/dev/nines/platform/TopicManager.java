@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * Creates the contract's topics if missing, and refuses to go on when an existing topic's
  * cleanup policy contradicts the contract: a compacted topic with delete would lose route plans
  * and contracts after retention, and a log with compact would drop receipts sharing a key.
+ *
+ * <p>Non-compacted topics get {@code retention.ms} from {@code topics.retention} (default
+ * forever), not the broker's default of 7 days: the broker compares retention with record
+ * timestamps, and ours are event times. Replayed history, or the months-old input of an audit,
+ * would otherwise be deleted minutes after it was written, before the app read it. An existing
+ * topic with a shorter retention is the operator's choice and only logged.
  */
 public final class TopicManager {
   private static final Logger log = LoggerFactory.getLogger(TopicManager.class);
@@ -41,8 +47,12 @@ public final class TopicManager {
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?> t : topics) {
         if (!existing.contains(layout.name(t))) {
+          Map<String, String> configs = t.compacted()
+              ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())
+              : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy(),
+                  TopicConfig.RETENTION_MS_CONFIG, Long.toString(layout.retentionMs()));
           missing.add(new NewTopic(layout.name(t), partitions, replicationFactor)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())));
+              .configs(configs));
         }
       }
       List<String> created = new ArrayList<>();
@@ -92,6 +102,15 @@ public final class TopicManager {
             + " but the contract needs " + t.cleanupPolicy() + ": fix it with kafka-configs "
             + "--alter --entity-type topics --entity-name " + name + " --add-config "
             + "cleanup.policy=" + t.cleanupPolicy() + ", or delete the topic");
+      }
+      long retention = Long.parseLong(c.get(TopicConfig.RETENTION_MS_CONFIG).value());
+      if (!t.compacted() && retention >= 0
+          && (layout.retentionMs() < 0 || retention < layout.retentionMs())) {
+        log.warn("topic '{}' keeps records for retention.ms={} ({}), less than topics.retention "
+            + "({}): records whose event time is older than that are deleted by the broker, "
+            + "also before nines has read them", name, retention,
+            java.time.Duration.ofMillis(retention),
+            layout.retentionMs() < 0 ? "forever" : java.time.Duration.ofMillis(layout.retentionMs()));
       }
     }
     log.debug("existing topics have the contract's cleanup policies: {}",

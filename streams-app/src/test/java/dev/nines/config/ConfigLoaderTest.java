@@ -97,4 +97,16 @@ class ConfigLoaderTest {
     assertThat(Settings.PLATFORM_KAFKA_PORT.envName()).isEqualTo("NINES_PLATFORM_KAFKA_PORT");
     assertThat(Settings.BOOTSTRAP_SERVERS.envName()).isEqualTo("NINES_BOOTSTRAP_SERVERS");
   }
+
+  @Test
+  void topicRetentionIsForeverByDefaultAndAcceptsOnlyLongDurations() {
+    assertThat(NinesConfig.defaults().topics().retentionMs()).isEqualTo(-1L);
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("topics.retention", "P400D"))
+        .topics().retentionMs()).isEqualTo(400L * 24 * 3600 * 1000);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+        Map.of("topics.retention", "PT5M")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config 'topics.retention' = 'PT5M' (flag): expected 'forever' or an "
+            + "ISO-8601 duration of at least PT1H, e.g. P400D");
+  }
 }

@@ -93,14 +93,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <ul>
  *   <li>The contracts are produced, and seen through the fan-out to the credit step, before the
  *       first probe: a contract must be in force when its month closes.
- *   <li>The topics are created by the test, as nines creates them but with {@code
- *       retention.ms=-1}. The input is history (record timestamps = event times, months behind the
- *       broker's clock), and the app's outputs carry event-time timestamps too. With the
- *       broker's default retention of 7 days, the broker's retention check deleted the whole
- *       probe topic a few minutes after it was written: after the first restart the app's
- *       committed offset was out of range, its consumer reset to the earliest offset left, which
- *       was the log end, and it silently skipped the remaining months. Topics that nines creates
- *       itself have that default.
+ *   <li>The input is history (record timestamps = event times, months behind the broker's
+ *       clock), and the app's outputs carry event-time timestamps too. When nines created its
+ *       topics with the broker's default retention of 7 days, the broker's retention check
+ *       deleted the whole probe topic a few minutes after it was written: after the first
+ *       restart the app's committed offset was out of range, its consumer reset to the earliest
+ *       offset left, which was the log end, and it silently skipped the remaining months. Now
+ *       nines creates them with {@code topics.retention} (default forever), and {@code
+ *       OffsetGuard} refuses to start over deleted input; this test would catch a regression of
+ *       either as missing credits.
  * </ul>
  */
 @ExtendWith(KafkaPlatformExtension.class)
@@ -560,8 +561,8 @@ class CreditsEndToEndIT {
     run.stateDir = dir.resolve("state");
     run.log = dir.resolve("app.log");
     try (Admin admin = platform.kafka().admin()) {
-      createTopicsKeepingHistory(admin, run.layout);
-      TopicManager.ensure(admin, Topics.ALL, run.layout); // what the app checks at start
+      // as the app does at start; topics.retention (default forever) keeps this months-old input
+      TopicManager.ensure(admin, Topics.ALL, run.layout);
       // contracts first, and applied before any probe, so that they are in force when a month
       // closes (the credit step joins each closed month with the contracts it holds by then)
       produce(platform, registry, run, contractRecords(run.layout));
@@ -634,26 +635,6 @@ class CreditsEndToEndIT {
       }
     }
     return run;
-  }
-
-  /**
-   * The contract topics, as nines creates them (partitions, cleanup policy) but with no time-based
-   * retention. This input is history: its record timestamps (event times, as the simulator's
-   * history pace writes them too) are months behind the broker's clock, and so are the app's
-   * output timestamps (event time again). With the broker's default retention.ms of 7 days, the
-   * broker's retention check (every 5 minutes) would delete input the app has not read yet and
-   * credits nobody has read yet; see the class comment of this test.
-   */
-  static void createTopicsKeepingHistory(Admin admin, NinesConfig.TopicLayout layout)
-      throws Exception {
-    List<org.apache.kafka.clients.admin.NewTopic> topics = Topics.ALL.stream()
-        .map(t -> new org.apache.kafka.clients.admin.NewTopic(layout.name(t), PARTITIONS,
-            (short) 1).configs(Map.of(
-                org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_CONFIG,
-                t.cleanupPolicy(),
-                org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1")))
-        .toList();
-    admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
   }
 
   void start(LocalPlatform platform, Run run) throws IOException {

@@ -38,6 +38,8 @@ class TopicManagerIT {
       assertThat(desc.get(log.name()).partitions()).hasSize(4);
       assertThat(policy(admin, compacted.name())).isEqualTo("compact");
       assertThat(policy(admin, log.name())).isEqualTo("delete");
+      // event-time stamps: the broker's default 7 days would delete replayed history at once
+      assertThat(config(admin, log.name(), "retention.ms")).isEqualTo("-1");
       // idempotent: a second run creates nothing
       assertThat(TopicManager.ensure(admin, List.of(compacted, log), LAYOUT4)).isEmpty();
     }
@@ -57,8 +59,60 @@ class TopicManagerIT {
     }
   }
 
+  @Test
+  void createsLogTopicsWithTheConfiguredRetention() throws Exception {
+    Topic<DeliveryReceipt> log = new Topic<>(KafkaPlatformExtension.unique("receipts-ret"),
+        DeliveryReceipt.class, false);
+    var layout = new dev.nines.config.NinesConfig.TopicLayout(1, (short) 1, "", 34_560_000_000L);
+    try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
+      TopicManager.ensure(admin, List.of(log), layout);
+      assertThat(config(admin, log.name(), "retention.ms")).isEqualTo("34560000000");
+    }
+  }
+
+  /** Records deleted unread (deleteRecords does what retention would) stop the next start. */
+  @Test
+  void offsetGuardRefusesCommittedInputThatWasDeleted() throws Exception {
+    String topic = KafkaPlatformExtension.unique("guarded");
+    String group = KafkaPlatformExtension.unique("guard-app");
+    var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+    try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+          Map.of("bootstrap.servers", KafkaPlatformExtension.platform().bootstrapServers()),
+          new org.apache.kafka.common.serialization.StringSerializer(),
+          new org.apache.kafka.common.serialization.StringSerializer())) {
+        for (int i = 0; i < 10; i++) {
+          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", "v" + i));
+        }
+      }
+      // a group that never committed starts from the earliest record: nothing to refuse
+      OffsetGuard.check(admin, group, List.of(topic));
+      admin.alterConsumerGroupOffsets(group, Map.of(tp,
+          new org.apache.kafka.clients.consumer.OffsetAndMetadata(3))).all().get();
+      OffsetGuard.check(admin, group, List.of(topic));
+      admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete
+          .beforeOffset(6))).all().get();
+      assertThatThrownBy(() -> OffsetGuard.check(admin, group, List.of(topic)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("input of application '" + group + "' was deleted before it "
+              + "was read: 3 record(s) in 1 partition(s), e.g. " + topic + "-0 committed at "
+              + "offset 3 but the log starts at 6;");
+      // a topic that is not an input of the app is not its business
+      OffsetGuard.check(admin, group, List.of("other"));
+      admin.alterConsumerGroupOffsets(group, Map.of(tp,
+          new org.apache.kafka.clients.consumer.OffsetAndMetadata(6))).all().get();
+      OffsetGuard.check(admin, group, List.of(topic));
+      admin.deleteTopics(List.of(topic)).all().get();
+    }
+  }
+
   static String policy(Admin admin, String topic) throws Exception {
+    return config(admin, topic, "cleanup.policy");
+  }
+
+  static String config(Admin admin, String topic, String key) throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    return admin.describeConfigs(List.of(r)).all().get().get(r).get("cleanup.policy").value();
+    return admin.describeConfigs(List.of(r)).all().get().get(r).get(key).value();
   }
 }

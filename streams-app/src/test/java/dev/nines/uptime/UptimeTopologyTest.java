@@ -52,8 +52,12 @@ class UptimeTopologyTest {
 
   @BeforeEach
   void start() {
+    start(NinesConfig.defaults());
+  }
+
+  void start(NinesConfig config) {
     registry = new TestRegistry();
-    driver = Drivers.start(NinesConfig.defaults(), registry);
+    driver = Drivers.start(config, registry);
     probes = driver.createInputTopic(Topics.PROBE_RESULTS.name(),
         Topics.PROBE_RESULTS.keySerde().serializer(),
         Topics.PROBE_RESULTS.valueSerde(registry).serializer());
@@ -93,10 +97,105 @@ class UptimeTopologyTest {
   }
 
   void probe(String region, Instant at, boolean success) {
+    probe(region, "v1", at, success);
+  }
+
+  void probe(String region, String vantage, Instant at, boolean success) {
     String id = "p" + (seq++);
     probes.pipeInput(id, ProbeResult.newBuilder().setProbeId(id).setCheck("sms-send")
-        .setService(Service.SMS).setRegion(region).setVantage("v1").setSuccess(success)
+        .setService(Service.SMS).setRegion(region).setVantage(vantage).setSuccess(success)
         .setObservedAt(at).build(), at);
+  }
+
+  static UptimeLedger lastOf(List<TestRecord<String, UptimeLedger>> lines, String key) {
+    return lines.stream().filter(r -> r.key().equals(key)).map(TestRecord::value)
+        .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no ledger line " + key));
+  }
+
+  @Test
+  void withQuorumTwoOneVantageFailingAloneIsNoIncidentAndBothFailingIs() {
+    driver.close();
+    start(dev.nines.config.ConfigLoader.load(java.util.Optional.empty(), Map.of(),
+        Map.of("uptime.quorum", "2")));
+    // v1 fails 10:05-10:09 (5 probes, confirmed at 10:06) while v2 succeeds: the vantages
+    // disagree, quorum 2 is not reached, no incident. Then v1 fails 10:20-10:22 and v2
+    // 10:21-10:22: v2 confirms at 10:22, the quorum's runs started at 10:20 and 10:21, so DOWN
+    // from 10:20; both succeed at 10:23: UP at 10:23. Down 180,000 ms.
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    for (int m = 0; m <= 30; m++) {
+      Instant t = t0.plusSeconds(60L * m);
+      probe("us-east", "v1", t, !((m >= 5 && m <= 9) || (m >= 20 && m <= 22)));
+      probe("us-east", "v2", t, !(m >= 21 && m <= 22));
+    }
+    List<Incident> inc = incidents.readValuesToList();
+    assertThat(inc).extracting(Incident::getStatus, Incident::getStartedAt,
+            Incident::getResolvedAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(1200), null),
+            org.assertj.core.groups.Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(1200),
+                t0.plusSeconds(1380)));
+    assertThat(inc.get(0).getVantages()).containsExactly("v1", "v2");
+    assertThat(lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03").getDowntimeMs())
+        .isEqualTo(180_000);
+  }
+
+  @Test
+  void aFlappingCheckOpensNoIncidentAndChargesNothing() {
+    // fail, succeed, fail, succeed ... for an hour: never two failures in a row
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    minutes("us-east", t0, t0.plusSeconds(3600),
+        t -> (t.getEpochSecond() - t0.getEpochSecond()) / 60 % 2 == 0);
+    assertThat(incidents.isEmpty()).isTrue();
+    assertThat(alerts.isEmpty()).isTrue();
+    UptimeLedger last = lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03");
+    assertThat(last.getDowntimeMs()).isZero();
+    assertThat(last.getAvailabilityPercent()).isEqualTo("100.000000");
+  }
+
+  @Test
+  void anIncidentOverMidnightAtAMonthEndIsSplitBetweenTheMonths() {
+    // DOWN [31 Oct 23:58, 1 Nov 00:07): October 120,000 ms, November 420,000 ms; probes until
+    // 01:01 so October is finalized (month end + 1 h grace).
+    minutes("us-east", Instant.parse("2026-10-31T23:50:00Z"), Instant.parse("2026-11-01T01:01:00Z"),
+        between("2026-10-31T23:58:00Z", "2026-11-01T00:07:00Z"));
+    var lines = ledger.readRecordsToList();
+    UptimeLedger oct = lastOf(lines, "SMS:us-east:2026-10");
+    UptimeLedger nov = lastOf(lines, "SMS:us-east:2026-11");
+    String id = "SMS-us-east-20261031T235800000Z";
+    assertThat(oct.getFinalized()).isTrue();
+    assertThat(oct.getDowntimeMs()).isEqualTo(120_000);
+    // 31 d: 100 * (1 - 120000 / 2678400000) = 99.99551971...
+    assertThat(oct.getAvailabilityPercent()).isEqualTo("99.995519");
+    assertThat(oct.getIncidentIds()).containsExactly(id);
+    assertThat(nov.getFinalized()).isFalse();
+    assertThat(nov.getDowntimeMs()).isEqualTo(420_000);
+    // 30 d = 2,592,000,000 ms: 100 * (1 - 420000 / 2592000000) = 99.98379629...
+    assertThat(nov.getAvailabilityPercent()).isEqualTo("99.983796");
+    assertThat(nov.getIncidentIds()).containsExactly(id);
+    // one incident, opened in October and resolved in November
+    assertThat(incidents.readValuesToList()).extracting(Incident::getIncidentId,
+        Incident::getStatus).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.OPEN),
+            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.RESOLVED));
+  }
+
+  @Test
+  void anIncidentWhollyInsideMaintenanceIsMaintenanceNotDowntime() {
+    // window 10:00-11:00; DOWN [10:10, 10:20) lies wholly inside it
+    windows.pipeInput("mw-9", MaintenanceWindow.newBuilder().setService(Service.SMS)
+        .setRegion("us-east").setStartsAt(Instant.parse("2026-03-10T10:00:00Z"))
+        .setEndsAt(Instant.parse("2026-03-10T11:00:00Z")).build());
+    minutes("us-east", Instant.parse("2026-03-10T09:55:00Z"), Instant.parse("2026-03-10T10:30:00Z"),
+        between("2026-03-10T10:10:00Z", "2026-03-10T10:20:00Z"));
+    List<Incident> inc = incidents.readValuesToList();
+    assertThat(inc).hasSize(2).allSatisfy(i -> assertThat(i.getInMaintenance()).isTrue());
+    UptimeLedger last = lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03");
+    assertThat(last.getDowntimeMs()).isZero();
+    assertThat(last.getMaintenanceMs()).isEqualTo(600_000);
+    assertThat(last.getAvailabilityPercent()).isEqualTo("100.000000");
+    assertThat(last.getErrorBudgetRemainingMs()).isEqualTo(267_840);
+    // downtime inside an announced window burns no budget: no alert
+    assertThat(alerts.isEmpty()).isTrue();
   }
 
   static Predicate<Instant> between(String fromIncl, String toExcl) {

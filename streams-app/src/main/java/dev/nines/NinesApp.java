@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import dev.nines.ingest.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +20,22 @@ public final class NinesApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NinesApp.class);
 
   private final KafkaStreams streams;
+  private final DeadLetters deadLetters;
   /** The state directory, when it is a temporary one this app made and must delete. */
   private final java.util.Optional<Path> temporaryState;
 
-  private NinesApp(KafkaStreams streams, java.util.Optional<Path> temporaryState) {
+  private NinesApp(KafkaStreams streams, DeadLetters deadLetters,
+      java.util.Optional<Path> temporaryState) {
     this.streams = streams;
+    this.deadLetters = deadLetters;
     this.temporaryState = temporaryState;
   }
 
   public static NinesApp start(NinesConfig config, Platform platform,
       SchemaRegistryClient registry) {
     Properties props = streamsProperties(config, platform);
+    DeadLetters deadLetters = new DeadLetters();
+    props.put(DeadLetters.CONFIG_KEY, deadLetters);
     KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread failed; replacing it", e);
@@ -41,7 +46,7 @@ public final class NinesApp implements AutoCloseable {
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    return new NinesApp(streams, temporary
+    return new NinesApp(streams, deadLetters, temporary
         ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
         : java.util.Optional.empty());
   }
@@ -60,11 +65,12 @@ public final class NinesApp implements AutoCloseable {
         config.topics().name(Topics.DEAD_LETTERS));
     // A record that is read but unusable (dev.nines.ingest.InvalidInputException) goes the same
     // way, through the processing exception handler: logged, dead-lettered, processing goes on.
+    // (dev.nines.ingest.DeadLetters' handlers are Kafka's own, counting per topic and reason)
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-        org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
+        DeadLetters.ProcessingHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class);
+        DeadLetters.DeserializationHandler.class);
     // Window changelogs are compact,delete with retention = window retention + this; the broker
     // applies it to event-time stamps, so replayed history needs a longer one (see the setting).
     p.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
@@ -90,9 +96,15 @@ public final class NinesApp implements AutoCloseable {
     return streams;
   }
 
+  /** Dead letters written by this app so far, per source topic and reason. */
+  public DeadLetters deadLetters() {
+    return deadLetters;
+  }
+
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    deadLetters.close();
     temporaryState.ifPresent(dev.nines.platform.LocalKafka::deleteRecursively);
   }
 }

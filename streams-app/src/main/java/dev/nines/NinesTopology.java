@@ -3,7 +3,7 @@ package dev.nines;
 import dev.nines.config.NinesConfig;
 import dev.nines.credits.CreditTopology;
 import dev.nines.health.CarrierHealthTopology;
-import dev.nines.health.EventTime;
+import dev.nines.ingest.Admission;
 import dev.nines.ingest.ProbeCheck;
 import dev.nines.routing.RoutingTopology;
 import dev.nines.schema.ProbeResult;
@@ -22,15 +22,20 @@ import org.apache.kafka.streams.kstream.Named;
 public final class NinesTopology {
   private NinesTopology() {}
 
+  public static final String PROBES_ADMITTED_STORE = "probes-admitted-store";
+
   public static Topology build(NinesConfig config, SchemaRegistryClient registry) {
     StreamsBuilder builder = new StreamsBuilder();
-    // one source per topic: probes feed both carrier health and uptime, checked once here
+    // one source per topic: probes feed both carrier health and uptime, admitted once here
+    Admission<ProbeResult> admission = new Admission<>(Topics.PROBE_RESULTS.name(),
+        PROBES_ADMITTED_STORE, ProbeCheck::problems, p -> "probe '" + p.getProbeId() + "'",
+        p -> p.getObservedAt().toEpochMilli(), config.ingest());
     KStream<String, ProbeResult> probes = builder
         .stream(config.topics().name(Topics.PROBE_RESULTS),
             Consumed.with(Topics.PROBE_RESULTS.keySerde(),
                 Topics.PROBE_RESULTS.valueSerde(registry))
-                .withTimestampExtractor(new EventTime()).withName("probes-source"))
-        .mapValues(ProbeCheck::valid, Named.as("probes-check"));
+                .withTimestampExtractor(new Admission.RecordTime()).withName("probes-source"))
+        .processValues(admission, Named.as("probes-check"));
     var carrierSamples = CarrierHealthTopology.build(builder, config, registry, probes);
     RoutingTopology.build(builder, config, registry, carrierSamples);
     var monthClosed = UptimeTopology.build(builder, config, registry, probes);

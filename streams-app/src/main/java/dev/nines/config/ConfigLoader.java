@@ -77,6 +77,8 @@ public final class ConfigLoader {
         platform,
         new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf,
             get(raw, Settings.TOPICS_PREFIX), get(raw, Settings.TOPICS_RETENTION)),
+        new dev.nines.ingest.Admission.Bounds(get(raw, Settings.INGEST_MAX_RECORD_SKEW),
+            get(raw, Settings.INGEST_MAX_AHEAD), get(raw, Settings.INGEST_MAX_BEHIND)),
         new NinesConfig.Streams(get(raw, Settings.APPLICATION_ID),
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir)),
             get(raw, Settings.ROCKSDB_MEMORY_MB) * 1024L * 1024L,

@@ -13,6 +13,7 @@ public record NinesConfig(
     Cluster cluster,
     Platform platform,
     TopicLayout topics,
+    dev.nines.ingest.Admission.Bounds ingest,
     Streams streams,
     Health health,
     Routing routing,

@@ -81,6 +81,18 @@ public final class Settings {
           "Kept in windowed-store changelogs beyond the windows' own retention (Kafka Streams' "
               + "windowstore.changelog.additional.retention.ms). Replaying history older than "
               + "this: raise it, or a restarted app restores those windows incompletely.");
+  public static final Setting<java.time.Duration> INGEST_MAX_RECORD_SKEW = Setting.duration(
+      "ingest.max.record.skew", "PT24H",
+      "A receipt or probe whose event time is further than this from the record's own "
+          + "(producer or broker) timestamp goes to dead-letters.");
+  public static final Setting<java.time.Duration> INGEST_MAX_AHEAD = Setting.duration(
+      "ingest.max.ahead", "PT1H",
+      "A receipt or probe more than this ahead of the latest event time admitted on its "
+          + "partition goes to dead-letters (never relative to the wall clock).");
+  public static final Setting<java.time.Duration> INGEST_MAX_BEHIND = Setting.duration(
+      "ingest.max.behind", "P7D",
+      "A receipt or probe more than this behind the latest event time admitted on its "
+          + "partition goes to dead-letters.");
   public static final Setting<String> STATE_DIR = Setting.string("state.dir", "",
       "Kafka Streams state directory. Empty: <platform.data.dir>/streams.");
 
@@ -291,6 +303,7 @@ public final class Settings {
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,
+      INGEST_MAX_RECORD_SKEW, INGEST_MAX_AHEAD, INGEST_MAX_BEHIND,
       WINDOW_CHANGELOG_EXTRA_RETENTION, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT);

@@ -2,6 +2,8 @@ package dev.nines.health;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.ingest.Admission;
+import dev.nines.ingest.ReceiptCheck;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.ProbeResult;
@@ -40,6 +42,7 @@ public final class CarrierHealthTopology {
   public static final String RECEIPTS_DEDUP_STORE = "receipts-dedup-store";
   public static final String PROBES_DEDUP_STORE = "carrier-probes-dedup-store";
   public static final String WINDOW_STORE = "carrier-health-window-store";
+  public static final String RECEIPTS_ADMITTED_STORE = "receipts-admitted-store";
 
   /** Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key. */
   public static KStream<String, HealthSample> build(StreamsBuilder builder, NinesConfig config,
@@ -59,9 +62,14 @@ public final class CarrierHealthTopology {
 
     // A duplicate carries the same payload, so it has the same carrier key and lands on the same
     // partition after this one repartition: de-duplicating here costs no second shuffle.
+    Admission<DeliveryReceipt> admission = new Admission<>(Topics.DELIVERY_RECEIPTS.name(),
+        RECEIPTS_ADMITTED_STORE, ReceiptCheck::problems,
+        r -> "receipt '" + r.getMessageId() + "'", r -> r.getCompletedAt().toEpochMilli(),
+        config.ingest());
     KStream<String, HealthSample> fromReceipts = builder
         .stream(config.topics().name(Topics.DELIVERY_RECEIPTS), Consumed.with(keys, receiptSerde)
-            .withTimestampExtractor(new EventTime()).withName("receipts-source"))
+            .withTimestampExtractor(new Admission.RecordTime()).withName("receipts-source"))
+        .processValues(admission, Named.as("receipts-check"))
         .selectKey((k, r) -> CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
             Named.as("receipts-key-by-carrier"))
         .repartition(Repartitioned.with(keys, receiptSerde).withName("receipts-by-carrier")

@@ -12,34 +12,42 @@ import java.util.List;
 public final class ProbeCheck {
   private ProbeCheck() {}
 
-  public static ProbeResult valid(ProbeResult p) {
-    if (p == null) {
-      throw new InvalidInputException("probe-results: tombstone; expected a probe result");
-    }
-    List<String> problems = new ArrayList<>();
-    blank(problems, "probeId", p.getProbeId());
-    blank(problems, "check", p.getCheck());
-    blank(problems, "region", p.getRegion());
-    blank(problems, "vantage", p.getVantage());
+  /** What is wrong with {@code p}; empty when nothing is. */
+  public static List<Problem> problems(ProbeResult p) {
+    List<Problem> problems = new ArrayList<>();
+    Problem.requireText(problems, "probeId", p.getProbeId());
+    Problem.requireText(problems, "check", p.getCheck());
+    Problem.requireText(problems, "region", p.getRegion());
+    Problem.requireText(problems, "vantage", p.getVantage());
     if (p.getService() == null || p.getService() == Service.UNKNOWN) {
-      problems.add("service = " + p.getService() + ": expected SMS, VOICE or VERIFY");
+      problems.add(new Problem(Problem.UNKNOWN_SYMBOL,
+          "service = " + p.getService() + ": expected SMS, VOICE or VERIFY"));
     }
     if (p.getObservedAt() == null) {
-      problems.add("observedAt is missing: it is the event time");
+      problems.add(new Problem(Problem.MISSING, "observedAt is missing: it is the event time"));
     }
     if (p.getLatencyMs() != null && p.getLatencyMs() < 0) {
-      problems.add("latencyMs = " + p.getLatencyMs() + ": expected 0 or more");
+      problems.add(new Problem(Problem.NEGATIVE,
+          "latencyMs = " + p.getLatencyMs() + ": expected 0 or more"));
     }
+    return problems;
+  }
+
+  /** The probe if it is usable; else {@link InvalidInputException} naming every problem. */
+  public static ProbeResult valid(ProbeResult p) {
+    if (p == null) {
+      throw new InvalidInputException(Problem.TOMBSTONE,
+          "probe-results: tombstone; expected a probe result");
+    }
+    List<Problem> problems = problems(p);
     if (!problems.isEmpty()) {
-      throw new InvalidInputException("probe-results: probe '" + p.getProbeId() + "' rejected: "
-          + String.join("; ", problems));
+      throw rejected("probe-results: probe '" + p.getProbeId() + "'", problems);
     }
     return p;
   }
 
-  private static void blank(List<String> problems, String field, String value) {
-    if (value == null || value.isBlank()) {
-      problems.add(field + " is blank: expected a non-blank id");
-    }
+  static InvalidInputException rejected(String what, List<Problem> problems) {
+    return new InvalidInputException(problems.get(0).reason(), what + " rejected: "
+        + String.join("; ", problems.stream().map(Problem::text).toList()));
   }
 }

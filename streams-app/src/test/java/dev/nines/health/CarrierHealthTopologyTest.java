@@ -57,6 +57,11 @@ class CarrierHealthTopologyTest {
     receipts.pipeInput(r.getMessageId(), r, r.getCompletedAt());
   }
 
+  /** A probe whose record timestamp is its event time, as producers of history write it. */
+  void sendProbe(ProbeResult p) {
+    probes.pipeInput(p.getProbeId(), p, p.getObservedAt());
+  }
+
   @Test
   void countsOneWindowByCauseWithDuplicatesOnce() {
     // window [10:00, 10:01) for US:SMS:a
@@ -67,17 +72,17 @@ class CarrierHealthTopologyTest {
     send(receipt("m4", "a", DeliveryStatus.EXPIRED, FailureCause.NONE, T0.plusSeconds(4), 400));
     send(receipt("m5", "a", DeliveryStatus.FAILED, FailureCause.RECIPIENT, T0.plusSeconds(5), 500));
     send(receipt("m6", "a", DeliveryStatus.REJECTED, FailureCause.CONTENT, T0.plusSeconds(6), 600));
-    probes.pipeInput("p1", probe("p1", Service.SMS, "us-east", "v1", false, "a", "US",
+    sendProbe(probe("p1", Service.SMS, "us-east", "v1", false, "a", "US",
         T0.plusSeconds(7)));
-    probes.pipeInput("p1", probe("p1", Service.SMS, "us-east", "v1", false, "a", "US",
+    sendProbe(probe("p1", Service.SMS, "us-east", "v1", false, "a", "US",
         T0.plusSeconds(7)));                                          // duplicate probe: once
-    probes.pipeInput("p2", probe("p2", Service.SMS, "us-east", "v2", true, "a", "US",
+    sendProbe(probe("p2", Service.SMS, "us-east", "v2", true, "a", "US",
         T0.plusSeconds(8)));
     assertThat(health.isEmpty()).as("window still open").isTrue();
 
     // stream time 10:01:30 = window end + grace: the window closes
     send(delivered("m9", "a", T0.plusSeconds(90), 100));
-    probes.pipeInput("p9", probe("p9", Service.SMS, "us-east", "v1", true, "a", "US",
+    sendProbe(probe("p9", Service.SMS, "us-east", "v1", true, "a", "US",
         T0.plusSeconds(90)));
 
     List<CarrierHealth> out = health.readValuesToList();
@@ -132,11 +137,11 @@ class CarrierHealthTopologyTest {
 
   @Test
   void probesWithoutACarrierDoNotTouchCarrierHealth() {
-    probes.pipeInput("p1", probe("p1", Service.VOICE, "us-east", "v1", false, null, null,
+    sendProbe(probe("p1", Service.VOICE, "us-east", "v1", false, null, null,
         T0.plusSeconds(1)));
-    probes.pipeInput("p2", probe("p2", Service.VOICE, "us-east", "v1", false, "c", "US",
+    sendProbe(probe("p2", Service.VOICE, "us-east", "v1", false, "c", "US",
         T0.plusSeconds(2)));
-    probes.pipeInput("p3", probe("p3", Service.VOICE, "us-east", "v1", true, "c", "US",
+    sendProbe(probe("p3", Service.VOICE, "us-east", "v1", true, "c", "US",
         T0.plusSeconds(200)));
     var out = health.readKeyValuesToMap();
     assertThat(out).containsOnlyKeys("US:VOICE:c");

@@ -16,12 +16,21 @@ public final class Drivers {
   private Drivers() {}
 
   public static TopologyTestDriver start(NinesConfig config, TestRegistry registry) {
+    return start(config, registry, null);
+  }
+
+  /** With {@code deadLetters} counting what the handlers dead-letter (null: no counting). */
+  public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
+      dev.nines.ingest.DeadLetters deadLetters) {
     Properties props = NinesApp.streamsProperties(config, Platform.external(
         new NinesConfig.Cluster("unused:9092", "http://unused", Map.of())));
     try {
       props.put("state.dir", Files.createTempDirectory("nines-tt-").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (deadLetters != null) {
+      props.put(dev.nines.ingest.DeadLetters.CONFIG_KEY, deadLetters);
     }
     return new TopologyTestDriver(NinesTopology.build(config, registry), props);
   }

@@ -278,9 +278,9 @@ class UptimeTopologyTest {
     ProbeResult p7 = ProbeResult.newBuilder().setProbeId(id7).setCheck("sms-send")
         .setService(Service.SMS).setRegion("us-east").setVantage("v1").setSuccess(false)
         .setObservedAt(t0.plusSeconds(420)).build();
-    probes.pipeInput(id7, p7);
+    probes.pipeInput(id7, p7, p7.getObservedAt());
     probe("us-east", t0.plusSeconds(400), false);
-    probes.pipeInput(id7, p7);
+    probes.pipeInput(id7, p7, p7.getObservedAt());
     minutes("us-east", t0.plusSeconds(480), t0.plusSeconds(600), t -> false);
 
     List<Incident> inc = incidents.readValuesToList();

@@ -1,0 +1,138 @@
+package dev.nines.ingest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The gate right after an input source: a record passes with its event time as its timestamp, or
+ * is thrown out as {@link InvalidInputException} (to dead-letters, with its original bytes).
+ *
+ * <pre>
+ * SELECT value, eventTime(value) AS timestamp FROM source
+ * WHERE problems(value) IS EMPTY
+ *   AND |eventTime - record timestamp| &lt;= maxRecordSkew
+ *   AND eventTime - partitionEventTime &lt;= maxAhead AND partitionEventTime - eventTime &lt;= maxBehind
+ * </pre>
+ *
+ * <p>The source reads the record's own timestamp (producer or broker time), not the event time:
+ * a receipt dated 2099 must not move stream time before this gate has looked at it, or every
+ * window after it would close at once. "Stream time" here is the largest event time admitted
+ * so far on the record's input partition; rejected records never move it. It is kept in a
+ * changelogged store, so a restarted or replayed app makes the same decisions. Both bounds are
+ * relative to data, never to the wall clock: last year's history is judged like today's.
+ */
+public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, V> {
+
+  /** The configurable bounds. */
+  public record Bounds(Duration maxRecordSkew, Duration maxAhead, Duration maxBehind) {}
+
+  private final String topic;
+  private final String storeName;
+  private final Function<V, List<Problem>> check;
+  private final Function<V, String> describe;
+  private final ToLongFunction<V> eventTime;
+  private final Bounds bounds;
+
+  /**
+   * @param topic contract name of the source topic, for messages
+   * @param describe names the record in messages, e.g. "receipt 'm-1'"
+   * @param eventTime the record's event time; called only when {@code check} found nothing
+   */
+  public Admission(String topic, String storeName, Function<V, List<Problem>> check,
+      Function<V, String> describe, ToLongFunction<V> eventTime, Bounds bounds) {
+    this.topic = topic;
+    this.storeName = storeName;
+    this.check = check;
+    this.describe = describe;
+    this.eventTime = eventTime;
+    this.bounds = bounds;
+  }
+
+  /** Per input partition: the largest event time admitted. Cached: written once per commit. */
+  public StoreBuilder<KeyValueStore<Integer, Long>> storeBuilder() {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName),
+        Serdes.Integer(), Serdes.Long()).withCachingEnabled();
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    return Set.of(storeBuilder());
+  }
+
+  @Override
+  public FixedKeyProcessor<String, V, V> get() {
+    return new FixedKeyProcessor<>() {
+      private FixedKeyProcessorContext<String, V> context;
+      private KeyValueStore<Integer, Long> admitted;
+
+      @Override
+      public void init(FixedKeyProcessorContext<String, V> context) {
+        this.context = context;
+        this.admitted = context.getStateStore(storeName);
+      }
+
+      @Override
+      public void process(FixedKeyRecord<String, V> record) {
+        V v = record.value();
+        if (v == null) {
+          throw new InvalidInputException(Problem.TOMBSTONE,
+              topic + ": tombstone; expected a record");
+        }
+        List<Problem> problems = check.apply(v);
+        if (!problems.isEmpty()) {
+          throw ProbeCheck.rejected(topic + ": " + describe.apply(v), problems);
+        }
+        long event = eventTime.applyAsLong(v);
+        long own = record.timestamp();
+        if (Math.abs(event - own) > bounds.maxRecordSkew().toMillis()) {
+          throw new InvalidInputException(Problem.RECORD_SKEW, topic + ": "
+              + describe.apply(v) + " rejected: event time " + java.time.Instant.ofEpochMilli(event)
+              + " is " + Duration.ofMillis(Math.abs(event - own)) + " from the record's own "
+              + "timestamp " + java.time.Instant.ofEpochMilli(own)
+              + ": expected at most ingest.max.record.skew = " + bounds.maxRecordSkew());
+        }
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+        Long high = admitted.get(partition);
+        if (high != null && event - high > bounds.maxAhead().toMillis()) {
+          throw new InvalidInputException(Problem.AHEAD, topic + ": " + describe.apply(v)
+              + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "
+              + Duration.ofMillis(event - high) + " ahead of this partition's stream time "
+              + java.time.Instant.ofEpochMilli(high) + ": expected at most ingest.max.ahead = "
+              + bounds.maxAhead());
+        }
+        if (high != null && high - event > bounds.maxBehind().toMillis()) {
+          throw new InvalidInputException(Problem.BEHIND, topic + ": " + describe.apply(v)
+              + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "
+              + Duration.ofMillis(high - event) + " behind this partition's stream time "
+              + java.time.Instant.ofEpochMilli(high) + ": expected at most ingest.max.behind = "
+              + bounds.maxBehind());
+        }
+        if (high == null || event > high) {
+          admitted.put(partition, event);
+        }
+        context.forward(record.withTimestamp(event));
+      }
+    };
+  }
+
+  /** The record's own timestamp (producer or broker time); partition time if it has none. */
+  public static final class RecordTime
+      implements org.apache.kafka.streams.processor.TimestampExtractor {
+    @Override
+    public long extract(org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object> record,
+        long partitionTime) {
+      return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
+    }
+  }
+}

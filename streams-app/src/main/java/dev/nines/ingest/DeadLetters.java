@@ -1,0 +1,119 @@
+package dev.nines.ingest;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.JmxReporter;
+import org.apache.kafka.common.metrics.KafkaMetricsContext;
+import org.apache.kafka.common.metrics.MetricConfig;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Counts dead letters per source topic and reason, as the metric {@code
+ * nines-dead-letters/dead-letters-total{topic, reason}} (Kafka's metrics library, also on JMX
+ * under {@code nines}). The reason is {@link InvalidInputException#reason()} for input that was
+ * read but unusable, else the exception's class name (e.g. {@code SerdeException} for bytes
+ * that could not be read).
+ *
+ * <p>Kafka Streams' own handlers write the dead letters (original bytes, headers naming topic,
+ * partition, offset, exception and message); the two subclasses here only count before they
+ * delegate. Streams creates its handlers from class names, so the one instance per app reaches
+ * them through the configs under {@link #CONFIG_KEY}.
+ */
+public final class DeadLetters implements AutoCloseable {
+  public static final String CONFIG_KEY = "nines.dead.letters.metrics";
+  public static final String GROUP = "nines-dead-letters";
+  public static final String NAME = "dead-letters-total";
+
+  private final Metrics metrics = new Metrics(new MetricConfig(),
+      java.util.List.of(new JmxReporter()), Time.SYSTEM, new KafkaMetricsContext("nines"));
+  private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
+
+  void count(String topic, String reason) {
+    String t = topic == null ? "unknown" : topic;
+    sensors.computeIfAbsent(t + "\u0000" + reason, k -> {
+      Sensor s = metrics.sensor("dead-letters." + t + "." + reason);
+      s.add(new MetricName(NAME, GROUP, "dead letters by source topic and reason",
+          Map.of("topic", t, "reason", reason)), new CumulativeCount());
+      return s;
+    }).record();
+  }
+
+  /** "topic reason" to count, sorted: for tests, logs and the status API. */
+  public Map<String, Long> counts() {
+    Map<String, Long> out = new TreeMap<>();
+    metrics.metrics().forEach((name, m) -> {
+      if (name.group().equals(GROUP)) {
+        out.put(name.tags().get("topic") + " " + name.tags().get("reason"),
+            ((Number) m.metricValue()).longValue());
+      }
+    });
+    return out;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    metrics.close();
+  }
+
+  static String reasonOf(Exception e) {
+    return e instanceof InvalidInputException i ? i.reason() : e.getClass().getSimpleName();
+  }
+
+  static DeadLetters from(Map<String, ?> configs) {
+    return configs.get(CONFIG_KEY) instanceof DeadLetters d ? d : null;
+  }
+
+  /** Processing errors: counted, then dead-lettered by Kafka Streams' handler. */
+  public static final class ProcessingHandler extends LogAndContinueProcessingExceptionHandler {
+    private DeadLetters counter;
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+        Exception exception) {
+      if (counter != null) {
+        counter.count(context.topic(), reasonOf(exception));
+      }
+      return super.handleError(context, record, exception);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+      super.configure(configs);
+      counter = from(configs);
+    }
+  }
+
+  /** Unreadable bytes: counted, then dead-lettered by Kafka Streams' handler. */
+  public static final class DeserializationHandler extends LogAndContinueExceptionHandler {
+    private DeadLetters counter;
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+        Exception exception) {
+      if (counter != null) {
+        counter.count(record.topic(), reasonOf(exception));
+      }
+      return super.handleError(context, record, exception);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+      super.configure(configs);
+      counter = from(configs);
+    }
+  }
+}

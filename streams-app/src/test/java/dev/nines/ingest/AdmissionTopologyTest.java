@@ -1,0 +1,199 @@
+package dev.nines.ingest;
+
+import static dev.nines.testing.Records.delivered;
+import static dev.nines.testing.Records.probe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
+import dev.nines.schema.CarrierHealth;
+import dev.nines.schema.DeliveryReceipt;
+import dev.nines.schema.DeliveryStatus;
+import dev.nines.schema.FailureCause;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.testing.Drivers;
+import dev.nines.testing.TestRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kind of unusable receipt and probe goes to dead-letters with its original bytes, the
+ * reason in its headers and in the metric, and leaves the carrier-health output exactly as the
+ * good records alone make it. Defaults: record skew 24 h, ahead 1 h, behind 7 d.
+ */
+class AdmissionTopologyTest {
+  static final Instant T0 = Instant.parse("2026-10-01T10:00:00Z");
+
+  TopologyTestDriver driver;
+  DeadLetters deadLetters;
+  TestRegistry registry;
+  TestInputTopic<byte[], byte[]> receiptBytes;
+  TestInputTopic<byte[], byte[]> probeBytes;
+  TestOutputTopic<byte[], byte[]> dlq;
+  TestOutputTopic<String, CarrierHealth> health;
+
+  @BeforeEach
+  void start() {
+    registry = new TestRegistry();
+    deadLetters = new DeadLetters();
+    driver = Drivers.start(NinesConfig.defaults(), registry, deadLetters);
+    receiptBytes = driver.createInputTopic(Topics.DELIVERY_RECEIPTS.name(),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    probeBytes = driver.createInputTopic(Topics.PROBE_RESULTS.name(),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    dlq = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    health = driver.createOutputTopic(Topics.CARRIER_HEALTH.name(),
+        Topics.CARRIER_HEALTH.keySerde().deserializer(),
+        Topics.CARRIER_HEALTH.valueSerde(registry).deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    deadLetters.close();
+  }
+
+  byte[] bytes(DeliveryReceipt r) {
+    return Topics.DELIVERY_RECEIPTS.valueSerde(registry).serializer()
+        .serialize(Topics.DELIVERY_RECEIPTS.name(), r);
+  }
+
+  byte[] bytes(ProbeResult p) {
+    return Topics.PROBE_RESULTS.valueSerde(registry).serializer()
+        .serialize(Topics.PROBE_RESULTS.name(), p);
+  }
+
+  /** Sends bytes with the given record timestamp; returns them to compare with the letter. */
+  byte[] receipt(DeliveryReceipt r, Instant recordTime) {
+    byte[] b = bytes(r);
+    receiptBytes.pipeInput(r.getMessageId().getBytes(StandardCharsets.UTF_8), b, recordTime);
+    return b;
+  }
+
+  byte[] good(String id, Instant at) {
+    return receipt(delivered(id, "a", at, 100), at);
+  }
+
+  @Test
+  void eachKindOfBadRecordIsDeadLetteredWithItsBytesAndReasonAndChangesNoOutput() {
+    good("g1", T0);
+    good("g2", T0.plusSeconds(10));
+    // 1. a missing id
+    DeliveryReceipt noId = delivered("x", "a", T0.plusSeconds(11), 100);
+    noId.setMessageId("");
+    byte[] b1 = receipt(noId, T0.plusSeconds(11));
+    // 2. an enum symbol this reader does not know reads as UNKNOWN
+    DeliveryReceipt unknown = delivered("b2", "a", T0.plusSeconds(12), 100);
+    unknown.setStatus(DeliveryStatus.UNKNOWN);
+    byte[] b2 = receipt(unknown, T0.plusSeconds(12));
+    // 3. completed before it was submitted (a negative latency)
+    DeliveryReceipt backwards = delivered("b3", "a", T0.plusSeconds(13), 100);
+    backwards.setSubmittedAt(T0.plusSeconds(14));
+    byte[] b3 = receipt(backwards, T0.plusSeconds(13));
+    // 4. event time 2 days from the record's own timestamp (bound 24 h)
+    byte[] b4 = receipt(delivered("b4", "a", T0.minusSeconds(2 * 86_400), 100),
+        T0.plusSeconds(14));
+    // 5. 2 h ahead of the partition's stream time (10:00:10): bound 1 h; its record time agrees
+    byte[] b5 = receipt(delivered("b5", "a", T0.plusSeconds(7200), 100), T0.plusSeconds(7200));
+    // 6. 8 days behind it: bound 7 d
+    byte[] b6 = receipt(delivered("b6", "a", T0.minusSeconds(8 * 86_400), 100),
+        T0.minusSeconds(8 * 86_400));
+    // (bytes that are no Avro at all: DeadLettersIT, on the real broker; the test driver does
+    // not pass the deserialization handler's dead letters on to its output topics)
+    // 8. a probe with a negative latency
+    ProbeResult negative = probe("pn", Service.SMS, "us-east", "v1", true, null, null,
+        T0.plusSeconds(16));
+    negative.setLatencyMs(-5L);
+    byte[] b8 = bytes(negative);
+    probeBytes.pipeInput("SMS:us-east".getBytes(StandardCharsets.UTF_8), b8, T0.plusSeconds(16));
+    // the good records go on: g3 inside the same window, then one that closes it
+    good("g3", T0.plusSeconds(20));
+    good("g4", T0.plusSeconds(95));
+
+    List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::value)
+        .containsExactly(b1, b2, b3, b4, b5, b6, b8);
+    assertThat(letters).extracting(r -> header(r, "__streams.errors.topic"))
+        .containsOnly(Topics.DELIVERY_RECEIPTS.name(), Topics.PROBE_RESULTS.name());
+    assertThat(letters).allSatisfy(r -> {
+      assertThat(header(r, "__streams.errors.offset")).isNotBlank();
+      assertThat(header(r, "__streams.errors.partition")).isEqualTo("0");
+    });
+    assertThat(header(letters.get(0), "__streams.errors.message"))
+        .isEqualTo("delivery-receipts: receipt '' rejected: messageId is blank: expected a "
+            + "non-blank id");
+    assertThat(header(letters.get(2), "__streams.errors.message")).isEqualTo(
+        "delivery-receipts: receipt 'b3' rejected: completedAt 2026-10-01T10:00:13Z is before "
+            + "submittedAt 2026-10-01T10:00:14Z: expected an outcome known after the message "
+            + "was handed over");
+    assertThat(header(letters.get(3), "__streams.errors.message")).isEqualTo(
+        "delivery-receipts: receipt 'b4' rejected: event time 2026-09-29T10:00:00Z is PT48H14S"
+            + " from the record's own timestamp 2026-10-01T10:00:14Z: expected at most "
+            + "ingest.max.record.skew = PT24H");
+    assertThat(header(letters.get(4), "__streams.errors.message")).contains(
+        "is PT1H59M50S ahead of this partition's stream time 2026-10-01T10:00:10Z");
+    assertThat(header(letters.get(6), "__streams.errors.exception"))
+        .isEqualTo(InvalidInputException.class.getName());
+
+    assertThat(deadLetters.counts()).isEqualTo(Map.of(
+        "delivery-receipts missing-field", 1L,
+        "delivery-receipts unknown-symbol", 1L,
+        "delivery-receipts completed-before-submitted", 1L,
+        "delivery-receipts record-time-skew", 1L,
+        "delivery-receipts ahead-of-stream-time", 1L,
+        "delivery-receipts behind-stream-time", 1L,
+        "probe-results negative-latency", 1L));
+
+    // carrier a, window 10:00-10:01: exactly g1, g2, g3 (3 delivered); nothing of the rejects
+    List<CarrierHealth> windows = health.readValuesToList();
+    assertThat(windows).hasSize(1);
+    assertThat(windows.get(0).getWindowStart()).isEqualTo(T0);
+    assertThat(windows.get(0).getAttempts()).isEqualTo(3);
+    assertThat(windows.get(0).getDelivered()).isEqualTo(3);
+    assertThat(windows.get(0).getProbeFailures()).isZero();
+  }
+
+  @Test
+  void aRejectedRecordDoesNotMoveStreamTime() {
+    good("g1", T0);
+    // a receipt dated 2099 that its producer also stamped 2099: ahead of stream time, rejected
+    Instant future = Instant.parse("2099-01-01T00:00:00Z");
+    receipt(delivered("f", "a", future, 100), future);
+    // the next good one, 30 s later, is judged against 10:00:00, not 2099
+    good("g2", T0.plusSeconds(30));
+    good("g3", T0.plusSeconds(95));
+    assertThat(dlq.readRecordsToList()).hasSize(1);
+    assertThat(health.readValuesToList()).singleElement()
+        .satisfies(h -> assertThat(h.getAttempts()).isEqualTo(2));
+  }
+
+  @Test
+  void historyIsJudgedAgainstItsOwnTimeNotTheWallClock() {
+    // last year's traffic with its own record timestamps: all admitted
+    Instant old = Instant.parse("2025-03-01T10:00:00Z");
+    good("h1", old);
+    good("h2", old.plusSeconds(30));
+    good("h3", old.plusSeconds(95));
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(health.readValuesToList()).singleElement()
+        .satisfies(h -> assertThat(h.getAttempts()).isEqualTo(2));
+  }
+
+  static String header(TestRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -83,12 +83,12 @@ public final class Settings {
               + "this: raise it, or a restarted app restores those windows incompletely.");
   public static final Setting<java.time.Duration> INGEST_MAX_RECORD_SKEW = Setting.duration(
       "ingest.max.record.skew", "PT24H",
-      "A receipt or probe whose event time is further than this from the record's own "
+      "A receipt or probe whose event time is more than this before the record's own "
           + "(producer or broker) timestamp goes to dead-letters.");
   public static final Setting<java.time.Duration> INGEST_MAX_AHEAD = Setting.duration(
       "ingest.max.ahead", "PT1H",
-      "A receipt or probe more than this ahead of the latest event time admitted on its "
-          + "partition goes to dead-letters (never relative to the wall clock).");
+      "A receipt or probe whose event time is more than this after the record's own "
+          + "timestamp goes to dead-letters (never relative to the wall clock).");
   public static final Setting<java.time.Duration> INGEST_MAX_BEHIND = Setting.duration(
       "ingest.max.behind", "P7D",
       "A receipt or probe more than this behind the latest event time admitted on its "

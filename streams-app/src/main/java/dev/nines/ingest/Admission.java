@@ -21,16 +21,23 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * SELECT value, eventTime(value) AS timestamp FROM source
  * WHERE problems(value) IS EMPTY
- *   AND |eventTime - record timestamp| &lt;= maxRecordSkew
- *   AND eventTime - partitionEventTime &lt;= maxAhead AND partitionEventTime - eventTime &lt;= maxBehind
+ *   AND recordTimestamp - eventTime &lt;= maxRecordSkew AND eventTime - recordTimestamp &lt;= maxAhead
+ *   AND partitionEventTime - eventTime &lt;= maxBehind
  * </pre>
  *
  * <p>The source reads the record's own timestamp (producer or broker time), not the event time:
  * a receipt dated 2099 must not move stream time before this gate has looked at it, or every
  * window after it would close at once. "Stream time" here is the largest event time admitted
  * so far on the record's input partition; rejected records never move it. It is kept in a
- * changelogged store, so a restarted or replayed app makes the same decisions. Both bounds are
+ * changelogged store, so a restarted or replayed app makes the same decisions. All bounds are
  * relative to data, never to the wall clock: last year's history is judged like today's.
+ *
+ * <p>Why no bound on how far ahead of the partition's stream time a record may be: a jump
+ * forward is what a quiet partition, or live traffic after a replayed prelude, looks like, and
+ * a rule that rejects it would reject every record after it too. The future is bounded instead
+ * by the record's own timestamp ({@code maxAhead}), which the broker itself keeps within
+ * {@code message.timestamp.after.max.ms} (1 h by default in Kafka 4) of its clock when the
+ * record is written.
  */
 public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, V> {
 
@@ -95,22 +102,22 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
         }
         long event = eventTime.applyAsLong(v);
         long own = record.timestamp();
-        if (Math.abs(event - own) > bounds.maxRecordSkew().toMillis()) {
+        if (own - event > bounds.maxRecordSkew().toMillis()) {
           throw new InvalidInputException(Problem.RECORD_SKEW, topic + ": "
               + describe.apply(v) + " rejected: event time " + java.time.Instant.ofEpochMilli(event)
-              + " is " + Duration.ofMillis(Math.abs(event - own)) + " from the record's own "
-              + "timestamp " + java.time.Instant.ofEpochMilli(own)
+              + " is " + Duration.ofMillis(own - event) + " before the record's own timestamp "
+              + java.time.Instant.ofEpochMilli(own)
               + ": expected at most ingest.max.record.skew = " + bounds.maxRecordSkew());
+        }
+        if (event - own > bounds.maxAhead().toMillis()) {
+          throw new InvalidInputException(Problem.AHEAD, topic + ": " + describe.apply(v)
+              + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "
+              + Duration.ofMillis(event - own) + " after the record's own timestamp "
+              + java.time.Instant.ofEpochMilli(own) + ": expected at most ingest.max.ahead = "
+              + bounds.maxAhead());
         }
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
         Long high = admitted.get(partition);
-        if (high != null && event - high > bounds.maxAhead().toMillis()) {
-          throw new InvalidInputException(Problem.AHEAD, topic + ": " + describe.apply(v)
-              + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "
-              + Duration.ofMillis(event - high) + " ahead of this partition's stream time "
-              + java.time.Instant.ofEpochMilli(high) + ": expected at most ingest.max.ahead = "
-              + bounds.maxAhead());
-        }
         if (high != null && high - event > bounds.maxBehind().toMillis()) {
           throw new InvalidInputException(Problem.BEHIND, topic + ": " + describe.apply(v)
               + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "

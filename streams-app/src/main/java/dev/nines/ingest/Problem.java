@@ -8,7 +8,7 @@ public record Problem(String reason, String text) {
   public static final String NEGATIVE = "negative-latency";
   public static final String TOMBSTONE = "tombstone";
   public static final String RECORD_SKEW = "record-time-skew";
-  public static final String AHEAD = "ahead-of-stream-time";
+  public static final String AHEAD = "ahead-of-record-time";
   public static final String BEHIND = "behind-stream-time";
 
   static void requireText(java.util.List<Problem> problems, String field, String value) {

@@ -103,11 +103,11 @@ class AdmissionTopologyTest {
     DeliveryReceipt backwards = delivered("b3", "a", T0.plusSeconds(13), 100);
     backwards.setSubmittedAt(T0.plusSeconds(14));
     byte[] b3 = receipt(backwards, T0.plusSeconds(13));
-    // 4. event time 2 days from the record's own timestamp (bound 24 h)
+    // 4. event time 2 days before the record's own timestamp (bound 24 h)
     byte[] b4 = receipt(delivered("b4", "a", T0.minusSeconds(2 * 86_400), 100),
         T0.plusSeconds(14));
-    // 5. 2 h ahead of the partition's stream time (10:00:10): bound 1 h; its record time agrees
-    byte[] b5 = receipt(delivered("b5", "a", T0.plusSeconds(7200), 100), T0.plusSeconds(7200));
+    // 5. event time 2 h after the record's own timestamp (bound 1 h)
+    byte[] b5 = receipt(delivered("b5", "a", T0.plusSeconds(7200), 100), T0.plusSeconds(14));
     // 6. 8 days behind it: bound 7 d
     byte[] b6 = receipt(delivered("b6", "a", T0.minusSeconds(8 * 86_400), 100),
         T0.minusSeconds(8 * 86_400));
@@ -141,10 +141,15 @@ class AdmissionTopologyTest {
             + "was handed over");
     assertThat(header(letters.get(3), "__streams.errors.message")).isEqualTo(
         "delivery-receipts: receipt 'b4' rejected: event time 2026-09-29T10:00:00Z is PT48H14S"
-            + " from the record's own timestamp 2026-10-01T10:00:14Z: expected at most "
+            + " before the record's own timestamp 2026-10-01T10:00:14Z: expected at most "
             + "ingest.max.record.skew = PT24H");
-    assertThat(header(letters.get(4), "__streams.errors.message")).contains(
-        "is PT1H59M50S ahead of this partition's stream time 2026-10-01T10:00:10Z");
+    assertThat(header(letters.get(4), "__streams.errors.message")).isEqualTo(
+        "delivery-receipts: receipt 'b5' rejected: event time 2026-10-01T12:00:00Z is PT1H59M46S"
+            + " after the record's own timestamp 2026-10-01T10:00:14Z: expected at most "
+            + "ingest.max.ahead = PT1H");
+    // 8 days behind the partition's stream time, 10:00:10 (g2)
+    assertThat(header(letters.get(5), "__streams.errors.message")).contains(
+        "is PT192H10S behind this partition's stream time 2026-10-01T10:00:10Z");
     assertThat(header(letters.get(6), "__streams.errors.exception"))
         .isEqualTo(InvalidInputException.class.getName());
 
@@ -153,7 +158,7 @@ class AdmissionTopologyTest {
         "delivery-receipts unknown-symbol", 1L,
         "delivery-receipts completed-before-submitted", 1L,
         "delivery-receipts record-time-skew", 1L,
-        "delivery-receipts ahead-of-stream-time", 1L,
+        "delivery-receipts ahead-of-record-time", 1L,
         "delivery-receipts behind-stream-time", 1L,
         "probe-results negative-latency", 1L));
 
@@ -167,17 +172,27 @@ class AdmissionTopologyTest {
   }
 
   @Test
-  void aRejectedRecordDoesNotMoveStreamTime() {
+  void aRejectedRecordDoesNotMoveStreamTimeButAJumpForwardIsAdmitted() {
     good("g1", T0);
-    // a receipt dated 2099 that its producer also stamped 2099: ahead of stream time, rejected
-    Instant future = Instant.parse("2099-01-01T00:00:00Z");
-    receipt(delivered("f", "a", future, 100), future);
-    // the next good one, 30 s later, is judged against 10:00:00, not 2099
-    good("g2", T0.plusSeconds(30));
-    good("g3", T0.plusSeconds(95));
+    // a receipt dated 2099 by a payload bug, stamped now by its producer: rejected ...
+    receipt(delivered("f", "a", Instant.parse("2099-01-01T00:00:00Z"), 100), T0.plusSeconds(1));
+    // ... and the partition's stream time is still 10:00:00: a receipt of 09:59 is admitted
+    good("g2", T0.minusSeconds(60));
     assertThat(dlq.readRecordsToList()).hasSize(1);
-    assertThat(health.readValuesToList()).singleElement()
-        .satisfies(h -> assertThat(h.getAttempts()).isEqualTo(2));
+    // a gap of three weeks in the data (a quiet partition, or live traffic after a replayed
+    // prelude) is time moving on, not an error: admitted, and from now on 7 d behind it counts
+    Instant later = T0.plus(java.time.Duration.ofDays(21));
+    good("j1", later);
+    good("j2", later.plusSeconds(30));
+    good("late", later.minus(java.time.Duration.ofDays(8)));
+    good("j3", later.plusSeconds(95));
+    assertThat(dlq.readRecordsToList()).singleElement().satisfies(l ->
+        assertThat(header(l, "__streams.errors.message")).contains("receipt 'late' rejected"));
+    assertThat(health.readValuesToList()).extracting(CarrierHealth::getWindowStart,
+            CarrierHealth::getAttempts)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(T0.minusSeconds(60), 1L),
+            org.assertj.core.groups.Tuple.tuple(T0, 1L),
+            org.assertj.core.groups.Tuple.tuple(later, 2L));
   }
 
   @Test

@@ -87,8 +87,8 @@ class DeadLettersIT {
     expectedReason.put("completed-before-submitted", receipts);
     receipt.accept(delivered("b4", "a", T0.minus(Duration.ofDays(2)), 100), T0.plusSeconds(14));
     expectedReason.put("record-time-skew", receipts);
-    receipt.accept(delivered("b5", "a", T0.plusSeconds(7200), 100), T0.plusSeconds(7200));
-    expectedReason.put("ahead-of-stream-time", receipts);
+    receipt.accept(delivered("b5", "a", T0.plusSeconds(7200), 100), T0.plusSeconds(14));
+    expectedReason.put("ahead-of-record-time", receipts);
     receipt.accept(delivered("b6", "a", T0.minus(Duration.ofDays(8)), 100),
         T0.minus(Duration.ofDays(8)));
     expectedReason.put("behind-stream-time", receipts);
@@ -150,7 +150,12 @@ class DeadLettersIT {
       Map<String, Long> expectedCounts = new java.util.TreeMap<>();
       expectedReason.forEach((reason, topic) -> expectedCounts.put(topic + " " + reason, 1L));
       expectedCounts.put(receipts + " SerdeException", 2L);
-      assertThat(app.deadLetters().counts()).isEqualTo(expectedCounts);
+      // A metric is not transactional: a record read again after a rebalance or crash is
+      // counted again (seen once in a loaded run for the two unreadable records), while the
+      // topic, read_committed, holds it once. So: every reason, and at least its count.
+      Map<String, Long> counts = app.deadLetters().counts();
+      assertThat(counts.keySet()).isEqualTo(expectedCounts.keySet());
+      expectedCounts.forEach((k, n) -> assertThat(counts.get(k)).as(k).isGreaterThanOrEqualTo(n));
     }
 
     // every bad record, once, in the order sent, with its original bytes

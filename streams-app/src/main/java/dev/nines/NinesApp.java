@@ -33,6 +33,12 @@ public final class NinesApp implements AutoCloseable {
 
   public static NinesApp start(NinesConfig config, Platform platform,
       SchemaRegistryClient registry) {
+    return start(config, platform, registry, s -> { });
+  }
+
+  /** As above, with {@code beforeStart} (e.g. adding a restore listener) run before start. */
+  public static NinesApp start(NinesConfig config, Platform platform,
+      SchemaRegistryClient registry, java.util.function.Consumer<KafkaStreams> beforeStart) {
     Properties props = streamsProperties(config, platform);
     DeadLetters deadLetters = new DeadLetters();
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
@@ -42,6 +48,7 @@ public final class NinesApp implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
           .StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    beforeStart.accept(streams);
     streams.start();
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());

@@ -191,6 +191,11 @@ final class ReplayCommand implements Callable<Integer> {
       CatchUp.Status status = awaitProcessed(admin, app, plan, sources, internal, progress);
       progress.finish("processing", status.processed(), status.total(), "");
       open.pop();
+      // leave the group now: a replay is finished, and --replace can then delete the group at
+      // once (by default a Streams member stays until its session times out)
+      app.streams().close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+          .withGroupMembershipOperation(
+              org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       app.close();
       err.printf("replay: processed in %.1f s with application id '%s'; outputs in %s%n",
           (System.nanoTime() - t0) / 1e9, plan.applicationId(), Topics.OUTPUTS.stream()

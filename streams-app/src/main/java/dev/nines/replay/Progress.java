@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A progress bar on a terminal: redrawn in place ({@code \r}) when interactive, else one line at
- * most every few seconds, so a log file stays readable. Rendering is pure ({@link #render}).
+ * A progress bar on a terminal: redrawn in place ({@code \r}) when interactive, else a line at
+ * most every 5 s when it changed (one a minute while it does not), so a log stays readable.
+ * Rendering is pure ({@link #render}).
  */
 public final class Progress {
   private static final int WIDTH = 30;
@@ -17,6 +18,7 @@ public final class Progress {
   private final LongSupplier nanoTime;
   private long lastPrinted = Long.MIN_VALUE;
   private String lastLine = "";
+  private String lastPrintedLine = "";
 
   public Progress(PrintWriter out, boolean interactive) {
     this(out, interactive, 5_000_000_000L, System::nanoTime);
@@ -38,10 +40,14 @@ public final class Progress {
         out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
         out.flush();
       }
-    } else if (lastPrinted == Long.MIN_VALUE || now - lastPrinted >= everyNanos) {
+    } else if (lastPrinted == Long.MIN_VALUE
+        || (!line.equals(lastPrintedLine) && now - lastPrinted >= everyNanos)
+        || now - lastPrinted >= 12 * everyNanos) {
+      // a new line at most every interval, and while nothing moves one every 12 intervals
       out.println(line);
       out.flush();
       lastPrinted = now;
+      lastPrintedLine = line;
     }
     lastLine = line;
   }
@@ -57,6 +63,7 @@ public final class Progress {
     out.flush();
     lastLine = "";
     lastPrinted = Long.MIN_VALUE;
+    lastPrintedLine = "";
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
@@ -77,7 +78,14 @@ public final class ShadowTopics {
         .isEmpty();
   }
 
-  /** Deletes these topics and the group, and waits until the broker no longer lists them. */
+  /** How long --replace waits for members of a killed replay to leave its group. */
+  static final Duration GROUP_WAIT = Duration.ofSeconds(90);
+
+  /**
+   * Deletes these topics and the group, and waits until the broker no longer lists them. A group
+   * that still has members (a replay killed less than a session timeout ago) is retried for up
+   * to {@link #GROUP_WAIT}.
+   */
   public static void delete(Admin admin, List<String> topics, String applicationId)
       throws ExecutionException, InterruptedException {
     if (!topics.isEmpty()) {
@@ -89,13 +97,23 @@ public final class ShadowTopics {
         }
       }
     }
-    try {
-      admin.deleteConsumerGroups(List.of(applicationId)).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-        throw new IllegalStateException("cannot delete the replay's consumer group '"
-            + applicationId + "' (is an earlier replay still running?): "
-            + e.getCause().getMessage(), e.getCause());
+    // a member of a replay that was killed stays in the group until its session times out
+    long groupDeadline = System.nanoTime() + GROUP_WAIT.toNanos();
+    while (true) {
+      try {
+        admin.deleteConsumerGroups(List.of(applicationId)).all().get();
+        break;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof GroupIdNotFoundException) {
+          break;
+        }
+        if (!(e.getCause() instanceof GroupNotEmptyException)
+            || System.nanoTime() > groupDeadline) {
+          throw new IllegalStateException("cannot delete the replay's consumer group '"
+              + applicationId + "' (is an earlier replay still running?): "
+              + e.getCause().getMessage(), e.getCause());
+        }
+        Thread.sleep(1000);
       }
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

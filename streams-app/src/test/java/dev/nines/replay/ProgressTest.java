@@ -38,6 +38,18 @@ class ProgressTest {
   }
 
   @Test
+  void notInteractiveAnUnchangedStateIsRepeatedOnlyEveryTwelveIntervals() {
+    StringWriter w = new StringWriter();
+    AtomicLong now = new AtomicLong();
+    Progress p = new Progress(new PrintWriter(w), false, 5_000, now::get);
+    for (int t = 0; t <= 60_000; t += 5_000) {
+      now.set(t);
+      p.update("processing", 5, 10, "");
+    }
+    assertThat(w.toString().lines()).hasSize(2); // at 0 and at 60 s
+  }
+
+  @Test
   void interactiveItRedrawsInPlace() {
     StringWriter w = new StringWriter();
     Progress p = new Progress(new PrintWriter(w), true, 5_000, () -> 0L);

@@ -45,6 +45,11 @@ public final class ConfigOptions {
 
   /** Defaults &lt; file &lt; environment &lt; flags (and --set), validated. */
   public NinesConfig load(Map<String, String> extraFlags) {
+    return load(Optional.empty(), extraFlags);
+  }
+
+  /** Defaults &lt; file &lt; environment &lt; policy file &lt; flags (and --set), validated. */
+  public NinesConfig load(Optional<Path> policy, Map<String, String> extraFlags) {
     Map<String, String> flags = new LinkedHashMap<>(sets);
     put(flags, "bootstrap.servers", bootstrapServers);
     put(flags, "schema.registry.url", schemaRegistryUrl);
@@ -55,7 +60,7 @@ public final class ConfigOptions {
       flags.put("platform.ephemeral", "true");
     }
     flags.putAll(extraFlags);
-    return ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), flags);
+    return ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), policy, flags);
   }
 
   static void put(Map<String, String> m, String key, String value) {

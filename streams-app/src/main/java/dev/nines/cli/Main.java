@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code nines} command line. Every failure that is the user's to fix is one line. */
 @Command(name = "nines", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps a communications platform at four or five nines, and proves it.",
-    subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class, BenchCommand.class,
+    subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
+        ReplayCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -17,7 +18,21 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (tests call this rather than main). */
   public static int execute(String... args) {
+    return execute(null, null, args);
+  }
+
+  /**
+   * As {@link #execute(String...)}, with the command's own output and error streams (null: the
+   * process's); commands that write through their CommandSpec use them (tests capture them).
+   */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cmd = new CommandLine(new Main());
+    if (out != null) {
+      cmd.setOut(out);
+    }
+    if (err != null) {
+      cmd.setErr(err);
+    }
     cmd.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("nines: " + ex.getMessage() + " (see '"

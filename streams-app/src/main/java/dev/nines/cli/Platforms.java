@@ -25,6 +25,39 @@ final class Platforms {
     return LocalPlatform.start(config);
   }
 
+  /**
+   * As {@link #startOrConnect}, but when the embedded platform of this data directory is already
+   * running (its broker port answers, e.g. {@code ./nines run} in another terminal), connect to
+   * it instead of failing on the busy port.
+   */
+  static Platform connectOrStart(NinesConfig config) {
+    NinesConfig.Platform p = config.platform();
+    if (config.cluster().embedded() && !p.ephemeral() && busy(p.host(), p.kafkaPort())) {
+      Platform running = Platform.external(new NinesConfig.Cluster(
+          p.host() + ":" + p.kafkaPort(), "http://" + p.host() + ":" + p.registryPort(),
+          config.cluster().kafkaOverrides()));
+      requireReachable(running);
+      return running;
+    }
+    return startOrConnect(config);
+  }
+
+  private static boolean busy(String host, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** Bootstrap servers and the platform's client overrides, for a producer or consumer. */
+  static Map<String, Object> clientProps(Platform p) {
+    Map<String, Object> c = new HashMap<>(p.clientOverrides());
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, p.bootstrapServers());
+    return c;
+  }
+
   static Admin admin(Platform p) {
     Map<String, Object> c = new HashMap<>(p.clientOverrides());
     c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, p.bootstrapServers());

@@ -12,7 +12,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Builds {@link NinesConfig} from defaults &lt; file &lt; environment &lt; flags and validates
+ * Builds {@link NinesConfig} from defaults &lt; file &lt; environment &lt; policy file &lt; flags
+ * and validates
  * every value, so a bad value stops start-up with one line naming the key, the value, where it
  * came from and what would be right.
  *
@@ -27,12 +28,22 @@ public final class ConfigLoader {
 
   public static NinesConfig load(Optional<Path> file, Map<String, String> env,
       Map<String, String> flags) {
+    return load(file, env, Optional.empty(), flags);
+  }
+
+  /**
+   * As {@link #load(Optional, Map, Map)}, with a policy file between the environment and the
+   * flags: a properties file that may only set the keys of {@link Settings#isPolicyKey} (what
+   * the topology decides: routing, health, uptime and credit settings), for {@code replay}.
+   */
+  public static NinesConfig load(Optional<Path> file, Map<String, String> env,
+      Optional<Path> policy, Map<String, String> flags) {
     Map<String, Setting<?>> known = Settings.byKey();
     Map<String, Raw> raw = new LinkedHashMap<>();
     known.values().forEach(s -> raw.put(s.key(), new Raw(s.defaultValue(), "default")));
     Map<String, String> kafka = new TreeMap<>();
 
-    file.ifPresent(f -> readFile(f).forEach((k, v) ->
+    file.ifPresent(f -> readFile(f, "config file").forEach((k, v) ->
         put(known, raw, kafka, k, v, "file " + f)));
     for (Setting<?> s : known.values()) {
       String v = env.get(s.envName());
@@ -40,6 +51,18 @@ public final class ConfigLoader {
         raw.put(s.key(), new Raw(v, "environment " + s.envName()));
       }
     }
+    policy.ifPresent(f -> readFile(f, "policy file").forEach((k, v) -> {
+      String source = "policy file " + f;
+      if (!known.containsKey(k) && !k.startsWith(Settings.KAFKA_PREFIX)) {
+        put(known, raw, kafka, k, v, source); // the unknown-key message
+      }
+      if (!Settings.isPolicyKey(k)) {
+        throw new ConfigException("config '" + k + "' (" + source + ") is not a policy "
+            + "setting: a policy file may set only " + Settings.POLICY_KEYS_DESCRIPTION
+            + " keys; give others with --config or --set");
+      }
+      put(known, raw, kafka, k, v, source);
+    }));
     flags.forEach((k, v) -> put(known, raw, kafka, k, v, "flag"));
 
     NinesConfig.Cluster cluster = new NinesConfig.Cluster(
@@ -169,16 +192,16 @@ public final class ConfigLoader {
     }
   }
 
-  private static Map<String, String> readFile(Path f) {
+  private static Map<String, String> readFile(Path f, String what) {
     if (!Files.isRegularFile(f)) {
-      throw new ConfigException("config file '" + f + "' does not exist: expected a readable "
+      throw new ConfigException(what + " '" + f + "' does not exist: expected a readable "
           + "properties file");
     }
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(f)) {
       p.load(r);
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException("config file '" + f + "' cannot be read: " + e.getMessage());
+      throw new ConfigException(what + " '" + f + "' cannot be read: " + e.getMessage());
     }
     Map<String, String> out = new TreeMap<>();
     p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));

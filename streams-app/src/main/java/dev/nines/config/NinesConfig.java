@@ -56,24 +56,42 @@ public record NinesConfig(
       Path dataDir, boolean ephemeral, String brokerHeap, int brokers) {}
 
   /**
-   * How contract topics are laid out: partitions, replication, an optional name prefix, and the
-   * retention.ms of the non-compacted ones nines creates (-1: forever).
+   * How contract topics are laid out: partitions, replication, an optional name prefix, the
+   * retention.ms of the non-compacted ones nines creates (-1: forever), and an optional name
+   * suffix (a replay's shadow topics, e.g. {@code .replay-2026-10}; empty for the live topics).
    */
   public record TopicLayout(int partitions, short replicationFactor, String prefix,
-      long retentionMs) {
+      long retentionMs, String suffix) {
+    public TopicLayout {
+      java.util.Objects.requireNonNull(prefix, "prefix");
+      java.util.Objects.requireNonNull(suffix, "suffix");
+    }
+
     /** Kept forever: the layout tests and tools use when retention does not matter to them. */
     public TopicLayout(int partitions, short replicationFactor, String prefix) {
       this(partitions, replicationFactor, prefix, -1L);
     }
 
-    /** The name of a contract topic in this deployment. */
-    public String name(dev.nines.Topic<?> topic) {
-      return prefix + topic.name();
+    /** No suffix: the live topics. */
+    public TopicLayout(int partitions, short replicationFactor, String prefix, long retentionMs) {
+      this(partitions, replicationFactor, prefix, retentionMs, "");
     }
 
-    /** The contract name of a deployed topic name (without the prefix). */
+    /** The same layout with every contract topic name ending in {@code newSuffix}. */
+    public TopicLayout withSuffix(String newSuffix) {
+      return new TopicLayout(partitions, replicationFactor, prefix, retentionMs, newSuffix);
+    }
+
+    /** The name of a contract topic in this deployment. */
+    public String name(dev.nines.Topic<?> topic) {
+      return prefix + topic.name() + suffix;
+    }
+
+    /** The contract name of a deployed topic name (without the prefix and the suffix). */
     public String contractName(String deployed) {
-      return deployed.startsWith(prefix) ? deployed.substring(prefix.length()) : deployed;
+      String s = deployed.startsWith(prefix) ? deployed.substring(prefix.length()) : deployed;
+      return !suffix.isEmpty() && s.endsWith(suffix)
+          ? s.substring(0, s.length() - suffix.length()) : s;
     }
   }
 
@@ -91,6 +109,18 @@ public record NinesConfig(
   public record Simulate(Optional<Path> scenario, Settings.Pace pace, double rateScale,
       Duration span, Optional<java.time.Instant> end, Duration preludeSpan,
       double preludeRateScale, Duration preludeWait) {}
+
+  /** This configuration with another topic layout (a replay's shadow topics). */
+  public NinesConfig withTopics(TopicLayout newTopics) {
+    return new NinesConfig(cluster, platform, newTopics, streams, health, routing, uptime,
+        simulate);
+  }
+
+  /** This configuration with other Streams settings (a replay's application id and state). */
+  public NinesConfig withStreams(Streams newStreams) {
+    return new NinesConfig(cluster, platform, topics, newStreams, health, routing, uptime,
+        simulate);
+  }
 
   /** The defaults alone: what a test or a newcomer gets with nothing configured. */
   public static NinesConfig defaults() {

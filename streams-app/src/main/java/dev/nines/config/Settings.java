@@ -308,6 +308,20 @@ public final class Settings {
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT);
 
+  /** What a replay's policy file may set, in words (for messages and the README). */
+  public static final String POLICY_KEYS_DESCRIPTION =
+      "routing.*, health.*, dedup.retention, uptime.* and credits.*";
+
+  /**
+   * Whether a replay's policy file may set this key: the settings that change what the topology
+   * decides (thresholds, windows, the objective, the DOWN rule, alert rules), not where it runs.
+   */
+  public static boolean isPolicyKey(String key) {
+    return byKey().containsKey(key) && (key.startsWith("routing.") || key.startsWith("health.")
+        || key.equals("dedup.retention") || key.startsWith("uptime.")
+        || key.startsWith("credits."));
+  }
+
   /** Keys under this prefix pass through, unprefixed, to every Kafka client and Streams. */
   public static final String KAFKA_PREFIX = "kafka.";
 

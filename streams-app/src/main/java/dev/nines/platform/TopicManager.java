@@ -37,6 +37,30 @@ public final class TopicManager {
   /** @return the names of the topics it created */
   public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
       dev.nines.config.NinesConfig.TopicLayout layout) {
+    return ensure(admin, topics, layout, t -> layout.partitions());
+  }
+
+  /**
+   * As {@link #ensure(Admin, Collection, dev.nines.config.NinesConfig.TopicLayout)}, with the
+   * partition count of each topic it creates given per topic (a replay's shadow inputs get the
+   * count of the live topic they copy, partition for partition).
+   *
+   * @return the names of the topics it created
+   */
+  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
+      dev.nines.config.NinesConfig.TopicLayout layout,
+      java.util.function.ToIntFunction<Topic<?>> partitionsOf) {
+    return ensure(admin, topics, layout, partitionsOf, t -> Map.of());
+  }
+
+  /**
+   * As above, with more topic configs for the topics it creates (a replay's compacted shadow
+   * topics are never rolled by time, see {@code dev.nines.replay.ShadowTopics}).
+   */
+  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
+      dev.nines.config.NinesConfig.TopicLayout layout,
+      java.util.function.ToIntFunction<Topic<?>> partitionsOf,
+      java.util.function.Function<Topic<?>, Map<String, String>> extraConfigs) {
     int partitions = layout.partitions();
     short replicationFactor = layout.replicationFactor();
     try {
@@ -47,11 +71,12 @@ public final class TopicManager {
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?> t : topics) {
         if (!existing.contains(layout.name(t))) {
-          Map<String, String> configs = t.compacted()
+          Map<String, String> configs = new java.util.HashMap<>(t.compacted()
               ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())
               : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy(),
-                  TopicConfig.RETENTION_MS_CONFIG, Long.toString(layout.retentionMs()));
-          missing.add(new NewTopic(layout.name(t), partitions, replicationFactor)
+                  TopicConfig.RETENTION_MS_CONFIG, Long.toString(layout.retentionMs())));
+          configs.putAll(extraConfigs.apply(t));
+          missing.add(new NewTopic(layout.name(t), partitionsOf.applyAsInt(t), replicationFactor)
               .configs(configs));
         }
       }

@@ -109,4 +109,47 @@ class ConfigLoaderTest {
         .hasMessage("config 'topics.retention' = 'PT5M' (flag): expected 'forever' or an "
             + "ISO-8601 duration of at least PT1H, e.g. P400D");
   }
+
+  @Test
+  void aPolicyFileSitsBetweenTheEnvironmentAndTheFlags(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("nines.properties");
+    Files.writeString(file, "routing.eject.success.below=0.7\nuptime.target.percent=99.95\n"
+        + "routing.min.samples=50\n");
+    Path policy = dir.resolve("policy.properties");
+    Files.writeString(policy, "routing.eject.success.below=0.9\nuptime.target.percent=99.9\n"
+        + "uptime.confirmations=3\n");
+    NinesConfig c = ConfigLoader.load(Optional.of(file),
+        Map.of("NINES_UPTIME_CONFIRMATIONS", "4", "NINES_ROUTING_MIN_PEERS", "3"),
+        Optional.of(policy), Map.of("uptime.target.percent", "99.5"));
+    assertThat(c.routing().policy().ejectSuccessBelow()).isEqualTo(0.9);      // policy over file
+    assertThat(c.uptime().rule().confirmations()).isEqualTo(3);              // policy over env
+    assertThat(c.uptime().targetPercent()).isEqualByComparingTo("99.5");     // flag over policy
+    assertThat(c.routing().policy().minSamples()).isEqualTo(50);             // file
+    assertThat(c.routing().policy().minPeers()).isEqualTo(3);                // environment
+  }
+
+  @Test
+  void aPolicyFileMaySetOnlyPolicyKeys(@TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("p.properties");
+    Files.writeString(policy, "application.id=other\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Optional.of(policy),
+        Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessage("config 'application.id' (policy file " + policy + ") is not a policy "
+            + "setting: a policy file may set only routing.*, health.*, dedup.retention, "
+            + "uptime.* and credits.* keys; give others with --config or --set");
+    assertThat(Settings.isPolicyKey("routing.eject.success.below")).isTrue();
+    assertThat(Settings.isPolicyKey("dedup.retention")).isTrue();
+    assertThat(Settings.isPolicyKey("credits.keep.months")).isTrue();
+    assertThat(Settings.isPolicyKey("kafka.linger.ms")).isFalse();
+    assertThat(Settings.isPolicyKey("topics.partitions")).isFalse();
+    assertThat(Settings.isPolicyKey("routing.no.such.key")).isFalse();
+  }
+
+  @Test
+  void aMissingPolicyFileIsNamedAsSuch(@TempDir Path dir) {
+    Path policy = dir.resolve("nope.properties");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Optional.of(policy),
+        Map.of())).hasMessage("policy file '" + policy + "' does not exist: expected a readable "
+        + "properties file");
+  }
 }

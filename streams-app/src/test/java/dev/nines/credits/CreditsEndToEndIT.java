@@ -2,6 +2,9 @@ package dev.nines.credits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.nines.testing.TopicRecords.consumer;
+import static dev.nines.testing.TopicRecords.readAll;
+import static dev.nines.testing.TopicRecords.sorted;
 
 import dev.nines.Topic;
 import dev.nines.Topics;
@@ -21,6 +24,7 @@ import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.AnyAvroSerializer;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.testing.KafkaPlatformExtension;
+import dev.nines.testing.TopicRecords.Rec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -36,7 +40,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +50,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,7 +57,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -274,9 +275,9 @@ class CreditsEndToEndIT {
           + "equal the fault-free run's", t.name()).isEqualTo(sorted(b));
       for (int p = 0; p < PARTITIONS; p++) {
         int part = p;
-        assertThat(a.stream().filter(r -> r.partition == part).toList())
+        assertThat(a.stream().filter(r -> r.partition() == part).toList())
             .as("%s partition %d: same records in the same order", t.name(), p)
-            .isEqualTo(b.stream().filter(r -> r.partition == part).toList());
+            .isEqualTo(b.stream().filter(r -> r.partition() == part).toList());
       }
     }
     assertThat(sorted(finalizedLines(killed, registry)))
@@ -404,7 +405,7 @@ class CreditsEndToEndIT {
     var creditSerde = Topics.SLA_CREDITS.valueSerde(registry);
     List<SlaCredit> credits = new ArrayList<>();
     for (Rec r : run.outputs.get(Topics.SLA_CREDITS.name())) {
-      SlaCredit c = creditSerde.deserializer().deserialize(creditTopic, r.value);
+      SlaCredit c = creditSerde.deserializer().deserialize(creditTopic, r.value());
       assertThat(r.key()).as("sla-credits key").isEqualTo(c.getAccountId());
       credits.add(c);
     }
@@ -425,7 +426,7 @@ class CreditsEndToEndIT {
     String incidentTopic = run.layout.name(Topics.INCIDENTS);
     var incidentSerde = Topics.INCIDENTS.valueSerde(registry);
     List<Incident> incidents = run.outputs.get(Topics.INCIDENTS.name()).stream()
-        .map(r -> incidentSerde.deserializer().deserialize(incidentTopic, r.value)).toList();
+        .map(r -> incidentSerde.deserializer().deserialize(incidentTopic, r.value())).toList();
     assertThat(incidents.stream().map(i -> i.getRegion() + " " + i.getStatus() + " "
             + i.getStartedAt() + " " + i.getResolvedAt()).toList())
         .as("%s: incidents", run.label)
@@ -462,7 +463,7 @@ class CreditsEndToEndIT {
     Map<String, List<UptimeLedger>> finalized = new TreeMap<>();
     for (Rec r : finalizedLines(run, registry)) {
       finalized.computeIfAbsent(r.key(), k -> new ArrayList<>())
-          .add(ledgerSerde.deserializer().deserialize(ledgerTopic, r.value));
+          .add(ledgerSerde.deserializer().deserialize(ledgerTopic, r.value()));
     }
     Map<String, Long> expectedLedger = new TreeMap<>();
     for (String region : REGIONS) {
@@ -489,35 +490,11 @@ class CreditsEndToEndIT {
     String topic = run.layout.name(Topics.UPTIME_LEDGER);
     var serde = Topics.UPTIME_LEDGER.valueSerde(registry);
     return run.outputs.get(Topics.UPTIME_LEDGER.name()).stream()
-        .filter(r -> serde.deserializer().deserialize(topic, r.value).getFinalized()).toList();
+        .filter(r -> serde.deserializer().deserialize(topic, r.value()).getFinalized()).toList();
   }
 
   // ---------------------------------------------------------------------------------------------
   // the runs
-
-  /** One output record; equal when partition, key, value bytes and timestamp are. */
-  record Rec(int partition, String key, byte[] value, long timestamp) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Rec r && partition == r.partition && key.equals(r.key)
-          && Arrays.equals(value, r.value) && timestamp == r.timestamp;
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * key.hashCode() + Arrays.hashCode(value);
-    }
-
-    @Override
-    public String toString() {
-      return "p" + partition + " " + key + " @" + Instant.ofEpochMilli(timestamp) + " "
-          + HexFormat.of().formatHex(value);
-    }
-  }
-
-  static List<String> sorted(List<Rec> records) {
-    return records.stream().map(Rec::toString).sorted().toList();
-  }
 
   /**
    * @param monthsClosed months with a finalized ledger line written when the kill came
@@ -808,46 +785,6 @@ class CreditsEndToEndIT {
       }
     }
     return true;
-  }
-
-  static KafkaConsumer<String, byte[]> consumer(LocalPlatform platform, String topic,
-      IsolationLevel isolation) {
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString()),
-        new org.apache.kafka.common.serialization.StringDeserializer(),
-        new ByteArrayDeserializer());
-    List<TopicPartition> parts = c.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    c.assign(parts);
-    c.seekToBeginning(parts);
-    return c;
-  }
-
-  /** Every committed record of the topic, per partition in offset order. */
-  static List<Rec> readAll(LocalPlatform platform, String topic) {
-    return readAll(platform, topic, IsolationLevel.READ_COMMITTED);
-  }
-
-  /**
-   * Every record of the topic, per partition in offset order; read_uncommitted also returns the
-   * records of transactions that were aborted (here: cut short by a kill).
-   */
-  static List<Rec> readAll(LocalPlatform platform, String topic, IsolationLevel isolation) {
-    try (var c = consumer(platform, topic, isolation)) {
-      Set<TopicPartition> parts = c.assignment();
-      // the LSO under read_committed, the high watermark under read_uncommitted
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      List<Rec> out = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
-        c.poll(Duration.ofMillis(200)).forEach(r -> out.add(
-            new Rec(r.partition(), r.key(), r.value(), r.timestamp())));
-      }
-      out.sort(Comparator.comparingInt(Rec::partition)); // stable: offset order kept
-      return out;
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+package dev.nines.replay;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far a Streams app has processed its input: its committed offsets against the end offsets
+ * of its source topics and of its own repartition topics.
+ *
+ * <p>"Done" means every record of every source topic, and every record the app itself wrote
+ * into its repartition topics, has been processed and committed. With exactly-once, the outputs
+ * those records caused are committed in the same transactions, so nothing more will come out of
+ * this input.
+ *
+ * <p>The committed offsets are read before the end offsets: a transaction that commits between
+ * the two reads can only make the ends larger (not done yet), never hide records written into a
+ * repartition topic.
+ */
+public final class CatchUp {
+  private CatchUp() {}
+
+  /**
+   * @param processed source records committed
+   * @param total source records
+   * @param internalLeft records of the app's repartition topics not yet committed (about: each
+   *     transaction marker counts one)
+   */
+  public record Status(long processed, long total, long internalLeft, boolean done) {}
+
+  /**
+   * The status of group {@code applicationId} on {@code sources} and on its repartition topics
+   * (those not created yet are skipped: nothing has been written into them).
+   */
+  public static Status status(Admin admin, String applicationId, Collection<String> sources,
+      Collection<String> repartition) throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> committed = admin
+        .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+    Set<String> all = admin.listTopics().names().get();
+    List<String> topics = new ArrayList<>(sources);
+    repartition.stream().filter(all::contains).forEach(topics::add);
+    Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+    admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
+        d.partitions().forEach(p -> ask.put(new TopicPartition(name, p.partition()),
+            OffsetSpec.latest())));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    Map<TopicPartition, Long> at = new HashMap<>();
+    committed.forEach((tp, om) -> {
+      if (om != null) {
+        at.put(tp, om.offset());
+      }
+    });
+    return evaluate(ends, at, Set.copyOf(sources));
+  }
+
+  /**
+   * Pure: source partitions are done when committed = end (they are written without
+   * transactions here); repartition partitions, written in transactions, end with a commit
+   * marker, so committed = end - 1 is done there.
+   */
+  static Status evaluate(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed,
+      Set<String> sources) {
+    long processed = 0;
+    long total = 0;
+    long internalLeft = 0;
+    boolean done = true;
+    for (var e : ends.entrySet()) {
+      long end = e.getValue();
+      long at = committed.getOrDefault(e.getKey(), 0L);
+      if (sources.contains(e.getKey().topic())) {
+        total += end;
+        processed += Math.min(at, end);
+        done &= at >= end;
+      } else if (end > 0) {
+        internalLeft += Math.max(0, end - 1 - at);
+        done &= at >= end - 1;
+      }
+    }
+    return new Status(processed, total, internalLeft, done);
+  }
+}

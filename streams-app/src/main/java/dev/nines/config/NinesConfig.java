@@ -112,13 +112,13 @@ public record NinesConfig(
 
   /** This configuration with another topic layout (a replay's shadow topics). */
   public NinesConfig withTopics(TopicLayout newTopics) {
-    return new NinesConfig(cluster, platform, newTopics, streams, health, routing, uptime,
+    return new NinesConfig(cluster, platform, newTopics, ingest, streams, health, routing, uptime,
         simulate);
   }
 
   /** This configuration with other Streams settings (a replay's application id and state). */
   public NinesConfig withStreams(Streams newStreams) {
-    return new NinesConfig(cluster, platform, topics, newStreams, health, routing, uptime,
+    return new NinesConfig(cluster, platform, topics, ingest, newStreams, health, routing, uptime,
         simulate);
   }
 

@@ -14,6 +14,7 @@ import dev.nines.simulate.Scenario;
 import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
 import dev.nines.uptime.UptimeProcessor;
+import dev.nines.uptime.UptimeTopology;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -78,6 +79,8 @@ public final class UptimeReplayBenchmark {
   /**
    * @param monthProbes probes whose event time lies in the month
    * @param probes all probes written (the month plus the hour that closes it)
+   * @param changelogOffsets end offsets of the uptime stores' changelogs when the month was
+   *     finalized, summed (records written, plus one transaction marker per commit)
    * @param stages per-second samples: seconds since app start, the app's committed offset on
    *     the probe topic (probes through the first stage) and on the uptime repartition topic
    *     (through the second; its offsets also count one transaction marker per commit)
@@ -85,7 +88,7 @@ public final class UptimeReplayBenchmark {
   public record Result(long monthProbes, long probes, double loadSeconds,
       double processingSeconds, double firstStageSeconds, long peakHeapBytes, long maxHeapBytes,
       int ledgersFinalized, long lateProbes, List<String> finalizedLines, List<long[]> stages,
-      Cpu cpu) {
+      Cpu cpu, long changelogOffsets) {
     public double probesPerSecond() {
       return probes / processingSeconds;
     }
@@ -203,6 +206,7 @@ public final class UptimeReplayBenchmark {
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
       AtomicLong peakHeap = new AtomicLong();
       long lateProbes;
+      long changelogOffsets;
       double processingSeconds;
       double firstStageSeconds = Double.NaN;
       String probeTopic = config.topics().name(Topics.PROBE_RESULTS);
@@ -245,6 +249,10 @@ public final class UptimeReplayBenchmark {
         }
         processingSeconds = (System.nanoTime() - appStart) / 1e9;
         sampleStreamThreads(streamThreadCpu);
+        String appId = config.streams().applicationId();
+        changelogOffsets = endOffsets(admin, appId + "-" + UptimeTopology.REGION_STORE
+            + "-changelog") + endOffsets(admin, appId + "-" + UptimeTopology.SERVICE_STORE
+            + "-changelog");
         stages.add(new long[] {Math.round(processingSeconds), committed(admin, probeTopic),
             committed(admin, repartition)});
         lateProbes = app.streams().metrics().entrySet().stream()
@@ -257,7 +265,21 @@ public final class UptimeReplayBenchmark {
           brokerCpu < 0 || brokerCpuBefore < 0 ? -1 : brokerCpu - brokerCpuBefore);
       return new Result(monthProbes, probes, loadSeconds, processingSeconds, firstStageSeconds,
           peakHeap.get(), memory.getHeapMemoryUsage().getMax(), finalized.size(), lateProbes,
-          lines, stages, cpu);
+          lines, stages, cpu, changelogOffsets);
+    }
+  }
+
+  /** The end offsets of a topic's partitions, summed; -1 if it cannot be read. */
+  private static long endOffsets(Admin admin, String topic) {
+    try {
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
+              org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      return admin.listOffsets(latest).all().get().values().stream()
+          .mapToLong(i -> i.offset()).sum();
+    } catch (Exception e) {
+      return -1;
     }
   }
 

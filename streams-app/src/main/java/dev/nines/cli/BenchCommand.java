@@ -170,6 +170,8 @@ final class BenchCommand implements Runnable {
           + "stream threads / broker | %.0f s / %.0f s / %s |%n", r.cpu().jvmSeconds(),
           r.cpu().streamThreadSeconds(), r.cpu().brokerSeconds() < 0 ? "n/a"
               : String.format(java.util.Locale.ROOT, "%.0f s", r.cpu().brokerSeconds()));
+      System.out.printf(java.util.Locale.ROOT, "| uptime store changelogs (end offsets) | %,d |%n",
+          r.changelogOffsets());
       System.out.printf(java.util.Locale.ROOT, "| probes dropped as late | %d |%n",
           r.lateProbes());
       return r.lateProbes() == 0 ? 0 : 1;

@@ -253,8 +253,12 @@ public final class UptimeReplayBenchmark {
         changelogOffsets = endOffsets(admin, appId + "-" + UptimeTopology.REGION_STORE
             + "-changelog") + endOffsets(admin, appId + "-" + UptimeTopology.SERVICE_STORE
             + "-changelog");
-        stages.add(new long[] {Math.round(processingSeconds), committed(admin, probeTopic),
-            committed(admin, repartition)});
+        long[] last = {Math.round(processingSeconds), committed(admin, probeTopic),
+            committed(admin, repartition)};
+        stages.add(last);
+        if (Double.isNaN(firstStageSeconds) && last[1] >= probes) {
+          firstStageSeconds = processingSeconds; // within the last second
+        }
         lateProbes = app.streams().metrics().entrySet().stream()
             .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
             .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum();

@@ -1,10 +1,12 @@
 package dev.nines.cli;
 
 import dev.nines.bench.ReactionBenchmark;
+import dev.nines.bench.UptimeReplayBenchmark;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks on a real broker (embedded, temporary, unless "
         + "--bootstrap-servers is given).",
-    subcommands = {BenchCommand.Reaction.class})
+    subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -73,6 +75,106 @@ final class BenchCommand implements Runnable {
       System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f s | %.2f s | %.2f s |%n", name,
           v.size(), ReactionBenchmark.quantile(v, 0.50), ReactionBenchmark.quantile(v, 0.95),
           v.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+  }
+
+  @Command(name = "uptime", mixinStandardHelpOptions = true,
+      description = "Replays a month of probe history (default: 6 regions x 3 services x 3 "
+          + "vantages, one probe a minute, September 2026: 2,332,800 probes) and measures the "
+          + "wall time from app start until every ledger line of the month is finalized.")
+  static final class Uptime implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--regions", defaultValue = "6", description = "Regions (default 6).")
+    int regions;
+
+    @Option(names = "--vantages", defaultValue = "3", description = "Vantages (default 3).")
+    int vantages;
+
+    @Option(names = "--month", defaultValue = "2026-09",
+        description = "UTC month replayed, yyyy-MM (default 2026-09, 30 days).")
+    String month;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
+    long seed;
+
+    @Option(names = "--timeout", defaultValue = "PT20M",
+        description = "Give up after this long (ISO-8601, default PT20M).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      YearMonth m;
+      try {
+        m = YearMonth.parse(month);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new Main.UserError("--month must be yyyy-MM, e.g. 2026-09, not '" + month + "'");
+      }
+      UptimeReplayBenchmark.Options o;
+      try {
+        o = new UptimeReplayBenchmark.Options(regions, vantages, m, seed, timeout);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UserError(e.getMessage());
+      }
+      String prefix = "bench-" + System.currentTimeMillis() + ".";
+      // one partition unless set: the history is produced as fast as the broker takes it, and
+      // over several input partitions the regions of a service drift apart by more than
+      // uptime.region.idle (README, Uptime, "Known limit", issue #9)
+      Map<String, String> flags = new java.util.LinkedHashMap<>(Map.of(
+          "platform.ephemeral", "true", "topics.prefix", prefix,
+          "application.id", prefix + "app",
+          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
+          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
+          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      flags.put("topics.partitions", options.sets.getOrDefault("topics.partitions", "1"));
+      NinesConfig config = options.load(flags);
+      UptimeReplayBenchmark.Result r;
+      try (Platform platform = Platforms.startOrConnect(config)) {
+        r = new UptimeReplayBenchmark(config, platform, o, System.out).run();
+      }
+      System.out.println();
+      r.finalizedLines().forEach(l -> System.out.println("  " + l));
+      System.out.printf(java.util.Locale.ROOT, "%nstage progress (s since app start: probes "
+          + "committed through stage 1 / offset committed on the uptime repartition topic):%n");
+      int step = Math.max(1, r.stages().size() / 20);
+      for (int i = 0; i < r.stages().size(); i++) {
+        if (i % step != 0 && i != r.stages().size() - 1) {
+          continue;
+        }
+        long[] s = r.stages().get(i);
+        System.out.printf(java.util.Locale.ROOT, "  %4d s  %,10d  %,10d%n", s[0], s[1], s[2]);
+      }
+      long mib = 1L << 20;
+      System.out.printf(java.util.Locale.ROOT, "%n| uptime replay (%s, %d regions x 3 services x "
+              + "%d vantages, 1 probe/min, %s, %d partition(s)) | value |%n|---|---|%n",
+          LocalDate.now(ZoneOffset.UTC), regions, vantages, m, config.topics().partitions());
+      System.out.printf(java.util.Locale.ROOT, "| probes | %,d in the month + %,d to close it "
+          + "= %,d |%n", r.monthProbes(), r.probes() - r.monthProbes(), r.probes());
+      System.out.printf(java.util.Locale.ROOT, "| load (simulator -> broker) | %.1f s |%n",
+          r.loadSeconds());
+      System.out.printf(java.util.Locale.ROOT, "| processing (app start -> %d ledgers "
+          + "finalized, read_committed) | %.1f s |%n", r.ledgersFinalized(),
+          r.processingSeconds());
+      System.out.printf(java.util.Locale.ROOT, "| of which: all probes through stage 1 "
+          + "(read, check, re-key) | %s |%n", Double.isNaN(r.firstStageSeconds())
+              ? "not before the end" : String.format(java.util.Locale.ROOT, "%.0f s",
+                  r.firstStageSeconds()));
+      System.out.printf(java.util.Locale.ROOT, "| throughput | %,.0f probes/s |%n",
+          r.probesPerSecond());
+      System.out.printf(java.util.Locale.ROOT, "| load + processing | %.1f s |%n",
+          r.loadSeconds() + r.processingSeconds());
+      System.out.printf(java.util.Locale.ROOT, "| peak heap in use (sampled, whole JVM, of "
+          + "%d MiB max) | %d MiB |%n", r.maxHeapBytes() / mib, r.peakHeapBytes() / mib);
+      System.out.printf(java.util.Locale.ROOT, "| CPU while processing: bench JVM (app) / its "
+          + "stream threads / broker | %.0f s / %.0f s / %s |%n", r.cpu().jvmSeconds(),
+          r.cpu().streamThreadSeconds(), r.cpu().brokerSeconds() < 0 ? "n/a"
+              : String.format(java.util.Locale.ROOT, "%.0f s", r.cpu().brokerSeconds()));
+      System.out.printf(java.util.Locale.ROOT, "| uptime store changelogs (end offsets) | %,d |%n",
+          r.changelogOffsets());
+      System.out.printf(java.util.Locale.ROOT, "| probes dropped as late | %d |%n",
+          r.lateProbes());
+      return r.lateProbes() == 0 ? 0 : 1;
     }
   }
 }

@@ -76,10 +76,17 @@ public final class UptimeTopology {
             .withName("uptime-maintenance-by-service").withNumberOfPartitions(partitions))
         .mapValues(t -> (Object) t, Named.as("uptime-maintenance-as-input"));
 
+    // Cached: both states are rewritten on every probe (a few hundred bytes to kB each), and
+    // without a cache every write went to RocksDB and, as its own record, to the changelog: on a
+    // month's replay most of the broker's and the producer's work. With the cache only a key's
+    // latest value per commit is written. Outputs do not go through the stores, so they do not
+    // change (BENCHMARKS.md, "Uptime replay").
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(REGION_STORE), keys, Serdes.ByteArray()));
+        Stores.persistentKeyValueStore(REGION_STORE), keys, Serdes.ByteArray())
+        .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray()));
+        Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray())
+        .withCachingEnabled());
 
     KStream<String, Object> out = windows.merge(byService, Named.as("uptime-inputs"))
         .process(() -> new UptimeProcessor(config.uptime(), REGION_STORE, SERVICE_STORE),

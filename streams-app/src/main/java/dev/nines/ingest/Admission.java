@@ -98,7 +98,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
         }
         List<Problem> problems = check.apply(v);
         if (!problems.isEmpty()) {
-          throw ProbeCheck.rejected(topic + ": " + describe.apply(v), problems);
+          throw rejected(topic + ": " + describe.apply(v), problems);
         }
         long event = eventTime.applyAsLong(v);
         long own = record.timestamp();
@@ -131,6 +131,12 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
         context.forward(record.withTimestamp(event));
       }
     };
+  }
+
+  /** One exception naming every problem, tagged with the first one's reason. */
+  static InvalidInputException rejected(String what, List<Problem> problems) {
+    return new InvalidInputException(problems.get(0).reason(), what + " rejected: "
+        + String.join("; ", problems.stream().map(Problem::text).toList()));
   }
 
   /** The record's own timestamp (producer or broker time); partition time if it has none. */

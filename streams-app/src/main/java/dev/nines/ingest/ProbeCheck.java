@@ -32,22 +32,4 @@ public final class ProbeCheck {
     }
     return problems;
   }
-
-  /** The probe if it is usable; else {@link InvalidInputException} naming every problem. */
-  public static ProbeResult valid(ProbeResult p) {
-    if (p == null) {
-      throw new InvalidInputException(Problem.TOMBSTONE,
-          "probe-results: tombstone; expected a probe result");
-    }
-    List<Problem> problems = problems(p);
-    if (!problems.isEmpty()) {
-      throw rejected("probe-results: probe '" + p.getProbeId() + "'", problems);
-    }
-    return p;
-  }
-
-  static InvalidInputException rejected(String what, List<Problem> problems) {
-    return new InvalidInputException(problems.get(0).reason(), what + " rejected: "
-        + String.join("; ", problems.stream().map(Problem::text).toList()));
-  }
 }

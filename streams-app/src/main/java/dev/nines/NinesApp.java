@@ -90,8 +90,12 @@ public final class NinesApp implements AutoCloseable {
     // the app ran. With 0, the record that closes a window emits it, so the same input gives the
     // same outputs whatever the speed (issue #9, deterministic replay).
     p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
-    // No RocksDBConfigSetter yet: dev.nines.platform.BoundedRocksDb stalled runs on a loaded
-    // 2-core machine into producer fencing; sizing it is issue #9.
+    // Off-heap memory of all RocksDB stores bounded together (issue #9): one shared block cache
+    // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, dev.nines.platform.BoundedRocksDb.class);
+    p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
+    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
+    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_BYTES, config.streams().memtableBytes());
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
         ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

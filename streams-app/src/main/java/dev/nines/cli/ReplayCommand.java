@@ -140,7 +140,8 @@ final class ReplayCommand implements Callable<Integer> {
     open.push(() -> LocalKafka.deleteRecursively(stateDir));
     NinesConfig replayConfig = config.withTopics(shadow).withStreams(new NinesConfig.Streams(
         plan.applicationId(), Optional.of(stateDir), config.streams().rocksDbBytes(),
-        config.streams().memtableShare(), config.streams().windowChangelogExtraRetention()));
+        config.streams().memtableShare(), config.streams().memtableBytes(),
+        config.streams().windowChangelogExtraRetention()));
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     Map<String, Object> clients = Platforms.clientProps(platform);
     try (Admin admin = Platforms.admin(platform)) {

@@ -22,6 +22,13 @@ import java.util.TreeMap;
  * other programs, so only NINES_* variables that name a known key are read.
  */
 public final class ConfigLoader {
+  /**
+   * Full memtables the memtable budget must hold at least: below that, RocksDB's write buffer
+   * manager asks for a flush on almost every write. (The first try, 64 MiB for memtables with
+   * Kafka Streams' default 16 MiB ones, room for 4, stalled runs on a 2-core machine.)
+   */
+  static final int MEMTABLES_PER_BUDGET = 16;
+
   private ConfigLoader() {}
 
   private record Raw(String value, String source) {}
@@ -91,6 +98,16 @@ public final class ConfigLoader {
           + " is more than the " + platform.brokers() + " embedded broker(s): expected at most "
           + platform.brokers() + " or raise 'platform.brokers'");
     }
+    long memtables = (long) (get(raw, Settings.ROCKSDB_MEMORY_MB)
+        * get(raw, Settings.ROCKSDB_MEMTABLE_SHARE));
+    int memtable = get(raw, Settings.ROCKSDB_MEMTABLE_MB);
+    if (memtable * MEMTABLES_PER_BUDGET > memtables) {
+      throw new ConfigException("config 'rocksdb.memtable.mb' = " + memtable + " ("
+          + raw.get("rocksdb.memtable.mb").source() + ") leaves room for fewer than "
+          + MEMTABLES_PER_BUDGET + " memtables in rocksdb.memory.mb x rocksdb.memtable.share = "
+          + memtables + " MiB: expected at most " + Math.max(1, memtables / MEMTABLES_PER_BUDGET)
+          + ", or raise rocksdb.memory.mb");
+    }
     String stateDir = get(raw, Settings.STATE_DIR);
     String end = get(raw, Settings.SIMULATE_END);
     String scenario = get(raw, Settings.SIMULATE_SCENARIO);
@@ -106,6 +123,7 @@ public final class ConfigLoader {
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir)),
             get(raw, Settings.ROCKSDB_MEMORY_MB) * 1024L * 1024L,
             get(raw, Settings.ROCKSDB_MEMTABLE_SHARE),
+            get(raw, Settings.ROCKSDB_MEMTABLE_MB) * 1024L * 1024L,
             get(raw, Settings.WINDOW_CHANGELOG_EXTRA_RETENTION)),
         new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
             get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY)),

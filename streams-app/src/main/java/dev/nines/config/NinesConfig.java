@@ -98,9 +98,10 @@ public record NinesConfig(
   /**
    * @param rocksDbBytes off-heap bytes for all RocksDB stores of the instance together
    * @param memtableShare share of it the memtables may take
+   * @param memtableBytes size of one memtable of one store
    */
   public record Streams(String applicationId, Optional<Path> stateDir, long rocksDbBytes,
-      double memtableShare, Duration windowChangelogExtraRetention) {}
+      double memtableShare, long memtableBytes, Duration windowChangelogExtraRetention) {}
 
   /**
    * @param preludeSpan how much of the previous month {@code run} replays before going live

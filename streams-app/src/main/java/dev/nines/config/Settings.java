@@ -209,11 +209,16 @@ public final class Settings {
       });
 
   public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.intRange("rocksdb.memory.mb",
-      "128", 16, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
+      "256", 16, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
           + "together: one shared block cache, memtables included.");
   public static final Setting<Double> ROCKSDB_MEMTABLE_SHARE = fraction(
       "rocksdb.memtable.share", "0.5",
       "Share of rocksdb.memory.mb that memtables (write buffers) may take.");
+  public static final Setting<Integer> ROCKSDB_MEMTABLE_MB = Setting.intRange(
+      "rocksdb.memtable.mb", "2", 1, 256,
+      "Size, in MiB, of one memtable of one store (at most two per store). Small, because an "
+          + "instance has dozens of stores and window segments and their memtables together must "
+          + "fit in the memtable share: see the README, Bounded state memory.");
   public static final Setting<Integer> CREDITS_KEEP_MONTHS = Setting.intRange(
       "credits.keep.months", "3", 1, 120,
       "Closed months kept per service, so that a contract arriving after its month closed "
@@ -296,7 +301,7 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, ROCKSDB_MEMTABLE_MB, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
       UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,

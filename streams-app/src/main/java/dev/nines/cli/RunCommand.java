@@ -64,12 +64,20 @@ final class RunCommand implements Callable<Integer> {
             showHealth));
       }
       boolean simulated = simulate && platform.embedded();
-      if (simulated && prelude) {
+      // A second run on a kept data directory: the probes already there are later than a new
+      // prelude (last month), whose records would only go to dead-letters as behind stream time.
+      boolean replayPrelude = simulated && prelude
+          && !Platforms.hasRecords(platform, config.topics().name(dev.nines.Topics.PROBE_RESULTS));
+      if (simulated && prelude && !replayPrelude) {
+        System.out.println("nines: probe-results already holds data (a kept data directory); "
+            + "no prelude this time");
+      }
+      if (replayPrelude) {
         SimulateCommand.prelude(config, platform, java.time.Instant.now());
       }
       NinesApp app = NinesApp.start(config, platform, registry);
       open.push(app);
-      if (simulated && prelude) {
+      if (replayPrelude) {
         String app1 = config.streams().applicationId();
         boolean done = Platforms.awaitCaughtUp(platform, app1, java.util.List.of(
             config.topics().name(dev.nines.Topics.PROBE_RESULTS),

@@ -69,7 +69,12 @@ final class RunCommand implements Callable<Integer> {
       if (simulated && prelude) {
         SimulateCommand.prelude(config, platform, java.time.Instant.now());
       }
-      NinesApp app = NinesApp.start(config, platform, registry);
+      NinesApp app = NinesApp.start(config, platform, registry,
+          s -> {
+            if (!config.platform().ephemeral()) {
+              HealthFile.follow(s, config.platform().dataDir());
+            }
+          });
       open.push(app);
       // Kafka refusing the app (ACLs, credentials) stops it: say why in one line and exit
       app.accessDenied().thenAccept(line -> {

@@ -212,6 +212,12 @@ class ComposeFileTest {
         .containsExactly("nines-1-state:" + dataDir);
     assertThat(strings(services.get("nines-2").get("volumes")))
         .containsExactly("nines-2-state:" + dataDir);
+    // a clean stop (NinesApp.close) waits up to 30 s for the last commit: SIGKILL must wait longer
+    for (String svc : List.of("nines-1", "nines-2")) {
+      assertThat(java.time.Duration.parse("PT" + text(services.get(svc), "stop_grace_period")
+          .toUpperCase(java.util.Locale.ROOT))).as(svc).isGreaterThan(java.time.Duration
+          .ofSeconds(30));
+    }
   }
 
   @Test

@@ -106,6 +106,25 @@ class DockerfileTest {
     assertThat(ignore.lines()).contains("**/target", "data", ".git");
   }
 
+  @Test
+  void aDockerfileLinterFindsNothing() throws Exception {
+    // dockerfile-utils (npm; .ci/run installs it): syntax, instruction arguments, duplicate
+    // HEALTHCHECK/CMD per stage, deprecated instructions
+    java.util.Optional<Path> lint = java.util.stream.Stream.of(
+            System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .map(d -> Path.of(d, "dockerfile-utils")).filter(Files::isExecutable).findFirst();
+    org.assertj.core.api.Assumptions.assumeThat(lint).as("dockerfile-utils on the PATH")
+        .isPresent();
+    Process p = new ProcessBuilder(lint.get().toString(), "lint",
+        DockerFiles.repoRoot().resolve("docker/Dockerfile").toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(out).as("lint output").isBlank();
+    assertThat(p.exitValue()).isZero();
+  }
+
   private int indexOf(String keyword) {
     for (int i = 0; i < last.size(); i++) {
       if (last.get(i).keyword().equals(keyword)) {

@@ -24,10 +24,15 @@ public final class NinesApp implements AutoCloseable {
   /** The state directory, when it is a temporary one this app made and must delete. */
   private final java.util.Optional<Path> temporaryState;
 
+  /** Completed with one line when Kafka refused the app (ACLs, credentials); it then stops. */
+  private final java.util.concurrent.CompletableFuture<String> denied;
+
   private NinesApp(KafkaStreams streams, DeadLetters deadLetters,
+      java.util.concurrent.CompletableFuture<String> denied,
       java.util.Optional<Path> temporaryState) {
     this.streams = streams;
     this.deadLetters = deadLetters;
+    this.denied = denied;
     this.temporaryState = temporaryState;
   }
 
@@ -43,7 +48,20 @@ public final class NinesApp implements AutoCloseable {
     DeadLetters deadLetters = new DeadLetters();
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
     KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);
+    java.util.concurrent.CompletableFuture<String> denied =
+        new java.util.concurrent.CompletableFuture<>();
     streams.setUncaughtExceptionHandler(e -> {
+      var access = dev.nines.platform.AccessCheck.isAccessDenied(e);
+      if (access.isPresent()) {
+        // missing ACLs or bad credentials: a new thread would fail the same way, forever
+        String line = "Kafka refused application '" + config.streams().applicationId() + "': "
+            + access.get().getMessage() + " (grant its principal the ACLs listed in the README,"
+            + " Security: ACLs the app needs)";
+        log.error(line);
+        denied.complete(line);
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
       log.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
           .StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -53,7 +71,7 @@ public final class NinesApp implements AutoCloseable {
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    return new NinesApp(streams, deadLetters, temporary
+    return new NinesApp(streams, deadLetters, denied, temporary
         ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
         : java.util.Optional.empty());
   }
@@ -113,6 +131,14 @@ public final class NinesApp implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /**
+   * Completes with one line when Kafka refused the app (missing ACLs, bad credentials): the app
+   * has then stopped, as retrying cannot help.
+   */
+  public java.util.concurrent.CompletableFuture<String> accessDenied() {
+    return denied;
   }
 
   /** Dead letters written by this app so far, per source topic and reason. */

@@ -71,8 +71,21 @@ final class Platforms {
     try (Admin admin = admin(p)) {
       admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
+      var denied = dev.nines.platform.AccessCheck.isAccessDenied(e);
+      if (denied.isPresent()) {
+        throw new IllegalStateException("Kafka at " + p.bootstrapServers() + " refused nines: "
+            + denied.get().getMessage() + " (check the kafka.sasl.* / kafka.ssl.* settings)");
+      }
       throw new IllegalStateException("no Kafka answers at " + p.bootstrapServers()
           + " within 15 s: start one (e.g. './nines platform') or fix --bootstrap-servers");
+    }
+  }
+
+  /** Stops with one line when the app's principal lacks ACLs it needs (see AccessCheck). */
+  static void requireAccess(Platform p, NinesConfig config, boolean readsOutputs) {
+    try (Admin admin = admin(p)) {
+      dev.nines.platform.AccessCheck.require(admin, config.streams().applicationId(),
+          config.topics(), config.topics().replicationFactor(), readsOutputs);
     }
   }
 

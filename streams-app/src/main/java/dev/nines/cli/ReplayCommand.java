@@ -15,7 +15,6 @@ import dev.nines.replay.Progress;
 import dev.nines.replay.ReplayPlan;
 import dev.nines.replay.ShadowCopy;
 import dev.nines.replay.ShadowTopics;
-import dev.nines.serde.RestSchemaRegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +141,7 @@ final class ReplayCommand implements Callable<Integer> {
         plan.applicationId(), Optional.of(stateDir), config.streams().rocksDbBytes(),
         config.streams().memtableShare(), config.streams().memtableBytes(),
         config.streams().windowChangelogExtraRetention()));
-    var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+    var registry = platform.registryClient();
     Map<String, Object> clients = Platforms.clientProps(platform);
     try (Admin admin = Platforms.admin(platform)) {
       Set<String> names = admin.listTopics().names().get();

@@ -45,6 +45,14 @@ public final class NinesApp implements AutoCloseable {
   public static NinesApp start(NinesConfig config, Platform platform,
       SchemaRegistryClient registry, java.util.function.Consumer<KafkaStreams> beforeStart) {
     Properties props = streamsProperties(config, platform);
+    java.util.Map<String, Object> adminProps = new java.util.HashMap<>(
+        platform.clientOverrides());
+    adminProps.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        platform.bootstrapServers());
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(adminProps)) {
+      dev.nines.platform.TopicManager.checkPartitions(admin, config.topics(),
+          Topics.PROBE_RESULTS);
+    }
     DeadLetters deadLetters = new DeadLetters();
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
     KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);

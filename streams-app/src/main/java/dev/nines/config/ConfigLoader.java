@@ -258,7 +258,8 @@ public final class ConfigLoader {
         grace);
     return new NinesConfig.Uptime(rule, grace, get(raw, Settings.UPTIME_TARGET), monthGrace, tick,
         get(raw, Settings.UPTIME_ALERT_RULES), get(raw, Settings.CREDITS_KEEP_MONTHS),
-        get(raw, Settings.UPTIME_REGION_IDLE));
+        get(raw, Settings.UPTIME_REGION_IDLE), positive(raw, Settings.UPTIME_WATERMARK_INTERVAL),
+        positive(raw, Settings.UPTIME_PARTITION_IDLE));
   }
 
   private static NinesConfig.Routing routing(Map<String, Raw> raw) {
@@ -296,6 +297,18 @@ public final class ConfigLoader {
       throw new ConfigException("unknown config key '" + key + "' (" + source + "): expected one of "
           + known.keySet() + " or a 'kafka.' client property");
     }
+  }
+
+  /** A duration setting that must be above zero. */
+  private static java.time.Duration positive(Map<String, Raw> raw,
+      Setting<java.time.Duration> s) {
+    java.time.Duration d = get(raw, s);
+    if ((d.isNegative() || d.isZero())) {
+      throw new ConfigException("config '" + s.key() + "' = '" + d + "' ("
+          + raw.get(s.key()).source() + "): expected a positive duration, e.g. "
+          + s.defaultValue());
+    }
+    return d;
   }
 
   private static <T> T get(Map<String, Raw> raw, Setting<T> s) {

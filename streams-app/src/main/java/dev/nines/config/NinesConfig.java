@@ -34,11 +34,13 @@ public record NinesConfig(
    * @param tick cadence of ledger refreshes and burn-rate evaluations (event time)
    * @param alertRules the multi-window burn-rate rules
    * @param creditKeepMonths closed months kept so that a late contract is still credited
+   * @param watermarkInterval event-time cadence of the watermarks across the uptime repartition
+   * @param partitionIdle wall-clock time after which a silent input partition is idle
    */
   public record Uptime(dev.nines.uptime.HealthRule rule, Duration reorderGrace,
       java.math.BigDecimal targetPercent, Duration monthGrace, Duration tick,
       java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths,
-      Duration regionIdle) {}
+      Duration regionIdle, Duration watermarkInterval, Duration partitionIdle) {}
 
   /** Carrier health windows and de-duplication. */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,

@@ -260,6 +260,16 @@ public final class Settings {
       "uptime.region.idle", "PT6H",
       "A region whose probes lag the service's latest by more than this no longer holds back "
           + "the service's month close, and is moved on with it.");
+  public static final Setting<java.time.Duration> UPTIME_WATERMARK_INTERVAL = Setting.duration(
+      "uptime.watermark.interval", "PT1M",
+      "Each input partition's task sends a watermark across the uptime repartition whenever its "
+          + "stream time crosses a multiple of this (event time). Shorter: decisions sooner, "
+          + "n x n more records per interval (n = topics.partitions).");
+  public static final Setting<java.time.Duration> UPTIME_PARTITION_IDLE = Setting.duration(
+      "uptime.partition.idle", "PT10S",
+      "Wall-clock time without a probe after which an input partition no longer holds back the "
+          + "uptime order gate. The only wall-clock setting: it affects when outputs come, not "
+          + "what they are, unless the partition later sends probes older than what was released.");
   public static final Setting<Integer> UPTIME_CONFIRMATIONS = Setting.intRange(
       "uptime.confirmations", "2", 1, 100,
       "Consecutive failed probes of one check from one vantage that confirm a failure.");
@@ -334,7 +344,9 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, ROCKSDB_MEMTABLE_MB, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE,
+      ROCKSDB_MEMTABLE_MB, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
+      UPTIME_WATERMARK_INTERVAL, UPTIME_PARTITION_IDLE,
       UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TRUSTSTORE,

@@ -266,7 +266,7 @@ public final class Settings {
           + "stream time crosses a multiple of this (event time). Shorter: decisions sooner, "
           + "n x n more records per interval (n = topics.partitions).");
   public static final Setting<java.time.Duration> UPTIME_PARTITION_IDLE = Setting.duration(
-      "uptime.partition.idle", "PT10S",
+      "uptime.partition.idle", "PT5M",
       "Wall-clock time without a probe after which an input partition no longer holds back the "
           + "uptime order gate. The only wall-clock setting: it affects when outputs come, not "
           + "what they are, unless the partition later sends probes older than what was released.");

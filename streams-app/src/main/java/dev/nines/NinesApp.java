@@ -118,7 +118,10 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
     // Off-heap memory of all RocksDB stores bounded together (issue #9): one shared block cache
     // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
-    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, dev.nines.platform.BoundedRocksDb.class);
+    if (config.streams().rocksDbBytes() > 0) {
+      p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+          dev.nines.platform.BoundedRocksDb.class);
+    }
     p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
     p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
     p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_BYTES, config.streams().memtableBytes());

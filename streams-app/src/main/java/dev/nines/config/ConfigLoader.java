@@ -148,7 +148,7 @@ public final class ConfigLoader {
     long memtables = (long) (get(raw, Settings.ROCKSDB_MEMORY_MB)
         * get(raw, Settings.ROCKSDB_MEMTABLE_SHARE));
     int memtable = get(raw, Settings.ROCKSDB_MEMTABLE_MB);
-    if (memtable * MEMTABLES_PER_BUDGET > memtables) {
+    if (memtables > 0 && memtable * MEMTABLES_PER_BUDGET > memtables) {
       throw new ConfigException("config 'rocksdb.memtable.mb' = " + memtable + " ("
           + raw.get("rocksdb.memtable.mb").source() + ") leaves room for fewer than "
           + MEMTABLES_PER_BUDGET + " memtables in rocksdb.memory.mb x rocksdb.memtable.share = "

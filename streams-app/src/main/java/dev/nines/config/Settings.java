@@ -242,8 +242,9 @@ public final class Settings {
       });
 
   public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.intRange("rocksdb.memory.mb",
-      "256", 16, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
-          + "together: one shared block cache, memtables included.");
+      "256", 0, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
+          + "together: one shared block cache, memtables included; 0 = not bounded (Kafka "
+          + "Streams' own per-store defaults).");
   public static final Setting<Double> ROCKSDB_MEMTABLE_SHARE = fraction(
       "rocksdb.memtable.share", "0.5",
       "Share of rocksdb.memory.mb that memtables (write buffers) may take.");

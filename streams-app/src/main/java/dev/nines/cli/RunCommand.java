@@ -67,8 +67,16 @@ final class RunCommand implements Callable<Integer> {
       if (simulated && prelude) {
         SimulateCommand.prelude(config, platform, java.time.Instant.now());
       }
-      NinesApp app = NinesApp.start(config, platform, registry);
+      // the API binds first: its port is what the app advertises as application.server
+      var api = dev.nines.api.ApiServer.start(config);
+      open.push(api);
+      NinesApp app = NinesApp.start(config, platform, registry, api.streamsProperties(),
+          s -> { });
       open.push(app);
+      api.attach(app);
+      if (!config.webhooks().urls().isEmpty()) {
+        open.push(new dev.nines.webhooks.WebhookDispatcher(config, platform, registry));
+      }
       if (simulated && prelude) {
         String app1 = config.streams().applicationId();
         boolean done = Platforms.awaitCaughtUp(platform, app1, java.util.List.of(
@@ -84,6 +92,8 @@ final class RunCommand implements Callable<Integer> {
       }
       System.out.println("nines is running against " + platform.bootstrapServers() + " (registry "
           + platform.schemaRegistryUrl() + "). Ctrl-C stops it.");
+      System.out.println("nines: status page " + api.url() + " (API " + api.url()
+          + "api/status, metrics " + api.url() + "metrics)");
       System.out.flush();
     } catch (RuntimeException e) {
       closeAll(open);

@@ -57,26 +57,26 @@ final class ApiFixture {
       routes:
         - country: US
           channel: SMS
-          ratePerSecond: 25
+          ratePerSecond: 12
           carriers:
             - {carrierId: atlas, baseWeight: 50}
             - {carrierId: bluewave, baseWeight: 30}
             - {carrierId: corvid, baseWeight: 20}
         - country: GB
           channel: SMS
-          ratePerSecond: 5
+          ratePerSecond: 2
           carriers:
             - {carrierId: delta, baseWeight: 60}
             - {carrierId: echo, baseWeight: 40}
         - country: FR
           channel: SMS
-          ratePerSecond: 5
+          ratePerSecond: 2
           carriers:
             - {carrierId: foxtrot, baseWeight: 50}
             - {carrierId: golf, baseWeight: 50}
         - country: DE
           channel: VOICE
-          ratePerSecond: 5
+          ratePerSecond: 2
           carriers:
             - {carrierId: hotel, baseWeight: 70}
             - {carrierId: india, baseWeight: 30}
@@ -115,6 +115,10 @@ final class ApiFixture {
     s.put("topics.partitions", Integer.toString(partitions));
     s.put("uptime.month.grace", "PT5M");
     s.put("api.host", "127.0.0.1");
+    // fewer, longer transactions: these tests run on a shared 2-core machine, where 100 ms
+    // commits and Streams' 10 s transaction timeout got instances fenced again and again
+    s.put("kafka.commit.interval.ms", "1000");
+    s.put("kafka.transaction.timeout.ms", "60000");
     return s;
   }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue #6: two instances of the app (one application id, three partitions, each with its own
+ * Issue #6: two instances of the app (one application id, two partitions, each with its own
  * state and API server) on the real broker. Every question (a route's weights, a carrier's
  * health, a ledger line, an account's credits, the whole status) is asked of BOTH instances,
  * and both must give the answer that the output topics hold, read back independently with a
@@ -42,11 +42,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ApiForwardingIT {
 
   @Test
-  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @Timeout(value = 14, unit = TimeUnit.MINUTES)
   void bothInstancesAnswerEveryKeyForwardingToTheOwnerAndAgreeWithTheTopics() throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("api") + ".";
-    Map<String, String> shared = ApiFixture.settings(prefix, 3);
+    Map<String, String> shared = ApiFixture.settings(prefix, 2);
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     ApiFixture.createTopics(platform, ApiFixture.config(shared, java.nio.file.Path.of("unused")));
     try (Instance a = Instance.start(platform, shared);
@@ -70,7 +70,9 @@ class ApiForwardingIT {
 
       // the history is processed: October closed (final VERIFY line, acme's credit) and the SMS
       // outage in eu-west open
-      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+      // two exactly-once instances on a shared 2-core machine: rebalances at start fence a
+      // thread or two (InvalidProducerEpoch, tasks closed dirty and redone), so allow time
+      await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2))
           .alias("October closed and the SMS eu-west incident open, in the topics")
           .until(() -> {
             Map<String, UptimeLedger> ledger = latest(platform, ledgerTopic,

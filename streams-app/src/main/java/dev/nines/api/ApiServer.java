@@ -259,7 +259,7 @@ public final class ApiServer implements AutoCloseable {
         return r;
       }
       all.addAll(Arrays.asList(Json.read(r.body(), Model.Credit[].class)));
-      servedBy.add(service.name() + "=" + r.servedBy());
+      servedBy.add(service.name() + "=" + (r.servedBy() == null ? self() : r.servedBy()));
     }
     all.sort(java.util.Comparator.comparing(Model.Credit::month)
         .thenComparing(Model.Credit::service));

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * For the API tests: a simulated history across a month end (routes with a carrier ejected, a
@@ -115,10 +116,6 @@ final class ApiFixture {
     s.put("topics.partitions", Integer.toString(partitions));
     s.put("uptime.month.grace", "PT5M");
     s.put("api.host", "127.0.0.1");
-    // fewer, longer transactions: these tests run on a shared 2-core machine, where 100 ms
-    // commits and Streams' 10 s transaction timeout got instances fenced again and again
-    s.put("kafka.commit.interval.ms", "1000");
-    s.put("kafka.transaction.timeout.ms", "60000");
     return s;
   }
 
@@ -158,8 +155,13 @@ final class ApiFixture {
       NinesConfig config = ApiFixture.config(shared, state);
       var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
       ApiServer api = ApiServer.start(config);
-      NinesApp app = NinesApp.start(config, platform, registry, api.streamsProperties(),
-          s -> { });
+      Map<String, Object> props = new LinkedHashMap<>(api.streamsProperties());
+      // fewer, longer transactions: on a shared 2-core machine, 100 ms commits and Streams'
+      // 10 s transaction timeout got two instances fenced again and again (kafka.* settings
+      // do not reach Streams with the in-process test platform, hence here)
+      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+      props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
+      NinesApp app = NinesApp.start(config, platform, registry, props, s -> { });
       api.attach(app);
       return new Instance(config, api, app, state);
     }

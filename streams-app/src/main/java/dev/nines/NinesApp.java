@@ -21,6 +21,7 @@ public final class NinesApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final DeadLetters deadLetters;
+  private final dev.nines.views.OutputCounters counters;
   /** The state directory, when it is a temporary one this app made and must delete. */
   private final java.util.Optional<Path> temporaryState;
 
@@ -29,10 +30,11 @@ public final class NinesApp implements AutoCloseable {
 
   private NinesApp(KafkaStreams streams, DeadLetters deadLetters,
       java.util.concurrent.CompletableFuture<String> denied,
-      java.util.Optional<Path> temporaryState) {
+      dev.nines.views.OutputCounters counters, java.util.Optional<Path> temporaryState) {
     this.streams = streams;
     this.deadLetters = deadLetters;
     this.denied = denied;
+    this.counters = counters;
     this.temporaryState = temporaryState;
   }
 
@@ -44,6 +46,16 @@ public final class NinesApp implements AutoCloseable {
   /** As above, with {@code beforeStart} (e.g. adding a restore listener) run before start. */
   public static NinesApp start(NinesConfig config, Platform platform,
       SchemaRegistryClient registry, java.util.function.Consumer<KafkaStreams> beforeStart) {
+    return start(config, platform, registry, java.util.Map.of(), beforeStart);
+  }
+
+  /**
+   * As above, with extra Streams properties, e.g. {@code application.server} once the API
+   * server knows its port (dev.nines.api).
+   */
+  public static NinesApp start(NinesConfig config, Platform platform,
+      SchemaRegistryClient registry, java.util.Map<String, Object> extra,
+      java.util.function.Consumer<KafkaStreams> beforeStart) {
     Properties props = streamsProperties(config, platform);
     java.util.Map<String, Object> adminProps = new java.util.HashMap<>(
         platform.clientOverrides());
@@ -53,8 +65,11 @@ public final class NinesApp implements AutoCloseable {
       dev.nines.platform.TopicManager.checkPartitions(admin, config.topics(),
           Topics.PROBE_RESULTS);
     }
+    props.putAll(extra);
     DeadLetters deadLetters = new DeadLetters();
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
+    var counters = new dev.nines.views.OutputCounters();
+    props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
     KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);
     java.util.concurrent.CompletableFuture<String> denied =
         new java.util.concurrent.CompletableFuture<>();
@@ -79,7 +94,7 @@ public final class NinesApp implements AutoCloseable {
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    return new NinesApp(streams, deadLetters, denied, temporary
+    return new NinesApp(streams, deadLetters, denied, counters, temporary
         ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
         : java.util.Optional.empty());
   }
@@ -155,6 +170,11 @@ public final class NinesApp implements AutoCloseable {
   /** Dead letters written by this app so far, per source topic and reason. */
   public DeadLetters deadLetters() {
     return deadLetters;
+  }
+
+  /** Routing decisions, ejections and incidents written by this app so far (for /metrics). */
+  public dev.nines.views.OutputCounters outputCounters() {
+    return counters;
   }
 
   @Override

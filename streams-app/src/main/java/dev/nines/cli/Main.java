@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nines", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps a communications platform at four or five nines, and proves it.",
     subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
-        ReplayCommand.class, BenchCommand.class, ConfigCommand.class,
+        ReplayCommand.class, BenchCommand.class, ConfigCommand.class, StatusCommand.class,
+        TailCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

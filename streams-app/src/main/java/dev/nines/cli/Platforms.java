@@ -42,6 +42,28 @@ final class Platforms {
     return startOrConnect(config);
   }
 
+  /**
+   * The configured external cluster, or the embedded platform that is already running (e.g.
+   * {@code ./nines run} in another terminal); never starts one (for tools like {@code tail}).
+   */
+  static Platform connectOnly(NinesConfig config) {
+    NinesConfig.Platform p = config.platform();
+    if (config.cluster().embedded()) {
+      if (!busy(p.host(), p.kafkaPort())) {
+        throw new Main.UserError("no Kafka on " + p.host() + ":" + p.kafkaPort()
+            + ": start ./nines run (or ./nines platform) first, or give --bootstrap-servers");
+      }
+      Platform running = Platform.external(new NinesConfig.Cluster(
+          p.host() + ":" + p.kafkaPort(), "http://" + p.host() + ":" + p.registryPort(),
+          config.cluster().kafkaOverrides()));
+      requireReachable(running);
+      return running;
+    }
+    Platform ext = Platform.external(config.cluster());
+    requireReachable(ext);
+    return ext;
+  }
+
   private static boolean busy(String host, int port) {
     try (java.net.Socket s = new java.net.Socket()) {
       s.connect(new java.net.InetSocketAddress(host, port), 1000);

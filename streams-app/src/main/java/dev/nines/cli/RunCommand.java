@@ -77,19 +77,26 @@ final class RunCommand implements Callable<Integer> {
       if (replayPrelude) {
         SimulateCommand.prelude(config, platform, java.time.Instant.now());
       }
-      NinesApp app = NinesApp.start(config, platform, registry,
+      // the API binds first: its port is what the app advertises as application.server
+      var api = dev.nines.api.ApiServer.start(config);
+      open.push(api);
+      NinesApp app = NinesApp.start(config, platform, registry, api.streamsProperties(),
           s -> {
             if (!config.platform().ephemeral()) {
               HealthFile.follow(s, config.platform().dataDir());
             }
           });
       open.push(app);
+      api.attach(app);
       // Kafka refusing the app (ACLs, credentials) stops it: say why in one line and exit
       app.accessDenied().thenAccept(line -> {
         System.err.println("nines: " + line);
         refused = true;
         stopped.countDown();
       });
+      if (!config.webhooks().urls().isEmpty()) {
+        open.push(new dev.nines.webhooks.WebhookDispatcher(config, platform, registry));
+      }
       if (replayPrelude) {
         String app1 = config.streams().applicationId();
         boolean done = Platforms.awaitCaughtUp(platform, app1, java.util.List.of(
@@ -105,6 +112,8 @@ final class RunCommand implements Callable<Integer> {
       }
       System.out.println("nines is running against " + platform.bootstrapServers() + " (registry "
           + platform.schemaRegistryUrl() + "). Ctrl-C stops it.");
+      System.out.println("nines: status page " + api.url() + " (API " + api.url()
+          + "api/status, metrics " + api.url() + "metrics)");
       System.out.flush();
     } catch (RuntimeException e) {
       closeAll(open);

@@ -183,7 +183,60 @@ public final class ConfigLoader {
             end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end)),
             get(raw, Settings.SIMULATE_PRELUDE_SPAN),
             get(raw, Settings.SIMULATE_PRELUDE_RATE_SCALE),
-            get(raw, Settings.SIMULATE_PRELUDE_WAIT)));
+            get(raw, Settings.SIMULATE_PRELUDE_WAIT)),
+        api(raw),
+        webhooks(raw));
+  }
+
+  private static NinesConfig.Api api(Map<String, Raw> raw) {
+    String host = get(raw, Settings.API_HOST);
+    String advertised = get(raw, Settings.API_ADVERTISED_HOST).trim();
+    if (advertised.isEmpty()) {
+      advertised = host;
+      if (host.equals("0.0.0.0") || host.equals("::")) {
+        try {
+          advertised = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+          throw new ConfigException("config 'api.advertised.host' is empty and 'api.host' = '"
+              + host + "': this machine has no resolvable name; give the host other instances "
+              + "reach this one at, e.g. --set api.advertised.host=app-1.internal");
+        }
+      }
+    }
+    return new NinesConfig.Api(host, get(raw, Settings.API_PORT), advertised,
+        get(raw, Settings.API_HISTORY_DAYS), get(raw, Settings.API_WEIGHTS_HISTORY),
+        get(raw, Settings.API_RECENT_RESOLVED), get(raw, Settings.API_FORWARD_TIMEOUT));
+  }
+
+  private static NinesConfig.Webhooks webhooks(Map<String, Raw> raw) {
+    String secret = get(raw, Settings.WEBHOOK_SECRET);
+    String file = get(raw, Settings.WEBHOOK_SECRET_FILE).trim();
+    if (!file.isEmpty()) {
+      try {
+        secret = Files.readString(Path.of(file)).trim();
+      } catch (IOException | RuntimeException e) {
+        // the message names the file, never its content
+        throw new ConfigException("config 'webhooks.secret.file' = '" + file + "' ("
+            + raw.get("webhooks.secret.file").source() + "): cannot be read (" + e.getClass()
+            .getSimpleName() + "): expected a readable file holding the HMAC key");
+      }
+    }
+    var urls = get(raw, Settings.WEBHOOK_URLS);
+    if (!urls.isEmpty() && secret.isEmpty()) {
+      throw new ConfigException("config 'webhooks.urls' is set but no secret is: give "
+          + "NINES_WEBHOOKS_SECRET, 'webhooks.secret' or 'webhooks.secret.file', so that "
+          + "receivers can check the X-Nines-Signature header");
+    }
+    var initial = get(raw, Settings.WEBHOOK_BACKOFF);
+    var max = get(raw, Settings.WEBHOOK_BACKOFF_MAX);
+    if (max.compareTo(initial) < 0) {
+      throw new ConfigException("config 'webhooks.backoff.max' = '" + max + "' ("
+          + raw.get("webhooks.backoff.max").source() + "): expected at least "
+          + "'webhooks.backoff.initial' = " + initial);
+    }
+    return new NinesConfig.Webhooks(urls, new NinesConfig.Secret(secret),
+        get(raw, Settings.WEBHOOK_ATTEMPTS), initial, max, get(raw, Settings.WEBHOOK_TIMEOUT),
+        get(raw, Settings.WEBHOOK_FROM));
   }
 
   private static NinesConfig.RegistryAccess registryAccess(Map<String, Raw> raw) {

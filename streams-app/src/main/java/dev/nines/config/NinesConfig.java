@@ -18,7 +18,36 @@ public record NinesConfig(
     Health health,
     Routing routing,
     Uptime uptime,
-    Simulate simulate) {
+    Simulate simulate,
+    Api api,
+    Webhooks webhooks) {
+
+  /**
+   * The HTTP API and status page (dev.nines.api).
+   *
+   * @param advertisedHost what other instances use to reach this one (application.server)
+   * @param historyDays days of uptime history kept per region and shown as bars
+   * @param weightsHistory how far back routing decisions are kept for the chart
+   * @param recentResolved resolved incidents this recent are listed
+   */
+  public record Api(String host, int port, String advertisedHost, int historyDays,
+      Duration weightsHistory, Duration recentResolved, Duration forwardTimeout) {}
+
+  /** Webhooks on incident open/resolve; the secret's toString never shows it. */
+  public record Webhooks(java.util.List<java.net.URI> urls, Secret secret, int attempts,
+      Duration initialBackoff, Duration maxBackoff, Duration timeout, String startFrom) {}
+
+  /** A secret value: kept out of toString, so a logged config never shows it. */
+  public record Secret(String value) {
+    public boolean isEmpty() {
+      return value.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return value.isEmpty() ? "(none)" : "(secret)";
+    }
+  }
 
   /** Routing decisions: cadence, history, and the decision policy itself. */
   public record Routing(Duration interval, Duration history, Duration bucketGrace,
@@ -156,13 +185,13 @@ public record NinesConfig(
   /** This configuration with another topic layout (a replay's shadow topics). */
   public NinesConfig withTopics(TopicLayout newTopics) {
     return new NinesConfig(cluster, platform, newTopics, ingest, streams, health, routing, uptime,
-        simulate);
+        simulate, api, webhooks);
   }
 
   /** This configuration with other Streams settings (a replay's application id and state). */
   public NinesConfig withStreams(Streams newStreams) {
     return new NinesConfig(cluster, platform, topics, ingest, newStreams, health, routing, uptime,
-        simulate);
+        simulate, api, webhooks);
   }
 
   /** The defaults alone: what a test or a newcomer gets with nothing configured. */

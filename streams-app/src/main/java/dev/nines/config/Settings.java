@@ -326,6 +326,77 @@ public final class Settings {
         return java.util.List.copyOf(rules);
       });
 
+  // --- HTTP API, status page, feed and webhooks (dev.nines.api, issue #6) ---
+  public static final Setting<String> API_HOST = new Setting<>("api.host", "127.0.0.1",
+      "Address the HTTP API and status page bind to (127.0.0.1: this machine only; 0.0.0.0: all).",
+      s -> {
+        if (s.isBlank() || !s.trim().matches("[A-Za-z0-9.:_\\[\\]-]+")) {
+          throw new IllegalArgumentException("expected a host name or IP address, e.g. 127.0.0.1");
+        }
+        return s.trim();
+      });
+  public static final Setting<Integer> API_PORT = Setting.port("api.port", "8080",
+      "Port of the HTTP API and status page.");
+  public static final Setting<String> API_ADVERTISED_HOST = Setting.string("api.advertised.host",
+      "", "Host other instances reach this one at (Kafka Streams' application.server). Empty: "
+          + "api.host, or this machine's name when api.host is 0.0.0.0.");
+  public static final Setting<Integer> API_HISTORY_DAYS = Setting.intRange("api.history.days",
+      "90", 1, 3660, "Days of uptime history the status page shows and the region views keep.");
+  public static final Setting<java.time.Duration> API_WEIGHTS_HISTORY = Setting.duration(
+      "api.weights.history", "PT6H",
+      "How far back (event time) routing decisions are kept for the weights chart.");
+  public static final Setting<java.time.Duration> API_RECENT_RESOLVED = Setting.duration(
+      "api.recent.resolved", "P7D",
+      "Resolved incidents this recent (event time, before the latest observation) are listed.");
+  public static final Setting<java.time.Duration> API_FORWARD_TIMEOUT = Setting.duration(
+      "api.forward.timeout", "PT5S",
+      "How long a request forwarded to the instance that holds the key may take.");
+  public static final Setting<List<java.net.URI>> WEBHOOK_URLS = new Setting<>("webhooks.urls", "",
+      "Comma-separated http(s) URLs that get a signed JSON POST on every incident open and "
+          + "resolve. Empty: no webhooks.", s -> {
+        List<java.net.URI> out = new java.util.ArrayList<>();
+        for (String u : s.split(",")) {
+          if (u.isBlank()) {
+            continue;
+          }
+          try {
+            java.net.URI uri = new java.net.URI(u.trim());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                || uri.getHost() == null) {
+              throw new java.net.URISyntaxException(u, "not http(s)");
+            }
+            out.add(uri);
+          } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("expected comma-separated http:// or https:// "
+                + "URLs, e.g. https://hooks.example.com/nines");
+          }
+        }
+        return List.copyOf(out);
+      });
+  public static final Setting<String> WEBHOOK_SECRET = Setting.string("webhooks.secret", "",
+      "HMAC-SHA256 key for the X-Nines-Signature header (prefer NINES_WEBHOOKS_SECRET or "
+          + "webhooks.secret.file; never logged).");
+  public static final Setting<String> WEBHOOK_SECRET_FILE = Setting.string("webhooks.secret.file",
+      "", "File whose content (trimmed) is the webhook HMAC key; overrides webhooks.secret.");
+  public static final Setting<Integer> WEBHOOK_ATTEMPTS = Setting.intRange("webhooks.attempts",
+      "6", 1, 20, "Delivery attempts per webhook (the first and the retries) before giving up.");
+  public static final Setting<java.time.Duration> WEBHOOK_BACKOFF = Setting.duration(
+      "webhooks.backoff.initial", "PT1S",
+      "Wait before the first retry; doubled after each failed attempt.");
+  public static final Setting<java.time.Duration> WEBHOOK_BACKOFF_MAX = Setting.duration(
+      "webhooks.backoff.max", "PT30S", "Longest wait between two attempts.");
+  public static final Setting<String> WEBHOOK_FROM = new Setting<>("webhooks.from", "latest",
+      "Where the webhook consumer group starts the first time: latest (only new incidents) or "
+          + "earliest (every incident still in the topic).", s -> {
+        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals("latest") && !v.equals("earliest")) {
+          throw new IllegalArgumentException("expected latest or earliest");
+        }
+        return v;
+      });
+  public static final Setting<java.time.Duration> WEBHOOK_TIMEOUT = Setting.duration(
+      "webhooks.timeout", "PT10S", "How long one delivery attempt may take.");
+
   static Setting<Double> fraction(String key, String def, String doc) {
     return new Setting<>(key, def, doc, s -> {
       try {
@@ -358,7 +429,10 @@ public final class Settings {
       INGEST_MAX_RECORD_SKEW, INGEST_MAX_AHEAD, INGEST_MAX_BEHIND,
       WINDOW_CHANGELOG_EXTRA_RETENTION, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
-      SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT);
+      SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT,
+      API_HOST, API_PORT, API_ADVERTISED_HOST, API_HISTORY_DAYS, API_WEIGHTS_HISTORY,
+      API_RECENT_RESOLVED, API_FORWARD_TIMEOUT, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_SECRET_FILE,
+      WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX, WEBHOOK_TIMEOUT, WEBHOOK_FROM);
 
   /** What a replay's policy file may set, in words (for messages and the README). */
   public static final String POLICY_KEYS_DESCRIPTION =

@@ -59,15 +59,17 @@ public final class CreditTopology {
         Stores.persistentKeyValueStore(CONTRACT_STORE), keys, Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CLOSED_STORE), keys, Serdes.ByteArray()));
-    contracts
+    KStream<String, dev.nines.schema.SlaCredit> credits = contracts
         .merge(monthClosed.mapValues(m -> (Object) m, Named.as("credit-months-as-input")),
             Named.as("credit-inputs"))
         .process(() -> new CreditProcessor(CONTRACT_STORE, CLOSED_STORE,
                 config.uptime().creditKeepMonths()),
-            Named.as("credit-processor"), CONTRACT_STORE, CLOSED_STORE)
-        .to(config.topics().name(Topics.SLA_CREDITS),
-            Produced.with(keys, Topics.SLA_CREDITS.valueSerde(registry))
-                .withName("sla-credits-sink"));
+            Named.as("credit-processor"), CONTRACT_STORE, CLOSED_STORE);
+    credits.to(config.topics().name(Topics.SLA_CREDITS),
+        Produced.with(keys, Topics.SLA_CREDITS.valueSerde(registry))
+            .withName("sla-credits-sink"));
+    // queryable view for the API (issue #6): credits per service, account and month
+    dev.nines.views.Views.credits(builder, credits);
   }
 
   /** A valid contract version (or a tombstone) to every service; an invalid one is rejected. */

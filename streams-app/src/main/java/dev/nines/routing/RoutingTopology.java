@@ -62,7 +62,7 @@ public final class RoutingTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(STATE_STORE), keys, RouteState.serde()));
 
-    carrierSamples
+    KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
         .groupByKey(Grouped.as("routing-samples-grouped"))
         .windowedBy(TimeWindows.ofSizeAndGrace(r.interval(), r.bucketGrace()))
         .emitStrategy(EmitStrategy.onWindowClose())
@@ -81,8 +81,10 @@ public final class RoutingTopology {
         .leftJoin(plans, PlannedBucket::new,
             Joined.with(keys, CarrierBucket.serde(), planSerde).withName("routing-buckets-plans"))
         .processValues(() -> new RouteEvaluator(STATE_STORE, r.interval(), r.history(),
-            r.policy(), accuracy), Named.as("routing-evaluate"), STATE_STORE)
-        .to(config.topics().name(Topics.ROUTING_WEIGHTS), Produced.with(keys,
-            Topics.ROUTING_WEIGHTS.valueSerde(registry)).withName("routing-weights-sink"));
+            r.policy(), accuracy), Named.as("routing-evaluate"), STATE_STORE);
+    weights.to(config.topics().name(Topics.ROUTING_WEIGHTS), Produced.with(keys,
+        Topics.ROUTING_WEIGHTS.valueSerde(registry)).withName("routing-weights-sink"));
+    // queryable views for the API (issue #6): latest decision and the last hours, per route
+    dev.nines.views.Views.routing(builder, config, weights);
   }
 }

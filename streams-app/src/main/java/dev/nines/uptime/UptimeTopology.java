@@ -88,6 +88,8 @@ public final class UptimeTopology {
                 config.uptime().reorderGrace()),
             Named.as("uptime-probes-in-order"))
         .mapValues(p -> (Object) p, Named.as("uptime-probes-as-input"));
+    // queryable views for the API (issue #6): days with probes, incidents, ledger lines
+    dev.nines.views.Views.uptimeProbes(builder, config, byService);
 
     KStream<String, Object> windows = builder
         .stream(config.topics().name(Topics.MAINTENANCE_WINDOWS),
@@ -117,16 +119,20 @@ public final class UptimeTopology {
 
     List<KStream<String, MonthClosed>> closed = new ArrayList<>();
     out.split(Named.as("uptime-out-"))
-        .branch((k, v) -> v instanceof Incident, Branched.withConsumer(s -> s
-            .mapValues(v -> (Incident) v, Named.as("uptime-incident-records"))
-            .to(config.topics().name(Topics.INCIDENTS), Produced.with(keys,
-                Topics.INCIDENTS.valueSerde(registry)).withName("incidents-sink")),
-            "incidents"))
-        .branch((k, v) -> v instanceof UptimeLedger, Branched.withConsumer(s -> s
-            .mapValues(v -> (UptimeLedger) v, Named.as("uptime-ledger-records"))
-            .to(config.topics().name(Topics.UPTIME_LEDGER), Produced.with(keys,
-                Topics.UPTIME_LEDGER.valueSerde(registry)).withName("uptime-ledger-sink")),
-            "ledger"))
+        .branch((k, v) -> v instanceof Incident, Branched.withConsumer(s -> {
+          KStream<String, Incident> incidents =
+              s.mapValues(v -> (Incident) v, Named.as("uptime-incident-records"));
+          incidents.to(config.topics().name(Topics.INCIDENTS), Produced.with(keys,
+              Topics.INCIDENTS.valueSerde(registry)).withName("incidents-sink"));
+          dev.nines.views.Views.incidents(config, incidents);
+        }, "incidents"))
+        .branch((k, v) -> v instanceof UptimeLedger, Branched.withConsumer(s -> {
+          KStream<String, UptimeLedger> ledger =
+              s.mapValues(v -> (UptimeLedger) v, Named.as("uptime-ledger-records"));
+          ledger.to(config.topics().name(Topics.UPTIME_LEDGER), Produced.with(keys,
+              Topics.UPTIME_LEDGER.valueSerde(registry)).withName("uptime-ledger-sink"));
+          dev.nines.views.Views.ledger(config, ledger);
+        }, "ledger"))
         .branch((k, v) -> v instanceof ErrorBudgetAlert, Branched.withConsumer(s -> s
             .mapValues(v -> (ErrorBudgetAlert) v, Named.as("uptime-alert-records"))
             .to(config.topics().name(Topics.ERROR_BUDGET_ALERTS), Produced.with(keys,

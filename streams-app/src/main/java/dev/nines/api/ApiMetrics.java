@@ -1,0 +1,83 @@
+package dev.nines.api;
+
+import dev.nines.ingest.DeadLetters;
+import dev.nines.views.OutputCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * /metrics: Micrometer's Prometheus registry with its Kafka Streams binder (every Streams, client
+ * and store metric: throughput, lag, punctuation, store latencies, ...), the JVM, and our own
+ * counters: {@code nines_routing_decisions_total{route}}, {@code nines_routing_ejections_total
+ * {route}}, {@code nines_incidents_total{status}} and {@code nines_dead_letters_total{topic,
+ * reason}}. Ours are read from their sources at scrape time, so a counter that appears later
+ * (a new route, a new dead-letter reason) is registered on the next scrape.
+ */
+final class ApiMetrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<String> registered = new HashSet<>();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private KafkaStreamsMetrics streamsMetrics;
+  private DeadLetters deadLetters;
+  private OutputCounters counters;
+
+  ApiMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    gc.bindTo(registry);
+  }
+
+  synchronized void attach(KafkaStreams streams, DeadLetters deadLetters,
+      OutputCounters counters) {
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    this.deadLetters = deadLetters;
+    this.counters = counters;
+  }
+
+  synchronized String scrape() {
+    if (counters != null) {
+      counters.snapshot().keySet().forEach(k -> {
+        if (registered.add("c\0" + k)) {
+          FunctionCounter.builder("nines." + k.name().replace('_', '.'), counters.adder(k),
+                  a -> a.doubleValue())
+              .tag(k.tag(), k.value()).register(registry);
+        }
+      });
+    }
+    if (deadLetters != null) {
+      deadLetters.metrics().metrics().forEach((name, metric) -> {
+        if (name.group().equals(DeadLetters.GROUP) && registered.add("d\0" + name)) {
+          KafkaMetric m = (KafkaMetric) metric;
+          FunctionCounter.builder("nines.dead.letters", m,
+                  x -> ((Number) x.metricValue()).doubleValue())
+              .description("dead letters by source topic and reason")
+              .tag("topic", name.tags().get("topic")).tag("reason", name.tags().get("reason"))
+              .register(registry);
+        }
+      });
+    }
+    return registry.scrape();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,365 @@
+package dev.nines.api;
+
+import dev.nines.config.NinesConfig;
+import dev.nines.ingest.DeadLetters;
+import dev.nines.uptime.UptimeTopology;
+import dev.nines.views.OutputCounters;
+import dev.nines.views.Views;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of the app (Jetty 12, core handlers): the status page, the Atom feed, the JSON
+ * API over the pipeline's own state, /metrics, /health and /ready.
+ *
+ * <p>The server binds before Kafka Streams starts, because the port it got is what the app
+ * advertises as {@code application.server} (so that other instances can forward to it); until
+ * {@link #attach} the state endpoints answer 503. A question about one key is answered by the
+ * instance whose active task holds it: any other instance forwards the request there once.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  static final String JSON = "application/json; charset=utf-8";
+  static final String SERVED_BY = "X-Nines-Served-By";
+
+  /** One answer: status, content type, body, and the instance that produced it. */
+  public record Reply(int status, String contentType, String body, String servedBy) {
+    static Reply error(int status, String message) {
+      return new Reply(status, JSON, Json.write(Map.of("error", message)), null);
+    }
+  }
+
+  private final NinesConfig config;
+  private final Server server;
+  private final ServerConnector connector;
+  private final ApiMetrics metrics = new ApiMetrics();
+  private volatile StateAccess state;
+  private volatile Forwarder forwarder;
+
+  private ApiServer(NinesConfig config) {
+    this.config = config;
+    QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+    threads.setName("nines-api");
+    threads.setDaemon(true);
+    this.server = new Server(threads);
+    this.connector = new ServerConnector(server);
+    connector.setHost(config.api().host());
+    connector.setPort(config.api().port());
+    server.addConnector(connector);
+    server.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Reply reply = answer(request);
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(SERVED_BY, reply.servedBy() != null ? reply.servedBy()
+            : self());
+        Content.Sink.write(response, true, reply.body(), callback);
+        return true;
+      }
+    });
+    server.setStopTimeout(2_000);
+  }
+
+  /** Binds and starts the server (port 0: any free port). */
+  public static ApiServer start(NinesConfig config) {
+    ApiServer s = new ApiServer(config);
+    try {
+      s.server.start();
+    } catch (Exception e) {
+      s.close();
+      throw new IllegalStateException("cannot serve the API on " + config.api().host() + ":"
+          + config.api().port() + " (" + e.getMessage() + "): free the port or set api.port");
+    }
+    log.info("API and status page on {}", s.url());
+    return s;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** What other instances use to reach this one: Kafka Streams' application.server. */
+  public String advertised() {
+    return config.api().advertisedHost() + ":" + port();
+  }
+
+  public String url() {
+    String host = config.api().host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = config.api().advertisedHost();
+    }
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+  }
+
+  private String self() {
+    return advertised();
+  }
+
+  /** Connects the server to the running app; state endpoints answer from now on. */
+  public void attach(KafkaStreams streams, DeadLetters deadLetters, OutputCounters counters) {
+    HostInfo self = new HostInfo(config.api().advertisedHost(), port());
+    this.forwarder = new Forwarder(config.api().forwardTimeout(), advertised());
+    this.state = new StateAccess(streams, self, config.api().weightsHistory());
+    metrics.attach(streams, deadLetters, counters);
+  }
+
+  /** {@link #attach(KafkaStreams, DeadLetters, OutputCounters)} for a started app. */
+  public void attach(dev.nines.NinesApp app) {
+    attach(app.streams(), app.deadLetters(), app.outputCounters());
+  }
+
+  /** The Streams property that advertises this server to the other instances. */
+  public java.util.Map<String, Object> streamsProperties() {
+    return java.util.Map.of(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG,
+        advertised());
+  }
+
+  Reply answer(Request request) {
+    String path = Request.getPathInContext(request);
+    String query = request.getHttpURI().getQuery();
+    String pathAndQuery = path + (query == null ? "" : "?" + query);
+    boolean forwarded = request.getHeaders().get(Forwarder.HEADER) != null;
+    if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+      return Reply.error(405, "only GET is served");
+    }
+    try {
+      return route(path, pathAndQuery, forwarded);
+    } catch (StateAccess.NotAvailable e) {
+      return Reply.error(503, e.getMessage() + "; retry shortly");
+    } catch (RuntimeException e) {
+      log.warn("API request {} failed", pathAndQuery, e);
+      return Reply.error(500, e.toString());
+    }
+  }
+
+  private Reply route(String path, String pathAndQuery, boolean forwarded) {
+    List<String> p = segments(path);
+    if (p.isEmpty()) {
+      return new Reply(200, "text/html; charset=utf-8", StatusPage.render(status()), null);
+    }
+    switch (p.get(0)) {
+      case "health":
+        return ok(Map.of("status", "UP"));
+      case "ready":
+        return ready();
+      case "metrics":
+        return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(),
+            null);
+      case "feed.atom":
+        return new Reply(200, "application/atom+xml; charset=utf-8",
+            AtomFeed.render(status(), url()), null);
+      case "internal":
+        if (p.size() == 2 && p.get(1).equals("local")) {
+          return ok(state().local());
+        }
+        break;
+      case "api":
+        return api(p.subList(1, p.size()), pathAndQuery, forwarded);
+      default:
+        break;
+    }
+    return Reply.error(404, "no such page: " + path);
+  }
+
+  private Reply api(List<String> p, String pathAndQuery, boolean forwarded) {
+    int n = p.size();
+    if (n == 1 && p.get(0).equals("status")) {
+      return ok(status());
+    }
+    if (n == 1 && p.get(0).equals("routes")) {
+      return ok(status().routes().stream().map(Model.RouteHistory::current).toList());
+    }
+    if (n == 1 && p.get(0).equals("incidents")) {
+      Model.Status s = status();
+      return ok(Map.of("open", s.open(), "recentResolved", s.recentResolved()));
+    }
+    if (n >= 2 && p.get(0).equals("routes")) {
+      String route = p.get(1);
+      if (n == 2) {
+        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pathAndQuery, forwarded,
+            part -> state().weights(route, part).map(Model.Route::of).orElse(null));
+      }
+      if (n == 3 && p.get(2).equals("history")) {
+        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pathAndQuery, forwarded,
+            part -> state().weights(route, part).map(w -> new Model.RouteHistory(
+                Model.Route.of(w), state().history(route, w.getEffectiveAt(), part).stream()
+                    .map(Model.Route::of).toList())).orElse(null));
+      }
+      if (n == 4 && p.get(2).equals("carriers")) {
+        String carrier = p.get(3);
+        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pathAndQuery, forwarded,
+            part -> state().weights(route, part).flatMap(w -> w.getCarriers().stream()
+                .filter(c -> c.getCarrierId().equals(carrier)).findFirst().map(c ->
+                    new Model.CarrierHealth(route, carrier, w.getEffectiveAt(), w.getVersion(),
+                        w.getMode().name(), Model.Carrier.of(c),
+                        state().history(route, w.getEffectiveAt(), part).stream()
+                            .flatMap(h -> h.getCarriers().stream()
+                                .filter(x -> x.getCarrierId().equals(carrier))
+                                .map(x -> new Model.CarrierPoint(h.getEffectiveAt(),
+                                    h.getVersion(), x.getWeight(), x.getState().name())))
+                            .toList()))).orElse(null));
+      }
+    }
+    if (n == 4 && p.get(0).equals("ledger")) {
+      String key = p.get(1).toUpperCase(java.util.Locale.ROOT) + ":" + p.get(2) + ":" + p.get(3);
+      return keyed(Views.LEDGER_STORE, key, pathAndQuery, forwarded,
+          part -> state().ledger(key, part).map(Model.Ledger::of).orElse(null));
+    }
+    if (n == 3 && p.get(0).equals("regions")) {
+      String key = p.get(1).toUpperCase(java.util.Locale.ROOT) + ":" + p.get(2);
+      return keyed(Views.REGION_STORE, key, pathAndQuery, forwarded,
+          part -> state().region(key, part).map(h -> Model.Region.of(h, null)).orElse(null));
+    }
+    if (n == 3 && p.get(0).equals("credits")) {
+      String service = p.get(2).toUpperCase(java.util.Locale.ROOT);
+      String account = p.get(1);
+      return keyed(Views.CREDIT_STORE, service + ":" + account, pathAndQuery, forwarded,
+          part -> state().credits(service, account, part).stream().map(Model.Credit::of)
+              .toList());
+    }
+    if (n == 2 && p.get(0).equals("credits")) {
+      return credits(p.get(1));
+    }
+    return Reply.error(404, "no such API path: /api/" + String.join("/", p));
+  }
+
+  /** Credits of an account: each service's part, from the instance holding that service. */
+  private Reply credits(String account) {
+    List<Model.Credit> all = new ArrayList<>();
+    List<String> servedBy = new ArrayList<>();
+    for (var service : UptimeTopology.SERVICES) {
+      String path = "/api/credits/" + enc(account) + "/" + service.name();
+      Reply r = keyed(Views.CREDIT_STORE, service.name() + ":" + account, path, false,
+          part -> state().credits(service.name(), account, part).stream()
+              .map(Model.Credit::of).toList());
+      if (r.status() != 200) {
+        return r;
+      }
+      all.addAll(Arrays.asList(Json.read(r.body(), Model.Credit[].class)));
+      servedBy.add(service.name() + "=" + (r.servedBy() == null ? self() : r.servedBy()));
+    }
+    all.sort(java.util.Comparator.comparing(Model.Credit::month)
+        .thenComparing(Model.Credit::service));
+    Map<String, Object> body = new TreeMap<>();
+    body.put("accountId", account);
+    body.put("credits", all);
+    return new Reply(200, JSON, Json.write(body), String.join(",", servedBy));
+  }
+
+  /** Answers here when this instance's active task holds the key, else forwards once. */
+  private Reply keyed(String store, String key, String pathAndQuery, boolean forwarded,
+      IntFunction<Object> local) {
+    StateAccess s = state();
+    KeyQueryMetadata m = s.locate(store, key);
+    if (m.activeHost().equals(s.self())) {
+      Object v = local.apply(m.partition());
+      return v == null ? Reply.error(404, "no " + store + " entry for '" + key + "'")
+          : ok(v);
+    }
+    if (forwarded) {
+      return Reply.error(503, "'" + key + "' is held by " + m.activeHost()
+          + " by now; retry");
+    }
+    return forwarder.get(m.activeHost(), pathAndQuery);
+  }
+
+  /** The status of every route and region, gathered from every instance. */
+  Model.Status status() {
+    StateAccess s = state();
+    List<Model.Local> locals = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (HostInfo h : s.instances()) {
+      if (h.equals(s.self())) {
+        locals.add(s.local());
+        continue;
+      }
+      Reply r = forwarder.get(h, "/internal/local");
+      if (r.status() == 200) {
+        locals.add(Json.read(r.body(), Model.Local.class));
+      } else {
+        missing.add(h.host() + ":" + h.port());
+      }
+    }
+    return StatusBuilder.build(locals, missing, config.api().historyDays(),
+        config.api().recentResolved(), config.uptime().targetPercent().toPlainString());
+  }
+
+  private Reply ready() {
+    StateAccess s = state;
+    if (s == null) {
+      return new Reply(503, JSON, Json.write(Map.of("ready", false, "state", "STARTING")),
+          null);
+    }
+    KafkaStreams.State st = s.streams().state();
+    List<String> threads = new ArrayList<>();
+    boolean allRunning = st == KafkaStreams.State.RUNNING;
+    for (ThreadMetadata t : s.streams().metadataForLocalThreads()) {
+      threads.add(t.threadName() + "=" + t.threadState());
+      allRunning &= "RUNNING".equals(t.threadState());
+    }
+    Map<String, Object> body = new TreeMap<>();
+    body.put("ready", allRunning);
+    body.put("state", st.name());
+    body.put("threads", threads);
+    return new Reply(allRunning ? 200 : 503, JSON, Json.write(body), null);
+  }
+
+  private StateAccess state() {
+    StateAccess s = state;
+    if (s == null) {
+      throw new StateAccess.NotAvailable("the streams app is not started yet");
+    }
+    return s;
+  }
+
+  private static Reply ok(Object body) {
+    return new Reply(200, JSON, Json.write(body), null);
+  }
+
+  static List<String> segments(String path) {
+    List<String> out = new ArrayList<>();
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        out.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("API server did not stop cleanly: {}", e.toString());
+    }
+    metrics.close();
+  }
+}

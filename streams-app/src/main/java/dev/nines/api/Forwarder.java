@@ -1,0 +1,47 @@
+package dev.nines.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Asks another instance of the app (found in the streams metadata) the same question over HTTP.
+ * A forwarded request carries {@value #HEADER}, and an instance never forwards such a request
+ * again: if the key moved in between, the caller gets 503 and retries, instead of a loop.
+ */
+final class Forwarder {
+  static final String HEADER = "X-Nines-Forwarded-By";
+
+  private final HttpClient client;
+  private final Duration timeout;
+  private final String self;
+
+  Forwarder(Duration timeout, String self) {
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.timeout = timeout;
+    this.self = self;
+  }
+
+  ApiServer.Reply get(HostInfo target, String pathAndQuery) {
+    String url = "http://" + target.host() + ":" + target.port() + pathAndQuery;
+    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        .header(HEADER, self).GET().build();
+    try {
+      HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
+      return new ApiServer.Reply(res.statusCode(),
+          res.headers().firstValue("Content-Type").orElse(ApiServer.JSON), res.body(),
+          res.headers().firstValue(ApiServer.SERVED_BY).orElse(target.host() + ":"
+              + target.port()));
+    } catch (IOException e) {
+      return ApiServer.Reply.error(502, "instance " + target.host() + ":" + target.port()
+          + " that holds this key did not answer: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ApiServer.Reply.error(503, "interrupted while forwarding");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.nines.api;
+
+import dev.nines.api.Model.IncidentView;
+import dev.nines.api.Model.Local;
+import dev.nines.api.Model.Region;
+import dev.nines.api.Model.RegionStatus;
+import dev.nines.api.Model.RouteHistory;
+import dev.nines.api.Model.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Merges what each instance holds into one {@link Status}. Pure. During a rebalance two
+ * instances may both report a key; the newer copy wins (higher route version, later last seen).
+ */
+public final class StatusBuilder {
+  private StatusBuilder() {}
+
+  public static Status build(List<Local> locals, List<String> missing, int historyDays,
+      Duration recentResolved, String targetPercent) {
+    Map<String, RouteHistory> routes = new TreeMap<>();
+    Map<String, Region> regions = new TreeMap<>();
+    for (Local l : locals) {
+      for (RouteHistory r : l.routes()) {
+        routes.merge(r.current().routeId(), r, (a, b) ->
+            a.current().version() >= b.current().version() ? a : b);
+      }
+      for (Region r : l.regions()) {
+        regions.merge(r.key(), r, (a, b) -> later(a.lastSeen(), b.lastSeen()) ? a : b);
+      }
+    }
+    Instant asOf = null;
+    for (RouteHistory r : routes.values()) {
+      asOf = max(asOf, r.current().effectiveAt());
+    }
+    for (Region r : regions.values()) {
+      asOf = max(asOf, r.lastSeen());
+    }
+    LocalDate lastDay = (asOf == null ? Instant.EPOCH : asOf).atZone(ZoneOffset.UTC)
+        .toLocalDate();
+    List<RegionStatus> regionStatus = new ArrayList<>();
+    List<IncidentView> open = new ArrayList<>();
+    List<IncidentView> resolved = new ArrayList<>();
+    Instant resolvedAfter = asOf == null ? Instant.EPOCH : asOf.minus(recentResolved);
+    for (Region r : regions.values()) {
+      regionStatus.add(new RegionStatus(r, DailyUptime.days(r, lastDay, historyDays)));
+      for (IncidentView i : r.incidents()) {
+        if (i.open()) {
+          open.add(i);
+        } else if (!i.resolvedAt().isBefore(resolvedAfter)) {
+          resolved.add(i);
+        }
+      }
+    }
+    open.sort(Comparator.comparing(IncidentView::startedAt).reversed());
+    resolved.sort(Comparator.comparing(IncidentView::resolvedAt).reversed());
+    return new Status(asOf, targetPercent, List.copyOf(routes.values()), regionStatus,
+        open, resolved, List.copyOf(missing));
+  }
+
+  private static boolean later(Instant a, Instant b) {
+    return b == null || (a != null && !a.isBefore(b));
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.nines.api;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Small text helpers for the page and feed: escaping, durations, times. Pure. */
+public final class Texts {
+  private Texts() {}
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+  /** Escapes text for HTML and XML content and attribute values. */
+  public static String escape(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> b.append("&amp;");
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** A duration for people: "0s", "45s", "3m 12s", "1h 5m", "2d 3h"; negative with a minus. */
+  public static String duration(long ms) {
+    if (ms < 0) {
+      return "\u2212" + duration(-ms);
+    }
+    long s = ms / 1000;
+    if (s < 60) {
+      return s + "s";
+    }
+    long m = s / 60;
+    if (m < 60) {
+      return m + "m " + (s % 60) + "s";
+    }
+    long h = m / 60;
+    if (h < 24) {
+      return h + "h " + (m % 60) + "m";
+    }
+    return (h / 24) + "d " + (h % 24) + "h";
+  }
+
+  public static String time(Instant t) {
+    return t == null ? "" : TIME.format(t);
+  }
+}

@@ -1,0 +1,282 @@
+package dev.nines.views;
+
+import dev.nines.config.NinesConfig;
+import dev.nines.schema.CarrierState;
+import dev.nines.schema.CarrierWeight;
+import dev.nines.schema.Incident;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.RoutingWeights;
+import dev.nines.schema.SlaCredit;
+import dev.nines.schema.UptimeLedger;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+
+/**
+ * The view stores and the small processors that fill them from each feature's own output
+ * records. Each feature topology calls one method here; the stores are named, changelogged and
+ * written in the feature's task, in the same transaction as the output record.
+ *
+ * <table>
+ * <caption>stores</caption>
+ * <tr><td>{@value #ROUTE_WEIGHTS_STORE}</td><td>route id: its latest RoutingWeights</td></tr>
+ * <tr><td>{@value #ROUTE_HISTORY_STORE}</td><td>versioned, route id: RoutingWeights by
+ *     effectiveAt, kept for api.weights.history</td></tr>
+ * <tr><td>{@value #LEDGER_STORE}</td><td>SERVICE:region:yyyy-MM: latest ledger line</td></tr>
+ * <tr><td>{@value #REGION_STORE}</td><td>SERVICE:region: {@link RegionHistory}</td></tr>
+ * <tr><td>{@value #CREDIT_STORE}</td><td>SERVICE:account:yyyy-MM: the SlaCredit</td></tr>
+ * </table>
+ */
+public final class Views {
+  private Views() {}
+
+  public static final String ROUTE_WEIGHTS_STORE = "routing-weights-view-store";
+  public static final String ROUTE_HISTORY_STORE = "routing-weights-history-store";
+  public static final String LEDGER_STORE = "uptime-ledger-view-store";
+  public static final String REGION_STORE = "uptime-region-view-store";
+  public static final String CREDIT_STORE = "credit-view-store";
+
+  static final long HOUR_MS = 3_600_000L;
+
+  /** Routing: the latest decision per route and the decisions of the last hours. */
+  public static void routing(StreamsBuilder builder, NinesConfig config,
+      KStream<String, RoutingWeights> weights) {
+    var serde = AvroValueSerde.of(RoutingWeights.class);
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ROUTE_WEIGHTS_STORE), Serdes.String(), serde));
+    builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
+        Stores.persistentVersionedKeyValueStore(ROUTE_HISTORY_STORE,
+            config.api().weightsHistory()), Serdes.String(), serde));
+    weights.process(WeightsWriter::new, Named.as("routing-weights-view"), ROUTE_WEIGHTS_STORE,
+        ROUTE_HISTORY_STORE);
+  }
+
+  /** Uptime, part 1: the stores, and the days with probes (probes keyed by service). */
+  public static void uptimeProbes(StreamsBuilder builder, NinesConfig config,
+      KStream<String, Object> probesByService) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(LEDGER_STORE), Serdes.String(),
+        AvroValueSerde.of(UptimeLedger.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(REGION_STORE), Serdes.String(), RegionHistory.serde()));
+    int days = config.api().historyDays();
+    probesByService.process(() -> new ProbeDaysWriter(days), Named.as("uptime-probes-view"),
+        REGION_STORE);
+  }
+
+  /** Uptime, part 2: incidents into the region histories. */
+  public static void incidents(NinesConfig config, KStream<String, Incident> incidents) {
+    int days = config.api().historyDays();
+    incidents.process(() -> new IncidentWriter(days), Named.as("uptime-incidents-view"),
+        REGION_STORE);
+  }
+
+  /** Uptime, part 3: the latest ledger line per service, region and month. */
+  public static void ledger(NinesConfig config, KStream<String, UptimeLedger> ledger) {
+    int days = config.api().historyDays();
+    ledger.process(() -> new LedgerWriter(days), Named.as("uptime-ledger-view"), LEDGER_STORE,
+        REGION_STORE);
+  }
+
+  /** Credits per service, account and month, in the service's task. */
+  public static void credits(StreamsBuilder builder, KStream<String, SlaCredit> credits) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(CREDIT_STORE), Serdes.String(),
+        AvroValueSerde.of(SlaCredit.class)));
+    credits.process(CreditWriter::new, Named.as("credit-view"), CREDIT_STORE);
+  }
+
+  /** The carriers of a decision that are EJECTED now and were not in the one before. */
+  public static Set<String> newlyEjected(RoutingWeights before, RoutingWeights now) {
+    Map<String, CarrierState> prev = new HashMap<>();
+    if (before != null) {
+      before.getCarriers().forEach(c -> prev.put(c.getCarrierId(), c.getState()));
+    }
+    return now.getCarriers().stream()
+        .filter(c -> c.getState() == CarrierState.EJECTED
+            && prev.get(c.getCarrierId()) != CarrierState.EJECTED)
+        .map(CarrierWeight::getCarrierId).collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  private abstract static class Writer<V> implements Processor<String, V, Void, Void> {
+    OutputCounters counters;
+
+    void initCounters(ProcessorContext<Void, Void> context) {
+      counters = OutputCounters.from(context.appConfigs());
+    }
+
+    void count(String name, String tag, String value, long n) {
+      if (counters != null && n > 0) {
+        counters.add(name, tag, value, n);
+      }
+    }
+  }
+
+  static final class WeightsWriter extends Writer<RoutingWeights> {
+    private KeyValueStore<String, RoutingWeights> latest;
+    private VersionedKeyValueStore<String, RoutingWeights> history;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      initCounters(context);
+      latest = context.getStateStore(ROUTE_WEIGHTS_STORE);
+      history = context.getStateStore(ROUTE_HISTORY_STORE);
+    }
+
+    @Override
+    public void process(Record<String, RoutingWeights> r) {
+      RoutingWeights w = r.value();
+      if (w == null) {
+        return;
+      }
+      RoutingWeights before = latest.get(w.getRouteId());
+      // a replayed or repeated decision (same or older version) must not go back in time
+      if (before == null || before.getVersion() < w.getVersion()) {
+        latest.put(w.getRouteId(), w);
+      }
+      history.put(w.getRouteId(), w, w.getEffectiveAt().toEpochMilli());
+      count(OutputCounters.DECISIONS, "route", w.getRouteId(), 1);
+      count(OutputCounters.EJECTIONS, "route", w.getRouteId(), newlyEjected(before, w).size());
+    }
+  }
+
+  static final class ProbeDaysWriter extends Writer<Object> {
+    private final int days;
+    private KeyValueStore<String, RegionHistory> store;
+    /**
+     * Per region, the hour (event time) last written: a region's history is rewritten at most
+     * once per hour of probes, not per probe. Emptied in init, which Kafka Streams calls again
+     * whenever the store may have been reset (e.g. an aborted transaction).
+     */
+    private final Map<String, Long> writtenHour = new HashMap<>();
+
+    ProbeDaysWriter(int days) {
+      this.days = days;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(REGION_STORE);
+      writtenHour.clear();
+    }
+
+    @Override
+    public void process(Record<String, Object> r) {
+      if (!(r.value() instanceof ProbeResult p)) {
+        return;
+      }
+      String key = p.getService().name() + ":" + p.getRegion();
+      long at = p.getObservedAt().toEpochMilli();
+      long hour = Math.floorDiv(at, HOUR_MS);
+      Long last = writtenHour.get(key);
+      if (last != null && last >= hour) {
+        return;
+      }
+      RegionHistory h = store.get(key);
+      if (h == null) {
+        h = RegionHistory.empty(p.getService().name(), p.getRegion());
+      }
+      store.put(key, h.seen(at, true).trimmed(days));
+      writtenHour.put(key, hour);
+    }
+
+    @Override
+    public void close() {
+      writtenHour.clear();
+    }
+  }
+
+  static final class IncidentWriter extends Writer<Incident> {
+    private final int days;
+    private KeyValueStore<String, RegionHistory> store;
+
+    IncidentWriter(int days) {
+      this.days = days;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      initCounters(context);
+      store = context.getStateStore(REGION_STORE);
+    }
+
+    @Override
+    public void process(Record<String, Incident> r) {
+      Incident i = r.value();
+      if (i == null) {
+        return;
+      }
+      String key = i.getService().name() + ":" + i.getRegion();
+      RegionHistory h = store.get(key);
+      if (h == null) {
+        h = RegionHistory.empty(i.getService().name(), i.getRegion());
+      }
+      long at = (i.getResolvedAt() != null ? i.getResolvedAt() : i.getStartedAt()).toEpochMilli();
+      store.put(key, h.seen(at, false).with(i).trimmed(days));
+      count(OutputCounters.INCIDENTS, "status", i.getStatus().name().toLowerCase(
+          java.util.Locale.ROOT), 1);
+    }
+  }
+
+  static final class LedgerWriter extends Writer<UptimeLedger> {
+    private final int days;
+    private KeyValueStore<String, UptimeLedger> ledger;
+    private KeyValueStore<String, RegionHistory> regions;
+
+    LedgerWriter(int days) {
+      this.days = days;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      ledger = context.getStateStore(LEDGER_STORE);
+      regions = context.getStateStore(REGION_STORE);
+    }
+
+    @Override
+    public void process(Record<String, UptimeLedger> r) {
+      UptimeLedger l = r.value();
+      if (l == null) {
+        return;
+      }
+      String region = l.getService().name() + ":" + l.getRegion();
+      ledger.put(region + ":" + l.getMonth(), l);
+      RegionHistory h = regions.get(region);
+      if (h == null) {
+        h = RegionHistory.empty(l.getService().name(), l.getRegion());
+      }
+      long until = l.getObservedUntil().toEpochMilli();
+      if (until > h.lastSeenMs()) {
+        regions.put(region, h.seen(until, false).trimmed(days));
+      }
+    }
+  }
+
+  static final class CreditWriter extends Writer<SlaCredit> {
+    private KeyValueStore<String, SlaCredit> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(CREDIT_STORE);
+    }
+
+    @Override
+    public void process(Record<String, SlaCredit> r) {
+      SlaCredit c = r.value();
+      if (c != null) {
+        store.put(c.getService().name() + ":" + c.getAccountId() + ":" + c.getMonth(), c);
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.nines.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rometools.rome.feed.synd.SyndEntry;
+import com.rometools.rome.feed.synd.SyndFeed;
+import com.rometools.rome.io.SyndFeedInput;
+import dev.nines.api.Model.Carrier;
+import dev.nines.api.Model.Day;
+import dev.nines.api.Model.IncidentView;
+import dev.nines.api.Model.Region;
+import dev.nines.api.Model.Route;
+import dev.nines.api.Model.RouteHistory;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of the page and feed, against values worked out by hand. */
+class StatusRenderingTest {
+  static final long MIN = 60_000;
+
+  static IncidentView incident(String id, String start, String end, boolean maintenance) {
+    return new IncidentView(id, "SMS", "us-east", end == null ? "OPEN" : "RESOLVED",
+        Instant.parse(start), end == null ? null : Instant.parse(end), List.of("sms-send"),
+        List.of("v1"), maintenance);
+  }
+
+  static Region region() {
+    return new Region("SMS", "us-east", Instant.parse("2026-11-03T10:30:00Z"),
+        List.of(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02")),
+        List.of(incident("A", "2026-11-01T23:50:00Z", "2026-11-02T00:20:00Z", false),
+            incident("C", "2026-11-02T12:00:00Z", "2026-11-02T12:05:00Z", true),
+            incident("B", "2026-11-03T10:00:00Z", null, false)), null);
+  }
+
+  @Test
+  void eachDayGetsThePartOfEachIncidentThatFallsOnIt() {
+    List<Day> days = DailyUptime.days(region(), LocalDate.parse("2026-11-04"), 5);
+    assertThat(days).extracting(Day::date).containsExactly(LocalDate.parse("2026-10-31"),
+        LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02"),
+        LocalDate.parse("2026-11-03"), LocalDate.parse("2026-11-04"));
+    assertThat(days).extracting(Day::observed).containsExactly(false, true, true, true, false);
+    // A: 23:50-00:20 is 10 min on the 1st, 20 on the 2nd; C is maintenance; open B runs to
+    // the last seen 10:30
+    assertThat(days).extracting(Day::downtimeMs).containsExactly(0L, 10 * MIN, 20 * MIN,
+        30 * MIN, 0L);
+    assertThat(days).extracting(Day::maintenanceMs).containsExactly(0L, 0L, 5 * MIN, 0L, 0L);
+    assertThat(days.get(2).incidentIds()).containsExactly("A", "C");
+    assertThat(StatusPage.dayClass(days.get(0))).isEqualTo("nodata");
+    assertThat(StatusPage.dayClass(days.get(1))).isEqualTo("partial"); // 99.31%
+    assertThat(StatusPage.dayTitle(days.get(2))).isEqualTo(
+        "2026-11-02: down 20m 0s, maintenance 5m 0s; incidents: A, C");
+    assertThat(StatusPage.dayClass(new Day(LocalDate.EPOCH, true, MIN, 0, List.of())))
+        .isEqualTo("minor"); // 99.93%
+    assertThat(StatusPage.dayClass(new Day(LocalDate.EPOCH, true, 0, MIN, List.of())))
+        .isEqualTo("maint");
+    assertThat(StatusPage.dayClass(new Day(LocalDate.EPOCH, true, 0, 0, List.of())))
+        .isEqualTo("up");
+    assertThat(StatusPage.dayClass(new Day(LocalDate.EPOCH, true, 20 * MIN, 0, List.of())))
+        .isEqualTo("major"); // 98.6%
+  }
+
+  static Route route(long v, String at, int a, String stateB) {
+    return new Route("US:SMS", "US", "SMS", v, Instant.parse(at), "NORMAL", List.of(
+        new Carrier("atlas", a, "HEALTHY", 1, "fine"),
+        new Carrier("bluewave", 10_000 - a, stateB, 0.4, "success 41% < 80% <eject>")));
+  }
+
+  static Model.Status status() {
+    Route r1 = route(1, "2026-11-03T09:00:00Z", 5000, "HEALTHY");
+    Route r2 = route(2, "2026-11-03T10:00:00Z", 9900, "EJECTED");
+    return StatusBuilder.build(List.of(new Model.Local("a:1", List.of(new RouteHistory(r2,
+        List.of(r1, r2))), List.of(region()))), List.of(), 5, Duration.ofDays(7), "99.99");
+  }
+
+  @Test
+  void thePageHoldsBarsIncidentsAndWeightsWithTheirRawValues() {
+    Model.Status s = status();
+    assertThat(s.asOf()).isEqualTo(Instant.parse("2026-11-03T10:30:00Z"));
+    String html = StatusPage.render(s);
+    assertThat(html).contains("data-region=\"SMS:us-east\"")
+        .contains("data-date=\"2026-11-01\" data-downtime-ms=\"600000\"")
+        .contains("data-incident-id=\"B\" data-status=\"OPEN\"")
+        .contains("data-incident-id=\"A\" data-status=\"RESOLVED\"")
+        .contains("data-carrier=\"bluewave\" data-weight=\"100\" data-state=\"EJECTED\"")
+        .contains("1 open incident")
+        .contains("success 41% &lt; 80% &lt;eject&gt;") // escaped
+        .doesNotContain("<eject>")
+        .doesNotContain("http://", "https://"); // nothing loaded from elsewhere
+    // 3 days: the bar cells
+    assertThat(html.split("class=\"d ", -1).length - 1).isEqualTo(5 + 6); // + legend
+  }
+
+  @Test
+  void theChartStacksEachDecisionUntilTheNext() {
+    Route r1 = route(1, "2026-11-03T09:00:00Z", 5000, "HEALTHY");
+    Route r2 = route(2, "2026-11-03T10:00:00Z", 9900, "EJECTED");
+    String svg = WeightsChart.svg(List.of(r1, r2), Instant.parse("2026-11-03T09:00:00Z"),
+        Instant.parse("2026-11-03T11:00:00Z"));
+    // first hour = left half (x 0..300): atlas 50% at the bottom (y 60..120), bluewave on top;
+    // second hour: atlas 99% (height 118.8), bluewave 1% (1.2)
+    assertThat(svg).contains("<rect x=\"0.00\" y=\"60.00\" width=\"300.00\" height=\"60.00\"")
+        .contains("<rect x=\"0.00\" y=\"0.00\" width=\"300.00\" height=\"60.00\"")
+        .contains("<rect x=\"300.00\" y=\"1.20\" width=\"300.00\" height=\"118.80\"")
+        .contains("<rect x=\"300.00\" y=\"0.00\" width=\"300.00\" height=\"1.20\"")
+        .contains("bluewave 1.00% EJECTED");
+  }
+
+  @Test
+  void theFeedIsAtomThatRomeReads() throws Exception {
+    String xml = AtomFeed.render(status(), "http://127.0.0.1:8080/");
+    SyndFeed feed = new SyndFeedInput().build(new StringReader(xml));
+    assertThat(feed.getFeedType()).isEqualTo("atom_1.0");
+    assertThat(feed.getEntries()).extracting(SyndEntry::getUri).containsExactly(
+        "urn:nines:incident:B", "urn:nines:incident:C", "urn:nines:incident:A");
+    SyndEntry b = feed.getEntries().get(0);
+    assertThat(b.getTitle()).isEqualTo("SMS in us-east: down");
+    assertThat(b.getUpdatedDate().toInstant()).isEqualTo(Instant.parse("2026-11-03T10:00:00Z"));
+    SyndEntry a = feed.getEntries().get(2);
+    assertThat(a.getTitle()).isEqualTo("SMS in us-east: resolved after 30m 0s");
+    assertThat(a.getPublishedDate().toInstant()).isEqualTo(Instant.parse("2026-11-01T23:50:00Z"));
+    assertThat(a.getLink()).isEqualTo("http://127.0.0.1:8080/#incident-A");
+    assertThat(feed.getPublishedDate().toInstant()).isEqualTo(Instant.parse("2026-11-03T10:00:00Z"));
+  }
+
+  @Test
+  void durationsReadLikePeopleWriteThem() {
+    assertThat(Texts.duration(0)).isEqualTo("0s");
+    assertThat(Texts.duration(45_999)).isEqualTo("45s");
+    assertThat(Texts.duration(192_000)).isEqualTo("3m 12s");
+    assertThat(Texts.duration(3_900_000)).isEqualTo("1h 5m");
+    assertThat(Texts.duration(183_600_000)).isEqualTo("2d 3h");
+    assertThat(Texts.duration(-61_000)).isEqualTo("\u22121m 1s");
+    assertThat(Texts.escape("<a href=\"x\">&'")).isEqualTo(
+        "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  }
+}

@@ -153,9 +153,10 @@ final class TrafficModel {
     ProbeResult result = new ProbeResult(probeId, ps.check.name(), ps.check.service(), ps.region, ps.vantage,
         success, path == null ? null : path.carrierId(), path == null ? null : path.country(),
         latency, errorCode, Instant.ofEpochMilli(t));
-    // keyed by service and region, so that all probes of a region share a partition and stay in
-    // order: the DOWN rule counts consecutive probes (see README, "Uptime")
-    out.add(TopicNames.PROBE_RESULTS, ps.check.service() + ":" + ps.region, result, t,
+    // keyed by probe id, so that probes spread over every partition: a partition that never
+    // gets a probe holds the uptime order gate back for uptime.partition.idle. (Order within a
+    // region no longer depends on partitions: the gate releases probes in event-time order.)
+    out.add(TopicNames.PROBE_RESULTS, probeId, result, t,
         Emission.Kind.ON_TIME);
   }
 

@@ -59,9 +59,8 @@ class SimulatorPropertiesTest {
         ProbeResult p = (ProbeResult) s.value();
         assertThat(p.getObservedAt()).isAfterOrEqualTo(from).isBefore(to);
         assertThat(s.timestampMs()).isEqualTo(p.getObservedAt().toEpochMilli());
-        // keyed by service and region (one partition per region keeps its probes in order);
-        // each probe id is emitted once
-        assertThat(s.key()).isEqualTo(p.getService() + ":" + p.getRegion());
+        // keyed by probe id (spread over every partition); each probe id is emitted once
+        assertThat(s.key()).isEqualTo(p.getProbeId());
         assertThat(occurrences.merge(p.getProbeId(), 1, Integer::sum)).isEqualTo(1);
       }
     }

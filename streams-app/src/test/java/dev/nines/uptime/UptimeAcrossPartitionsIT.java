@@ -161,8 +161,9 @@ class UptimeAcrossPartitionsIT {
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String probeTopic = config.topics().name(Topics.PROBE_RESULTS);
-    List<String> serviceRegions = probes.stream().map(Sent::key).distinct().sorted().toList();
-    assertThat(serviceRegions).as("probes keyed by service and region").hasSize(6);
+    List<String> serviceRegions = probes.stream().map(UptimeAcrossPartitionsIT::serviceRegion)
+        .distinct().sorted().toList();
+    assertThat(serviceRegions).as("six service/region series").hasSize(6);
 
     Map<String, Map<String, List<String>>> out = new TreeMap<>();
     long late;
@@ -182,7 +183,7 @@ class UptimeAcrossPartitionsIT {
         // key i of the sorted six goes to partition i mod 3: SMS's and VERIFY's three regions
         // each on three partitions
         for (Sent s : probes) {
-          if (serviceRegions.indexOf(s.key()) % partitions == partition) {
+          if (serviceRegions.indexOf(serviceRegion(s)) % partitions == partition) {
             producer.send(new ProducerRecord<>(probeTopic, partition, s.timestampMs(), s.key(),
                 s.value()));
           }
@@ -234,5 +235,11 @@ class UptimeAcrossPartitionsIT {
       }
     }
     return new Outputs(out, late);
+  }
+
+  /** The probe's service and region (the simulator keys probes by probe id). */
+  static String serviceRegion(Sent s) {
+    ProbeResult p = (ProbeResult) s.value();
+    return p.getService() + ":" + p.getRegion();
   }
 }

@@ -109,6 +109,15 @@ final class AppProcess {
     }
   }
 
+  /** Lines of its log (all starts) that contain {@code text}. */
+  int count(String text) {
+    try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      return (int) lines.filter(l -> l.contains(text)).count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   String tail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -16,7 +16,9 @@ import dev.nines.platform.PortCheck;
 import dev.nines.platform.TopicManager;
 import dev.nines.replay.CatchUp;
 import dev.nines.replay.ShadowTopics;
+import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.CarrierState;
+import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
 import dev.nines.schema.RoutingWeights;
@@ -256,15 +258,35 @@ class ClusterFaultsIT {
     summary(ref, "reference (no fault)", null);
   }
 
+  /**
+   * A second fault-free run, compared like the others: what differs here is what differs
+   * between two runs without any fault (the interleaving of partitions), not what a fault did.
+   * Off by default to keep the suite short: {@code -Dfaults.it.control=true}.
+   */
   @Test
   @Order(2)
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "faults.it.control",
+      matches = "true")
+  void controlRunWithoutFaults() throws Exception {
+    Run ref = reference();
+    Run run = newRun("control");
+    AppProcess app = process(run, "control-app");
+    app.start();
+    PacedFeed feed = feed(run, List.of(app));
+    finish(run, feed, List.of(app));
+    compareAndAssert(ref, run);
+  }
+
+  @Test
+  @Order(3)
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void brokerStopControllerMoveAndAppKill() throws Exception {
     Run ref = reference();
     Run run = newRun("faults");
     AppProcess app = process(run, "faults-app");
     app.start();
-    PacedFeed feed = feed(run);
+    PacedFeed feed = feed(run, List.of(app));
     try (Admin admin = admin()) {
       // (a) a broker that is not the active controller: stopped, then started again
       awaitProgress(run, feed, 0.15, List.of(app));
@@ -327,7 +349,7 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void twoInstancesOneKilled() throws Exception {
     Run ref = reference();
@@ -338,10 +360,8 @@ class ClusterFaultsIT {
     b.start();
     List<AppProcess> apps = List.of(a, b);
     run.instances = 2;
-    PacedFeed feed = feed(run);
+    PacedFeed feed = feed(run, apps);
     try (Admin admin = admin()) {
-      awaitUntil(run, "both instances own partitions", apps,
-          () -> owners(admin, run.appId).keySet().containsAll(Set.of(a.name, b.name)));
       awaitProgress(run, feed, 0.30, apps);
       Map<String, Set<TopicPartition>> owners = owners(admin, run.appId);
       run.event("partitions per instance: %s", counts(owners));
@@ -380,7 +400,7 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void scaleOutToTwoThenThreeInstances() throws Exception {
     Run ref = reference();
@@ -390,7 +410,9 @@ class ClusterFaultsIT {
     List<NinesApp> apps = new ArrayList<>();
     apps.add(inProcess(run, "one"));
     apps.add(inProcess(run, "two"));
-    PacedFeed feed = feed(run);
+    awaitUntil(run, "both instances running", List.of(), () -> apps.stream()
+        .allMatch(x -> x.streams().state() == KafkaStreams.State.RUNNING));
+    PacedFeed feed = feed(run, List.of());
     awaitProgress(run, feed, 0.25, List.of());
     Map<String, Set<TaskId>> spread2 = awaitSpread(run, apps, tasks);
     run.event("2 instances, %d tasks: %s", tasks, describeSpread(spread2));
@@ -428,6 +450,7 @@ class ClusterFaultsIT {
     final List<Double> recoverySeconds = new ArrayList<>();
     Map<String, List<Rec>> outputs;
     int kills;
+    int fenced;
     int instances = 1;
     double processingSeconds;
 
@@ -436,7 +459,7 @@ class ClusterFaultsIT {
       this.prefix = prefix;
       this.appId = settings.get("application.id");
       this.settings = settings;
-      this.config = ConfigLoader.load(Optional.empty(), Map.of(), settings);
+      this.config = configOf(settings);
     }
 
     void event(String format, Object... args) {
@@ -465,15 +488,21 @@ class ClusterFaultsIT {
     }
   }
 
+  /** The run's configuration as its instances load it: against the cluster, not embedded. */
+  static NinesConfig configOf(Map<String, String> settings) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.put("bootstrap.servers", cluster.bootstrapServers());
+    s.put("schema.registry.url", cluster.schemaRegistryUrl());
+    return ConfigLoader.load(Optional.empty(), Map.of(), s);
+  }
+
   static synchronized Run reference() throws Exception {
     if (reference == null) {
       Run run = newRun("reference");
       AppProcess app = new AppProcess("reference-app", JAR, cluster.bootstrapServers(),
           cluster.schemaRegistryUrl(), run.settings, tempDir("reference-app"));
-      try (PacedFeed feed = new PacedFeed(cluster.bootstrapServers(), registry, input,
-          run.prefix, ORIGIN, SPEED)) {
-        app.start();
-        feed.start();
+      app.start();
+      try (PacedFeed feed = startFeed(run, List.of(app))) {
         finish(run, feed, List.of(app));
       } finally {
         app.destroy();
@@ -522,17 +551,32 @@ class ClusterFaultsIT {
   NinesApp inProcess(Run run, String name) throws IOException {
     Map<String, String> s = new LinkedHashMap<>(run.settings);
     s.put("state.dir", tempDir(name).toAbsolutePath().toString());
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), s);
+    NinesConfig config = configOf(s);
     NinesApp app = NinesApp.start(config, cluster, registry);
     opened.add(app);
     return app;
   }
 
-  PacedFeed feed(Run run) {
-    PacedFeed feed = new PacedFeed(cluster.bootstrapServers(), registry, input, run.prefix,
-        ORIGIN, SPEED);
+  PacedFeed feed(Run run, List<AppProcess> apps) throws Exception {
+    PacedFeed feed = startFeed(run, apps);
     opened.add(feed);
-    feed.start();
+    return feed;
+  }
+
+  /**
+   * Starts the feed once every instance owns partitions: an app that starts after its input
+   * would begin with a catch-up, whose interleaving of partitions differs from run to run.
+   */
+  static PacedFeed startFeed(Run run, List<AppProcess> apps) throws Exception {
+    if (!apps.isEmpty()) {
+      try (Admin admin = admin()) {
+        Set<String> names = apps.stream().map(a -> a.name).collect(Collectors.toSet());
+        awaitUntil(run, "every instance owns partitions", apps,
+            () -> owners(admin, run.appId).keySet().containsAll(names));
+      }
+    }
+    PacedFeed feed = new PacedFeed(cluster.bootstrapServers(), registry, input, run.prefix,
+        ORIGIN, SPEED).start();
     run.event("feeding %d records at %.0fx event time", feed.size(), SPEED);
     return feed;
   }
@@ -546,10 +590,12 @@ class ClusterFaultsIT {
     run.processingSeconds = secondsSince(run.startedNanos);
     for (AppProcess app : apps) {
       app.stop();
+      run.fenced += app.count("Detected that the thread is being fenced");
     }
     run.readOutputs();
-    run.event("done: %d output records; processed everything %.1f s after the start",
-        run.records(), run.processingSeconds);
+    run.event("done: %d output records; processed everything %.1f s after the start; stream "
+        + "thread fenced and rejoined (log lines): %d",
+        run.records(), run.processingSeconds, run.fenced);
   }
 
   static void awaitCaughtUp(Run run, Admin admin, List<AppProcess> apps) {
@@ -622,33 +668,79 @@ class ClusterFaultsIT {
   // ---------------------------------------------------------------------------------------------
   // comparison
 
+  /**
+   * Parts that must equal the fault-free run record for record. The others depend, with
+   * several partitions, on how records of different upstream partitions interleave (README,
+   * "Replay": what is deterministic; watermarks are not done): carrier-health windows and
+   * routing buckets close on stream time, and a record later than their grace is dropped, so
+   * their counts (and the decisions built on them) move with any lag between partitions, a
+   * fault-free run's included; non-final ledger lines and burn-rate alerts come at ticks of the
+   * service's stream time. For those, what must still hold is checked structurally below
+   * (every window once, decision versions 1..n without gap or repeat), and the rest reported.
+   */
+  static final Set<String> EXACT = Set.of(Topics.INCIDENTS.name(),
+      Topics.UPTIME_LEDGER.name() + " (finalized)", Topics.SLA_CREDITS.name(),
+      Topics.DEAD_LETTERS.name());
+
   static void compareAndAssert(Run ref, Run run) {
     Map<String, OutputComparison.Part> parts = OutputComparison.compare(ref.outputs, run.outputs,
         ref.prefix, run.prefix, registry);
     StringBuilder b = new StringBuilder();
-    b.append(run.label).append(" vs reference: every output topic compared\n");
+    b.append(run.label).append(" vs reference: every output topic compared (= exact: must be "
+        + "equal; ~ interleaving-dependent: reported, checked structurally)\n");
     for (var p : parts.values()) {
-      b.append("  ").append(p.line()).append('\n');
+      b.append(EXACT.contains(p.name()) ? "  = " : "  ~ ").append(p.line()).append('\n');
       String topic = p.name().replace(" (finalized)", "").replace(" (not final)", "");
-      b.append(OutputComparison.describe(p, topic, ref.prefix, run.prefix, registry, 12));
+      b.append(OutputComparison.describe(p, topic, ref.prefix, run.prefix, registry, 6));
     }
+    b.append(String.format("  receipts counted in carrier-health windows: reference %d, run %d,"
+        + " distinct receipts in the input %d (the rest arrived after their window's grace)%n",
+        attempts(ref), attempts(run), distinctReceipts()));
     System.out.println(b);
     summary(run, run.label, parts);
     for (var p : parts.values()) {
+      if (!EXACT.contains(p.name())) {
+        continue;
+      }
       assertThat(p.missing()).as("%s: records of the fault-free run missing", p.name()).isEmpty();
       assertThat(p.extra()).as("%s: records doubled or not in the fault-free run", p.name())
           .isEmpty();
       assertThat(p.keysOutOfOrder()).as("%s: keys whose records come in another order",
           p.name()).isEmpty();
     }
+    // carrier health: the same windows, each exactly once (their counts may differ, above)
+    assertThat(windows(run)).as("carrier-health: carrier and window of every record, each once")
+        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(windows(ref));
+    // routing: no decision doubled or lost: per route, versions 1..n in order
+    Map<String, List<Long>> versions = new TreeMap<>();
+    run.decode(Topics.ROUTING_WEIGHTS, RoutingWeights.class).forEach(w -> versions
+        .computeIfAbsent(w.getRouteId(), k -> new ArrayList<>()).add(w.getVersion()));
+    versions.forEach((route, v) -> assertThat(v).as("routing-weights %s: versions", route)
+        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, v.size()).boxed().toList()));
+    assertThat(versions).as("routes with decisions").isNotEmpty();
+  }
+
+  static List<String> windows(Run run) {
+    return run.decode(Topics.CARRIER_HEALTH, CarrierHealth.class).stream()
+        .map(h -> h.getCarrierId() + "@" + h.getWindowStart()).toList();
+  }
+
+  static long attempts(Run run) {
+    return run.decode(Topics.CARRIER_HEALTH, CarrierHealth.class).stream()
+        .mapToLong(CarrierHealth::getAttempts).sum();
+  }
+
+  static long distinctReceipts() {
+    return input.stream().filter(x -> x.value() instanceof DeliveryReceipt)
+        .map(x -> ((DeliveryReceipt) x.value()).getMessageId()).distinct().count();
   }
 
   static void summary(Run run, String what, Map<String, OutputComparison.Part> parts) {
     StringBuilder b = new StringBuilder();
     b.append(String.format("- %s: %d instance(s), %d input records, %d output records, "
-            + "%d kill(s), recovery after kill %s s, processed in %.1f s%n", what,
+            + "%d kill(s), recovery after kill %s s, processed in %.1f s, fenced %d%n", what,
         run.instances, input.size(), run.records(), run.kills, run.recoverySeconds.stream()
-            .map(d -> String.format("%.1f", d)).toList(), run.processingSeconds));
+            .map(d -> String.format("%.1f", d)).toList(), run.processingSeconds, run.fenced));
     run.events.forEach(e -> b.append("    ").append(e).append('\n'));
     if (parts != null) {
       parts.values().forEach(p -> b.append("    ").append(p.line()).append('\n'));

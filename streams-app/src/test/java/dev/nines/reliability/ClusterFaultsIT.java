@@ -524,6 +524,12 @@ class ClusterFaultsIT {
     // the input is stamped weeks ago: window changelogs must keep it, or a restarted instance
     // would restore its windows incompletely (README, retention and event time)
     s.put("streams.window.changelog.extra.retention", "P400D");
+    // The feed runs SPEED times faster than event time, so a lag between partitions of one
+    // wall-clock second is SPEED seconds of event time. Graces scaled by SPEED tolerate the lag
+    // the defaults (30 s, 1 s) tolerate in a live run; with the defaults as such, a fault-free
+    // run dropped two thirds of the receipts as late (BENCHMARKS.md, Reliability).
+    s.put("health.window.grace", Duration.ofSeconds(30).multipliedBy((long) SPEED).toString());
+    s.put("routing.bucket.grace", Duration.ofSeconds(1).multipliedBy((long) SPEED).toString());
     Run run = new Run(label, prefix, s);
     try (Admin admin = admin()) {
       // compacted outputs never roll by time, so the broker's cleaner cannot remove superseded
@@ -696,8 +702,10 @@ class ClusterFaultsIT {
     b.append(String.format("  receipts counted in carrier-health windows: reference %d, run %d,"
         + " distinct receipts in the input %d (the rest arrived after their window's grace)%n",
         attempts(ref), attempts(run), distinctReceipts()));
+    b.append("  routing-weights: ").append(decisionSequence(ref, run)).append('\n');
     System.out.println(b);
     summary(run, run.label, parts);
+    run.events.add("routing-weights: " + decisionSequence(ref, run));
     for (var p : parts.values()) {
       if (!EXACT.contains(p.name())) {
         continue;
@@ -718,6 +726,37 @@ class ClusterFaultsIT {
     versions.forEach((route, v) -> assertThat(v).as("routing-weights %s: versions", route)
         .isEqualTo(java.util.stream.LongStream.rangeClosed(1, v.size()).boxed().toList()));
     assertThat(versions).as("routes with decisions").isNotEmpty();
+  }
+
+  /**
+   * Whether the run made the same weight changes as the reference (per version: mode, and each
+   * carrier's state and weight), and how far apart in event time they were decided.
+   */
+  static String decisionSequence(Run ref, Run run) {
+    List<RoutingWeights> a = ref.decode(Topics.ROUTING_WEIGHTS, RoutingWeights.class);
+    List<RoutingWeights> b = run.decode(Topics.ROUTING_WEIGHTS, RoutingWeights.class);
+    java.util.function.Function<RoutingWeights, String> change = w -> w.getRouteId() + " v"
+        + w.getVersion() + " " + w.getMode() + " " + w.getCarriers().stream()
+        .map(c -> c.getCarrierId() + ":" + c.getState() + ":" + c.getWeight())
+        .collect(Collectors.joining(","));
+    List<String> ca = a.stream().map(change).toList();
+    List<String> cb = b.stream().map(change).toList();
+    if (!ca.equals(cb)) {
+      int i = 0;
+      while (i < Math.min(ca.size(), cb.size()) && ca.get(i).equals(cb.get(i))) {
+        i++;
+      }
+      return String.format("the weight changes differ (reference %d, run %d); first difference "
+          + "at #%d: reference %s / run %s", ca.size(), cb.size(), i + 1,
+          i < ca.size() ? ca.get(i) : "-", i < cb.size() ? cb.get(i) : "-");
+    }
+    long maxShift = 0;
+    for (int i = 0; i < a.size(); i++) {
+      maxShift = Math.max(maxShift, Math.abs(Duration.between(a.get(i).getEffectiveAt(),
+          b.get(i).getEffectiveAt()).toSeconds()));
+    }
+    return String.format("the same %d weight changes (mode, states, weights) in the same order; "
+        + "decided up to %d s of event time apart", ca.size(), maxShift);
   }
 
   static List<String> windows(Run run) {

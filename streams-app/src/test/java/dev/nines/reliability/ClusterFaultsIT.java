@@ -700,7 +700,8 @@ class ClusterFaultsIT {
       b.append(OutputComparison.describe(p, topic, ref.prefix, run.prefix, registry, 6));
     }
     b.append(String.format("  receipts counted in carrier-health windows: reference %d, run %d,"
-        + " distinct receipts in the input %d (the rest arrived after their window's grace)%n",
+        + " distinct receipts in the input %d (the rest: later than their window's grace, or in "
+        + "windows still open when the input ended)%n",
         attempts(ref), attempts(run), distinctReceipts()));
     b.append("  routing-weights: ").append(decisionSequence(ref, run)).append('\n');
     System.out.println(b);

@@ -24,10 +24,15 @@ public final class NinesApp implements AutoCloseable {
   /** The state directory, when it is a temporary one this app made and must delete. */
   private final java.util.Optional<Path> temporaryState;
 
+  /** Completed with one line when Kafka refused the app (ACLs, credentials); it then stops. */
+  private final java.util.concurrent.CompletableFuture<String> denied;
+
   private NinesApp(KafkaStreams streams, DeadLetters deadLetters,
+      java.util.concurrent.CompletableFuture<String> denied,
       java.util.Optional<Path> temporaryState) {
     this.streams = streams;
     this.deadLetters = deadLetters;
+    this.denied = denied;
     this.temporaryState = temporaryState;
   }
 
@@ -40,10 +45,31 @@ public final class NinesApp implements AutoCloseable {
   public static NinesApp start(NinesConfig config, Platform platform,
       SchemaRegistryClient registry, java.util.function.Consumer<KafkaStreams> beforeStart) {
     Properties props = streamsProperties(config, platform);
+    java.util.Map<String, Object> adminProps = new java.util.HashMap<>(
+        platform.clientOverrides());
+    adminProps.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        platform.bootstrapServers());
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(adminProps)) {
+      dev.nines.platform.TopicManager.checkPartitions(admin, config.topics(),
+          Topics.PROBE_RESULTS);
+    }
     DeadLetters deadLetters = new DeadLetters();
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
     KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);
+    java.util.concurrent.CompletableFuture<String> denied =
+        new java.util.concurrent.CompletableFuture<>();
     streams.setUncaughtExceptionHandler(e -> {
+      var access = dev.nines.platform.AccessCheck.isAccessDenied(e);
+      if (access.isPresent()) {
+        // missing ACLs or bad credentials: a new thread would fail the same way, forever
+        String line = "Kafka refused application '" + config.streams().applicationId() + "': "
+            + access.get().getMessage() + " (grant its principal the ACLs listed in the README,"
+            + " Security: ACLs the app needs)";
+        log.error(line);
+        denied.complete(line);
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
       log.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
           .StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -53,7 +79,7 @@ public final class NinesApp implements AutoCloseable {
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    return new NinesApp(streams, deadLetters, temporary
+    return new NinesApp(streams, deadLetters, denied, temporary
         ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
         : java.util.Optional.empty());
   }
@@ -90,8 +116,12 @@ public final class NinesApp implements AutoCloseable {
     // the app ran. With 0, the record that closes a window emits it, so the same input gives the
     // same outputs whatever the speed (issue #9, deterministic replay).
     p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
-    // No RocksDBConfigSetter yet: dev.nines.platform.BoundedRocksDb stalled runs on a loaded
-    // 2-core machine into producer fencing; sizing it is issue #9.
+    // Off-heap memory of all RocksDB stores bounded together (issue #9): one shared block cache
+    // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, dev.nines.platform.BoundedRocksDb.class);
+    p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
+    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
+    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_BYTES, config.streams().memtableBytes());
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
         ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
@@ -109,6 +139,14 @@ public final class NinesApp implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /**
+   * Completes with one line when Kafka refused the app (missing ACLs, bad credentials): the app
+   * has then stopped, as retrying cannot help.
+   */
+  public java.util.concurrent.CompletableFuture<String> accessDenied() {
+    return denied;
   }
 
   /** Dead letters written by this app so far, per source topic and reason. */

@@ -118,9 +118,8 @@ final class BenchCommand implements Runnable {
         throw new Main.UserError(e.getMessage());
       }
       String prefix = "bench-" + System.currentTimeMillis() + ".";
-      // one partition unless set: the history is produced as fast as the broker takes it, and
-      // over several input partitions the regions of a service drift apart by more than
-      // uptime.region.idle (README, Uptime, "Known limit", issue #9)
+      // one partition unless set: comparable with the earlier measurements in BENCHMARKS.md
+      // (before the uptime watermarks, several input partitions also made regions drift apart)
       Map<String, String> flags = new java.util.LinkedHashMap<>(Map.of(
           "platform.ephemeral", "true", "topics.prefix", prefix,
           "application.id", prefix + "app",

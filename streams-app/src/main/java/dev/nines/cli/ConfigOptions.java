@@ -48,8 +48,19 @@ public final class ConfigOptions {
     return load(Optional.empty(), extraFlags);
   }
 
+  /** The effective settings with their sources, secrets hidden (see ConfigLoader.effective). */
+  public java.util.List<ConfigLoader.Entry> effective(Map<String, String> extraFlags) {
+    return ConfigLoader.effective(Optional.ofNullable(configFile), System.getenv(),
+        Optional.empty(), flags(extraFlags));
+  }
+
   /** Defaults &lt; file &lt; environment &lt; policy file &lt; flags (and --set), validated. */
   public NinesConfig load(Optional<Path> policy, Map<String, String> extraFlags) {
+    return ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), policy,
+        flags(extraFlags));
+  }
+
+  private Map<String, String> flags(Map<String, String> extraFlags) {
     Map<String, String> flags = new LinkedHashMap<>(sets);
     put(flags, "bootstrap.servers", bootstrapServers);
     put(flags, "schema.registry.url", schemaRegistryUrl);
@@ -60,7 +71,7 @@ public final class ConfigOptions {
       flags.put("platform.ephemeral", "true");
     }
     flags.putAll(extraFlags);
-    return ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), policy, flags);
+    return flags;
   }
 
   static void put(Map<String, String> m, String key, String value) {

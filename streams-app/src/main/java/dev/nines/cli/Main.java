@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nines", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Keeps a communications platform at four or five nines, and proves it.",
     subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
-        ReplayCommand.class, BenchCommand.class,
+        ReplayCommand.class, BenchCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -71,8 +71,21 @@ final class Platforms {
     try (Admin admin = admin(p)) {
       admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
+      var denied = dev.nines.platform.AccessCheck.isAccessDenied(e);
+      if (denied.isPresent()) {
+        throw new IllegalStateException("Kafka at " + p.bootstrapServers() + " refused nines: "
+            + denied.get().getMessage() + " (check the kafka.sasl.* / kafka.ssl.* settings)");
+      }
       throw new IllegalStateException("no Kafka answers at " + p.bootstrapServers()
           + " within 15 s: start one (e.g. './nines platform') or fix --bootstrap-servers");
+    }
+  }
+
+  /** Stops with one line when the app's principal lacks ACLs it needs (see AccessCheck). */
+  static void requireAccess(Platform p, NinesConfig config, boolean readsOutputs) {
+    try (Admin admin = admin(p)) {
+      dev.nines.platform.AccessCheck.require(admin, config.streams().applicationId(),
+          config.topics(), config.topics().replicationFactor(), readsOutputs);
     }
   }
 
@@ -96,6 +109,25 @@ final class Platforms {
    * prelude: live traffic must not overtake last month's history across partitions, or the
    * uptime side would see November before the end of October (issue #9 is the general fix).
    */
+  /** Whether the topic holds any record (its end offsets are not all 0). */
+  static boolean hasRecords(Platform p, String topic) {
+    try (Admin admin = admin(p)) {
+      java.util.Map<org.apache.kafka.common.TopicPartition,
+          org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+      admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+          .forEach(tp -> latest.put(new org.apache.kafka.common.TopicPartition(topic,
+              tp.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      return admin.listOffsets(latest).all().get().values().stream()
+          .anyMatch(o -> o.offset() > 0);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot read the end offsets of " + topic + ": "
+          + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the end offsets of " + topic);
+    }
+  }
+
   static boolean awaitCaughtUp(Platform p, String groupId, java.util.List<String> topics,
       java.time.Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -15,7 +15,6 @@ import dev.nines.replay.Progress;
 import dev.nines.replay.ReplayPlan;
 import dev.nines.replay.ShadowCopy;
 import dev.nines.replay.ShadowTopics;
-import dev.nines.serde.RestSchemaRegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,8 +139,9 @@ final class ReplayCommand implements Callable<Integer> {
     open.push(() -> LocalKafka.deleteRecursively(stateDir));
     NinesConfig replayConfig = config.withTopics(shadow).withStreams(new NinesConfig.Streams(
         plan.applicationId(), Optional.of(stateDir), config.streams().rocksDbBytes(),
-        config.streams().memtableShare(), config.streams().windowChangelogExtraRetention()));
-    var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+        config.streams().memtableShare(), config.streams().memtableBytes(),
+        config.streams().windowChangelogExtraRetention()));
+    var registry = platform.registryClient();
     Map<String, Object> clients = Platforms.clientProps(platform);
     try (Admin admin = Platforms.admin(platform)) {
       Set<String> names = admin.listTopics().names().get();

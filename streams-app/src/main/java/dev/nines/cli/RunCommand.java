@@ -3,7 +3,6 @@ package dev.nines.cli;
 import dev.nines.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
-import dev.nines.serde.RestSchemaRegistryClient;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -55,21 +54,43 @@ final class RunCommand implements Callable<Integer> {
     try {
       Platform platform = Platforms.startOrConnect(config);
       open.push(platform);
+      if (!platform.embedded()) {
+        Platforms.requireAccess(platform, config, !quiet);
+      }
       Platforms.ensureTopics(platform, config);
       Platforms.requireInputKept(platform, config);
-      var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+      var registry = platform.registryClient();
       if (!quiet) {
         // before any traffic, so that it shows the prelude's outputs too
         open.push(new OutputPrinter(platform, registry, config.topics(), System.out,
             showHealth));
       }
       boolean simulated = simulate && platform.embedded();
-      if (simulated && prelude) {
+      // A second run on a kept data directory: the probes already there are later than a new
+      // prelude (last month), whose records would only go to dead-letters as behind stream time.
+      boolean replayPrelude = simulated && prelude
+          && !Platforms.hasRecords(platform, config.topics().name(dev.nines.Topics.PROBE_RESULTS));
+      if (simulated && prelude && !replayPrelude) {
+        System.out.println("nines: probe-results already holds data (a kept data directory); "
+            + "no prelude this time");
+      }
+      if (replayPrelude) {
         SimulateCommand.prelude(config, platform, java.time.Instant.now());
       }
-      NinesApp app = NinesApp.start(config, platform, registry);
+      NinesApp app = NinesApp.start(config, platform, registry,
+          s -> {
+            if (!config.platform().ephemeral()) {
+              HealthFile.follow(s, config.platform().dataDir());
+            }
+          });
       open.push(app);
-      if (simulated && prelude) {
+      // Kafka refusing the app (ACLs, credentials) stops it: say why in one line and exit
+      app.accessDenied().thenAccept(line -> {
+        System.err.println("nines: " + line);
+        refused = true;
+        stopped.countDown();
+      });
+      if (replayPrelude) {
         String app1 = config.streams().applicationId();
         boolean done = Platforms.awaitCaughtUp(platform, app1, java.util.List.of(
             config.topics().name(dev.nines.Topics.PROBE_RESULTS),
@@ -91,8 +112,14 @@ final class RunCommand implements Callable<Integer> {
       throw e;
     }
     stopped.await();
+    if (refused) {
+      closeAll(open);
+      return 1;
+    }
     return 0;
   }
+
+  private volatile boolean refused;
 
   static synchronized void closeAll(Deque<AutoCloseable> open) {
     while (!open.isEmpty()) {

@@ -4,7 +4,6 @@ import dev.nines.config.NinesConfig;
 import dev.nines.config.Settings;
 import dev.nines.platform.Platform;
 import dev.nines.serde.AnyAvroSerializer;
-import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.simulate.KafkaSimSink;
 import dev.nines.simulate.Scenario;
 import dev.nines.simulate.ScenarioException;
@@ -141,7 +140,7 @@ final class SimulateCommand implements Callable<Integer> {
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     return new KafkaProducer<>(c, new StringSerializer(),
-        new AnyAvroSerializer(new RestSchemaRegistryClient(platform.schemaRegistryUrl())));
+        new AnyAvroSerializer(platform.registryClient()));
   }
 
   /** Live simulation in a background thread of the run command. */

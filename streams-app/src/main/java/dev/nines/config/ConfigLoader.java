@@ -22,6 +22,13 @@ import java.util.TreeMap;
  * other programs, so only NINES_* variables that name a known key are read.
  */
 public final class ConfigLoader {
+  /**
+   * Full memtables the memtable budget must hold at least: below that, RocksDB's write buffer
+   * manager asks for a flush on almost every write. (The first try, 64 MiB for memtables with
+   * Kafka Streams' default 16 MiB ones, room for 4, stalled runs on a 2-core machine.)
+   */
+  static final int MEMTABLES_PER_BUDGET = 16;
+
   private ConfigLoader() {}
 
   private record Raw(String value, String source) {}
@@ -38,19 +45,52 @@ public final class ConfigLoader {
    */
   public static NinesConfig load(Optional<Path> file, Map<String, String> env,
       Optional<Path> policy, Map<String, String> flags) {
+    Layers layers = layers(file, env, policy, flags);
+    return build(layers.raw(), layers.kafka());
+  }
+
+  /** One effective setting: its key, its value (secrets hidden) and the layer it came from. */
+  public record Entry(String key, String shownValue, String source) {}
+
+  /**
+   * What {@link #load} would use, key by key, with each value's source and secrets shown as
+   * {@link Secrets#HIDDEN}: the nines keys in the order of {@link Settings#ALL}, then the
+   * kafka.* pass-through keys. Validates like {@link #load}.
+   */
+  public static java.util.List<Entry> effective(Optional<Path> file, Map<String, String> env,
+      Optional<Path> policy, Map<String, String> flags) {
+    Layers layers = layers(file, env, policy, flags);
+    build(layers.raw(), layers.kafka());
+    java.util.List<Entry> out = new java.util.ArrayList<>();
+    layers.raw().forEach((k, r) -> out.add(new Entry(k, Secrets.show(k, r.value()), r.source())));
+    layers.kafka().forEach((k, r) -> out.add(new Entry(Settings.KAFKA_PREFIX + k,
+        Secrets.show(Settings.KAFKA_PREFIX + k, r.value()), r.source())));
+    return out;
+  }
+
+  private record Layers(Map<String, Raw> raw, Map<String, Raw> kafka) {}
+
+  private static Layers layers(Optional<Path> file, Map<String, String> env,
+      Optional<Path> policy, Map<String, String> flags) {
     Map<String, Setting<?>> known = Settings.byKey();
     Map<String, Raw> raw = new LinkedHashMap<>();
     known.values().forEach(s -> raw.put(s.key(), new Raw(s.defaultValue(), "default")));
-    Map<String, String> kafka = new TreeMap<>();
+    Map<String, Raw> kafka = new TreeMap<>();
 
     file.ifPresent(f -> readFile(f, "config file").forEach((k, v) ->
         put(known, raw, kafka, k, v, "file " + f)));
     for (Setting<?> s : known.values()) {
-      String v = env.get(s.envName());
-      if (v != null) {
-        raw.put(s.key(), new Raw(v, "environment " + s.envName()));
-      }
+      fromEnvironment(env, s.envName()).ifPresent(r -> raw.put(s.key(), r));
     }
+    // kafka.* pass-through keys: every NINES_KAFKA_* variable (see Settings.keyOfKafkaEnv)
+    new TreeMap<>(env).keySet().stream()
+        .filter(n -> n.startsWith(Settings.KAFKA_ENV_PREFIX))
+        .map(n -> n.endsWith(Settings.FILE_ENV_SUFFIX)
+            ? n.substring(0, n.length() - Settings.FILE_ENV_SUFFIX.length()) : n)
+        .filter(n -> n.length() > Settings.KAFKA_ENV_PREFIX.length())
+        .distinct()
+        .forEach(n -> fromEnvironment(env, n).ifPresent(r ->
+            kafka.put(Settings.keyOfKafkaEnv(n).substring(Settings.KAFKA_PREFIX.length()), r)));
     policy.ifPresent(f -> readFile(f, "policy file").forEach((k, v) -> {
       String source = "policy file " + f;
       if (!known.containsKey(k) && !k.startsWith(Settings.KAFKA_PREFIX)) {
@@ -63,11 +103,25 @@ public final class ConfigLoader {
       }
       put(known, raw, kafka, k, v, source);
     }));
-    flags.forEach((k, v) -> put(known, raw, kafka, k, v, "flag"));
+    flags.forEach((k, v) -> {
+      if (Secrets.isSecret(k)) {
+        // ps, shell history and CI logs show a command line; a secret must not be on one
+        throw new ConfigException("config '" + k + "' is a secret and is refused on the command "
+            + "line: give it in the --config file, as " + Settings.envName(k) + ", or in a file "
+            + "named by " + Settings.envName(k) + Settings.FILE_ENV_SUFFIX);
+      }
+      put(known, raw, kafka, k, v, "flag");
+    });
+    return new Layers(raw, kafka);
+  }
+
+  private static NinesConfig build(Map<String, Raw> raw, Map<String, Raw> kafkaRaw) {
+    Map<String, String> kafka = new TreeMap<>();
+    kafkaRaw.forEach((k, r) -> kafka.put(k, r.value()));
 
     NinesConfig.Cluster cluster = new NinesConfig.Cluster(
         get(raw, Settings.BOOTSTRAP_SERVERS).trim(), get(raw, Settings.SCHEMA_REGISTRY_URL).trim(),
-        Map.copyOf(kafka));
+        Map.copyOf(kafka), registryAccess(raw));
     if (!cluster.embedded() && cluster.schemaRegistryUrl().isBlank()) {
       throw new ConfigException("config 'schema.registry.url' is empty while 'bootstrap.servers' = '"
           + cluster.bootstrapServers() + "': with an external cluster give its registry URL too, "
@@ -91,6 +145,16 @@ public final class ConfigLoader {
           + " is more than the " + platform.brokers() + " embedded broker(s): expected at most "
           + platform.brokers() + " or raise 'platform.brokers'");
     }
+    long memtables = (long) (get(raw, Settings.ROCKSDB_MEMORY_MB)
+        * get(raw, Settings.ROCKSDB_MEMTABLE_SHARE));
+    int memtable = get(raw, Settings.ROCKSDB_MEMTABLE_MB);
+    if (memtable * MEMTABLES_PER_BUDGET > memtables) {
+      throw new ConfigException("config 'rocksdb.memtable.mb' = " + memtable + " ("
+          + raw.get("rocksdb.memtable.mb").source() + ") leaves room for fewer than "
+          + MEMTABLES_PER_BUDGET + " memtables in rocksdb.memory.mb x rocksdb.memtable.share = "
+          + memtables + " MiB: expected at most " + Math.max(1, memtables / MEMTABLES_PER_BUDGET)
+          + ", or raise rocksdb.memory.mb");
+    }
     String stateDir = get(raw, Settings.STATE_DIR);
     String end = get(raw, Settings.SIMULATE_END);
     String scenario = get(raw, Settings.SIMULATE_SCENARIO);
@@ -106,6 +170,7 @@ public final class ConfigLoader {
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir)),
             get(raw, Settings.ROCKSDB_MEMORY_MB) * 1024L * 1024L,
             get(raw, Settings.ROCKSDB_MEMTABLE_SHARE),
+            get(raw, Settings.ROCKSDB_MEMTABLE_MB) * 1024L * 1024L,
             get(raw, Settings.WINDOW_CHANGELOG_EXTRA_RETENTION)),
         new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
             get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY)),
@@ -119,6 +184,57 @@ public final class ConfigLoader {
             get(raw, Settings.SIMULATE_PRELUDE_SPAN),
             get(raw, Settings.SIMULATE_PRELUDE_RATE_SCALE),
             get(raw, Settings.SIMULATE_PRELUDE_WAIT)));
+  }
+
+  private static NinesConfig.RegistryAccess registryAccess(Map<String, Raw> raw) {
+    String trust = get(raw, Settings.REGISTRY_TRUSTSTORE).trim();
+    String key = get(raw, Settings.REGISTRY_KEYSTORE).trim();
+    for (Setting<String> s : java.util.List.of(Settings.REGISTRY_TRUSTSTORE,
+        Settings.REGISTRY_KEYSTORE)) {
+      String f = get(raw, s).trim();
+      if (!f.isEmpty() && !Files.isReadable(Path.of(f))) {
+        throw new ConfigException("config '" + s.key() + "' = '" + f + "' ("
+            + raw.get(s.key()).source() + "): expected a readable PKCS12 or JKS file");
+      }
+    }
+    return new NinesConfig.RegistryAccess(nonEmpty(get(raw, Settings.REGISTRY_BASIC_AUTH)),
+        nonEmpty(trust).map(Path::of), nonEmpty(get(raw, Settings.REGISTRY_TRUSTSTORE_PASSWORD)),
+        nonEmpty(key).map(Path::of), nonEmpty(get(raw, Settings.REGISTRY_KEYSTORE_PASSWORD)));
+  }
+
+  private static Optional<String> nonEmpty(String s) {
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+
+  /**
+   * The value of an environment variable, or of the file that {@code NAME_FILE} names (how
+   * Docker and Kubernetes hand over secrets; one trailing newline is dropped). Both set is an
+   * error: which one wins would be a guess.
+   */
+  private static Optional<Raw> fromEnvironment(Map<String, String> env, String name) {
+    String direct = env.get(name);
+    String file = env.get(name + Settings.FILE_ENV_SUFFIX);
+    if (direct != null && file != null) {
+      throw new ConfigException("environment variables " + name + " and " + name
+          + Settings.FILE_ENV_SUFFIX + " are both set: expected only one of them");
+    }
+    if (direct != null) {
+      return Optional.of(new Raw(direct, "environment " + name));
+    }
+    if (file == null) {
+      return Optional.empty();
+    }
+    try {
+      String v = Files.readString(Path.of(file));
+      v = v.endsWith("\r\n") ? v.substring(0, v.length() - 2)
+          : v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+      return Optional.of(new Raw(v, "file " + file + " named by " + name
+          + Settings.FILE_ENV_SUFFIX));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("environment " + name + Settings.FILE_ENV_SUFFIX + " = '" + file
+          + "' cannot be read (" + e.getClass().getSimpleName() + "): expected a readable file "
+          + "holding the value");
+    }
   }
 
   private static NinesConfig.Uptime uptime(Map<String, Raw> raw) {
@@ -142,7 +258,8 @@ public final class ConfigLoader {
         grace);
     return new NinesConfig.Uptime(rule, grace, get(raw, Settings.UPTIME_TARGET), monthGrace, tick,
         get(raw, Settings.UPTIME_ALERT_RULES), get(raw, Settings.CREDITS_KEEP_MONTHS),
-        get(raw, Settings.UPTIME_REGION_IDLE));
+        get(raw, Settings.UPTIME_REGION_IDLE), positive(raw, Settings.UPTIME_WATERMARK_INTERVAL),
+        positive(raw, Settings.UPTIME_PARTITION_IDLE));
   }
 
   private static NinesConfig.Routing routing(Map<String, Raw> raw) {
@@ -171,9 +288,9 @@ public final class ConfigLoader {
   }
 
   private static void put(Map<String, Setting<?>> known, Map<String, Raw> raw,
-      Map<String, String> kafka, String key, String value, String source) {
+      Map<String, Raw> kafka, String key, String value, String source) {
     if (key.startsWith(Settings.KAFKA_PREFIX) && key.length() > Settings.KAFKA_PREFIX.length()) {
-      kafka.put(key.substring(Settings.KAFKA_PREFIX.length()), value);
+      kafka.put(key.substring(Settings.KAFKA_PREFIX.length()), new Raw(value, source));
     } else if (known.containsKey(key)) {
       raw.put(key, new Raw(value, source));
     } else {
@@ -182,13 +299,25 @@ public final class ConfigLoader {
     }
   }
 
+  /** A duration setting that must be above zero. */
+  private static java.time.Duration positive(Map<String, Raw> raw,
+      Setting<java.time.Duration> s) {
+    java.time.Duration d = get(raw, s);
+    if ((d.isNegative() || d.isZero())) {
+      throw new ConfigException("config '" + s.key() + "' = '" + d + "' ("
+          + raw.get(s.key()).source() + "): expected a positive duration, e.g. "
+          + s.defaultValue());
+    }
+    return d;
+  }
+
   private static <T> T get(Map<String, Raw> raw, Setting<T> s) {
     Raw r = raw.get(s.key());
     try {
       return s.parser().apply(r.value());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("config '" + s.key() + "' = '" + r.value() + "' (" + r.source()
-          + "): " + e.getMessage());
+      throw new ConfigException("config '" + s.key() + "' = '" + Secrets.show(s.key(), r.value())
+          + "' (" + r.source() + "): " + e.getMessage());
     }
   }
 

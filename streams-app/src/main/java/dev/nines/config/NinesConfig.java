@@ -34,21 +34,63 @@ public record NinesConfig(
    * @param tick cadence of ledger refreshes and burn-rate evaluations (event time)
    * @param alertRules the multi-window burn-rate rules
    * @param creditKeepMonths closed months kept so that a late contract is still credited
+   * @param watermarkInterval event-time cadence of the watermarks across the uptime repartition
+   * @param partitionIdle wall-clock time after which a silent input partition is idle
    */
   public record Uptime(dev.nines.uptime.HealthRule rule, Duration reorderGrace,
       java.math.BigDecimal targetPercent, Duration monthGrace, Duration tick,
       java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths,
-      Duration regionIdle) {}
+      Duration regionIdle, Duration watermarkInterval, Duration partitionIdle) {}
 
   /** Carrier health windows and de-duplication. */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,
       double latencyRelativeAccuracy) {}
 
-  /** Where Kafka and the registry are. Both empty: start the embedded platform. */
+  /**
+   * Where Kafka and the registry are, and how to get in (kafka.* overrides: TLS, SASL; registry
+   * access: basic auth, TLS). Both empty: start the embedded platform. {@link #toString} hides
+   * secrets.
+   */
   public record Cluster(String bootstrapServers, String schemaRegistryUrl,
-      Map<String, String> kafkaOverrides) {
+      Map<String, String> kafkaOverrides, RegistryAccess registryAccess) {
+    /** No registry credentials or stores (the embedded registry, tools, tests). */
+    public Cluster(String bootstrapServers, String schemaRegistryUrl,
+        Map<String, String> kafkaOverrides) {
+      this(bootstrapServers, schemaRegistryUrl, kafkaOverrides, RegistryAccess.NONE);
+    }
+
     public boolean embedded() {
       return bootstrapServers.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Cluster[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl="
+          + schemaRegistryUrl + ", kafkaOverrides=" + Secrets.maskKafka(kafkaOverrides)
+          + ", registryAccess=" + registryAccess + "]";
+    }
+  }
+
+  /**
+   * How the registry client authenticates and whom it trusts: HTTP basic auth ("user:password"),
+   * a truststore for an https:// registry with a private CA, and a keystore for mutual TLS.
+   * Empty: none (plain HTTP, or the JVM's trusted CAs). {@link #toString} hides the secrets.
+   */
+  public record RegistryAccess(Optional<String> basicAuthUserInfo, Optional<Path> truststore,
+      Optional<String> truststorePassword, Optional<Path> keystore,
+      Optional<String> keystorePassword) {
+    public static final RegistryAccess NONE = new RegistryAccess(Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+    @Override
+    public String toString() {
+      return "RegistryAccess[basicAuth=" + basicAuthUserInfo.map(u -> u.substring(0,
+          Math.max(0, u.indexOf(':'))) + ":" + Secrets.HIDDEN).orElse("none")
+          + ", truststore=" + truststore.map(Path::toString).orElse("default")
+          + ", truststorePassword=" + truststorePassword.map(p -> Secrets.HIDDEN).orElse("none")
+          + ", keystore=" + keystore.map(Path::toString).orElse("none")
+          + ", keystorePassword=" + keystorePassword.map(p -> Secrets.HIDDEN).orElse("none")
+          + "]";
     }
   }
 
@@ -98,9 +140,10 @@ public record NinesConfig(
   /**
    * @param rocksDbBytes off-heap bytes for all RocksDB stores of the instance together
    * @param memtableShare share of it the memtables may take
+   * @param memtableBytes size of one memtable of one store
    */
   public record Streams(String applicationId, Optional<Path> stateDir, long rocksDbBytes,
-      double memtableShare, Duration windowChangelogExtraRetention) {}
+      double memtableShare, long memtableBytes, Duration windowChangelogExtraRetention) {}
 
   /**
    * @param preludeSpan how much of the previous month {@code run} replays before going live

@@ -14,7 +14,7 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
 
   /** Environment variable for this key: NINES_ + upper case, dots and dashes to underscores. */
   public String envName() {
-    return "NINES_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    return Settings.envName(key);
   }
 
   static Setting<String> string(String key, String def, String doc) {

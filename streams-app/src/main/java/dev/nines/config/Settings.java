@@ -15,6 +15,39 @@ public final class Settings {
   public static final Setting<String> SCHEMA_REGISTRY_URL = Setting.string("schema.registry.url", "",
       "Confluent-compatible schema registry URL. Empty with an external cluster is an error; "
           + "empty with the embedded platform: the embedded registry.");
+  /*
+   * Access to the schema registry. The secrets among them (user info, store passwords) are
+   * refused as flags and never printed: see Secrets.
+   */
+  public static final Setting<String> REGISTRY_BASIC_AUTH = new Setting<>(
+      "schema.registry.basic.auth.user.info", "",
+      "HTTP basic auth for the schema registry as user:password (a secret: file or environment "
+          + "only). Empty: no Authorization header.", s -> {
+        if (!s.isEmpty() && !s.contains(":")) {
+          throw new IllegalArgumentException("expected user:password");
+        }
+        return s;
+      });
+  public static final Setting<String> REGISTRY_TRUSTSTORE = Setting.string(
+      "schema.registry.ssl.truststore.location", "",
+      "PKCS12 or JKS truststore with the CA(s) of an https:// registry. Empty: the JVM's "
+          + "default trusted CAs.");
+  public static final Setting<String> REGISTRY_TRUSTSTORE_PASSWORD = Setting.string(
+      "schema.registry.ssl.truststore.password", "",
+      "Password of that truststore (a secret: file or environment only).");
+  public static final Setting<String> REGISTRY_KEYSTORE = Setting.string(
+      "schema.registry.ssl.keystore.location", "",
+      "PKCS12 or JKS keystore with a client certificate, for a registry that requires mutual "
+          + "TLS. Empty: no client certificate.");
+  public static final Setting<String> REGISTRY_KEYSTORE_PASSWORD = Setting.string(
+      "schema.registry.ssl.keystore.password", "",
+      "Password of that keystore and of its key (a secret: file or environment only).");
+
+  /** Keys whose values are secrets (see {@link Secrets}; kafka.* keys are judged there). */
+  public static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
+      "schema.registry.basic.auth.user.info", "schema.registry.ssl.truststore.password",
+      "schema.registry.ssl.keystore.password");
+
   public static final Setting<String> APPLICATION_ID = Setting.string("application.id", "nines",
       "Kafka Streams application id (consumer group, transactional id and internal topic prefix).");
 
@@ -209,11 +242,16 @@ public final class Settings {
       });
 
   public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.intRange("rocksdb.memory.mb",
-      "128", 16, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
+      "256", 16, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
           + "together: one shared block cache, memtables included.");
   public static final Setting<Double> ROCKSDB_MEMTABLE_SHARE = fraction(
       "rocksdb.memtable.share", "0.5",
       "Share of rocksdb.memory.mb that memtables (write buffers) may take.");
+  public static final Setting<Integer> ROCKSDB_MEMTABLE_MB = Setting.intRange(
+      "rocksdb.memtable.mb", "2", 1, 256,
+      "Size, in MiB, of one memtable of one store (at most two per store). Small, because an "
+          + "instance has dozens of stores and window segments and their memtables together must "
+          + "fit in the memtable share: see the README, Bounded state memory.");
   public static final Setting<Integer> CREDITS_KEEP_MONTHS = Setting.intRange(
       "credits.keep.months", "3", 1, 120,
       "Closed months kept per service, so that a contract arriving after its month closed "
@@ -222,6 +260,16 @@ public final class Settings {
       "uptime.region.idle", "PT6H",
       "A region whose probes lag the service's latest by more than this no longer holds back "
           + "the service's month close, and is moved on with it.");
+  public static final Setting<java.time.Duration> UPTIME_WATERMARK_INTERVAL = Setting.duration(
+      "uptime.watermark.interval", "PT1M",
+      "Each input partition's task sends a watermark across the uptime repartition whenever its "
+          + "stream time crosses a multiple of this (event time). Shorter: decisions sooner, "
+          + "n x n more records per interval (n = topics.partitions).");
+  public static final Setting<java.time.Duration> UPTIME_PARTITION_IDLE = Setting.duration(
+      "uptime.partition.idle", "PT5M",
+      "Wall-clock time without a probe after which an input partition no longer holds back the "
+          + "uptime order gate. The only wall-clock setting: it affects when outputs come, not "
+          + "what they are, unless the partition later sends probes older than what was released.");
   public static final Setting<Integer> UPTIME_CONFIRMATIONS = Setting.intRange(
       "uptime.confirmations", "2", 1, 100,
       "Consecutive failed probes of one check from one vantage that confirm a failure.");
@@ -296,10 +344,13 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
+      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE,
+      ROCKSDB_MEMTABLE_MB, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
+      UPTIME_WATERMARK_INTERVAL, UPTIME_PARTITION_IDLE,
       UPTIME_CONFIRMATIONS, UPTIME_QUORUM,
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
-      BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
+      BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TRUSTSTORE,
+      REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_KEYSTORE, REGISTRY_KEYSTORE_PASSWORD,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,
@@ -325,7 +376,33 @@ public final class Settings {
   /** Keys under this prefix pass through, unprefixed, to every Kafka client and Streams. */
   public static final String KAFKA_PREFIX = "kafka.";
 
-  static Map<String, Setting<?>> byKey() {
+  /**
+   * The environment variable of a key: NINES_ + the key in upper case, dots (and dashes) to
+   * underscores. For a kafka.* key the way back is {@link #keyOfKafkaEnv}.
+   */
+  public static String envName(String key) {
+    return "NINES_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** Environment variables with this prefix are kafka.* pass-through keys. */
+  public static final String KAFKA_ENV_PREFIX = "NINES_KAFKA_";
+
+  /**
+   * The kafka.* key of a NINES_KAFKA_* variable, by the convention of Kafka's own and
+   * Confluent's images: {@code _} is a dot, {@code __} an underscore, {@code ___} a dash
+   * (NINES_KAFKA_SASL_JAAS_CONFIG is kafka.sasl.jaas.config).
+   */
+  public static String keyOfKafkaEnv(String envName) {
+    String rest = envName.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT);
+    return KAFKA_PREFIX + rest.replace("___", "\u0000").replace("__", "\u0001")
+        .replace('_', '.').replace('\u0000', '-').replace('\u0001', '_');
+  }
+
+  /** The suffix of a variable that names a file holding the value (Docker and k8s secrets). */
+  public static final String FILE_ENV_SUFFIX = "_FILE";
+
+  /** Every key, in the order of {@link #ALL}. */
+  public static Map<String, Setting<?>> byKey() {
     Map<String, Setting<?>> m = new LinkedHashMap<>();
     ALL.forEach(s -> m.put(s.key(), s));
     return m;

@@ -18,6 +18,24 @@ public interface Platform extends AutoCloseable {
 
   boolean embedded();
 
+  /** A client of this platform's schema registry, with the configured access (auth, TLS). */
+  default dev.nines.serde.RestSchemaRegistryClient registryClient() {
+    return new dev.nines.serde.RestSchemaRegistryClient(schemaRegistryUrl());
+  }
+
+  /** A registry client with basic auth and TLS as {@code access} says. */
+  static dev.nines.serde.RestSchemaRegistryClient registryClient(String url,
+      NinesConfig.RegistryAccess access) {
+    java.util.Optional<javax.net.ssl.SSLContext> tls =
+        access.truststore().isPresent() || access.keystore().isPresent()
+            ? java.util.Optional.of(dev.nines.serde.RestSchemaRegistryClient.tls(
+                access.truststore(), access.truststorePassword(), access.keystore(),
+                access.keystorePassword()))
+            : java.util.Optional.empty();
+    return new dev.nines.serde.RestSchemaRegistryClient(url, access.basicAuthUserInfo(), tls,
+        java.time.Duration.ofSeconds(10));
+  }
+
   @Override
   void close();
 
@@ -42,6 +60,11 @@ public interface Platform extends AutoCloseable {
       @Override
       public boolean embedded() {
         return false;
+      }
+
+      @Override
+      public dev.nines.serde.RestSchemaRegistryClient registryClient() {
+        return Platform.registryClient(cluster.schemaRegistryUrl(), cluster.registryAccess());
       }
 
       @Override

@@ -107,6 +107,32 @@ public final class TopicManager {
     }
   }
 
+  /**
+   * Refuses to go on when {@code topic} exists with another partition count than
+   * {@code topics.partitions}: the uptime watermarks wait for a mark from every input partition
+   * of probe-results and take the count from that setting (a partition it does not know of would
+   * never be waited for, one it expects but that does not exist would stall the gate).
+   */
+  public static void checkPartitions(Admin admin, dev.nines.config.NinesConfig.TopicLayout layout,
+      Topic<?> topic) {
+    String name = layout.name(topic);
+    try {
+      var d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+      int actual = d.partitions().size();
+      if (actual != layout.partitions()) {
+        throw new ConfigException("topic '" + name + "' has " + actual + " partitions but "
+            + "topics.partitions = " + layout.partitions() + ": expected them equal (the uptime "
+            + "watermarks count input partitions by it); set topics.partitions=" + actual);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topic " + name, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topic '" + name + "': "
+          + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
   private static void checkPolicies(Admin admin, List<Topic<?>> present,
       dev.nines.config.NinesConfig.TopicLayout layout)
       throws InterruptedException, ExecutionException {

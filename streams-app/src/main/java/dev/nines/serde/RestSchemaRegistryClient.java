@@ -8,6 +8,12 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -38,11 +44,65 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    */
   public RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
       Duration timeout) {
+    this(baseUrl, basicAuthUserInfo, Optional.empty(), timeout);
+  }
+
+  /**
+   * @param basicAuthUserInfo "user:password" for HTTP basic auth, or empty
+   * @param tls for an https:// registry: whom to trust (and a client certificate for mutual
+   *     TLS), see {@link #tls}; empty: the JVM's default trusted CAs
+   */
+  public RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
+      Optional<SSLContext> tls, Duration timeout) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.authorization = basicAuthUserInfo.filter(s -> !s.isBlank()).map(s -> "Basic "
         + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    tls.ifPresent(b::sslContext);
+    this.http = b.build();
+  }
+
+  /**
+   * A TLS context that trusts the certificates of {@code truststore} (PKCS12 or JKS; empty: the
+   * JVM's default CAs) and presents the key of {@code keystore} (empty: none). The JDK checks
+   * the registry's host name against its certificate as for any https:// URL.
+   */
+  public static SSLContext tls(Optional<Path> truststore, Optional<String> truststorePassword,
+      Optional<Path> keystore, Optional<String> keystorePassword) {
+    try {
+      TrustManagerFactory tmf = null;
+      if (truststore.isPresent()) {
+        KeyStore ts = load(truststore.get(), truststorePassword);
+        tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+      }
+      KeyManagerFactory kmf = null;
+      if (keystore.isPresent()) {
+        char[] pw = keystorePassword.orElse("").toCharArray();
+        KeyStore ks = load(keystore.get(), keystorePassword);
+        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pw);
+      }
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf == null ? null : kmf.getKeyManagers(),
+          tmf == null ? null : tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("schema registry TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static KeyStore load(Path file, Optional<String> password) {
+    try {
+      // getInstance(File, ...) recognizes PKCS12 and JKS alike
+      return KeyStore.getInstance(file.toFile(), password.orElse("").toCharArray());
+    } catch (IOException | GeneralSecurityException e) {
+      // the message never includes the password; a wrong one reads "keystore password was
+      // incorrect" or similar
+      throw new IllegalStateException("schema registry TLS: cannot open key store '" + file
+          + "': " + e.getMessage(), e);
+    }
   }
 
   public RestSchemaRegistryClient(String baseUrl) {

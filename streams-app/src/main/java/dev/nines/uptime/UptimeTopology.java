@@ -11,6 +11,10 @@ import dev.nines.schema.Service;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
+import dev.nines.watermark.MarkedSerde;
+import dev.nines.watermark.MulticastPartitioner;
+import dev.nines.watermark.OrderGateProcessor;
+import dev.nines.watermark.WatermarkEmitter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -46,6 +50,10 @@ public final class UptimeTopology {
 
   public static final String REGION_STORE = "uptime-region-store";
   public static final String SERVICE_STORE = "uptime-service-store";
+  /** Per input partition: its stream time and last watermark (upstream of the repartition). */
+  public static final String WATERMARK_STORE = "uptime-probes-watermark-store";
+  /** Probes waiting for the watermarks, the watermarks and the released frontier. */
+  public static final String ORDER_STORE = "uptime-probes-order-store";
 
   /** Services a tombstone of reference data is sent to: every known symbol. */
   public static final List<Service> SERVICES =
@@ -60,10 +68,25 @@ public final class UptimeTopology {
     Serde<String> keys = Serdes.String();
     int partitions = config.topics().partitions();
 
+    // Watermarks across the repartition (issue #9, deterministic replay): the task of each input
+    // partition sends its stream time to every partition of the repartition topic; the gate
+    // after it releases probes in (observedAt, probeId) order once every input partition has
+    // gone past them, so UptimeProcessor sees the same sequence whatever the interleaving of
+    // the upstream tasks, the partition count or restarts (dev.nines.watermark.OrderGate).
+    var probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
     KStream<String, Object> byService = probes
         .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))
-        .repartition(Repartitioned.with(keys, Topics.PROBE_RESULTS.valueSerde(registry))
+        .process(new WatermarkEmitter<ProbeResult>(WATERMARK_STORE, partitions,
+                config.uptime().watermarkInterval(), config.uptime().partitionIdle(),
+                p -> p.getObservedAt().toEpochMilli()),
+            Named.as("uptime-probes-watermarks"))
+        .repartition(Repartitioned.with(keys, MarkedSerde.of(probeSerde))
+            .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
             .withName("uptime-probes-by-service").withNumberOfPartitions(partitions))
+        .process(new OrderGateProcessor<ProbeResult>(ORDER_STORE, probeSerde,
+                p -> p.getObservedAt().toEpochMilli(), ProbeResult::getProbeId,
+                config.uptime().reorderGrace()),
+            Named.as("uptime-probes-in-order"))
         .mapValues(p -> (Object) p, Named.as("uptime-probes-as-input"));
 
     KStream<String, Object> windows = builder

@@ -93,6 +93,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rocksDbMemoryMustHoldSixteenMemtablesAndIsPassedToTheConfigSetter() {
+    NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+    assertThat(c.streams().rocksDbBytes()).isEqualTo(256L << 20);
+    assertThat(c.streams().memtableBytes()).isEqualTo(2L << 20);
+    // 256 MiB x 0.5 = 128 MiB: room for 16 memtables of 8 MiB, not of 9
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("rocksdb.memtable.mb", "8"))
+        .streams().memtableBytes()).isEqualTo(8L << 20);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+        Map.of("rocksdb.memtable.mb", "9")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config 'rocksdb.memtable.mb' = 9 (flag) leaves room for fewer than 16 "
+            + "memtables in rocksdb.memory.mb x rocksdb.memtable.share = 128 MiB: expected at "
+            + "most 8, or raise rocksdb.memory.mb");
+    var props = dev.nines.NinesApp.streamsProperties(c,
+        dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092", "http://unused",
+            Map.of())));
+    assertThat(props.get(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(dev.nines.platform.BoundedRocksDb.class);
+    assertThat(props).containsEntry(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, 256L << 20)
+        .containsEntry(dev.nines.platform.BoundedRocksDb.MEMTABLE_BYTES, 2L << 20);
+  }
+
+  @Test
   void environmentNamesAreDerivedFromKeys() {
     assertThat(Settings.PLATFORM_KAFKA_PORT.envName()).isEqualTo("NINES_PLATFORM_KAFKA_PORT");
     assertThat(Settings.BOOTSTRAP_SERVERS.envName()).isEqualTo("NINES_BOOTSTRAP_SERVERS");

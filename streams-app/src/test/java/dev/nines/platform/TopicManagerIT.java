@@ -60,6 +60,24 @@ class TopicManagerIT {
   }
 
   @Test
+  void refusesAProbeTopicWhosePartitionCountIsNotTopicsPartitions() throws Exception {
+    String prefix = KafkaPlatformExtension.unique("parts") + ".";
+    var layout = new dev.nines.config.NinesConfig.TopicLayout(3, (short) 1, prefix);
+    try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
+      admin.createTopics(List.of(new NewTopic(prefix + "probe-results", 2, (short) 1))).all().get();
+      assertThatThrownBy(() -> TopicManager.checkPartitions(admin, layout,
+          dev.nines.Topics.PROBE_RESULTS))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("topic '" + prefix + "probe-results' has 2 partitions but "
+              + "topics.partitions = 3: expected them equal (the uptime watermarks count input "
+              + "partitions by it); set topics.partitions=2");
+      // the same count passes
+      TopicManager.checkPartitions(admin, new dev.nines.config.NinesConfig.TopicLayout(2,
+          (short) 1, prefix), dev.nines.Topics.PROBE_RESULTS);
+    }
+  }
+
+  @Test
   void createsLogTopicsWithTheConfiguredRetention() throws Exception {
     Topic<DeliveryReceipt> log = new Topic<>(KafkaPlatformExtension.unique("receipts-ret"),
         DeliveryReceipt.class, false);

@@ -22,6 +22,11 @@ public final class Drivers {
   /** With {@code deadLetters} counting what the handlers dead-letter (null: no counting). */
   public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
       dev.nines.ingest.DeadLetters deadLetters) {
+    // TopologyTestDriver gives every topic one partition: the uptime watermarks must expect one
+    // input partition, or the order gate would wait for partitions that never send
+    NinesConfig.TopicLayout t = config.topics();
+    config = config.withTopics(new NinesConfig.TopicLayout(1, t.replicationFactor(), t.prefix(),
+        t.retentionMs(), t.suffix()));
     Properties props = NinesApp.streamsProperties(config, Platform.external(
         new NinesConfig.Cluster("unused:9092", "http://unused", Map.of())));
     try {

@@ -305,10 +305,12 @@ class UptimeTopologyTest {
     contracts.pipeInput("beta", contract("beta", List.of("eu-west"), 5_000));
     contracts.pipeInput("gamma", contract("gamma", List.of("ap-south"), 7_000));
 
-    // us-east DOWN [23:40, 00:07), eu-west DOWN [23:45, 23:55); probes until 01:01 so that the
-    // service's stream time passes 1 April 00:00 + 1 h grace.
+    // us-east DOWN [23:40, 00:07), eu-west DOWN [23:45, 23:55); probes until 01:02 so that the
+    // service's stream time passes 1 April 00:00 + 1 h grace in both regions. (01:02, not 01:01:
+    // the order gate releases a probe once the watermarks, sent each uptime.watermark.interval
+    // of stream time, are uptime.reorder.grace past it, so the last minute stays held.)
     Instant from = Instant.parse("2026-03-31T23:30:00Z");
-    Instant to = Instant.parse("2026-04-01T01:01:00Z");
+    Instant to = Instant.parse("2026-04-01T01:02:00Z");
     for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofMinutes(1))) {
       probe("us-east", t, !between("2026-03-31T23:40:00Z", "2026-04-01T00:07:00Z").test(t));
       probe("eu-west", t, !between("2026-03-31T23:45:00Z", "2026-03-31T23:55:00Z").test(t));
@@ -375,13 +377,20 @@ class UptimeTopologyTest {
     // more probes after the close change nothing for March and issue nothing again
     minutes("us-east", Instant.parse("2026-04-01T01:02:00Z"), Instant.parse("2026-04-01T01:10:00Z"),
         t -> false);
-    // a probe of March arriving now is late: counted, not applied
+    // a probe of March arriving now is late: counted, not applied. It is caught by the order
+    // gate (more than uptime.reorder.grace behind its input partition's watermark), before
+    // UptimeProcessor, whose own count therefore stays 0
     probe("us-east", Instant.parse("2026-03-31T23:59:00Z"), false);
     assertThat(credits.isEmpty()).isTrue();
     assertThat(ledger.readKeyValuesToMap()).doesNotContainKey("SMS:us-east:2026-03");
     assertThat(driver.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
+        .filter(e -> e.getKey().name().equals(
+            dev.nines.watermark.OrderGateProcessor.LATE_METRIC)
+            && "behind-own-partition".equals(e.getKey().tags().get("reason")))
         .mapToDouble(e -> (Double) e.getValue().metricValue()).sum()).isEqualTo(1.0);
+    assertThat(driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
+        .mapToDouble(e -> (Double) e.getValue().metricValue()).sum()).isEqualTo(0.0);
   }
 
   @Test

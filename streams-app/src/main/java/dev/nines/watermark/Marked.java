@@ -1,0 +1,35 @@
+package dev.nines.watermark;
+
+import java.util.Objects;
+
+/** A value of a watermarked repartition topic: a record of the stream, or a watermark. */
+public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
+
+  /** The key watermarks are written with (the partitioner, not the key, places them). */
+  String MARK_KEY = "~watermark";
+
+  /** Header carrying the upstream partition of an item, as a 4-byte big-endian int. */
+  String UPSTREAM_HEADER = "nines.upstream.partition";
+
+  static <V> Marked<V> item(V value) {
+    return new Item<>(value);
+  }
+
+  static <V> Marked<V> mark(Watermark watermark) {
+    return new Mark<>(watermark);
+  }
+
+  /** A record of the stream. */
+  record Item<V>(V value) implements Marked<V> {
+    public Item {
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** A watermark. */
+  record Mark<V>(Watermark watermark) implements Marked<V> {
+    public Mark {
+      Objects.requireNonNull(watermark, "watermark");
+    }
+  }
+}

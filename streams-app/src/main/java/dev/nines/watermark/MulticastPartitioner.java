@@ -1,0 +1,24 @@
+package dev.nines.watermark;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Watermarks to every partition (KIP-837), items by key exactly as without this partitioner (an
+ * empty answer means Kafka's default: murmur2 of the serialized key), so that a key's records
+ * land where they always did.
+ */
+public final class MulticastPartitioner<V> implements StreamPartitioner<String, Marked<V>> {
+
+  @Override
+  public Optional<Set<Integer>> partitions(String topic, String key, Marked<V> value,
+      int numPartitions) {
+    if (value instanceof Marked.Mark<V>) {
+      return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.nines.watermark;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Upstream half of the watermarks: in the task of input partition {@code u} of {@code n}, passes
+ * every record on (as an item, with {@code u} in the header {@link Marked#UPSTREAM_HEADER}) and
+ * tracks the partition's stream time {@code S_u} = the largest event time passed so far. Whenever
+ * {@code S_u} crosses a boundary of {@code interval}, it sends {@code Watermark(u, n, S_u)},
+ * after the record that moved it, to every partition of the repartition topic (with {@link
+ * MulticastPartitioner}).
+ *
+ * <p>Idleness: a wall-clock punctuator sends a mark with {@code idle = true} when the task has
+ * passed no record for {@code idleAfter}, so that an input partition without data does not stop
+ * the gate; the next record sends a mark with {@code idle = false}. Both repeat the last
+ * boundary value, not {@code S_u}: where in the partition's sequence they fall depends on the
+ * wall clock, and the value the gate judges lateness by must not (see {@link OrderGate}). This
+ * is the only use of the wall clock, and it affects only when the gate releases, not what.
+ *
+ * <p>{@code S_u} and the last boundary value are kept in a changelogged store, so a restarted or
+ * moved task goes on with the same boundaries (under exactly-once, consistent with what it sent).
+ */
+public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, String, Marked<V>> {
+  private final String storeName;
+  private final int partitions;
+  private final long intervalMs;
+  private final Duration idleAfter;
+  private final ToLongFunction<V> eventTime;
+
+  /**
+   * @param partitions the number of input partitions (config; checked against the topic at
+   *     start-up)
+   * @param interval a watermark is sent whenever the stream time crosses a multiple of this
+   * @param idleAfter wall-clock time without a record after which the partition is idle
+   */
+  public WatermarkEmitter(String storeName, int partitions, Duration interval, Duration idleAfter,
+      ToLongFunction<V> eventTime) {
+    if (interval.isNegative() || interval.isZero() || idleAfter.isNegative() || idleAfter.isZero()) {
+      throw new IllegalArgumentException("watermark interval " + interval + " and idle time "
+          + idleAfter + ": expected both positive");
+    }
+    this.storeName = storeName;
+    this.partitions = partitions;
+    this.intervalMs = interval.toMillis();
+    this.idleAfter = idleAfter;
+    this.eventTime = eventTime;
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    // per input partition: S_u and the last boundary value; written once per commit (cached)
+    return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName),
+        Serdes.Integer(), Serdes.ByteArray()).withCachingEnabled());
+  }
+
+  @Override
+  public Processor<String, V, String, Marked<V>> get() {
+    return new Processor<>() {
+      private ProcessorContext<String, Marked<V>> context;
+      private KeyValueStore<Integer, byte[]> store;
+      private int partition;
+      private long streamTime;
+      private long marked;
+      private long lastRecordWallMs;
+      private boolean idle;
+
+      @Override
+      public void init(ProcessorContext<String, Marked<V>> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.partition = context.taskId().partition();
+        if (partition >= partitions) {
+          throw new IllegalStateException("task of input partition " + partition + ", but "
+              + "topics.partitions = " + partitions + ": the input topic has more partitions");
+        }
+        byte[] b = store.get(partition);
+        ByteBuffer s = b == null ? null : ByteBuffer.wrap(b);
+        streamTime = s == null ? Long.MIN_VALUE : s.getLong();
+        marked = s == null ? Long.MIN_VALUE : s.getLong();
+        lastRecordWallMs = context.currentSystemTimeMs();
+        idle = false;
+        long every = Math.max(100, Math.min(1_000, idleAfter.toMillis() / 2));
+        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME,
+            this::checkIdle);
+      }
+
+      @Override
+      public void process(Record<String, V> record) {
+        long t = eventTime.applyAsLong(record.value());
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(Marked.UPSTREAM_HEADER);
+        headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(partition).array());
+        context.forward(record.withValue(Marked.item(record.value())).withHeaders(headers));
+        lastRecordWallMs = context.currentSystemTimeMs();
+        long before = streamTime;
+        streamTime = Math.max(streamTime, t);
+        boolean crossed = streamTime != before && (before == Long.MIN_VALUE
+            || Math.floorDiv(streamTime, intervalMs) > Math.floorDiv(before, intervalMs));
+        if (crossed) {
+          marked = streamTime;
+        }
+        if (crossed || idle) {
+          idle = false;
+          send(false, record.timestamp());
+        }
+        if (streamTime != before) {
+          store.put(partition, ByteBuffer.allocate(16).putLong(streamTime).putLong(marked)
+              .array());
+        }
+      }
+
+      private void checkIdle(long nowMs) {
+        if (!idle && nowMs - lastRecordWallMs >= idleAfter.toMillis()) {
+          idle = true;
+          send(true, Math.max(0, marked));
+        }
+      }
+
+      private void send(boolean idleMark, long timestamp) {
+        context.forward(new Record<>(Marked.MARK_KEY,
+            Marked.mark(new Watermark(partition, partitions, marked, idleMark)),
+            Math.max(0, timestamp)));
+      }
+    };
+  }
+}

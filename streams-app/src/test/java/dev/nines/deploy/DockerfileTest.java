@@ -1,0 +1,136 @@
+package dev.nines.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nines.deploy.DockerFiles.Instruction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #8: {@code docker/Dockerfile} checked statically (no Docker engine, and no Dockerfile
+ * linter in the reachable package registries that runs offline): two stages, the second a JRE
+ * only, a non-root numeric user, a health check reading the file `nines run` writes, nothing
+ * secret baked in, and the paths it copies are the ones the Maven build produces.
+ */
+class DockerfileTest {
+  final List<Instruction> all = DockerFiles.dockerfile();
+  final List<Instruction> last = DockerFiles.finalStage(all);
+
+  @Test
+  void aMavenBuildStageThenAJreOnlyStage() {
+    List<String> froms = all.stream().filter(i -> i.keyword().equals("FROM"))
+        .map(Instruction::args).toList();
+    assertThat(froms).hasSize(2);
+    assertThat(froms.get(0)).startsWith("maven:").contains("17").endsWith(" AS build");
+    assertThat(froms.get(1)).startsWith("eclipse-temurin:17-jre").doesNotContain(" AS ");
+    // nothing of the build stage but the jar and its lib/ reaches the image
+    assertThat(last.stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::args))
+        .containsExactly("--from=build /src/streams-app/target/nines.jar /app/nines.jar",
+            "--from=build /src/streams-app/target/lib /app/lib");
+  }
+
+  @Test
+  void theBuildStageCopiesWhatExistsAndBuildsWhatTheFinalStageCopies() throws Exception {
+    Path root = DockerFiles.repoRoot();
+    List<Instruction> build = all.subList(0, all.indexOf(last.get(0)));
+    build.stream().filter(i -> i.keyword().equals("COPY"))
+        .forEach(i -> assertThat(root.resolve(i.args().split(" ")[0])).exists());
+    assertThat(build).extracting(Instruction::args)
+        .contains("mvn -B -q -DskipTests package");
+    // the module pom names the jar nines.jar and copies its runtime dependencies to lib/
+    String pom = Files.readString(root.resolve("streams-app/pom.xml"));
+    assertThat(pom).contains("<finalName>nines</finalName>")
+        .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>")
+        .contains("<classpathPrefix>lib/</classpathPrefix>");
+  }
+
+  @Test
+  void runsAsANonRootNumericUser() {
+    List<String> users = last.stream().filter(i -> i.keyword().equals("USER"))
+        .map(Instruction::args).toList();
+    assertThat(users).hasSize(1);
+    // numeric, so that Kubernetes' runAsNonRoot can verify it
+    assertThat(users.get(0)).matches("[0-9]+").isNotEqualTo("0");
+    assertThat(last.stream().filter(i -> i.keyword().equals("RUN")).map(Instruction::args))
+        .anySatisfy(r -> assertThat(r).contains("useradd").contains("--uid " + users.get(0)));
+    // USER comes before the entrypoint, so the app never runs as root
+    int user = indexOf("USER");
+    assertThat(user).isLessThan(indexOf("ENTRYPOINT"));
+  }
+
+  @Test
+  void theHealthCheckReadsTheStateFileThatRunWrites() {
+    String dataDir = DockerFiles.env(all, "NINES_PLATFORM_DATA_DIR");
+    List<String> checks = last.stream().filter(i -> i.keyword().equals("HEALTHCHECK"))
+        .map(Instruction::args).toList();
+    assertThat(checks).singleElement().satisfies(h -> assertThat(h)
+        .contains("CMD ").contains(dataDir + "/" + "nines.state")
+        .contains("RUNNING|REBALANCING"));
+    // the name the app writes
+    assertThat(dev.nines.cli.HealthFile.NAME).isEqualTo("nines.state");
+    assertThat(last.stream().filter(i -> i.keyword().equals("VOLUME")).map(Instruction::args))
+        .containsExactly("[\"" + dataDir + "\"]");
+  }
+
+  @Test
+  void noSecretIsBakedIn() {
+    for (Instruction i : all) {
+      String a = i.args().toUpperCase(Locale.ROOT);
+      if (i.keyword().equals("ENV") || i.keyword().equals("ARG")) {
+        assertThat(a).as(i.toString()).doesNotContain("PASSWORD", "SECRET", "JAAS", "TOKEN",
+            "USER_INFO");
+      }
+      if (i.keyword().equals("COPY") || i.keyword().equals("ADD")) {
+        assertThat(i.args()).as(i.toString()).doesNotContain(".p12", ".jks", ".pem", ".key",
+            ".env", "secrets");
+      }
+    }
+    assertThat(all).extracting(Instruction::keyword).doesNotContain("ADD");
+  }
+
+  @Test
+  void theEntrypointRunsTheJarAndTheDefaultCommandIsRun() {
+    assertThat(last.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args))
+        .singleElement().satisfies(e -> assertThat(e).startsWith("[\"java\"")
+            .endsWith("\"-jar\", \"/app/nines.jar\"]"));
+    assertThat(last.stream().filter(i -> i.keyword().equals("CMD")).map(Instruction::args))
+        .containsExactly("[\"run\", \"--quiet\"]");
+  }
+
+  @Test
+  void theBuildContextLeavesOutBuildOutputAndData() throws Exception {
+    String ignore = Files.readString(DockerFiles.repoRoot().resolve(".dockerignore"));
+    assertThat(ignore.lines()).contains("**/target", "data", ".git");
+  }
+
+  @Test
+  void aDockerfileLinterFindsNothing() throws Exception {
+    // dockerfile-utils (npm; .ci/run installs it): syntax, instruction arguments, duplicate
+    // HEALTHCHECK/CMD per stage, deprecated instructions
+    java.util.Optional<Path> lint = java.util.stream.Stream.of(
+            System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .map(d -> Path.of(d, "dockerfile-utils")).filter(Files::isExecutable).findFirst();
+    org.assertj.core.api.Assumptions.assumeThat(lint).as("dockerfile-utils on the PATH")
+        .isPresent();
+    Process p = new ProcessBuilder(lint.get().toString(), "lint",
+        DockerFiles.repoRoot().resolve("docker/Dockerfile").toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(out).as("lint output").isBlank();
+    assertThat(p.exitValue()).isZero();
+  }
+
+  private int indexOf(String keyword) {
+    for (int i = 0; i < last.size(); i++) {
+      if (last.get(i).keyword().equals(keyword)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no " + keyword);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.nines.watermark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.testing.TestRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The gate's rules one by one, worked by hand (grace 30 s). */
+class OrderGateTest {
+  static final long S = 1_000;
+  final OrderGate.InMemory<String> store = new OrderGate.InMemory<>();
+  final OrderGate<String> gate = new OrderGate<>(store, 30 * S);
+
+  static List<String> values(List<OrderGate.Released<String>> r) {
+    return r.stream().map(OrderGate.Released::value).toList();
+  }
+
+  @Test
+  void nothingIsReleasedUntilEveryPartitionHasSentAMark() {
+    gate.offer(0, 100 * S, "a", "a");
+    assertThat(gate.onMark(new Watermark(0, 2, 200 * S, false))).isEmpty();
+    // partition 1 at 150 s: frontier min(200, 150) - 30 = 120 s releases a (100 s)
+    assertThat(values(gate.onMark(new Watermark(1, 2, 150 * S, false)))).containsExactly("a");
+    assertThat(store.released()).isEqualTo(120 * S);
+  }
+
+  @Test
+  void releasesInTimeThenIdOrderWhateverTheArrival() {
+    gate.offer(0, 50 * S, "z", "z@50");
+    gate.offer(1, 40 * S, "b", "b@40");
+    gate.offer(1, 50 * S, "a", "a@50");
+    gate.offer(0, 40 * S, "c", "c@40");
+    gate.onMark(new Watermark(0, 2, 100 * S, false));
+    assertThat(values(gate.onMark(new Watermark(1, 2, 100 * S, false))))
+        .containsExactly("b@40", "c@40", "a@50", "z@50");
+  }
+
+  @Test
+  void anItemMoreThanTheGraceBehindItsOwnPartitionsMarkIsLateWhateverTheOthers() {
+    gate.onMark(new Watermark(0, 2, 100 * S, false));
+    // partition 1 has sent nothing: the frontier is nowhere, yet 70 s (= 100 - 30) is late for 0
+    assertThat(gate.offer(0, 70 * S, "x", "x")).contains(OrderGate.Late.BEHIND_OWN_PARTITION);
+    assertThat(gate.offer(0, 71 * S, "y", "y")).isEmpty();
+    // the same time from partition 1 (no mark yet) is held
+    assertThat(gate.offer(1, 70 * S, "x", "x1")).isEmpty();
+    // frontier min(100, 110) - 30 = 70 s: x1 (70 s) goes, y (71 s) waits
+    assertThat(values(gate.onMark(new Watermark(1, 2, 110 * S, false))))
+        .containsExactly("x1");
+    assertThat(store.held()).isEqualTo(1);
+  }
+
+  @Test
+  void anIdlePartitionDoesNotHoldTheOthersBackUntilItSendsAgain() {
+    gate.onMark(new Watermark(0, 2, 100 * S, false));
+    gate.offer(0, 200 * S, "a", "a");
+    gate.onMark(new Watermark(0, 2, 300 * S, false));
+    // partition 1 never sent data: idle; the frontier is partition 0's alone, 270 s
+    assertThat(values(gate.onMark(new Watermark(1, 2, Long.MIN_VALUE, true))))
+        .containsExactly("a");
+    assertThat(store.released()).isEqualTo(270 * S);
+    // partition 1 wakes up with old data: it cannot go in its place any more
+    assertThat(gate.offer(1, 250 * S, "old", "old")).contains(OrderGate.Late.BEHIND_RELEASED);
+    // newer data (live traffic) is held, and waits for partition 1 again once it is active
+    assertThat(gate.offer(1, 280 * S, "new", "new")).isEmpty();
+    assertThat(gate.onMark(new Watermark(1, 2, 280 * S, false))).isEmpty(); // 250 < 270
+    gate.onMark(new Watermark(0, 2, 400 * S, false));
+    assertThat(values(gate.onMark(new Watermark(1, 2, 320 * S, false))))
+        .containsExactly("new");
+  }
+
+  @Test
+  void whenEveryPartitionIsIdleTheLatestMarkLessTheGraceIsTheFrontier() {
+    gate.offer(0, 100 * S, "a", "a");
+    gate.offer(1, 140 * S, "b", "b");
+    gate.onMark(new Watermark(0, 2, 100 * S, true));
+    assertThat(values(gate.onMark(new Watermark(1, 2, 160 * S, true)))).containsExactly("a");
+    assertThat(store.released()).isEqualTo(130 * S);
+  }
+
+  @Test
+  void marksNeverGoBackAndAReleasedFrontierNeverMovesBack() {
+    gate.onMark(new Watermark(0, 1, 100 * S, false));
+    gate.onMark(new Watermark(0, 1, 50 * S, false));
+    assertThat(store.marks().get(0).streamTime()).isEqualTo(100 * S);
+    assertThat(gate.offer(0, 69 * S, "x", "x")).contains(OrderGate.Late.BEHIND_OWN_PARTITION);
+  }
+
+  @Test
+  void anItemWithoutPartitionIsJudgedByTheReleasedFrontierAlone() {
+    gate.onMark(new Watermark(0, 1, 100 * S, false));
+    assertThat(gate.offer(-1, 70 * S, "x", "x")).contains(OrderGate.Late.BEHIND_RELEASED);
+    assertThat(gate.offer(-1, 71 * S, "y", "y")).isEmpty();
+  }
+
+  @Test
+  void theSerdeReadsConfluentFramedRecordsAsItemsAndWritesMarksWithTheirOwnByte() {
+    TestRegistry registry = new TestRegistry();
+    var inner = dev.nines.Topics.PROBE_RESULTS.valueSerde(registry);
+    var serde = MarkedSerde.of(inner);
+    ProbeResult p = ProbeResult.newBuilder().setProbeId("p1").setCheck("sms-send")
+        .setService(Service.SMS).setRegion("us-east").setVantage("v").setSuccess(true)
+        .setObservedAt(Instant.parse("2026-03-01T00:00:00Z")).build();
+    byte[] legacy = inner.serializer().serialize("t", p); // what the topic carried before
+    assertThat(legacy[0]).isEqualTo((byte) 0);
+    assertThat(serde.deserializer().deserialize("t", legacy)).isEqualTo(Marked.item(p));
+    assertThat(serde.serializer().serialize("t", Marked.item(p))).isEqualTo(legacy);
+    Watermark w = new Watermark(2, 3, -5L, true);
+    byte[] m = serde.serializer().serialize("t", Marked.mark(w));
+    assertThat(m[0]).isEqualTo(MarkedSerde.MARK);
+    assertThat(serde.deserializer().deserialize("t", m)).isEqualTo(Marked.mark(w));
+  }
+
+  @Test
+  void thePartitionerSendsMarksEverywhereAndItemsTheDefaultWay() {
+    var p = new MulticastPartitioner<String>();
+    assertThat(p.partitions("t", "~watermark", Marked.mark(new Watermark(0, 1, 0, false)), 3))
+        .contains(Set.of(0, 1, 2));
+    assertThat(p.partitions("t", "SMS", Marked.item("x"), 3)).isEqualTo(Optional.empty());
+  }
+}

@@ -209,22 +209,12 @@ public final class ConfigLoader {
   }
 
   private static NinesConfig.Webhooks webhooks(Map<String, Raw> raw) {
-    String secret = get(raw, Settings.WEBHOOK_SECRET);
-    String file = get(raw, Settings.WEBHOOK_SECRET_FILE).trim();
-    if (!file.isEmpty()) {
-      try {
-        secret = Files.readString(Path.of(file)).trim();
-      } catch (IOException | RuntimeException e) {
-        // the message names the file, never its content
-        throw new ConfigException("config 'webhooks.secret.file' = '" + file + "' ("
-            + raw.get("webhooks.secret.file").source() + "): cannot be read (" + e.getClass()
-            .getSimpleName() + "): expected a readable file holding the HMAC key");
-      }
-    }
+    // (a file holding it is NINES_WEBHOOKS_SECRET_FILE, read like every *_FILE variable)
+    String secret = get(raw, Settings.WEBHOOK_SECRET).trim();
     var urls = get(raw, Settings.WEBHOOK_URLS);
     if (!urls.isEmpty() && secret.isEmpty()) {
       throw new ConfigException("config 'webhooks.urls' is set but no secret is: give "
-          + "NINES_WEBHOOKS_SECRET, 'webhooks.secret' or 'webhooks.secret.file', so that "
+          + "NINES_WEBHOOKS_SECRET or NINES_WEBHOOKS_SECRET_FILE (a file holding it), so that "
           + "receivers can check the X-Nines-Signature header");
     }
     var initial = get(raw, Settings.WEBHOOK_BACKOFF);

@@ -374,10 +374,8 @@ public final class Settings {
         return List.copyOf(out);
       });
   public static final Setting<String> WEBHOOK_SECRET = Setting.string("webhooks.secret", "",
-      "HMAC-SHA256 key for the X-Nines-Signature header (prefer NINES_WEBHOOKS_SECRET or "
-          + "webhooks.secret.file; never logged).");
-  public static final Setting<String> WEBHOOK_SECRET_FILE = Setting.string("webhooks.secret.file",
-      "", "File whose content (trimmed) is the webhook HMAC key; overrides webhooks.secret.");
+      "HMAC-SHA256 key for the X-Nines-Signature header (give it as NINES_WEBHOOKS_SECRET, or "
+          + "NINES_WEBHOOKS_SECRET_FILE naming a file that holds it; never logged).");
   public static final Setting<Integer> WEBHOOK_ATTEMPTS = Setting.intRange("webhooks.attempts",
       "6", 1, 20, "Delivery attempts per webhook (the first and the retries) before giving up.");
   public static final Setting<java.time.Duration> WEBHOOK_BACKOFF = Setting.duration(
@@ -431,8 +429,7 @@ public final class Settings {
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT,
       API_HOST, API_PORT, API_ADVERTISED_HOST, API_HISTORY_DAYS, API_WEIGHTS_HISTORY,
-      API_RECENT_RESOLVED, API_FORWARD_TIMEOUT, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_SECRET_FILE,
-      WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX, WEBHOOK_TIMEOUT, WEBHOOK_FROM);
+      API_RECENT_RESOLVED, API_FORWARD_TIMEOUT, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX, WEBHOOK_TIMEOUT, WEBHOOK_FROM);
 
   /** What a replay's policy file may set, in words (for messages and the README). */
   public static final String POLICY_KEYS_DESCRIPTION =

@@ -98,7 +98,7 @@ class ServiceOutageTest {
     });
     assertThat(records).allSatisfy(r -> {
       ProbeResult p = (ProbeResult) r.value();
-      assertThat(r.key()).isEqualTo(p.getService() + ":" + p.getRegion());
+      assertThat(r.key()).isEqualTo(p.getProbeId());
       assertThat(r.timestampMs()).isEqualTo(p.getObservedAt().toEpochMilli());
       assertThat(p.getObservedAt()).isAfterOrEqualTo(ORIGIN).isBefore(TO);
     });

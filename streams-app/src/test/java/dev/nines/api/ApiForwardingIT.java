@@ -167,6 +167,20 @@ class ApiForwardingIT {
       assertThat(servedByOther).as("(asked at) -> (answered by)")
           .contains(a.self() + " -> " + b.self(), b.self() + " -> " + a.self());
 
+      // the Atom feed of a running app, read by a real feed parser (ROME) on both instances:
+      // one entry per incident in the incidents topic
+      java.util.Set<String> incidentIds = new java.util.TreeSet<>();
+      TopicRecords.readAll(platform, incidentsTopic).forEach(rec -> incidentIds.add(
+          "urn:nines:incident:" + incidentSerde.deserialize(incidentsTopic, rec.value())
+              .getIncidentId()));
+      for (Instance i : both) {
+        com.rometools.rome.feed.synd.SyndFeed feed = new com.rometools.rome.io.SyndFeedInput()
+            .build(new java.io.StringReader(ok(i.url() + "feed.atom").body()));
+        assertThat(feed.getFeedType()).isEqualTo("atom_1.0");
+        assertThat(feed.getEntries()).extracting(com.rometools.rome.feed.synd.SyndEntry::getUri)
+            .as("feed entries at %s", i.url()).containsExactlyInAnyOrderElementsOf(incidentIds);
+      }
+
       // health, readiness and metrics on both
       for (Instance i : both) {
         assertThat(ApiFixture.get(i.url() + "health").status()).isEqualTo(200);

@@ -93,22 +93,29 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void rocksDbMemoryMustHoldSixteenMemtablesAndIsPassedToTheConfigSetter() {
-    NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+  void rocksDbMemoryIsOffByDefaultAndWhenOnMustHoldSixteenMemtables() {
+    // off by default (0): Kafka Streams' per-store defaults, no config setter
+    NinesConfig off = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+    assertThat(off.streams().rocksDbBytes()).isZero();
+    var external = dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092",
+        "http://unused", Map.of()));
+    assertThat(dev.nines.NinesApp.streamsProperties(off, external))
+        .doesNotContainKey(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+
+    NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(),
+        Map.of("rocksdb.memory.mb", "256"));
     assertThat(c.streams().rocksDbBytes()).isEqualTo(256L << 20);
     assertThat(c.streams().memtableBytes()).isEqualTo(2L << 20);
     // 256 MiB x 0.5 = 128 MiB: room for 16 memtables of 8 MiB, not of 9
-    assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("rocksdb.memtable.mb", "8"))
-        .streams().memtableBytes()).isEqualTo(8L << 20);
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("rocksdb.memory.mb", "256",
+        "rocksdb.memtable.mb", "8")).streams().memtableBytes()).isEqualTo(8L << 20);
     assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
-        Map.of("rocksdb.memtable.mb", "9")))
+        Map.of("rocksdb.memory.mb", "256", "rocksdb.memtable.mb", "9")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("config 'rocksdb.memtable.mb' = 9 (flag) leaves room for fewer than 16 "
             + "memtables in rocksdb.memory.mb x rocksdb.memtable.share = 128 MiB: expected at "
             + "most 8, or raise rocksdb.memory.mb");
-    var props = dev.nines.NinesApp.streamsProperties(c,
-        dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092", "http://unused",
-            Map.of())));
+    var props = dev.nines.NinesApp.streamsProperties(c, external);
     assertThat(props.get(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
         .isEqualTo(dev.nines.platform.BoundedRocksDb.class);
     assertThat(props).containsEntry(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, 256L << 20)

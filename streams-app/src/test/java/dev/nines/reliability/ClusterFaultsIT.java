@@ -538,11 +538,16 @@ class ClusterFaultsIT {
           t -> t.compacted() ? Map.of("segment.ms", Long.toString(Duration.ofDays(36_500)
               .toMillis())) : Map.of());
       String probe = run.config.topics().name(Topics.PROBE_RESULTS);
-      var d = admin.describeTopics(List.of(probe)).allTopicNames().get().get(probe);
-      Config c = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
-          probe))).all().get().values().iterator().next();
-      assertThat(d.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(NODES));
-      assertThat(c.get("min.insync.replicas").value()).isEqualTo("2");
+      // a new topic reaches the three brokers' metadata one after another: the broker asked may
+      // not host it yet (UnknownTopicOrPartition), so ask until every one does
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
+            var d = admin.describeTopics(List.of(probe)).allTopicNames().get().get(probe);
+            Config c = admin.describeConfigs(List.of(new ConfigResource(
+                ConfigResource.Type.TOPIC, probe))).all().get().values().iterator().next();
+            assertThat(d.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(NODES));
+            assertThat(c.get("min.insync.replicas").value()).isEqualTo("2");
+          });
     }
     return run;
   }

@@ -86,8 +86,13 @@ public final class OrderGate<V> {
 
     void hold(Slot slot, V value);
 
-    /** Removes and returns, in slot order, every held item with time {@code <= frontier}. */
-    List<Released<V>> takeUpTo(long frontier);
+    /**
+     * Removes and returns, in slot order, every held item with {@code after < time <= upTo}.
+     * No item at or below {@code after} (the previous released frontier) is held, since {@link
+     * #offer} drops them; a key-value store must not scan there, or every release steps over the
+     * tombstones of everything released before it (quadratic in the history's length).
+     */
+    List<Released<V>> take(long after, long upTo);
   }
 
   private final Store<V> store;
@@ -155,8 +160,9 @@ public final class OrderGate<V> {
     if (f == Long.MIN_VALUE || f <= store.released()) {
       return List.of();
     }
+    long before = store.released();
     store.setReleased(f);
-    return new ArrayList<>(store.takeUpTo(f));
+    return new ArrayList<>(store.take(before, f));
   }
 
   static long saturatedMinus(long t, long d) {
@@ -200,12 +206,15 @@ public final class OrderGate<V> {
     }
 
     @Override
-    public List<Released<V>> takeUpTo(long frontier) {
+    public List<Released<V>> take(long after, long upTo) {
       List<Released<V>> out = new ArrayList<>();
       var it = held.entrySet().iterator();
       while (it.hasNext()) {
         var e = it.next();
-        if (e.getKey().time() > frontier) {
+        if (e.getKey().time() <= after) {
+          throw new IllegalStateException("held " + e.getKey() + " at or below " + after);
+        }
+        if (e.getKey().time() > upTo) {
           break;
         }
         out.add(new Released<>(e.getKey(), e.getValue()));

@@ -206,13 +206,14 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
     }
 
     @Override
-    public List<OrderGate.Released<KeyValue<String, V>>> takeUpTo(long frontier) {
+    public List<OrderGate.Released<KeyValue<String, V>>> take(long after, long upTo) {
       List<KeyValue<Bytes, byte[]>> found = new ArrayList<>();
-      // every key of a time <= frontier is below 'B' + (frontier + 1): held keys are longer
-      Bytes to = frontier == Long.MAX_VALUE ? Bytes.wrap(new byte[] {'C'})
-          : Bytes.wrap(ByteBuffer.allocate(9).put((byte) 'B')
-              .putLong((frontier + 1) ^ Long.MIN_VALUE).array());
-      try (KeyValueIterator<Bytes, byte[]> it = kv.range(Bytes.wrap(new byte[] {'B'}), to)) {
+      // every key of a time in (after, upTo] is in ['B' + (after + 1), 'B' + (upTo + 1)): held
+      // keys are longer than 9 bytes. Starting at 'B' instead would make RocksDB step over the
+      // tombstone of every item released so far, on every release.
+      Bytes from = after == Long.MIN_VALUE ? Bytes.wrap(new byte[] {'B'}) : timeKey(after + 1);
+      Bytes to = upTo == Long.MAX_VALUE ? Bytes.wrap(new byte[] {'C'}) : timeKey(upTo + 1);
+      try (KeyValueIterator<Bytes, byte[]> it = kv.range(from, to)) {
         it.forEachRemaining(found::add);
       }
       List<OrderGate.Released<KeyValue<String, V>>> out = new ArrayList<>(found.size());
@@ -229,6 +230,11 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
       }
       return out;
     }
+  }
+
+  static Bytes timeKey(long time) {
+    return Bytes.wrap(ByteBuffer.allocate(9).put((byte) 'B').putLong(time ^ Long.MIN_VALUE)
+        .array());
   }
 
   static Bytes markKey(int partition) {

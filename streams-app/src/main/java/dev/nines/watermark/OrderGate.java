@@ -14,8 +14,7 @@ import java.util.Optional;
  *
  * <p><b>The frontier.</b> {@code W_u} is the largest watermark value received from upstream
  * partition {@code u}. Nothing is released until a mark from every partition {@code 0..n-1} has
- * arrived. Then {@code F = min(W_u over the partitions that are not idle) - grace} (if all are
- * idle: the largest {@code W_u} less the grace), and the released frontier {@code R} is the
+ * arrived. Then {@code F = min(W_u over the partitions that are not idle) - grace}, and the released frontier {@code R} is the
  * largest {@code F} so far (kept in the store). Every held item with event time {@code <= R}
  * is released, in order.
  *
@@ -38,7 +37,11 @@ import java.util.Optional;
  * the store).
  *
  * <p><b>Idleness</b> is the exception, and only it depends on the wall clock: while {@code u} is
- * idle it is left out of the minimum, so {@code R} may pass {@code W_u - grace}. If {@code u}
+ * idle it is left out of the minimum, so {@code R} may pass {@code W_u - grace}. When every
+ * partition is idle, {@code F} is the largest {@code latest} (the partitions' stream times when
+ * they went idle): each partition's idle mark came after all of its items, so every item sent
+ * has arrived, and the tail of a finite input (a replay, a test, traffic that stopped) is
+ * released instead of waiting for data that may never come. If {@code u}
  * later sends an item at or below {@code R}, it cannot be released in its place; it is dropped
  * as {@link Late#BEHIND_RELEASED} (and logged as such). Data after an idle spell that is newer
  * than what was released (live traffic) is unaffected. Items without an upstream partition
@@ -131,7 +134,9 @@ public final class OrderGate<V> {
     }
     Watermark before = marks.get(w.partition());
     long value = before == null ? w.streamTime() : Math.max(before.streamTime(), w.streamTime());
-    store.putMark(new Watermark(w.partition(), w.partitions(), value, w.idle()));
+    long latest = before == null ? w.latest() : Math.max(before.latest(), w.latest());
+    store.putMark(new Watermark(w.partition(), w.partitions(), value, w.idle(),
+        Math.max(value, latest)));
     return release(w.partitions());
   }
 
@@ -146,13 +151,13 @@ public final class OrderGate<V> {
       if (m == null) {
         return Long.MIN_VALUE;
       }
-      max = Math.max(max, m.streamTime());
+      max = Math.max(max, m.latest());
       if (!m.idle()) {
         anyActive = true;
         min = Math.min(min, m.streamTime());
       }
     }
-    return saturatedMinus(anyActive ? min : max, graceMs);
+    return anyActive ? saturatedMinus(min, graceMs) : max;
   }
 
   private List<Released<V>> release(int partitions) {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * time as timestamp; watermarks go no further. Late items are dropped with a WARN and counted
  * ({@value #METRIC_GROUP}/{@value #LATE_METRIC}, per task and reason).
  *
- * <p>Store keys: {@code 'M' int partition} a watermark, {@code 'R'} the released frontier,
+ * <p>Store keys: {@code 'M' int partition} a watermark (value: long streamTime, byte idle, int partitions, long
+ * latest), {@code 'R'} the released frontier,
  * {@code 'B' long time (sign-flipped, big-endian) id (UTF-8) 0x00 int partition} a held item
  * (so the store's byte order is the release order). A held value keeps the record's key and the
  * value as the inner serde writes it for the repartition topic (no new schema subject).
@@ -160,7 +161,9 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
           int p = ByteBuffer.wrap(e.key.get(), 1, 4).getInt();
           long w = b.getLong();
           boolean idle = b.get() == 1;
-          marks.put(p, new Watermark(p, b.getInt(), w, idle));
+          int partitions = b.getInt();
+          // 13 bytes: written before marks carried 'latest'
+          marks.put(p, new Watermark(p, partitions, w, idle, b.hasRemaining() ? b.getLong() : w));
         });
       }
       byte[] r = kv.get(RELEASED);
@@ -174,8 +177,8 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
 
     @Override
     public void putMark(Watermark m) {
-      kv.put(markKey(m.partition()), ByteBuffer.allocate(13).putLong(m.streamTime())
-          .put((byte) (m.idle() ? 1 : 0)).putInt(m.partitions()).array());
+      kv.put(markKey(m.partition()), ByteBuffer.allocate(21).putLong(m.streamTime())
+          .put((byte) (m.idle() ? 1 : 0)).putInt(m.partitions()).putLong(m.latest()).array());
       marks.put(m.partition(), m);
     }
 

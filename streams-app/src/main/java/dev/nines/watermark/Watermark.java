@@ -10,12 +10,25 @@ package dev.nines.watermark;
  *     sent for idleness repeats this value: only the data decides it, never the wall clock
  * @param idle whether the partition has had no record for the configured wall-clock time; such a
  *     partition does not hold the others back until it sends again
+ * @param latest the partition's stream time when the mark was sent (the largest event time it had
+ *     sent, {@code >= streamTime}). Only used when every partition is idle: then everything each
+ *     partition sent has arrived, and the gate may release up to the largest {@code latest}
  */
-public record Watermark(int partition, int partitions, long streamTime, boolean idle) {
+public record Watermark(int partition, int partitions, long streamTime, boolean idle,
+    long latest) {
   public Watermark {
     if (partitions < 1 || partition < 0 || partition >= partitions) {
       throw new IllegalArgumentException("watermark of partition " + partition + " of "
           + partitions + ": expected 0 <= partition < partitions");
     }
+    if (latest < streamTime) {
+      throw new IllegalArgumentException("watermark of partition " + partition + ": latest "
+          + latest + " < streamTime " + streamTime + ": expected latest >= streamTime");
+    }
+  }
+
+  /** A mark sent at a boundary, when the partition's stream time is the boundary value. */
+  public Watermark(int partition, int partitions, long streamTime, boolean idle) {
+    this(partition, partitions, streamTime, idle, streamTime);
   }
 }

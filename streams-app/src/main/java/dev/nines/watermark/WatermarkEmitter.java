@@ -25,10 +25,13 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Idleness: a wall-clock punctuator sends a mark with {@code idle = true} when the task has
  * passed no record for {@code idleAfter}, so that an input partition without data does not stop
- * the gate; the next record sends a mark with {@code idle = false}. Both repeat the last
- * boundary value, not {@code S_u}: where in the partition's sequence they fall depends on the
- * wall clock, and the value the gate judges lateness by must not (see {@link OrderGate}). This
- * is the only use of the wall clock, and it affects only when the gate releases, not what.
+ * the gate; the next record sends a mark with {@code idle = false}, and so does the first record
+ * after the task (re)starts, since the gate may still hold an idle mark from before. Both repeat
+ * the last boundary value as {@code streamTime}, not {@code S_u}: where in the partition's
+ * sequence they fall depends on the wall clock, and the value the gate judges lateness by must
+ * not (see {@link OrderGate}). Every mark also carries {@code S_u} as {@code latest}, which the
+ * gate uses only once every partition is idle, to release the tail of a finite input. This is
+ * the only use of the wall clock, and it affects only when the gate releases, not what.
  *
  * <p>{@code S_u} and the last boundary value are kept in a changelogged store, so a restarted or
  * moved task goes on with the same boundaries (under exactly-once, consistent with what it sent).
@@ -76,6 +79,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       private long marked;
       private long lastRecordWallMs;
       private boolean idle;
+      private boolean announced;
 
       @Override
       public void init(ProcessorContext<String, Marked<V>> context) {
@@ -92,6 +96,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         marked = s == null ? Long.MIN_VALUE : s.getLong();
         lastRecordWallMs = context.currentSystemTimeMs();
         idle = false;
+        announced = false;
         long every = Math.max(100, Math.min(1_000, idleAfter.toMillis() / 2));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME,
             this::checkIdle);
@@ -112,8 +117,9 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         if (crossed) {
           marked = streamTime;
         }
-        if (crossed || idle) {
+        if (crossed || idle || !announced) {
           idle = false;
+          announced = true;
           send(false, record.timestamp());
         }
         if (streamTime != before) {
@@ -131,7 +137,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
 
       private void send(boolean idleMark, long timestamp) {
         context.forward(new Record<>(Marked.MARK_KEY,
-            Marked.mark(new Watermark(partition, partitions, marked, idleMark)),
+            Marked.mark(new Watermark(partition, partitions, marked, idleMark, streamTime)),
             Math.max(0, timestamp)));
       }
     };

@@ -666,12 +666,7 @@ class CreditsEndToEndIT {
         "--set", "topics.prefix=" + run.layout.prefix(),
         "--set", "application.id=" + run.appId,
         "--set", "topics.partitions=" + PARTITIONS,
-        "--set", "state.dir=" + run.stateDir.toAbsolutePath(),
-        // the input is finite: once a partition's task has had no probe for this long, it stops
-        // holding the uptime order gate back, which releases the tail of the history (June's
-        // close). Long enough for the wait between the app's start and the probes (contracts
-        // first) on a loaded machine, short enough not to slow the test much.
-        "--set", "uptime.partition.idle=PT60S"));
+        "--set", "state.dir=" + run.stateDir.toAbsolutePath()));
     run.extraSettings.forEach(kv -> cmd.addAll(List.of("--set", kv)));
     Files.writeString(run.log, "=== start " + Instant.now() + "\n", StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

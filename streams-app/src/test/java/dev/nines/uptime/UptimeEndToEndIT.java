@@ -122,11 +122,7 @@ class UptimeEndToEndIT {
     String prefix = KafkaPlatformExtension.unique("e2e-uptime") + ".";
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
         "topics.prefix", prefix, "application.id", prefix + "app",
-        "platform.ephemeral", "true", "topics.partitions", "1",
-        // the whole history is on the topic before the app starts, so an idle mark can only
-        // come after the last probe: it releases the tail the watermarks hold back (with the
-        // default of 5 minutes the month would close only after that long)
-        "uptime.partition.idle", "PT10S"));
+        "platform.ephemeral", "true", "topics.partitions", "1"));
     try (Admin admin = platform.kafka().admin()) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
     }

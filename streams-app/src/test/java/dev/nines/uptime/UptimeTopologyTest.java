@@ -296,6 +296,24 @@ class UptimeTopologyTest {
   }
 
   @Test
+  void whenProbesStopTheTailTheWatermarksHoldIsReleasedAfterThePartitionIdleTime() {
+    // probes until 01:00: the order gate releases up to the last watermark (01:00) less the
+    // reorder grace, 00:59:30, so the 01:00 probe is held and March (month end + 1 h grace =
+    // 01:00) is not finalized yet
+    minutes("us-east", Instant.parse("2026-03-31T23:50:00Z"),
+        Instant.parse("2026-04-01T01:00:00Z"), t -> false);
+    assertThat(ledger.readRecordsToList()).noneMatch(r -> r.value().getFinalized());
+    // uptime.partition.idle (5 min) of wall-clock time with no probe: the only input partition
+    // sends an idle mark, every partition is idle, and the gate lets the held 01:00 out
+    driver.advanceWallClockTime(NinesConfig.defaults().uptime().partitionIdle()
+        .plusSeconds(1));
+    UptimeLedger march = lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03");
+    assertThat(march.getFinalized()).isTrue();
+    assertThat(march.getObservedUntil()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+    assertThat(march.getDowntimeMs()).isZero();
+  }
+
+  @Test
   void aMonthClosesAcrossTheBoundaryAndCreditsAreIssuedOncePerAccount() {
     // SMS maintenance in us-east 23:30-23:45 on 31 March.
     windows.pipeInput("mw-1", MaintenanceWindow.newBuilder().setService(Service.SMS)

@@ -16,7 +16,8 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * The gate without Kafka: random per-partition histories (with the watermarks an emitter would
- * send, computed here by a few lines of their own), merged in random interleavings, through one
+ * send, computed here by a few lines of their own), ending either with an end-of-input mark or,
+ * as a finite input really ends, with an idle mark; merged in random interleavings, through one
  * or several gates (as if the repartition topic had that many partitions), with the gate rebuilt
  * over its store at random points (a restart). Whatever the interleaving, the same items are
  * released in the same order, and it is the order and the set worked out from each partition's
@@ -36,9 +37,11 @@ class OrderGatePropertiesTest {
    * The history of partition {@code p}: items with times wandering forward and, now and then,
    * back (sometimes by more than the grace); after each item that moves the partition's stream
    * time across a multiple of {@link #INTERVAL}, a watermark with that stream time; at the end
-   * an end-of-input watermark ({@link #END}), so that everything not late is released.
+   * an end-of-input watermark ({@link #END}), or the idle mark the emitter sends when the input
+   * stops (the last boundary value, and the stream time as {@code latest}): either way
+   * everything not late is released.
    */
-  static List<Event> history(int p, int n, int items, Random r) {
+  static List<Event> history(int p, int n, int items, Random r, boolean endIdle) {
     List<Event> out = new ArrayList<>();
     long streamTime = Long.MIN_VALUE;
     long t = 1_000_000L + r.nextInt(300_000);
@@ -55,7 +58,10 @@ class OrderGatePropertiesTest {
         out.add(new Event(p, null, new Watermark(p, n, streamTime, false)));
       }
     }
-    out.add(new Event(p, null, new Watermark(p, n, END, false)));
+    long marked = out.stream().filter(e -> e.mark() != null)
+        .mapToLong(e -> e.mark().streamTime()).max().orElse(Long.MIN_VALUE);
+    out.add(new Event(p, null, endIdle ? new Watermark(p, n, marked, true, streamTime)
+        : new Watermark(p, n, END, false)));
     return out;
   }
 
@@ -158,11 +164,11 @@ class OrderGatePropertiesTest {
   @Property(tries = 200)
   void anyInterleavingReleasesTheSameSequence(@ForAll @IntRange(min = 1, max = 4) int n,
       @ForAll @IntRange(min = 1, max = 3) int gates, @ForAll @IntRange(min = 0, max = 120) int items,
-      @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+      @ForAll @LongRange(min = 0, max = 1_000_000) long seed, @ForAll boolean endIdle) {
     Random r = new Random(seed);
     List<List<Event>> histories = new ArrayList<>();
     for (int p = 0; p < n; p++) {
-      histories.add(history(p, n, items, r));
+      histories.add(history(p, n, items, r, endIdle));
     }
     Outcome a = run(interleave(histories, r), gates, r);
     Outcome b = run(interleave(histories, r), 1 + r.nextInt(3), r);

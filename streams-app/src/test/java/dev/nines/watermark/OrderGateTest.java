@@ -75,12 +75,37 @@ class OrderGateTest {
   }
 
   @Test
-  void whenEveryPartitionIsIdleTheLatestMarkLessTheGraceIsTheFrontier() {
+  void whenEveryPartitionIsIdleEverythingSentIsReleased() {
+    // partition 0 crossed a boundary at 100 s and went on to 115 s; partition 1 to 170 s
+    gate.onMark(new Watermark(0, 2, 100 * S, false));
     gate.offer(0, 100 * S, "a", "a");
+    gate.offer(0, 115 * S, "c", "c");
+    gate.onMark(new Watermark(1, 2, 160 * S, false));
     gate.offer(1, 140 * S, "b", "b");
-    gate.onMark(new Watermark(0, 2, 100 * S, true));
-    assertThat(values(gate.onMark(new Watermark(1, 2, 160 * S, true)))).containsExactly("a");
-    assertThat(store.released()).isEqualTo(130 * S);
+    gate.offer(1, 170 * S, "d", "d");
+    // 0 goes idle: the frontier is partition 1's boundary less the grace, 130 s
+    assertThat(values(gate.onMark(new Watermark(0, 2, 100 * S, true, 115 * S))))
+        .containsExactly("a", "c");
+    // 1 goes idle too: every item either partition sent has arrived; the tail past the last
+    // boundary and within the grace comes out, up to the latest stream time, 170 s
+    assertThat(values(gate.onMark(new Watermark(1, 2, 160 * S, true, 170 * S))))
+        .containsExactly("b", "d");
+    assertThat(store.released()).isEqualTo(170 * S);
+    // the marks keep the boundary values for lateness
+    assertThat(store.marks().get(1).streamTime()).isEqualTo(160 * S);
+    // partition 1 comes back with newer data: held until the frontier passes it again
+    assertThat(gate.offer(1, 200 * S, "e", "e")).isEmpty();
+    assertThat(gate.onMark(new Watermark(1, 2, 200 * S, false))).isEmpty(); // 170 s: held
+    assertThat(values(gate.onMark(new Watermark(1, 2, 240 * S, false)))).containsExactly("e");
+  }
+
+  @Test
+  void theSerdeStillReadsVersionOneMarks() {
+    var serde = MarkedSerde.of(org.apache.kafka.common.serialization.Serdes.String());
+    byte[] v1 = java.nio.ByteBuffer.allocate(19).put(MarkedSerde.MARK).put((byte) 1).putInt(1)
+        .putInt(3).putLong(42L).put((byte) 1).array();
+    assertThat(serde.deserializer().deserialize("t", v1))
+        .isEqualTo(Marked.mark(new Watermark(1, 3, 42L, true, 42L)));
   }
 
   @Test
@@ -110,7 +135,7 @@ class OrderGateTest {
     assertThat(legacy[0]).isEqualTo((byte) 0);
     assertThat(serde.deserializer().deserialize("t", legacy)).isEqualTo(Marked.item(p));
     assertThat(serde.serializer().serialize("t", Marked.item(p))).isEqualTo(legacy);
-    Watermark w = new Watermark(2, 3, -5L, true);
+    Watermark w = new Watermark(2, 3, -5L, true, 7L);
     byte[] m = serde.serializer().serialize("t", Marked.mark(w));
     assertThat(m[0]).isEqualTo(MarkedSerde.MARK);
     assertThat(serde.deserializer().deserialize("t", m)).isEqualTo(Marked.mark(w));

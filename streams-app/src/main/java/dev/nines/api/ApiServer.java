@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * advertises as {@code application.server} (so that other instances can forward to it); until
  * {@link #attach} the state endpoints answer 503. A question about one key is answered by the
  * instance whose active task holds it: any other instance forwards the request there once.
+ *
+ * <p>With {@code api.token} set, {@code /api/...}, {@code /internal/...} and {@code /metrics}
+ * answer 401 unless the request says {@code Authorization: Bearer <token>}; the status page, the
+ * feed, {@code /health} and {@code /ready} stay public (a status page is meant to be, and probes
+ * of an orchestrator carry no token). Instances forward with the same token.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -71,6 +77,9 @@ public final class ApiServer implements AutoCloseable {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         Reply reply = answer(request);
+        if (reply.status() == 401) {
+          response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"nines\"");
+        }
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -121,7 +130,8 @@ public final class ApiServer implements AutoCloseable {
   /** Connects the server to the running app; state endpoints answer from now on. */
   public void attach(KafkaStreams streams, DeadLetters deadLetters, OutputCounters counters) {
     HostInfo self = new HostInfo(config.api().advertisedHost(), port());
-    this.forwarder = new Forwarder(config.api().forwardTimeout(), advertised());
+    this.forwarder = new Forwarder(config.api().forwardTimeout(), advertised(),
+        config.api().token());
     this.state = new StateAccess(streams, self, config.api().weightsHistory());
     metrics.attach(streams, deadLetters, counters);
   }
@@ -144,6 +154,10 @@ public final class ApiServer implements AutoCloseable {
     boolean forwarded = request.getHeaders().get(Forwarder.HEADER) != null;
     if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
       return Reply.error(405, "only GET is served");
+    }
+    if (needsToken(path) && !tokenGiven(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      return Reply.error(401, "this path needs the API token: send 'Authorization: Bearer "
+          + "<api.token>'");
     }
     try {
       return route(path, pathAndQuery, forwarded);
@@ -325,6 +339,25 @@ public final class ApiServer implements AutoCloseable {
     body.put("state", st.name());
     body.put("threads", threads);
     return new Reply(allRunning ? 200 : 503, JSON, Json.write(body), null);
+  }
+
+  /** Whether {@code path} is behind the API token (when one is configured). */
+  boolean needsToken(String path) {
+    if (config.api().token().isEmpty()) {
+      return false;
+    }
+    List<String> p = segments(path);
+    return !p.isEmpty() && Set.of("api", "internal", "metrics").contains(p.get(0));
+  }
+
+  private boolean tokenGiven(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    // constant time: how long a wrong guess takes says nothing about the token
+    return java.security.MessageDigest.isEqual(
+        authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+        config.api().token().value().getBytes(StandardCharsets.UTF_8));
   }
 
   private StateAccess state() {

@@ -19,17 +19,23 @@ final class Forwarder {
   private final HttpClient client;
   private final Duration timeout;
   private final String self;
+  private final dev.nines.config.NinesConfig.Secret token;
 
-  Forwarder(Duration timeout, String self) {
+  Forwarder(Duration timeout, String self, dev.nines.config.NinesConfig.Secret token) {
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.timeout = timeout;
     this.self = self;
+    this.token = token;
   }
 
   ApiServer.Reply get(HostInfo target, String pathAndQuery) {
     String url = "http://" + target.host() + ":" + target.port() + pathAndQuery;
-    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-        .header(HEADER, self).GET().build();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        .header(HEADER, self);
+    if (!token.isEmpty()) {
+      b.header("Authorization", "Bearer " + token.value()); // every instance has the same token
+    }
+    HttpRequest req = b.GET().build();
     try {
       HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
       return new ApiServer.Reply(res.statusCode(),

@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     do {
-      String text = fetch(http, base);
+      String text = fetch(http, base, config.api().token());
       if (watch) {
         out.print("\033[H\033[2J");
       }
@@ -64,10 +64,15 @@ final class StatusCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String fetch(HttpClient http, String base) throws InterruptedException {
+  private static String fetch(HttpClient http, String base, NinesConfig.Secret token)
+      throws InterruptedException {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "api/status"))
-          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "api/status"))
+          .timeout(Duration.ofSeconds(30));
+      if (!token.isEmpty()) {
+        req.header("Authorization", "Bearer " + token.value()); // NINES_API_TOKEN(_FILE)
+      }
+      HttpResponse<String> r = http.send(req.GET().build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new Main.UserError("the API at " + base + " answered " + r.statusCode() + ": "
             + r.body());

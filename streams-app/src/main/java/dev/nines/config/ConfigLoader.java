@@ -205,7 +205,8 @@ public final class ConfigLoader {
     }
     return new NinesConfig.Api(host, get(raw, Settings.API_PORT), advertised,
         get(raw, Settings.API_HISTORY_DAYS), get(raw, Settings.API_WEIGHTS_HISTORY),
-        get(raw, Settings.API_RECENT_RESOLVED), get(raw, Settings.API_FORWARD_TIMEOUT));
+        get(raw, Settings.API_RECENT_RESOLVED), get(raw, Settings.API_FORWARD_TIMEOUT),
+        new NinesConfig.Secret(get(raw, Settings.API_TOKEN).trim()));
   }
 
   private static NinesConfig.Webhooks webhooks(Map<String, Raw> raw) {

@@ -31,7 +31,7 @@ public record NinesConfig(
    * @param recentResolved resolved incidents this recent are listed
    */
   public record Api(String host, int port, String advertisedHost, int historyDays,
-      Duration weightsHistory, Duration recentResolved, Duration forwardTimeout) {}
+      Duration weightsHistory, Duration recentResolved, Duration forwardTimeout, Secret token) {}
 
   /** Webhooks on incident open/resolve; the secret's toString never shows it. */
   public record Webhooks(java.util.List<java.net.URI> urls, Secret secret, int attempts,

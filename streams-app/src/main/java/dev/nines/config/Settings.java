@@ -46,7 +46,7 @@ public final class Settings {
   /** Keys whose values are secrets (see {@link Secrets}; kafka.* keys are judged there). */
   public static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
       "schema.registry.basic.auth.user.info", "schema.registry.ssl.truststore.password",
-      "schema.registry.ssl.keystore.password");
+      "schema.registry.ssl.keystore.password", "webhooks.secret", "api.token");
 
   public static final Setting<String> APPLICATION_ID = Setting.string("application.id", "nines",
       "Kafka Streams application id (consumer group, transactional id and internal topic prefix).");
@@ -348,6 +348,10 @@ public final class Settings {
   public static final Setting<java.time.Duration> API_RECENT_RESOLVED = Setting.duration(
       "api.recent.resolved", "P7D",
       "Resolved incidents this recent (event time, before the latest observation) are listed.");
+  public static final Setting<String> API_TOKEN = Setting.string("api.token", "",
+      "Bearer token the JSON API (/api/...), /internal/... and /metrics require (give it as "
+          + "NINES_API_TOKEN, or NINES_API_TOKEN_FILE naming a file that holds it; never logged). "
+          + "The status page, /feed.atom, /health and /ready stay public. Empty: no token.");
   public static final Setting<java.time.Duration> API_FORWARD_TIMEOUT = Setting.duration(
       "api.forward.timeout", "PT5S",
       "How long a request forwarded to the instance that holds the key may take.");
@@ -429,7 +433,7 @@ public final class Settings {
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT,
       API_HOST, API_PORT, API_ADVERTISED_HOST, API_HISTORY_DAYS, API_WEIGHTS_HISTORY,
-      API_RECENT_RESOLVED, API_FORWARD_TIMEOUT, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX, WEBHOOK_TIMEOUT, WEBHOOK_FROM);
+      API_RECENT_RESOLVED, API_FORWARD_TIMEOUT, API_TOKEN, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX, WEBHOOK_TIMEOUT, WEBHOOK_FROM);
 
   /** What a replay's policy file may set, in words (for messages and the README). */
   public static final String POLICY_KEYS_DESCRIPTION =

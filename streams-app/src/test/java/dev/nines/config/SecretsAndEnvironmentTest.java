@@ -119,7 +119,8 @@ class SecretsAndEnvironmentTest {
         "kafka.ssl.truststore.password", "kafka.ssl.key.password",
         "kafka.sasl.oauthbearer.client.credentials.client.secret",
         "kafka.producer.ssl.key.password", "schema.registry.basic.auth.user.info",
-        "schema.registry.ssl.truststore.password", "schema.registry.ssl.keystore.password"))
+        "schema.registry.ssl.truststore.password", "schema.registry.ssl.keystore.password",
+        "webhooks.secret", "api.token"))
         .allMatch(Secrets::isSecret);
     assertThat(List.of("kafka.security.protocol", "kafka.sasl.mechanism",
         "kafka.ssl.truststore.location", "kafka.sasl.oauthbearer.token.endpoint.url",
@@ -139,6 +140,14 @@ class SecretsAndEnvironmentTest {
         Map.of("schema.registry.basic.auth.user.info", "u:p")))
         .hasMessageStartingWith("config 'schema.registry.basic.auth.user.info' is a secret")
         .hasMessageNotContaining("u:p");
+    for (String key : List.of("api.token", "webhooks.secret")) {
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+          Map.of(key, "tok-123"))).as(key)
+          .hasMessageStartingWith("config '" + key + "' is a secret")
+          .hasMessageNotContaining("tok-123");
+    }
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("NINES_API_TOKEN", "tok-123"), Map.of())
+        .api().token().value()).isEqualTo("tok-123");
     // not secrets: fine as flags
     NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(),
         Map.of("kafka.security.protocol", "SSL"));

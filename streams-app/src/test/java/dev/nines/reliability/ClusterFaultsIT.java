@@ -499,8 +499,10 @@ class ClusterFaultsIT {
   static synchronized Run reference() throws Exception {
     if (reference == null) {
       Run run = newRun("reference");
+      Map<String, String> settings = new LinkedHashMap<>(run.settings);
+      settings.put("api.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
       AppProcess app = new AppProcess("reference-app", JAR, cluster.bootstrapServers(),
-          cluster.schemaRegistryUrl(), run.settings, tempDir("reference-app"));
+          cluster.schemaRegistryUrl(), settings, tempDir("reference-app"));
       app.start();
       try (PacedFeed feed = startFeed(run, List.of(app))) {
         finish(run, feed, List.of(app));
@@ -553,8 +555,11 @@ class ClusterFaultsIT {
   }
 
   AppProcess process(Run run, String name) throws IOException {
+    // several app processes on this machine: each its own port for the HTTP API
+    Map<String, String> settings = new LinkedHashMap<>(run.settings);
+    settings.put("api.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
     AppProcess p = new AppProcess(name, JAR, cluster.bootstrapServers(),
-        cluster.schemaRegistryUrl(), run.settings, tempDir(name));
+        cluster.schemaRegistryUrl(), settings, tempDir(name));
     processes.add(p);
     return p;
   }

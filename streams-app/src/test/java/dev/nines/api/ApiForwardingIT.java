@@ -160,6 +160,30 @@ class ApiForwardingIT {
                   .containsExactlyInAnyOrderElementsOf(resolved);
               assertThat(open).hasSize(1);
               assertThat(resolved).hasSize(1);
+              // /api/incidents: the same two lists
+              JsonNode inc = Json.MAPPER.readTree(ok(asked.url() + "api/incidents").body());
+              assertThat(inc.get("open").findValuesAsText("incidentId"))
+                  .containsExactlyInAnyOrderElementsOf(open);
+              assertThat(inc.get("recentResolved").findValuesAsText("incidentId"))
+                  .containsExactlyInAnyOrderElementsOf(resolved);
+              // /api/regions/{service}/{region}: each region with a ledger line, its incidents
+              // as in the topic, and the days of its ledger months that had probes
+              for (UptimeLedger l : ledger.values()) {
+                Response r = ok(asked.url() + "api/regions/" + l.getService() + "/"
+                    + l.getRegion());
+                Model.Region region = Json.read(r.body(), Model.Region.class);
+                assertThat(region.incidents()).extracting(Model.IncidentView::incidentId)
+                    .as("incidents of %s:%s asked at %s", l.getService(), l.getRegion(),
+                        asked.self())
+                    .containsExactlyInAnyOrderElementsOf(incidents.values().stream()
+                        .filter(i -> i.getService() == l.getService()
+                            && i.getRegion().equals(l.getRegion()))
+                        .map(Incident::getIncidentId).toList());
+                assertThat(region.observedDays()).as("days with probes")
+                    .anyMatch(d -> java.time.YearMonth.from(d).toString()
+                        .equals(l.getMonth()) || l.getObservedUntil() == null);
+                note(servedByOther, asked, r);
+              }
             }
           });
 

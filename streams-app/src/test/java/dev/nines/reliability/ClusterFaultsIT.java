@@ -408,8 +408,9 @@ class ClusterFaultsIT {
     var topology = NinesTopology.build(run.config, registry);
     int tasks = topology.describe().subtopologies().size() * PARTITIONS;
     List<NinesApp> apps = new ArrayList<>();
-    apps.add(inProcess(run, "one"));
-    apps.add(inProcess(run, "two"));
+    List<dev.nines.api.ApiServer> apis = new ArrayList<>();
+    apps.add(inProcessWithApi(run, "one", apis));
+    apps.add(inProcessWithApi(run, "two", apis));
     awaitUntil(run, "both instances running", List.of(), () -> apps.stream()
         .allMatch(x -> x.streams().state() == KafkaStreams.State.RUNNING));
     PacedFeed feed = feed(run, List.of());
@@ -417,7 +418,7 @@ class ClusterFaultsIT {
     Map<String, Set<TaskId>> spread2 = awaitSpread(run, apps, tasks);
     run.event("2 instances, %d tasks: %s", tasks, describeSpread(spread2));
     awaitProgress(run, feed, 0.50, List.of());
-    apps.add(inProcess(run, "three"));
+    apps.add(inProcessWithApi(run, "three", apis));
     run.event("a third instance started");
     Map<String, Set<TaskId>> spread3 = awaitSpread(run, apps, tasks);
     run.event("3 instances, %d tasks: %s", tasks, describeSpread(spread3));
@@ -427,6 +428,7 @@ class ClusterFaultsIT {
       awaitCaughtUp(run, admin, List.of());
     }
     run.processingSeconds = secondsSince(run.startedNanos);
+    assertEveryInstanceAnswersEveryKey(run, apis);
     for (NinesApp app : apps) {
       app.close();
     }
@@ -564,13 +566,88 @@ class ClusterFaultsIT {
     return p;
   }
 
-  NinesApp inProcess(Run run, String name) throws IOException {
+  /** An in-process instance with its HTTP API, wired as `./nines run` wires them. */
+  NinesApp inProcessWithApi(Run run, String name, List<dev.nines.api.ApiServer> apis)
+      throws IOException {
     Map<String, String> s = new LinkedHashMap<>(run.settings);
     s.put("state.dir", tempDir(name).toAbsolutePath().toString());
+    s.put("api.port", Integer.toString(PortCheck.freePort()));
     NinesConfig config = configOf(s);
-    NinesApp app = NinesApp.start(config, cluster, registry);
+    dev.nines.api.ApiServer api = dev.nines.api.ApiServer.start(config);
+    opened.add(api);
+    NinesApp app = NinesApp.start(config, cluster, registry, api.streamsProperties(), x -> { });
     opened.add(app);
+    api.attach(app);
+    apis.add(api);
     return app;
+  }
+
+  /**
+   * Issue #8: with every instance running, each one answers the weights of every route and every
+   * ledger line as the output topics hold them (the latest record per key), answering itself or
+   * forwarding to the instance that holds the key.
+   */
+  void assertEveryInstanceAnswersEveryKey(Run run, List<dev.nines.api.ApiServer> apis)
+      throws Exception {
+    run.readOutputs();
+    Map<String, RoutingWeights> weights = new TreeMap<>();
+    run.decode(Topics.ROUTING_WEIGHTS, RoutingWeights.class)
+        .forEach(w -> weights.put(w.getRouteId(), w));
+    Map<String, UptimeLedger> ledger = new TreeMap<>();
+    run.decode(Topics.UPTIME_LEDGER, UptimeLedger.class).forEach(l -> ledger.put(
+        l.getService() + ":" + l.getRegion() + ":" + l.getMonth(), l));
+    assertThat(weights).as("routes decided").isNotEmpty();
+    assertThat(ledger).as("ledger lines").isNotEmpty();
+    var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Set<String> answeredBy = new TreeSet<>();
+    int[] forwarded = {0};
+    // a just-finished rebalance can answer 503 ("retry shortly"): retry until all agree
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+        .alias("every instance answers every route and ledger line as the topics hold")
+        .untilAsserted(() -> {
+          answeredBy.clear();
+          forwarded[0] = 0;
+          for (dev.nines.api.ApiServer api : apis) {
+            for (RoutingWeights w : weights.values()) {
+              var r = apiGet(http, api.url() + "api/routes/" + w.getRouteId());
+              assertThat(r.statusCode()).as(api.url() + " " + w.getRouteId()).isEqualTo(200);
+              assertThat(dev.nines.api.Json.read(r.body(), dev.nines.api.Model.Route.class))
+                  .as("%s asked at %s", w.getRouteId(), api.url())
+                  .isEqualTo(dev.nines.api.Model.Route.of(w));
+              note(api, r, answeredBy, forwarded);
+            }
+            for (var e : ledger.entrySet()) {
+              UptimeLedger l = e.getValue();
+              var r = apiGet(http, api.url() + "api/ledger/" + l.getService() + "/"
+                  + l.getRegion() + "/" + l.getMonth());
+              assertThat(r.statusCode()).as(api.url() + " " + e.getKey()).isEqualTo(200);
+              assertThat(dev.nines.api.Json.read(r.body(), dev.nines.api.Model.Ledger.class))
+                  .as("%s asked at %s", e.getKey(), api.url())
+                  .isEqualTo(dev.nines.api.Model.Ledger.of(l));
+              note(api, r, answeredBy, forwarded);
+            }
+          }
+        });
+    assertThat(forwarded[0]).as("questions answered by another instance than the one asked")
+        .isPositive();
+    run.event("API: %d instances each asked %d routes and %d ledger lines; answered by %s, "
+        + "%d forwarded", apis.size(), weights.size(), ledger.size(), answeredBy, forwarded[0]);
+  }
+
+  static java.net.http.HttpResponse<String> apiGet(java.net.http.HttpClient http, String url)
+      throws Exception {
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .timeout(Duration.ofSeconds(30)).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  static void note(dev.nines.api.ApiServer asked, java.net.http.HttpResponse<String> r,
+      Set<String> answeredBy, int[] forwarded) {
+    String by = r.headers().firstValue("X-Nines-Served-By").orElse("?");
+    answeredBy.add(by);
+    if (!by.equals(asked.advertised())) {
+      forwarded[0]++;
+    }
   }
 
   PacedFeed feed(Run run, List<AppProcess> apps) throws Exception {

@@ -96,6 +96,7 @@ public final class TopicManager {
       if (!created.isEmpty()) {
         log.info("created topics {} ({} partitions, replication factor {})", created, partitions,
             replicationFactor);
+        awaitLeaders(admin, created);
       }
       return created;
     } catch (InterruptedException e) {
@@ -104,6 +105,47 @@ public final class TopicManager {
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot list or create topics: " + e.getCause().getMessage(),
           e.getCause());
+    }
+  }
+
+  /**
+   * Waits until every partition of the just-created {@code topics} has a leader. createTopics
+   * returns once the controller has the topics, before the brokers do: a producer that writes at
+   * once gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer was seen retrying with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (RoutingEndToEndIT, clean-clone CI
+   * of 2026-11-21). Bounded by the admin client's own default API timeout.
+   */
+  static void awaitLeaders(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException {
+    long timeoutMs = Long.parseLong(String.valueOf(org.apache.kafka.clients.admin
+        .AdminClientConfig.configDef().defaultValues()
+        .get(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    List<String> waiting = List.copyOf(topics);
+    while (true) {
+      List<String> leaderless = new ArrayList<>();
+      try {
+        admin.describeTopics(waiting).allTopicNames().get().forEach((name, d) -> {
+          if (d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+            leaderless.add(name);
+          }
+        });
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors
+            .UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        leaderless.addAll(waiting); // not in the answering broker's metadata yet
+      }
+      if (leaderless.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics " + leaderless + " have partitions without a "
+            + "leader " + timeoutMs + " ms after they were created: check the brokers");
+      }
+      waiting = leaderless;
+      Thread.sleep(100);
     }
   }
 

@@ -341,6 +341,12 @@ public final class ApiServer implements AutoCloseable {
     return new Reply(allRunning ? 200 : 503, JSON, Json.write(body), null);
   }
 
+  /** Adds the API token to a request to a nines API (instances forwarding, `nines status`). */
+  public static java.net.http.HttpRequest.Builder withToken(
+      java.net.http.HttpRequest.Builder request, NinesConfig.Secret token) {
+    return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token.value());
+  }
+
   /** Whether {@code path} is behind the API token (when one is configured). */
   boolean needsToken(String path) {
     if (config.api().token().isEmpty()) {

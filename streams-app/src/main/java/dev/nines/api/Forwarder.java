@@ -30,12 +30,9 @@ final class Forwarder {
 
   ApiServer.Reply get(HostInfo target, String pathAndQuery) {
     String url = "http://" + target.host() + ":" + target.port() + pathAndQuery;
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-        .header(HEADER, self);
-    if (!token.isEmpty()) {
-      b.header("Authorization", "Bearer " + token.value()); // every instance has the same token
-    }
-    HttpRequest req = b.GET().build();
+    // every instance of one app has the same token
+    HttpRequest req = ApiServer.withToken(HttpRequest.newBuilder(URI.create(url))
+        .timeout(timeout).header(HEADER, self), token).GET().build();
     try {
       HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
       return new ApiServer.Reply(res.statusCode(),

@@ -67,12 +67,9 @@ final class StatusCommand implements Callable<Integer> {
   private static String fetch(HttpClient http, String base, NinesConfig.Secret token)
       throws InterruptedException {
     try {
-      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "api/status"))
-          .timeout(Duration.ofSeconds(30));
-      if (!token.isEmpty()) {
-        req.header("Authorization", "Bearer " + token.value()); // NINES_API_TOKEN(_FILE)
-      }
-      HttpResponse<String> r = http.send(req.GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest req = dev.nines.api.ApiServer.withToken(HttpRequest.newBuilder(
+          URI.create(base + "api/status")).timeout(Duration.ofSeconds(30)), token).GET().build();
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new Main.UserError("the API at " + base + " answered " + r.statusCode() + ": "
             + r.body());

@@ -55,7 +55,8 @@ public final class MarkedSerde {
 
   static byte[] encode(Watermark w) {
     return ByteBuffer.allocate(MARK_SIZE).put(MARK).put(VERSION).putInt(w.partition())
-        .putInt(w.partitions()).putLong(w.streamTime()).put((byte) (w.idle() ? 1 : 0)).putLong(w.latest()).array();
+        .putInt(w.partitions()).putLong(w.streamTime()).put((byte) (w.idle() ? 1 : 0))
+        .putLong(w.latest()).array();
   }
 
   static Watermark decode(String topic, byte[] data) {

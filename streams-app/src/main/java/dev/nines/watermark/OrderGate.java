@@ -14,8 +14,8 @@ import java.util.Optional;
  *
  * <p><b>The frontier.</b> {@code W_u} is the largest watermark value received from upstream
  * partition {@code u}. Nothing is released until a mark from every partition {@code 0..n-1} has
- * arrived. Then {@code F = min(W_u over the partitions that are not idle) - grace}, and the released frontier {@code R} is the
- * largest {@code F} so far (kept in the store). Every held item with event time {@code <= R}
+ * arrived. Then {@code F = min(W_u over the partitions that are not idle) - grace}, and the
+ * released frontier {@code R} is the largest {@code F} so far (kept in the store). Every held item with event time {@code <= R}
  * is released, in order.
  *
  * <p><b>Late items, and why the rule is deterministic.</b> An item of time {@code t} from
@@ -41,8 +41,7 @@ import java.util.Optional;
  * partition is idle, {@code F} is the largest {@code latest} (the partitions' stream times when
  * they went idle): each partition's idle mark came after all of its items, so every item sent
  * has arrived, and the tail of a finite input (a replay, a test, traffic that stopped) is
- * released instead of waiting for data that may never come. If {@code u}
- * later sends an item at or below {@code R}, it cannot be released in its place; it is dropped
+ * released instead of waiting for data that may never come. If {@code u} later sends an item at or below {@code R}, it cannot be released in its place; it is dropped
  * as {@link Late#BEHIND_RELEASED} (and logged as such). Data after an idle spell that is newer
  * than what was released (live traffic) is unaffected. Items without an upstream partition
  * (written before watermarks existed) are judged by {@code R} alone.
@@ -135,8 +134,7 @@ public final class OrderGate<V> {
     Watermark before = marks.get(w.partition());
     long value = before == null ? w.streamTime() : Math.max(before.streamTime(), w.streamTime());
     long latest = before == null ? w.latest() : Math.max(before.latest(), w.latest());
-    store.putMark(new Watermark(w.partition(), w.partitions(), value, w.idle(),
-        Math.max(value, latest)));
+    store.putMark(new Watermark(w.partition(), w.partitions(), value, w.idle(), latest));
     return release(w.partitions());
   }
 
@@ -162,10 +160,10 @@ public final class OrderGate<V> {
 
   private List<Released<V>> release(int partitions) {
     long f = frontier(partitions);
-    if (f == Long.MIN_VALUE || f <= store.released()) {
+    long before = store.released();
+    if (f == Long.MIN_VALUE || f <= before) {
       return List.of();
     }
-    long before = store.released();
     store.setReleased(f);
     return new ArrayList<>(store.take(before, f));
   }

@@ -38,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * time as timestamp; watermarks go no further. Late items are dropped with a WARN and counted
  * ({@value #METRIC_GROUP}/{@value #LATE_METRIC}, per task and reason).
  *
- * <p>Store keys: {@code 'M' int partition} a watermark (value: long streamTime, byte idle, int partitions, long
- * latest), {@code 'R'} the released frontier,
- * {@code 'B' long time (sign-flipped, big-endian) id (UTF-8) 0x00 int partition} a held item
+ * <p>Store keys: {@code 'M' int partition} a watermark (value: long streamTime, byte idle, int
+ * partitions, long latest), {@code 'R'} the released frontier, {@code 'B' long time (sign-flipped, big-endian) id (UTF-8) 0x00 int partition} a held item
  * (so the store's byte order is the release order). A held value keeps the record's key and the
  * value as the inner serde writes it for the repartition topic (no new schema subject).
  */

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nines.NinesApp;
 import dev.nines.NinesTopology;
+import dev.nines.api.ApiServer;
+import dev.nines.api.Json;
+import dev.nines.api.Model;
 import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
@@ -408,7 +411,7 @@ class ClusterFaultsIT {
     var topology = NinesTopology.build(run.config, registry);
     int tasks = topology.describe().subtopologies().size() * PARTITIONS;
     List<NinesApp> apps = new ArrayList<>();
-    List<dev.nines.api.ApiServer> apis = new ArrayList<>();
+    List<ApiServer> apis = new ArrayList<>();
     apps.add(inProcessWithApi(run, "one", apis));
     apps.add(inProcessWithApi(run, "two", apis));
     awaitUntil(run, "both instances running", List.of(), () -> apps.stream()
@@ -501,10 +504,8 @@ class ClusterFaultsIT {
   static synchronized Run reference() throws Exception {
     if (reference == null) {
       Run run = newRun("reference");
-      Map<String, String> settings = new LinkedHashMap<>(run.settings);
-      settings.put("api.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
       AppProcess app = new AppProcess("reference-app", JAR, cluster.bootstrapServers(),
-          cluster.schemaRegistryUrl(), settings, tempDir("reference-app"));
+          cluster.schemaRegistryUrl(), withOwnApiPort(run.settings), tempDir("reference-app"));
       app.start();
       try (PacedFeed feed = startFeed(run, List.of(app))) {
         finish(run, feed, List.of(app));
@@ -556,24 +557,27 @@ class ClusterFaultsIT {
     return run;
   }
 
+  /** A run's settings with a free port for the HTTP API: several instances share this machine. */
+  static Map<String, String> withOwnApiPort(Map<String, String> settings) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.put("api.port", Integer.toString(PortCheck.freePort()));
+    return s;
+  }
+
   AppProcess process(Run run, String name) throws IOException {
-    // several app processes on this machine: each its own port for the HTTP API
-    Map<String, String> settings = new LinkedHashMap<>(run.settings);
-    settings.put("api.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
     AppProcess p = new AppProcess(name, JAR, cluster.bootstrapServers(),
-        cluster.schemaRegistryUrl(), settings, tempDir(name));
+        cluster.schemaRegistryUrl(), withOwnApiPort(run.settings), tempDir(name));
     processes.add(p);
     return p;
   }
 
   /** An in-process instance with its HTTP API, wired as `./nines run` wires them. */
-  NinesApp inProcessWithApi(Run run, String name, List<dev.nines.api.ApiServer> apis)
+  NinesApp inProcessWithApi(Run run, String name, List<ApiServer> apis)
       throws IOException {
-    Map<String, String> s = new LinkedHashMap<>(run.settings);
+    Map<String, String> s = withOwnApiPort(run.settings);
     s.put("state.dir", tempDir(name).toAbsolutePath().toString());
-    s.put("api.port", Integer.toString(PortCheck.freePort()));
     NinesConfig config = configOf(s);
-    dev.nines.api.ApiServer api = dev.nines.api.ApiServer.start(config);
+    ApiServer api = ApiServer.start(config);
     opened.add(api);
     NinesApp app = NinesApp.start(config, cluster, registry, api.streamsProperties(), x -> { });
     opened.add(app);
@@ -587,7 +591,7 @@ class ClusterFaultsIT {
    * ledger line as the output topics hold them (the latest record per key), answering itself or
    * forwarding to the instance that holds the key.
    */
-  void assertEveryInstanceAnswersEveryKey(Run run, List<dev.nines.api.ApiServer> apis)
+  void assertEveryInstanceAnswersEveryKey(Run run, List<ApiServer> apis)
       throws Exception {
     run.readOutputs();
     Map<String, RoutingWeights> weights = new TreeMap<>();
@@ -607,13 +611,13 @@ class ClusterFaultsIT {
         .untilAsserted(() -> {
           answeredBy.clear();
           forwarded[0] = 0;
-          for (dev.nines.api.ApiServer api : apis) {
+          for (ApiServer api : apis) {
             for (RoutingWeights w : weights.values()) {
               var r = apiGet(http, api.url() + "api/routes/" + w.getRouteId());
               assertThat(r.statusCode()).as(api.url() + " " + w.getRouteId()).isEqualTo(200);
-              assertThat(dev.nines.api.Json.read(r.body(), dev.nines.api.Model.Route.class))
+              assertThat(Json.read(r.body(), Model.Route.class))
                   .as("%s asked at %s", w.getRouteId(), api.url())
-                  .isEqualTo(dev.nines.api.Model.Route.of(w));
+                  .isEqualTo(Model.Route.of(w));
               note(api, r, answeredBy, forwarded);
             }
             for (var e : ledger.entrySet()) {
@@ -621,9 +625,9 @@ class ClusterFaultsIT {
               var r = apiGet(http, api.url() + "api/ledger/" + l.getService() + "/"
                   + l.getRegion() + "/" + l.getMonth());
               assertThat(r.statusCode()).as(api.url() + " " + e.getKey()).isEqualTo(200);
-              assertThat(dev.nines.api.Json.read(r.body(), dev.nines.api.Model.Ledger.class))
+              assertThat(Json.read(r.body(), Model.Ledger.class))
                   .as("%s asked at %s", e.getKey(), api.url())
-                  .isEqualTo(dev.nines.api.Model.Ledger.of(l));
+                  .isEqualTo(Model.Ledger.of(l));
               note(api, r, answeredBy, forwarded);
             }
           }
@@ -641,7 +645,7 @@ class ClusterFaultsIT {
         java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
-  static void note(dev.nines.api.ApiServer asked, java.net.http.HttpResponse<String> r,
+  static void note(ApiServer asked, java.net.http.HttpResponse<String> r,
       Set<String> answeredBy, int[] forwarded) {
     String by = r.headers().firstValue("X-Nines-Served-By").orElse("?");
     answeredBy.add(by);

@@ -1,6 +1,8 @@
 package dev.nines.cli;
 
 import dev.nines.bench.ReactionBenchmark;
+import dev.nines.bench.ThroughputBenchmark;
+import dev.nines.bench.ThroughputReport;
 import dev.nines.bench.UptimeReplayBenchmark;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks on a real broker (embedded, temporary, unless "
         + "--bootstrap-servers is given).",
-    subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class})
+    subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class,
+        BenchCommand.Throughput.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -174,6 +177,133 @@ final class BenchCommand implements Runnable {
       System.out.printf(java.util.Locale.ROOT, "| probes dropped as late | %d |%n",
           r.lateProbes());
       return r.lateProbes() == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "throughput", mixinStandardHelpOptions = true,
+      description = "Records per second of nines next to Kafka's own perf tools and a "
+          + "pass-through Streams app, CPU and memory, latency at half rate, and scaling with "
+          + "partitions, instances and routes (issue #7). Prints Markdown; writes PNG charts.")
+  static final class Throughput implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--receipts", defaultValue = "20000000",
+        description = "Receipts loaded for the main runs (default 20,000,000).")
+    long receipts;
+
+    @Option(names = "--partitions", defaultValue = "4",
+        description = "Partitions of every topic in the main runs (default 4).")
+    int partitions;
+
+    @Option(names = "--routes", defaultValue = "100",
+        description = "Routes of 5 carriers each (default 100; at most 747 = 249 ISO countries "
+            + "x SMS, MMS, VOICE).")
+    int routes;
+
+    @Option(names = "--event-rate", defaultValue = "20000",
+        description = "Receipts per second of event time in the loaded history (default 20000)."
+            + " The load is written as fast as the broker takes it.")
+    double eventRate;
+
+    @Option(names = "--threads", defaultValue = "1",
+        description = "Stream threads per app instance (default 1).")
+    int threads;
+
+    @Option(names = "--heap", defaultValue = "512m",
+        description = "-Xmx of each app and perf-tool JVM (default 512m).")
+    String heap;
+
+    @Option(names = "--parts", split = ",", defaultValue = "ceiling,passthrough,nines,latency,"
+        + "scaling", description = "Which parts to run (default all): ${DEFAULT-VALUE}.")
+    List<String> parts;
+
+    @Option(names = "--ceiling-records", defaultValue = "5000000",
+        description = "Records kafka-producer-perf-test writes (default 5,000,000).")
+    long ceilingRecords;
+
+    @Option(names = "--latency-run", defaultValue = "PT60S",
+        description = "How long receipts are sent live for the latency part (default PT60S).")
+    Duration latencyRun;
+
+    @Option(names = "--scaling-receipts", defaultValue = "1000000",
+        description = "Receipts per scaling run (default 1,000,000).")
+    long scalingReceipts;
+
+    @Option(names = "--scaling-partitions", split = ",", defaultValue = "1,2,4,8",
+        description = "Partition counts of the scaling table (default 1,2,4,8).")
+    List<Integer> scalingPartitions;
+
+    @Option(names = "--scaling-instances", split = ",", defaultValue = "1,2",
+        description = "Instance counts of the scaling table (default 1,2).")
+    List<Integer> scalingInstances;
+
+    @Option(names = "--scaling-routes", split = ",", defaultValue = "100,300,747",
+        description = "Route counts of the scaling table (default 100,300,747).")
+    List<Integer> scalingRoutes;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
+    long seed;
+
+    @Option(names = "--timeout", defaultValue = "PT15M",
+        description = "Give up on one app run after this long (default PT15M).")
+    Duration timeout;
+
+    @Option(names = "--charts", defaultValue = "docs/bench",
+        description = "Directory the PNG charts are written to (default docs/bench).")
+    java.nio.file.Path charts;
+
+    @Override
+    public Integer call() throws Exception {
+      java.util.Set<ThroughputBenchmark.Part> which =
+          java.util.EnumSet.noneOf(ThroughputBenchmark.Part.class);
+      for (String p : parts) {
+        try {
+          which.add(ThroughputBenchmark.Part.valueOf(p.trim().toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new Main.UserError("--parts: unknown part '" + p + "'; expected some of "
+              + "ceiling,passthrough,nines,latency,scaling");
+        }
+      }
+      if (receipts < 1000 || scalingReceipts < 1000 || ceilingRecords < 1000) {
+        throw new Main.UserError("--receipts, --scaling-receipts and --ceiling-records must be "
+            + "at least 1000");
+      }
+      if (partitions < 1 || threads < 1 || eventRate < 1
+          || scalingPartitions.stream().anyMatch(n -> n < 1)
+          || scalingInstances.stream().anyMatch(n -> n < 1)) {
+        throw new Main.UserError("--partitions, --threads, --event-rate and the scaling counts "
+            + "must be at least 1");
+      }
+      if (!heap.matches("[0-9]+[kmgKMG]")) {
+        throw new Main.UserError("--heap must be a JVM size such as 512m or 2g, not '" + heap
+            + "'");
+      }
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("nines-bench-");
+      ThroughputBenchmark.Options o;
+      try {
+        o = new ThroughputBenchmark.Options(receipts, partitions, routes, eventRate, threads,
+            heap, which, ceilingRecords, latencyRun, scalingReceipts, scalingPartitions,
+            scalingInstances, scalingRoutes, seed, timeout, work);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UserError(e.getMessage());
+      }
+      String prefix = "bench-" + System.currentTimeMillis() + ".";
+      NinesConfig config = options.load(Map.of("platform.ephemeral", "true",
+          "topics.prefix", prefix, "application.id", prefix + "app",
+          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
+          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
+          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      System.out.printf("work directory (worker logs, perf-tool output): %s%n", work);
+      ThroughputBenchmark.Result r;
+      try (Platform platform = Platforms.startOrConnect(config)) {
+        r = new ThroughputBenchmark(config, platform, o, System.out).run();
+      }
+      ThroughputReport.print(r, o, System.out);
+      for (var png : ThroughputReport.charts(r, charts)) {
+        System.out.println("chart: " + png);
+      }
+      return 0;
     }
   }
 }

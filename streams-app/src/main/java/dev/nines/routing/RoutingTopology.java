@@ -69,7 +69,8 @@ public final class RoutingTopology {
         .aggregate(() -> new HealthCounts(accuracy), (k, sample, c) -> sample.addTo(c),
             Named.as("routing-buckets-aggregate"),
             Materialized.<String, HealthCounts, WindowStore<Bytes, byte[]>>as(BUCKET_STORE)
-                .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
+                .withKeySerde(keys).withValueSerde(HealthCounts.serde())
+                .withCachingDisabled())
         .toStream(Named.as("routing-buckets-closed"))
         .map((w, c) -> {
           var k = dev.nines.health.CarrierKey.parse(w.key());

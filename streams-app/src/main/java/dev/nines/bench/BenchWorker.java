@@ -1,0 +1,187 @@
+package dev.nines.bench;
+
+import dev.nines.NinesApp;
+import dev.nines.Topics;
+import dev.nines.config.ConfigLoader;
+import dev.nines.config.NinesConfig;
+import dev.nines.platform.Platform;
+import dev.nines.schema.DeliveryReceipt;
+import dev.nines.serde.AvroSerde;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * One Streams application under test, in its own JVM so that its CPU time, heap limit and
+ * resident memory are its own (the benchmark driver and the broker run in other processes).
+ *
+ * <pre>
+ * java -Xmx512m -cp nines.jar dev.nines.bench.BenchWorker (nines|passthrough) STATS_FILE key=value...
+ * </pre>
+ *
+ * <p>{@code nines} runs the full topology ({@link NinesApp}); {@code passthrough} reads the
+ * receipts with the same Avro serde and writes them unchanged to {@code <receipts>.passthrough},
+ * with exactly the same Streams settings (exactly-once v2, commit interval, state directory):
+ * the floor of what any Kafka Streams app with our serde costs. Keys are config keys
+ * ({@code bootstrap.servers}, {@code application.id}, {@code topics.prefix}, {@code kafka.*}).
+ *
+ * <p>Every {@link #SAMPLE} the worker rewrites {@code STATS_FILE} (atomically) with its memory:
+ * heap in use, the largest heap in use just after a collection (the live set's high-water mark),
+ * and the RocksDB memory its stores report (memtables, block caches, table readers). It stops
+ * cleanly on SIGTERM and writes the file one last time.
+ */
+public final class BenchWorker {
+  static final String PASSTHROUGH_SUFFIX = ".passthrough";
+  static final Duration SAMPLE = Duration.ofMillis(500);
+  static final int ROCKSDB_EVERY = 10;
+  /** RocksDB property metrics (KIP-607), in bytes, per store; summed over all stores. */
+  static final Set<String> ROCKSDB_MEMORY_METRICS =
+      Set.of("size-all-mem-tables", "block-cache-usage", "estimate-table-readers-mem");
+
+  private BenchWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2 || !Set.of("nines", "passthrough").contains(args[0])) {
+      System.err.println("usage: BenchWorker (nines|passthrough) STATS_FILE key=value...");
+      System.exit(2);
+    }
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 2; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      flags.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
+    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Optional.empty(), flags);
+    Platform platform = Platform.external(config.cluster());
+    Path stats = Path.of(args[1]);
+    KafkaStreams streams;
+    AutoCloseable app;
+    if (args[0].equals("nines")) {
+      NinesApp nines = NinesApp.start(config, platform, platform.registryClient());
+      streams = nines.streams();
+      app = nines;
+    } else {
+      Properties props = NinesApp.streamsProperties(config, platform);
+      streams = new KafkaStreams(passThrough(config, platform), props);
+      streams.start();
+      app = streams;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stopping =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Memory memory = new Memory();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
+      try {
+        app.close();
+      } catch (Exception e) {
+        System.err.println("close failed: " + e);
+      }
+      memory.sampleRocksDbNow(streams);
+      memory.write(stats, streams);
+      stopped.countDown();
+    }, "bench-worker-stop"));
+    while (stopped.getCount() > 0) {
+      memory.sample(streams);
+      memory.write(stats, streams);
+      if (!stopping.get() && (streams.state() == KafkaStreams.State.ERROR
+          || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
+        System.err.println("streams stopped: " + streams.state());
+        System.exit(1);
+      }
+      Thread.sleep(SAMPLE.toMillis());
+    }
+  }
+
+  /** Receipts in, the same receipts out: deserialized and serialized again by our serde. */
+  static Topology passThrough(NinesConfig config, Platform platform) {
+    AvroSerde<DeliveryReceipt> serde =
+        Topics.DELIVERY_RECEIPTS.valueSerde(platform.registryClient());
+    String in = config.topics().name(Topics.DELIVERY_RECEIPTS);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(in, Consumed.with(Serdes.String(), serde).withName("passthrough-source"))
+        .to(in + PASSTHROUGH_SUFFIX, Produced.with(Serdes.String(), serde)
+            .withName("passthrough-sink"));
+    return builder.build();
+  }
+
+  /** The worker's memory high-water marks. */
+  static final class Memory {
+    private long peakHeap;
+    private long peakHeapAfterGc;
+    private long peakRocksDb = -1;
+
+    private int samples;
+
+    void sample(KafkaStreams streams) {
+      long heap = 0;
+      long afterGc = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          heap += pool.getUsage().getUsed();
+          if (pool.getCollectionUsage() != null) {
+            afterGc += pool.getCollectionUsage().getUsed();
+          }
+        }
+      }
+      peakHeap = Math.max(peakHeap, heap);
+      peakHeapAfterGc = Math.max(peakHeapAfterGc, afterGc);
+      // reading every metric of the app costs it CPU (a profile showed 4% at every sample):
+      // RocksDB memory changes slowly, so it is read every ROCKSDB_EVERY samples only
+      if (samples++ % ROCKSDB_EVERY == 0) {
+        peakRocksDb = Math.max(peakRocksDb, rocksDb(streams));
+      }
+    }
+
+    void sampleRocksDbNow(KafkaStreams streams) {
+      peakRocksDb = Math.max(peakRocksDb, rocksDb(streams));
+    }
+
+    static long rocksDb(KafkaStreams streams) {
+      long sum = -1;
+      try {
+        for (var e : streams.metrics().entrySet()) {
+          if (ROCKSDB_MEMORY_METRICS.contains(e.getKey().name())
+              && e.getValue().metricValue() instanceof Number n) {
+            sum = Math.max(sum, 0) + n.longValue();
+          }
+        }
+      } catch (RuntimeException e) {
+        // metrics of a store being closed: this sample only
+      }
+      return sum;
+    }
+
+    void write(Path file, KafkaStreams streams) {
+      String text = String.format(Locale.ROOT, "peakHeap=%d%npeakHeapAfterGc=%d%n"
+          + "peakRocksDb=%d%nmaxHeap=%d%nstate=%s%n", peakHeap, peakHeapAfterGc, peakRocksDb,
+          Runtime.getRuntime().maxMemory(), streams.state());
+      try {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        System.err.println("cannot write " + file + ": " + e);
+      }
+    }
+  }
+}

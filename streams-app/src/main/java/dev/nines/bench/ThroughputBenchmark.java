@@ -1,0 +1,560 @@
+package dev.nines.bench;
+
+import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
+import dev.nines.platform.Platform;
+import dev.nines.platform.TopicManager;
+import dev.nines.serde.AnyAvroSerializer;
+import dev.nines.simulate.KafkaSimSink;
+import dev.nines.simulate.Scenario;
+import dev.nines.simulate.SimSink;
+import dev.nines.simulate.Simulator;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Issue #7: how many receipts per second one instance takes, next to what Kafka itself moves on
+ * the same machine, and how that grows with partitions, instances and routes.
+ *
+ * <p>Each part loads its input first (the simulator's history pace: event time advances at the
+ * scenario's rate, records are written as fast as the broker takes them), then starts the
+ * application under test in its own JVM ({@link BenchWorker}) and times it from process start
+ * until the broker shows it through every record: its committed offsets reach the end of every
+ * input topic and of every repartition topic it wrote on the way (with exactly-once, a committed
+ * offset means every output of that record is committed too).
+ *
+ * <ol>
+ *   <li>ceiling: kafka-consumer-perf-test reads the loaded receipts; kafka-producer-perf-test
+ *       writes records of their average size, transactionally;
+ *   <li>pass-through: a Streams app that only deserializes and re-serializes the receipts, with
+ *       the same exactly-once settings;
+ *   <li>nines: the whole topology on receipts and probes;
+ *   <li>latency: nines fed live at half the rate it reached, time from a receipt being sent to
+ *       the app being through it;
+ *   <li>scaling: partitions × instances, and routes.
+ * </ol>
+ */
+public final class ThroughputBenchmark {
+  /** Channels a route id may have: three per ISO country, so at most 249 × 3 routes. */
+  static final List<String> CHANNELS = List.of("SMS", "MMS", "VOICE");
+  static final List<String> COUNTRIES = new ArrayList<>(new TreeSet<>(
+      List.of(Locale.getISOCountries())));
+  static final int CARRIERS_PER_ROUTE = 5;
+  /** Shortest history loaded: a few one-minute health windows close within it. */
+  static final long MIN_LOAD_SECONDS = 10;
+  /** How often the broker is asked where an app stands. */
+  static final Duration POLL = Duration.ofMillis(100);
+
+  public enum Part { CEILING, PASSTHROUGH, NINES, LATENCY, SCALING }
+
+  public record Options(long receipts, int partitions, int routes, double eventRate, int threads,
+      String heap, Set<Part> parts, long ceilingRecords, Duration latencyRun,
+      long scalingReceipts, List<Integer> scalingPartitions, List<Integer> scalingInstances,
+      List<Integer> scalingRoutes, long seed, Duration timeout, Path workDir) {
+    public Options {
+      if (routes < 1 || routes > maxRoutes()) {
+        throw new IllegalArgumentException("routes must be 1.." + maxRoutes()
+            + " (route ids are <ISO country>:<channel>), not " + routes);
+      }
+      for (int r : scalingRoutes) {
+        if (r < 1 || r > maxRoutes()) {
+          throw new IllegalArgumentException("scaling routes must be 1.." + maxRoutes()
+              + ", not " + r);
+        }
+      }
+    }
+  }
+
+  static int maxRoutes() {
+    return COUNTRIES.size() * CHANNELS.size();
+  }
+
+  /** What was loaded for one run. */
+  public record Load(String prefix, long receipts, long probes, long other, double seconds,
+      int receiptBytes) {
+    public long events() {
+      return receipts + probes;
+    }
+  }
+
+  /**
+   * One timed run of an app: events processed, seconds from process start until through,
+   * CPU seconds of the app processes and of the broker in that time, the memory each reported.
+   */
+  public record AppRun(String what, int partitions, int instances, int routes, long events,
+      double seconds, double appCpu, double brokerCpu, List<Worker.Memory> memory) {
+    public double rate() {
+      return events / seconds;
+    }
+
+    /** CPU seconds per million events, app processes only. */
+    public double cpuPerMillion() {
+      return appCpu / (events / 1e6);
+    }
+
+    public long peakHeapAfterGc() {
+      return memory.stream().mapToLong(Worker.Memory::peakHeapAfterGc).max().orElse(-1);
+    }
+
+    public long peakHeap() {
+      return memory.stream().mapToLong(Worker.Memory::peakHeap).max().orElse(-1);
+    }
+
+    public long peakRocksDb() {
+      return memory.stream().mapToLong(Worker.Memory::peakRocksDb).max().orElse(-1);
+    }
+
+    public long peakRss() {
+      return memory.stream().mapToLong(Worker.Memory::peakRss).max().orElse(-1);
+    }
+  }
+
+  /** End-to-end latency of receipts sent live at {@code rate}: seconds at the quantiles. */
+  public record Latency(double rate, long sent, int cohorts, double p50, double p99, double max) {}
+
+  public record Result(Load load, PerfTools.Rate producer, PerfTools.Rate consumer,
+      AppRun passThrough, AppRun nines, Latency latency, List<AppRun> scaling) {}
+
+  private final NinesConfig config;
+  private final Platform platform;
+  private final Options options;
+  private final PrintStream out;
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  private int runs;
+
+  public ThroughputBenchmark(NinesConfig config, Platform platform, Options options,
+      PrintStream out) {
+    this.config = config;
+    this.platform = platform;
+    this.options = options;
+    this.out = out;
+  }
+
+  public Result run() throws Exception {
+    try (Admin admin = Admin.create(clientConfig())) {
+      Offsets offsets = new Offsets(admin);
+      Set<Part> parts = options.parts();
+      Load load = null;
+      PerfTools.Rate producer = null;
+      PerfTools.Rate consumer = null;
+      AppRun passThrough = null;
+      AppRun nines = null;
+      Latency latency = null;
+      boolean needsMain = parts.contains(Part.CEILING) || parts.contains(Part.PASSTHROUGH)
+          || parts.contains(Part.NINES);
+      if (needsMain) {
+        load = load(admin, options.partitions(), options.routes(), options.receipts());
+      }
+      if (parts.contains(Part.CEILING)) {
+        String receipts = load.prefix() + Topics.DELIVERY_RECEIPTS.name();
+        out.printf(Locale.ROOT, "ceiling: kafka-consumer-perf-test on %s%n", receipts);
+        consumer = PerfTools.consume(platform.bootstrapServers(), receipts, load.receipts(),
+            options.heap(), options.workDir(), options.timeout());
+        out.printf(Locale.ROOT, "  %,.0f records/s%n", consumer.recordsPerSecond());
+        String scratch = load.prefix() + "perf-producer";
+        createTopic(admin, scratch, options.partitions());
+        long n = Math.min(options.ceilingRecords(), load.receipts());
+        out.printf(Locale.ROOT, "ceiling: kafka-producer-perf-test, %,d records of %d bytes%n",
+            n, load.receiptBytes());
+        producer = PerfTools.produce(platform.bootstrapServers(), scratch, n,
+            load.receiptBytes(), commitIntervalMs(), options.heap(), options.workDir(),
+            options.timeout());
+        out.printf(Locale.ROOT, "  %,.0f records/s%n", producer.recordsPerSecond());
+      }
+      if (parts.contains(Part.PASSTHROUGH)) {
+        String in = load.prefix() + Topics.DELIVERY_RECEIPTS.name();
+        createTopic(admin, in + BenchWorker.PASSTHROUGH_SUFFIX, options.partitions());
+        passThrough = runApp(offsets, "passthrough", load, 1, options.routes(),
+            List.of(in), load.receipts());
+      }
+      if (parts.contains(Part.NINES)) {
+        nines = runApp(offsets, "nines", load, 1, options.routes(), inputTopics(load.prefix()),
+            load.events());
+      }
+      if (parts.contains(Part.LATENCY)) {
+        double rate = nines != null ? nines.rate() / 2 : options.eventRate();
+        latency = latency(admin, offsets, rate);
+      }
+      List<AppRun> scaling = new ArrayList<>();
+      if (parts.contains(Part.SCALING)) {
+        for (int p : options.scalingPartitions()) {
+          for (int i : options.scalingInstances()) {
+            Load l = load(admin, p, options.routes(), options.scalingReceipts());
+            scaling.add(runApp(offsets, "nines", l, i, options.routes(),
+                inputTopics(l.prefix()), l.events()));
+          }
+        }
+        for (int r : options.scalingRoutes()) {
+          Load l = load(admin, options.partitions(), r, options.scalingReceipts());
+          scaling.add(runApp(offsets, "nines", l, 1, r, inputTopics(l.prefix()), l.events()));
+        }
+      }
+      return new Result(load, producer, consumer, passThrough, nines, latency, scaling);
+    }
+  }
+
+  // ---- load -------------------------------------------------------------------------------
+
+  /** The benchmark's scenario: {@code routes} routes of five carriers, probes, one contract. */
+  String scenarioYaml(int routes, double eventRate) {
+    StringBuilder r = new StringBuilder();
+    double perRoute = eventRate / routes;
+    for (int i = 0; i < routes; i++) {
+      String country = COUNTRIES.get(i / CHANNELS.size());
+      String channel = CHANNELS.get(i % CHANNELS.size());
+      r.append("  - country: ").append(country).append("\n    channel: ").append(channel)
+          .append(String.format(Locale.ROOT, "%n    ratePerSecond: %.6f%n", perRoute))
+          .append("    carriers:\n");
+      for (int c = 0; c < CARRIERS_PER_ROUTE; c++) {
+        r.append("      - {carrierId: ").append(country.toLowerCase(Locale.ROOT)).append('-')
+            .append(channel.toLowerCase(Locale.ROOT)).append("-c").append(c)
+            .append(", baseWeight: ").append(CARRIERS_PER_ROUTE - c).append("}\n");
+      }
+    }
+    return """
+        name: bench-throughput
+        seed: %d
+        regions: [us-east, eu-west, ap-south]
+        vantages: [probe-virginia, probe-frankfurt, probe-singapore]
+        probeInterval: PT60S
+        checks:
+          - {name: sms-send, service: SMS}
+          - {name: voice-call, service: VOICE}
+          - {name: verify-send, service: VERIFY}
+        routes:
+        %s
+        accounts:
+          - accountId: bench-account
+            tier: standard
+            targetPercent: "99.9"
+            services:
+              - {service: SMS, monthlyFeeMinor: 250000}
+              - {service: VOICE, monthlyFeeMinor: 100000}
+            currency: USD
+            creditSchedule:
+              - {belowPercent: "99.9", creditPercent: 10}
+        """.formatted(options.seed(), r.toString().stripTrailing());
+  }
+
+  /** Creates a fresh set of topics and loads about {@code receipts} receipts plus probes. */
+  Load load(Admin admin, int partitions, int routes, long receipts) throws Exception {
+    String prefix = "bench-" + runId + "-" + (++runs) + ".";
+    NinesConfig.TopicLayout layout = layout(prefix, partitions);
+    TopicManager.ensure(admin, Topics.ALL, layout);
+    Scenario scenario = Scenario.parse(scenarioYaml(routes, options.eventRate()));
+    // The simulator adds its configured duplicates and late re-sends on top of the rate.
+    Instant from = Instant.parse("2026-10-01T00:00:00Z");
+    long seconds = Math.max(MIN_LOAD_SECONDS, Math.round(receipts / options.eventRate()));
+    Instant to = from.plusSeconds(seconds);
+    AtomicLong receiptBytes = new AtomicLong();
+    AtomicLong receiptCount = new AtomicLong();
+    String receiptTopic = prefix + Topics.DELIVERY_RECEIPTS.name();
+    var registry = platform.registryClient();
+    AnyAvroSerializer avro = new AnyAvroSerializer(registry);
+    Serializer<Object> counting = (topic, value) -> {
+      byte[] b = avro.serialize(topic, value);
+      if (topic.equals(receiptTopic)) {
+        receiptBytes.addAndGet(b.length);
+        receiptCount.incrementAndGet();
+      }
+      return b;
+    };
+    Map<String, Object> p = clientConfig();
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    out.printf(Locale.ROOT, "load %s: %d partitions, %d routes x %d carriers, %,.0f receipts/s "
+        + "of event time for %d s%n", prefix, partitions, routes, CARRIERS_PER_ROUTE,
+        options.eventRate(), seconds);
+    long start = System.nanoTime();
+    try (var producer = new KafkaProducer<String, Object>(p, new StringSerializer(),
+        counting)) {
+      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
+      Simulator sim = new Simulator(scenario);
+      sim.seed(sink, from);
+      sim.history(sink, from, to);
+      sink.flush();
+    }
+    double took = (System.nanoTime() - start) / 1e9;
+    long probes = new Offsets(admin).count(List.of(prefix + Topics.PROBE_RESULTS.name()));
+    long all = new Offsets(admin).count(inputTopics(prefix));
+    long n = receiptCount.get();
+    Load load = new Load(prefix, n, probes, all - n - probes, took,
+        (int) Math.round(receiptBytes.get() / (double) Math.max(1, n)));
+    out.printf(Locale.ROOT, "  %,d receipts (%d bytes each on average), %,d probes, %,d "
+        + "reference records in %.1f s%n", n, load.receiptBytes(), probes, load.other(), took);
+    return load;
+  }
+
+  // ---- one app run -------------------------------------------------------------------------
+
+  AppRun runApp(Offsets offsets, String mode, Load load, int instances, int routes,
+      List<String> inputs, long events) throws Exception {
+    String appId = load.prefix() + mode + "-app";
+    int partitions = offsets.ends(List.of(inputs.get(0))).size();
+    out.printf(Locale.ROOT, "%s: %,d events, %d partition(s), %d instance(s), %d routes%n",
+        mode, events, partitions, instances, routes);
+    List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Ctrl-C or SIGTERM on the benchmark: its app processes must not outlive it
+    Thread reaper = new Thread(() -> workers.forEach(Worker::kill), "bench-stop-workers");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    double brokerBefore = brokerCpu(workers);
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < instances; i++) {
+        workers.add(Worker.start(mode, options.workDir(), appId + "-" + i, options.heap(),
+            workerFlags(load.prefix(), appId, partitions, i)));
+      }
+      long deadline = start + options.timeout().toNanos();
+      Map<TopicPartition, Long> inputEnds = offsets.ends(inputs);
+      double[] cpu = new double[instances];
+      long lastReport = start;
+      while (true) {
+        for (int i = 0; i < instances; i++) {
+          Worker w = workers.get(i);
+          if (!w.alive()) {
+            throw new IllegalStateException(mode + " worker " + i + " exited; see " + w.log());
+          }
+          cpu[i] = w.cpuSeconds();
+          w.sampleRss();
+        }
+        var snap = offsets.snapshot(appId, inputs);
+        if (snap.covers(inputEnds, false)) {
+          List<String> internal = offsets.repartitionTopics(appId);
+          if (internal.isEmpty() || offsets.through(appId, internal, clientConfig())) {
+            break;
+          }
+        }
+        long now = System.nanoTime();
+        if (now - lastReport > Duration.ofSeconds(10).toNanos()) {
+          out.printf(Locale.ROOT, "  %3.0f s: %,d of %,d input records committed%n",
+              (now - start) / 1e9, snap.committedSum(inputs), events);
+          lastReport = now;
+        }
+        if (now > deadline) {
+          throw new IllegalStateException(mode + " was not through its input within "
+              + options.timeout().toSeconds() + " s");
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double brokerCpu = brokerCpu(workers) - brokerBefore;
+      List<Worker.Memory> memory = new ArrayList<>();
+      for (Worker w : workers) {
+        memory.add(w.stop());
+      }
+      double appCpu = 0;
+      for (double c : cpu) {
+        appCpu += c;
+      }
+      AppRun run = new AppRun(mode, partitions, instances, routes, events, seconds, appCpu,
+          brokerCpu, memory);
+      out.printf(Locale.ROOT, "  through in %.1f s: %,.0f events/s, %.1f CPU s per million "
+          + "events, peak heap after GC %d MiB, RocksDB %s%n", seconds, run.rate(),
+          run.cpuPerMillion(), run.peakHeapAfterGc() >> 20, mib(run.peakRocksDb()));
+      return run;
+    } finally {
+      for (Worker w : workers) {
+        w.close();
+      }
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    }
+  }
+
+  // ---- latency -----------------------------------------------------------------------------
+
+  /**
+   * Receipts sent live (event time = now) at {@code rate} for {@link Options#latencyRun} into a
+   * running nines. Every {@link #POLL} the driver notes the input end offsets (a cohort: the
+   * receipts sent since the last note), then finds the first note at which the app's committed
+   * offsets cover that cohort on the inputs, and after that on the repartition topics as they
+   * stood then (and once more, for the stage after). Latency of a cohort = that time − the
+   * time it was noted; so it is an upper bound, within one poll interval.
+   */
+  Latency latency(Admin admin, Offsets offsets, double rate) throws Exception {
+    String prefix = "bench-" + runId + "-" + (++runs) + ".";
+    TopicManager.ensure(admin, Topics.ALL, layout(prefix, options.partitions()));
+    Scenario scenario = Scenario.parse(scenarioYaml(options.routes(), rate));
+    String appId = prefix + "nines-app";
+    List<String> inputs = inputTopics(prefix);
+    out.printf(Locale.ROOT, "latency: nines fed live at %,.0f receipts/s for %d s%n", rate,
+        options.latencyRun().toSeconds());
+    Map<String, Object> p = clientConfig();
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    AtomicBoolean sending = new AtomicBoolean(true);
+    AtomicLong sent = new AtomicLong();
+    try (Worker worker = Worker.start("nines", options.workDir(), appId, options.heap(),
+        workerFlags(prefix, appId, options.partitions(), 0));
+        var producer = new KafkaProducer<String, Object>(p, new StringSerializer(),
+            new AnyAvroSerializer(platform.registryClient()))) {
+      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
+      Simulator sim = new Simulator(scenario);
+      sim.seed(sink, Instant.now());
+      sink.flush();
+      long deadline = System.nanoTime() + options.timeout().toNanos();
+      while (!worker.state().equals("RUNNING")) {
+        if (!worker.alive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("nines did not start; see " + worker.log());
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+      SimSink counting = new SimSink() {
+        @Override
+        public void send(String topic, String key, org.apache.avro.specific.SpecificRecord value,
+            long timestampMs) {
+          sink.send(topic, key, value, timestampMs);
+          sent.incrementAndGet();
+        }
+
+        @Override
+        public void flush() {
+          sink.flush();
+        }
+      };
+      Thread sender = new Thread(() -> sim.live(counting, Clock.systemUTC(), sending::get),
+          "bench-live-sender");
+      sender.start();
+      List<Offsets.Snapshot> notes = new ArrayList<>();
+      long stopAt = System.nanoTime() + options.latencyRun().toNanos();
+      List<String> internal = List.of();
+      while (System.nanoTime() < stopAt) {
+        if (internal.isEmpty()) {
+          internal = offsets.repartitionTopics(appId);
+        }
+        List<String> all = new ArrayList<>(inputs);
+        all.addAll(internal);
+        notes.add(offsets.snapshot(appId, all));
+        Thread.sleep(POLL.toMillis());
+      }
+      sending.set(false);
+      sender.join();
+      // keep noting until the app is through what was sent, so late cohorts get a time
+      long drain = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      List<String> all = new ArrayList<>(inputs);
+      all.addAll(internal);
+      int cohorts = notes.size();
+      while (System.nanoTime() < drain) {
+        Offsets.Snapshot s = offsets.snapshot(appId, all);
+        notes.add(s);
+        if (s.covers(s.endsOf(inputs), false) && s.covers(s.endsOf(internal), true)) {
+          break;
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+      List<Double> seconds = new ArrayList<>();
+      for (int i = 1; i < cohorts; i++) {
+        int j = first(notes, i, notes.get(i).endsOf(inputs), false);
+        // stage 2 (carrier health, routing), then stage 3 (what stage 2 re-keyed again)
+        for (int stage = 0; stage < 2 && j >= 0; stage++) {
+          j = first(notes, j, notes.get(j).endsOf(internal), true);
+        }
+        if (j >= 0) {
+          seconds.add((notes.get(j).nanos() - notes.get(i).nanos()) / 1e9);
+        }
+      }
+      worker.stop();
+      if (seconds.isEmpty()) {
+        throw new IllegalStateException("latency: no cohort was through; see " + worker.log());
+      }
+      out.printf(Locale.ROOT, "  %,d receipts and probes sent, %d of %d cohorts through%n",
+          sent.get(), seconds.size(), cohorts - 1);
+      return new Latency(rate, sent.get(), seconds.size(), quantile(seconds, 0.50),
+          quantile(seconds, 0.99), seconds.stream().mapToDouble(d -> d).max().orElse(0));
+    }
+  }
+
+  /** Index of the first note at or after {@code from} whose committed offsets cover targets. */
+  private static int first(List<Offsets.Snapshot> notes, int from,
+      Map<TopicPartition, Long> targets, boolean transactional) {
+    for (int k = from; k < notes.size(); k++) {
+      if (notes.get(k).covers(targets, transactional)) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  static double quantile(List<Double> values, double q) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(q * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  private Map<String, String> workerFlags(String prefix, String appId, int partitions, int i) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("bootstrap.servers", platform.bootstrapServers());
+    f.put("schema.registry.url", platform.schemaRegistryUrl());
+    f.put("topics.prefix", prefix);
+    f.put("topics.partitions", Integer.toString(partitions));
+    f.put("application.id", appId);
+    f.put("state.dir", options.workDir().resolve("state-" + appId + "-" + i).toString());
+    f.put("kafka.num.stream.threads", Integer.toString(options.threads()));
+    return f;
+  }
+
+  private List<String> inputTopics(String prefix) {
+    return Topics.INPUTS.stream().map(t -> prefix + t.name()).toList();
+  }
+
+  private NinesConfig.TopicLayout layout(String prefix, int partitions) {
+    NinesConfig.TopicLayout t = config.topics();
+    return new NinesConfig.TopicLayout(partitions, t.replicationFactor(), prefix,
+        t.retentionMs(), t.suffix());
+  }
+
+  private void createTopic(Admin admin, String name, int partitions) throws Exception {
+    admin.createTopics(List.of(new NewTopic(name, partitions,
+        config.topics().replicationFactor()))).all().get();
+  }
+
+  /** Kafka Streams' commit interval under exactly-once (its default, unless overridden). */
+  private long commitIntervalMs() {
+    return Long.parseLong(config.cluster().kafkaOverrides()
+        .getOrDefault("commit.interval.ms", "100"));
+  }
+
+  /** CPU seconds of this JVM's child processes that are not workers: the embedded broker. */
+  private double brokerCpu(List<Worker> workers) {
+    if (!platform.embedded()) {
+      return Double.NaN;
+    }
+    Set<Long> mine = new java.util.HashSet<>();
+    workers.forEach(w -> mine.add(w.pid()));
+    return ProcessHandle.current().children().filter(p -> !mine.contains(p.pid()))
+        .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+        .sum();
+  }
+
+  private Map<String, Object> clientConfig() {
+    Map<String, Object> c = new HashMap<>(platform.clientOverrides());
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    return c;
+  }
+
+  static String mib(long bytes) {
+    return bytes < 0 ? "n/a" : (bytes >> 20) + " MiB";
+  }
+}

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks on a real broker (embedded, temporary, unless "
         + "--bootstrap-servers is given).",
-    subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class})
+    subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class, BenchMicroCommand.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {

@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks on the real broker. Results are printed as Markdown for BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks on a real broker (embedded, temporary, unless "
-        + "--bootstrap-servers is given).",
+    description = "Benchmarks: on a real broker (embedded, temporary, unless "
+        + "--bootstrap-servers is given), and JMH micro-benchmarks (micro).",
     subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class,
-        BenchCommand.Throughput.class})
+        BenchCommand.Throughput.class, BenchMicroCommand.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {

@@ -99,8 +99,7 @@ public final class CarrierHealthTopology {
             (key, sample, counts) -> sample.addTo(counts),
             Named.as("carrier-health-aggregate"),
             Materialized.<String, HealthCounts, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                .withKeySerde(keys).withValueSerde(HealthCounts.serde())
-                .withCachingDisabled())
+                .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
         .toStream(Named.as("carrier-health-closed"))
         .map((w, c) -> KeyValue.pair(w.key(), toRecord(w, c)), Named.as("carrier-health-record"))
         .to(config.topics().name(Topics.CARRIER_HEALTH), Produced.with(keys,

@@ -69,8 +69,7 @@ public final class RoutingTopology {
         .aggregate(() -> new HealthCounts(accuracy), (k, sample, c) -> sample.addTo(c),
             Named.as("routing-buckets-aggregate"),
             Materialized.<String, HealthCounts, WindowStore<Bytes, byte[]>>as(BUCKET_STORE)
-                .withKeySerde(keys).withValueSerde(HealthCounts.serde())
-                .withCachingDisabled())
+                .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
         .toStream(Named.as("routing-buckets-closed"))
         .map((w, c) -> {
           var k = dev.nines.health.CarrierKey.parse(w.key());

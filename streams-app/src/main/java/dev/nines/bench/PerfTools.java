@@ -56,7 +56,7 @@ final class PerfTools {
   static Rate consume(String bootstrap, String topic, long records, String heap, Path dir,
       Duration timeout) throws IOException, InterruptedException {
     List<String> out = run(List.of("org.apache.kafka.tools.ConsumerPerformance",
-        "--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(records),
+        "--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
         "--timeout", Long.toString(Duration.ofSeconds(30).toMillis()),
         "--group", topic + "-perf-" + System.nanoTime()), heap,
         dir.resolve("consumer-perf.log"), timeout);

@@ -526,8 +526,11 @@ public final class ThroughputBenchmark {
   }
 
   private void createTopic(Admin admin, String name, int partitions) throws Exception {
+    // records keep their event-time stamps (October 2026 history): kept forever, or the
+    // broker's default 7-day retention deletes them while they are counted
     admin.createTopics(List.of(new NewTopic(name, partitions,
-        config.topics().replicationFactor()))).all().get();
+        config.topics().replicationFactor()).configs(Map.of("retention.ms", "-1"))))
+        .all().get();
   }
 
   /** Kafka Streams' commit interval under exactly-once (its default, unless overridden). */

@@ -126,24 +126,50 @@ public final class BenchWorker {
   /** The worker's memory high-water marks. */
   static final class Memory {
     private long peakHeap;
-    private long peakHeapAfterGc;
+    private volatile long peakHeapAfterGc;
+
+    /**
+     * Heap in use right after each collection, every pool summed (what the live data and the
+     * survivors take then): its peak is the high-water mark that -Xmx must hold. Pools' own
+     * collection usage is not enough: G1's old generation reports one only after an old
+     * collection, which a short run may never have.
+     */
+    Memory() {
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter emitter) {
+          emitter.addNotificationListener((notification, handback) -> {
+            if (!notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo
+                .GARBAGE_COLLECTION_NOTIFICATION)) {
+              return;
+            }
+            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                (javax.management.openmbean.CompositeData) notification.getUserData());
+            long after = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+              var usage = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+              if (pool.getType() == MemoryType.HEAP && usage != null) {
+                after += usage.getUsed();
+              }
+            }
+            synchronized (this) {
+              peakHeapAfterGc = Math.max(peakHeapAfterGc, after);
+            }
+          }, null, null);
+        }
+      }
+    }
     private long peakRocksDb = -1;
 
     private int samples;
 
     void sample(KafkaStreams streams) {
       long heap = 0;
-      long afterGc = 0;
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) {
           heap += pool.getUsage().getUsed();
-          if (pool.getCollectionUsage() != null) {
-            afterGc += pool.getCollectionUsage().getUsed();
-          }
         }
       }
       peakHeap = Math.max(peakHeap, heap);
-      peakHeapAfterGc = Math.max(peakHeapAfterGc, afterGc);
       // reading every metric of the app costs it CPU (a profile showed 4% at every sample):
       // RocksDB memory changes slowly, so it is read every ROCKSDB_EVERY samples only
       if (samples++ % ROCKSDB_EVERY == 0) {

@@ -134,7 +134,8 @@ public final class ThroughputBenchmark {
   public record Latency(double rate, long sent, int cohorts, double p50, double p99, double max) {}
 
   public record Result(Load load, PerfTools.Rate producer, PerfTools.Rate consumer,
-      AppRun passThrough, AppRun nines, Latency latency, List<AppRun> scaling) {}
+      AppRun passThrough, AppRun nines, Latency latency, List<AppRun> scaling,
+      List<String> unfinished) {}
 
   private final NinesConfig config;
   private final Platform platform;
@@ -197,20 +198,34 @@ public final class ThroughputBenchmark {
         latency = latency(admin, offsets, rate);
       }
       List<AppRun> scaling = new ArrayList<>();
+      List<String> unfinished = new ArrayList<>();
       if (parts.contains(Part.SCALING)) {
         for (int p : options.scalingPartitions()) {
           for (int i : options.scalingInstances()) {
-            Load l = load(admin, p, options.routes(), options.scalingReceipts());
-            scaling.add(runApp(offsets, "nines", l, i, options.routes(),
-                inputTopics(l.prefix()), l.events()));
+            scale(admin, offsets, p, i, options.routes(), scaling, unfinished);
           }
         }
         for (int r : options.scalingRoutes()) {
-          Load l = load(admin, options.partitions(), r, options.scalingReceipts());
-          scaling.add(runApp(offsets, "nines", l, 1, r, inputTopics(l.prefix()), l.events()));
+          scale(admin, offsets, options.partitions(), 1, r, scaling, unfinished);
         }
       }
-      return new Result(load, producer, consumer, passThrough, nines, latency, scaling);
+      return new Result(load, producer, consumer, passThrough, nines, latency, scaling,
+          unfinished);
+    }
+  }
+
+  /** One row of the scaling table; a run that does not finish is reported, not fatal. */
+  private void scale(Admin admin, Offsets offsets, int partitions, int instances, int routes,
+      List<AppRun> done, List<String> unfinished) throws Exception {
+    Load l = load(admin, partitions, routes, options.scalingReceipts());
+    try {
+      done.add(runApp(offsets, "nines", l, instances, routes, inputTopics(l.prefix()),
+          l.events()));
+    } catch (IllegalStateException e) {
+      String what = String.format(Locale.ROOT, "%d partition(s) x %d instance(s), %d routes: %s",
+          partitions, instances, routes, e.getMessage());
+      out.println("  did not finish: " + what);
+      unfinished.add(what);
     }
   }
 
@@ -353,8 +368,10 @@ public final class ThroughputBenchmark {
           lastReport = now;
         }
         if (now > deadline) {
-          throw new IllegalStateException(mode + " was not through its input within "
-              + options.timeout().toSeconds() + " s");
+          throw new IllegalStateException(String.format(Locale.ROOT, "%s was not through its "
+              + "input within %d s (%,d of %,d input records committed); see %s", mode,
+              options.timeout().toSeconds(), snap.committedSum(inputs), events,
+              workers.get(0).log()));
         }
         Thread.sleep(POLL.toMillis());
       }
@@ -477,10 +494,12 @@ public final class ThroughputBenchmark {
       if (seconds.isEmpty()) {
         throw new IllegalStateException("latency: no cohort was through; see " + worker.log());
       }
-      out.printf(Locale.ROOT, "  %,d receipts and probes sent, %d of %d cohorts through%n",
-          sent.get(), seconds.size(), cohorts - 1);
-      return new Latency(rate, sent.get(), seconds.size(), quantile(seconds, 0.50),
+      Latency l = new Latency(rate, sent.get(), seconds.size(), quantile(seconds, 0.50),
           quantile(seconds, 0.99), seconds.stream().mapToDouble(d -> d).max().orElse(0));
+      out.printf(Locale.ROOT, "  %,d receipts and probes sent, %d of %d cohorts through: "
+          + "p50 %.2f s, p99 %.2f s, max %.2f s%n", sent.get(), seconds.size(), cohorts - 1,
+          l.p50(), l.p99(), l.max());
+      return l;
     }
   }
 

@@ -83,6 +83,9 @@ public final class ThroughputReport {
             ThroughputBenchmark.mib(a.peakRocksDb()), ThroughputBenchmark.mib(a.peakRss()));
       }
     }
+    for (String u : r.unfinished()) {
+      out.printf(l, "%ndid not finish: %s%n", u);
+    }
   }
 
   private static void perf(PrintStream out, String name, PerfTools.Rate p) {

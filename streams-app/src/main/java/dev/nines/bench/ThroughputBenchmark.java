@@ -312,8 +312,9 @@ public final class ThroughputBenchmark {
       sink.flush();
     }
     double took = (System.nanoTime() - start) / 1e9;
-    long probes = new Offsets(admin).count(List.of(prefix + Topics.PROBE_RESULTS.name()));
-    long all = new Offsets(admin).count(inputTopics(prefix));
+    Offsets offsets = new Offsets(admin);
+    long probes = offsets.count(List.of(prefix + Topics.PROBE_RESULTS.name()));
+    long all = offsets.count(inputTopics(prefix));
     long n = receiptCount.get();
     Load load = new Load(prefix, n, probes, all - n - probes, took,
         (int) Math.round(receiptBytes.get() / (double) Math.max(1, n)));

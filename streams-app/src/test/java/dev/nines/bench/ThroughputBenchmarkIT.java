@@ -139,36 +139,34 @@ class ThroughputBenchmarkIT {
         platform.registryClient());
     Instant first = Instant.parse("2026-10-01T00:00:00Z");
     Map<String, Integer> seen = new TreeMap<>();
-    try (var consumer = consumer(platform)) {
-      List<TopicPartition> parts = partitions(consumer, topic);
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      var ends = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        for (var rec : consumer.poll(Duration.ofMillis(200))) {
-          CarrierHealth h = serde.deserialize(topic, rec.value());
-          if (h.getWindowStart().equals(first)) {
-            seen.merge(rec.key(), 1, Integer::sum);
-          }
-        }
+    readAll(platform, topic, rec -> {
+      if (serde.deserialize(topic, rec.value()).getWindowStart().equals(first)) {
+        seen.merge(rec.key(), 1, Integer::sum);
       }
-    }
+    });
     return seen;
   }
 
   /** Committed records in a topic, read one by one. */
   static long count(LocalPlatform platform, String topic) {
-    long n = 0;
+    long[] n = {0};
+    readAll(platform, topic, rec -> n[0]++);
+    return n[0];
+  }
+
+  /** Every committed record of {@code topic}, from the start to the end it has now. */
+  static void readAll(LocalPlatform platform, String topic,
+      java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>>
+          each) {
     try (var consumer = consumer(platform)) {
       List<TopicPartition> parts = partitions(consumer, topic);
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       var ends = consumer.endOffsets(parts);
       while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        n += consumer.poll(Duration.ofMillis(200)).count();
+        consumer.poll(Duration.ofMillis(200)).forEach(each);
       }
     }
-    return n;
   }
 
   static KafkaConsumer<String, byte[]> consumer(LocalPlatform platform) {

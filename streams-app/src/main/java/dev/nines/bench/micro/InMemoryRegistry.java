@@ -1,43 +1,32 @@
 package dev.nines.bench.micro;
 
+import dev.nines.platform.registry.InMemorySchemaStore;
+import dev.nines.platform.registry.SchemaInput;
+import dev.nines.platform.registry.SchemaRegistry;
 import dev.nines.serde.SchemaRegistryClient;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * A registry in memory, so that the serde benchmark measures the serde and not the network: the
- * real client caches ids after the first call anyway, and so does the serde, so in steady state
- * neither is called per record.
+ * The project's own schema registry ({@link SchemaRegistry}, the one behind the embedded HTTP
+ * server) over an in-memory store, called directly: the serde benchmark then measures the serde
+ * and not the network. The real client caches ids after the first call anyway, and so does the
+ * serde, so in steady state neither is called per record.
  */
 final class InMemoryRegistry implements SchemaRegistryClient {
-  private final Map<Integer, Schema> byId = new HashMap<>();
-  private final Map<Schema, Integer> ids = new HashMap<>();
+  private final SchemaRegistry registry = new SchemaRegistry(new InMemorySchemaStore());
 
   @Override
-  public synchronized int register(String subject, Schema schema) {
-    return ids.computeIfAbsent(schema, s -> {
-      int id = ids.size() + 1;
-      byId.put(id, s);
-      return id;
-    });
+  public int register(String subject, Schema schema) {
+    return registry.register(subject, SchemaInput.avro(schema.toString())).id();
   }
 
   @Override
-  public synchronized int lookup(String subject, Schema schema) {
-    Integer id = ids.get(schema);
-    if (id == null) {
-      throw new RegistryException("Schema not found", 404, 40403);
-    }
-    return id;
+  public int lookup(String subject, Schema schema) {
+    return registry.lookup(subject, SchemaInput.avro(schema.toString()), false).id();
   }
 
   @Override
-  public synchronized Schema schemaById(int id) {
-    Schema s = byId.get(id);
-    if (s == null) {
-      throw new RegistryException("Schema " + id + " not found", 404, 40403);
-    }
-    return s;
+  public Schema schemaById(int id) {
+    return new Schema.Parser().parse(registry.schemaById(id));
   }
 }

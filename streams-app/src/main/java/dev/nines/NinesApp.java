@@ -123,14 +123,8 @@ public final class NinesApp implements AutoCloseable {
     // applies it to event-time stamps, so replayed history needs a longer one (see the setting).
     p.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
         config.streams().windowChangelogExtraRetention().toMillis());
-    // Closed windows (carrier health, routing buckets) are emitted on stream time, but Kafka
-    // Streams throttles that emission to once per second of wall-clock time by default. When
-    // history is processed fast (a catch-up, a replay), stream time moves minutes per second, and
-    // a window that closed between two emissions can leave the store (retention = size + grace)
-    // before the next one: it would never be emitted, and the outputs would depend on how fast
-    // the app ran. With 0, the record that closes a window emits it, so the same input gives the
-    // same outputs whatever the speed (issue #9, deterministic replay).
-    p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
+    // (No emit interval setting: nines has no DSL emit-on-close aggregation. Its windows close
+    // in dev.nines.health.ClosingWindows, on the record that closes them, whatever the speed.)
     // Off-heap memory of all RocksDB stores bounded together (issue #9): one shared block cache
     // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
     if (config.streams().rocksDbBytes() > 0) {

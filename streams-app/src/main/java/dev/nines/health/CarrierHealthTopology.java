@@ -10,20 +10,12 @@ import dev.nines.schema.ProbeResult;
 import dev.nines.serde.SchemaRegistryClient;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Per-carrier health in event-time windows.
@@ -41,7 +33,8 @@ public final class CarrierHealthTopology {
 
   public static final String RECEIPTS_DEDUP_STORE = "receipts-dedup-store";
   public static final String PROBES_DEDUP_STORE = "carrier-probes-dedup-store";
-  public static final String WINDOW_STORE = "carrier-health-window-store";
+  /** Open windows (see {@link ClosingWindows}); was the DSL's "carrier-health-window-store". */
+  public static final String WINDOW_STORE = "carrier-health-open-windows-store";
   public static final String RECEIPTS_ADMITTED_STORE = "receipts-admitted-store";
 
   /** Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key. */
@@ -92,29 +85,24 @@ public final class CarrierHealthTopology {
         fromReceipts.merge(fromProbes, Named.as("carrier-samples"));
 
     samples
-        .groupByKey(Grouped.as("carrier-samples-grouped"))
-        .windowedBy(TimeWindows.ofSizeAndGrace(h.windowSize(), h.grace()))
-        .emitStrategy(EmitStrategy.onWindowClose())
-        .aggregate(() -> new HealthCounts(h.latencyRelativeAccuracy()),
-            (key, sample, counts) -> sample.addTo(counts),
-            Named.as("carrier-health-aggregate"),
-            Materialized.<String, HealthCounts, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
-        .toStream(Named.as("carrier-health-closed"))
-        .map((w, c) -> KeyValue.pair(w.key(), toRecord(w, c)), Named.as("carrier-health-record"))
+        .process(new ClosingWindows<HealthSample, HealthCounts>(WINDOW_STORE, HealthCounts.serde(),
+            h.windowSize(), h.grace(), () -> new HealthCounts(h.latencyRelativeAccuracy()),
+            HealthSample::addTo), Named.as("carrier-health-windows"))
+        .mapValues(CarrierHealthTopology::toRecord, Named.as("carrier-health-record"))
         .to(config.topics().name(Topics.CARRIER_HEALTH), Produced.with(keys,
             Topics.CARRIER_HEALTH.valueSerde(registry)).withName("carrier-health-sink"));
     return samples;
   }
 
-  static CarrierHealth toRecord(Windowed<String> w, HealthCounts c) {
-    CarrierKey.Parts k = CarrierKey.parse(w.key());
+  static CarrierHealth toRecord(String key, ClosingWindows.Window<HealthCounts> w) {
+    CarrierKey.Parts k = CarrierKey.parse(key);
+    HealthCounts c = w.value();
     return CarrierHealth.newBuilder()
         .setCountry(k.country())
         .setChannel(k.channel())
         .setCarrierId(k.carrierId())
-        .setWindowStart(Instant.ofEpochMilli(w.window().start()))
-        .setWindowEnd(Instant.ofEpochMilli(w.window().end()))
+        .setWindowStart(Instant.ofEpochMilli(w.start()))
+        .setWindowEnd(Instant.ofEpochMilli(w.end()))
         .setAttempts(c.attempts())
         .setDelivered(c.delivered())
         .setCarrierFailures(c.carrierFailures())

@@ -2,18 +2,16 @@ package dev.nines.routing;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.health.ClosingWindows;
 import dev.nines.health.EventTime;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
 import dev.nines.schema.RoutePlan;
 import dev.nines.serde.SchemaRegistryClient;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -21,9 +19,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Routing weights per route, decided in event time.
@@ -39,7 +35,8 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class RoutingTopology {
   private RoutingTopology() {}
 
-  public static final String BUCKET_STORE = "routing-bucket-store";
+  /** Open buckets (see {@link ClosingWindows}); was the DSL's "routing-bucket-store". */
+  public static final String BUCKET_STORE = "routing-open-buckets-store";
   public static final String PLANS_STORE = "route-plans-versioned-store";
   public static final String STATE_STORE = "routing-state-store";
 
@@ -63,17 +60,12 @@ public final class RoutingTopology {
         Stores.persistentKeyValueStore(STATE_STORE), keys, RouteState.serde()));
 
     KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
-        .groupByKey(Grouped.as("routing-samples-grouped"))
-        .windowedBy(TimeWindows.ofSizeAndGrace(r.interval(), r.bucketGrace()))
-        .emitStrategy(EmitStrategy.onWindowClose())
-        .aggregate(() -> new HealthCounts(accuracy), (k, sample, c) -> sample.addTo(c),
-            Named.as("routing-buckets-aggregate"),
-            Materialized.<String, HealthCounts, WindowStore<Bytes, byte[]>>as(BUCKET_STORE)
-                .withKeySerde(keys).withValueSerde(HealthCounts.serde()))
-        .toStream(Named.as("routing-buckets-closed"))
-        .map((w, c) -> {
-          var k = dev.nines.health.CarrierKey.parse(w.key());
-          return KeyValue.pair(k.route(), new CarrierBucket(k.carrierId(), w.window().start(), c));
+        .process(new ClosingWindows<HealthSample, HealthCounts>(BUCKET_STORE,
+            HealthCounts.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
+            HealthSample::addTo), Named.as("routing-buckets-windows"))
+        .map((key, w) -> {
+          var k = dev.nines.health.CarrierKey.parse(key);
+          return KeyValue.pair(k.route(), new CarrierBucket(k.carrierId(), w.start(), w.value()));
         }, Named.as("routing-buckets-key-by-route"))
         .repartition(Repartitioned.with(keys, CarrierBucket.serde())
             .withName("routing-buckets-by-route")

@@ -39,7 +39,7 @@ class ShadowTopicsTest {
         "nines.r-credit-contracts-by-service-repartition")
         .allSatisfy(n -> assertThat(n).startsWith("nines.r-").endsWith("-repartition"));
     assertThat(internal.changelog()).contains("nines.r-routing-state-store-changelog",
-        "nines.r-carrier-health-window-store-changelog");
+        "nines.r-carrier-health-open-windows-store-changelog");
     assertThat(internal.all()).noneMatch(n -> n.contains("delivery-receipts"));
   }
 }

@@ -1,0 +1,303 @@
+package dev.nines.health;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged
+ * RocksDB key-value store with an object cache in front.
+ *
+ * <p>Why a cache of our own: the aggregate (counts and a DDSketch) costs ~4.5 µs to decode and
+ * encode, and Kafka Streams' record cache holds bytes, so every record paid that twice (once per
+ * aggregate; 22% of the profile in BENCHMARKS.md). Here an open window is decoded once, updated
+ * as an object, and encoded once per commit. Kafka Streams flushes caches before it commits
+ * ({@code StreamTask.prepareCommit} → {@code ProcessorStateManager.flushCache}, which calls
+ * {@link CachedStateStore#flushCache} on registered stores). That interface is Kafka's internal
+ * one, the same its own caching stores use; {@code ClosingWindowsTest} fails if a commit ever
+ * stops writing the cache, so an upgrade that changes the hook is caught.
+ *
+ * <p>Only windows touched since the last commit are held as objects; the cache is emptied at
+ * every commit, so its size is bounded by one commit interval's distinct windows, not by routes.
+ *
+ * <p>Keys: {@code 0x00} stream time (8 bytes); {@code 0x01 start(8, big-endian) key(UTF-8)} an
+ * open window, whose value is {@code timestamp(8)} then the aggregate. Byte order is therefore
+ * (window start, key bytes): the order Kafka Streams' time-ordered window store emits in.
+ */
+public final class OpenWindowStore<A> implements StateStore, CachedStateStore<byte[], byte[]> {
+  private static final byte WINDOW = 1;
+  private static final Bytes STREAM_TIME_KEY = Bytes.wrap(new byte[] {0});
+  /** Stream time before any record: nothing is late, nothing has closed. */
+  public static final long NO_TIME = Long.MIN_VALUE;
+
+  /** An open window's aggregate and the newest record timestamp in it. */
+  public record Open<A>(A value, long timestamp) {}
+
+  /** A window leaving the store, in emission order. */
+  public record Closed<A>(String key, long start, A value, long timestamp) {}
+
+  private final KeyValueStore<Bytes, byte[]> inner;
+  private final Serde<A> serde;
+  // dirty windows since the last commit, as objects; a TreeMap so a close merges in byte order
+  private final TreeMap<Bytes, Open<A>> dirty = new TreeMap<>();
+  private long streamTime = NO_TIME;
+  private boolean streamTimeLoaded;
+  private boolean streamTimeDirty;
+
+  private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, Serde<A> serde) {
+    this.inner = inner;
+    this.serde = serde;
+  }
+
+  /** A builder for a store named {@code name}, changelogged, with aggregates in {@code serde}. */
+  public static <A> StoreBuilder<OpenWindowStore<A>> builder(String name, Serde<A> serde) {
+    return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), serde);
+  }
+
+  /** The highest record timestamp seen, or {@link #NO_TIME}; survives restarts. */
+  public long streamTime() {
+    if (!streamTimeLoaded) {
+      byte[] b = inner.get(STREAM_TIME_KEY);
+      streamTime = b == null ? NO_TIME : ByteBuffer.wrap(b).getLong();
+      streamTimeLoaded = true;
+    }
+    return streamTime;
+  }
+
+  public void advanceStreamTime(long time) {
+    if (time > streamTime()) {
+      streamTime = time;
+      streamTimeDirty = true;
+    }
+  }
+
+  /** The open window of {@code key} starting at {@code start}, or null. */
+  public Open<A> get(long start, String key) {
+    Bytes k = windowKey(start, key);
+    Open<A> open = dirty.get(k);
+    if (open != null) {
+      return open;
+    }
+    byte[] stored = inner.get(k);
+    return stored == null ? null : decode(stored);
+  }
+
+  public void put(long start, String key, A value, long timestamp) {
+    dirty.put(windowKey(start, key), new Open<>(value, timestamp));
+  }
+
+  /**
+   * Removes and returns every window starting at or before {@code lastStart}, ordered by start,
+   * then key bytes.
+   */
+  public List<Closed<A>> close(long lastStart) {
+    if (lastStart < 0) {
+      return List.of();
+    }
+    Bytes from = Bytes.wrap(new byte[] {WINDOW});
+    Bytes to = windowKey(lastStart + 1, "");
+    TreeMap<Bytes, Open<A>> closing = new TreeMap<>();
+    List<Bytes> stored = new ArrayList<>();
+    try (var it = inner.range(from, to)) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (kv.key.compareTo(to) < 0) {
+          stored.add(kv.key);
+          closing.put(kv.key, decode(kv.value));
+        }
+      }
+    }
+    // the cache's copy is newer than the stored one
+    Map<Bytes, Open<A>> cached = dirty.headMap(to, false);
+    closing.putAll(cached);
+    cached.clear();
+    stored.forEach(inner::delete);
+    List<Closed<A>> out = new ArrayList<>(closing.size());
+    closing.forEach((k, open) -> {
+      ByteBuffer b = ByteBuffer.wrap(k.get());
+      b.get();
+      long start = b.getLong();
+      String key = new String(k.get(), 9, k.get().length - 9, StandardCharsets.UTF_8);
+      out.add(new Closed<>(key, start, open.value(), open.timestamp()));
+    });
+    return out;
+  }
+
+  private static Bytes windowKey(long start, String key) {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(ByteBuffer.allocate(9 + k.length).put(WINDOW).putLong(start).put(k).array());
+  }
+
+  private Open<A> decode(byte[] stored) {
+    long timestamp = ByteBuffer.wrap(stored).getLong();
+    return new Open<>(serde.deserializer().deserialize(null,
+        Arrays.copyOfRange(stored, Long.BYTES, stored.length)), timestamp);
+  }
+
+  private byte[] encode(Open<A> open) {
+    byte[] value = serde.serializer().serialize(null, open.value());
+    return ByteBuffer.allocate(Long.BYTES + value.length).putLong(open.timestamp()).put(value)
+        .array();
+  }
+
+  // --- the cache: written through at every commit ---
+
+  @Override
+  public void flushCache() {
+    for (Map.Entry<Bytes, Open<A>> e : dirty.entrySet()) {
+      inner.put(e.getKey(), encode(e.getValue()));
+    }
+    dirty.clear();
+    if (streamTimeDirty) {
+      inner.put(STREAM_TIME_KEY, ByteBuffer.allocate(Long.BYTES).putLong(streamTime).array());
+      streamTimeDirty = false;
+    }
+  }
+
+  @Override
+  public void clearCache() {
+    // a dirty close: the store is restored from the changelog, the uncommitted work is redone
+    dirty.clear();
+    streamTimeLoaded = false;
+    streamTimeDirty = false;
+  }
+
+  @Override
+  public boolean setFlushListener(CacheFlushListener<byte[], byte[]> listener,
+      boolean sendOldValues) {
+    return false; // nothing is forwarded on flush: ClosingWindows forwards on close
+  }
+
+  // --- StateStore, delegated ---
+
+  @Override
+  public String name() {
+    return inner.name();
+  }
+
+  @Override
+  public void init(StateStoreContext context, StateStore root) {
+    clearCache();
+    inner.init(context, root);
+  }
+
+  @Override
+  public void flush() {
+    flushCache();
+    inner.flush();
+  }
+
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    inner.commit(changelogOffsets);
+  }
+
+  @Override
+  public Long committedOffset(TopicPartition partition) {
+    return inner.committedOffset(partition);
+  }
+
+  @Override
+  public boolean managesOffsets() {
+    return inner.managesOffsets();
+  }
+
+  @Override
+  public void close() {
+    clearCache();
+    inner.close();
+  }
+
+  @Override
+  public boolean persistent() {
+    return inner.persistent();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return inner.isOpen();
+  }
+
+  @Override
+  public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
+    return inner.query(query, bound, config);
+  }
+
+  @Override
+  public Position getPosition() {
+    return inner.getPosition();
+  }
+
+  private static final class Builder<A> implements StoreBuilder<OpenWindowStore<A>> {
+    private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
+    private final Serde<A> serde;
+
+    Builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, Serde<A> serde) {
+      this.inner = inner;
+      this.serde = serde;
+    }
+
+    @Override
+    public StoreBuilder<OpenWindowStore<A>> withCachingEnabled() {
+      return this; // the store is its own (object) cache
+    }
+
+    @Override
+    public StoreBuilder<OpenWindowStore<A>> withCachingDisabled() {
+      return this;
+    }
+
+    @Override
+    public StoreBuilder<OpenWindowStore<A>> withLoggingEnabled(Map<String, String> config) {
+      inner.withLoggingEnabled(config);
+      return this;
+    }
+
+    @Override
+    public StoreBuilder<OpenWindowStore<A>> withLoggingDisabled() {
+      inner.withLoggingDisabled();
+      return this;
+    }
+
+    @Override
+    public OpenWindowStore<A> build() {
+      return new OpenWindowStore<>(inner.build(), serde);
+    }
+
+    @Override
+    public Map<String, String> logConfig() {
+      return inner.logConfig();
+    }
+
+    @Override
+    public boolean loggingEnabled() {
+      return inner.loggingEnabled();
+    }
+
+    @Override
+    public String name() {
+      return inner.name();
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.nines.bench;
 
+import dev.nines.platform.ReadCommitted;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -103,43 +104,14 @@ final class Offsets {
 
   /**
    * True when the group has consumed every committed record of {@code topics}. Offsets alone
-   * cannot tell: several transactional writers (instances, threads) leave several commit
-   * markers at the end, and a consumer commits the offset after its last record, before the
-   * markers. So where the committed offset is short of the end, a read_committed consumer looks
-   * from there: if it finds no record before the end, the group is through.
+   * cannot tell when several writers left several markers at the end: see
+   * {@link ReadCommitted}.
    */
   boolean through(String groupId, List<String> topics, Map<String, Object> clientConfig)
       throws InterruptedException {
     Snapshot s = snapshot(groupId, topics);
-    List<TopicPartition> behind = new java.util.ArrayList<>();
-    s.ends().forEach((tp, end) -> {
-      if (s.committed().getOrDefault(tp, 0L) < end) {
-        behind.add(tp);
-      }
-    });
-    if (behind.isEmpty()) {
-      return true;
-    }
-    Map<String, Object> c = new HashMap<>(clientConfig);
-    c.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        "read_committed");
-    c.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(c,
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      consumer.assign(behind);
-      behind.forEach(tp -> consumer.seek(tp, s.committed().getOrDefault(tp, 0L)));
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!consumer.poll(java.time.Duration.ofMillis(200)).isEmpty()) {
-          return false;
-        }
-        if (behind.stream().allMatch(tp -> consumer.position(tp) >= s.ends().get(tp))) {
-          return true;
-        }
-      }
-      return false;
-    }
+    return !ReadCommitted.anyRecordLeft(clientConfig, s.committed(), s.ends(),
+        java.time.Duration.ofSeconds(5));
   }
 
   /** The app's internal topics that it reads back (repartition topics), by name. */

@@ -150,30 +150,19 @@ final class Platforms {
     }
   }
 
-  static boolean awaitCaughtUp(Platform p, String groupId, java.util.List<String> topics,
-      java.time.Duration timeout) throws InterruptedException {
+  /**
+   * Waits until group {@code groupId} has processed every record of {@code sources} and of its
+   * own {@code repartition} topics (see {@link dev.nines.replay.CatchUp}).
+   */
+  static boolean awaitCaughtUp(Platform p, String groupId, java.util.List<String> sources,
+      java.util.List<String> repartition, java.time.Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = admin(p)) {
       while (System.nanoTime() < deadline) {
         try {
-          java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
-              latest = new java.util.HashMap<>();
-          for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-            d.partitions().forEach(tp -> latest.put(
-                new org.apache.kafka.common.TopicPartition(d.name(), tp.partition()),
-                org.apache.kafka.clients.admin.OffsetSpec.latest()));
-          }
-          var ends = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-              org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
-          var committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
-              .get();
-          boolean caughtUp = ends.entrySet().stream().allMatch(e -> {
-            var c = committed.get(e.getKey());
-            // a transaction's commit marker takes the last offset: one short of the end is done
-            return e.getValue().offset() == 0
-                || (c != null && c.offset() >= e.getValue().offset() - 1);
-          });
-          if (caughtUp) {
+          if (dev.nines.replay.CatchUp.status(admin, clientProps(p), groupId, sources,
+              repartition).done()) {
             return true;
           }
         } catch (java.util.concurrent.ExecutionException e) {

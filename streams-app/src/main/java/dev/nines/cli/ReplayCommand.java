@@ -188,7 +188,8 @@ final class ReplayCommand implements Callable<Integer> {
       List<String> sources = Topics.INPUTS.stream().map(shadow::name).toList();
       NinesApp app = NinesApp.start(replayConfig, platform, registry);
       open.push(app);
-      CatchUp.Status status = awaitProcessed(admin, app, plan, sources, internal, progress);
+      CatchUp.Status status = awaitProcessed(admin, clients, app, plan, sources, internal,
+          progress);
       progress.finish("processing", status.processed(), status.total(), "");
       open.pop();
       // leave the group now: a replay is finished, and --replace can then delete the group at
@@ -238,7 +239,8 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   /** Polls the replay app's committed offsets until all its input is processed. */
-  private static CatchUp.Status awaitProcessed(Admin admin, NinesApp app, ReplayPlan plan,
+  private static CatchUp.Status awaitProcessed(Admin admin, Map<String, Object> clients,
+      NinesApp app, ReplayPlan plan,
       List<String> sources, ShadowTopics.Internal internal, Progress progress)
       throws InterruptedException, ExecutionException {
     long lastChange = System.nanoTime();
@@ -250,7 +252,7 @@ final class ReplayCommand implements Callable<Integer> {
         throw new IllegalStateException("the replay app stopped (state " + state + ") before "
             + "it had processed its input; see the log above");
       }
-      CatchUp.Status s = CatchUp.status(admin, plan.applicationId(), sources,
+      CatchUp.Status s = CatchUp.status(admin, clients, plan.applicationId(), sources,
           internal.repartition());
       if (s.done()) {
         return s;

@@ -99,9 +99,9 @@ final class RunCommand implements Callable<Integer> {
       }
       if (replayPrelude) {
         String app1 = config.streams().applicationId();
-        boolean done = Platforms.awaitCaughtUp(platform, app1, java.util.List.of(
-            config.topics().name(dev.nines.Topics.PROBE_RESULTS),
-            app1 + "-uptime-probes-by-service-repartition"),
+        boolean done = Platforms.awaitCaughtUp(platform, app1,
+            java.util.List.of(config.topics().name(dev.nines.Topics.PROBE_RESULTS)),
+            java.util.List.of(app1 + "-uptime-probes-by-service-repartition"),
             config.simulate().preludeWait());
         System.out.println(done ? "nines: prelude processed; live traffic starts"
             : "nines: prelude not processed within " + config.simulate().preludeWait()

@@ -1,5 +1,7 @@
 package dev.nines.replay;
 
+import dev.nines.platform.ReadCommitted;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>The committed offsets are read before the end offsets: a transaction that commits between
  * the two reads can only make the ends larger (not done yet), never hide records written into a
- * repartition topic.
+ * repartition topic. Where the offsets alone say "not done", a read_committed consumer looks
+ * between the committed offsets and the ends ({@link ReadCommitted}): transaction markers of
+ * several writers can stand there without any record left to process.
  */
 public final class CatchUp {
   private CatchUp() {}
@@ -42,8 +46,9 @@ public final class CatchUp {
    * The status of group {@code applicationId} on {@code sources} and on its repartition topics
    * (those not created yet are skipped: nothing has been written into them).
    */
-  public static Status status(Admin admin, String applicationId, Collection<String> sources,
-      Collection<String> repartition) throws ExecutionException, InterruptedException {
+  public static Status status(Admin admin, Map<String, Object> clientConfig,
+      String applicationId, Collection<String> sources, Collection<String> repartition)
+      throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> committed = admin
         .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
     Set<String> all = admin.listTopics().names().get();
@@ -62,8 +67,15 @@ public final class CatchUp {
         at.put(tp, om.offset());
       }
     });
-    return evaluate(ends, at, Set.copyOf(sources));
+    Status s = evaluate(ends, at, Set.copyOf(sources));
+    if (s.done() || ReadCommitted.anyRecordLeft(clientConfig, at, ends, MARKER_CHECK)) {
+      return s;
+    }
+    return new Status(s.total(), s.total(), 0, true);
   }
+
+  /** How long the read_committed check may take to reach the ends (a local read of markers). */
+  private static final Duration MARKER_CHECK = Duration.ofSeconds(5);
 
   /**
    * Pure: source partitions are done when committed = end (they are written without

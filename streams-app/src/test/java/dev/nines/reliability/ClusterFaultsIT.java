@@ -700,7 +700,8 @@ class ClusterFaultsIT {
     var internal = ShadowTopics.internal(NinesTopology.build(run.config, registry), run.appId,
         Set.copyOf(ShadowTopics.contractTopics(run.config.topics())));
     awaitUntil(run, "every input and repartition record processed and committed", apps,
-        () -> CatchUp.status(admin, run.appId, sources, internal.repartition()).done());
+        () -> CatchUp.status(admin, Map.of("bootstrap.servers", cluster.bootstrapServers()),
+            run.appId, sources, internal.repartition()).done());
   }
 
   static void awaitProgress(Run run, PacedFeed feed, double share, List<AppProcess> apps) {

@@ -165,8 +165,9 @@ class ReplayIT {
         List<String> sources = Topics.INPUTS.stream().map(config.topics()::name).toList();
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
             .alias("the live app processed all its input")
-            .until(() -> CatchUp.status(admin, config.streams().applicationId(), sources,
-                internal.repartition()).done());
+            .until(() -> CatchUp.status(admin,
+                java.util.Map.of("bootstrap.servers", platform.bootstrapServers()),
+                config.streams().applicationId(), sources, internal.repartition()).done());
       }
     }
     long t1 = System.nanoTime();

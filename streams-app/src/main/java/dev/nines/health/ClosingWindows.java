@@ -58,6 +58,8 @@ public final class ClosingWindows<V, A>
   public static final String LATE_METRIC = "late-records-total";
   public static final String METRIC_GROUP = "nines-windows";
 
+  private static final long NO_WINDOW = Long.MIN_VALUE;
+
   /** A closed window of one key. */
   public record Window<A>(long start, long end, A value) {}
 
@@ -97,6 +99,7 @@ public final class ClosingWindows<V, A>
       private ProcessorContext<String, Window<A>> context;
       private OpenWindowStore<A> open;
       private Sensor late;
+      private boolean warned;
       // windows starting below this were already looked for (not kept: one scan after a start)
       private long scannedBelow = Long.MIN_VALUE;
 
@@ -105,6 +108,7 @@ public final class ClosingWindows<V, A>
         this.context = context;
         this.open = context.getStateStore(store.name());
         this.scannedBelow = Long.MIN_VALUE;
+        this.warned = false;
         late = context.metrics().addSensor("nines-windows-late-" + store.name() + "-"
             + context.taskId(), Sensor.RecordingLevel.INFO);
         late.add(new MetricName(LATE_METRIC, METRIC_GROUP, "Records dropped because their "
@@ -121,7 +125,7 @@ public final class ClosingWindows<V, A>
       public void process(Record<String, V> record) {
         long ts = record.timestamp();
         if (record.key() == null || ts < 0) {
-          dropLate(record, "no key or no timestamp");
+          dropLate(record, NO_WINDOW);
           return;
         }
         open.advanceStreamTime(ts);
@@ -132,9 +136,7 @@ public final class ClosingWindows<V, A>
           A agg = add.apply(record.value(), o == null ? initial.get() : o.value());
           open.put(start, record.key(), agg, o == null ? ts : Math.max(ts, o.timestamp()));
         } else {
-          dropLate(record, "window [" + Instant.ofEpochMilli(start) + ", "
-              + Instant.ofEpochMilli(start + sizeMs) + ") closed at stream time "
-              + Instant.ofEpochMilli(open.streamTime()));
+          dropLate(record, start);
         }
         // windows starting at or before lastClosed have end <= closeTime
         long lastClosed = closeTime - sizeMs;
@@ -148,10 +150,27 @@ public final class ClosingWindows<V, A>
         }
       }
 
-      private void dropLate(Record<String, V> record, String why) {
+      private void dropLate(Record<String, V> record, long start) {
         late.record();
-        log.warn("{}: record for key '{}' at {} dropped: {}", store.name(), record.key(),
-            Instant.ofEpochMilli(record.timestamp()), why);
+        // One WARN per task, then DEBUG: a catch-up over several partitions can drop a large
+        // share of records as late (BENCHMARKS.md: 5.9 M lines, 1.4 GB of log in one run), and
+        // the metric already counts every one of them.
+        if (!warned) {
+          warned = true;
+          log.warn("{} (task {}): record for key '{}' at {} dropped: {}. Further late records "
+              + "of this task are counted in {} {} and logged at DEBUG", store.name(),
+              context.taskId(), record.key(), Instant.ofEpochMilli(record.timestamp()),
+              why(start), METRIC_GROUP, LATE_METRIC);
+        } else if (log.isDebugEnabled()) {
+          log.debug("{}: record for key '{}' at {} dropped: {}", store.name(), record.key(),
+              Instant.ofEpochMilli(record.timestamp()), why(start));
+        }
+      }
+
+      private String why(long start) {
+        return start == NO_WINDOW ? "no key or no timestamp"
+            : "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + sizeMs)
+                + ") closed at stream time " + Instant.ofEpochMilli(open.streamTime());
       }
     };
   }

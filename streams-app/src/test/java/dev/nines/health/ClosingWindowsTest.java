@@ -63,14 +63,15 @@ class ClosingWindowsTest {
   @Test
   void aLateRecordIsDroppedAndCounted() {
     List<In> input = List.of(new In("a", 1, T0), new In("a", 1, T0 + 90_000),
-        new In("a", 100, T0 + 10_000)); // its window [T0, T0+60s) closed at T0+90s
+        new In("a", 100, T0 + 10_000), // its window [T0, T0+60s) closed at T0+90s
+        new In("b", 100, T0 + 59_999)); // the same window of another key: late too
     try (TopologyTestDriver driver = new TopologyTestDriver(ownTopology("open-late"), props())) {
       List<Out> out = pipe(driver, input, "own-out");
       assertThat(out).containsExactly(new Out("a", T0, 1, T0));
       assertThat(driver.metrics().entrySet()).anySatisfy(e -> {
         assertThat(e.getKey().name()).isEqualTo(ClosingWindows.LATE_METRIC);
         assertThat(e.getKey().group()).isEqualTo(ClosingWindows.METRIC_GROUP);
-        assertThat(e.getValue().metricValue()).isEqualTo(1.0);
+        assertThat(e.getValue().metricValue()).isEqualTo(2.0);
       });
     }
   }

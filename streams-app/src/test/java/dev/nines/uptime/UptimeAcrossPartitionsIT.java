@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -225,22 +224,12 @@ class UptimeAcrossPartitionsIT {
         String name = config.topics().name(t);
         var serde = t.valueSerde(registry);
         Map<String, List<String>> byKey = new TreeMap<>();
-        // where each compared line stands in the topic: printed when one appears twice, so that
-        // a doubled output shows whether the topic holds it twice (issue #9 open doubt)
-        Map<String, String> where = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : UptimeEndToEndIT.readAll(platform, name, r -> r)) {
           Object v = serde.deserializer().deserialize(name, r.value());
           String key = v instanceof SlaCredit c ? r.key() + ":" + c.getService() : r.key();
           String finalized = v instanceof UptimeLedger l && l.getFinalized() ? " finalized" : "";
-          String line = r.key() + " @" + r.timestamp() + " " + HexFormat.of().formatHex(r.value())
-              + finalized;
-          String at = r.partition() + "@" + r.offset();
-          String before = where.putIfAbsent(line, at);
-          if (before != null) {
-            System.out.printf("UptimeAcrossPartitionsIT: %s holds the same %s line twice, at "
-                + "partition@offset %s and %s%n", name, key, before, at);
-          }
-          byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(line);
+          byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r.key() + " @" + r.timestamp()
+              + " " + HexFormat.of().formatHex(r.value()) + finalized);
         }
         out.put(t.name(), byKey);
       }

@@ -111,7 +111,7 @@ final class Offsets {
       throws InterruptedException {
     Snapshot s = snapshot(groupId, topics);
     return !ReadCommitted.anyRecordLeft(clientConfig, s.committed(), s.ends(),
-        java.time.Duration.ofSeconds(5));
+        ReadCommitted.PATIENCE);
   }
 
   /** The app's internal topics that it reads back (repartition topics), by name. */

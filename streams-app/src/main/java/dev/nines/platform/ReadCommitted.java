@@ -23,6 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ReadCommitted {
   private ReadCommitted() {}
 
+  /** How long a check may take to reach the ends: a read of a few markers on a live broker. */
+  public static final Duration PATIENCE = Duration.ofSeconds(5);
+
   /**
    * True if any committed record lies in {@code [from, end)} of a partition of {@code ends}, or
    * if the consumer could not reach every end within {@code patience} (then nothing is

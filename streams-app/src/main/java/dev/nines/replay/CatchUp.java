@@ -1,7 +1,6 @@
 package dev.nines.replay;
 
 import dev.nines.platform.ReadCommitted;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -68,14 +67,15 @@ public final class CatchUp {
       }
     });
     Status s = evaluate(ends, at, Set.copyOf(sources));
-    if (s.done() || ReadCommitted.anyRecordLeft(clientConfig, at, ends, MARKER_CHECK)) {
+    // Only the repartition topics' ends are ambiguous (sources are written without
+    // transactions), so the consumer is asked only once the sources are done: not on every poll
+    // of a long replay.
+    if (s.done() || s.processed() < s.total()
+        || ReadCommitted.anyRecordLeft(clientConfig, at, ends, ReadCommitted.PATIENCE)) {
       return s;
     }
     return new Status(s.total(), s.total(), 0, true);
   }
-
-  /** How long the read_committed check may take to reach the ends (a local read of markers). */
-  private static final Duration MARKER_CHECK = Duration.ofSeconds(5);
 
   /**
    * Pure: source partitions are done when committed = end (they are written without

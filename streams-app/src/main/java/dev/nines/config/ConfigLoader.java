@@ -173,7 +173,9 @@ public final class ConfigLoader {
             get(raw, Settings.ROCKSDB_MEMTABLE_MB) * 1024L * 1024L,
             get(raw, Settings.WINDOW_CHANGELOG_EXTRA_RETENTION)),
         new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
-            get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY)),
+            get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY),
+            positive(raw, Settings.HEALTH_WATERMARK_INTERVAL),
+            positive(raw, Settings.HEALTH_PARTITION_IDLE)),
         routing,
         uptime(raw),
         new NinesConfig.Simulate(

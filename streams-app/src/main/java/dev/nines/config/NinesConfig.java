@@ -71,9 +71,15 @@ public record NinesConfig(
       java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths,
       Duration regionIdle, Duration watermarkInterval, Duration partitionIdle) {}
 
-  /** Carrier health windows and de-duplication. */
+  /**
+   * Carrier health windows and de-duplication.
+   *
+   * @param watermarkInterval event-time cadence of the watermarks across the by-carrier
+   *     repartitions, by which carrier-health windows and routing buckets close
+   * @param partitionIdle wall-clock time after which a silent input partition is idle
+   */
   public record Health(Duration windowSize, Duration grace, Duration dedupRetention,
-      double latencyRelativeAccuracy) {}
+      double latencyRelativeAccuracy, Duration watermarkInterval, Duration partitionIdle) {}
 
   /**
    * Where Kafka and the registry are, and how to get in (kafka.* overrides: TLS, SASL; registry

@@ -167,6 +167,17 @@ public final class Settings {
   public static final Setting<java.time.Duration> HEALTH_GRACE = Setting.duration(
       "health.window.grace", "PT30S",
       "How late (event time) a receipt may arrive and still count in its carrier-health window.");
+  public static final Setting<java.time.Duration> HEALTH_WATERMARK_INTERVAL = Setting.duration(
+      "health.watermark.interval", "PT1S",
+      "Each input partition's task sends a watermark across the by-carrier repartitions whenever "
+          + "its stream time crosses a multiple of this (event time); the carrier-health windows "
+          + "and routing buckets close by them. Shorter: windows close sooner, more marks.");
+  public static final Setting<java.time.Duration> HEALTH_PARTITION_IDLE = Setting.duration(
+      "health.partition.idle", "PT10S",
+      "Wall-clock time without a receipt (or probe) after which an input partition no longer "
+          + "holds back the closing of carrier-health windows and routing buckets. It affects "
+          + "when windows close, not what they hold, unless the partition later sends records "
+          + "for windows already closed.");
   public static final Setting<java.time.Duration> DEDUP_RETENTION = Setting.duration(
       "dedup.retention", "PT1H",
       "How long (event time) a messageId or probeId is remembered to drop duplicates.");
@@ -418,7 +429,7 @@ public final class Settings {
       ROUTING_EJECT_SUCCESS, ROUTING_DEGRADE_P95, ROUTING_EJECT_P95, ROUTING_PEER_DEGRADE_GAP,
       ROUTING_PEER_EJECT_GAP, ROUTING_MIN_PEERS, ROUTING_DEGRADED_SHARE, ROUTING_MAX_EJECTED,
       ROUTING_PANIC, ROUTING_TRICKLE, ROUTING_RECOVERY, ROUTING_RAMP, HEALTH_WINDOW, HEALTH_GRACE,
-      DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE,
+      HEALTH_WATERMARK_INTERVAL, HEALTH_PARTITION_IDLE, DEDUP_RETENTION, HEALTH_SKETCH_ACCURACY, ROCKSDB_MEMORY_MB, ROCKSDB_MEMTABLE_SHARE,
       ROCKSDB_MEMTABLE_MB, CREDITS_KEEP_MONTHS, UPTIME_REGION_IDLE,
       UPTIME_WATERMARK_INTERVAL, UPTIME_PARTITION_IDLE,
       UPTIME_CONFIRMATIONS, UPTIME_QUORUM,

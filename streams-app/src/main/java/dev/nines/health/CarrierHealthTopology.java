@@ -16,6 +16,10 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import dev.nines.watermark.Marked;
+import dev.nines.watermark.MarkedSerde;
+import dev.nines.watermark.MulticastPartitioner;
+import dev.nines.watermark.WatermarkEmitter;
 
 /**
  * Per-carrier health in event-time windows.
@@ -36,9 +40,23 @@ public final class CarrierHealthTopology {
   /** Open windows (see {@link ClosingWindows}); was the DSL's "carrier-health-window-store". */
   public static final String WINDOW_STORE = "carrier-health-open-windows-store";
   public static final String RECEIPTS_ADMITTED_STORE = "receipts-admitted-store";
+  /** Per input partition: its stream time and last watermark, receipts and probes. */
+  public static final String RECEIPTS_WATERMARK_STORE = "receipts-watermark-store";
+  public static final String CARRIER_PROBES_WATERMARK_STORE = "carrier-probes-watermark-store";
 
-  /** Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key. */
-  public static KStream<String, HealthSample> build(StreamsBuilder builder, NinesConfig config,
+  /**
+   * Upstream partitions the by-carrier windows wait for: the receipts' input partitions
+   * (numbered from 0), then the probes' (numbered from {@code partitions}).
+   */
+  public static int upstreams(NinesConfig config) {
+    return 2 * config.topics().partitions();
+  }
+
+  /**
+   * Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key,
+   * with the watermarks of the {@link #upstreams} input partitions.
+   */
+  public static KStream<String, Marked<HealthSample>> build(StreamsBuilder builder, NinesConfig config,
       SchemaRegistryClient registry, KStream<String, ProbeResult> probes) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
@@ -46,10 +64,13 @@ public final class CarrierHealthTopology {
     Serde<ProbeResult> probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
     int partitions = config.topics().partitions();
 
-    Dedup<DeliveryReceipt> receiptDedup =
-        new Dedup<>(RECEIPTS_DEDUP_STORE, DeliveryReceipt::getMessageId, h.dedupRetention());
-    Dedup<ProbeResult> probeDedup =
-        new Dedup<>(PROBES_DEDUP_STORE, ProbeResult::getProbeId, h.dedupRetention());
+    Dedup<Marked<DeliveryReceipt>> receiptDedup = new Dedup<>(RECEIPTS_DEDUP_STORE,
+        m -> m instanceof Marked.Item<DeliveryReceipt> i ? i.value().getMessageId() : null,
+        h.dedupRetention());
+    Dedup<Marked<ProbeResult>> probeDedup = new Dedup<>(PROBES_DEDUP_STORE,
+        m -> m instanceof Marked.Item<ProbeResult> i ? i.value().getProbeId() : null,
+        h.dedupRetention());
+    int upstreams = upstreams(config);
     builder.addStateStore(receiptDedup.storeBuilder());
     builder.addStateStore(probeDedup.storeBuilder());
 
@@ -59,35 +80,55 @@ public final class CarrierHealthTopology {
         RECEIPTS_ADMITTED_STORE, ReceiptCheck::problems,
         r -> "receipt '" + r.getMessageId() + "'", r -> r.getCompletedAt().toEpochMilli(),
         config.ingest());
-    KStream<String, HealthSample> fromReceipts = builder
+    // Watermarks across both repartitions (issue #9): each input partition's task sends its
+    // stream time, in band, to every partition of the repartition topic, and the windows close
+    // by the slowest input partition instead of by the fastest (see ClosingWindows). Without
+    // them a fast catch-up dropped a third of the receipts from the routing buckets as late.
+    KStream<String, Marked<HealthSample>> fromReceipts = builder
         .stream(config.topics().name(Topics.DELIVERY_RECEIPTS), Consumed.with(keys, receiptSerde)
             .withTimestampExtractor(new Admission.RecordTime()).withName("receipts-source"))
         .processValues(admission, Named.as("receipts-check"))
         .selectKey((k, r) -> CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
             Named.as("receipts-key-by-carrier"))
-        .repartition(Repartitioned.with(keys, receiptSerde).withName("receipts-by-carrier")
-            .withNumberOfPartitions(partitions))
+        .process(new WatermarkEmitter<DeliveryReceipt>(RECEIPTS_WATERMARK_STORE, partitions,
+                h.watermarkInterval(), h.partitionIdle(), r -> r.getCompletedAt().toEpochMilli(),
+                0, upstreams),
+            Named.as("receipts-watermarks"))
+        .repartition(Repartitioned.with(keys, MarkedSerde.of(receiptSerde))
+            .withStreamPartitioner(new MulticastPartitioner<DeliveryReceipt>())
+            .withName("receipts-by-carrier").withNumberOfPartitions(partitions))
         .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE)
-        .mapValues(HealthSample::of, Named.as("receipts-to-samples"));
+        .mapValues(m -> Marked.map(m, HealthSample::of), Named.as("receipts-to-samples"));
 
-    KStream<String, HealthSample> fromProbes = probes
-        .filter((k, p) -> p.getCarrierId() != null && p.getCountry() != null,
+    // The emitter sees every probe, so that a partition whose probes are mostly not carrier
+    // checks still moves its watermark (and is not taken for idle); only the carrier checks and
+    // the marks cross the repartition.
+    KStream<String, Marked<HealthSample>> fromProbes = probes
+        .process(new WatermarkEmitter<ProbeResult>(CARRIER_PROBES_WATERMARK_STORE, partitions,
+                h.watermarkInterval(), h.partitionIdle(), p -> p.getObservedAt().toEpochMilli(),
+                partitions, upstreams),
+            Named.as("carrier-probes-watermarks"))
+        .filter((k, m) -> !(m instanceof Marked.Item<ProbeResult> i)
+                || i.value().getCarrierId() != null && i.value().getCountry() != null,
             Named.as("probes-with-carrier"))
-        .selectKey((k, p) -> CarrierKey.carrier(p.getCountry(),
-            CarrierKey.channelOf(p.getService()), p.getCarrierId()),
+        .selectKey((k, m) -> m instanceof Marked.Item<ProbeResult> i
+                ? CarrierKey.carrier(i.value().getCountry(),
+                    CarrierKey.channelOf(i.value().getService()), i.value().getCarrierId())
+                : Marked.MARK_KEY,
             Named.as("probes-key-by-carrier"))
-        .repartition(Repartitioned.with(keys, probeSerde).withName("carrier-probes-by-carrier")
-            .withNumberOfPartitions(partitions))
+        .repartition(Repartitioned.with(keys, MarkedSerde.of(probeSerde))
+            .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
+            .withName("carrier-probes-by-carrier").withNumberOfPartitions(partitions))
         .processValues(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE)
-        .mapValues(HealthSample::of, Named.as("carrier-probes-to-samples"));
+        .mapValues(m -> Marked.map(m, HealthSample::of), Named.as("carrier-probes-to-samples"));
 
-    KStream<String, HealthSample> samples =
+    KStream<String, Marked<HealthSample>> samples =
         fromReceipts.merge(fromProbes, Named.as("carrier-samples"));
 
     samples
         .process(new ClosingWindows<HealthSample, HealthCounts>(WINDOW_STORE, HealthCounts.serde(),
             h.windowSize(), h.grace(), () -> new HealthCounts(h.latencyRelativeAccuracy()),
-            HealthSample::addTo), Named.as("carrier-health-windows"))
+            HealthSample::addTo, upstreams), Named.as("carrier-health-windows"))
         .mapValues(CarrierHealthTopology::toRecord, Named.as("carrier-health-record"))
         .to(config.topics().name(Topics.CARRIER_HEALTH), Produced.with(keys,
             Topics.CARRIER_HEALTH.valueSerde(registry)).withName("carrier-health-sink"));

@@ -15,6 +15,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
+import dev.nines.watermark.Marked;
+import dev.nines.watermark.Watermark;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +55,30 @@ import org.slf4j.LoggerFactory;
  *   <li>a window stays until it is emitted (the DSL's store dropped unemitted windows by
  *       retention when event time jumped).</li>
  * </ul>
+ *
+ * <p><b>Closing by watermarks</b> (with {@code upstreams > 0}; issue #9). Behind a repartition
+ * topic a task reads the records of every upstream task interleaved, and in a catch-up one
+ * upstream task runs ahead of another by more than the grace: by stream time, the laggard's
+ * records were late (29.7% of the receipts in the 20 M benchmark, BENCHMARKS.md). Here the input
+ * also carries the {@link Watermark}s of each upstream partition ({@link
+ * dev.nines.watermark.WatermarkEmitter}), and the windows close by their frontier instead, with
+ * the rule of {@link dev.nines.watermark.OrderGate} (which holds records; windows need not, since
+ * an aggregate does not depend on the order of its records):
+ * <ul>
+ *   <li>the frontier {@code R} is the largest {@code min(W_u)} over the upstream partitions that
+ *       are not idle (nothing until every partition sent a mark; if all are idle, the largest
+ *       {@code latest}); a window closes, in the same order as above, once
+ *       {@code end <= R - grace};</li>
+ *   <li>a record of upstream {@code u} is late if its window has {@code end <= W_u - grace},
+ *       {@code W_u} being {@code u}'s last mark when the record arrives: decided by {@code u}'s
+ *       own input alone, whatever the interleaving. Since {@code R <= W_u} while {@code u} is
+ *       not idle, every record that is not late finds its window open, so a window's content
+ *       does not depend on the interleaving either. A record behind {@code R} after its
+ *       partition was idle (or without an upstream header) is late as well.</li>
+ * </ul>
  */
 public final class ClosingWindows<V, A>
-    implements ProcessorSupplier<String, V, String, ClosingWindows.Window<A>> {
+    implements ProcessorSupplier<String, Marked<V>, String, ClosingWindows.Window<A>> {
   private static final Logger log = LoggerFactory.getLogger(ClosingWindows.class);
 
   public static final String LATE_METRIC = "late-records-total";
@@ -68,19 +94,32 @@ public final class ClosingWindows<V, A>
   private final long graceMs;
   private final Supplier<A> initial;
   private final BiFunction<V, A, A> add;
+  private final int upstreams;
+
+  /** Windows closed by stream time: see the class doc. The input carries no watermarks. */
+  public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
+      Supplier<A> initial, BiFunction<V, A, A> add) {
+    this(storeName, aggregates, size, grace, initial, add, 0);
+  }
 
   /**
    * @param storeName the store of open windows (a changelogged key-value store)
    * @param aggregates how an aggregate is stored
    * @param initial a new, empty aggregate
    * @param add adds a value to an aggregate and returns it (it may update it in place)
+   * @param upstreams 0: close by stream time; n: close by the watermarks of upstream partitions
+   *     0..n-1, which the input carries (see the class doc)
    */
   public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
-      Supplier<A> initial, BiFunction<V, A, A> add) {
+      Supplier<A> initial, BiFunction<V, A, A> add, int upstreams) {
     if (size.toMillis() <= 0 || grace.isNegative()) {
       throw new IllegalArgumentException("window size must be > 0 and grace >= 0, got "
           + size + " and " + grace);
     }
+    if (upstreams < 0) {
+      throw new IllegalArgumentException("upstream partitions must be >= 0, got " + upstreams);
+    }
+    this.upstreams = upstreams;
     this.store = OpenWindowStore.builder(storeName, aggregates);
     this.sizeMs = size.toMillis();
     this.graceMs = grace.toMillis();
@@ -94,12 +133,13 @@ public final class ClosingWindows<V, A>
   }
 
   @Override
-  public Processor<String, V, String, Window<A>> get() {
+  public Processor<String, Marked<V>, String, Window<A>> get() {
     return new Processor<>() {
       private ProcessorContext<String, Window<A>> context;
       private OpenWindowStore<A> open;
       private Sensor late;
       private boolean warned;
+      private boolean warnedMark;
       // windows starting below this were already looked for (not kept: one scan after a start)
       private long scannedBelow = Long.MIN_VALUE;
 
@@ -109,6 +149,7 @@ public final class ClosingWindows<V, A>
         this.open = context.getStateStore(store.name());
         this.scannedBelow = Long.MIN_VALUE;
         this.warned = false;
+        this.warnedMark = false;
         late = context.metrics().addSensor("nines-windows-late-" + store.name() + "-"
             + context.taskId(), Sensor.RecordingLevel.INFO);
         late.add(new MetricName(LATE_METRIC, METRIC_GROUP, "Records dropped because their "
@@ -122,24 +163,81 @@ public final class ClosingWindows<V, A>
       }
 
       @Override
-      public void process(Record<String, V> record) {
+      public void process(Record<String, Marked<V>> record) {
+        if (record.value() instanceof Marked.Mark<V> mark) {
+          onMark(mark.watermark(), record);
+          return;
+        }
+        V value = ((Marked.Item<V>) record.value()).value();
         long ts = record.timestamp();
         if (record.key() == null || ts < 0) {
           dropLate(record, NO_WINDOW);
           return;
         }
-        open.advanceStreamTime(ts);
-        long closeTime = open.streamTime() - graceMs;
+        if (upstreams == 0) {
+          open.advanceStreamTime(ts);
+        }
+        long closeTime = saturatedMinus(open.streamTime(), graceMs);
         long start = ts - ts % sizeMs;
-        if (start + sizeMs > closeTime) {
+        boolean late = start + sizeMs <= closeTime;
+        if (!late && upstreams > 0) {
+          Watermark own = open.marks().get(upstream(record.headers()));
+          late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
+        }
+        if (!late) {
           OpenWindowStore.Open<A> o = open.get(start, record.key());
-          A agg = add.apply(record.value(), o == null ? initial.get() : o.value());
+          A agg = add.apply(value, o == null ? initial.get() : o.value());
           open.put(start, record.key(), agg, o == null ? ts : Math.max(ts, o.timestamp()));
         } else {
           dropLate(record, start);
         }
+        if (upstreams == 0) {
+          closeUpTo(closeTime, record);
+        }
+      }
+
+      private void onMark(Watermark w, Record<String, Marked<V>> record) {
+        if (upstreams == 0 || w.partitions() != upstreams) {
+          // a mark of another layout (topics.partitions changed): it says nothing about this one
+          if (!warnedMark) {
+            warnedMark = true;
+            log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
+                + "expects {} upstream partitions", store.name(), context.taskId(),
+                w.partition(), w.partitions(), upstreams);
+          }
+          return;
+        }
+        open.putMark(w);
+        long frontier = frontier(open.marks());
+        if (frontier != OpenWindowStore.NO_TIME && frontier > open.streamTime()) {
+          open.advanceStreamTime(frontier);
+          closeUpTo(saturatedMinus(frontier, graceMs), record);
+        }
+      }
+
+      /** min(W_u) over the partitions not idle; the largest latest if all are idle. */
+      private long frontier(Map<Integer, Watermark> marks) {
+        long min = Long.MAX_VALUE;
+        long latest = OpenWindowStore.NO_TIME;
+        boolean allIdle = true;
+        for (int u = 0; u < upstreams; u++) {
+          Watermark m = marks.get(u);
+          if (m == null || m.partitions() != upstreams) {
+            return OpenWindowStore.NO_TIME;
+          }
+          latest = Math.max(latest, m.latest());
+          if (!m.idle()) {
+            allIdle = false;
+            min = Math.min(min, m.streamTime());
+          }
+        }
+        return allIdle ? latest : min;
+      }
+
+      /** Forwards and forgets every window with {@code end <= closeTime}. */
+      private void closeUpTo(long closeTime, Record<String, Marked<V>> record) {
         // windows starting at or before lastClosed have end <= closeTime
-        long lastClosed = closeTime - sizeMs;
+        long lastClosed = saturatedMinus(closeTime, sizeMs);
         if (lastClosed >= scannedBelow) {
           for (OpenWindowStore.Closed<A> c : open.close(lastClosed)) {
             context.forward(record.withKey(c.key())
@@ -150,7 +248,7 @@ public final class ClosingWindows<V, A>
         }
       }
 
-      private void dropLate(Record<String, V> record, long start) {
+      private void dropLate(Record<String, Marked<V>> record, long start) {
         late.record();
         // One WARN per task, then DEBUG: a catch-up over several partitions can drop a large
         // share of records as late (BENCHMARKS.md: 5.9 M lines, 1.4 GB of log in one run), and
@@ -170,8 +268,26 @@ public final class ClosingWindows<V, A>
       private String why(long start) {
         return start == NO_WINDOW ? "no key or no timestamp"
             : "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + sizeMs)
-                + ") closed at stream time " + Instant.ofEpochMilli(open.streamTime());
+                + ") closed " + (upstreams == 0 ? "at stream time "
+                    + Instant.ofEpochMilli(open.streamTime())
+                    : "by the watermarks (released up to " + time(open.streamTime())
+                        + ", this record's upstream partition at its last mark)");
       }
     };
+  }
+
+  private static String time(long t) {
+    return t == OpenWindowStore.NO_TIME ? "nothing" : Instant.ofEpochMilli(t).toString();
+  }
+
+  /** The upstream partition in the record's header, or -1. */
+  static int upstream(Headers headers) {
+    Header h = headers.lastHeader(Marked.UPSTREAM_HEADER);
+    return h == null || h.value() == null || h.value().length != 4 ? -1
+        : ByteBuffer.wrap(h.value()).getInt();
+  }
+
+  static long saturatedMinus(long t, long d) {
+    return t < Long.MIN_VALUE + d ? Long.MIN_VALUE : t - d;
   }
 }

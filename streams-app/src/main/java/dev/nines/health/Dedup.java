@@ -14,7 +14,8 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Drops a record whose id was already seen within the retention (event time): a repeated
  * messageId is a duplicate DLR and counts once. The store is a window store so that old ids
- * expire with stream time, deterministically on replay.
+ * expire with stream time, deterministically on replay. A record whose id is null is passed on
+ * unchecked: that is how watermarks travel through it (admission refuses items without an id).
  */
 public final class Dedup<V> implements FixedKeyProcessorSupplier<String, V, V> {
   private final String storeName;
@@ -48,6 +49,10 @@ public final class Dedup<V> implements FixedKeyProcessorSupplier<String, V, V> {
       @Override
       public void process(FixedKeyRecord<String, V> record) {
         String key = id.apply(record.value());
+        if (key == null) {
+          context.forward(record);
+          return;
+        }
         long ts = record.timestamp();
         try (var it = seen.fetch(key, ts - retention.toMillis(), ts + retention.toMillis())) {
           if (it.hasNext()) {

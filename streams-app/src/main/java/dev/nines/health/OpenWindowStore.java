@@ -1,6 +1,7 @@
 package dev.nines.health;
 
 import java.nio.ByteBuffer;
+import dev.nines.watermark.Watermark;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,10 +43,13 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *
  * <p>Keys: {@code 0x00} stream time (8 bytes); {@code 0x01 start(8, big-endian) key(UTF-8)} an
  * open window, whose value is {@code timestamp(8)} then the aggregate. Byte order is therefore
- * (window start, key bytes): the order Kafka Streams' time-ordered window store emits in.
+ * (window start, key bytes): the order Kafka Streams' time-ordered window store emits in. {@code
+ * 0x02 upstream(4)}: the last watermark of that upstream partition, when the windows close by
+ * watermarks ({@link ClosingWindows}): {@code partitions(4) streamTime(8) idle(1) latest(8)}.
  */
 public final class OpenWindowStore<A> implements StateStore, CachedStateStore<byte[], byte[]> {
   private static final byte WINDOW = 1;
+  private static final byte MARK = 2;
   private static final Bytes STREAM_TIME_KEY = Bytes.wrap(new byte[] {0});
   /** Stream time before any record: nothing is late, nothing has closed. */
   public static final long NO_TIME = Long.MIN_VALUE;
@@ -63,6 +67,9 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
   private long streamTime = NO_TIME;
   private boolean streamTimeLoaded;
   private boolean streamTimeDirty;
+  // the watermarks by upstream partition; null until read from the store
+  private TreeMap<Integer, Watermark> marks;
+  private final TreeMap<Integer, Watermark> dirtyMarks = new TreeMap<>();
 
   private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, Serde<A> serde) {
     this.inner = inner;
@@ -90,6 +97,33 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
       streamTime = time;
       streamTimeDirty = true;
     }
+  }
+
+  /** The last watermark of each upstream partition, by partition; survives restarts. */
+  public Map<Integer, Watermark> marks() {
+    if (marks == null) {
+      marks = new TreeMap<>();
+      try (var it = inner.range(Bytes.wrap(new byte[] {MARK}), Bytes.wrap(new byte[] {MARK + 1}))) {
+        while (it.hasNext()) {
+          var kv = it.next();
+          ByteBuffer k = ByteBuffer.wrap(kv.key.get());
+          if (k.remaining() != 5 || k.get() != MARK) {
+            continue; // the range's upper bound is inclusive
+          }
+          int partition = k.getInt();
+          ByteBuffer v = ByteBuffer.wrap(kv.value);
+          marks.put(partition, new Watermark(partition, v.getInt(), v.getLong(), v.get() == 1,
+              v.getLong()));
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableMap(marks);
+  }
+
+  public void putMark(Watermark mark) {
+    marks();
+    marks.put(mark.partition(), mark);
+    dirtyMarks.put(mark.partition(), mark);
   }
 
   /** The open window of {@code key} starting at {@code start}, or null. */
@@ -173,6 +207,12 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
       inner.put(STREAM_TIME_KEY, ByteBuffer.allocate(Long.BYTES).putLong(streamTime).array());
       streamTimeDirty = false;
     }
+    for (Watermark m : dirtyMarks.values()) {
+      inner.put(Bytes.wrap(ByteBuffer.allocate(5).put(MARK).putInt(m.partition()).array()),
+          ByteBuffer.allocate(21).putInt(m.partitions()).putLong(m.streamTime())
+              .put((byte) (m.idle() ? 1 : 0)).putLong(m.latest()).array());
+    }
+    dirtyMarks.clear();
   }
 
   @Override
@@ -181,6 +221,8 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
     dirty.clear();
     streamTimeLoaded = false;
     streamTimeDirty = false;
+    marks = null;
+    dirtyMarks.clear();
   }
 
   @Override

@@ -41,7 +41,8 @@ public final class RoutingTopology {
   public static final String STATE_STORE = "routing-state-store";
 
   public static void build(StreamsBuilder builder, NinesConfig config,
-      SchemaRegistryClient registry, KStream<String, HealthSample> carrierSamples) {
+      SchemaRegistryClient registry,
+      KStream<String, dev.nines.watermark.Marked<HealthSample>> carrierSamples) {
     NinesConfig.Routing r = config.routing();
     double accuracy = config.health().latencyRelativeAccuracy();
     Serde<String> keys = Topics.ROUTE_PLANS.keySerde();
@@ -62,7 +63,8 @@ public final class RoutingTopology {
     KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
         .process(new ClosingWindows<HealthSample, HealthCounts>(BUCKET_STORE,
             HealthCounts.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
-            HealthSample::addTo), Named.as("routing-buckets-windows"))
+            HealthSample::addTo, dev.nines.health.CarrierHealthTopology.upstreams(config)),
+            Named.as("routing-buckets-windows"))
         .map((key, w) -> {
           var k = dev.nines.health.CarrierKey.parse(key);
           return KeyValue.pair(k.route(), new CarrierBucket(k.carrierId(), w.start(), w.value()));

@@ -19,6 +19,17 @@ public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
     return new Mark<>(watermark);
   }
 
+  /** An item with {@code f} applied to its value; a watermark as it is. */
+  @SuppressWarnings("unchecked")
+  static <V, W> Marked<W> map(Marked<V> m, java.util.function.Function<V, W> f) {
+    return m instanceof Item<V> i ? new Item<>(f.apply(i.value())) : (Marked<W>) m;
+  }
+
+  /** The item's value, or null for a watermark. */
+  static <V> V valueOrNull(Marked<V> m) {
+    return m instanceof Item<V> i ? i.value() : null;
+  }
+
   /** A record of the stream. */
   record Item<V>(V value) implements Marked<V> {
     public Item {

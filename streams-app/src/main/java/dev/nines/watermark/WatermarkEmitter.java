@@ -42,15 +42,32 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
   private final long intervalMs;
   private final Duration idleAfter;
   private final ToLongFunction<V> eventTime;
+  private final int first;
+  private final int total;
+
+  /** Upstream partitions numbered 0..partitions-1, all of them one input. */
+  public WatermarkEmitter(String storeName, int partitions, Duration interval, Duration idleAfter,
+      ToLongFunction<V> eventTime) {
+    this(storeName, partitions, interval, idleAfter, eventTime, 0, partitions);
+  }
 
   /**
    * @param partitions the number of input partitions (config; checked against the topic at
    *     start-up)
    * @param interval a watermark is sent whenever the stream time crosses a multiple of this
    * @param idleAfter wall-clock time without a record after which the partition is idle
+   * @param first the upstream number of input partition 0: when several inputs meet behind
+   *     repartitions (receipts and probes), each numbers its partitions from its own offset
+   * @param total how many upstream partitions the downstream waits for, over all inputs
    */
   public WatermarkEmitter(String storeName, int partitions, Duration interval, Duration idleAfter,
-      ToLongFunction<V> eventTime) {
+      ToLongFunction<V> eventTime, int first, int total) {
+    if (first < 0 || first + partitions > total) {
+      throw new IllegalArgumentException("upstream partitions " + first + ".." + (first
+          + partitions - 1) + " of " + total + ": expected within 0.." + (total - 1));
+    }
+    this.first = first;
+    this.total = total;
     if (interval.isNegative() || interval.isZero() || idleAfter.isNegative() || idleAfter.isZero()) {
       throw new IllegalArgumentException("watermark interval " + interval + " and idle time "
           + idleAfter + ": expected both positive");
@@ -107,7 +124,8 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         long t = eventTime.applyAsLong(record.value());
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(Marked.UPSTREAM_HEADER);
-        headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(partition).array());
+        headers.add(Marked.UPSTREAM_HEADER,
+            ByteBuffer.allocate(4).putInt(first + partition).array());
         context.forward(record.withValue(Marked.item(record.value())).withHeaders(headers));
         lastRecordWallMs = context.currentSystemTimeMs();
         long before = streamTime;
@@ -137,7 +155,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
 
       private void send(boolean idleMark, long timestamp) {
         context.forward(new Record<>(Marked.MARK_KEY,
-            Marked.mark(new Watermark(partition, partitions, marked, idleMark, streamTime)),
+            Marked.mark(new Watermark(first + partition, total, marked, idleMark, streamTime)),
             Math.max(0, timestamp)));
       }
     };

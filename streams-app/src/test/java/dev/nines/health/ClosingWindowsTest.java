@@ -122,6 +122,7 @@ class ClosingWindowsTest {
   static Topology ownTopology(String store) {
     StreamsBuilder b = new StreamsBuilder();
     b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
+        .mapValues(v -> dev.nines.watermark.Marked.<Long>item(v), Named.as("items"))
         .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), SIZE, GRACE, () -> 0L,
             Long::sum), Named.as("windows"))
         .mapValues(w -> w.start() + ":" + w.value())

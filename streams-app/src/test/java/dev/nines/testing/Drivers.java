@@ -37,6 +37,13 @@ public final class Drivers {
     if (deadLetters != null) {
       props.put(dev.nines.ingest.DeadLetters.CONFIG_KEY, deadLetters);
     }
-    return new TopologyTestDriver(NinesTopology.build(config, registry), props);
+    TopologyTestDriver driver = new TopologyTestDriver(NinesTopology.build(config, registry),
+        props);
+    // Carrier-health windows and routing buckets close by the watermarks of both inputs,
+    // receipts and probes. A test that sends only receipts would never close one (the probes'
+    // partition has not said where it is), as a real app would not until that partition is
+    // idle: start with both idle, as they are once the app has waited that long for data.
+    driver.advanceWallClockTime(config.health().partitionIdle());
+    return driver;
   }
 }

@@ -190,6 +190,15 @@ final class ReplayCommand implements Callable<Integer> {
       open.push(app);
       CatchUp.Status status = awaitProcessed(admin, clients, app, plan, sources, internal,
           progress);
+      // The carrier-health windows and routing buckets of the range's last moments close by the
+      // input partitions' watermarks, which reach the end of the input only once those
+      // partitions are idle (health.partition.idle of wall-clock time without records); the
+      // live app has long been idle there. Wait for that release, then for it to be processed.
+      Duration idle = replayConfig.health().partitionIdle().plusSeconds(2);
+      progress.update("processing", status.processed(), status.total(),
+          "(closing the last windows: " + idle.toSeconds() + " s without input)");
+      Thread.sleep(idle.toMillis());
+      status = awaitProcessed(admin, clients, app, plan, sources, internal, progress);
       progress.finish("processing", status.processed(), status.total(), "");
       open.pop();
       // leave the group now: a replay is finished, and --replace can then delete the group at

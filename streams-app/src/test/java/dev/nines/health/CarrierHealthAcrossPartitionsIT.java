@@ -64,14 +64,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * partition), the skewed run dropped the lagging partitions' receipts as late.
  *
  * <p>{@code health.partition.idle} is 10 minutes: the pauses between partitions are waits for
- * the app, not idleness. Each input partition ends with an end-of-input receipt and probe a
- * day after the history, which move every partition's watermark past it.
+ * the app, not idleness. Each input partition ends with an end-of-input receipt and probe 5
+ * minutes after the history, which move every partition's watermark past it.
  */
 @ExtendWith(KafkaPlatformExtension.class)
 class CarrierHealthAcrossPartitionsIT {
   static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
   static final Instant END = T0.plus(Duration.ofMinutes(6));
-  static final Instant END_OF_INPUT = END.plus(Duration.ofDays(1));
+  /**
+   * After every window's end plus grace, and well within {@code dedup.retention} (1 h): the
+   * de-duplication store forgets ids by its task's stream time, so a mark a day ahead, reaching
+   * a task before the lagging partitions' receipts, made it forget the ids their duplicates
+   * needed (see README, "What is deterministic").
+   */
+  static final Instant END_OF_INPUT = END.plus(Duration.ofMinutes(5));
   static final String SCENARIO = """
       name: health-partitions
       seed: 11
@@ -143,14 +149,14 @@ class CarrierHealthAcrossPartitionsIT {
         three.weights().values().stream().mapToInt(List::size).sum(),
         sameWeights ? "the same" : "different (not guaranteed yet: README, Replay)");
 
-    assertThat(one.late()).as("dropped as late, 1 partition").isZero();
-    assertThat(three.late()).as("dropped as late, 3 skewed partitions").isZero();
     assertThat(one.attempts()).as("1 partition: windows and attempts").isEqualTo(expected);
     assertThat(three.attempts()).as("3 skewed partitions: windows and attempts")
         .isEqualTo(expected);
     assertThat(three.health().keySet()).isEqualTo(one.health().keySet());
     one.health().forEach((key, records) -> assertThat(three.health().get(key))
         .as("carrier-health %s", key).containsExactlyElementsOf(records));
+    assertThat(one.late()).as("dropped as late, 1 partition").isZero();
+    assertThat(three.late()).as("dropped as late, 3 skewed partitions").isZero();
   }
 
   /** One run on fresh topics with {@code partitions} partitions; skewed if more than one. */
@@ -213,9 +219,18 @@ class CarrierHealthAcrossPartitionsIT {
         return CatchUp.status(admin, client, appId, List.of(receiptTopic, probeTopic),
             repartition).done();
       });
-      late = app.streams().metrics().entrySet().stream()
-          .filter(e -> e.getKey().name().equals(ClosingWindows.LATE_METRIC))
-          .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum();
+      late = 0;
+      for (var e : app.streams().metrics().entrySet()) {
+        if (e.getKey().name().equals(ClosingWindows.LATE_METRIC)
+            && e.getKey().group().equals(ClosingWindows.METRIC_GROUP)) {
+          long n = ((Number) e.getValue().metricValue()).longValue();
+          late += n;
+          if (n > 0) {
+            System.out.printf("CarrierHealthAcrossPartitionsIT: %d partition(s): %d late in %s%n",
+                partitions, n, e.getKey().tags());
+          }
+        }
+      }
     }
     String healthTopic = config.topics().name(Topics.CARRIER_HEALTH);
     var healthSerde = Topics.CARRIER_HEALTH.valueSerde(registry);
@@ -225,6 +240,10 @@ class CarrierHealthAcrossPartitionsIT {
       CarrierHealth h = healthSerde.deserializer().deserialize(healthTopic, r.value());
       health.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.toString().substring(
           r.toString().indexOf(' ') + 1));
+      if (attempts.containsKey(r.key() + "@" + h.getWindowStart())) {
+        System.out.printf("CarrierHealthAcrossPartitionsIT: %d partition(s): window %s of %s "
+            + "written again: %s%n", partitions, h.getWindowStart(), r.key(), h);
+      }
       attempts.merge(r.key() + "@" + h.getWindowStart(), h.getAttempts(), Long::sum);
     }
     Map<String, List<String>> weights = new TreeMap<>();
@@ -239,7 +258,7 @@ class CarrierHealthAcrossPartitionsIT {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
-  /** A receipt for a route no plan has, a day after the history: moves the watermark only. */
+  /** A receipt for a route no plan has, after the history: moves the watermark only. */
   static DeliveryReceipt endReceipt(int p) {
     return DeliveryReceipt.newBuilder().setMessageId("end-of-input-" + p).setAccountId("test")
         .setChannel(Channel.SMS).setCarrierId("end").setCountry("ZZ").setRegion("nowhere")
@@ -247,7 +266,7 @@ class CarrierHealthAcrossPartitionsIT {
         .setSubmittedAt(END_OF_INPUT).setCompletedAt(END_OF_INPUT).build();
   }
 
-  /** A probe without a carrier, a day after the history. */
+  /** A probe without a carrier, after the history. */
   static ProbeResult endProbe(int p) {
     return ProbeResult.newBuilder().setProbeId("end-of-input-" + p).setCheck("end-of-input")
         .setService(Service.SMS).setRegion("nowhere").setVantage("test").setSuccess(true)

@@ -149,6 +149,9 @@ class ReplayIT {
     settings.put("application.id", prefix + "app");
     settings.put("topics.partitions", "1");
     settings.put("uptime.month.grace", "PT5M");
+    // the last carrier-health windows close once every input partition is idle (README,
+    // "What is deterministic"): short here, so that the live run gets there quickly
+    settings.put("health.partition.idle", "PT2S");
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(),
         with(settings, "state.dir", state.toString()));
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
@@ -165,6 +168,14 @@ class ReplayIT {
         List<String> sources = Topics.INPUTS.stream().map(config.topics()::name).toList();
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
             .alias("the live app processed all its input")
+            .until(() -> CatchUp.status(admin,
+                java.util.Map.of("bootstrap.servers", platform.bootstrapServers()),
+                config.streams().applicationId(), sources, internal.repartition()).done());
+        // then as a live app is some seconds after its input stops: every input partition idle,
+        // the last windows closed, and that processed too
+        await().pollDelay(config.health().partitionIdle().plusSeconds(2))
+            .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+            .alias("the live app idle and through its input again")
             .until(() -> CatchUp.status(admin,
                 java.util.Map.of("bootstrap.servers", platform.bootstrapServers()),
                 config.streams().applicationId(), sources, internal.repartition()).done());

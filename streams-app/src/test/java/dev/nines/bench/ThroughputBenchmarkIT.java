@@ -52,8 +52,9 @@ class ThroughputBenchmarkIT {
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
         "bootstrap.servers", platform.bootstrapServers(),
         "schema.registry.url", platform.schemaRegistryUrl()));
-    // 100 s of event time at 500 receipts/s: the health windows of the first minute close
-    var options = new ThroughputBenchmark.Options(50_000, 2, ROUTES, 500, 1, "256m",
+    // 200 s of event time at 250 receipts/s: the health windows of the first minute close once
+    // every input partition has passed 90 s, the probes' too (a round a minute: 0 s, 60 s, ...)
+    var options = new ThroughputBenchmark.Options(50_000, 2, ROUTES, 250, 1, "256m",
         EnumSet.allOf(ThroughputBenchmark.Part.class), 20_000, Duration.ofSeconds(10), 20_000,
         List.of(2), List.of(2), List.of(20), 7, Duration.ofMinutes(4), work);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();

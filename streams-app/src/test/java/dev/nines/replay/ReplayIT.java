@@ -279,7 +279,9 @@ class ReplayIT {
     });
     assertThat(lenient.row("routing-weights")).satisfies(r -> {
       assertThat(r.identical()).isFalse();
-      assertThat(r.live()).isEqualTo(liveWeights.size());
+      // routing-weights is compacted: the broker's cleaner may have removed superseded live
+      // records since they were read above (README, Replay, "Compaction")
+      assertThat(r.live()).isPositive().isLessThanOrEqualTo(liveWeights.size());
       assertThat(r.replay()).isEqualTo(otherWeights.size());
       assertThat(r.differing()).isGreaterThanOrEqualTo((int) liveEjecting);
     });

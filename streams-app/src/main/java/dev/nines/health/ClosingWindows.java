@@ -16,10 +16,8 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 import dev.nines.watermark.Marked;
+import dev.nines.watermark.OrderGate;
 import dev.nines.watermark.Watermark;
-import java.nio.ByteBuffer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +179,7 @@ public final class ClosingWindows<V, A>
         long start = ts - ts % sizeMs;
         boolean late = start + sizeMs <= closeTime;
         if (!late && upstreams > 0) {
-          Watermark own = open.marks().get(upstream(record.headers()));
+          Watermark own = open.marks().get(Marked.upstream(record.headers()));
           late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
         }
         if (!late) {
@@ -217,21 +215,15 @@ public final class ClosingWindows<V, A>
 
       /** min(W_u) over the partitions not idle; the largest latest if all are idle. */
       private long frontier(Map<Integer, Watermark> marks) {
-        long min = Long.MAX_VALUE;
-        long latest = OpenWindowStore.NO_TIME;
-        boolean allIdle = true;
+        // marks kept from another layout (topics.partitions changed) say nothing about this one
         for (int u = 0; u < upstreams; u++) {
           Watermark m = marks.get(u);
-          if (m == null || m.partitions() != upstreams) {
+          if (m != null && m.partitions() != upstreams) {
             return OpenWindowStore.NO_TIME;
           }
-          latest = Math.max(latest, m.latest());
-          if (!m.idle()) {
-            allIdle = false;
-            min = Math.min(min, m.streamTime());
-          }
         }
-        return allIdle ? latest : min;
+        // grace 0 here: the windows apply their own grace to the frontier when they close
+        return OrderGate.frontier(marks, upstreams, 0);
       }
 
       /** Forwards and forgets every window with {@code end <= closeTime}. */
@@ -280,14 +272,7 @@ public final class ClosingWindows<V, A>
     return t == OpenWindowStore.NO_TIME ? "nothing" : Instant.ofEpochMilli(t).toString();
   }
 
-  /** The upstream partition in the record's header, or -1. */
-  static int upstream(Headers headers) {
-    Header h = headers.lastHeader(Marked.UPSTREAM_HEADER);
-    return h == null || h.value() == null || h.value().length != 4 ? -1
-        : ByteBuffer.wrap(h.value()).getInt();
-  }
-
-  static long saturatedMinus(long t, long d) {
-    return t < Long.MIN_VALUE + d ? Long.MIN_VALUE : t - d;
+  private static long saturatedMinus(long t, long d) {
+    return OrderGate.saturatedMinus(t, d);
   }
 }

@@ -25,9 +25,11 @@ public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
     return m instanceof Item<V> i ? new Item<>(f.apply(i.value())) : (Marked<W>) m;
   }
 
-  /** The item's value, or null for a watermark. */
-  static <V> V valueOrNull(Marked<V> m) {
-    return m instanceof Item<V> i ? i.value() : null;
+  /** The upstream partition an item's header names ({@link #UPSTREAM_HEADER}), or -1. */
+  static int upstream(org.apache.kafka.common.header.Headers headers) {
+    org.apache.kafka.common.header.Header h = headers.lastHeader(UPSTREAM_HEADER);
+    return h == null || h.value() == null || h.value().length != 4 ? -1
+        : java.nio.ByteBuffer.wrap(h.value()).getInt();
   }
 
   /** A record of the stream. */

@@ -140,7 +140,14 @@ public final class OrderGate<V> {
 
   /** The frontier the marks give now; {@link Long#MIN_VALUE} if not every partition has one. */
   public long frontier(int partitions) {
-    Map<Integer, Watermark> marks = store.marks();
+    return frontier(store.marks(), partitions, graceMs);
+  }
+
+  /**
+   * {@code min(W_u) - grace} over partitions {@code 0..partitions-1} that are not idle, or the
+   * largest {@code latest} if all are idle; {@link Long#MIN_VALUE} if one has no mark yet.
+   */
+  public static long frontier(Map<Integer, Watermark> marks, int partitions, long graceMs) {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     boolean anyActive = false;
@@ -168,7 +175,7 @@ public final class OrderGate<V> {
     return new ArrayList<>(store.take(before, f));
   }
 
-  static long saturatedMinus(long t, long d) {
+  public static long saturatedMinus(long t, long d) {
     return t < Long.MIN_VALUE + d ? Long.MIN_VALUE : t - d;
   }
 

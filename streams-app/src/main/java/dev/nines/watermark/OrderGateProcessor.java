@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.serialization.Serde;
@@ -112,9 +111,7 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
           return;
         }
         V v = ((Marked.Item<V>) record.value()).value();
-        Header h = record.headers().lastHeader(Marked.UPSTREAM_HEADER);
-        int upstream = h == null || h.value() == null || h.value().length != 4 ? -1
-            : ByteBuffer.wrap(h.value()).getInt();
+        int upstream = Marked.upstream(record.headers());
         long t = eventTime.applyAsLong(v);
         Optional<OrderGate.Late> verdict = gate.offer(upstream, t, id.apply(v),
             KeyValue.pair(record.key(), v));

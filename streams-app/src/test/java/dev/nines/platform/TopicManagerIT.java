@@ -59,6 +59,34 @@ class TopicManagerIT {
     }
   }
 
+  /**
+   * A topic the answering broker does not list yet (KRaft metadata reaches brokers after the
+   * controller) but that exists: creating it fails with TopicExistsException, and its policy is
+   * checked all the same. Before, such a topic was taken as "created by another instance" and
+   * not checked (clean-clone CI of 2026-11-22 failed the test above that way).
+   */
+  @Test
+  void refusesATopicWithTheWrongPolicyThatTheBrokerDidNotListYet() throws Exception {
+    String name = KafkaPlatformExtension.unique("plans-unlisted");
+    try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
+      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1)
+          .configs(Map.of("cleanup.policy", "delete")))).all().get();
+    }
+    try (Admin stale = new org.apache.kafka.clients.admin.StaleListingAdmin(Map.of(
+        "bootstrap.servers", KafkaPlatformExtension.platform().bootstrapServers()),
+        java.util.Set.of(name))) {
+      assertThat(stale.listTopics().names().get()).doesNotContain(name);
+      Topic<RoutePlan> t = new Topic<>(name, RoutePlan.class, true);
+      assertThatThrownBy(() -> TopicManager.ensure(stale, List.of(t), LAYOUT1))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("topic '" + name + "' exists with cleanup.policy=delete but "
+              + "the contract needs compact");
+      // the same topic with the contract's policy passes, and is not reported as created
+      Topic<DeliveryReceipt> log = new Topic<>(name, DeliveryReceipt.class, false);
+      assertThat(TopicManager.ensure(stale, List.of(log), LAYOUT1)).isEmpty();
+    }
+  }
+
   @Test
   void refusesAProbeTopicWhosePartitionCountIsNotTopicsPartitions() throws Exception {
     String prefix = KafkaPlatformExtension.unique("parts") + ".";

@@ -129,6 +129,7 @@ public final class CarrierHealthTopology {
         .process(new ClosingWindows<HealthSample, HealthCounts>(WINDOW_STORE, HealthCounts.serde(),
             h.windowSize(), h.grace(), () -> new HealthCounts(h.latencyRelativeAccuracy()),
             HealthSample::addTo, upstreams), Named.as("carrier-health-windows"))
+        .flatMapValues(Marked::items, Named.as("carrier-health-closed"))
         .mapValues(CarrierHealthTopology::toRecord, Named.as("carrier-health-record"))
         .to(config.topics().name(Topics.CARRIER_HEALTH), Produced.with(keys,
             Topics.CARRIER_HEALTH.valueSerde(registry)).withName("carrier-health-sink"));

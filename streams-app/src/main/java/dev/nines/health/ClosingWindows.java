@@ -74,9 +74,19 @@ import org.slf4j.LoggerFactory;
  *       does not depend on the interleaving either. A record behind {@code R} after its
  *       partition was idle (or without an upstream header) is late as well.</li>
  * </ul>
+ *
+ * <p><b>Relaying the watermark</b> (with {@code relayPartitions > 0}). Behind this processor the
+ * closed windows may cross a second repartition (the routing buckets, by route), where a task
+ * again reads several upstream tasks interleaved. So after the windows a frontier advance closed,
+ * the task of partition {@code p} also forwards {@code Watermark(p, relayPartitions, E)}, {@code
+ * E} being the largest window end {@code <= R - grace}: "every window of mine ending by {@code E}
+ * has been forwarded". It is sent once per window size, when {@code E} grows, with the key
+ * {@link Marked#MARK_KEY}, for a {@link dev.nines.watermark.MulticastPartitioner} to send to
+ * every partition. Every task of this processor receives every upstream mark, so none of them is
+ * ever idle while its input is not.
  */
 public final class ClosingWindows<V, A>
-    implements ProcessorSupplier<String, Marked<V>, String, ClosingWindows.Window<A>> {
+    implements ProcessorSupplier<String, Marked<V>, String, Marked<ClosingWindows.Window<A>>> {
   private static final Logger log = LoggerFactory.getLogger(ClosingWindows.class);
 
   public static final String LATE_METRIC = "late-records-total";
@@ -93,11 +103,18 @@ public final class ClosingWindows<V, A>
   private final Supplier<A> initial;
   private final BiFunction<V, A, A> add;
   private final int upstreams;
+  private final int relayPartitions;
 
   /** Windows closed by stream time: see the class doc. The input carries no watermarks. */
   public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
       Supplier<A> initial, BiFunction<V, A, A> add) {
-    this(storeName, aggregates, size, grace, initial, add, 0);
+    this(storeName, aggregates, size, grace, initial, add, 0, 0);
+  }
+
+  /** Windows closed by the watermarks of upstream partitions 0..upstreams-1, not relayed. */
+  public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
+      Supplier<A> initial, BiFunction<V, A, A> add, int upstreams) {
+    this(storeName, aggregates, size, grace, initial, add, upstreams, 0);
   }
 
   /**
@@ -107,9 +124,12 @@ public final class ClosingWindows<V, A>
    * @param add adds a value to an aggregate and returns it (it may update it in place)
    * @param upstreams 0: close by stream time; n: close by the watermarks of upstream partitions
    *     0..n-1, which the input carries (see the class doc)
+   * @param relayPartitions 0: forward windows only; m: also forward this task's closing
+   *     frontier as a watermark of partition p of m (the input's partition count; see the class
+   *     doc). Only with {@code upstreams > 0}
    */
   public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
-      Supplier<A> initial, BiFunction<V, A, A> add, int upstreams) {
+      Supplier<A> initial, BiFunction<V, A, A> add, int upstreams, int relayPartitions) {
     if (size.toMillis() <= 0 || grace.isNegative()) {
       throw new IllegalArgumentException("window size must be > 0 and grace >= 0, got "
           + size + " and " + grace);
@@ -117,7 +137,12 @@ public final class ClosingWindows<V, A>
     if (upstreams < 0) {
       throw new IllegalArgumentException("upstream partitions must be >= 0, got " + upstreams);
     }
+    if (relayPartitions < 0 || relayPartitions > 0 && upstreams == 0) {
+      throw new IllegalArgumentException("relay partitions " + relayPartitions + " with "
+          + upstreams + " upstream partitions: expected 0, or > 0 with upstream partitions");
+    }
     this.upstreams = upstreams;
+    this.relayPartitions = relayPartitions;
     this.store = OpenWindowStore.builder(storeName, aggregates);
     this.sizeMs = size.toMillis();
     this.graceMs = grace.toMillis();
@@ -131,19 +156,28 @@ public final class ClosingWindows<V, A>
   }
 
   @Override
-  public Processor<String, Marked<V>, String, Window<A>> get() {
+  public Processor<String, Marked<V>, String, Marked<Window<A>>> get() {
     return new Processor<>() {
-      private ProcessorContext<String, Window<A>> context;
+      private ProcessorContext<String, Marked<Window<A>>> context;
       private OpenWindowStore<A> open;
       private Sensor late;
       private boolean warned;
       private boolean warnedMark;
       // windows starting below this were already looked for (not kept: one scan after a start)
       private long scannedBelow = Long.MIN_VALUE;
+      // the last window end relayed; not kept: after a restart the same value may go again,
+      // which a downstream frontier (a maximum per upstream) ignores
+      private long relayed = Long.MIN_VALUE;
 
       @Override
-      public void init(ProcessorContext<String, Window<A>> context) {
+      public void init(ProcessorContext<String, Marked<Window<A>>> context) {
         this.context = context;
+        this.relayed = Long.MIN_VALUE;
+        if (relayPartitions > 0 && context.taskId().partition() >= relayPartitions) {
+          throw new IllegalStateException(store.name() + ": task of partition "
+              + context.taskId().partition() + ", but " + relayPartitions + " partitions to "
+              + "relay watermarks for: the input topic has more partitions than configured");
+        }
         this.open = context.getStateStore(store.name());
         this.scannedBelow = Long.MIN_VALUE;
         this.warned = false;
@@ -209,7 +243,29 @@ public final class ClosingWindows<V, A>
         long frontier = frontier(open.marks());
         if (frontier != OpenWindowStore.NO_TIME && frontier > open.streamTime()) {
           open.advanceStreamTime(frontier);
-          closeUpTo(saturatedMinus(frontier, graceMs), record);
+          long closeTime = saturatedMinus(frontier, graceMs);
+          closeUpTo(closeTime, record);
+          relay(closeTime, frontier);
+        }
+      }
+
+      /**
+       * Forwards the largest window end {@code <= closeTime}, once it grew (class doc), stamped
+       * with the frontier: later than the window end by the grace, so that a task reading it
+       * beside a topic of event-time records (such as the route plans) has, in timestamp order,
+       * processed those up to the window end first.
+       */
+      private void relay(long closeTime, long frontier) {
+        if (relayPartitions == 0 || closeTime == Long.MIN_VALUE) {
+          return;
+        }
+        long end = closeTime - Math.floorMod(closeTime, sizeMs);
+        if (end > relayed) {
+          relayed = end;
+          // no headers: which record moved the frontier depends on the interleaving
+          context.forward(new Record<>(Marked.MARK_KEY, Marked.<Window<A>>mark(new Watermark(
+              context.taskId().partition(), relayPartitions, end, false)),
+              Math.max(0, frontier)));
         }
       }
 
@@ -233,7 +289,7 @@ public final class ClosingWindows<V, A>
         if (lastClosed >= scannedBelow) {
           for (OpenWindowStore.Closed<A> c : open.close(lastClosed)) {
             context.forward(record.withKey(c.key())
-                .withValue(new Window<>(c.start(), c.start() + sizeMs, c.value()))
+                .withValue(Marked.item(new Window<>(c.start(), c.start() + sizeMs, c.value())))
                 .withTimestamp(c.timestamp()));
           }
           scannedBelow = lastClosed < 0 ? 0 : lastClosed - lastClosed % sizeMs + sizeMs;

@@ -2,7 +2,6 @@ package dev.nines.routing;
 
 import dev.nines.health.HealthCounts;
 import dev.nines.schema.CarrierWeight;
-import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
 import dev.nines.schema.RoutingWeights;
 import java.time.Duration;
@@ -12,34 +11,78 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import dev.nines.watermark.Marked;
+import dev.nines.watermark.Watermark;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides a route's weights once per evaluation interval (event time) and forwards a
  * routing-weights record only when a weight or state changed.
  *
- * <p>An interval [E - interval, E) is evaluated as soon as every enabled carrier of the plan has
- * delivered its bucket for it, or a bucket of a later interval has arrived (a carrier without
- * traffic in the interval sends none). Each carrier is judged on the shortest recent span, in
- * whole intervals up to the history, that holds at least minSamples: a busy carrier is judged on
- * the last interval alone, so a failure is acted on within one interval; a quiet one (such as an
- * ejected carrier on its trickle) on as much history as it takes.
+ * <p>An interval {@code [E - interval, E)} of a route is evaluated once the watermark frontier
+ * {@code F} has reached {@code E}, with the plan in force at {@code E} (the time the decision
+ * takes effect; the marks are stamped later than {@code E}, so that the task has read the plans
+ * up to {@code E} first). {@code F} is the
+ * minimum over the upstream tasks (the partitions of the by-carrier windows, which relay their
+ * closing frontier, see {@link dev.nines.health.ClosingWindows}) of the last window end each has
+ * said it closed; nothing is evaluated until every upstream task has sent one. A bucket of the
+ * interval comes from its carrier's task before that task's mark passes {@code E}, so by then
+ * every bucket of the interval, and of the history before it, has arrived: the decision depends
+ * on the input alone, not on how the upstream tasks interleaved, how many partitions there are,
+ * or restarts. (Before, an interval was evaluated when all enabled carriers had reported or a
+ * later bucket arrived, so with several partitions which buckets it saw depended on the order in
+ * which the tasks ran.) Intervals after a route's latest bucket wait for a later bucket, as a
+ * route without traffic needs no decision; once it comes, the intervals in between are evaluated
+ * in order.
+ *
+ * <p>Each carrier is judged on the shortest recent span, in whole intervals up to the history,
+ * that holds at least minSamples: a busy carrier is judged on the last interval alone, so a
+ * failure is acted on within one interval; a quiet one (such as an ejected carrier on its
+ * trickle) on as much history as it takes.
+ *
+ * <p>The upstream marks and the routes with an interval still to evaluate live in a second store
+ * ({@code frontierStore}), so that a frontier advance visits only those routes.
  */
-final class RouteEvaluator implements FixedKeyProcessor<String, PlannedBucket, RoutingWeights> {
+final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, String,
+    RoutingWeights> {
+  private static final Logger log = LoggerFactory.getLogger(RouteEvaluator.class);
+  private static final String MARK_PREFIX = "mark/";
+  private static final String PENDING_PREFIX = "pending/";
+  private static final byte[] PRESENT = new byte[0];
+
   private final String storeName;
+  private final String plansStoreName;
+  private final String frontierStoreName;
+  private final int upstreams;
   private final long interval;
   private final long history;
   private final RoutingPolicy policy;
   private final double sketchAccuracy;
-  private FixedKeyProcessorContext<String, RoutingWeights> context;
+  private ProcessorContext<String, RoutingWeights> context;
   private KeyValueStore<String, RouteState> store;
+  private VersionedKeyValueStore<String, RoutePlan> plans;
+  private KeyValueStore<String, byte[]> frontierStore;
+  private long[] marks;
+  private long frontier;
+  private boolean warnedMark;
 
-  RouteEvaluator(String storeName, Duration interval, Duration history, RoutingPolicy policy,
+  RouteEvaluator(String storeName, String plansStoreName, String frontierStoreName,
+      int upstreams, Duration interval, Duration history, RoutingPolicy policy,
       double sketchAccuracy) {
     this.storeName = storeName;
+    this.plansStoreName = plansStoreName;
+    this.frontierStoreName = frontierStoreName;
+    this.upstreams = upstreams;
     this.interval = interval.toMillis();
     this.history = history.toMillis();
     this.policy = policy;
@@ -47,52 +90,136 @@ final class RouteEvaluator implements FixedKeyProcessor<String, PlannedBucket, R
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, RoutingWeights> context) {
+  public void init(ProcessorContext<String, RoutingWeights> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    this.plans = context.getStateStore(plansStoreName);
+    this.frontierStore = context.getStateStore(frontierStoreName);
+    this.marks = new long[upstreams];
+    for (int u = 0; u < upstreams; u++) {
+      byte[] b = frontierStore.get(MARK_PREFIX + u);
+      marks[u] = b == null ? Long.MIN_VALUE : ByteBuffer.wrap(b).getLong();
+    }
+    this.frontier = min(marks);
+    this.warnedMark = false;
   }
 
   @Override
-  public void process(FixedKeyRecord<String, PlannedBucket> record) {
+  public void process(Record<String, Marked<CarrierBucket>> record) {
+    if (record.value() instanceof Marked.Mark<CarrierBucket> m) {
+      onMark(m.watermark());
+      return;
+    }
     String route = record.key();
-    CarrierBucket bucket = record.value().bucket();
-    RoutePlan plan = record.value().plan();
+    CarrierBucket bucket = ((Marked.Item<CarrierBucket>) record.value()).value();
     RouteState s = store.get(route);
     if (s == null) {
       s = new RouteState();
+      s.evaluatedUpTo = bucket.start();
+    } else if (bucket.start() < s.evaluatedUpTo && bucket.start() + interval > frontier) {
+      // An earlier interval than the route's first bucket so far, from another carrier's task:
+      // nothing of the route was evaluated yet (that takes F >= the end of an interval at or
+      // after the first bucket), so the route starts at this one, whichever task ran first.
       s.evaluatedUpTo = bucket.start();
     }
     s.buckets.computeIfAbsent(bucket.carrierId(), c -> new TreeMap<>())
         .merge(bucket.start(), bucket.counts(), HealthCounts::merge);
     s.maxBucketStart = Math.max(s.maxBucketStart, bucket.start());
+    advance(route, s);
+  }
 
-    while (ready(s, plan)) {
+  private void onMark(Watermark w) {
+    if (w.partitions() != upstreams) {
+      // a mark of another layout (topics.partitions changed): it says nothing about this one
+      if (!warnedMark) {
+        warnedMark = true;
+        log.warn("routing (task {}): watermark of upstream {} of {} ignored: this topology "
+            + "expects {} upstream partitions", context.taskId(), w.partition(), w.partitions(),
+            upstreams);
+      }
+      return;
+    }
+    if (w.streamTime() <= marks[w.partition()]) {
+      return;
+    }
+    marks[w.partition()] = w.streamTime();
+    frontierStore.put(MARK_PREFIX + w.partition(),
+        ByteBuffer.allocate(8).putLong(w.streamTime()).array());
+    long f = min(marks);
+    if (f <= frontier) {
+      return;
+    }
+    frontier = f;
+    List<String> pending = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = frontierStore.prefixScan(PENDING_PREFIX,
+        new StringSerializer())) {
+      it.forEachRemaining(kv -> pending.add(kv.key.substring(PENDING_PREFIX.length())));
+    }
+    for (String route : pending) {
+      RouteState s = store.get(route);
+      if (s == null) {
+        frontierStore.delete(PENDING_PREFIX + route);
+      } else {
+        advance(route, s);
+      }
+    }
+  }
+
+  /**
+   * Evaluates the route's intervals up to the frontier and its latest bucket, then stores it and
+   * whether it has an interval left.
+   */
+  private void advance(String route, RouteState s) {
+    PlanLookup plan = new PlanLookup(route);
+    while (s.evaluatedUpTo <= s.maxBucketStart && s.evaluatedUpTo + interval <= frontier) {
       long end = s.evaluatedUpTo + interval;
-      if (plan != null) {
-        evaluate(route, plan, s, end, record);
+      RoutePlan p = plan.at(end);
+      if (p != null) {
+        evaluate(route, p, s, end);
       }
       s.evaluatedUpTo = end;
       prune(s, end);
     }
     store.put(route, s);
+    if (s.evaluatedUpTo <= s.maxBucketStart) {
+      frontierStore.put(PENDING_PREFIX + route, PRESENT);
+    } else {
+      frontierStore.delete(PENDING_PREFIX + route);
+    }
   }
 
-  /** The next interval is complete: all enabled carriers reported, or time moved past it. */
-  private boolean ready(RouteState s, RoutePlan plan) {
-    long start = s.evaluatedUpTo;
-    if (s.maxBucketStart >= start + interval) {
-      return true;
+  /** The plan of one route as of a time, looked up again only outside the last version's span. */
+  private final class PlanLookup {
+    private final String route;
+    private long from = Long.MAX_VALUE;
+    private long to = Long.MIN_VALUE;
+    private RoutePlan plan;
+
+    PlanLookup(String route) {
+      this.route = route;
     }
-    if (plan == null || s.maxBucketStart < start) {
-      return false;
+
+    RoutePlan at(long time) {
+      if (time < from || time >= to) {
+        VersionedRecord<RoutePlan> v = plans.get(route, time);
+        plan = v == null ? null : v.value();
+        // without a version, look again next time: a gap's end is not known
+        from = v == null ? Long.MAX_VALUE : v.timestamp();
+        to = v == null ? Long.MIN_VALUE : v.validTo().orElse(Long.MAX_VALUE);
+      }
+      return plan;
     }
-    return plan.getCarriers().stream().filter(RouteCarrier::getEnabled)
-        .allMatch(c -> s.buckets.getOrDefault(c.getCarrierId(), new TreeMap<>())
-            .containsKey(start));
   }
 
-  private void evaluate(String route, RoutePlan plan, RouteState s, long end,
-      FixedKeyRecord<String, PlannedBucket> record) {
+  private static long min(long[] marks) {
+    long m = Long.MAX_VALUE;
+    for (long x : marks) {
+      m = Math.min(m, x);
+    }
+    return marks.length == 0 ? Long.MIN_VALUE : m;
+  }
+
+  private void evaluate(String route, RoutePlan plan, RouteState s, long end) {
     List<PlanCarrier> carriers = plan.getCarriers().stream()
         .map(c -> new PlanCarrier(c.getCarrierId(), c.getBaseWeight(), c.getEnabled())).toList();
     Map<String, CarrierStats> stats = new HashMap<>();
@@ -107,26 +234,27 @@ final class RouteEvaluator implements FixedKeyProcessor<String, PlannedBucket, R
     }
     s.last = d;
     s.version++;
-    context.forward(record.withValue(toRecord(route, plan, s.version, end, d))
-        .withTimestamp(end));
+    // a new record without headers: which input triggered the decision depends on interleaving
+    context.forward(new Record<>(route, toRecord(route, plan, s.version, end, d), end));
   }
 
   /** Evidence over the shortest span ending at {@code end} with at least minSamples. */
   private CarrierStats statsOf(TreeMap<Long, HealthCounts> buckets, long end) {
     HealthCounts sum = new HealthCounts(sketchAccuracy);
     long span = 0;
-    if (buckets != null) {
-      for (long start = end - interval; start >= end - history; start -= interval) {
-        span += interval;
-        HealthCounts b = buckets.get(start);
-        if (b != null) {
-          sum.merge(b);
-        }
-        long n = sum.delivered() + sum.carrierFailures() + sum.probeFailures()
-            + sum.probeSuccesses();
-        if (n >= policy.minSamples()) {
-          break;
-        }
+    // A carrier without any bucket yet is looked at over the whole history too: whether its map
+    // exists can depend on a bucket of a later interval having arrived, and the decision (its
+    // reason text) must not.
+    for (long start = end - interval; start >= end - history; start -= interval) {
+      span += interval;
+      HealthCounts b = buckets == null ? null : buckets.get(start);
+      if (b != null) {
+        sum.merge(b);
+      }
+      long n = sum.delivered() + sum.carrierFailures() + sum.probeFailures()
+          + sum.probeSuccesses();
+      if (n >= policy.minSamples()) {
+        break;
       }
     }
     return new CarrierStats(sum.delivered(), sum.carrierFailures(), sum.probeSuccesses(),

@@ -12,25 +12,33 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import dev.nines.watermark.Marked;
+import dev.nines.watermark.MarkedSerde;
+import dev.nines.watermark.MulticastPartitioner;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Routing weights per route, decided in event time.
  *
  * <pre>
  * INSERT INTO routing-weights
- * SELECT route, DECIDE(plan AS OF bucket time, carrier buckets over the sliding history)
+ * SELECT route, DECIDE(plan AS OF interval end, carrier buckets over the sliding history)
  * FROM TUMBLING(carrier samples, interval) EMIT ON WINDOW CLOSE
- *      LEFT JOIN route-plans VERSIONED AS OF event time
- * GROUP BY route EMIT ON CHANGE OF ANY WEIGHT OR STATE
+ * GROUP BY route, interval EMIT WHEN THE WATERMARK PASSES THE INTERVAL,
+ *      ON CHANGE OF ANY WEIGHT OR STATE
  * </pre>
+ *
+ * <p>Watermarks cross both shuffles: the input partitions' marks close the buckets (see {@link
+ * ClosingWindows}), and each bucket task relays its closing frontier across the by-route
+ * repartition, where the evaluator decides an interval once every bucket task has passed it (see
+ * {@link RouteEvaluator}). So the decisions, not only the buckets, are the same whatever the
+ * partition count, interleaving or restarts.
  */
 public final class RoutingTopology {
   private RoutingTopology() {}
@@ -39,6 +47,8 @@ public final class RoutingTopology {
   public static final String BUCKET_STORE = "routing-open-buckets-store";
   public static final String PLANS_STORE = "route-plans-versioned-store";
   public static final String STATE_STORE = "routing-state-store";
+  /** The bucket tasks' relayed watermarks, and the routes with an interval left to decide. */
+  public static final String FRONTIER_STORE = "routing-frontier-store";
 
   public static void build(StreamsBuilder builder, NinesConfig config,
       SchemaRegistryClient registry,
@@ -50,7 +60,8 @@ public final class RoutingTopology {
 
     // The plan in force at each bucket's event time: a versioned table, so a replay of last
     // month uses last month's plans.
-    KTable<String, RoutePlan> plans = builder.table(config.topics().name(Topics.ROUTE_PLANS),
+    // Not joined: the evaluator reads it as of each interval's end (connected by store name).
+    builder.table(config.topics().name(Topics.ROUTE_PLANS),
         Consumed.with(keys, planSerde).withTimestampExtractor(new EventTime())
             .withName("route-plans-source"),
         Materialized.<String, RoutePlan>as(
@@ -59,23 +70,32 @@ public final class RoutingTopology {
 
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(STATE_STORE), keys, RouteState.serde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(FRONTIER_STORE), keys, Serdes.ByteArray())
+        .withCachingEnabled());
+    int partitions = config.topics().partitions();
 
     KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
         .process(new ClosingWindows<HealthSample, HealthCounts>(BUCKET_STORE,
             HealthCounts.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
-            HealthSample::addTo, dev.nines.health.CarrierHealthTopology.upstreams(config)),
-            Named.as("routing-buckets-windows"))
-        .map((key, w) -> {
+            HealthSample::addTo, dev.nines.health.CarrierHealthTopology.upstreams(config),
+            partitions), Named.as("routing-buckets-windows"))
+        .map((key, m) -> {
+          if (m instanceof Marked.Mark<ClosingWindows.Window<HealthCounts>> mark) {
+            return KeyValue.pair(Marked.MARK_KEY, Marked.<CarrierBucket>mark(mark.watermark()));
+          }
+          var i = (Marked.Item<ClosingWindows.Window<HealthCounts>>) m;
           var k = dev.nines.health.CarrierKey.parse(key);
-          return KeyValue.pair(k.route(), new CarrierBucket(k.carrierId(), w.start(), w.value()));
+          var w = i.value();
+          return KeyValue.pair(k.route(),
+              Marked.item(new CarrierBucket(k.carrierId(), w.start(), w.value())));
         }, Named.as("routing-buckets-key-by-route"))
-        .repartition(Repartitioned.with(keys, CarrierBucket.serde())
-            .withName("routing-buckets-by-route")
-            .withNumberOfPartitions(config.topics().partitions()))
-        .leftJoin(plans, PlannedBucket::new,
-            Joined.with(keys, CarrierBucket.serde(), planSerde).withName("routing-buckets-plans"))
-        .processValues(() -> new RouteEvaluator(STATE_STORE, r.interval(), r.history(),
-            r.policy(), accuracy), Named.as("routing-evaluate"), STATE_STORE);
+        .repartition(Repartitioned.with(keys, MarkedSerde.of(CarrierBucket.serde()))
+            .withStreamPartitioner(new MulticastPartitioner<CarrierBucket>())
+            .withName("routing-buckets-by-route").withNumberOfPartitions(partitions))
+        .process(() -> new RouteEvaluator(STATE_STORE, PLANS_STORE, FRONTIER_STORE, partitions,
+            r.interval(), r.history(), r.policy(), accuracy), Named.as("routing-evaluate"),
+            STATE_STORE, PLANS_STORE, FRONTIER_STORE);
     weights.to(config.topics().name(Topics.ROUTING_WEIGHTS), Produced.with(keys,
         Topics.ROUTING_WEIGHTS.valueSerde(registry)).withName("routing-weights-sink"));
     // queryable views for the API (issue #6): latest decision and the last hours, per route

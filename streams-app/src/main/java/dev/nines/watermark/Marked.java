@@ -25,6 +25,11 @@ public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
     return m instanceof Item<V> i ? new Item<>(f.apply(i.value())) : (Marked<W>) m;
   }
 
+  /** The item's value alone, or nothing for a watermark (for {@code flatMapValues}). */
+  static <V> java.util.List<V> items(Marked<V> m) {
+    return m instanceof Item<V> i ? java.util.List.of(i.value()) : java.util.List.of();
+  }
+
   /** The upstream partition an item's header names ({@link #UPSTREAM_HEADER}), or -1. */
   static int upstream(org.apache.kafka.common.header.Headers headers) {
     org.apache.kafka.common.header.Header h = headers.lastHeader(UPSTREAM_HEADER);

@@ -125,6 +125,7 @@ class ClosingWindowsTest {
         .mapValues(v -> dev.nines.watermark.Marked.<Long>item(v), Named.as("items"))
         .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), SIZE, GRACE, () -> 0L,
             Long::sum), Named.as("windows"))
+        .flatMapValues(dev.nines.watermark.Marked::items)
         .mapValues(w -> w.start() + ":" + w.value())
         .to("own-out", Produced.with(Serdes.String(), Serdes.String()));
     return b.build();

@@ -196,6 +196,7 @@ class ClosingWindowsWatermarkTest {
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.Long())))
         .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), ClosingWindowsTest.SIZE,
             ClosingWindowsTest.GRACE, () -> 0L, Long::sum, upstreams), Named.as("windows"))
+        .flatMapValues(dev.nines.watermark.Marked::items)
         .mapValues(w -> w.start() + ":" + w.value())
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     Topology topology = b.build();

@@ -239,7 +239,10 @@ public final class ClosingWindows<V, A>
           }
           return;
         }
-        open.putMark(w);
+        Watermark before = open.marks().get(w.partition());
+        // the larger value, as OrderGate keeps; a mark of an earlier layout is replaced
+        open.putMark(before != null && before.partitions() == w.partitions()
+            ? Watermark.max(before, w) : w);
         long frontier = frontier(open.marks());
         if (frontier != OpenWindowStore.NO_TIME && frontier > open.streamTime()) {
           open.advanceStreamTime(frontier);

@@ -131,10 +131,7 @@ public final class OrderGate<V> {
         store.removeMark(p); // the upstream topic has fewer partitions now
       }
     }
-    Watermark before = marks.get(w.partition());
-    long value = before == null ? w.streamTime() : Math.max(before.streamTime(), w.streamTime());
-    long latest = before == null ? w.latest() : Math.max(before.latest(), w.latest());
-    store.putMark(new Watermark(w.partition(), w.partitions(), value, w.idle(), latest));
+    store.putMark(Watermark.max(marks.get(w.partition()), w));
     return release(w.partitions());
   }
 

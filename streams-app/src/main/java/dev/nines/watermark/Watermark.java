@@ -27,6 +27,17 @@ public record Watermark(int partition, int partitions, long streamTime, boolean 
     }
   }
 
+  /**
+   * What a downstream keeps for {@code next}'s partition after {@code before}: the larger
+   * {@code streamTime} and {@code latest} (watermarks only grow, even if a mark comes again or
+   * out of order), with {@code next}'s idleness.
+   */
+  public static Watermark max(Watermark before, Watermark next) {
+    return before == null ? next : new Watermark(next.partition(), next.partitions(),
+        Math.max(before.streamTime(), next.streamTime()), next.idle(),
+        Math.max(before.latest(), next.latest()));
+  }
+
   /** A mark sent at a boundary, when the partition's stream time is the boundary value. */
   public Watermark(int partition, int partitions, long streamTime, boolean idle) {
     this(partition, partitions, streamTime, idle, streamTime);

@@ -106,6 +106,27 @@ class ClosingWindowsWatermarkTest {
         List.of(new Out("a", t0, 3, t0 + 5_000), new Out("a", t0 + 120_000, 8, t0 + 150_000))));
   }
 
+  /** A mark that comes again lower (out of order) does not lower its partition's watermark. */
+  @Test
+  void aLowerMarkDoesNotLowerThePartitionsWatermark() {
+    long t0 = ClosingWindowsTest.T0;
+    List<Sent> in = new ArrayList<>();
+    in.add(mark(0, t0 + 200_000, false, t0 + 200_000));
+    in.add(mark(0, t0 + 100_000, false, t0 + 100_000));
+    // t0 is 600 s. Its window [660 s, 720 s) ends by 800 s - 30 s grace: late by partition 0's
+    // watermark (by the lower mark, 700 s - 30 s, it would not be)
+    in.add(item(0, "a", 1, t0 + 100_000));
+    // window [780 s, 840 s) is not late
+    in.add(item(0, "a", 2, t0 + 190_000));
+    in.add(mark(1, Long.MIN_VALUE, true, Long.MIN_VALUE));
+    in.add(mark(2, Long.MIN_VALUE, true, Long.MIN_VALUE));
+    in.add(mark(0, FAR, false, FAR));
+    Result r = run(UPSTREAMS, "lower-mark", in);
+    assertThat(r.late()).isEqualTo(1);
+    assertThat(r.byKey()).isEqualTo(Map.of("a", List.of(new Out("a", t0 + 180_000, 2,
+        t0 + 190_000))));
+  }
+
   // --- the upstream side, as WatermarkEmitter sends it (written again here, independently) ---
 
   static List<Sent> emit(int u, List<In> items) {

@@ -767,18 +767,17 @@ class ClusterFaultsIT {
   // comparison
 
   /**
-   * Parts that must equal the fault-free run record for record. The others depend, with
-   * several partitions, on how records of different upstream partitions interleave (README,
-   * "Replay": what is deterministic; watermarks are not done): carrier-health windows and
-   * routing buckets close on stream time, and a record later than their grace is dropped, so
-   * their counts (and the decisions built on them) move with any lag between partitions, a
-   * fault-free run's included; non-final ledger lines and burn-rate alerts come at ticks of the
-   * service's stream time. For those, what must still hold is checked structurally below
-   * (every window once, decision versions 1..n without gap or repeat), and the rest reported.
+   * Parts that must equal the fault-free run record for record. Carrier-health windows close by
+   * the watermarks of every input partition, and routing decisions by the watermarks relayed
+   * across the by-route repartition (README, "Replay": what is deterministic), so both are
+   * exact. The others depend on how the upstream partitions interleave: non-final ledger lines
+   * and burn-rate alerts come at ticks of the service's stream time. For those, what must still hold is checked
+   * structurally below (every window once, decision versions 1..n without gap or repeat), and
+   * the rest reported.
    */
   static final Set<String> EXACT = Set.of(Topics.INCIDENTS.name(),
       Topics.UPTIME_LEDGER.name() + " (finalized)", Topics.SLA_CREDITS.name(),
-      Topics.DEAD_LETTERS.name());
+      Topics.DEAD_LETTERS.name(), Topics.CARRIER_HEALTH.name(), Topics.ROUTING_WEIGHTS.name());
 
   static void compareAndAssert(Run ref, Run run) {
     Map<String, OutputComparison.Part> parts = OutputComparison.compare(ref.outputs, run.outputs,

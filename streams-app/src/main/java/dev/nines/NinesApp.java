@@ -21,6 +21,8 @@ public final class NinesApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final DeadLetters deadLetters;
+  /** Null when receipts are not checked against the route plans. */
+  private final dev.nines.ingest.PlanReader plans;
   private final dev.nines.views.OutputCounters counters;
   /** The state directory, when it is a temporary one this app made and must delete. */
   private final java.util.Optional<Path> temporaryState;
@@ -28,10 +30,12 @@ public final class NinesApp implements AutoCloseable {
   /** Completed with one line when Kafka refused the app (ACLs, credentials); it then stops. */
   private final java.util.concurrent.CompletableFuture<String> denied;
 
-  private NinesApp(KafkaStreams streams, DeadLetters deadLetters,
+  private NinesApp(KafkaStreams streams, dev.nines.ingest.PlanReader plans,
+      DeadLetters deadLetters,
       java.util.concurrent.CompletableFuture<String> denied,
       dev.nines.views.OutputCounters counters, java.util.Optional<Path> temporaryState) {
     this.streams = streams;
+    this.plans = plans;
     this.deadLetters = deadLetters;
     this.denied = denied;
     this.counters = counters;
@@ -66,6 +70,40 @@ public final class NinesApp implements AutoCloseable {
           Topics.PROBE_RESULTS);
     }
     props.putAll(extra);
+    // Receipts are checked against the route plans (dev.nines.ingest.PlanCheck): every plan on
+    // the topic is read before the first receipt is (issue #9)
+    dev.nines.ingest.PlanReader plans = null;
+    if (config.ingest().checkPlans()) {
+      java.util.Map<String, Object> clients = new java.util.HashMap<>(platform.clientOverrides());
+      clients.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+          platform.bootstrapServers());
+      plans = new dev.nines.ingest.PlanReader(clients,
+          config.streams().applicationId() + "-route-plans-reader",
+          config.topics().name(Topics.ROUTE_PLANS),
+          Topics.ROUTE_PLANS.valueSerde(registry).deserializer(),
+          new dev.nines.ingest.PlanBook(config.routing().planHistory()),
+          config.ingest().plansRecheck());
+      try {
+        plans.start();
+      } catch (RuntimeException e) {
+        plans.close();
+        throw e;
+      }
+      props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
+    }
+    try {
+      return start(config, platform, registry, props, plans, beforeStart);
+    } catch (RuntimeException e) {
+      if (plans != null) {
+        plans.close();
+      }
+      throw e;
+    }
+  }
+
+  private static NinesApp start(NinesConfig config, Platform platform,
+      SchemaRegistryClient registry, Properties props, dev.nines.ingest.PlanReader plans,
+      java.util.function.Consumer<KafkaStreams> beforeStart) {
     DeadLetters deadLetters = new DeadLetters();
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
     var counters = new dev.nines.views.OutputCounters();
@@ -94,7 +132,7 @@ public final class NinesApp implements AutoCloseable {
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    return new NinesApp(streams, deadLetters, denied, counters, temporary
+    return new NinesApp(streams, plans, deadLetters, denied, counters, temporary
         ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
         : java.util.Optional.empty());
   }
@@ -174,6 +212,10 @@ public final class NinesApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    // after the streams: a stream thread may be waiting for the plans while it closes
+    if (plans != null) {
+      plans.close();
+    }
     deadLetters.close();
     temporaryState.ifPresent(dev.nines.platform.LocalKafka::deleteRecursively);
   }

@@ -194,6 +194,12 @@ public record NinesConfig(
         simulate, api, webhooks);
   }
 
+  /** This configuration with other admission rules (tests that send no route plans). */
+  public NinesConfig withIngest(dev.nines.ingest.Admission.Bounds newIngest) {
+    return new NinesConfig(cluster, platform, topics, newIngest, streams, health, routing, uptime,
+        simulate, api, webhooks);
+  }
+
   /** This configuration with other Streams settings (a replay's application id and state). */
   public NinesConfig withStreams(Streams newStreams) {
     return new NinesConfig(cluster, platform, topics, ingest, newStreams, health, routing, uptime,

@@ -126,6 +126,16 @@ public final class Settings {
       "ingest.max.behind", "P7D",
       "A receipt or probe more than this behind the latest event time admitted on its "
           + "partition goes to dead-letters.");
+  public static final Setting<Boolean> INGEST_CHECK_PLANS = Setting.bool(
+      "ingest.check.plans", "true",
+      "A receipt whose route (country:channel) or carrier no route plan in force between its "
+          + "submittedAt and completedAt lists goes to dead-letters (unknown-route, "
+          + "unknown-carrier). false: receipts are not checked against the plans.");
+  public static final Setting<java.time.Duration> INGEST_PLANS_RECHECK = Setting.duration(
+      "ingest.plans.recheck", "PT1S",
+      "A receipt the plans do not know waits until the app has read route-plans up to its end, "
+          + "so a plan written before the receipt is always seen; for this long after that, "
+          + "further receipts of the same route and carrier are judged without waiting again.");
   public static final Setting<String> STATE_DIR = Setting.string("state.dir", "",
       "Kafka Streams state directory. Empty: <platform.data.dir>/streams.");
 
@@ -440,6 +450,7 @@ public final class Settings {
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,
       INGEST_MAX_RECORD_SKEW, INGEST_MAX_AHEAD, INGEST_MAX_BEHIND,
+      INGEST_CHECK_PLANS, INGEST_PLANS_RECHECK,
       WINDOW_CHANGELOG_EXTRA_RETENTION, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT,

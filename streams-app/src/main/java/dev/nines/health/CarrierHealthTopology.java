@@ -79,7 +79,7 @@ public final class CarrierHealthTopology {
     Admission<DeliveryReceipt> admission = new Admission<>(Topics.DELIVERY_RECEIPTS.name(),
         RECEIPTS_ADMITTED_STORE, ReceiptCheck::problems,
         r -> "receipt '" + r.getMessageId() + "'", r -> r.getCompletedAt().toEpochMilli(),
-        config.ingest());
+        config.ingest(), config.ingest().checkPlans() ? dev.nines.ingest.PlanCheck::from : null);
     // Watermarks across both repartitions (issue #9): each input partition's task sends its
     // stream time, in band, to every partition of the repartition topic, and the windows close
     // by the slowest input partition instead of by the fastest (see ClosingWindows). Without

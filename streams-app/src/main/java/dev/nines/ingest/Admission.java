@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * WHERE problems(value) IS EMPTY
  *   AND recordTimestamp - eventTime &lt;= maxRecordSkew AND eventTime - recordTimestamp &lt;= maxAhead
  *   AND partitionEventTime - eventTime &lt;= maxBehind
+ *   AND reference(value) IS NULL      -- receipts: route and carrier in the plans (PlanCheck)
  * </pre>
  *
  * <p>The source reads the record's own timestamp (producer or broker time), not the event time:
@@ -42,7 +43,13 @@ import org.apache.kafka.streams.state.Stores;
 public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, V> {
 
   /** The configurable bounds. */
-  public record Bounds(Duration maxRecordSkew, Duration maxAhead, Duration maxBehind) {}
+  public record Bounds(Duration maxRecordSkew, Duration maxAhead, Duration maxBehind,
+      boolean checkPlans, Duration plansRecheck) {
+    /** The same bounds, with the check against the route plans on or off. */
+    public Bounds withCheckPlans(boolean on) {
+      return new Bounds(maxRecordSkew, maxAhead, maxBehind, on, plansRecheck);
+    }
+  }
 
   private final String topic;
   private final String storeName;
@@ -50,6 +57,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
   private final Function<V, String> describe;
   private final ToLongFunction<V> eventTime;
   private final Bounds bounds;
+  private final Function<java.util.Map<String, Object>, Function<V, Problem>> reference;
 
   /**
    * @param topic contract name of the source topic, for messages
@@ -58,6 +66,20 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
    */
   public Admission(String topic, String storeName, Function<V, List<Problem>> check,
       Function<V, String> describe, ToLongFunction<V> eventTime, Bounds bounds) {
+    this(topic, storeName, check, describe, eventTime, bounds, null);
+  }
+
+  /**
+   * As above, with a check against reference data, built at start from the app's Streams
+   * configs (where the app put its route plans) and run last, on records that passed the rest:
+   * it may wait for the plans (see {@link PlanReader}), the rest never does.
+   *
+   * @param reference null: none
+   */
+  public Admission(String topic, String storeName, Function<V, List<Problem>> check,
+      Function<V, String> describe, ToLongFunction<V> eventTime, Bounds bounds,
+      Function<java.util.Map<String, Object>, Function<V, Problem>> reference) {
+    this.reference = reference;
     this.topic = topic;
     this.storeName = storeName;
     this.check = check;
@@ -82,11 +104,13 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
     return new FixedKeyProcessor<>() {
       private FixedKeyProcessorContext<String, V> context;
       private KeyValueStore<Integer, Long> admitted;
+      private Function<V, Problem> against;
 
       @Override
       public void init(FixedKeyProcessorContext<String, V> context) {
         this.context = context;
         this.admitted = context.getStateStore(storeName);
+        this.against = reference == null ? null : reference.apply(context.appConfigs());
       }
 
       @Override
@@ -124,6 +148,12 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
               + Duration.ofMillis(high - event) + " behind this partition's stream time "
               + java.time.Instant.ofEpochMilli(high) + ": expected at most ingest.max.behind = "
               + bounds.maxBehind());
+        }
+        if (against != null) {
+          Problem p = against.apply(v);
+          if (p != null) {
+            throw rejected(topic + ": " + describe.apply(v), List.of(p));
+          }
         }
         if (high == null || event > high) {
           admitted.put(partition, event);

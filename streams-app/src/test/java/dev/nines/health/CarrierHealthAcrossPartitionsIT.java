@@ -117,6 +117,10 @@ class CarrierHealthAcrossPartitionsIT {
     List<Sent> events = new ArrayList<>();
     Simulator sim = new Simulator(Scenario.parse(SCENARIO), 11L);
     sim.seed((t, k, v, ts) -> reference.add(new Sent(t, k, v, ts)), T0);
+    // the route of the end-of-input receipts: a route the plans do not know is dead-lettered
+    reference.add(new Sent(TopicNames.ROUTE_PLANS, "ZZ:SMS", new dev.nines.schema.RoutePlan("ZZ",
+        Channel.SMS, List.of(new dev.nines.schema.RouteCarrier("end", 1, true)), T0),
+        T0.toEpochMilli()));
     sim.history((t, k, v, ts) -> (t.equals(TopicNames.DELIVERY_RECEIPTS)
         || t.equals(TopicNames.PROBE_RESULTS) ? events : reference)
         .add(new Sent(t, k, v, ts)), T0, END);
@@ -265,7 +269,10 @@ class CarrierHealthAcrossPartitionsIT {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
-  /** A receipt for a route no plan has, after the history: moves the watermark only. */
+  /**
+   * A receipt after the history, for a route of its own (planned, never decided: its only
+   * bucket never closes): moves the watermark only.
+   */
   static DeliveryReceipt endReceipt(int p) {
     return DeliveryReceipt.newBuilder().setMessageId("end-of-input-" + p).setAccountId("test")
         .setChannel(Channel.SMS).setCarrierId("end").setCountry("ZZ").setRegion("nowhere")

@@ -47,8 +47,14 @@ class AdmissionTopologyTest {
   @BeforeEach
   void start() {
     registry = new TestRegistry();
+    open(null);
+  }
+
+  /** The app with receipts checked against {@code plans} (null: not checked). */
+  void open(dev.nines.ingest.PlanBook plans) {
     deadLetters = new DeadLetters();
-    driver = Drivers.start(NinesConfig.defaults(), registry, deadLetters);
+    driver = plans == null ? Drivers.start(NinesConfig.defaults(), registry, deadLetters)
+        : Drivers.start(NinesConfig.defaults(), registry, deadLetters, plans);
     receiptBytes = driver.createInputTopic(Topics.DELIVERY_RECEIPTS.name(),
         new ByteArraySerializer(), new ByteArraySerializer());
     probeBytes = driver.createInputTopic(Topics.PROBE_RESULTS.name(),
@@ -205,6 +211,50 @@ class AdmissionTopologyTest {
     assertThat(dlq.isEmpty()).isTrue();
     assertThat(health.readValuesToList()).singleElement()
         .satisfies(h -> assertThat(h.getAttempts()).isEqualTo(2));
+  }
+
+  @Test
+  void aReceiptWhoseRouteOrCarrierNoPlanInForceKnewIsDeadLetteredAndChangesNoOutput() {
+    stop();
+    // US:SMS has carriers a and b from 10:00; b leaves the plan at 10:00:30
+    var book = new dev.nines.ingest.PlanBook(java.time.Duration.ofDays(35));
+    book.put("US:SMS", T0.toEpochMilli(), java.util.Set.of("a", "b"));
+    book.put("US:SMS", T0.plusSeconds(30).toEpochMilli(), java.util.Set.of("a"));
+    open(book);
+
+    good("g1", T0);
+    DeliveryReceipt otherCountry = delivered("u1", "a", T0.plusSeconds(5), 100);
+    otherCountry.setCountry("DE");
+    byte[] u1 = receipt(otherCountry, T0.plusSeconds(5));
+    byte[] u2 = receipt(delivered("u2", "z", T0.plusSeconds(12), 100), T0.plusSeconds(12));
+    // handed to b at 10:00:29, while the plan had it, completed after it left: admitted
+    receipt(delivered("g2", "b", T0.plusSeconds(31), 2000), T0.plusSeconds(31));
+    // handed to b at 10:00:39.9, after it left the plan
+    byte[] u3 = receipt(delivered("u3", "b", T0.plusSeconds(40), 100), T0.plusSeconds(40));
+    // before the route's first version
+    byte[] u4 = receipt(delivered("u4", "a", T0.minusSeconds(10), 100), T0.minusSeconds(10));
+    good("g3", T0.plusSeconds(95));
+
+    List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
+    assertThat(letters).extracting(TestRecord::value).containsExactly(u1, u2, u3, u4);
+    assertThat(letters).extracting(r -> header(r, "__streams.errors.topic"))
+        .containsOnly(Topics.DELIVERY_RECEIPTS.name());
+    assertThat(header(letters.get(0), "__streams.errors.message")).isEqualTo(
+        "delivery-receipts: receipt 'u1' rejected: route DE:SMS is in no route plan in force "
+            + "between submittedAt 2026-10-01T10:00:04.900Z and completedAt "
+            + "2026-10-01T10:00:05Z: expected a route of route-plans");
+    assertThat(header(letters.get(1), "__streams.errors.message")).isEqualTo(
+        "delivery-receipts: receipt 'u2' rejected: carrier 'z' is not in route US:SMS's plan in "
+            + "force between submittedAt 2026-10-01T10:00:11.900Z and completedAt "
+            + "2026-10-01T10:00:12Z: expected one of the plan's carriers");
+    assertThat(deadLetters.counts()).isEqualTo(Map.of(
+        "delivery-receipts unknown-route", 2L,
+        "delivery-receipts unknown-carrier", 2L));
+    // the 10:00 windows hold g1 (a) and g2 (b) only: no DE, z, or 09:59 window, nothing of u3
+    assertThat(health.readValuesToList()).extracting(CarrierHealth::getCountry,
+            CarrierHealth::getCarrierId, CarrierHealth::getWindowStart, CarrierHealth::getAttempts)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("US", "a", T0, 1L),
+            org.assertj.core.groups.Tuple.tuple("US", "b", T0, 1L));
   }
 
   static String header(TestRecord<byte[], byte[]> r, String name) {

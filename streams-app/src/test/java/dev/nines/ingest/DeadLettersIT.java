@@ -105,6 +105,13 @@ class DeadLettersIT {
     byte[] unknownId = WireFormat.frame(987_654, new byte[] {2, 4}, 2);
     sent.add(new ProducerRecord<>(receipts, null, T0.plusSeconds(16).toEpochMilli(),
         bytes("b10"), unknownId));
+    // a route and a carrier the route plans do not know (the plan: US:SMS with carrier a)
+    DeliveryReceipt otherRoute = delivered("b11", "a", T0.plusSeconds(17), 100);
+    otherRoute.setCountry("DE");
+    receipt.accept(otherRoute, T0.plusSeconds(17));
+    expectedReason.put("unknown-route", receipts);
+    receipt.accept(delivered("b12", "z", T0.plusSeconds(17), 100), T0.plusSeconds(17));
+    expectedReason.put("unknown-carrier", receipts);
     ProbeResult negative = probe("pn", Service.SMS, "us-east", "v1", true, null, null,
         T0.plusSeconds(16));
     negative.setLatencyMs(-5L);
@@ -118,6 +125,14 @@ class DeadLettersIT {
     var producer = new KafkaProducer<byte[], byte[]>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer());
+    String plans = config.topics().name(Topics.ROUTE_PLANS);
+    producer.send(new ProducerRecord<>(plans, null, T0.toEpochMilli(), bytes("US:SMS"),
+        Topics.ROUTE_PLANS.valueSerde(registry).serializer().serialize(plans,
+            dev.nines.schema.RoutePlan.newBuilder().setCountry("US")
+                .setChannel(dev.nines.schema.Channel.SMS)
+                .setCarriers(List.of(dev.nines.schema.RouteCarrier.newBuilder().setCarrierId("a")
+                    .setBaseWeight(100).setEnabled(true).build()))
+                .setUpdatedAt(T0.minusSeconds(3600)).build()))).get();
     for (var r : sent) {
       producer.send(r).get();
     }
@@ -127,7 +142,7 @@ class DeadLettersIT {
     List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
     List<CarrierHealth> health = new ArrayList<>();
     var healthSerde = Topics.CARRIER_HEALTH.valueSerde(registry);
-    int badCount = 10;
+    int badCount = 12;
     int[] ticks = {0};
     try (producer; NinesApp app = NinesApp.start(config, platform, registry);
         var dlq = TestClients.committedConsumer(platform.bootstrapServers(), dlqTopic);
@@ -184,9 +199,9 @@ class DeadLettersIT {
       assertThat(header(l, "__streams.errors.exception")).isNotBlank();
       assertThat(header(l, "__streams.errors.message")).isNotBlank();
     });
-    // the offsets name the records sent: receipts 2..10 (0 and 1 are g1, g2), the probe 0
+    // the offsets name the records sent: receipts 2..12 (0 and 1 are g1, g2), the probe 0
     assertThat(fromReceipts).extracting(l -> header(l, "__streams.errors.offset"))
-        .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10");
+        .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
     assertThat(letters).filteredOn(l -> probes.equals(header(l, "__streams.errors.topic")))
         .singleElement().satisfies(l -> assertThat(header(l, "__streams.errors.offset"))
             .isEqualTo("0"));
@@ -201,6 +216,9 @@ class DeadLettersIT {
       assertThat(h.getAttempts()).isEqualTo(3);
       assertThat(h.getDelivered()).isEqualTo(3);
     });
+    // nothing of the unknown route (DE) or carrier (z) made a window
+    assertThat(health).allSatisfy(h ->
+        assertThat(h.getCountry() + ":" + h.getCarrierId()).isEqualTo("US:a"));
   }
 
   /** A receipt in a newer schema whose Channel enum has RCS (without a default-less break). */

@@ -19,9 +19,21 @@ public final class Drivers {
     return start(config, registry, null);
   }
 
-  /** With {@code deadLetters} counting what the handlers dead-letter (null: no counting). */
+  /**
+   * With {@code deadLetters} counting what the handlers dead-letter (null: no counting), and
+   * receipts not checked against the route plans: the driver has no plans reader (the app's
+   * {@code PlanReader}); tests of that check pass a book with {@link #start(NinesConfig,
+   * TestRegistry, dev.nines.ingest.DeadLetters, dev.nines.ingest.PlanBook)}.
+   */
   public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
       dev.nines.ingest.DeadLetters deadLetters) {
+    return start(config.withIngest(config.ingest().withCheckPlans(false)), registry, deadLetters,
+        null);
+  }
+
+  /** As above, with receipts checked against {@code plans} (null: as configured, no book). */
+  public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
+      dev.nines.ingest.DeadLetters deadLetters, dev.nines.ingest.PlanBook plans) {
     // TopologyTestDriver gives every topic one partition: the uptime watermarks must expect one
     // input partition, or the order gate would wait for partitions that never send
     NinesConfig.TopicLayout t = config.topics();
@@ -33,6 +45,10 @@ public final class Drivers {
       props.put("state.dir", Files.createTempDirectory("nines-tt-").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (plans != null) {
+      props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, (dev.nines.ingest.PlanCheck.Plans)
+          plans::verdict);
     }
     if (deadLetters != null) {
       props.put(dev.nines.ingest.DeadLetters.CONFIG_KEY, deadLetters);

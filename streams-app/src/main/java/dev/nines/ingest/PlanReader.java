@@ -199,6 +199,12 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
         } catch (WakeupException e) {
           // a receipt asked for a round, or close() did: the loop looks again
           idle = false;
+        } catch (org.apache.kafka.common.errors.RetriableException e) {
+          // e.g. the end offsets timed out while brokers were away: the waiting receipts wait
+          // on, as the stream threads themselves do, and the round starts over
+          idle = false;
+          log.warn("reading route plans from {} failed for now ({}); trying again", topic,
+              e.toString());
         }
       }
     } catch (RuntimeException e) {

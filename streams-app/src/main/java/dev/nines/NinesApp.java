@@ -123,6 +123,14 @@ public final class NinesApp implements AutoCloseable {
         return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
             .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       }
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof dev.nines.ingest.PlansUnavailableException) {
+          // a new thread would wait for a reader that will not come back
+          log.error("stopping: {}", c.getMessage());
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+      }
       log.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
           .StreamThreadExceptionResponse.REPLACE_THREAD;

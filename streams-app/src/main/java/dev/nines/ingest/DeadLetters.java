@@ -84,6 +84,10 @@ public final class DeadLetters implements AutoCloseable {
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record,
         Exception exception) {
+      if (exception instanceof PlansUnavailableException) {
+        // not bad input: the record is fine, the app cannot judge it now (see there)
+        return Response.fail();
+      }
       if (counter != null) {
         counter.count(context.topic(), reasonOf(exception));
       }

@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *                                   WITH carrier IN v.carriers
  * </pre>
  *
- * <p>A version is in force from its {@code updatedAt} until the next version's; a removal (the
- * topic's tombstone) is a version without the route. Versions may arrive in any order. One
+ * <p>A version is in force from its {@code updatedAt} until the next version's, and the oldest
+ * version held also before its time (see {@link #verdict}); a removal (the topic's tombstone)
+ * is a version without the route. Versions may arrive in any order. One
  * thread writes (the plans reader), any number read: each route's versions are an immutable map
  * replaced whole, so a reader sees one version set or the next, never half of one.
  *
@@ -75,9 +76,15 @@ public final class PlanBook {
       return Verdict.UNKNOWN_ROUTE;
     }
     Long first = versions.floorKey(from);
+    if (first == null) {
+      // before the oldest version held: judged by it. route-plans is compacted and the book
+      // prunes, so a replay of older history would otherwise reject every receipt older than
+      // the versions that survived; a route's very first version is not told apart from that
+      first = versions.firstKey();
+    }
     boolean routeSeen = false;
     for (Set<String> carriers
-        : versions.subMap(first == null ? from : first, true, to, true).values()) {
+        : versions.subMap(first, true, Math.max(first, to), true).values()) {
       if (carriers == REMOVED) {
         continue;
       }

@@ -63,7 +63,9 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
   private final Map<String, Long> confirmedUnknown = new ConcurrentHashMap<>();
   private long completed;
   private volatile boolean running = true;
-  private volatile RuntimeException failure;
+  private volatile Throwable failure;
+  /** The reader thread has ended (closed, or an Error): no round will come any more. */
+  private boolean stopped;
   private List<TopicPartition> partitions = List.of();
   private Thread thread;
 
@@ -150,16 +152,17 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
     long logged = started;
     synchronized (lock) {
       while (completed < ticket) {
-        if (failure != null || !running) {
-          throw new IllegalStateException("the route plans reader of " + topic + " stopped"
-              + (failure == null ? "" : ": " + failure.getMessage())
-              + "; this receipt could not be checked against the plans", failure);
+        if (stopped || !running) {
+          throw new PlansUnavailableException("the route plans reader of " + topic + " has "
+              + "stopped" + (failure == null ? "" : " (" + failure + ")")
+              + ": a receipt the plans do not know yet cannot be checked", failure);
         }
         try {
           lock.wait(WAIT_LOG.toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for the route plans", e);
+          throw new PlansUnavailableException("interrupted while waiting for the route plans "
+              + "of " + topic, e);
         }
         if (completed < ticket && System.nanoTime() - logged >= WAIT_LOG.toNanos()) {
           logged = System.nanoTime();
@@ -171,6 +174,7 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
   }
 
   private void run() {
+    long lastWarned = 0;
     try {
       while (running) {
         long want = requested.get();
@@ -199,23 +203,42 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
         } catch (WakeupException e) {
           // a receipt asked for a round, or close() did: the loop looks again
           idle = false;
-        } catch (org.apache.kafka.common.errors.RetriableException e) {
-          // e.g. the end offsets timed out while brokers were away: the waiting receipts wait
-          // on, as the stream threads themselves do, and the round starts over
+        } catch (RuntimeException e) {
+          // e.g. the end offsets timed out while brokers were away, or an ACL is missing for
+          // now: the waiting receipts wait on, as the stream threads themselves do, and the
+          // round starts over after a pause (a receipt is never judged on a stale book)
           idle = false;
-          log.warn("reading route plans from {} failed for now ({}); trying again", topic,
-              e.toString());
+          if (System.nanoTime() - lastWarned >= WAIT_LOG.toNanos()) {
+            lastWarned = System.nanoTime();
+            log.warn("reading route plans from {} failed ({}); trying again", topic,
+                e.toString());
+          }
+          pause();
         }
       }
-    } catch (RuntimeException e) {
-      log.error("the route plans reader of {} failed; receipts the plans do not know yet can "
-          + "no longer be checked", topic, e);
+    } catch (Error e) {
+      log.error("the route plans reader of {} stopped", topic, e);
       failure = e;
+      throw e;
     } finally {
       synchronized (lock) {
+        stopped = true;
         lock.notifyAll();
       }
       consumer.close(Duration.ZERO);
+    }
+  }
+
+  private void pause() {
+    synchronized (lock) {
+      try {
+        if (running) {
+          lock.wait(POLL.toMillis());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
     }
   }
 
@@ -261,6 +284,9 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
     consumer.wakeup();
     if (thread != null) {
       try {

@@ -51,7 +51,7 @@ class AdmissionTopologyTest {
   }
 
   /** The app with receipts checked against {@code plans} (null: not checked). */
-  void open(dev.nines.ingest.PlanBook plans) {
+  void open(PlanCheck.Plans plans) {
     deadLetters = new DeadLetters();
     driver = plans == null ? Drivers.start(NinesConfig.defaults(), registry, deadLetters)
         : Drivers.start(NinesConfig.defaults(), registry, deadLetters, plans);
@@ -220,9 +220,11 @@ class AdmissionTopologyTest {
     var book = new dev.nines.ingest.PlanBook(java.time.Duration.ofDays(35));
     book.put("US:SMS", T0.toEpochMilli(), java.util.Set.of("a", "b"));
     book.put("US:SMS", T0.plusSeconds(30).toEpochMilli(), java.util.Set.of("a"));
-    open(book);
+    open(book::verdict);
 
     good("g1", T0);
+    // before the oldest version held: judged by it (compaction may have removed older ones)
+    receipt(delivered("g0", "a", T0.minusSeconds(10), 100), T0.minusSeconds(10));
     DeliveryReceipt otherCountry = delivered("u1", "a", T0.plusSeconds(5), 100);
     otherCountry.setCountry("DE");
     byte[] u1 = receipt(otherCountry, T0.plusSeconds(5));
@@ -231,12 +233,10 @@ class AdmissionTopologyTest {
     receipt(delivered("g2", "b", T0.plusSeconds(31), 2000), T0.plusSeconds(31));
     // handed to b at 10:00:39.9, after it left the plan
     byte[] u3 = receipt(delivered("u3", "b", T0.plusSeconds(40), 100), T0.plusSeconds(40));
-    // before the route's first version
-    byte[] u4 = receipt(delivered("u4", "a", T0.minusSeconds(10), 100), T0.minusSeconds(10));
     good("g3", T0.plusSeconds(95));
 
     List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
-    assertThat(letters).extracting(TestRecord::value).containsExactly(u1, u2, u3, u4);
+    assertThat(letters).extracting(TestRecord::value).containsExactly(u1, u2, u3);
     assertThat(letters).extracting(r -> header(r, "__streams.errors.topic"))
         .containsOnly(Topics.DELIVERY_RECEIPTS.name());
     assertThat(header(letters.get(0), "__streams.errors.message")).isEqualTo(
@@ -248,13 +248,28 @@ class AdmissionTopologyTest {
             + "force between submittedAt 2026-10-01T10:00:11.900Z and completedAt "
             + "2026-10-01T10:00:12Z: expected one of the plan's carriers");
     assertThat(deadLetters.counts()).isEqualTo(Map.of(
-        "delivery-receipts unknown-route", 2L,
+        "delivery-receipts unknown-route", 1L,
         "delivery-receipts unknown-carrier", 2L));
-    // the 10:00 windows hold g1 (a) and g2 (b) only: no DE, z, or 09:59 window, nothing of u3
+    // the 10:00 windows hold g1 (a) and g2 (b) only, the 09:59 one g0: no DE or z window,
+    // nothing of u3
     assertThat(health.readValuesToList()).extracting(CarrierHealth::getCountry,
             CarrierHealth::getCarrierId, CarrierHealth::getWindowStart, CarrierHealth::getAttempts)
-        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("US", "a", T0, 1L),
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("US", "a", T0.minusSeconds(60), 1L),
+            org.assertj.core.groups.Tuple.tuple("US", "a", T0, 1L),
             org.assertj.core.groups.Tuple.tuple("US", "b", T0, 1L));
+  }
+
+  @Test
+  void aReceiptThatCannotBeCheckedBecauseThePlansReaderStoppedFailsTheTaskAndIsNotDeadLettered() {
+    stop();
+    open((route, carrier, from, to) -> {
+      throw new PlansUnavailableException("the route plans reader has stopped", null);
+    });
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> good("g1", T0))
+        .hasRootCauseInstanceOf(PlansUnavailableException.class);
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(deadLetters.counts()).isEmpty();
   }
 
   static String header(TestRecord<byte[], byte[]> r, String name) {

@@ -31,8 +31,10 @@ class PlanBookTest {
     assertThat(book.verdict("US:SMS", "b", 199, 250)).isEqualTo(Verdict.KNOWN);
     assertThat(book.verdict("US:SMS", "b", 200, 250)).isEqualTo(Verdict.UNKNOWN_CARRIER);
     assertThat(book.verdict("US:SMS", "c", 100, 250)).isEqualTo(Verdict.UNKNOWN_CARRIER);
-    // before the first version, and after the removal, the route is unknown
-    assertThat(book.verdict("US:SMS", "a", 50, 99)).isEqualTo(Verdict.UNKNOWN_ROUTE);
+    // before the oldest version held, that version is in force (compaction may have removed
+    // older ones); after the removal the route is unknown
+    assertThat(book.verdict("US:SMS", "a", 50, 99)).isEqualTo(Verdict.KNOWN);
+    assertThat(book.verdict("US:SMS", "c", 50, 99)).isEqualTo(Verdict.UNKNOWN_CARRIER);
     assertThat(book.verdict("US:SMS", "a", 300, 400)).isEqualTo(Verdict.UNKNOWN_ROUTE);
     assertThat(book.verdict("US:SMS", "a", 299, 400)).isEqualTo(Verdict.KNOWN);
     assertThat(book.verdict("DE:SMS", "a", 100, 100)).isEqualTo(Verdict.UNKNOWN_ROUTE);
@@ -47,9 +49,11 @@ class PlanBookTest {
     // horizon 20: the version of 0 is in force there, so it stays
     assertThat(book.versions("US:SMS")).isEqualTo(3);
     book.put("US:SMS", 160, Set.of("d"));
-    // horizon 60: the version of 50 is in force there; the one of 0 is gone
+    // horizon 60: the version of 50 is in force there; the one of 0 is gone, and before 50 the
+    // version of 50 is the one held
     assertThat(book.versions("US:SMS")).isEqualTo(3);
-    assertThat(book.verdict("US:SMS", "a", 0, 10)).isEqualTo(Verdict.UNKNOWN_ROUTE);
+    assertThat(book.verdict("US:SMS", "a", 0, 10)).isEqualTo(Verdict.UNKNOWN_CARRIER);
+    assertThat(book.verdict("US:SMS", "b", 0, 10)).isEqualTo(Verdict.KNOWN);
     assertThat(book.verdict("US:SMS", "b", 60, 60)).isEqualTo(Verdict.KNOWN);
   }
 
@@ -58,8 +62,8 @@ class PlanBookTest {
 
   /**
    * Against a brute force over the edits in the order applied: the version in force at t is
-   * the last edit applied with the largest time ≤ t; KNOWN if some t in [from, to] has one with
-   * the carrier.
+   * the last edit applied with the largest time ≤ max(t, earliest edit time); KNOWN if some t
+   * in [from, to] has one with the carrier.
    */
   @Property(tries = 300)
   void agreesWithABruteForceOverEveryInstant(@ForAll("edits") List<Edit> edits,
@@ -76,10 +80,12 @@ class PlanBookTest {
     long to = Math.max(span[0], span[1]);
     boolean routeSeen = false;
     boolean carrierSeen = false;
+    long earliest = edits.stream().mapToLong(Edit::at).min().orElse(0);
     for (long t = from; t <= to; t++) {
+      long at = Math.max(t, earliest);
       Edit inForce = null;
       for (Edit e : edits) {
-        if (e.at() <= t && (inForce == null || e.at() >= inForce.at())) {
+        if (e.at() <= at && (inForce == null || e.at() >= inForce.at())) {
           inForce = e;
         }
       }

@@ -98,6 +98,14 @@ class PlanReaderIT {
         assertThat(reader.verdict("X3:SMS", "k", t, t)).isEqualTo(Verdict.KNOWN);
         assertThat(reader.rounds()).isEqualTo(1);
       }
+
+      // once closed: what the book knows is still answered, the rest cannot be judged
+      PlanReader closed = new PlanReader(clients, "plans-it-3", topic, serde.deserializer(),
+          new PlanBook(Duration.ofDays(35)), Duration.ZERO).start();
+      closed.close();
+      assertThat(closed.verdict("US:SMS", "a", t, t)).isEqualTo(Verdict.KNOWN);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> closed.verdict("Q:SMS", "k", t, t))
+          .isInstanceOf(PlansUnavailableException.class);
     }
   }
 

@@ -108,7 +108,31 @@ public final class NinesApp implements AutoCloseable {
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
     var counters = new dev.nines.views.OutputCounters();
     props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
-    KafkaStreams streams = new KafkaStreams(NinesTopology.build(config, registry), props);
+    KafkaStreams streams;
+    try {
+      streams = new KafkaStreams(NinesTopology.build(config, registry), props);
+    } catch (RuntimeException e) {
+      deadLetters.close();
+      throw e;
+    }
+    try {
+      return start(config, platform, props, streams, plans, deadLetters, counters, beforeStart);
+    } catch (RuntimeException e) {
+      // e.g. a restore listener that refused, or a state directory that cannot be locked
+      streams.close(Duration.ofSeconds(30));
+      deadLetters.close();
+      if (config.streams().stateDir().isEmpty() && config.platform().ephemeral()) {
+        dev.nines.platform.LocalKafka.deleteRecursively(
+            Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
+      }
+      throw e;
+    }
+  }
+
+  private static NinesApp start(NinesConfig config, Platform platform, Properties props,
+      KafkaStreams streams, dev.nines.ingest.PlanReader plans, DeadLetters deadLetters,
+      dev.nines.views.OutputCounters counters,
+      java.util.function.Consumer<KafkaStreams> beforeStart) {
     java.util.concurrent.CompletableFuture<String> denied =
         new java.util.concurrent.CompletableFuture<>();
     streams.setUncaughtExceptionHandler(e -> {

@@ -51,6 +51,8 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
+  /** Also the reader thread's name, e.g. {@code <app>-route-plans-reader}. */
+  private final String clientId;
   private final Deserializer<RoutePlan> plans;
   private final PlanBook book;
   private final long recheckMs;
@@ -88,6 +90,7 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
     this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     this.topic = topic;
+    this.clientId = clientId;
     this.plans = plans;
     this.book = book;
     this.recheckMs = recheck.toMillis();
@@ -107,7 +110,7 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
     readToEnd(startTimeout);
     log.info("read route plans of {} routes from {} ({} partitions)",
         book.routes(), topic, partitions.size());
-    thread = new Thread(this::run, "nines-route-plans-reader");
+    thread = new Thread(this::run, clientId);
     thread.setDaemon(true);
     thread.start();
     return this;

@@ -221,6 +221,37 @@ class DeadLettersIT {
         assertThat(h.getCountry() + ":" + h.getCarrierId()).isEqualTo("US:a"));
   }
 
+  @Test
+  void aStartThatFailsClosesWhatItOpened() throws Exception {
+    LocalPlatform platform = KafkaPlatformExtension.platform();
+    String prefix = KafkaPlatformExtension.unique("failed-start") + ".";
+    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
+        "topics.prefix", prefix, "application.id", prefix + "app",
+        "platform.ephemeral", "true", "topics.partitions", "1"));
+    try (Admin admin = platform.kafka().admin()) {
+      TopicManager.ensure(admin, Topics.ALL, config.topics());
+    }
+    var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+    String reader = prefix + "app-route-plans-reader";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NinesApp.start(config, platform,
+            registry, streams -> {
+              // the plans reader is running by now
+              assertThat(threadsNamed(reader)).isEqualTo(1);
+              assertThat(threadsNamed(prefix + "app")).isGreaterThan(1);
+              throw new IllegalStateException("refused before start");
+            }))
+        .hasMessage("refused before start");
+    // nothing of this app is left running: not the plans reader, not the Streams client's
+    // admin client (its thread is named after the app's client id)
+    await().atMost(Duration.ofSeconds(30)).until(() -> threadsNamed(prefix + "app") == 0);
+  }
+
+  /** Live threads whose name contains {@code part}. */
+  static long threadsNamed(String part) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().contains(part)).count();
+  }
+
   /** A receipt in a newer schema whose Channel enum has RCS (without a default-less break). */
   static byte[] newerChannel(RestSchemaRegistryClient registry, String topic, String id,
       Instant at) throws Exception {

@@ -70,58 +70,50 @@ public final class NinesApp implements AutoCloseable {
           Topics.PROBE_RESULTS);
     }
     props.putAll(extra);
-    // Receipts are checked against the route plans (dev.nines.ingest.PlanCheck): every plan on
-    // the topic is read before the first receipt is (issue #9)
+    boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
     dev.nines.ingest.PlanReader plans = null;
-    if (config.ingest().checkPlans()) {
-      java.util.Map<String, Object> clients = new java.util.HashMap<>(platform.clientOverrides());
-      clients.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-          platform.bootstrapServers());
-      plans = new dev.nines.ingest.PlanReader(clients,
-          config.streams().applicationId() + "-route-plans-reader",
-          config.topics().name(Topics.ROUTE_PLANS),
-          Topics.ROUTE_PLANS.valueSerde(registry).deserializer(),
-          new dev.nines.ingest.PlanBook(config.routing().planHistory()),
-          config.ingest().plansRecheck());
-      try {
-        plans.start();
-      } catch (RuntimeException e) {
-        plans.close();
-        throw e;
-      }
-      props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
-    }
+    DeadLetters deadLetters = null;
+    KafkaStreams streams = null;
     try {
-      return start(config, platform, registry, props, plans, beforeStart);
+      // Receipts are checked against the route plans (dev.nines.ingest.PlanCheck): every plan
+      // on the topic is read before the first receipt is (issue #9)
+      if (config.ingest().checkPlans()) {
+        java.util.Map<String, Object> clients =
+            new java.util.HashMap<>(platform.clientOverrides());
+        clients.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            platform.bootstrapServers());
+        plans = new dev.nines.ingest.PlanReader(clients,
+            config.streams().applicationId() + "-route-plans-reader",
+            config.topics().name(Topics.ROUTE_PLANS),
+            Topics.ROUTE_PLANS.valueSerde(registry).deserializer(),
+            new dev.nines.ingest.PlanBook(config.routing().planHistory()),
+            config.ingest().plansRecheck());
+        plans.start();
+        props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
+      }
+      deadLetters = new DeadLetters();
+      props.put(DeadLetters.CONFIG_KEY, deadLetters);
+      var counters = new dev.nines.views.OutputCounters();
+      props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
+      streams = new KafkaStreams(NinesTopology.build(config, registry), props);
+      java.util.concurrent.CompletableFuture<String> denied = started(config, platform, streams,
+          beforeStart);
+      return new NinesApp(streams, plans, deadLetters, denied, counters, temporary
+          ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
+          : java.util.Optional.empty());
     } catch (RuntimeException e) {
+      // e.g. plans that cannot be read, a restore listener that refused, or a state directory
+      // that cannot be locked: close what was opened, in the order close() does
+      if (streams != null) {
+        streams.close(Duration.ofSeconds(30));
+      }
       if (plans != null) {
         plans.close();
       }
-      throw e;
-    }
-  }
-
-  private static NinesApp start(NinesConfig config, Platform platform,
-      SchemaRegistryClient registry, Properties props, dev.nines.ingest.PlanReader plans,
-      java.util.function.Consumer<KafkaStreams> beforeStart) {
-    DeadLetters deadLetters = new DeadLetters();
-    props.put(DeadLetters.CONFIG_KEY, deadLetters);
-    var counters = new dev.nines.views.OutputCounters();
-    props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
-    KafkaStreams streams;
-    try {
-      streams = new KafkaStreams(NinesTopology.build(config, registry), props);
-    } catch (RuntimeException e) {
-      deadLetters.close();
-      throw e;
-    }
-    try {
-      return start(config, platform, props, streams, plans, deadLetters, counters, beforeStart);
-    } catch (RuntimeException e) {
-      // e.g. a restore listener that refused, or a state directory that cannot be locked
-      streams.close(Duration.ofSeconds(30));
-      deadLetters.close();
-      if (config.streams().stateDir().isEmpty() && config.platform().ephemeral()) {
+      if (deadLetters != null) {
+        deadLetters.close();
+      }
+      if (streams != null && temporary) {
         dev.nines.platform.LocalKafka.deleteRecursively(
             Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
       }
@@ -129,9 +121,9 @@ public final class NinesApp implements AutoCloseable {
     }
   }
 
-  private static NinesApp start(NinesConfig config, Platform platform, Properties props,
-      KafkaStreams streams, dev.nines.ingest.PlanReader plans, DeadLetters deadLetters,
-      dev.nines.views.OutputCounters counters,
+  /** Starts {@code streams}; the future completes when Kafka refused the app (see there). */
+  private static java.util.concurrent.CompletableFuture<String> started(NinesConfig config,
+      Platform platform, KafkaStreams streams,
       java.util.function.Consumer<KafkaStreams> beforeStart) {
     java.util.concurrent.CompletableFuture<String> denied =
         new java.util.concurrent.CompletableFuture<>();
@@ -163,10 +155,7 @@ public final class NinesApp implements AutoCloseable {
     streams.start();
     log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
         platform.bootstrapServers());
-    boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    return new NinesApp(streams, plans, deadLetters, denied, counters, temporary
-        ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
-        : java.util.Optional.empty());
+    return denied;
   }
 
   /** Streams settings: exactly-once, explicit names, unreadable input to dead-letters. */

@@ -19,10 +19,15 @@ public final class EventTime implements TimestampExtractor {
     if (v instanceof ProbeResult p && p.getObservedAt() != null) {
       return p.getObservedAt().toEpochMilli();
     }
-    if (v instanceof dev.nines.schema.RoutePlan plan && plan.getUpdatedAt() != null) {
-      return plan.getUpdatedAt().toEpochMilli();
+    if (v instanceof dev.nines.schema.RoutePlan plan) {
+      return of(plan, record.timestamp());
     }
     // tombstones and other reference data: the record's own timestamp
     return record.timestamp();
+  }
+
+  /** A plan version's time: its updatedAt, else its record's own timestamp. */
+  public static long of(dev.nines.schema.RoutePlan plan, long recordTimestamp) {
+    return plan.getUpdatedAt() != null ? plan.getUpdatedAt().toEpochMilli() : recordTimestamp;
   }
 }

@@ -278,8 +278,8 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
             + "dead-letters it): {}", r.topic(), r.partition(), r.offset(), e.toString());
         continue;
       }
-      long at = plan.getUpdatedAt() != null ? plan.getUpdatedAt().toEpochMilli() : r.timestamp();
-      book.put(route, at, plan.getCarriers().stream().map(c -> c.getCarrierId())
+      // the plan's time as the routing's versioned table reads it
+      book.put(route, dev.nines.health.EventTime.of(plan, r.timestamp()), plan.getCarriers().stream().map(c -> c.getCarrierId())
           .collect(Collectors.toSet()));
     }
   }

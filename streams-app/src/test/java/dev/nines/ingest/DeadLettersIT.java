@@ -56,13 +56,7 @@ class DeadLettersIT {
   void everyKindOfBadRecordIsDeadLetteredWithItsBytesAndTheOutputsAreUnaffected()
       throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
-    String prefix = KafkaPlatformExtension.unique("dlq") + ".";
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-        "topics.prefix", prefix, "application.id", prefix + "app",
-        "platform.ephemeral", "true", "topics.partitions", "1"));
-    try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
-    }
+    NinesConfig config = appWithTopics(KafkaPlatformExtension.unique("dlq") + ".");
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String receipts = config.topics().name(Topics.DELIVERY_RECEIPTS);
     String probes = config.topics().name(Topics.PROBE_RESULTS);
@@ -225,12 +219,7 @@ class DeadLettersIT {
   void aStartThatFailsClosesWhatItOpened() throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("failed-start") + ".";
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-        "topics.prefix", prefix, "application.id", prefix + "app",
-        "platform.ephemeral", "true", "topics.partitions", "1"));
-    try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
-    }
+    NinesConfig config = appWithTopics(prefix);
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String reader = prefix + "app-route-plans-reader";
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> NinesApp.start(config, platform,
@@ -244,6 +233,17 @@ class DeadLettersIT {
     // nothing of this app is left running: not the plans reader, not the Streams client's
     // admin client (its thread is named after the app's client id)
     await().atMost(Duration.ofSeconds(30)).until(() -> threadsNamed(prefix + "app") == 0);
+  }
+
+  /** An app on one-partition topics named with {@code prefix}, the topics created. */
+  static NinesConfig appWithTopics(String prefix) throws Exception {
+    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
+        "topics.prefix", prefix, "application.id", prefix + "app",
+        "platform.ephemeral", "true", "topics.partitions", "1"));
+    try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
+      TopicManager.ensure(admin, Topics.ALL, config.topics());
+    }
+    return config;
   }
 
   /** Live threads whose name contains {@code part}. */

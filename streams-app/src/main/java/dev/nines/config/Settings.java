@@ -190,7 +190,8 @@ public final class Settings {
           + "for windows already closed.");
   public static final Setting<java.time.Duration> DEDUP_RETENTION = Setting.duration(
       "dedup.retention", "PT1H",
-      "How long (event time) a messageId or probeId is remembered to drop duplicates.");
+      "Two records with one messageId (or probeId) this close in event time are one; an id is "
+      + "kept until every input partition's watermark is twice this past it.");
   public static final Setting<Double> HEALTH_SKETCH_ACCURACY = new Setting<>(
       "health.latency.relative.accuracy", "0.01",
       "Relative accuracy of the DDSketch latency quantiles (0.01 = within 1%).", s -> {

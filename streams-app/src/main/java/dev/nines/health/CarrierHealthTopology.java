@@ -35,8 +35,13 @@ import dev.nines.watermark.WatermarkEmitter;
 public final class CarrierHealthTopology {
   private CarrierHealthTopology() {}
 
-  public static final String RECEIPTS_DEDUP_STORE = "receipts-dedup-store";
-  public static final String PROBES_DEDUP_STORE = "carrier-probes-dedup-store";
+  /**
+   * Ids seen, by {@link Dedup}: key-value stores. They replaced the window stores
+   * "receipts-dedup-store" and "carrier-probes-dedup-store" (another changelog format, so
+   * another name).
+   */
+  public static final String RECEIPTS_DEDUP_STORE = "receipts-seen-ids-store";
+  public static final String PROBES_DEDUP_STORE = "carrier-probes-seen-ids-store";
   /** Open windows (see {@link ClosingWindows}); was the DSL's "carrier-health-window-store". */
   public static final String WINDOW_STORE = "carrier-health-open-windows-store";
   public static final String RECEIPTS_ADMITTED_STORE = "receipts-admitted-store";
@@ -64,13 +69,12 @@ public final class CarrierHealthTopology {
     Serde<ProbeResult> probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
     int partitions = config.topics().partitions();
 
-    Dedup<Marked<DeliveryReceipt>> receiptDedup = new Dedup<>(RECEIPTS_DEDUP_STORE,
-        m -> m instanceof Marked.Item<DeliveryReceipt> i ? i.value().getMessageId() : null,
-        h.dedupRetention());
-    Dedup<Marked<ProbeResult>> probeDedup = new Dedup<>(PROBES_DEDUP_STORE,
-        m -> m instanceof Marked.Item<ProbeResult> i ? i.value().getProbeId() : null,
-        h.dedupRetention());
     int upstreams = upstreams(config);
+    // each forgets ids by the watermarks of its own input: receipts 0..p-1, probes p..2p-1
+    Dedup<DeliveryReceipt> receiptDedup = new Dedup<>(RECEIPTS_DEDUP_STORE,
+        DeliveryReceipt::getMessageId, h.dedupRetention(), 0, partitions, upstreams);
+    Dedup<ProbeResult> probeDedup = new Dedup<>(PROBES_DEDUP_STORE,
+        ProbeResult::getProbeId, h.dedupRetention(), partitions, 2 * partitions, upstreams);
     builder.addStateStore(receiptDedup.storeBuilder());
     builder.addStateStore(probeDedup.storeBuilder());
 

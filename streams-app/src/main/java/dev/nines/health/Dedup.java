@@ -1,67 +1,278 @@
 package dev.nines.health;
 
+import dev.nines.watermark.Marked;
+import dev.nines.watermark.OrderGate;
+import dev.nines.watermark.Watermark;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Drops a record whose id was already seen within the retention (event time): a repeated
- * messageId is a duplicate DLR and counts once. The store is a window store so that old ids
- * expire with stream time, deterministically on replay. A record whose id is null is passed on
- * unchecked: that is how watermarks travel through it (admission refuses items without an id).
+ * Drops a record whose id was already seen within the retention of event time: a repeated
+ * messageId is a duplicate DLR and counts once.
+ *
+ * <pre>
+ * SELECT * FROM input AS r
+ * WHERE NOT EXISTS (SELECT 1 FROM input AS s WHERE s.id = r.id AND s came first
+ *                   AND |s.ts - r.ts| <= retention)
+ * </pre>
+ *
+ * <p><b>Forgetting by the frontier.</b> The input carries the {@link Watermark}s of upstream
+ * partitions {@code from..to-1} (see {@link ClosingWindows}). An id is forgotten only once the
+ * frontier {@code F} (the smallest watermark of the partitions that are not idle, {@link
+ * OrderGate#frontier}) is more than twice the retention past it. Since {@code F} is at most the
+ * stream time of the partition a duplicate comes from, a duplicate is always caught when it is
+ * within the retention of its first copy and at most the retention behind its own input
+ * partition's stream time, however far another partition has run ahead (a catch-up of a long
+ * history). Before, a Kafka Streams window store forgot ids by the largest timestamp put into it,
+ * that is by the fastest input partition, and a duplicate in a lagging partition was counted
+ * twice (README, "What is deterministic").
+ *
+ * <p><b>Why a key-value store.</b> Kafka Streams 4.3.1 opens a window store's segments one by
+ * one and registers the store only after all of them are open; when a later segment is found
+ * corrupted (exactly-once, after a SIGKILL), the earlier ones are never closed and keep their
+ * RocksDB lock, and the task cannot reopen them in this process ("lock hold by current
+ * process"; README, "Bounded state memory"). A key-value store is one RocksDB, closed on any
+ * failure to open it.
+ *
+ * <p><b>Keys</b> ({@code Bytes}, so that they sort by time): {@code 0x01 bucket(8) id(UTF-8)} →
+ * {@code ts(8)}: the first record of this id in the bucket of width retention starting at {@code
+ * bucket} (sign bit flipped, big-endian); {@code 0x02 upstream(4)} → that partition's last mark
+ * ({@link Watermark#toStoreBytes()}). A lookup reads the (at most three) buckets that overlap
+ * {@code [ts - retention, ts + retention]}. Forgotten ids are deleted a batch at a time, a few
+ * per record, so that a bucket coming due never stalls the task.
+ *
+ * <p>A record whose id is null is passed on unchecked (admission refuses items without an id).
  */
-public final class Dedup<V> implements FixedKeyProcessorSupplier<String, V, V> {
-  private final String storeName;
-  private final Function<V, String> id;
-  private final Duration retention;
+public final class Dedup<T>
+    implements FixedKeyProcessorSupplier<String, Marked<T>, Marked<T>> {
+  private static final Logger log = LoggerFactory.getLogger(Dedup.class);
+  private static final byte ID = 1;
+  private static final byte MARK = 2;
+  /**
+   * Expired ids deleted at most per batch, and items between two batches: two deletes per
+   * item, while one item adds one id, so a bucket that came due drains within as many items as
+   * it holds, and no record pays for more than one batch.
+   */
+  static final int EXPIRY_BATCH = 64;
+  static final int ITEMS_PER_BATCH = EXPIRY_BATCH / 2;
 
-  public Dedup(String storeName, Function<V, String> id, Duration retention) {
+  private final String storeName;
+  private final Function<T, String> id;
+  private final long retentionMs;
+  private final int from;
+  private final int to;
+  private final int upstreams;
+
+  /**
+   * @param storeName the store of seen ids and marks (a changelogged key-value store)
+   * @param id the record's id; null: passed on unchecked
+   * @param retention how far apart in event time two records of one id are the same record
+   * @param from first upstream partition whose marks this input carries
+   * @param to one past the last
+   * @param upstreams the partition count the marks are for ({@link Watermark#partitions()}); a
+   *     mark for another count (the layout changed) is ignored
+   */
+  public Dedup(String storeName, Function<T, String> id, Duration retention, int from, int to,
+      int upstreams) {
+    if (retention.toMillis() <= 0) {
+      throw new IllegalArgumentException("dedup retention must be > 0, got " + retention);
+    }
+    if (from < 0 || to <= from || to > upstreams) {
+      throw new IllegalArgumentException("upstream partitions " + from + ".." + (to - 1)
+          + " of " + upstreams + ": expected 0 <= from < to <= upstreams");
+    }
     this.storeName = storeName;
     this.id = id;
-    this.retention = retention;
+    this.retentionMs = retention.toMillis();
+    this.from = from;
+    this.to = to;
+    this.upstreams = upstreams;
   }
 
-  public StoreBuilder<WindowStore<String, Long>> storeBuilder() {
-    return Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(storeName, retention.multipliedBy(2), retention, false),
-        Serdes.String(), Serdes.Long());
+  public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName),
+        Serdes.Bytes(), Serdes.ByteArray());
+  }
+
+  /** The start of the bucket {@code ts} is in: buckets are one retention wide. */
+  long bucket(long ts) {
+    return Math.floorDiv(ts, retentionMs) * retentionMs;
+  }
+
+  static Bytes idKey(long bucket, String id) {
+    byte[] b = id.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(ByteBuffer.allocate(9 + b.length).put(ID).putLong(bucket ^ Long.MIN_VALUE)
+        .put(b).array());
+  }
+
+  static long bucketOf(Bytes idKey) {
+    return ByteBuffer.wrap(idKey.get(), 1, 8).getLong() ^ Long.MIN_VALUE;
+  }
+
+  static Bytes markKey(int upstream) {
+    return Bytes.wrap(ByteBuffer.allocate(5).put(MARK).putInt(upstream).array());
   }
 
   @Override
-  public FixedKeyProcessor<String, V, V> get() {
+  public FixedKeyProcessor<String, Marked<T>, Marked<T>> get() {
     return new FixedKeyProcessor<>() {
-      private FixedKeyProcessorContext<String, V> context;
-      private WindowStore<String, Long> seen;
+      private FixedKeyProcessorContext<String, Marked<T>> context;
+      private KeyValueStore<Bytes, byte[]> seen;
+      private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
+      // ids in buckets starting below this are forgotten (not looked at, deleted when due)
+      private long forgetBelow;
+      // every id in a bucket below this is deleted (not kept: after a start, one scan finds out)
+      private long deletedBelow;
+      // where the next deletion batch starts, past the tombstones of the last one
+      private Bytes resumeAt;
+      private int itemsSinceBatch;
+      private boolean warnedMark;
 
       @Override
-      public void init(FixedKeyProcessorContext<String, V> context) {
+      public void init(FixedKeyProcessorContext<String, Marked<T>> context) {
         this.context = context;
         this.seen = context.getStateStore(storeName);
+        marks.clear();
+        marks.putAll(marksIn(seen));
+        forgetBelow = Long.MIN_VALUE;
+        deletedBelow = Long.MIN_VALUE;
+        resumeAt = null;
+        itemsSinceBatch = 0;
+        warnedMark = false;
+        advanceForgetting();
       }
 
       @Override
-      public void process(FixedKeyRecord<String, V> record) {
-        String key = id.apply(record.value());
+      public void process(FixedKeyRecord<String, Marked<T>> record) {
+        if (record.value() instanceof Marked.Mark<T> mark) {
+          onMark(mark.watermark());
+          context.forward(record);
+          return;
+        }
+        String key = id.apply(((Marked.Item<T>) record.value()).value());
         if (key == null) {
           context.forward(record);
           return;
         }
         long ts = record.timestamp();
-        try (var it = seen.fetch(key, ts - retention.toMillis(), ts + retention.toMillis())) {
-          if (it.hasNext()) {
-            return;
+        if (isDuplicate(key, ts)) {
+          return;
+        }
+        long bucket = bucket(ts);
+        if (bucket >= forgetBelow) {
+          // a bucket already forgotten is not kept: its deletion may be past
+          seen.put(idKey(bucket, key), ByteBuffer.allocate(8).putLong(ts).array());
+        }
+        context.forward(record);
+        if (forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
+          deleteForgotten();
+        }
+      }
+
+      private boolean isDuplicate(String key, long ts) {
+        long last = bucket(ts + retentionMs);
+        for (long b = Math.max(bucket(ts - retentionMs), forgetBelow); b <= last;
+            b += retentionMs) {
+          byte[] v = seen.get(idKey(b, key));
+          if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
+            return true;
           }
         }
-        seen.put(key, ts, ts);
-        context.forward(record);
+        return false;
+      }
+
+      private void onMark(Watermark w) {
+        if (w.partitions() != upstreams) {
+          if (!warnedMark) {
+            warnedMark = true;
+            log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
+                + "expects {} upstream partitions", storeName, context.taskId(),
+                w.partition(), w.partitions(), upstreams);
+          }
+          return;
+        }
+        if (w.partition() < from || w.partition() >= to) {
+          return;
+        }
+        Watermark before = marks.get(w.partition());
+        Watermark next = Watermark.max(before, w);
+        if (!next.equals(before)) {
+          marks.put(w.partition(), next);
+          seen.put(markKey(w.partition()), next.toStoreBytes());
+        }
+        advanceForgetting();
+        if (forgetBelow > deletedBelow) {
+          deleteForgotten();
+        }
+      }
+
+      /** Ids in buckets ending by {@code F - 2 retention} are forgotten; never moves back. */
+      private void advanceForgetting() {
+        long f = OrderGate.frontier(marks, from, to, 0);
+        if (f == Long.MIN_VALUE) {
+          return;
+        }
+        long horizon = OrderGate.saturatedMinus(f, 2 * retentionMs);
+        if (horizon != Long.MIN_VALUE) {
+          forgetBelow = Math.max(forgetBelow, bucket(horizon));
+        }
+      }
+
+      /** Deletes up to {@link #EXPIRY_BATCH} forgotten ids, oldest bucket first. */
+      private void deleteForgotten() {
+        itemsSinceBatch = 0;
+        Bytes start = resumeAt != null ? resumeAt : idKey(Long.MIN_VALUE, "");
+        List<Bytes> due = new ArrayList<>(EXPIRY_BATCH);
+        // the bound is inclusive, and the bare prefix of bucket forgetBelow sorts before its ids
+        try (var it = seen.range(start, idKey(forgetBelow, ""))) {
+          while (it.hasNext() && due.size() < EXPIRY_BATCH) {
+            Bytes k = it.next().key;
+            if (bucketOf(k) >= forgetBelow) {
+              break;
+            }
+            due.add(k);
+          }
+        }
+        for (Bytes k : due) {
+          seen.put(k, null); // not delete(): it reads the old value first
+        }
+        if (due.size() < EXPIRY_BATCH) {
+          deletedBelow = forgetBelow;
+          resumeAt = idKey(forgetBelow, "");
+        } else {
+          resumeAt = due.get(due.size() - 1);
+        }
       }
     };
+  }
+
+  /** The marks a store holds, by upstream partition. */
+  static Map<Integer, Watermark> marksIn(KeyValueStore<Bytes, byte[]> store) {
+    Map<Integer, Watermark> m = new TreeMap<>();
+    try (var it = store.range(markKey(0), markKey(Integer.MAX_VALUE))) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        int upstream = ByteBuffer.wrap(kv.key.get(), 1, 4).getInt();
+        m.put(upstream, Watermark.fromStoreBytes(upstream, kv.value));
+      }
+    }
+    return m;
   }
 }

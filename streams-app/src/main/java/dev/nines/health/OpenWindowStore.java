@@ -111,9 +111,7 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
             continue; // the range's upper bound is inclusive
           }
           int partition = k.getInt();
-          ByteBuffer v = ByteBuffer.wrap(kv.value);
-          marks.put(partition, new Watermark(partition, v.getInt(), v.getLong(), v.get() == 1,
-              v.getLong()));
+          marks.put(partition, Watermark.fromStoreBytes(partition, kv.value));
         }
       }
     }
@@ -209,8 +207,7 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
     }
     for (Watermark m : dirtyMarks.values()) {
       inner.put(Bytes.wrap(ByteBuffer.allocate(5).put(MARK).putInt(m.partition()).array()),
-          ByteBuffer.allocate(21).putInt(m.partitions()).putLong(m.streamTime())
-              .put((byte) (m.idle() ? 1 : 0)).putLong(m.latest()).array());
+          m.toStoreBytes());
     }
     dirtyMarks.clear();
   }

@@ -145,10 +145,15 @@ public final class OrderGate<V> {
    * largest {@code latest} if all are idle; {@link Long#MIN_VALUE} if one has no mark yet.
    */
   public static long frontier(Map<Integer, Watermark> marks, int partitions, long graceMs) {
+    return frontier(marks, 0, partitions, graceMs);
+  }
+
+  /** {@link #frontier(Map, int, long)} over partitions {@code from..to-1}. */
+  public static long frontier(Map<Integer, Watermark> marks, int from, int to, long graceMs) {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     boolean anyActive = false;
-    for (int p = 0; p < partitions; p++) {
+    for (int p = from; p < to; p++) {
       Watermark m = marks.get(p);
       if (m == null) {
         return Long.MIN_VALUE;

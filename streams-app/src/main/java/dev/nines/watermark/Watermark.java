@@ -38,6 +38,24 @@ public record Watermark(int partition, int partitions, long streamTime, boolean 
         Math.max(before.latest(), next.latest()));
   }
 
+  /** Bytes of {@link #toStoreBytes()}. */
+  public static final int STORE_BYTES = 21;
+
+  /**
+   * How a store keeps a partition's last mark (the partition is in the store's key): {@code
+   * partitions(4) streamTime(8) idle(1) latest(8)}.
+   */
+  public byte[] toStoreBytes() {
+    return java.nio.ByteBuffer.allocate(STORE_BYTES).putInt(partitions).putLong(streamTime)
+        .put((byte) (idle ? 1 : 0)).putLong(latest).array();
+  }
+
+  /** The mark of {@code partition} that {@link #toStoreBytes()} wrote. */
+  public static Watermark fromStoreBytes(int partition, byte[] bytes) {
+    java.nio.ByteBuffer v = java.nio.ByteBuffer.wrap(bytes);
+    return new Watermark(partition, v.getInt(), v.getLong(), v.get() == 1, v.getLong());
+  }
+
   /** A mark sent at a boundary, when the partition's stream time is the boundary value. */
   public Watermark(int partition, int partitions, long streamTime, boolean idle) {
     this(partition, partitions, streamTime, idle, streamTime);

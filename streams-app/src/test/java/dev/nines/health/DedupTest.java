@@ -1,0 +1,325 @@
+package dev.nines.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nines.watermark.Marked;
+import dev.nines.watermark.MarkedSerde;
+import dev.nines.watermark.Watermark;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Dedup}: every id counts once whatever the skew between upstream partitions, as long as
+ * each duplicate is within the retention of its first copy and of its own partition's stream
+ * time; ids are forgotten, and deleted, once the frontier of every partition is past them. The
+ * expectation ("each id once") is independent of the processor; a small model of the window
+ * store it replaced (ids forgotten by the largest timestamp seen) shows the input is skewed
+ * enough to matter.
+ */
+class DedupTest {
+  static final long R = 60_000;
+  static final long T0 = 1_790_000_000_000L;
+  static final long SPAN = 30 * 60_000;
+  static final long INTERVAL = 10_000;
+  static final long FAR = T0 + 365L * 86_400_000L;
+  static final String STORE = "seen-ids";
+
+  /** What an upstream task sends, in its order: an item (an id at a time), or a mark. */
+  record Sent(int upstream, String id, long ts, Watermark mark) {}
+
+  @Test
+  void everyIdCountsOnceWhateverTheInterleavingOfSkewedPartitions() {
+    int upstreams = 3;
+    int runsTheOldRuleDoubles = 0;
+    for (long seed = 1; seed <= 8; seed++) {
+      List<List<Sent>> sent = traffic(new Random(seed), upstreams, 0, upstreams, 150, 0.3);
+      long distinct = sent.stream().flatMap(List::stream).filter(s -> s.id() != null)
+          .map(Sent::id).distinct().count();
+      long items = sent.stream().flatMap(List::stream).filter(s -> s.id() != null).count();
+      assertThat(items).as("seed %d has duplicates", seed).isGreaterThan(distinct + 50);
+      List<List<Sent>> orders = new ArrayList<>();
+      orders.add(concat(sent)); // one partition entirely before the next: a catch-up
+      for (long order = 1; order <= 3; order++) {
+        orders.add(interleave(sent, new Random(seed * 100 + order)));
+      }
+      for (int o = 0; o < orders.size(); o++) {
+        Run run = run(0, upstreams, upstreams, orders.get(o));
+        assertThat(run.counts()).as("seed %d, order %d: ids forwarded", seed, o)
+            .hasSize((int) distinct).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+        if (oldRuleDoubles(orders.get(o)) > 0) {
+          runsTheOldRuleDoubles++;
+        }
+      }
+    }
+    // the catch-up orders at least: forgetting by the largest timestamp counted duplicates twice
+    assertThat(runsTheOldRuleDoubles).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  void idsAreForgottenAndDeletedOnlyOnceEveryPartitionsFrontierIsTwoRetentionsPast() {
+    List<Sent> in = new ArrayList<>();
+    in.add(item(0, "a", T0));
+    in.add(item(1, "b", T0 + 10_000));
+    in.add(mark(0, T0 + 10 * R, 2));
+    // partition 1 has not gone past: "a" is remembered
+    in.add(item(1, "a", T0 + R));
+    Run run = run(0, 2, 2, in);
+    assertThat(run.counts()).isEqualTo(Map.of("a", 1, "b", 1));
+    assertThat(run.ids()).isEqualTo(2);
+
+    // partition 1 at T0 + 4R: the frontier is T0 + 4R, and every bucket ending by T0 + 2R is
+    // forgotten, "a"'s and "b"'s among them
+    in.add(mark(1, T0 + 4 * R, 2));
+    in.add(item(1, "a", T0 + R)); // behind its own partition by 3R: not guaranteed, forgotten
+    run = run(0, 2, 2, in);
+    assertThat(run.counts()).isEqualTo(Map.of("a", 2, "b", 1));
+    // "a" and "b" were deleted with the mark; the late "a" was not kept (its bucket is forgotten)
+    assertThat(run.ids()).isZero();
+    assertThat(run.marks()).containsOnlyKeys(0, 1);
+    assertThat(run.marks().get(1).streamTime()).isEqualTo(T0 + 4 * R);
+  }
+
+  @Test
+  void aBacklogOfForgottenIdsIsDeletedABatchAtATime() {
+    List<Sent> in = new ArrayList<>();
+    int n = 10 * Dedup.EXPIRY_BATCH + 5;
+    for (int i = 0; i < n; i++) {
+      in.add(item(0, "old-" + i, T0 + i));
+    }
+    in.add(mark(0, T0 + 10 * R, 1));
+    Run run = run(0, 1, 1, in);
+    // one mark: one batch deleted
+    assertThat(run.ids()).isEqualTo(n - Dedup.EXPIRY_BATCH);
+    // new items delete two forgotten ids each, in batches
+    for (int i = 0; i < n; i++) {
+      in.add(item(0, "new-" + i, T0 + 10 * R + i));
+    }
+    run = run(0, 1, 1, in);
+    assertThat(run.ids()).isEqualTo(n);
+    assertThat(run.counts()).hasSize(2 * n);
+  }
+
+  @Test
+  void marksOfOtherPartitionsOrAnotherLayoutDoNotMoveTheFrontier() {
+    List<Sent> in = new ArrayList<>();
+    in.add(item(2, "p", T0));
+    // this dedup reads upstreams 2 and 3 of 4: marks of 0 and 1, and of a 6-partition layout,
+    // say nothing about its input
+    in.add(mark(0, FAR, 4));
+    in.add(mark(1, FAR, 4));
+    in.add(mark(2, FAR, 6));
+    in.add(mark(3, FAR, 6));
+    in.add(mark(2, T0 + 10 * R, 4));
+    in.add(item(3, "p", T0 + R)); // partition 3 has sent no mark yet: "p" is remembered
+    Run run = run(2, 4, 4, in);
+    assertThat(run.counts()).isEqualTo(Map.of("p", 1));
+    assertThat(run.marks()).containsOnlyKeys(2);
+    assertThat(run.ids()).isEqualTo(1);
+  }
+
+  @Test
+  void recordsWithoutAnIdAndMarksPassThrough() {
+    List<Sent> in = List.of(item(0, null, T0), mark(0, T0, 1), item(0, "x", T0), item(0, "x", T0));
+    Run run = run(0, 1, 1, in);
+    assertThat(run.forwardedItems()).isEqualTo(2); // the null id and the first x
+    assertThat(run.forwardedMarks()).isEqualTo(1);
+  }
+
+  @Test
+  void aBadLayoutIsRefused() {
+    assertThatThrownBy(() -> new Dedup<String>(STORE, s -> s, Duration.ofMinutes(1), 2, 2, 4))
+        .hasMessageContaining("expected 0 <= from < to <= upstreams");
+    assertThatThrownBy(() -> new Dedup<String>(STORE, s -> s, Duration.ZERO, 0, 1, 1))
+        .hasMessageContaining("must be > 0");
+  }
+
+  // --- traffic: originals and duplicates over one event-time span per partition ---
+
+  /**
+   * Per upstream partition {@code from..to-1}: ids over {@link #SPAN}, each partition's own items
+   * out of order by up to R/2; a share of them repeated within R, half of those on another
+   * partition; marks as {@code WatermarkEmitter} sends them (every {@link #INTERVAL} of stream
+   * time), and a last mark far ahead.
+   */
+  static List<List<Sent>> traffic(Random random, int upstreams, int from, int to, int perPartition,
+      double duplicates) {
+    List<List<long[]>> timed = new ArrayList<>(); // per partition, see jittered
+    List<String> ids = new ArrayList<>();
+    for (int u = from; u < to; u++) {
+      timed.add(new ArrayList<>());
+    }
+    for (int u = from; u < to; u++) {
+      for (int i = 0; i < perPartition; i++) {
+        long ts = T0 + (long) (random.nextDouble() * SPAN);
+        ids.add("m-" + u + "-" + i);
+        timed.get(u - from).add(jittered(random, ts, ids.size() - 1));
+        if (random.nextDouble() < duplicates) {
+          int v = random.nextBoolean() ? u : from + random.nextInt(to - from);
+          timed.get(v - from).add(jittered(random, ts + (long) (random.nextDouble() * R),
+              ids.size() - 1));
+        }
+      }
+    }
+    List<List<Sent>> out = new ArrayList<>();
+    for (int u = from; u < to; u++) {
+      List<long[]> seq = timed.get(u - from);
+      // sorted by time with a jitter below R/2: out of order within the partition, as it comes
+      seq.sort(Comparator.comparingLong(t -> t[2]));
+      List<Sent> sent = new ArrayList<>();
+      long streamTime = Long.MIN_VALUE;
+      for (long[] t : seq) {
+        sent.add(new Sent(u, ids.get((int) t[1]), t[0], null));
+        long before = streamTime;
+        streamTime = Math.max(streamTime, t[0]);
+        if (before == Long.MIN_VALUE || streamTime / INTERVAL > before / INTERVAL) {
+          sent.add(new Sent(u, null, 0, new Watermark(u, upstreams, streamTime, false)));
+        }
+      }
+      sent.add(new Sent(u, null, 0, new Watermark(u, upstreams, FAR, false)));
+      out.add(sent);
+    }
+    return out;
+  }
+
+  /** {ts, id index, ts plus a jitter below R/2 (the position in its partition)}. */
+  static long[] jittered(Random random, long ts, int id) {
+    return new long[] {ts, id, ts + (long) (random.nextDouble() * R / 2)};
+  }
+
+  static List<Sent> concat(List<List<Sent>> upstreams) {
+    List<Sent> out = new ArrayList<>();
+    upstreams.forEach(out::addAll);
+    return out;
+  }
+
+  /** A random merge keeping each upstream's own order; long runs of one upstream make skew. */
+  static List<Sent> interleave(List<List<Sent>> upstreams, Random random) {
+    List<Sent> out = new ArrayList<>();
+    int[] next = new int[upstreams.size()];
+    int left = upstreams.stream().mapToInt(List::size).sum();
+    while (left > 0) {
+      int u = random.nextInt(upstreams.size());
+      int run = 1 + random.nextInt(120);
+      for (int i = 0; i < run && next[u] < upstreams.get(u).size(); i++, left--) {
+        out.add(upstreams.get(u).get(next[u]++));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The window store's rule, as a model: an id is kept for 2R behind the largest timestamp put,
+   * and a record is a duplicate if a kept copy is within R. Returns how many ids it counts twice.
+   */
+  static int oldRuleDoubles(List<Sent> in) {
+    Map<String, List<Long>> kept = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    long max = Long.MIN_VALUE;
+    for (Sent s : in) {
+      if (s.id() == null) {
+        continue;
+      }
+      long horizon = max == Long.MIN_VALUE ? Long.MIN_VALUE : max - 2 * R;
+      boolean dup = kept.getOrDefault(s.id(), List.of()).stream()
+          .anyMatch(t -> t >= horizon && Math.abs(t - s.ts()) <= R);
+      if (!dup && s.ts() >= horizon) {
+        kept.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(s.ts());
+        max = Math.max(max, s.ts());
+      }
+      if (!dup) {
+        counts.merge(s.id(), 1, Integer::sum);
+      }
+    }
+    return (int) counts.values().stream().filter(n -> n > 1).count();
+  }
+
+  static Sent item(int u, String id, long ts) {
+    return new Sent(u, id, ts, null);
+  }
+
+  /** A mark of partition u of a layout of {@code partitions}. */
+  static Sent mark(int u, long streamTime, int partitions) {
+    return new Sent(u, null, 0, new Watermark(u, partitions, streamTime, false));
+  }
+
+  // --- the processor ---
+
+  record Run(Map<String, Integer> counts, long forwardedItems, long forwardedMarks, long ids,
+      Map<Integer, Watermark> marks) {}
+
+  static Run run(int from, int to, int upstreams, List<Sent> input) {
+    StreamsBuilder b = new StreamsBuilder();
+    Dedup<String> dedup = new Dedup<>(STORE, s -> s.startsWith("null") ? null : s,
+        Duration.ofMillis(R), from, to, upstreams);
+    b.addStateStore(dedup.storeBuilder());
+    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
+        .processValues(dedup, Named.as("dedup"), STORE)
+        .mapValues(m -> m instanceof Marked.Item<String> i ? "item:" + i.value() : "mark")
+        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), props)) {
+      var in = driver.createInputTopic("in", Serdes.String().serializer(),
+          MarkedSerde.of(Serdes.String()).serializer());
+      for (Sent s : input) {
+        RecordHeaders headers = new RecordHeaders();
+        if (s.mark() == null) {
+          headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
+          in.pipeInput(new TestRecord<>("k", Marked.item(s.id() == null ? "null" : s.id()),
+              headers, s.ts()));
+        } else {
+          Watermark m = s.mark();
+          in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<String>mark(m), headers,
+              Math.max(0, m.streamTime())));
+        }
+      }
+      Map<String, Integer> counts = new TreeMap<>();
+      long items = 0;
+      long marks = 0;
+      for (TestRecord<String, String> r : driver.createOutputTopic("out",
+          Serdes.String().deserializer(), Serdes.String().deserializer()).readRecordsToList()) {
+        if (r.value().startsWith("item:")) {
+          items++;
+          String id = r.value().substring(5);
+          if (!id.equals("null")) {
+            counts.merge(id, 1, Integer::sum);
+          }
+        } else {
+          marks++;
+        }
+      }
+      KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(STORE);
+      long ids = 0;
+      try (var it = store.all()) {
+        while (it.hasNext()) {
+          if (it.next().key.get()[0] == 1) {
+            ids++;
+          }
+        }
+      }
+      return new Run(counts, items, marks, ids, Dedup.marksIn(store));
+    }
+  }
+}

@@ -11,7 +11,6 @@ import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalKafka;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.platform.TopicManager;
 import dev.nines.schema.CreditTier;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
@@ -575,8 +574,9 @@ class CreditsEndToEndIT {
     run.stateDir = dir.resolve("state");
     run.log = dir.resolve("app.log");
     try (Admin admin = platform.kafka().admin()) {
-      // as the app does at start; topics.retention (default forever) keeps this months-old input
-      TopicManager.ensure(admin, Topics.ALL, run.layout);
+      // as the app does at start; topics.retention (default forever) keeps this months-old
+      // input, and compacted outputs keep their history (TestTopics)
+      dev.nines.testing.TestTopics.ensure(admin, run.layout);
       // contracts first, and applied before any probe, so that they are in force when a month
       // closes (the credit step joins each closed month with the contracts it holds by then)
       produce(platform, registry, run, contractRecords(run.layout));

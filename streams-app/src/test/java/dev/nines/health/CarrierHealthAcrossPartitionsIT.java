@@ -9,7 +9,6 @@ import dev.nines.TopicNames;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.platform.TopicManager;
 import dev.nines.replay.CatchUp;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.Channel;
@@ -181,7 +180,7 @@ class CarrierHealthAcrossPartitionsIT {
         "health.partition.idle", "PT10M"));
     String appId = config.streams().applicationId();
     try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
+      dev.nines.testing.TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String receiptTopic = config.topics().name(Topics.DELIVERY_RECEIPTS);

@@ -84,7 +84,7 @@ class RestartKeepsStateIT {
         "topics.prefix", prefix, "application.id", prefix + "app",
         "state.dir", stateDir.toString(), "topics.partitions", "1"));
     try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
+      dev.nines.testing.TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     Simulator sim = new Simulator(Scenario.parse(SCENARIO), 11L);

@@ -546,10 +546,8 @@ class ClusterFaultsIT {
     Run run = new Run(label, prefix, s);
     try (Admin admin = admin()) {
       // compacted outputs never roll by time, so the broker's cleaner cannot remove superseded
-      // routing decisions and ledger lines before the comparison reads them (see ShadowTopics)
-      TopicManager.ensure(admin, Topics.ALL, run.config.topics(), t -> PARTITIONS,
-          t -> t.compacted() ? Map.of("segment.ms", Long.toString(Duration.ofDays(36_500)
-              .toMillis())) : Map.of());
+      // routing decisions and ledger lines before the comparison reads them (TestTopics)
+      dev.nines.testing.TestTopics.ensure(admin, run.config.topics(), PARTITIONS);
       String probe = run.config.topics().name(Topics.PROBE_RESULTS);
       // a new topic reaches the three brokers' metadata one after another: the broker asked may
       // not host it yet (UnknownTopicOrPartition), so ask until every one does

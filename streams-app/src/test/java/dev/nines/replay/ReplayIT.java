@@ -13,7 +13,6 @@ import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalKafka;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.platform.TopicManager;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
@@ -159,7 +158,7 @@ class ReplayIT {
 
     // 1. the live run: the app is up while the history arrives
     try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
+      dev.nines.testing.TestTopics.ensure(admin, config.topics());
       try (NinesApp app = NinesApp.start(config, platform, registry)) {
         produceHistory(platform, registry, prefix);
         var internal = ShadowTopics.internal(NinesTopology.build(config, registry),

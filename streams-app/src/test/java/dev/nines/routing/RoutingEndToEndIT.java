@@ -9,7 +9,6 @@ import dev.nines.cli.TestClients;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.platform.TopicManager;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.serde.AnyAvroSerializer;
@@ -74,7 +73,7 @@ class RoutingEndToEndIT {
         // (deterministic closing under any skew is the watermark work of the replay issue)
         "topics.partitions", "1"));
     try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
+      dev.nines.testing.TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     Simulator sim = new Simulator(Scenario.parse(SCENARIO), 7L);

@@ -10,7 +10,6 @@ import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.platform.TopicManager;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaCredit;
@@ -207,7 +206,7 @@ class UptimeAcrossPartitionsIT {
         "platform.ephemeral", "true", "topics.partitions", Integer.toString(partitions),
         "uptime.partition.idle", "PT10M"));
     try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
+      dev.nines.testing.TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String probeTopic = config.topics().name(Topics.PROBE_RESULTS);

@@ -8,7 +8,6 @@ import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.platform.TopicManager;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
 import dev.nines.schema.ProbeResult;
@@ -124,7 +123,7 @@ class UptimeEndToEndIT {
         "topics.prefix", prefix, "application.id", prefix + "app",
         "platform.ephemeral", "true", "topics.partitions", "1"));
     try (Admin admin = platform.kafka().admin()) {
-      TopicManager.ensure(admin, Topics.ALL, config.topics());
+      dev.nines.testing.TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
 

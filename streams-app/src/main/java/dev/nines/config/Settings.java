@@ -264,7 +264,7 @@ public final class Settings {
       });
 
   public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.intRange("rocksdb.memory.mb",
-      "0", 0, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
+      "256", 0, 1_048_576, "Off-heap memory, in MiB, for all RocksDB stores of this instance "
           + "together: one shared block cache, memtables included; 0 = not bounded (Kafka "
           + "Streams' own per-store defaults).");
   public static final Setting<Double> ROCKSDB_MEMTABLE_SHARE = fraction(

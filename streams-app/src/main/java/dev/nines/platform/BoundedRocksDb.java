@@ -54,6 +54,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         cache = new LRUCache(total, -1, false, 0.1);
         writeBuffers = new WriteBufferManager((long) (total * share), cache);
         configuredTotal = total;
+        log.info("RocksDB memory bounded: one {} MiB block cache for every store of this "
+            + "process, memtables charged to it up to {} MiB, {} MiB each", total >> 20,
+            ((long) (total * share)) >> 20, memtable >> 20);
       }
       openStores++;
       long budget = (long) (total * share);

@@ -93,18 +93,20 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void rocksDbMemoryIsOffByDefaultAndWhenOnMustHoldSixteenMemtables() {
-    // off by default (0): Kafka Streams' per-store defaults, no config setter
-    NinesConfig off = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+  void rocksDbMemoryIsBoundedByDefaultOffWithZeroAndMustHoldSixteenMemtables() {
+    // on by default: 256 MiB for every store of the instance, through the config setter
+    NinesConfig byDefault = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+    assertThat(byDefault.streams().rocksDbBytes()).isEqualTo(256L << 20);
+    // 0: off, Kafka Streams' per-store defaults, no config setter
+    NinesConfig off = ConfigLoader.load(Optional.empty(), Map.of(),
+        Map.of("rocksdb.memory.mb", "0"));
     assertThat(off.streams().rocksDbBytes()).isZero();
     var external = dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092",
         "http://unused", Map.of()));
     assertThat(dev.nines.NinesApp.streamsProperties(off, external))
         .doesNotContainKey(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
 
-    NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(),
-        Map.of("rocksdb.memory.mb", "256"));
-    assertThat(c.streams().rocksDbBytes()).isEqualTo(256L << 20);
+    NinesConfig c = byDefault;
     assertThat(c.streams().memtableBytes()).isEqualTo(2L << 20);
     // 256 MiB x 0.5 = 128 MiB: room for 16 memtables of 8 MiB, not of 9
     assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("rocksdb.memory.mb", "256",

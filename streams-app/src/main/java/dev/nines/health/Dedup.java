@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * SELECT * FROM input AS r
- * WHERE NOT EXISTS (SELECT 1 FROM input AS s WHERE s.id = r.id AND s came first
- *                   AND |s.ts - r.ts| <= retention)
+ * WHERE NOT EXISTS (SELECT 1 FROM passed AS s WHERE s.id = r.id AND |s.ts - r.ts| <= retention)
+ * -- passed: the records forwarded before r, less the ids forgotten (below)
  * </pre>
  *
  * <p><b>Forgetting by the frontier.</b> The input carries the {@link Watermark}s of upstream
@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * stream time of the partition a duplicate comes from, a duplicate is always caught when it is
  * within the retention of its first copy and at most the retention behind its own input
  * partition's stream time, however far another partition has run ahead (a catch-up of a long
- * history). Before, a Kafka Streams window store forgot ids by the largest timestamp put into it,
+ * history). The exception is idleness: a partition idle for {@code health.partition.idle} is
+ * left out of {@code F} until it sends again, so a duplicate from it may find its first copy
+ * forgotten. Marks for another partition count (a changed {@code topics.partitions}) are
+ * ignored, and replace a stored one; while one is stored nothing is forgotten. Before, a Kafka Streams window store forgot ids by the largest timestamp put into it,
  * that is by the fastest input partition, and a duplicate in a lagging partition was counted
  * twice (README, "What is deterministic").
  *
@@ -54,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Keys</b> ({@code Bytes}, so that they sort by time): {@code 0x01 bucket(8) id(UTF-8)} →
  * {@code ts(8)}: the first record of this id in the bucket of width retention starting at {@code
  * bucket} (sign bit flipped, big-endian); {@code 0x02 upstream(4)} → that partition's last mark
- * ({@link Watermark#toStoreBytes()}). A lookup reads the (at most three) buckets that overlap
+ * ({@link Watermark#toStoreBytes()}); {@code 0x03} → the start of the oldest bucket not forgotten
+ * (kept, so that a frontier that went back, when an idle partition came back, does not make
+ * half-deleted buckets visible again after a restart). A lookup reads the (at most three) buckets that overlap
  * {@code [ts - retention, ts + retention]}. Forgotten ids are deleted a batch at a time, a few
  * per record, so that a bucket coming due never stalls the task.
  *
@@ -65,6 +70,7 @@ public final class Dedup<T>
   private static final Logger log = LoggerFactory.getLogger(Dedup.class);
   private static final byte ID = 1;
   private static final byte MARK = 2;
+  private static final Bytes FORGET_BELOW_KEY = Bytes.wrap(new byte[] {3});
   /**
    * Expired ids deleted at most per batch, and items between two batches: two deletes per
    * item, while one item adds one id, so a bucket that came due drains within as many items as
@@ -91,8 +97,9 @@ public final class Dedup<T>
    */
   public Dedup(String storeName, Function<T, String> id, Duration retention, int from, int to,
       int upstreams) {
-    if (retention.toMillis() <= 0) {
-      throw new IllegalArgumentException("dedup retention must be > 0, got " + retention);
+    if (retention.toMillis() <= 0 || retention.toMillis() > Long.MAX_VALUE / 4) {
+      throw new IllegalArgumentException("dedup retention must be > 0 and at most a few "
+          + "million years, got " + retention);
     }
     if (from < 0 || to <= from || to > upstreams) {
       throw new IllegalArgumentException("upstream partitions " + from + ".." + (to - 1)
@@ -126,6 +133,10 @@ public final class Dedup<T>
     return ByteBuffer.wrap(idKey.get(), 1, 8).getLong() ^ Long.MIN_VALUE;
   }
 
+  private static long saturatedPlus(long t, long d) {
+    return t > Long.MAX_VALUE - d ? Long.MAX_VALUE : t + d;
+  }
+
   static Bytes markKey(int upstream) {
     return Bytes.wrap(ByteBuffer.allocate(5).put(MARK).putInt(upstream).array());
   }
@@ -151,12 +162,13 @@ public final class Dedup<T>
         this.seen = context.getStateStore(storeName);
         marks.clear();
         marks.putAll(marksIn(seen));
-        forgetBelow = Long.MIN_VALUE;
+        byte[] kept = seen.get(FORGET_BELOW_KEY);
+        forgetBelow = kept == null ? Long.MIN_VALUE : ByteBuffer.wrap(kept).getLong();
         deletedBelow = Long.MIN_VALUE;
         resumeAt = null;
         itemsSinceBatch = 0;
         warnedMark = false;
-        advanceForgetting();
+        advanceForgetting(false);
       }
 
       @Override
@@ -187,10 +199,12 @@ public final class Dedup<T>
       }
 
       private boolean isDuplicate(String key, long ts) {
-        long last = bucket(ts + retentionMs);
-        for (long b = Math.max(bucket(ts - retentionMs), forgetBelow); b <= last;
-            b += retentionMs) {
-          byte[] v = seen.get(idKey(b, key));
+        // by bucket number, with saturated bounds: no overflow at extreme timestamps
+        long first = Math.floorDiv(Math.max(OrderGate.saturatedMinus(ts, retentionMs),
+            forgetBelow), retentionMs);
+        long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
+        for (long n = first; n <= last && n >= first; n++) {
+          byte[] v = seen.get(idKey(n * retentionMs, key));
           if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
             return true;
           }
@@ -212,26 +226,38 @@ public final class Dedup<T>
           return;
         }
         Watermark before = marks.get(w.partition());
-        Watermark next = Watermark.max(before, w);
+        // the larger value, as ClosingWindows keeps; a mark of an earlier layout is replaced
+        Watermark next = before != null && before.partitions() == upstreams
+            ? Watermark.max(before, w) : w;
         if (!next.equals(before)) {
           marks.put(w.partition(), next);
           seen.put(markKey(w.partition()), next.toStoreBytes());
         }
-        advanceForgetting();
+        advanceForgetting(true);
         if (forgetBelow > deletedBelow) {
           deleteForgotten();
         }
       }
 
       /** Ids in buckets ending by {@code F - 2 retention} are forgotten; never moves back. */
-      private void advanceForgetting() {
+      /** @param persist false in init, where no record is being processed to log it with */
+      private void advanceForgetting(boolean persist) {
+        for (int u = from; u < to; u++) {
+          Watermark m = marks.get(u);
+          if (m != null && m.partitions() != upstreams) {
+            return; // a mark of another layout says nothing about this one
+          }
+        }
         long f = OrderGate.frontier(marks, from, to, 0);
         if (f == Long.MIN_VALUE) {
           return;
         }
         long horizon = OrderGate.saturatedMinus(f, 2 * retentionMs);
-        if (horizon != Long.MIN_VALUE) {
-          forgetBelow = Math.max(forgetBelow, bucket(horizon));
+        if (horizon != Long.MIN_VALUE && bucket(horizon) > forgetBelow) {
+          forgetBelow = bucket(horizon);
+          if (persist) {
+            seen.put(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
+          }
         }
       }
 

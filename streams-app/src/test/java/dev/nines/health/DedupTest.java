@@ -100,6 +100,42 @@ class DedupTest {
     assertThat(run.marks().get(1).streamTime()).isEqualTo(T0 + 4 * R);
   }
 
+  /**
+   * At the edge of the guarantee: a first copy exactly 2R behind the frontier is still there for
+   * a duplicate R after it, from a partition whose stream time is R past the duplicate; once the
+   * frontier has moved its bucket wholly behind {@code F - 2R}, it is gone.
+   */
+  @Test
+  void theFirstCopyIsKeptUntilItsBucketIsWhollyTwoRetentionsBehindTheFrontier() {
+    long s = T0; // T0 is 20 s into its bucket
+    long bucket = Math.floorDiv(s, R) * R;
+    List<Sent> in = new ArrayList<>();
+    in.add(item(0, "a", s));
+    in.add(mark(0, s + 2 * R, 2));
+    in.add(mark(1, s + 2 * R, 2));
+    in.add(item(1, "a", s + R)); // R after the first copy, R behind partition 1
+    assertThat(run(0, 2, 2, in).counts()).isEqualTo(Map.of("a", 1));
+    assertThat(run(0, 2, 2, in).ids()).isEqualTo(1);
+    // F - 2R = bucket + R: the bucket of "a" ends by it, "a" is forgotten and deleted; a copy now
+    // (2R - 20 s behind partition 1) is beyond the guarantee and passes
+    in.add(mark(0, bucket + 3 * R, 2));
+    in.add(mark(1, bucket + 3 * R, 2));
+    in.add(item(1, "a", s + R));
+    Run run = run(0, 2, 2, in);
+    assertThat(run.counts()).isEqualTo(Map.of("a", 2));
+    // the first copy deleted; the new one kept, its bucket (bucket + R) not forgotten
+    assertThat(run.ids()).isEqualTo(1);
+  }
+
+  /** Timestamps at the end of the range: no overflow, no endless lookup. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void extremeTimestampsAreDeduplicatedToo() {
+    List<Sent> in = List.of(item(0, "z", Long.MAX_VALUE - R / 2), item(0, "z", Long.MAX_VALUE),
+        item(0, "y", Long.MAX_VALUE - R - 1), item(0, "y", Long.MAX_VALUE - 1));
+    assertThat(run(0, 1, 1, in).counts()).isEqualTo(Map.of("z", 1, "y", 1));
+  }
+
   @Test
   void aBacklogOfForgottenIdsIsDeletedABatchAtATime() {
     List<Sent> in = new ArrayList<>();
@@ -152,6 +188,8 @@ class DedupTest {
         .hasMessageContaining("expected 0 <= from < to <= upstreams");
     assertThatThrownBy(() -> new Dedup<String>(STORE, s -> s, Duration.ZERO, 0, 1, 1))
         .hasMessageContaining("must be > 0");
+    assertThatThrownBy(() -> new Dedup<String>(STORE, s -> s, Duration.ofMillis(Long.MAX_VALUE),
+        0, 1, 1)).hasMessageContaining("must be > 0 and at most");
   }
 
   // --- traffic: originals and duplicates over one event-time span per partition ---

@@ -127,9 +127,13 @@ class DedupTest {
     assertThat(run.ids()).isEqualTo(1);
   }
 
-  /** Timestamps at the end of the range: no overflow, no endless lookup. */
+  /**
+   * Timestamps at the end of the range: no overflow, no endless lookup (the first version looped
+   * for ever on the "y" pair; in a separate thread so that such a loop fails the test).
+   */
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @org.junit.jupiter.api.Timeout(value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void extremeTimestampsAreDeduplicatedToo() {
     List<Sent> in = List.of(item(0, "z", Long.MAX_VALUE - R / 2), item(0, "z", Long.MAX_VALUE),
         item(0, "y", Long.MAX_VALUE - R - 1), item(0, "y", Long.MAX_VALUE - 1));

@@ -274,15 +274,8 @@ public final class ClosingWindows<V, A>
 
       /** min(W_u) over the partitions not idle; the largest latest if all are idle. */
       private long frontier(Map<Integer, Watermark> marks) {
-        // marks kept from another layout (topics.partitions changed) say nothing about this one
-        for (int u = 0; u < upstreams; u++) {
-          Watermark m = marks.get(u);
-          if (m != null && m.partitions() != upstreams) {
-            return OpenWindowStore.NO_TIME;
-          }
-        }
         // grace 0 here: the windows apply their own grace to the frontier when they close
-        return OrderGate.frontier(marks, upstreams, 0);
+        return OrderGate.frontierOfLayout(marks, 0, upstreams, upstreams);
       }
 
       /** Forwards and forgets every window with {@code end <= closeTime}. */

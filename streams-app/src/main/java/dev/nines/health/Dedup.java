@@ -124,9 +124,12 @@ public final class Dedup<T>
   }
 
   static Bytes idKey(long bucket, String id) {
-    byte[] b = id.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(9 + b.length).put(ID).putLong(bucket ^ Long.MIN_VALUE)
-        .put(b).array());
+    return idKey(bucket, id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Bytes idKey(long bucket, byte[] id) {
+    return Bytes.wrap(ByteBuffer.allocate(9 + id.length).put(ID).putLong(bucket ^ Long.MIN_VALUE)
+        .put(id).array());
   }
 
   static long bucketOf(Bytes idKey) {
@@ -183,14 +186,15 @@ public final class Dedup<T>
           context.forward(record);
           return;
         }
+        byte[] idBytes = key.getBytes(StandardCharsets.UTF_8); // once, for every lookup and put
         long ts = record.timestamp();
-        if (isDuplicate(key, ts)) {
+        if (isDuplicate(idBytes, ts)) {
           return;
         }
         long bucket = bucket(ts);
         if (bucket >= forgetBelow) {
           // a bucket already forgotten is not kept: its deletion may be past
-          seen.put(idKey(bucket, key), ByteBuffer.allocate(8).putLong(ts).array());
+          seen.put(idKey(bucket, idBytes), ByteBuffer.allocate(8).putLong(ts).array());
         }
         context.forward(record);
         if (forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
@@ -198,13 +202,13 @@ public final class Dedup<T>
         }
       }
 
-      private boolean isDuplicate(String key, long ts) {
+      private boolean isDuplicate(byte[] idBytes, long ts) {
         // by bucket number, with saturated bounds: no overflow at extreme timestamps
         long first = Math.floorDiv(Math.max(OrderGate.saturatedMinus(ts, retentionMs),
             forgetBelow), retentionMs);
         long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
-        for (long n = first; n <= last && n >= first; n++) {
-          byte[] v = seen.get(idKey(n * retentionMs, key));
+        for (long n = first; n <= last; n++) {
+          byte[] v = seen.get(idKey(n * retentionMs, idBytes));
           if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
             return true;
           }
@@ -242,13 +246,7 @@ public final class Dedup<T>
       /** Ids in buckets ending by {@code F - 2 retention} are forgotten; never moves back. */
       /** @param persist false in init, where no record is being processed to log it with */
       private void advanceForgetting(boolean persist) {
-        for (int u = from; u < to; u++) {
-          Watermark m = marks.get(u);
-          if (m != null && m.partitions() != upstreams) {
-            return; // a mark of another layout says nothing about this one
-          }
-        }
-        long f = OrderGate.frontier(marks, from, to, 0);
+        long f = OrderGate.frontierOfLayout(marks, from, to, upstreams);
         if (f == Long.MIN_VALUE) {
           return;
         }

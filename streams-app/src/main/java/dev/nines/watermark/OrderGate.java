@@ -148,6 +148,22 @@ public final class OrderGate<V> {
     return frontier(marks, 0, partitions, graceMs);
   }
 
+  /**
+   * {@link #frontier(Map, int, int, long)} with no grace, or {@link Long#MIN_VALUE} while a mark
+   * of partitions {@code from..to-1} is of another layout than {@code partitions} (kept from
+   * before {@code topics.partitions} changed: it says nothing about this one).
+   */
+  public static long frontierOfLayout(Map<Integer, Watermark> marks, int from, int to,
+      int partitions) {
+    for (int u = from; u < to; u++) {
+      Watermark m = marks.get(u);
+      if (m != null && m.partitions() != partitions) {
+        return Long.MIN_VALUE;
+      }
+    }
+    return frontier(marks, from, to, 0);
+  }
+
   /** {@link #frontier(Map, int, long)} over partitions {@code from..to-1}. */
   public static long frontier(Map<Integer, Watermark> marks, int from, int to, long graceMs) {
     long min = Long.MAX_VALUE;

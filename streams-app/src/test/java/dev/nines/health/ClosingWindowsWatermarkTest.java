@@ -163,17 +163,7 @@ class ClosingWindowsWatermarkTest {
 
   /** A random merge keeping each upstream's own order; runs of one upstream make skew. */
   static List<Sent> interleave(List<List<Sent>> upstreams, Random random) {
-    List<Sent> out = new ArrayList<>();
-    int[] next = new int[upstreams.size()];
-    int left = upstreams.stream().mapToInt(List::size).sum();
-    while (left > 0) {
-      int u = random.nextInt(upstreams.size());
-      int run = 1 + random.nextInt(40);
-      for (int i = 0; i < run && next[u] < upstreams.get(u).size(); i++, left--) {
-        out.add(upstreams.get(u).get(next[u]++));
-      }
-    }
-    return out;
+    return dev.nines.testing.Interleave.randomRuns(upstreams, random, 40);
   }
 
   // --- the expectation: each upstream's items judged by that upstream's own last mark ---

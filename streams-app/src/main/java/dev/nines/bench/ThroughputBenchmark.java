@@ -52,7 +52,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>nines: the whole topology on receipts and probes;
  *   <li>latency: nines fed live at half the rate it reached, time from a receipt being sent to
  *       the app being through it;
- *   <li>scaling: partitions × instances, and routes.
+ *   <li>scaling: partitions × instances, and carrier paths (routes × carriers per route).
  * </ol>
  */
 public final class ThroughputBenchmark {
@@ -61,6 +61,8 @@ public final class ThroughputBenchmark {
   static final List<String> COUNTRIES = new ArrayList<>(new TreeSet<>(
       List.of(Locale.getISOCountries())));
   static final int CARRIERS_PER_ROUTE = 5;
+  /** Most carriers a benchmark route may have (the state per route grows with them). */
+  static final int MAX_CARRIERS = 200;
   /** Shortest history loaded: a few one-minute health windows close within it. */
   static final long MIN_LOAD_SECONDS = 10;
   /** How often the broker is asked where an app stands. */
@@ -68,23 +70,55 @@ public final class ThroughputBenchmark {
 
   public enum Part { CEILING, PASSTHROUGH, NINES, LATENCY, SCALING }
 
-  public record Options(long receipts, int partitions, int routes, double eventRate, int threads,
-      String heap, Set<Part> parts, long ceilingRecords, Duration latencyRun,
-      long scalingReceipts, List<Integer> scalingPartitions, List<Integer> scalingInstances,
-      List<Integer> scalingRoutes, long seed, Duration timeout, Path workDir) {
-    public Options {
+  /**
+   * Routes of {@code carriers} carriers each. Route ids are {@code <ISO country>:<channel>}, so
+   * the contract allows at most 747 routes; more carrier paths (route x carrier, what the
+   * windows, buckets and route state grow with) come from more carriers per route.
+   */
+  public record Routes(int routes, int carriers) {
+    public Routes {
       if (routes < 1 || routes > maxRoutes()) {
         throw new IllegalArgumentException("routes must be 1.." + maxRoutes()
             + " (route ids are <ISO country>:<channel>), not " + routes);
       }
-      for (int r : scalingRoutes) {
-        if (r < 1 || r > maxRoutes()) {
-          throw new IllegalArgumentException("scaling routes must be 1.." + maxRoutes()
-              + ", not " + r);
-        }
+      if (carriers < 1 || carriers > MAX_CARRIERS) {
+        throw new IllegalArgumentException("carriers per route must be 1.." + MAX_CARRIERS
+            + ", not " + carriers);
       }
     }
+
+    /** "300" (five carriers each) or "747x67". */
+    public static Routes parse(String text) {
+      String[] p = text.trim().split("[xX]");
+      try {
+        if (p.length == 1) {
+          return new Routes(Integer.parseInt(p[0]), CARRIERS_PER_ROUTE);
+        }
+        if (p.length == 2) {
+          return new Routes(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+        }
+      } catch (NumberFormatException e) {
+        // below
+      }
+      throw new IllegalArgumentException("expected ROUTES or ROUTESxCARRIERS such as 300 or "
+          + "747x67, not '" + text + "'");
+    }
+
+    /** Carrier paths: route x carrier. */
+    public int paths() {
+      return routes * carriers;
+    }
+
+    @Override
+    public String toString() {
+      return routes + " x " + carriers;
+    }
   }
+
+  public record Options(long receipts, int partitions, Routes routes, double eventRate,
+      int threads, String heap, Set<Part> parts, long ceilingRecords, Duration latencyRun,
+      long scalingReceipts, List<Integer> scalingPartitions, List<Integer> scalingInstances,
+      List<Routes> scalingRoutes, long seed, Duration timeout, Path workDir) {}
 
   static int maxRoutes() {
     return COUNTRIES.size() * CHANNELS.size();
@@ -102,7 +136,7 @@ public final class ThroughputBenchmark {
    * One timed run of an app: events processed, seconds from process start until through,
    * CPU seconds of the app processes and of the broker in that time, the memory each reported.
    */
-  public record AppRun(String what, int partitions, int instances, int routes, long events,
+  public record AppRun(String what, int partitions, int instances, Routes routes, long events,
       double seconds, double appCpu, double brokerCpu, List<Worker.Memory> memory) {
     public double rate() {
       return events / seconds;
@@ -113,8 +147,8 @@ public final class ThroughputBenchmark {
       return appCpu / (events / 1e6);
     }
 
-    public long peakHeapAfterGc() {
-      return memory.stream().mapToLong(Worker.Memory::peakHeapAfterGc).max().orElse(-1);
+    public long peakLiveHeap() {
+      return memory.stream().mapToLong(Worker.Memory::peakLiveHeap).max().orElse(-1);
     }
 
     public long peakHeap() {
@@ -200,13 +234,23 @@ public final class ThroughputBenchmark {
       List<AppRun> scaling = new ArrayList<>();
       List<String> unfinished = new ArrayList<>();
       if (parts.contains(Part.SCALING)) {
+        // one load per partition count, read by each instance count in turn (each its own app)
         for (int p : options.scalingPartitions()) {
+          Load l = load(admin, p, options.routes(), options.scalingReceipts());
           for (int i : options.scalingInstances()) {
-            scale(admin, offsets, p, i, options.routes(), scaling, unfinished);
+            scale(offsets, l, p, i, options.routes(), scaling, unfinished);
           }
         }
-        for (int r : options.scalingRoutes()) {
-          scale(admin, offsets, options.partitions(), 1, r, scaling, unfinished);
+        for (Routes r : options.scalingRoutes()) {
+          if (r.equals(options.routes())
+              && options.scalingPartitions().contains(options.partitions())
+              && options.scalingInstances().contains(1)) {
+            out.printf(Locale.ROOT, "scaling: %s routes x carriers, %d partitions, 1 instance: "
+                + "the row above%n", r, options.partitions());
+            continue;
+          }
+          scale(offsets, load(admin, options.partitions(), r, options.scalingReceipts()),
+              options.partitions(), 1, r, scaling, unfinished);
         }
       }
       return new Result(load, producer, consumer, passThrough, nines, latency, scaling,
@@ -215,15 +259,14 @@ public final class ThroughputBenchmark {
   }
 
   /** One row of the scaling table; a run that does not finish is reported, not fatal. */
-  private void scale(Admin admin, Offsets offsets, int partitions, int instances, int routes,
+  private void scale(Offsets offsets, Load l, int partitions, int instances, Routes routes,
       List<AppRun> done, List<String> unfinished) throws Exception {
-    Load l = load(admin, partitions, routes, options.scalingReceipts());
     try {
       done.add(runApp(offsets, "nines", l, instances, routes, inputTopics(l.prefix()),
           l.events()));
     } catch (IllegalStateException e) {
-      String what = String.format(Locale.ROOT, "%d partition(s) x %d instance(s), %d routes: %s",
-          partitions, instances, routes, e.getMessage());
+      String what = String.format(Locale.ROOT, "%d partition(s) x %d instance(s), %s routes x "
+          + "carriers: %s", partitions, instances, routes, e.getMessage());
       out.println("  did not finish: " + what);
       unfinished.add(what);
     }
@@ -231,20 +274,20 @@ public final class ThroughputBenchmark {
 
   // ---- load -------------------------------------------------------------------------------
 
-  /** The benchmark's scenario: {@code routes} routes of five carriers, probes, one contract. */
-  String scenarioYaml(int routes, double eventRate) {
+  /** The benchmark's scenario: the routes, probes, one contract. */
+  String scenarioYaml(Routes routes, double eventRate) {
     StringBuilder r = new StringBuilder();
-    double perRoute = eventRate / routes;
-    for (int i = 0; i < routes; i++) {
+    double perRoute = eventRate / routes.routes();
+    for (int i = 0; i < routes.routes(); i++) {
       String country = COUNTRIES.get(i / CHANNELS.size());
       String channel = CHANNELS.get(i % CHANNELS.size());
       r.append("  - country: ").append(country).append("\n    channel: ").append(channel)
           .append(String.format(Locale.ROOT, "%n    ratePerSecond: %.6f%n", perRoute))
           .append("    carriers:\n");
-      for (int c = 0; c < CARRIERS_PER_ROUTE; c++) {
+      for (int c = 0; c < routes.carriers(); c++) {
         r.append("      - {carrierId: ").append(country.toLowerCase(Locale.ROOT)).append('-')
             .append(channel.toLowerCase(Locale.ROOT)).append("-c").append(c)
-            .append(", baseWeight: ").append(CARRIERS_PER_ROUTE - c).append("}\n");
+            .append(", baseWeight: ").append(routes.carriers() - c).append("}\n");
       }
     }
     return """
@@ -273,7 +316,7 @@ public final class ThroughputBenchmark {
   }
 
   /** Creates a fresh set of topics and loads about {@code receipts} receipts plus probes. */
-  Load load(Admin admin, int partitions, int routes, long receipts) throws Exception {
+  Load load(Admin admin, int partitions, Routes routes, long receipts) throws Exception {
     String prefix = "bench-" + runId + "-" + (++runs) + ".";
     NinesConfig.TopicLayout layout = layout(prefix, partitions);
     TopicManager.ensure(admin, Topics.ALL, layout);
@@ -300,7 +343,7 @@ public final class ThroughputBenchmark {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     out.printf(Locale.ROOT, "load %s: %d partitions, %d routes x %d carriers, %,.0f receipts/s "
-        + "of event time for %d s%n", prefix, partitions, routes, CARRIERS_PER_ROUTE,
+        + "of event time for %d s%n", prefix, partitions, routes.routes(), routes.carriers(),
         options.eventRate(), seconds);
     long start = System.nanoTime();
     try (var producer = new KafkaProducer<String, Object>(p, new StringSerializer(),
@@ -325,12 +368,13 @@ public final class ThroughputBenchmark {
 
   // ---- one app run -------------------------------------------------------------------------
 
-  AppRun runApp(Offsets offsets, String mode, Load load, int instances, int routes,
+  AppRun runApp(Offsets offsets, String mode, Load load, int instances, Routes routes,
       List<String> inputs, long events) throws Exception {
-    String appId = load.prefix() + mode + "-app";
+    // one app id per instance count: several runs may read the same load
+    String appId = load.prefix() + mode + (instances > 1 ? "-x" + instances : "") + "-app";
     int partitions = offsets.ends(List.of(inputs.get(0))).size();
-    out.printf(Locale.ROOT, "%s: %,d events, %d partition(s), %d instance(s), %d routes%n",
-        mode, events, partitions, instances, routes);
+    out.printf(Locale.ROOT, "%s: %,d events, %d partition(s), %d instance(s), %d routes x %d "
+        + "carriers%n", mode, events, partitions, instances, routes.routes(), routes.carriers());
     List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Ctrl-C or SIGTERM on the benchmark: its app processes must not outlive it
     Thread reaper = new Thread(() -> workers.forEach(Worker::kill), "bench-stop-workers");
@@ -389,8 +433,8 @@ public final class ThroughputBenchmark {
       AppRun run = new AppRun(mode, partitions, instances, routes, events, seconds, appCpu,
           brokerCpu, memory);
       out.printf(Locale.ROOT, "  through in %.1f s: %,.0f events/s, %.1f CPU s per million "
-          + "events, peak heap after GC %d MiB, RocksDB %s%n", seconds, run.rate(),
-          run.cpuPerMillion(), run.peakHeapAfterGc() >> 20, mib(run.peakRocksDb()));
+          + "events, peak live heap %d MiB, RocksDB %s%n", seconds, run.rate(),
+          run.cpuPerMillion(), run.peakLiveHeap() >> 20, mib(run.peakRocksDb()));
       return run;
     } finally {
       for (Worker w : workers) {

@@ -36,9 +36,9 @@ public final class ThroughputReport {
     if (r.load() != null) {
       out.printf(l, "%n| throughput (%s, %d partitions, %d routes x %d carriers, %d stream "
               + "thread(s), -Xmx%s per JVM) | records | s | records/s | CPU s per M records "
-              + "(app / broker) | peak heap after GC / peak heap | RocksDB | RSS |%n"
+              + "(app / broker) | peak live heap / peak heap in use | RocksDB | RSS |%n"
               + "|---|---|---|---|---|---|---|---|%n", LocalDate.now(ZoneOffset.UTC),
-          o.partitions(), o.routes(), ThroughputBenchmark.CARRIERS_PER_ROUTE, o.threads(),
+          o.partitions(), o.routes().routes(), o.routes().carriers(), o.threads(),
           o.heap());
       out.printf(l, "| load: simulator -> broker (%d-byte receipts) | %,d | %.1f | %,.0f | | | "
               + "| |%n", r.load().receiptBytes(), r.load().events() + r.load().other(),
@@ -74,12 +74,13 @@ public final class ThroughputReport {
     }
     if (!r.scaling().isEmpty()) {
       out.printf(l, "%n| scaling (%,d receipts per run + probes) | partitions | instances | "
-          + "routes | events/s | CPU s per M events | peak heap after GC | RocksDB | RSS |%n"
-          + "|---|---|---|---|---|---|---|---|---|%n", o.scalingReceipts());
+          + "routes x carriers | carrier paths | events/s | CPU s per M events | peak live "
+          + "heap | RocksDB | RSS |%n|---|---|---|---|---|---|---|---|---|---|%n",
+          o.scalingReceipts());
       for (AppRun a : r.scaling()) {
-        out.printf(l, "| | %d | %d | %d | %,.0f | %.1f | %s | %s | %s |%n", a.partitions(),
-            a.instances(), a.routes(), a.rate(), a.cpuPerMillion(),
-            ThroughputBenchmark.mib(a.peakHeapAfterGc()),
+        out.printf(l, "| | %d | %d | %s | %,d | %,.0f | %.1f | %s | %s | %s |%n", a.partitions(),
+            a.instances(), a.routes(), a.routes().paths(), a.rate(), a.cpuPerMillion(),
+            ThroughputBenchmark.mib(a.peakLiveHeap()),
             ThroughputBenchmark.mib(a.peakRocksDb()), ThroughputBenchmark.mib(a.peakRss()));
       }
     }
@@ -97,7 +98,7 @@ public final class ThroughputReport {
   private static void row(PrintStream out, String name, AppRun a) {
     out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / %.1f | %s / %s | %s | %s |%n",
         name, a.events(), a.seconds(), a.rate(), a.cpuPerMillion(),
-        a.brokerCpu() / (a.events() / 1e6), ThroughputBenchmark.mib(a.peakHeapAfterGc()),
+        a.brokerCpu() / (a.events() / 1e6), ThroughputBenchmark.mib(a.peakLiveHeap()),
         ThroughputBenchmark.mib(a.peakHeap()), ThroughputBenchmark.mib(a.peakRocksDb()),
         ThroughputBenchmark.mib(a.peakRss()));
   }
@@ -141,8 +142,8 @@ public final class ThroughputReport {
       c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
       c.getStyler().setYAxisDecimalPattern("#,###");
       TreeMap<Integer, List<AppRun>> byInstances = new TreeMap<>();
-      int routes = r.scaling().get(0).routes();
-      r.scaling().stream().filter(a -> a.routes() == routes)
+      var routes = r.scaling().get(0).routes();
+      r.scaling().stream().filter(a -> a.routes().equals(routes))
           .forEach(a -> byInstances.computeIfAbsent(a.instances(), k -> new ArrayList<>())
               .add(a));
       byInstances.forEach((n, runs) -> {

@@ -22,7 +22,7 @@ final class Worker implements AutoCloseable {
   static final String JVM_OPTIONS_ENV = "NINES_BENCH_WORKER_OPTS";
 
   /** Memory a worker reported; -1 where it could not be read. */
-  record Memory(long peakHeap, long peakHeapAfterGc, long peakRocksDb, long maxHeap,
+  record Memory(long peakHeap, long peakLiveHeap, long peakRocksDb, long maxHeap,
       long peakRss) {}
 
   private final Process process;
@@ -103,7 +103,7 @@ final class Worker implements AutoCloseable {
       process.destroyForcibly().waitFor();
     }
     Properties p = read();
-    return new Memory(num(p, "peakHeap"), num(p, "peakHeapAfterGc"), num(p, "peakRocksDb"),
+    return new Memory(num(p, "peakHeap"), num(p, "peakLiveHeap"), num(p, "peakRocksDb"),
         num(p, "maxHeap"), peakRss);
   }
 

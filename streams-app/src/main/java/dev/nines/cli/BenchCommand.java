@@ -197,9 +197,13 @@ final class BenchCommand implements Runnable {
     int partitions;
 
     @Option(names = "--routes", defaultValue = "100",
-        description = "Routes of 5 carriers each (default 100; at most 747 = 249 ISO countries "
+        description = "Routes of the main runs (default 100; at most 747 = 249 ISO countries "
             + "x SMS, MMS, VOICE).")
     int routes;
+
+    @Option(names = "--carriers", defaultValue = "5",
+        description = "Carriers per route in the main runs (default 5).")
+    int carriers;
 
     @Option(names = "--event-rate", defaultValue = "20000",
         description = "Receipts per second of event time in the loaded history (default 20000)."
@@ -238,9 +242,11 @@ final class BenchCommand implements Runnable {
         description = "Instance counts of the scaling table (default 1,2).")
     List<Integer> scalingInstances;
 
-    @Option(names = "--scaling-routes", split = ",", defaultValue = "100,300,747",
-        description = "Route counts of the scaling table (default 100,300,747).")
-    List<Integer> scalingRoutes;
+    @Option(names = "--scaling-routes", split = ",", defaultValue = "100,300,747,747x67",
+        description = "Routes of the scaling table, each ROUTES (5 carriers) or ROUTESxCARRIERS "
+            + "(default ${DEFAULT-VALUE}; 747 x 67 = 50,049 carrier paths, the issue's 10,000 "
+            + "routes x 5 carriers: route ids allow at most 747 routes).")
+    List<String> scalingRoutes;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
     long seed;
@@ -282,9 +288,11 @@ final class BenchCommand implements Runnable {
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("nines-bench-");
       ThroughputBenchmark.Options o;
       try {
-        o = new ThroughputBenchmark.Options(receipts, partitions, routes, eventRate, threads,
-            heap, which, ceilingRecords, latencyRun, scalingReceipts, scalingPartitions,
-            scalingInstances, scalingRoutes, seed, timeout, work);
+        o = new ThroughputBenchmark.Options(receipts, partitions,
+            new ThroughputBenchmark.Routes(routes, carriers), eventRate, threads, heap, which,
+            ceilingRecords, latencyRun, scalingReceipts, scalingPartitions, scalingInstances,
+            scalingRoutes.stream().map(ThroughputBenchmark.Routes::parse).toList(), seed,
+            timeout, work);
       } catch (IllegalArgumentException e) {
         throw new Main.UserError(e.getMessage());
       }

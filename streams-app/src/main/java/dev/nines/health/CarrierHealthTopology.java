@@ -10,6 +10,7 @@ import dev.nines.schema.ProbeResult;
 import dev.nines.serde.SchemaRegistryClient;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -71,8 +72,8 @@ public final class CarrierHealthTopology {
 
     int upstreams = upstreams(config);
     // each forgets ids by the watermarks of its own input: receipts 0..p-1, probes p..2p-1
-    Dedup<DeliveryReceipt> receiptDedup = new Dedup<>(RECEIPTS_DEDUP_STORE,
-        DeliveryReceipt::getMessageId, h.dedupRetention(), 0, partitions, upstreams);
+    Dedup<CarrierReceipt> receiptDedup = new Dedup<>(RECEIPTS_DEDUP_STORE,
+        CarrierReceipt::messageId, h.dedupRetention(), 0, partitions, upstreams);
     Dedup<ProbeResult> probeDedup = new Dedup<>(PROBES_DEDUP_STORE,
         ProbeResult::getProbeId, h.dedupRetention(), partitions, 2 * partitions, upstreams);
     builder.addStateStore(receiptDedup.storeBuilder());
@@ -92,17 +93,21 @@ public final class CarrierHealthTopology {
         .stream(config.topics().name(Topics.DELIVERY_RECEIPTS), Consumed.with(keys, receiptSerde)
             .withTimestampExtractor(new Admission.RecordTime()).withName("receipts-source"))
         .processValues(admission, Named.as("receipts-check"))
-        .selectKey((k, r) -> CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
+        // only what carrier health needs crosses the repartition (see CarrierReceipt)
+        .map((k, r) -> KeyValue.pair(
+                CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
+                CarrierReceipt.of(r)),
             Named.as("receipts-key-by-carrier"))
-        .process(new WatermarkEmitter<DeliveryReceipt>(RECEIPTS_WATERMARK_STORE, partitions,
-                h.watermarkInterval(), h.partitionIdle(), r -> r.getCompletedAt().toEpochMilli(),
-                0, upstreams),
+        .process(new WatermarkEmitter<CarrierReceipt>(RECEIPTS_WATERMARK_STORE, partitions,
+                h.watermarkInterval(), h.partitionIdle(), CarrierReceipt::completedAt, 0,
+                upstreams),
             Named.as("receipts-watermarks"))
-        .repartition(Repartitioned.with(keys, MarkedSerde.of(receiptSerde))
-            .withStreamPartitioner(new MulticastPartitioner<DeliveryReceipt>())
+        .repartition(Repartitioned.with(keys,
+                MarkedSerde.of(CarrierReceipt.serde(receiptSerde.deserializer())))
+            .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
             .withName("receipts-by-carrier").withNumberOfPartitions(partitions))
         .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE)
-        .mapValues(m -> Marked.map(m, HealthSample::of), Named.as("receipts-to-samples"));
+        .mapValues(m -> Marked.map(m, CarrierReceipt::sample), Named.as("receipts-to-samples"));
 
     // The emitter sees every probe, so that a partition whose probes are mostly not carrier
     // checks still moves its watermark (and is not taken for idle); only the carrier checks and

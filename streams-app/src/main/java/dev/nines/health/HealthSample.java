@@ -1,6 +1,5 @@
 package dev.nines.health;
 
-import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.ProbeResult;
 
 /** One piece of evidence about a carrier: a receipt's outcome and latency, or a probe result. */
@@ -17,11 +16,6 @@ public sealed interface HealthSample {
     public HealthCounts addTo(HealthCounts c) {
       return c.addProbe(success);
     }
-  }
-
-  static HealthSample of(DeliveryReceipt r) {
-    return new Receipt(Outcome.of(r.getStatus(), r.getFailureCause()),
-        r.getCompletedAt().toEpochMilli() - r.getSubmittedAt().toEpochMilli());
   }
 
   static HealthSample of(ProbeResult p) {

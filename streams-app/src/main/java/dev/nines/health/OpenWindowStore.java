@@ -8,35 +8,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.internals.CacheFlushListener;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
+import dev.nines.platform.WriteBackStore;
 
 /**
  * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged
  * RocksDB key-value store with an object cache in front.
  *
- * <p>Why a cache of our own: the aggregate (counts and a DDSketch) costs ~4.5 µs to decode and
- * encode, and Kafka Streams' record cache holds bytes, so every record paid that twice (once per
- * aggregate; 22% of the profile in BENCHMARKS.md). Here an open window is decoded once, updated
- * as an object, and encoded once per commit. Kafka Streams flushes caches before it commits
- * ({@code StreamTask.prepareCommit} → {@code ProcessorStateManager.flushCache}, which calls
- * {@link CachedStateStore#flushCache} on registered stores). That interface is Kafka's internal
- * one, the same its own caching stores use; {@code ClosingWindowsTest} fails if a commit ever
- * stops writing the cache, so an upgrade that changes the hook is caught.
+ * <p>Why a cache of our own ({@link WriteBackStore}): the aggregate (counts and a DDSketch) costs
+ * ~4.5 µs to decode and encode, and Kafka Streams' record cache holds bytes, so every record paid
+ * that twice (once per aggregate; 22% of the profile in BENCHMARKS.md). Here an open window is
+ * decoded once, updated as an object, and encoded once per commit. {@code ClosingWindowsTest}
+ * fails if a commit ever stops writing the cache.
  *
  * <p>Only windows touched since the last commit are held as objects; the cache is emptied at
  * every commit, so its size is bounded by one commit interval's distinct windows, not by routes.
@@ -47,7 +33,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * 0x02 upstream(4)}: the last watermark of that upstream partition, when the windows close by
  * watermarks ({@link ClosingWindows}): {@code partitions(4) streamTime(8) idle(1) latest(8)}.
  */
-public final class OpenWindowStore<A> implements StateStore, CachedStateStore<byte[], byte[]> {
+public final class OpenWindowStore<A> extends WriteBackStore {
   private static final byte WINDOW = 1;
   private static final byte MARK = 2;
   private static final Bytes STREAM_TIME_KEY = Bytes.wrap(new byte[] {0});
@@ -60,7 +46,6 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
   /** A window leaving the store, in emission order. */
   public record Closed<A>(String key, long start, A value, long timestamp) {}
 
-  private final KeyValueStore<Bytes, byte[]> inner;
   private final Serde<A> serde;
   // dirty windows since the last commit, as objects; a TreeMap so a close merges in byte order
   private final TreeMap<Bytes, Open<A>> dirty = new TreeMap<>();
@@ -72,14 +57,13 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
   private final TreeMap<Integer, Watermark> dirtyMarks = new TreeMap<>();
 
   private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, Serde<A> serde) {
-    this.inner = inner;
+    super(inner);
     this.serde = serde;
   }
 
   /** A builder for a store named {@code name}, changelogged, with aggregates in {@code serde}. */
   public static <A> StoreBuilder<OpenWindowStore<A>> builder(String name, Serde<A> serde) {
-    return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), serde);
+    return WriteBackStore.builder(name, inner -> new OpenWindowStore<>(inner, serde));
   }
 
   /** The highest record timestamp seen, or {@link #NO_TIME}; survives restarts. */
@@ -220,123 +204,5 @@ public final class OpenWindowStore<A> implements StateStore, CachedStateStore<by
     streamTimeDirty = false;
     marks = null;
     dirtyMarks.clear();
-  }
-
-  @Override
-  public boolean setFlushListener(CacheFlushListener<byte[], byte[]> listener,
-      boolean sendOldValues) {
-    return false; // nothing is forwarded on flush: ClosingWindows forwards on close
-  }
-
-  // --- StateStore, delegated ---
-
-  @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
-  public void init(StateStoreContext context, StateStore root) {
-    clearCache();
-    inner.init(context, root);
-  }
-
-  @Override
-  public void flush() {
-    flushCache();
-    inner.flush();
-  }
-
-  @Override
-  public void commit(Map<TopicPartition, Long> changelogOffsets) {
-    inner.commit(changelogOffsets);
-  }
-
-  @Override
-  public Long committedOffset(TopicPartition partition) {
-    return inner.committedOffset(partition);
-  }
-
-  @Override
-  public boolean managesOffsets() {
-    return inner.managesOffsets();
-  }
-
-  @Override
-  public void close() {
-    clearCache();
-    inner.close();
-  }
-
-  @Override
-  public boolean persistent() {
-    return inner.persistent();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return inner.isOpen();
-  }
-
-  @Override
-  public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
-    return inner.query(query, bound, config);
-  }
-
-  @Override
-  public Position getPosition() {
-    return inner.getPosition();
-  }
-
-  private static final class Builder<A> implements StoreBuilder<OpenWindowStore<A>> {
-    private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
-    private final Serde<A> serde;
-
-    Builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, Serde<A> serde) {
-      this.inner = inner;
-      this.serde = serde;
-    }
-
-    @Override
-    public StoreBuilder<OpenWindowStore<A>> withCachingEnabled() {
-      return this; // the store is its own (object) cache
-    }
-
-    @Override
-    public StoreBuilder<OpenWindowStore<A>> withCachingDisabled() {
-      return this;
-    }
-
-    @Override
-    public StoreBuilder<OpenWindowStore<A>> withLoggingEnabled(Map<String, String> config) {
-      inner.withLoggingEnabled(config);
-      return this;
-    }
-
-    @Override
-    public StoreBuilder<OpenWindowStore<A>> withLoggingDisabled() {
-      inner.withLoggingDisabled();
-      return this;
-    }
-
-    @Override
-    public OpenWindowStore<A> build() {
-      return new OpenWindowStore<>(inner.build(), serde);
-    }
-
-    @Override
-    public Map<String, String> logConfig() {
-      return inner.logConfig();
-    }
-
-    @Override
-    public boolean loggingEnabled() {
-      return inner.loggingEnabled();
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.nines.platform.ObjectStore;
 import dev.nines.watermark.Marked;
 import dev.nines.watermark.Watermark;
 import java.nio.ByteBuffer;
@@ -52,6 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The upstream marks and the routes with an interval still to evaluate live in a second store
  * ({@code frontierStore}), so that a frontier advance visits only those routes.
+ *
+ * <p>A route's state (its carriers' recent buckets, with latency sketches) is an {@link
+ * ObjectStore}: decoded once and encoded once per commit, not once per bucket. Encoding it per
+ * bucket was the largest cost of nines' own code in the profile (BENCHMARKS.md, issue #7).
  */
 final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, String,
     RoutingWeights> {
@@ -69,7 +74,7 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
   private final RoutingPolicy policy;
   private final double sketchAccuracy;
   private ProcessorContext<String, RoutingWeights> context;
-  private KeyValueStore<String, RouteState> store;
+  private ObjectStore<RouteState> store;
   private VersionedKeyValueStore<String, RoutePlan> plans;
   private KeyValueStore<String, byte[]> frontierStore;
   private long[] marks;

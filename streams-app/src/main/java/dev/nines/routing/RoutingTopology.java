@@ -68,8 +68,8 @@ public final class RoutingTopology {
                 Stores.persistentVersionedKeyValueStore(PLANS_STORE, r.planHistory()))
             .withKeySerde(keys).withValueSerde(planSerde));
 
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(STATE_STORE), keys, RouteState.serde()));
+    // the same changelog bytes as a String / RouteState key-value store, with an object cache
+    builder.addStateStore(dev.nines.platform.ObjectStore.builder(STATE_STORE, RouteState.serde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(FRONTIER_STORE), keys, Serdes.ByteArray())
         .withCachingEnabled());

@@ -190,8 +190,8 @@ class RouteEvaluatorInterleavingTest {
         Materialized.<String, RoutePlan>as(Stores.persistentVersionedKeyValueStore(
             RoutingTopology.PLANS_STORE, Duration.ofDays(35)))
             .withKeySerde(Serdes.String()).withValueSerde(planSerde));
-    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-        RoutingTopology.STATE_STORE), Serdes.String(), RouteState.serde()));
+    b.addStateStore(dev.nines.platform.ObjectStore.builder(RoutingTopology.STATE_STORE,
+        RouteState.serde()));
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
         RoutingTopology.FRONTIER_STORE), Serdes.String(), Serdes.ByteArray())
         .withCachingEnabled());

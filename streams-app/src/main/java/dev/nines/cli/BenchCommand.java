@@ -226,12 +226,20 @@ final class BenchCommand implements Runnable {
         description = "Records kafka-producer-perf-test writes (default 5,000,000).")
     long ceilingRecords;
 
-    @Option(names = "--latency-run", defaultValue = "PT60S",
-        description = "How long receipts are sent live for the latency part (default PT60S).")
+    @Option(names = "--latency-run", defaultValue = "PT30S",
+        description = "How long receipts are sent live for the latency part (default PT30S: "
+            + "300 cohorts of 100 ms).")
     Duration latencyRun;
 
-    @Option(names = "--scaling-receipts", defaultValue = "1000000",
-        description = "Receipts per scaling run (default 1,000,000).")
+    @Option(names = "--latency-warmup", defaultValue = "PT15S",
+        description = "Receipts are sent live at least this long, and until the app has caught "
+            + "up, before the latency part measures (default PT15S): the backlog of its start is "
+            + "not its latency.")
+    Duration latencyWarmup;
+
+    @Option(names = "--scaling-receipts", defaultValue = "500000",
+        description = "Receipts per scaling load (default 500,000; each partition count's load "
+            + "is read by every instance count in turn).")
     long scalingReceipts;
 
     @Option(names = "--scaling-partitions", split = ",", defaultValue = "1,2,4,8",
@@ -242,8 +250,9 @@ final class BenchCommand implements Runnable {
         description = "Instance counts of the scaling table (default 1,2).")
     List<Integer> scalingInstances;
 
-    @Option(names = "--scaling-routes", split = ",", defaultValue = "100,300,747,747x67",
-        description = "Routes of the scaling table, each ROUTES (5 carriers) or ROUTESxCARRIERS "
+    @Option(names = "--scaling-routes", split = ",", defaultValue = "747,747x67",
+        description = "Routes of the scaling table at --partitions and 1 instance, next to the "
+            + "--routes row of the partitions sweep; each ROUTES (5 carriers) or ROUTESxCARRIERS "
             + "(default ${DEFAULT-VALUE}; 747 x 67 = 50,049 carrier paths, the issue's 10,000 "
             + "routes x 5 carriers: route ids allow at most 747 routes).")
     List<String> scalingRoutes;
@@ -290,7 +299,8 @@ final class BenchCommand implements Runnable {
       try {
         o = new ThroughputBenchmark.Options(receipts, partitions,
             new ThroughputBenchmark.Routes(routes, carriers), eventRate, threads, heap, which,
-            ceilingRecords, latencyRun, scalingReceipts, scalingPartitions, scalingInstances,
+            ceilingRecords, latencyRun, latencyWarmup, scalingReceipts, scalingPartitions,
+            scalingInstances,
             scalingRoutes.stream().map(ThroughputBenchmark.Routes::parse).toList(), seed,
             timeout, work);
       } catch (IllegalArgumentException e) {

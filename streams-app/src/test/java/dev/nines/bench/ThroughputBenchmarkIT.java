@@ -57,7 +57,7 @@ class ThroughputBenchmarkIT {
     var options = new ThroughputBenchmark.Options(50_000, 2,
         new ThroughputBenchmark.Routes(ROUTES, ThroughputBenchmark.CARRIERS_PER_ROUTE), 250, 1,
         "256m", EnumSet.allOf(ThroughputBenchmark.Part.class), 20_000, Duration.ofSeconds(10),
-        20_000, List.of(2), List.of(2), List.of(ThroughputBenchmark.Routes.parse("20x8")), 7,
+        Duration.ofSeconds(3), 20_000, List.of(2), List.of(2), List.of(ThroughputBenchmark.Routes.parse("20x8")), 7,
         Duration.ofMinutes(4), work);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ThroughputBenchmark.Result r;

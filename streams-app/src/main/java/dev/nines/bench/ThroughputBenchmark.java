@@ -591,6 +591,14 @@ public final class ThroughputBenchmark {
 
   private Map<String, String> workerFlags(String prefix, String appId, int partitions, int i) {
     Map<String, String> f = new LinkedHashMap<>();
+    // the user's Kafka settings (--set kafka.commit.interval.ms=...), the same for every app
+    // under test, nines and the pass-through alike; the benchmark's own keys below win. Not
+    // the security ones: arguments of a process are visible to every user of the machine.
+    config.cluster().kafkaOverrides().forEach((k, v) -> {
+      if (!k.startsWith("sasl.") && !k.startsWith("ssl.") && !k.equals("security.protocol")) {
+        f.put("kafka." + k, v);
+      }
+    });
     f.put("bootstrap.servers", platform.bootstrapServers());
     f.put("schema.registry.url", platform.schemaRegistryUrl());
     f.put("topics.prefix", prefix);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,12 @@ public final class BenchWorker {
   /** RocksDB property metrics (KIP-607), in bytes, per store; see {@link Memory#rocksDb}. */
   static final Set<String> ROCKSDB_MEMORY_METRICS =
       Set.of("size-all-mem-tables", "block-cache-usage", "estimate-table-readers-mem");
+  /**
+   * Kafka Streams' split of a stream thread's time (KIP-444), each a share of its loop over
+   * the last metrics window: where the thread spends what it does not spend processing.
+   */
+  static final List<String> THREAD_RATIOS =
+      List.of("process-ratio", "commit-ratio", "poll-ratio", "punctuate-ratio");
 
   private BenchWorker() {}
 
@@ -94,6 +101,7 @@ public final class BenchWorker {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
       memory.maybeSampleLiveHeap(true);
+      memory.sampleThreadRatiosNow(streams);
       try {
         app.close();
       } catch (Exception e) {
@@ -150,34 +158,75 @@ public final class BenchWorker {
         // G1 runs System.gc() as a full, stop-the-world collection and returns after it: what
         // is in use right after it is the live set (plus what other threads allocated since)
         System.gc();
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-          if (pool.getType() == MemoryType.HEAP) {
-            used += pool.getUsage().getUsed();
-          }
-        }
-        peakLiveHeap = Math.max(peakLiveHeap, used);
+        peakLiveHeap = Math.max(peakLiveHeap, heapInUse());
         lastLiveSample = System.nanoTime();
       }
+    }
+
+    /** Heap in use now, every heap pool summed. */
+    private static long heapInUse() {
+      long used = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          used += pool.getUsage().getUsed();
+        }
+      }
+      return used;
     }
 
     private long peakRocksDb = -1;
 
     private int samples;
 
+    /** Sums of the thread ratios over the samples taken while RUNNING, by metric name. */
+    private final double[] ratioSums = new double[THREAD_RATIOS.size()];
+    private int ratioSamples;
+
     void sample(KafkaStreams streams) {
-      long heap = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          heap += pool.getUsage().getUsed();
-        }
-      }
-      peakHeap = Math.max(peakHeap, heap);
+      peakHeap = Math.max(peakHeap, heapInUse());
       // reading every metric of the app costs it CPU (a profile showed 4% at every sample):
-      // RocksDB memory changes slowly, so it is read every ROCKSDB_EVERY samples only
+      // RocksDB memory and the thread ratios (windowed) change slowly, so they are read every
+      // ROCKSDB_EVERY samples only
       if (samples++ % ROCKSDB_EVERY == 0) {
         peakRocksDb = Math.max(peakRocksDb, rocksDb(streams));
+        if (streams.state() == KafkaStreams.State.RUNNING) {
+          sampleThreadRatios(streams);
+        }
       }
+    }
+
+    /** Once more before the app closes: a short run may not have reached a regular sample. */
+    void sampleThreadRatiosNow(KafkaStreams streams) {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        sampleThreadRatios(streams);
+      }
+    }
+
+    /** Adds the current ratios, averaged over the app's stream threads, to the sums. */
+    private void sampleThreadRatios(KafkaStreams streams) {
+      double[] sums = new double[THREAD_RATIOS.size()];
+      int threads = 0;
+      try {
+        for (var e : streams.metrics().entrySet()) {
+          int i = THREAD_RATIOS.indexOf(e.getKey().name());
+          if (i < 0 || !e.getKey().group().equals("stream-thread-metrics")
+              || !(e.getValue().metricValue() instanceof Number n)
+              || Double.isNaN(n.doubleValue())) {
+            continue;
+          }
+          sums[i] += n.doubleValue();
+          threads += i == 0 ? 1 : 0;
+        }
+      } catch (RuntimeException e) {
+        return; // a thread being replaced: this sample only
+      }
+      if (threads == 0) {
+        return;
+      }
+      for (int i = 0; i < sums.length; i++) {
+        ratioSums[i] += sums[i] / threads;
+      }
+      ratioSamples++;
     }
 
     void sampleRocksDbNow(KafkaStreams streams) {
@@ -211,9 +260,13 @@ public final class BenchWorker {
     }
 
     void write(Path file, KafkaStreams streams) {
-      String text = String.format(Locale.ROOT, "peakHeap=%d%npeakLiveHeap=%d%n"
-          + "peakRocksDb=%d%nmaxHeap=%d%nstate=%s%n", peakHeap, peakLiveHeap, peakRocksDb,
-          Runtime.getRuntime().maxMemory(), streams.state());
+      StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "peakHeap=%d%n"
+          + "peakLiveHeap=%d%npeakRocksDb=%d%nmaxHeap=%d%nstate=%s%n", peakHeap, peakLiveHeap,
+          peakRocksDb, Runtime.getRuntime().maxMemory(), streams.state()));
+      for (int i = 0; i < THREAD_RATIOS.size() && ratioSamples > 0; i++) {
+        text.append(String.format(Locale.ROOT, "%s=%.4f%n", THREAD_RATIOS.get(i),
+            ratioSums[i] / ratioSamples));
+      }
       try {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);

@@ -36,12 +36,12 @@ public final class ThroughputReport {
     if (r.load() != null) {
       out.printf(l, "%n| throughput (%s, %d partitions, %d routes x %d carriers, %d stream "
               + "thread(s), -Xmx%s per JVM) | records | s | records/s | CPU s per M records "
-              + "(app / broker) | peak live heap / peak heap in use | RocksDB | RSS |%n"
-              + "|---|---|---|---|---|---|---|---|%n", LocalDate.now(ZoneOffset.UTC),
+              + "(app / broker) | peak live heap / peak heap in use | RocksDB | RSS | stream thread: "
+              + "process / commit / poll |%n|---|---|---|---|---|---|---|---|---|%n", LocalDate.now(ZoneOffset.UTC),
           o.partitions(), o.routes().routes(), o.routes().carriers(), o.threads(),
           o.heap());
       out.printf(l, "| load: simulator -> broker (%d-byte receipts) | %,d | %.1f | %,.0f | | | "
-              + "| |%n", r.load().receiptBytes(), r.load().events() + r.load().other(),
+              + "| | |%n", r.load().receiptBytes(), r.load().events() + r.load().other(),
           r.load().seconds(), (r.load().events() + r.load().other()) / r.load().seconds());
     }
     if (r.producer() != null) {
@@ -75,13 +75,15 @@ public final class ThroughputReport {
     if (!r.scaling().isEmpty()) {
       out.printf(l, "%n| scaling (%,d receipts per run + probes) | partitions | instances | "
           + "routes x carriers | carrier paths | events/s | CPU s per M events | peak live "
-          + "heap | RocksDB | RSS |%n|---|---|---|---|---|---|---|---|---|---|%n",
+          + "heap | RocksDB | RSS | stream thread: process / commit / poll |%n"
+          + "|---|---|---|---|---|---|---|---|---|---|---|%n",
           o.scalingReceipts());
       for (AppRun a : r.scaling()) {
-        out.printf(l, "| | %d | %d | %s | %,d | %,.0f | %.1f | %s | %s | %s |%n", a.partitions(),
-            a.instances(), a.routes(), a.routes().paths(), a.rate(), a.cpuPerMillion(),
-            ThroughputBenchmark.mib(a.peakLiveHeap()),
-            ThroughputBenchmark.mib(a.peakRocksDb()), ThroughputBenchmark.mib(a.peakRss()));
+        out.printf(l, "| | %d | %d | %s | %,d | %,.0f | %.1f | %s | %s | %s | %s |%n",
+            a.partitions(), a.instances(), a.routes(), a.routes().paths(), a.rate(),
+            a.cpuPerMillion(), ThroughputBenchmark.mib(a.peakLiveHeap()),
+            ThroughputBenchmark.mib(a.peakRocksDb()), ThroughputBenchmark.mib(a.peakRss()),
+            a.threadTime());
       }
     }
     for (String u : r.unfinished()) {
@@ -90,17 +92,18 @@ public final class ThroughputReport {
   }
 
   private static void perf(PrintStream out, String name, PerfTools.Rate p) {
-    out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / - | | | |%n", name, p.records(),
+    out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / - | | | | |%n", name,
+        p.records(),
         p.records() / p.recordsPerSecond(), p.recordsPerSecond(),
         p.cpuSeconds() / (p.records() / 1e6));
   }
 
   private static void row(PrintStream out, String name, AppRun a) {
-    out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / %.1f | %s / %s | %s | %s |%n",
-        name, a.events(), a.seconds(), a.rate(), a.cpuPerMillion(),
+    out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / %.1f | %s / %s | %s | %s | %s "
+        + "|%n", name, a.events(), a.seconds(), a.rate(), a.cpuPerMillion(),
         a.brokerCpu() / (a.events() / 1e6), ThroughputBenchmark.mib(a.peakLiveHeap()),
         ThroughputBenchmark.mib(a.peakHeap()), ThroughputBenchmark.mib(a.peakRocksDb()),
-        ThroughputBenchmark.mib(a.peakRss()));
+        ThroughputBenchmark.mib(a.peakRss()), a.threadTime());
   }
 
   /** Writes throughput.png (and scaling.png when there is a scaling table) into {@code dir}. */

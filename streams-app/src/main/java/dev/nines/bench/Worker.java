@@ -21,9 +21,14 @@ final class Worker implements AutoCloseable {
   /** Extra JVM options for the apps under test ({name} becomes the worker's name). */
   static final String JVM_OPTIONS_ENV = "NINES_BENCH_WORKER_OPTS";
 
-  /** Memory a worker reported; -1 where it could not be read. */
+  /**
+   * Memory a worker reported, -1 where it could not be read; and its stream threads' time split
+   * (shares of the loop, averaged over the run: process, commit, poll, punctuate), NaN where
+   * it could not be read.
+   */
   record Memory(long peakHeap, long peakLiveHeap, long peakRocksDb, long maxHeap,
-      long peakRss) {}
+      long peakRss, double processRatio, double commitRatio, double pollRatio,
+      double punctuateRatio) {}
 
   private final Process process;
   private final Path stats;
@@ -104,7 +109,8 @@ final class Worker implements AutoCloseable {
     }
     Properties p = read();
     return new Memory(num(p, "peakHeap"), num(p, "peakLiveHeap"), num(p, "peakRocksDb"),
-        num(p, "maxHeap"), peakRss);
+        num(p, "maxHeap"), peakRss, ratio(p, "process-ratio"), ratio(p, "commit-ratio"),
+        ratio(p, "poll-ratio"), ratio(p, "punctuate-ratio"));
   }
 
   /** Kills the process without waiting (from a shutdown hook). */
@@ -127,6 +133,14 @@ final class Worker implements AutoCloseable {
       // not written yet
     }
     return p;
+  }
+
+  private static double ratio(Properties p, String key) {
+    try {
+      return Double.parseDouble(p.getProperty(key, "NaN"));
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   private static long num(Properties p, String key) {

@@ -99,6 +99,13 @@ class ThroughputBenchmarkIT {
       assertThat(run.peakRss()).isGreaterThan(run.peakLiveHeap());
     }
     assertThat(r.nines().peakRocksDb()).isPositive();
+    // the stream thread's time split, as Kafka Streams measured it: shares of one loop
+    Worker.Memory m = r.nines().memory().get(0);
+    assertThat(m.processRatio()).isGreaterThan(0).isLessThanOrEqualTo(1);
+    assertThat(m.commitRatio()).isGreaterThan(0).isLessThan(1);
+    assertThat(m.processRatio() + m.commitRatio() + m.pollRatio() + m.punctuateRatio())
+        .isLessThanOrEqualTo(1.01);
+    assertThat(report).containsPattern("\\| \\d+% / \\d+% / \\d+% \\|");
 
     // latency: every cohort sent live got through, quantiles in order
     assertThat(r.latency().cohorts()).isPositive();

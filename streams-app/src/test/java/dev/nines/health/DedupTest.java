@@ -141,6 +141,19 @@ class DedupTest {
   }
 
   @Test
+  void aBucketFoundEmptyIsReadAgainOnceAnIdIsPutInIt() {
+    long b = Math.floorDiv(T0, R) * R;
+    List<Sent> in = List.of(
+        item(0, "a", b + 10), // looks at the next bucket too, and finds it empty
+        item(0, "c", b + R + 10), // the first id put in that bucket
+        item(0, "c", b + 20), // its duplicate, R - 10 earlier: found in the next bucket
+        item(0, "a", b + R + 5)); // and one the other way round
+    Run run = run(0, 1, 1, in);
+    assertThat(run.counts()).isEqualTo(Map.of("a", 1, "c", 1));
+    assertThat(run.forwardedItems()).isEqualTo(2);
+  }
+
+  @Test
   void aBacklogOfForgottenIdsIsDeletedABatchAtATime() {
     List<Sent> in = new ArrayList<>();
     int n = 10 * Dedup.EXPIRY_BATCH + 5;

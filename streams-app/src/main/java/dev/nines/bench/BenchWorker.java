@@ -101,7 +101,7 @@ public final class BenchWorker {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
       memory.maybeSampleLiveHeap(true);
-      memory.sampleThreadRatiosNow(streams);
+      memory.sampleThreadRatios(streams);
       try {
         app.close();
       } catch (Exception e) {
@@ -189,21 +189,19 @@ public final class BenchWorker {
       // ROCKSDB_EVERY samples only
       if (samples++ % ROCKSDB_EVERY == 0) {
         peakRocksDb = Math.max(peakRocksDb, rocksDb(streams));
-        if (streams.state() == KafkaStreams.State.RUNNING) {
-          sampleThreadRatios(streams);
-        }
-      }
-    }
-
-    /** Once more before the app closes: a short run may not have reached a regular sample. */
-    void sampleThreadRatiosNow(KafkaStreams streams) {
-      if (streams.state() == KafkaStreams.State.RUNNING) {
         sampleThreadRatios(streams);
       }
     }
 
-    /** Adds the current ratios, averaged over the app's stream threads, to the sums. */
-    private void sampleThreadRatios(KafkaStreams streams) {
+    /**
+     * Adds the current ratios, averaged over the app's stream threads, to the sums, if the app
+     * is RUNNING (also called once before it closes: a short run may not have reached a
+     * regular sample).
+     */
+    void sampleThreadRatios(KafkaStreams streams) {
+      if (streams.state() != KafkaStreams.State.RUNNING) {
+        return;
+      }
       double[] sums = new double[THREAD_RATIOS.size()];
       int threads = 0;
       try {

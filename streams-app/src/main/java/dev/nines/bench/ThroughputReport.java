@@ -36,8 +36,9 @@ public final class ThroughputReport {
     if (r.load() != null) {
       out.printf(l, "%n| throughput (%s, %d partitions, %d routes x %d carriers, %d stream "
               + "thread(s), -Xmx%s per JVM) | records | s | records/s | CPU s per M records "
-              + "(app / broker) | peak live heap / peak heap in use | RocksDB | RSS | stream thread: "
-              + "process / commit / poll |%n|---|---|---|---|---|---|---|---|---|%n", LocalDate.now(ZoneOffset.UTC),
+              + "(app / broker) | peak live heap / peak heap in use | RocksDB | RSS | stream "
+              + "thread: process / commit / poll |%n|---|---|---|---|---|---|---|---|---|%n",
+          LocalDate.now(ZoneOffset.UTC),
           o.partitions(), o.routes().routes(), o.routes().carriers(), o.threads(),
           o.heap());
       out.printf(l, "| load: simulator -> broker (%d-byte receipts) | %,d | %.1f | %,.0f | | | "
@@ -93,8 +94,7 @@ public final class ThroughputReport {
 
   private static void perf(PrintStream out, String name, PerfTools.Rate p) {
     out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / - | | | | |%n", name,
-        p.records(),
-        p.records() / p.recordsPerSecond(), p.recordsPerSecond(),
+        p.records(), p.records() / p.recordsPerSecond(), p.recordsPerSecond(),
         p.cpuSeconds() / (p.records() / 1e6));
   }
 

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * bucket} (sign bit flipped, big-endian); {@code 0x02 upstream(4)} → that partition's last mark
  * ({@link Watermark#toStoreBytes()}); {@code 0x03} → the start of the oldest bucket not forgotten
  * (kept, so that a frontier that went back, when an idle partition came back, does not make
- * half-deleted buckets visible again after a restart). A lookup reads the (at most three) buckets that overlap
- * {@code [ts - retention, ts + retention]}, less those known to hold no id: the processor
+ * half-deleted buckets visible again after a restart). A lookup reads the (at most three)
+ * buckets that overlap {@code [ts - retention, ts + retention]}, less those known to hold no
+ * id: the processor
  * remembers, per bucket, whether it may hold one (found by one seek the first time a bucket is
  * looked at, and set by every put). Live, the bucket after the current one is empty, so a new
  * id costs two reads instead of three; a profile of the throughput benchmark had the reads at

@@ -180,6 +180,15 @@ final class BenchCommand implements Runnable {
     }
   }
 
+  /**
+   * {@code --threads}, or one stream thread per processor, as one would deploy nines: on 2 cores
+   * 2 threads took 10-18% more receipts/s than 1 (BENCHMARKS.md); threads beyond the
+   * partitions would idle.
+   */
+  static int streamThreads(Integer given, int processors, int partitions) {
+    return given != null ? given : Math.max(1, Math.min(processors, partitions));
+  }
+
   @Command(name = "throughput", mixinStandardHelpOptions = true,
       description = "Records per second of nines next to Kafka's own perf tools and a "
           + "pass-through Streams app, CPU and memory, latency at half rate, and scaling with "
@@ -210,9 +219,10 @@ final class BenchCommand implements Runnable {
             + " The load is written as fast as the broker takes it.")
     double eventRate;
 
-    @Option(names = "--threads", defaultValue = "1",
-        description = "Stream threads per app instance (default 1).")
-    int threads;
+    @Option(names = "--threads",
+        description = "Stream threads per app instance (default: the machine's processors, at "
+            + "most --partitions; the same for nines and the pass-through app).")
+    Integer threads;
 
     @Option(names = "--heap", defaultValue = "512m",
         description = "-Xmx of each app and perf-tool JVM (default 512m).")
@@ -284,7 +294,9 @@ final class BenchCommand implements Runnable {
         throw new Main.UserError("--receipts, --scaling-receipts and --ceiling-records must be "
             + "at least 1000");
       }
-      if (partitions < 1 || threads < 1 || eventRate < 1
+      int streamThreads = streamThreads(threads, Runtime.getRuntime().availableProcessors(),
+          partitions);
+      if (partitions < 1 || streamThreads < 1 || eventRate < 1
           || scalingPartitions.stream().anyMatch(n -> n < 1)
           || scalingInstances.stream().anyMatch(n -> n < 1)) {
         throw new Main.UserError("--partitions, --threads, --event-rate and the scaling counts "
@@ -298,7 +310,7 @@ final class BenchCommand implements Runnable {
       ThroughputBenchmark.Options o;
       try {
         o = new ThroughputBenchmark.Options(receipts, partitions,
-            new ThroughputBenchmark.Routes(routes, carriers), eventRate, threads, heap, which,
+            new ThroughputBenchmark.Routes(routes, carriers), eventRate, streamThreads, heap, which,
             ceilingRecords, latencyRun, latencyWarmup, scalingReceipts, scalingPartitions,
             scalingInstances,
             scalingRoutes.stream().map(ThroughputBenchmark.Routes::parse).toList(), seed,

@@ -1,6 +1,7 @@
 package dev.nines.platform;
 
 import dev.nines.TopicNames;
+import dev.nines.config.ConfigException;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.registry.KafkaSchemaStore;
 import dev.nines.platform.registry.SchemaRegistry;
@@ -8,7 +9,9 @@ import dev.nines.platform.registry.SchemaRegistryServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,19 +22,57 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalPlatform implements Platform {
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+  // Kafka Streams' prefixes for one client type (StreamsConfig.producerPrefix etc.), longest
+  // first so that "main.consumer." is not read as "consumer."
+  private static final List<String> CLIENT_PREFIXES = List.of("restore.consumer.",
+      "global.consumer.", "main.consumer.", "consumer.", "producer.", "admin.");
 
   private final LocalKafka kafka;
   private final KafkaSchemaStore store;
   private final SchemaRegistryServer registry;
+  private final Map<String, Object> overrides;
 
-  private LocalPlatform(LocalKafka kafka, KafkaSchemaStore store, SchemaRegistryServer registry) {
+  private LocalPlatform(LocalKafka kafka, KafkaSchemaStore store, SchemaRegistryServer registry,
+      Map<String, Object> overrides) {
     this.kafka = kafka;
     this.store = store;
     this.registry = registry;
+    this.overrides = overrides;
+  }
+
+  /**
+   * The {@code kafka.*} settings every client of nines gets on the embedded platform: all of
+   * them (commit interval, linger, stream threads ...), as on an external cluster. Security
+   * settings are refused before anything starts: the embedded broker listens in PLAINTEXT only,
+   * so a SASL or TLS client could never connect, and the user meant a secured cluster.
+   */
+  static Map<String, Object> embeddedOverrides(NinesConfig.Cluster cluster) {
+    for (String key : new TreeSet<>(cluster.kafkaOverrides().keySet())) {
+      if (isSecurity(key)) {
+        throw new ConfigException("config 'kafka." + key + "' is a security "
+            + "setting, but no external cluster is configured and the embedded broker speaks "
+            + "PLAINTEXT only: give the secured cluster's --bootstrap-servers and "
+            + "--schema-registry-url, or remove 'kafka." + key + "'");
+      }
+    }
+    return Map.copyOf(cluster.kafkaOverrides());
+  }
+
+  /** {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, also for one client type only. */
+  static boolean isSecurity(String key) {
+    String k = key;
+    for (String client : CLIENT_PREFIXES) {
+      if (k.startsWith(client)) {
+        k = k.substring(client.length());
+        break;
+      }
+    }
+    return k.equals("security.protocol") || k.startsWith("sasl.") || k.startsWith("ssl.");
   }
 
   /** Starts the broker(s) and the registry described by {@code config.platform()}. */
   public static LocalPlatform start(NinesConfig config) {
+    Map<String, Object> overrides = embeddedOverrides(config.cluster());
     NinesConfig.Platform p = config.platform();
     Path dir = p.dataDir();
     if (p.ephemeral()) {
@@ -45,10 +86,15 @@ public final class LocalPlatform implements Platform {
         "--registry-port (platform.registry.port)");
     LocalKafka.Options options = LocalKafka.Options.of(p.host(), p.brokers(), p.kafkaPort(),
         p.controllerPort(), dir.resolve("kafka"), p.ephemeral(), p.brokerHeap());
-    return start(options, p.host(), p.registryPort(), config.topics().replicationFactor());
+    LocalPlatform started =
+        start(options, p.host(), p.registryPort(), config.topics().replicationFactor());
+    return new LocalPlatform(started.kafka, started.store, started.registry, overrides);
   }
 
-  /** Starts a platform with explicit options (tests use free ports and temporary dirs). */
+  /**
+   * Starts a platform with explicit options (tests use free ports and temporary dirs); its
+   * clients get no extra settings.
+   */
   public static LocalPlatform start(LocalKafka.Options options, String registryHost,
       int registryPort, short replicationFactor) {
     LocalKafka kafka = LocalKafka.start(options);
@@ -60,7 +106,7 @@ public final class LocalPlatform implements Platform {
           new SchemaRegistryServer(registryHost, registryPort, new SchemaRegistry(store));
       server.start();
       log.info("schema registry ready at {}", server.url());
-      return new LocalPlatform(kafka, store, server);
+      return new LocalPlatform(kafka, store, server, Map.of());
     } catch (RuntimeException e) {
       if (store != null) {
         closeQuietly(store);
@@ -86,7 +132,7 @@ public final class LocalPlatform implements Platform {
 
   @Override
   public Map<String, Object> clientOverrides() {
-    return Map.of();
+    return overrides;
   }
 
   @Override

@@ -143,6 +143,38 @@ class LocalPlatformIT {
     }
   }
 
+  /**
+   * {@code ./nines run --set kafka.commit.interval.ms=1000} with no external cluster: the
+   * setting reaches Kafka Streams (the embedded platform passed no kafka.* setting before).
+   */
+  @Test
+  void startedFromTheConfigItsClientsGetTheKafkaSettings() throws Exception {
+    int kafkaPort = PortCheck.freePort();
+    int controllerPort = PortCheck.freePort();
+    int registryPort = PortCheck.freePort();
+    var config = dev.nines.config.ConfigLoader.load(java.util.Optional.empty(), Map.of(),
+        Map.of("platform.ephemeral", "true", "platform.kafka.port", "" + kafkaPort,
+            "platform.controller.port", "" + controllerPort,
+            "platform.registry.port", "" + registryPort,
+            "kafka.commit.interval.ms", "1000", "kafka.producer.linger.ms", "7"));
+    try (LocalPlatform p = LocalPlatform.start(config)) {
+      assertThat(p.clientOverrides()).containsEntry("commit.interval.ms", "1000")
+          .containsEntry("producer.linger.ms", "7");
+      var streams = dev.nines.NinesApp.streamsProperties(config, p);
+      assertThat(streams).containsEntry("commit.interval.ms", "1000")
+          .containsEntry("producer.linger.ms", "7")
+          .containsEntry("bootstrap.servers", "localhost:" + kafkaPort);
+      // and the clients still connect with them
+      Map<String, Object> admin = new java.util.HashMap<>(p.clientOverrides());
+      admin.put("bootstrap.servers", p.bootstrapServers());
+      try (Admin a = Admin.create(admin)) {
+        assertThat(a.describeCluster().nodes().get()).hasSize(1);
+      }
+    }
+    assertPortFree(kafkaPort);
+    assertPortFree(registryPort);
+  }
+
   static void assertPortFree(int port) {
     PortCheck.requireFree("localhost", port, "test", "-");
   }

@@ -86,9 +86,8 @@ public final class LocalPlatform implements Platform {
         "--registry-port (platform.registry.port)");
     LocalKafka.Options options = LocalKafka.Options.of(p.host(), p.brokers(), p.kafkaPort(),
         p.controllerPort(), dir.resolve("kafka"), p.ephemeral(), p.brokerHeap());
-    LocalPlatform started =
-        start(options, p.host(), p.registryPort(), config.topics().replicationFactor());
-    return new LocalPlatform(started.kafka, started.store, started.registry, overrides);
+    return start(options, p.host(), p.registryPort(), config.topics().replicationFactor(),
+        overrides);
   }
 
   /**
@@ -97,6 +96,11 @@ public final class LocalPlatform implements Platform {
    */
   public static LocalPlatform start(LocalKafka.Options options, String registryHost,
       int registryPort, short replicationFactor) {
+    return start(options, registryHost, registryPort, replicationFactor, Map.of());
+  }
+
+  private static LocalPlatform start(LocalKafka.Options options, String registryHost,
+      int registryPort, short replicationFactor, Map<String, Object> overrides) {
     LocalKafka kafka = LocalKafka.start(options);
     KafkaSchemaStore store = null;
     try {
@@ -106,7 +110,7 @@ public final class LocalPlatform implements Platform {
           new SchemaRegistryServer(registryHost, registryPort, new SchemaRegistry(store));
       server.start();
       log.info("schema registry ready at {}", server.url());
-      return new LocalPlatform(kafka, store, server, Map.of());
+      return new LocalPlatform(kafka, store, server, overrides);
     } catch (RuntimeException e) {
       if (store != null) {
         closeQuietly(store);

@@ -66,8 +66,7 @@ public final class NinesApp implements AutoCloseable {
     adminProps.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
         platform.bootstrapServers());
     try (var admin = org.apache.kafka.clients.admin.Admin.create(adminProps)) {
-      dev.nines.platform.TopicManager.checkPartitions(admin, config.topics(),
-          Topics.PROBE_RESULTS);
+      dev.nines.platform.TopicManager.checkPartitions(admin, config.topics(), Topics.INPUTS);
     }
     props.putAll(extra);
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();

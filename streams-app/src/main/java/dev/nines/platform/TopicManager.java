@@ -182,27 +182,49 @@ public final class TopicManager {
   }
 
   /**
-   * Refuses to go on when {@code topic} exists with another partition count than
-   * {@code topics.partitions}: the uptime watermarks wait for a mark from every input partition
-   * of probe-results and take the count from that setting (a partition it does not know of would
-   * never be waited for, one it expects but that does not exist would stall the gate).
+   * Refuses to go on when an input topic exists with another partition count than {@code
+   * topics.partitions}: the watermarks wait for a mark from every input partition and take the
+   * count from that setting (a partition it does not know of would never be waited for, one it
+   * expects but that does not exist would stall the windows), and the internal topics get that
+   * many partitions. Topics that do not exist yet are left to whoever creates them.
    */
   public static void checkPartitions(Admin admin, dev.nines.config.NinesConfig.TopicLayout layout,
-      Topic<?> topic) {
-    String name = layout.name(topic);
+      Collection<Topic<?>> topics) {
     try {
-      var d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-      int actual = d.partitions().size();
-      if (actual != layout.partitions()) {
-        throw new ConfigException("topic '" + name + "' has " + actual + " partitions but "
-            + "topics.partitions = " + layout.partitions() + ": expected them equal (the uptime "
-            + "watermarks count input partitions by it); set topics.partitions=" + actual);
+      Set<String> existing = admin.listTopics().names().get();
+      List<String> names = topics.stream().map(layout::name).filter(existing::contains).toList();
+      if (names.isEmpty()) {
+        return;
       }
+      Map<String, Integer> wrong = new java.util.TreeMap<>();
+      admin.describeTopics(names).allTopicNames().get().forEach((name, d) -> {
+        if (d.partitions().size() != layout.partitions()) {
+          wrong.put(name, d.partitions().size());
+        }
+      });
+      if (wrong.isEmpty()) {
+        return;
+      }
+      int expected = layout.partitions();
+      String why = "expected every input topic to have topics.partitions partitions (the "
+          + "watermarks count input partitions by it)";
+      if (wrong.size() == 1) {
+        var e = wrong.entrySet().iterator().next();
+        throw new ConfigException("topic '" + e.getKey() + "' has " + e.getValue()
+            + " partitions but topics.partitions = " + expected + ": " + why
+            + "; recreate it with " + expected + " partitions, or set topics.partitions="
+            + e.getValue() + " if every input topic has that many");
+      }
+      throw new ConfigException("input topics " + wrong.entrySet().stream()
+          .map(e -> "'" + e.getKey() + "' (" + e.getValue() + " partitions)")
+          .collect(Collectors.joining(", ")) + " differ from topics.partitions = " + expected
+          + ": " + why + "; recreate them with " + expected + " partitions, or set "
+          + "topics.partitions to the count every input topic has");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while describing topic " + name, e);
+      throw new IllegalStateException("interrupted while describing the input topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe topic '" + name + "': "
+      throw new IllegalStateException("cannot describe the input topics: "
           + e.getCause().getMessage(), e.getCause());
     }
   }

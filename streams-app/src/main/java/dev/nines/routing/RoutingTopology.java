@@ -59,12 +59,18 @@ public final class RoutingTopology {
     Serde<RoutePlan> planSerde = Topics.ROUTE_PLANS.valueSerde(registry);
 
     // The plan in force at each bucket's event time: a versioned table, so a replay of last
-    // month uses last month's plans.
+    // month uses last month's plans. It is re-keyed here, not read where it lands: a producer
+    // may partition route-plans any way (librdkafka's CRC32, random, explicit partitions), and
+    // the evaluator finds a route's plan only on the partition murmur2 gives its route id, where
+    // the route's buckets go. The repartition keeps each version's event time as its timestamp.
     // Not joined: the evaluator reads it as of each interval's end (connected by store name).
-    builder.table(config.topics().name(Topics.ROUTE_PLANS),
-        Consumed.with(keys, planSerde).withTimestampExtractor(new EventTime())
-            .withName("route-plans-source"),
-        Materialized.<String, RoutePlan>as(
+    builder.stream(config.topics().name(Topics.ROUTE_PLANS),
+            Consumed.with(keys, planSerde).withTimestampExtractor(new EventTime())
+                .withName("route-plans-source"))
+        .processValues(PlanValidator.Gate::new, Named.as("route-plans-check"))
+        .repartition(Repartitioned.with(keys, planSerde).withName("route-plans-by-route")
+            .withNumberOfPartitions(config.topics().partitions()))
+        .toTable(Named.as("route-plans-table"), Materialized.<String, RoutePlan>as(
                 Stores.persistentVersionedKeyValueStore(PLANS_STORE, r.planHistory()))
             .withKeySerde(keys).withValueSerde(planSerde));
 

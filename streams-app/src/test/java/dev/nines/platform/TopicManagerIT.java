@@ -88,20 +88,33 @@ class TopicManagerIT {
   }
 
   @Test
-  void refusesAProbeTopicWhosePartitionCountIsNotTopicsPartitions() throws Exception {
+  void refusesAnInputTopicWhosePartitionCountIsNotTopicsPartitions() throws Exception {
     String prefix = KafkaPlatformExtension.unique("parts") + ".";
     var layout = new dev.nines.config.NinesConfig.TopicLayout(3, (short) 1, prefix);
+    var inputs = dev.nines.Topics.INPUTS;
     try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
-      admin.createTopics(List.of(new NewTopic(prefix + "probe-results", 2, (short) 1))).all().get();
-      assertThatThrownBy(() -> TopicManager.checkPartitions(admin, layout,
-          dev.nines.Topics.PROBE_RESULTS))
+      admin.createTopics(List.of(new NewTopic(prefix + "probe-results", 3, (short) 1),
+          new NewTopic(prefix + "route-plans", 2, (short) 1))).all().get();
+      assertThatThrownBy(() -> TopicManager.checkPartitions(admin, layout, inputs))
           .isInstanceOf(ConfigException.class)
-          .hasMessage("topic '" + prefix + "probe-results' has 2 partitions but "
-              + "topics.partitions = 3: expected them equal (the uptime watermarks count input "
-              + "partitions by it); set topics.partitions=2");
-      // the same count passes
+          .hasMessage("topic '" + prefix + "route-plans' has 2 partitions but "
+              + "topics.partitions = 3: expected every input topic to have topics.partitions "
+              + "partitions (the watermarks count input partitions by it); recreate it with 3 "
+              + "partitions, or set topics.partitions=2 if every input topic has that many");
+      // two topics wrong: both named, in one line
+      admin.createTopics(List.of(new NewTopic(prefix + "sla-contracts", 6, (short) 1)))
+          .all().get();
+      assertThatThrownBy(() -> TopicManager.checkPartitions(admin, layout, inputs))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("input topics '" + prefix + "route-plans' (2 partitions), '"
+              + prefix + "sla-contracts' (6 partitions) differ from topics.partitions = 3: ")
+          .hasMessageNotContaining("\n");
+      // the right count passes; topics that do not exist yet are not checked
+      String other = KafkaPlatformExtension.unique("parts-ok") + ".";
+      admin.createTopics(List.of(new NewTopic(other + "probe-results", 2, (short) 1),
+          new NewTopic(other + "route-plans", 2, (short) 1))).all().get();
       TopicManager.checkPartitions(admin, new dev.nines.config.NinesConfig.TopicLayout(2,
-          (short) 1, prefix), dev.nines.Topics.PROBE_RESULTS);
+          (short) 1, other), inputs);
     }
   }
 

@@ -40,6 +40,7 @@ class RoutingTopologyTest {
   static final int PER_INTERVAL = 120; // receipts per carrier per 5 s interval (>= 100 samples)
 
   TopologyTestDriver driver;
+  TestRegistry registry;
   TestInputTopic<String, DeliveryReceipt> receipts;
   TestInputTopic<String, RoutePlan> plans;
   TestOutputTopic<String, RoutingWeights> weights;
@@ -48,7 +49,7 @@ class RoutingTopologyTest {
   @BeforeEach
   void start() throws Exception {
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
-    TestRegistry registry = new TestRegistry();
+    registry = new TestRegistry();
     driver = dev.nines.testing.Drivers.start(config, registry);
     receipts = driver.createInputTopic(Topics.DELIVERY_RECEIPTS.name(),
         Topics.DELIVERY_RECEIPTS.keySerde().serializer(),
@@ -271,5 +272,46 @@ class RoutingTopologyTest {
     // the first decision is for the first interval end at which the plan is in force (20 s)
     assertThat(out.get(0).getEffectiveAt()).isEqualTo(T0.plusSeconds(20));
     assertThat(w(out.get(0))).isEqualTo("100/5940/3960");
+  }
+
+  @Test
+  void anInvalidPlanGoesToDeadLettersAndThePreviousOneStaysInForce() {
+    var dlq = driver.createOutputTopic(Topics.DEAD_LETTERS.name(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    plans.pipeInput("US:SMS", plan(T0, true), T0);
+    interval(0, 1.0, 1.0, 1.0);
+    // at 7 s: c with base weight 0 (it would throw in the evaluation); at 8 s: no carriers;
+    // at 9 s: a plan for US:SMS under another route's key; none may replace the plan of 0 s
+    Instant at = T0.plusSeconds(7);
+    plans.pipeInput("US:SMS", RoutePlan.newBuilder(plan(at, false)).setCarriers(List.of(
+        new RouteCarrier("a", 5000, false), new RouteCarrier("b", 3000, true),
+        new RouteCarrier("c", 0, true))).build(), at);
+    plans.pipeInput("US:SMS", RoutePlan.newBuilder(plan(T0.plusSeconds(8), false))
+        .setCarriers(List.of()).build(), T0.plusSeconds(8));
+    plans.pipeInput("US:MMS", plan(T0.plusSeconds(9), false), T0.plusSeconds(9));
+    for (int k = 1; k < 4; k++) {
+      interval(k, 1.0, 1.0, 1.0);
+    }
+    assertThat(weights.readValuesToList()).extracting(RoutingTopologyTest::w)
+        .as("decisions by the plan of 0 s only: a is never drained")
+        .containsExactly("5000/3000/2000");
+    var letters = dlq.readRecordsToList();
+    assertThat(letters).hasSize(3);
+    assertThat(letters).extracting(r -> new String(r.headers()
+            .lastHeader("__streams.errors.message").value(),
+            java.nio.charset.StandardCharsets.UTF_8))
+        .containsExactly(
+            "route-plans: plan of 'US:SMS' rejected, the previous version stays in force: "
+                + "carrier 'c' has baseWeight 0: expected more than 0 (enabled = false drains "
+                + "a carrier)",
+            "route-plans: plan of 'US:SMS' rejected, the previous version stays in force: "
+                + "no carriers: expected at least one (a tombstone removes a route)",
+            "route-plans: plan of 'US:MMS' rejected, the previous version stays in force: "
+                + "key 'US:MMS' differs from the plan's route 'US:SMS': expected the record "
+                + "keyed by its route id");
+    // the dead letter carries the record's original value bytes
+    assertThat(letters.get(2).value()).isEqualTo(Topics.ROUTE_PLANS.valueSerde(registry)
+        .serializer().serialize(Topics.ROUTE_PLANS.name(), plan(T0.plusSeconds(9), false)));
   }
 }

@@ -2,6 +2,8 @@ package dev.nines.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.nines.testing.Records.endOfInputProbe;
+import static dev.nines.testing.Records.endOfInputReceipt;
 
 import dev.nines.NinesApp;
 import dev.nines.Topics;
@@ -13,10 +15,6 @@ import dev.nines.replay.CatchUp;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.Channel;
 import dev.nines.schema.DeliveryReceipt;
-import dev.nines.schema.DeliveryStatus;
-import dev.nines.schema.FailureCause;
-import dev.nines.schema.ProbeResult;
-import dev.nines.schema.Service;
 import dev.nines.serde.AnyAvroSerializer;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.simulate.Scenario;
@@ -207,9 +205,9 @@ class CarrierHealthAcrossPartitionsIT {
           }
         }
         producer.send(new ProducerRecord<>(receiptTopic, p, END_OF_INPUT.toEpochMilli(),
-            "end-of-input-" + p, endReceipt(p)));
+            "end-of-input-" + p, endOfInputReceipt(p, END_OF_INPUT)));
         producer.send(new ProducerRecord<>(probeTopic, p, END_OF_INPUT.toEpochMilli(),
-            "end-of-input-" + p, endProbe(p)));
+            "end-of-input-" + p, endOfInputProbe(p, END_OF_INPUT)));
         producer.flush();
         // skew: the next partition only once the app has consumed this one to its end
         TopicPartition tp = new TopicPartition(receiptTopic, p);
@@ -268,23 +266,4 @@ class CarrierHealthAcrossPartitionsIT {
   static int partitionOf(String key, int partitions) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
-
-  /**
-   * A receipt after the history, for a route of its own (planned, never decided: its only
-   * bucket never closes): moves the watermark only.
-   */
-  static DeliveryReceipt endReceipt(int p) {
-    return DeliveryReceipt.newBuilder().setMessageId("end-of-input-" + p).setAccountId("test")
-        .setChannel(Channel.SMS).setCarrierId("end").setCountry("ZZ").setRegion("nowhere")
-        .setStatus(DeliveryStatus.DELIVERED).setFailureCause(FailureCause.NONE)
-        .setSubmittedAt(END_OF_INPUT).setCompletedAt(END_OF_INPUT).build();
-  }
-
-  /** A probe without a carrier, after the history. */
-  static ProbeResult endProbe(int p) {
-    return ProbeResult.newBuilder().setProbeId("end-of-input-" + p).setCheck("end-of-input")
-        .setService(Service.SMS).setRegion("nowhere").setVantage("test").setSuccess(true)
-        .setObservedAt(END_OF_INPUT).build();
-  }
-
 }

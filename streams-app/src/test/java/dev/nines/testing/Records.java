@@ -31,4 +31,23 @@ public final class Records {
         .setCarrierId(carrier).setCountry(country).setLatencyMs(success ? 900L : null)
         .setErrorCode(success ? null : "timeout").setObservedAt(at).build();
   }
+
+  /**
+   * A receipt at {@code at} (after a test's history) for route ZZ:SMS, carrier "end", which the
+   * test plans but never decides (its only bucket never closes): it moves the watermark of the
+   * input partition it is written to, and nothing else.
+   */
+  public static DeliveryReceipt endOfInputReceipt(int partition, Instant at) {
+    return DeliveryReceipt.newBuilder().setMessageId("end-of-input-" + partition)
+        .setAccountId("test").setChannel(Channel.SMS).setCarrierId("end").setCountry("ZZ")
+        .setRegion("nowhere").setStatus(DeliveryStatus.DELIVERED)
+        .setFailureCause(FailureCause.NONE).setSubmittedAt(at).setCompletedAt(at).build();
+  }
+
+  /** A probe at {@code at} without a carrier, in region "nowhere": moves the watermark only. */
+  public static ProbeResult endOfInputProbe(int partition, Instant at) {
+    return ProbeResult.newBuilder().setProbeId("end-of-input-" + partition)
+        .setCheck("end-of-input").setService(Service.SMS).setRegion("nowhere").setVantage("test")
+        .setSuccess(true).setObservedAt(at).build();
+  }
 }

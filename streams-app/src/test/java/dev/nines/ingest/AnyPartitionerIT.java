@@ -275,11 +275,12 @@ class AnyPartitionerIT {
           }
         }
         producer.flush();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-            .alias(name + ": the app read the reference data")
+        Runnable caughtUp = () -> await().atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(500)).alias(name + ": the app caught up")
             .until(() -> CatchUp.status(admin,
                 Map.of("bootstrap.servers", platform.bootstrapServers()), appId, sources,
                 internal.repartition()).done());
+        caughtUp.run(); // the reference data
         for (Sent s : input) {
           if (isEvent(s)) {
             send(producer, prefix, partitioning, s);
@@ -294,11 +295,7 @@ class AnyPartitionerIT {
               endOfInputProbe(p, END_OF_INPUT)));
         }
         producer.flush();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-            .alias(name + ": the app processed all its input")
-            .until(() -> CatchUp.status(admin,
-                Map.of("bootstrap.servers", platform.bootstrapServers()), appId, sources,
-                internal.repartition()).done());
+        caughtUp.run(); // everything
       }
     }
     Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();

@@ -105,7 +105,7 @@ class ProducedFromPythonIT {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
             .alias("routing-weights of US:SMS with bluewave ejected")
             .until(() -> weights(platform, weightsTopic, registry).stream()
-                .anyMatch(w -> state(w, "bluewave") == CarrierState.EJECTED));
+                .anyMatch(w -> AnyPartitionerIT.state(w, "bluewave") == CarrierState.EJECTED));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError("no decision ejects bluewave; carrier-health records: "
             + TopicRecords.readAll(platform, config.topics().name(Topics.CARRIER_HEALTH)).size()
@@ -119,7 +119,7 @@ class ProducedFromPythonIT {
             .isEqualTo(10_000));
     assertThat(us.stream().filter(w -> w.getEffectiveAt().isBefore(EDIT)))
         .as("decisions before the edit").isNotEmpty()
-        .noneMatch(w -> state(w, "corvid") == CarrierState.DISABLED);
+        .noneMatch(w -> AnyPartitionerIT.state(w, "corvid") == CarrierState.DISABLED);
     assertThat(TopicRecords.readAll(platform, config.topics().name(Topics.DEAD_LETTERS)))
         .as("dead letters").isEmpty();
   }
@@ -130,10 +130,5 @@ class ProducedFromPythonIT {
     return TopicRecords.readAll(platform, topic).stream().filter(r -> r.key().equals("US:SMS"))
         .map(r -> serde.deserializer().deserialize(topic, r.value()))
         .sorted(Comparator.comparing(RoutingWeights::getVersion)).toList();
-  }
-
-  static CarrierState state(RoutingWeights w, String carrier) {
-    return w.getCarriers().stream().filter(c -> c.getCarrierId().equals(carrier)).findFirst()
-        .orElseThrow().getState();
   }
 }

@@ -330,19 +330,23 @@ class AnyPartitionerIT {
 
     List<RoutingWeights> us = decode(config, registry, Topics.ROUTING_WEIGHTS, raw).stream()
         .map(RoutingWeights.class::cast).filter(w -> w.getRouteId().equals("US:SMS")).toList();
-    assertThat(us).as("%s: US:SMS decisions", name).isNotEmpty();
-    assertThat(us).as("%s: bluewave ejected", name)
-        .anyMatch(w -> state(w, "bluewave") == CarrierState.EJECTED);
-    assertThat(us.stream().filter(w -> w.getEffectiveAt().isBefore(PLAN_EDIT)))
-        .as("%s: corvid in service before the plan edit", name).isNotEmpty()
-        .noneMatch(w -> state(w, "corvid") == CarrierState.DISABLED);
-    List<RoutingWeights> after = us.stream()
-        .filter(w -> !w.getEffectiveAt().isBefore(PLAN_EDIT)).toList();
-    assertThat(after).as("%s: decisions from the plan edit on", name).isNotEmpty()
-        .allMatch(w -> state(w, "corvid") == CarrierState.DISABLED && weight(w, "corvid") == 0);
-    assertThat(after.get(0).getEffectiveAt()).as("%s: the drain takes effect at the edit's "
-        + "own event time", name).isEqualTo(PLAN_EDIT);
-
+    try {
+      checkRouting(name, us);
+    } catch (AssertionError e) {
+      // what a recurrence needs to be understood: every decision, and how the broker stored them
+      System.out.printf("AnyPartitionerIT %s: US:SMS decisions (effective at, version, mode, "
+          + "carrier state/weight):%n", name);
+      us.forEach(w -> System.out.printf("  %s v%d %s %s%n", w.getEffectiveAt(), w.getVersion(),
+          w.getMode(), w.getCarriers().stream().map(c -> c.getCarrierId() + " " + c.getState()
+              + "/" + c.getWeight()).toList()));
+      String topic = config.topics().name(Topics.ROUTING_WEIGHTS);
+      for (int p = 0; p < PARTITIONS; p++) {
+        System.out.printf("  batches of %s-%d:%n", topic, p);
+        dev.nines.testing.LogForensics.batches(KafkaPlatformExtension.platform(), topic, p)
+            .forEach(l -> System.out.println("    " + l));
+      }
+      throw e;
+    }
     List<Incident> incidents = decode(config, registry, Topics.INCIDENTS, raw).stream()
         .map(Incident.class::cast).toList();
     assertThat(incidents).as("%s: incidents", name)
@@ -376,6 +380,22 @@ class AnyPartitionerIT {
             h.getCarrierId()) + "@" + h.getWindowStart(), h.getAttempts(), Long::sum));
     assertThat(attempts).as("%s: carrier-health attempts per carrier and minute", name)
         .isEqualTo(expected);
+  }
+
+  /** Routing of US:SMS: bluewave ejected; corvid drained from the plan edit's own time on. */
+  static void checkRouting(String name, List<RoutingWeights> us) {
+    assertThat(us).as("%s: US:SMS decisions", name).isNotEmpty();
+    assertThat(us).as("%s: bluewave ejected", name)
+        .anyMatch(w -> state(w, "bluewave") == CarrierState.EJECTED);
+    assertThat(us.stream().filter(w -> w.getEffectiveAt().isBefore(PLAN_EDIT)))
+        .as("%s: corvid in service before the plan edit", name).isNotEmpty()
+        .noneMatch(w -> state(w, "corvid") == CarrierState.DISABLED);
+    List<RoutingWeights> after = us.stream()
+        .filter(w -> !w.getEffectiveAt().isBefore(PLAN_EDIT)).toList();
+    assertThat(after).as("%s: decisions from the plan edit on", name).isNotEmpty()
+        .allMatch(w -> state(w, "corvid") == CarrierState.DISABLED && weight(w, "corvid") == 0);
+    assertThat(after.get(0).getEffectiveAt()).as("%s: the drain takes effect at the edit's "
+        + "own event time", name).isEqualTo(PLAN_EDIT);
   }
 
   static List<Object> decode(NinesConfig config, RestSchemaRegistryClient registry,

@@ -24,6 +24,7 @@ public final class NinesApp implements AutoCloseable {
   /** Null when receipts are not checked against the route plans. */
   private final dev.nines.ingest.PlanReader plans;
   private final dev.nines.views.OutputCounters counters;
+  private final dev.nines.platform.Faults faults;
   /** The state directory, when it is a temporary one this app made and must delete. */
   private final java.util.Optional<Path> temporaryState;
 
@@ -33,7 +34,9 @@ public final class NinesApp implements AutoCloseable {
   private NinesApp(KafkaStreams streams, dev.nines.ingest.PlanReader plans,
       DeadLetters deadLetters,
       java.util.concurrent.CompletableFuture<String> denied,
-      dev.nines.views.OutputCounters counters, java.util.Optional<Path> temporaryState) {
+      dev.nines.views.OutputCounters counters, dev.nines.platform.Faults faults,
+      java.util.Optional<Path> temporaryState) {
+    this.faults = faults;
     this.streams = streams;
     this.plans = plans;
     this.deadLetters = deadLetters;
@@ -73,6 +76,7 @@ public final class NinesApp implements AutoCloseable {
     dev.nines.ingest.PlanReader plans = null;
     DeadLetters deadLetters = null;
     KafkaStreams streams = null;
+    var faults = new dev.nines.platform.Faults();
     try {
       // Receipts are checked against the route plans (dev.nines.ingest.PlanCheck): every plan
       // on the topic is read before the first receipt is (issue #9)
@@ -96,13 +100,14 @@ public final class NinesApp implements AutoCloseable {
       props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
       streams = new KafkaStreams(NinesTopology.build(config, registry), props);
       java.util.concurrent.CompletableFuture<String> denied = started(config, platform, streams,
-          beforeStart);
-      return new NinesApp(streams, plans, deadLetters, denied, counters, temporary
+          faults, beforeStart);
+      return new NinesApp(streams, plans, deadLetters, denied, counters, faults, temporary
           ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
           : java.util.Optional.empty());
     } catch (RuntimeException e) {
       // e.g. plans that cannot be read, a restore listener that refused, or a state directory
       // that cannot be locked: close what was opened, in the order close() does
+      faults.close();
       if (streams != null) {
         streams.close(Duration.ofSeconds(30));
       }
@@ -122,7 +127,7 @@ public final class NinesApp implements AutoCloseable {
 
   /** Starts {@code streams}; the future completes when Kafka refused the app (see there). */
   private static java.util.concurrent.CompletableFuture<String> started(NinesConfig config,
-      Platform platform, KafkaStreams streams,
+      Platform platform, KafkaStreams streams, dev.nines.platform.Faults faults,
       java.util.function.Consumer<KafkaStreams> beforeStart) {
     java.util.concurrent.CompletableFuture<String> denied =
         new java.util.concurrent.CompletableFuture<>();
@@ -146,7 +151,24 @@ public final class NinesApp implements AutoCloseable {
               .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
       }
-      log.error("stream thread failed; replacing it", e);
+      // Not a record's fault: retried from the last commit by a new thread, after a backoff, and
+      // shown on /ready and /metrics meanwhile. Only invalid input is ever dead-lettered.
+      Duration backoff;
+      if (dev.nines.serde.RegistryUnavailableException.causedBy(e)) {
+        backoff = faults.failed("schema-registry", rootMessage(e));
+        log.warn("stream thread stopped: the schema registry is unavailable ({}); a new thread "
+            + "resumes from the last commit in {} s", rootMessage(e), backoff.toSeconds());
+      } else {
+        backoff = faults.failed("internal", rootMessage(e));
+        log.error("stream thread failed; a new thread resumes from the last commit in {} s",
+            backoff.toSeconds(), e);
+      }
+      faults.await(backoff);
+      if (faults.closed()) {
+        // the app is closing: a new thread would outlive it
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
           .StreamThreadExceptionResponse.REPLACE_THREAD;
     });
@@ -229,8 +251,29 @@ public final class NinesApp implements AutoCloseable {
     return counters;
   }
 
+  /** Stream-thread failures (schema registry outages, internal errors), for /ready and /metrics. */
+  public dev.nines.platform.Faults faults() {
+    return faults;
+  }
+
+  /** The innermost cause's class and message: what an operator needs in one line. */
+  static String rootMessage(Throwable e) {
+    Throwable r = e;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    // the registry's own message is the most specific; a serde's wraps it with the topic
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof dev.nines.serde.RegistryUnavailableException) {
+        return c.getMessage();
+      }
+    }
+    return r.getClass().getSimpleName() + ": " + r.getMessage();
+  }
+
   @Override
   public void close() {
+    faults.close(); // a thread waiting out a backoff stops waiting
     streams.close(Duration.ofSeconds(30));
     // after the streams: a stream thread may be waiting for the plans while it closes
     if (plans != null) {

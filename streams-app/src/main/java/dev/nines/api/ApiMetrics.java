@@ -39,6 +39,8 @@ final class ApiMetrics implements AutoCloseable {
     gc.bindTo(registry);
   }
 
+  private dev.nines.platform.Faults faults;
+
   synchronized void attach(KafkaStreams streams, DeadLetters deadLetters,
       OutputCounters counters) {
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -47,7 +49,24 @@ final class ApiMetrics implements AutoCloseable {
     this.counters = counters;
   }
 
+  /** Stream-thread failures by cause (schema-registry, internal), as nines.stream.thread.failures. */
+  synchronized void attach(dev.nines.platform.Faults faults) {
+    this.faults = faults;
+  }
+
   synchronized String scrape() {
+    if (faults != null) {
+      dev.nines.platform.Faults f = faults;
+      f.counts().keySet().forEach(cause -> {
+        if (registered.add("f\0" + cause)) {
+          FunctionCounter.builder("nines.stream.thread.failures", f,
+                  x -> x.counts().getOrDefault(cause, 0L).doubleValue())
+              .description("stream threads failed and replaced, by cause; invalid input is "
+                  + "dead-lettered instead and is not counted here")
+              .tag("cause", cause).register(registry);
+        }
+      });
+    }
     if (counters != null) {
       counters.snapshot().keySet().forEach(k -> {
         if (registered.add("c\0" + k)) {

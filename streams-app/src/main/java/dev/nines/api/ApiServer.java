@@ -138,6 +138,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** {@link #attach(KafkaStreams, DeadLetters, OutputCounters)} for a started app. */
   public void attach(dev.nines.NinesApp app) {
+    this.faults = app.faults();
+    metrics.attach(app.faults());
     attach(app.streams(), app.deadLetters(), app.outputCounters());
   }
 
@@ -321,6 +323,9 @@ public final class ApiServer implements AutoCloseable {
         config.api().recentResolved(), config.uptime().targetPercent().toPlainString());
   }
 
+  /** Stream-thread failures of the attached app, or null before it is attached. */
+  private volatile dev.nines.platform.Faults faults;
+
   private Reply ready() {
     StateAccess s = state;
     if (s == null) {
@@ -335,10 +340,17 @@ public final class ApiServer implements AutoCloseable {
       allRunning &= "RUNNING".equals(t.threadState());
     }
     Map<String, Object> body = new TreeMap<>();
-    body.put("ready", allRunning);
+    // a stream thread that failed within the last minute (the schema registry down, an
+    // internal error): the app is up but not doing its work
+    var fault = faults == null ? java.util.Optional.<dev.nines.platform.Faults.Failure>empty()
+        : faults.recent();
+    fault.ifPresent(f -> body.put("fault", Map.of("cause", f.cause(), "message", f.message(),
+        "at", f.at().toString(), "inARow", f.inARow())));
+    boolean ready = allRunning && fault.isEmpty();
+    body.put("ready", ready);
     body.put("state", st.name());
     body.put("threads", threads);
-    return new Reply(allRunning ? 200 : 503, JSON, Json.write(body), null);
+    return new Reply(ready ? 200 : 503, JSON, Json.write(body), null);
   }
 
   /** Adds the API token to a request to a nines API (instances forwarding, `nines status`). */

@@ -1,5 +1,6 @@
 package dev.nines.ingest;
 
+import dev.nines.serde.RegistryUnavailableException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,15 +78,21 @@ public final class DeadLetters implements AutoCloseable {
     return configs.get(CONFIG_KEY) instanceof DeadLetters d ? d : null;
   }
 
-  /** Processing errors: counted, then dead-lettered by Kafka Streams' handler. */
+  /**
+   * Invalid input ({@link InvalidInputException}, raised by the admission checks only): counted,
+   * then dead-lettered by Kafka Streams' handler. Any other exception fails the stream thread.
+   */
   public static final class ProcessingHandler extends LogAndContinueProcessingExceptionHandler {
     private DeadLetters counter;
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record,
         Exception exception) {
-      if (exception instanceof PlansUnavailableException) {
-        // not bad input: the record is fine, the app cannot judge it now (see there)
+      if (!(exception instanceof InvalidInputException)) {
+        // Not bad input: the plans unreadable for now (see PlansUnavailableException), a
+        // dependency down, or a bug in an internal stage. Skipping the record would lose a month
+        // close or a credit silently; the thread fails instead and a new one resumes from the
+        // last commit (dev.nines.NinesApp), loudly, until it is fixed.
         return Response.fail();
       }
       if (counter != null) {
@@ -101,13 +108,20 @@ public final class DeadLetters implements AutoCloseable {
     }
   }
 
-  /** Unreadable bytes: counted, then dead-lettered by Kafka Streams' handler. */
+  /**
+   * Unreadable bytes: counted, then dead-lettered by Kafka Streams' handler; a registry that did
+   * not answer fails the stream thread instead (the record is not at fault).
+   */
   public static final class DeserializationHandler extends LogAndContinueExceptionHandler {
     private DeadLetters counter;
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
         Exception exception) {
+      if (RegistryUnavailableException.causedBy(exception)) {
+        // the registry did not answer: the bytes may be fine; read them again later
+        return Response.fail();
+      }
       if (counter != null) {
         counter.count(record.topic(), reasonOf(exception));
       }

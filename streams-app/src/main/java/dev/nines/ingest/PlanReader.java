@@ -107,9 +107,16 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
-    readToEnd(startTimeout);
-    log.info("read route plans of {} routes from {} ({} partitions)",
-        book.routes(), topic, partitions.size());
+    try {
+      readToEnd(startTimeout);
+      log.info("read route plans of {} routes from {} ({} partitions)",
+          book.routes(), topic, partitions.size());
+    } catch (dev.nines.serde.RegistryUnavailableException e) {
+      // not a reason to refuse to start: receipts wait for a round that has read every plan,
+      // which the reader's thread completes once the registry answers
+      log.warn("route plans of {} not read yet: {}; receipts wait until they are", topic,
+          e.getMessage());
+    }
     thread = new Thread(this::run, clientId);
     thread.setDaemon(true);
     thread.start();
@@ -260,7 +267,9 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
   }
 
   private void apply(Iterable<ConsumerRecord<byte[], byte[]>> records) {
-    for (ConsumerRecord<byte[], byte[]> r : records) {
+    java.util.Iterator<ConsumerRecord<byte[], byte[]>> it = records.iterator();
+    while (it.hasNext()) {
+      ConsumerRecord<byte[], byte[]> r = it.next();
       if (r.key() == null) {
         continue;
       }
@@ -273,6 +282,15 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
       RoutePlan plan;
       try {
         plan = plans.deserialize(r.topic(), r.headers(), r.value());
+      } catch (dev.nines.serde.RegistryUnavailableException e) {
+        // not the plan's fault: read it and what follows again once the registry answers (the
+        // round starts over; receipts wait for it rather than meet a book without the plan)
+        Map<TopicPartition, Long> rewind = new java.util.HashMap<>();
+        rewind.put(new TopicPartition(r.topic(), r.partition()), r.offset());
+        it.forEachRemaining(x -> rewind.putIfAbsent(new TopicPartition(x.topic(),
+            x.partition()), x.offset()));
+        rewind.forEach(consumer::seek);
+        throw e;
       } catch (RuntimeException e) {
         log.warn("route plan at {}-{} offset {} unreadable; skipped here (the routing's table "
             + "dead-letters it): {}", r.topic(), r.partition(), r.offset(), e.toString());

@@ -60,13 +60,22 @@ public final class CatchUp {
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
         .forEach((tp, info) -> ends.put(tp, info.offset()));
+    // A transaction's markers reach its partitions one by one: the group's offsets can be
+    // visible while a repartition partition still holds the same transaction's records behind
+    // its last stable offset. Those records are then in no end above, yet not processed.
+    Map<TopicPartition, OffsetSpec> internal = new HashMap<>();
+    ask.keySet().stream().filter(tp -> !sources.contains(tp.topic()))
+        .forEach(tp -> internal.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, Long> highWatermarks = new HashMap<>();
+    admin.listOffsets(internal, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+        .get().forEach((tp, info) -> highWatermarks.put(tp, info.offset()));
     Map<TopicPartition, Long> at = new HashMap<>();
     committed.forEach((tp, om) -> {
       if (om != null) {
         at.put(tp, om.offset());
       }
     });
-    Status s = evaluate(ends, at, Set.copyOf(sources));
+    Status s = evaluate(ends, at, Set.copyOf(sources), highWatermarks);
     // Only the repartition topics' ends are ambiguous (sources are written without
     // transactions), so the consumer is asked only once the sources are done: not on every poll
     // of a long replay.
@@ -84,6 +93,15 @@ public final class CatchUp {
    */
   static Status evaluate(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed,
       Set<String> sources) {
+    return evaluate(ends, committed, sources, Map.of());
+  }
+
+  /**
+   * As above; a repartition partition whose high watermark is above its last stable offset
+   * ({@code ends}) holds records of a transaction still open or not yet marked: not done.
+   */
+  static Status evaluate(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed,
+      Set<String> sources, Map<TopicPartition, Long> highWatermarks) {
     long processed = 0;
     long total = 0;
     long internalLeft = 0;
@@ -95,9 +113,14 @@ public final class CatchUp {
         total += end;
         processed += Math.min(at, end);
         done &= at >= end;
-      } else if (end > 0) {
-        internalLeft += Math.max(0, end - 1 - at);
-        done &= at >= end - 1;
+      } else {
+        long unstable = Math.max(0, highWatermarks.getOrDefault(e.getKey(), end) - end);
+        internalLeft += unstable;
+        done &= unstable == 0;
+        if (end > 0) {
+          internalLeft += Math.max(0, end - 1 - at);
+          done &= at >= end - 1;
+        }
       }
     }
     return new Status(processed, total, internalLeft, done);

@@ -175,7 +175,7 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
    * whether it has an interval left.
    */
   private void advance(String route, RouteState s) {
-    PlanLookup plan = new PlanLookup(route);
+    PlanLookup plan = new PlanLookup(plans, route);
     while (s.evaluatedUpTo <= s.maxBucketStart && s.evaluatedUpTo + interval <= frontier) {
       long end = s.evaluatedUpTo + interval;
       RoutePlan p = plan.at(end);
@@ -190,29 +190,6 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
       frontierStore.put(PENDING_PREFIX + route, PRESENT);
     } else {
       frontierStore.delete(PENDING_PREFIX + route);
-    }
-  }
-
-  /** The plan of one route as of a time, looked up again only outside the last version's span. */
-  private final class PlanLookup {
-    private final String route;
-    private long from = Long.MAX_VALUE;
-    private long to = Long.MIN_VALUE;
-    private RoutePlan plan;
-
-    PlanLookup(String route) {
-      this.route = route;
-    }
-
-    RoutePlan at(long time) {
-      if (time < from || time >= to) {
-        VersionedRecord<RoutePlan> v = plans.get(route, time);
-        plan = v == null ? null : v.value();
-        // without a version, look again next time: a gap's end is not known
-        from = v == null ? Long.MAX_VALUE : v.timestamp();
-        to = v == null ? Long.MIN_VALUE : v.validTo().orElse(Long.MAX_VALUE);
-      }
-      return plan;
     }
   }
 

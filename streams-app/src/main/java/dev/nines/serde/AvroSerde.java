@@ -81,6 +81,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       b.encoder.flush();
       return WireFormat.frame(id, b.out.buffer(), b.out.size());
     } catch (SchemaRegistryClient.RegistryException e) {
+      if (e.unavailable()) {
+        throw new RegistryUnavailableException(topic, id, "cannot register or find schema "
+            + readerSchema.getFullName() + ": " + e.getMessage(), e);
+      }
       throw new SerdeException(topic, id, "cannot register or find schema "
           + readerSchema.getFullName() + " under subject '" + subject(topic) + "': "
           + e.getMessage(), e);
@@ -125,6 +129,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     try {
       writerSchema = registry.schemaById(id);
     } catch (SchemaRegistryClient.RegistryException e) {
+      if (e.unavailable()) {
+        // the registry did not answer: the record is not at fault, so it is not dead-lettered
+        throw new RegistryUnavailableException(topic, id, "cannot fetch the writer schema: "
+            + e.getMessage(), e);
+      }
       String what = e.errorCode() == 40403 || e.status() == 404
           ? "unknown schema id: the registry has no schema " + id
           : "cannot fetch the writer schema: " + e.getMessage();

@@ -30,10 +30,18 @@ import org.apache.avro.Schema;
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * How long a request is tried again while the registry does not answer (no connection, 5xx,
+   * 408, 429), with backoff from 100 ms. A blip is absorbed in the stream thread; a longer outage
+   * fails the thread (see {@link RegistryUnavailableException}). Short of Kafka Streams'
+   * exactly-once transaction timeout (10 s), so the open transaction outlives the wait.
+   */
+  static final Duration RETRY_FOR = Duration.ofSeconds(5);
 
   private final String baseUrl;
   private final Optional<String> authorization;
   private final Duration timeout;
+  private final Duration retryFor;
   private final HttpClient http;
   private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
   private final Map<String, Map<Schema, Integer>> idBySubject = new ConcurrentHashMap<>();
@@ -54,6 +62,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    */
   public RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
       Optional<SSLContext> tls, Duration timeout) {
+    this(baseUrl, basicAuthUserInfo, tls, timeout, RETRY_FOR);
+  }
+
+  RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
+      Optional<SSLContext> tls, Duration timeout, Duration retryFor) {
+    this.retryFor = retryFor;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.authorization = basicAuthUserInfo.filter(s -> !s.isBlank()).map(s -> "Basic "
         + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
@@ -157,6 +171,28 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     b.timeout(timeout).header("Accept", CONTENT_TYPE);
     authorization.ifPresent(a -> b.header("Authorization", a));
     HttpRequest req = b.build();
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    long backoffMs = 100;
+    while (true) {
+      try {
+        return sendOnce(req);
+      } catch (RegistryException e) {
+        if (!e.unavailable() || Thread.currentThread().isInterrupted()
+            || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMs = Math.min(backoffMs * 2, 1_000);
+      }
+    }
+  }
+
+  private JsonNode sendOnce(HttpRequest req) {
     HttpResponse<String> resp;
     try {
       resp = http.send(req, HttpResponse.BodyHandlers.ofString());

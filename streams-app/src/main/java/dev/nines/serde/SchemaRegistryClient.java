@@ -32,5 +32,14 @@ public interface SchemaRegistryClient {
     public int errorCode() {
       return errorCode;
     }
+
+    /**
+     * Whether the registry could not answer (no connection, a timeout, 5xx, 408, 429), as
+     * opposed to answering that something is wrong (404 unknown schema, 409, 422): the request
+     * may succeed later, and the record it was for is not at fault.
+     */
+    public boolean unavailable() {
+      return status == 0 || status >= 500 || status == 408 || status == 429;
+    }
   }
 }

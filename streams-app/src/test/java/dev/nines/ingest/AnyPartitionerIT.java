@@ -281,6 +281,14 @@ class AnyPartitionerIT {
                 Map.of("bootstrap.servers", platform.bootstrapServers()), appId, sources,
                 internal.repartition()).done());
         caughtUp.run(); // the reference data
+        // and the routing holds the edit: its store's changelog has it (written in the
+        // transaction that consumed it), whatever the offsets said a moment before
+        String changelog = appId + "-" + dev.nines.routing.RoutingTopology.PLANS_STORE
+            + "-changelog";
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+            .alias(name + ": the plan edit in the routing's store")
+            .until(() -> TopicRecords.readAll(platform, changelog).stream().anyMatch(r ->
+                r.key().equals("US:SMS") && r.timestamp() == PLAN_EDIT.toEpochMilli()));
         for (Sent s : input) {
           if (isEvent(s)) {
             send(producer, prefix, partitioning, s);

@@ -42,4 +42,16 @@ class CatchUpTest {
     assertThat(CatchUp.evaluate(Map.of(SRC0, 0L, REP, 0L), Map.of(), Set.of(SRC0.topic()))
         .done()).isTrue();
   }
+
+  @Test
+  void aRepartitionPartitionWithRecordsBehindItsStableOffsetIsNotDone() {
+    // the group's offsets already show the transaction (its marker reached the offsets topic
+    // first) while offsets 8..9 of the repartition partition still wait for theirs: the LSO is 8
+    var s = CatchUp.evaluate(Map.of(SRC0, 10L, REP, 8L), Map.of(SRC0, 10L, REP, 7L),
+        Set.of(SRC0.topic()), Map.of(REP, 10L));
+    assertThat(s).isEqualTo(new CatchUp.Status(10, 10, 2, false));
+    var marked = CatchUp.evaluate(Map.of(SRC0, 10L, REP, 11L), Map.of(SRC0, 10L, REP, 10L),
+        Set.of(SRC0.topic()), Map.of(REP, 11L));
+    assertThat(marked.done()).isTrue();
+  }
 }

@@ -257,6 +257,23 @@ class RoutingTopologyTest {
   }
 
   @Test
+  void aDrainInATrafficGapTakesEffectAtItsOwnTime() {
+    plans.pipeInput("US:SMS", plan(T0, true), T0);
+    interval(0, 1.0, 1.0, 1.0);
+    interval(1, 1.0, 1.0, 1.0);
+    // no traffic from 10 s to 30 s; the drain at 20 s. The intervals of the gap are decided
+    // together once traffic is back, in one pass that spans the edit.
+    plans.pipeInput("US:SMS", plan(T0.plusSeconds(20), false), T0.plusSeconds(20));
+    for (int k = 6; k < 9; k++) {
+      interval(k, 1.0, 1.0, 1.0);
+    }
+    List<RoutingWeights> out = weights.readValuesToList();
+    assertThat(out).extracting(RoutingTopologyTest::w)
+        .containsExactly("5000/3000/2000", "0/6000/4000");
+    assertThat(out.get(1).getEffectiveAt()).isEqualTo(T0.plusSeconds(20));
+  }
+
+  @Test
   void planArrivingAfterTrafficStartsDecisionsFromItsTime() {
     for (int k = 0; k < 4; k++) {
       interval(k, 0.4, 1.0, 1.0);

@@ -166,8 +166,9 @@ public final class ApiServer implements AutoCloseable {
     } catch (StateAccess.NotAvailable e) {
       return Reply.error(503, e.getMessage() + "; retry shortly");
     } catch (RuntimeException e) {
+      // the details stay in the log: an exception's text can show internals to any caller
       log.warn("API request {} failed", pathAndQuery, e);
-      return Reply.error(500, e.toString());
+      return Reply.error(500, "internal error; the log of " + self() + " has the details");
     }
   }
 

@@ -11,7 +11,12 @@ public final class Texts {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-  /** Escapes text for HTML and XML content and attribute values. */
+  /**
+   * Escapes text for HTML and XML content and attribute values, and drops what XML 1.0 does not
+   * allow at all (control characters other than tab, line feed and carriage return, unpaired
+   * surrogates, U+FFFE and U+FFFF): one such character in a region or carrier name would make
+   * the whole Atom feed unreadable to a feed reader.
+   */
   public static String escape(String s) {
     if (s == null) {
       return "";
@@ -25,10 +30,22 @@ public final class Texts {
         case '>' -> b.append("&gt;");
         case '"' -> b.append("&quot;");
         case '\'' -> b.append("&#39;");
-        default -> b.append(c);
+        default -> {
+          if (Character.isHighSurrogate(c) && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
+            b.append(c).append(s.charAt(++i));
+          } else if (allowed(c)) {
+            b.append(c);
+          }
+        }
       }
     }
     return b.toString();
+  }
+
+  private static boolean allowed(char c) {
+    return c == '\t' || c == '\n' || c == '\r'
+        || (c >= 0x20 && c < 0xD800) || (c >= 0xE000 && c <= 0xFFFD);
   }
 
   /** A duration for people: "0s", "45s", "3m 12s", "1h 5m", "2d 3h"; negative with a minus. */

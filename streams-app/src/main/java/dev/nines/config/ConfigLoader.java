@@ -206,10 +206,25 @@ public final class ConfigLoader {
         }
       }
     }
+    var token = new NinesConfig.Secret(get(raw, Settings.API_TOKEN).trim());
+    if (token.isEmpty() && !isLoopback(host)) {
+      // the JSON API and /metrics tell who your carriers are and how they fare: beyond this
+      // machine, only with the token
+      throw new ConfigException("config 'api.host' = '" + host + "' serves the API beyond this "
+          + "machine, and no API token is set: give NINES_API_TOKEN (or NINES_API_TOKEN_FILE), "
+          + "or bind api.host to 127.0.0.1");
+    }
     return new NinesConfig.Api(host, get(raw, Settings.API_PORT), advertised,
         get(raw, Settings.API_HISTORY_DAYS), get(raw, Settings.API_WEIGHTS_HISTORY),
-        get(raw, Settings.API_RECENT_RESOLVED), get(raw, Settings.API_FORWARD_TIMEOUT),
-        new NinesConfig.Secret(get(raw, Settings.API_TOKEN).trim()));
+        get(raw, Settings.API_RECENT_RESOLVED), get(raw, Settings.API_FORWARD_TIMEOUT), token);
+  }
+
+  /** Whether {@code host} names this machine only (by name, IPv4 or IPv6 literal). */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   private static NinesConfig.Webhooks webhooks(Map<String, Raw> raw) {

@@ -127,6 +127,27 @@ class StatusRenderingTest {
   }
 
   @Test
+  void controlCharactersInNamesDoNotBreakTheFeed() throws Exception {
+    // a region name as a producer wrote it: with a NUL, an escape and a bell among its letters
+    Region r = new Region("SMS", "eu\u0000-west\u001b[31m\u0007", Instant.parse(
+        "2026-11-03T10:30:00Z"), List.of(LocalDate.parse("2026-11-03")), List.of(
+            new IncidentView("D\u0001", "SMS", "eu\u0000-west\u001b[31m\u0007", "OPEN",
+                Instant.parse("2026-11-03T10:00:00Z"), null, List.of("sms-send"),
+                List.of("v1"), false)), null);
+    Model.Status st = StatusBuilder.build(List.of(new Model.Local("a:1", List.of(),
+        List.of(r))), List.of(), 5, Duration.ofDays(7), "99.99");
+    String xml = AtomFeed.render(st, "http://127.0.0.1:8080/");
+    SyndFeed feed = new SyndFeedInput().build(new StringReader(xml));
+    assertThat(feed.getEntries()).singleElement().satisfies(e -> {
+      assertThat(e.getTitle()).isEqualTo("SMS in eu-west[31m: down");
+      assertThat(e.getUri()).isEqualTo("urn:nines:incident:D");
+    });
+    assertThat(Texts.escape("a\tb\nc\u0000d\ud83d\ude00e\ud83df\uffffg"))
+        .as("tab and line feed kept, a pair kept, a lone surrogate and U+FFFF dropped")
+        .isEqualTo("a\tb\ncd\ud83d\ude00efg");
+  }
+
+  @Test
   void durationsReadLikePeopleWriteThem() {
     assertThat(Texts.duration(0)).isEqualTo("0s");
     assertThat(Texts.duration(45_999)).isEqualTo("45s");

@@ -125,6 +125,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theApiBeyondThisMachineNeedsAToken() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+        Map.of("api.host", "0.0.0.0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config 'api.host' = '0.0.0.0' serves the API beyond this machine, and no "
+            + "API token is set: give NINES_API_TOKEN (or NINES_API_TOKEN_FILE), or bind "
+            + "api.host to 127.0.0.1");
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("NINES_API_TOKEN", "s3cret"),
+        Map.of("api.host", "0.0.0.0", "api.advertised.host", "app-1")).api().host())
+        .isEqualTo("0.0.0.0");
+    for (String loopback : new String[] {"127.0.0.1", "localhost", "::1", "[::1]"}) {
+      assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("api.host", loopback))
+          .api().host()).isEqualTo(loopback);
+    }
+  }
+
+  @Test
   void environmentNamesAreDerivedFromKeys() {
     assertThat(Settings.PLATFORM_KAFKA_PORT.envName()).isEqualTo("NINES_PLATFORM_KAFKA_PORT");
     assertThat(Settings.BOOTSTRAP_SERVERS.envName()).isEqualTo("NINES_BOOTSTRAP_SERVERS");

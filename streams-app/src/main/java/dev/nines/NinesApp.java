@@ -199,6 +199,9 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetters.DeserializationHandler.class);
+    // An output over the broker's limit: its input record to dead-letters, not a crash loop
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetters.ProductionHandler.class);
     // Window changelogs are compact,delete with retention = window retention + this; the broker
     // applies it to event-time stamps, so replayed history needs a longer one (see the setting).
     p.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,

@@ -136,6 +136,11 @@ public final class Settings {
       "A receipt the plans do not know waits until the app has read route-plans up to its end, "
           + "so a plan written before the receipt is always seen; for this long after that, "
           + "further receipts of the same route and carrier are judged without waiting again.");
+  public static final Setting<Integer> INGEST_MAX_TEXT_LENGTH = Setting.intRange(
+      "ingest.max.text.length", "256", 1, 100_000,
+      "An input record (receipt, probe, route plan, contract, maintenance window) with a text "
+          + "field longer than this many characters goes to dead-letters (text-too-long): ids "
+          + "and names are short, and one huge one would make outputs over the broker's limit.");
   public static final Setting<String> STATE_DIR = Setting.string("state.dir", "",
       "Kafka Streams state directory. Empty: <platform.data.dir>/streams.");
 
@@ -451,7 +456,7 @@ public final class Settings {
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,
       INGEST_MAX_RECORD_SKEW, INGEST_MAX_AHEAD, INGEST_MAX_BEHIND,
-      INGEST_CHECK_PLANS, INGEST_PLANS_RECHECK,
+      INGEST_CHECK_PLANS, INGEST_PLANS_RECHECK, INGEST_MAX_TEXT_LENGTH,
       WINDOW_CHANGELOG_EXTRA_RETENTION, STATE_DIR,
       SIMULATE_SCENARIO, SIMULATE_PACE, SIMULATE_RATE_SCALE, SIMULATE_SPAN, SIMULATE_END,
       SIMULATE_PRELUDE_SPAN, SIMULATE_PRELUDE_RATE_SCALE, SIMULATE_PRELUDE_WAIT,

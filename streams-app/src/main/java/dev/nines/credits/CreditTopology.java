@@ -48,7 +48,8 @@ public final class CreditTopology {
         .stream(config.topics().name(Topics.SLA_CONTRACTS),
             Consumed.with(keys, Topics.SLA_CONTRACTS.valueSerde(registry))
                 .withName("contracts-source"))
-        .flatMap(CreditTopology::contractToServices, Named.as("contracts-check-and-fan-out"))
+        .flatMap((account, c) -> contractToServices(account, c,
+            config.ingest().maxTextLength()), Named.as("contracts-check-and-fan-out"))
         .repartition(Repartitioned.with(keys,
                 Tagged.serde(Topics.SLA_CONTRACTS.valueSerde(registry)))
             .withName("credit-contracts-by-service")
@@ -74,14 +75,16 @@ public final class CreditTopology {
 
   /** A valid contract version (or a tombstone) to every service; an invalid one is rejected. */
   static List<KeyValue<String, Tagged<SlaContract>>> contractToServices(String account,
-      SlaContract c) {
+      SlaContract c, int maxTextLength) {
     if (account == null || account.isBlank()) {
       throw new InvalidInputException("sla-contracts: record without an accountId key");
     }
     if (c != null) {
-      List<String> problems = ContractValidator.problems(c);
+      List<String> problems = new java.util.ArrayList<>(ContractValidator.problems(c));
+      var tooLong = dev.nines.ingest.TextLimit.check(c, maxTextLength);
+      tooLong.ifPresent(p -> problems.add(p.text()));
       if (problems.isEmpty() && !account.equals(c.getAccountId())) {
-        problems = List.of("key '" + account + "' differs from accountId '" + c.getAccountId()
+        problems.add("key '" + account + "' differs from accountId '" + c.getAccountId()
             + "': expected the record keyed by its accountId");
       }
       if (!problems.isEmpty()) {

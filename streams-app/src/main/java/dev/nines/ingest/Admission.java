@@ -44,10 +44,10 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
 
   /** The configurable bounds. */
   public record Bounds(Duration maxRecordSkew, Duration maxAhead, Duration maxBehind,
-      boolean checkPlans, Duration plansRecheck) {
+      boolean checkPlans, Duration plansRecheck, int maxTextLength) {
     /** The same bounds, with the check against the route plans on or off. */
     public Bounds withCheckPlans(boolean on) {
-      return new Bounds(maxRecordSkew, maxAhead, maxBehind, on, plansRecheck);
+      return new Bounds(maxRecordSkew, maxAhead, maxBehind, on, plansRecheck, maxTextLength);
     }
   }
 
@@ -120,7 +120,10 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
           throw new InvalidInputException(Problem.TOMBSTONE,
               topic + ": tombstone; expected a record");
         }
-        List<Problem> problems = check.apply(v);
+        List<Problem> problems = new java.util.ArrayList<>(check.apply(v));
+        if (v instanceof org.apache.avro.generic.IndexedRecord r) {
+          TextLimit.check(r, bounds.maxTextLength()).ifPresent(problems::add);
+        }
         if (!problems.isEmpty()) {
           throw rejected(topic + ": " + describe.apply(v), problems);
         }

@@ -109,6 +109,48 @@ public final class DeadLetters implements AutoCloseable {
   }
 
   /**
+   * An output the broker cannot take (larger than the producer's {@code max.request.size}):
+   * the record that caused it goes to dead-letters with the reason ({@code output-too-large})
+   * and processing goes on, instead of a thread that fails on the same record for ever. Any
+   * other failure to send fails the thread, as Kafka Streams' default handler does.
+   */
+  public static final class ProductionHandler
+      extends org.apache.kafka.streams.errors.DefaultProductionExceptionHandler {
+    public static final String TOO_LARGE = "output-too-large";
+    private DeadLetters counter;
+    private String topic;
+
+    @Override
+    public Response handleError(ErrorHandlerContext context,
+        org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+        Exception exception) {
+      if (!(exception instanceof org.apache.kafka.common.errors.RecordTooLargeException)) {
+        return super.handleError(context, record, exception);
+      }
+      org.slf4j.LoggerFactory.getLogger(DeadLetters.class).error("output to {} of {} bytes "
+          + "is over the producer's max.request.size; the input record {}-{} offset {} goes to "
+          + "dead-letters", record.topic(), (record.value() == null ? 0 : record.value().length),
+          context.topic(), context.partition(), context.offset());
+      if (counter != null) {
+        counter.count(context.topic(), TOO_LARGE);
+      }
+      // Kafka's own helper, as its handlers use it: the same headers as every other dead letter
+      return Response.resume(org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils
+          .maybeBuildDeadLetterQueueRecords(topic, context.sourceRawKey(),
+              context.sourceRawValue(), context, exception));
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+      super.configure(configs);
+      counter = from(configs);
+      Object t = configs.get(org.apache.kafka.streams.StreamsConfig
+          .ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+      topic = t == null ? null : t.toString();
+    }
+  }
+
+  /**
    * Unreadable bytes: counted, then dead-lettered by Kafka Streams' handler; a registry that did
    * not answer fails the stream thread instead (the record is not at fault).
    */

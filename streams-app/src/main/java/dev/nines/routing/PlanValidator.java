@@ -64,7 +64,12 @@ public final class PlanValidator {
 
   /** Passes valid plans and tombstones; throws the others to dead-letters. */
   static final class Gate implements FixedKeyProcessor<String, RoutePlan, RoutePlan> {
+    private final int maxTextLength;
     private FixedKeyProcessorContext<String, RoutePlan> context;
+
+    Gate(int maxTextLength) {
+      this.maxTextLength = maxTextLength;
+    }
 
     @Override
     public void init(FixedKeyProcessorContext<String, RoutePlan> context) {
@@ -73,7 +78,11 @@ public final class PlanValidator {
 
     @Override
     public void process(FixedKeyRecord<String, RoutePlan> record) {
-      List<String> problems = problems(record.key(), record.value());
+      List<String> problems = new java.util.ArrayList<>(problems(record.key(), record.value()));
+      if (record.value() != null) {
+        dev.nines.ingest.TextLimit.check(record.value(), maxTextLength)
+            .ifPresent(p -> problems.add(p.text()));
+      }
       if (!problems.isEmpty()) {
         throw new InvalidInputException("invalid-plan", "route-plans: plan of '" + record.key()
             + "' rejected, the previous version stays in force: " + String.join("; ", problems));

@@ -67,7 +67,8 @@ public final class RoutingTopology {
     builder.stream(config.topics().name(Topics.ROUTE_PLANS),
             Consumed.with(keys, planSerde).withTimestampExtractor(new EventTime())
                 .withName("route-plans-source"))
-        .processValues(PlanValidator.Gate::new, Named.as("route-plans-check"))
+        .processValues(() -> new PlanValidator.Gate(config.ingest().maxTextLength()),
+            Named.as("route-plans-check"))
         .repartition(Repartitioned.with(keys, planSerde).withName("route-plans-by-route")
             .withNumberOfPartitions(config.topics().partitions()))
         .toTable(Named.as("route-plans-table"), Materialized.<String, RoutePlan>as(

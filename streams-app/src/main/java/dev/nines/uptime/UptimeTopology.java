@@ -95,7 +95,8 @@ public final class UptimeTopology {
         .stream(config.topics().name(Topics.MAINTENANCE_WINDOWS),
             Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
                 .withName("maintenance-source"))
-        .flatMap(UptimeTopology::windowByService, Named.as("maintenance-check-and-key"))
+        .flatMap((id, w) -> windowByService(id, w, config.ingest().maxTextLength()),
+            Named.as("maintenance-check-and-key"))
         .repartition(Repartitioned.with(keys,
                 Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
             .withName("uptime-maintenance-by-service").withNumberOfPartitions(partitions))
@@ -148,7 +149,7 @@ public final class UptimeTopology {
    * service is not in it). A window that cannot be applied goes to dead-letters.
    */
   static List<KeyValue<String, Tagged<MaintenanceWindow>>> windowByService(String id,
-      MaintenanceWindow w) {
+      MaintenanceWindow w, int maxTextLength) {
     if (id == null || id.isBlank()) {
       throw new InvalidInputException("maintenance-windows: record without a window id key");
     }
@@ -167,6 +168,7 @@ public final class UptimeTopology {
         || !w.getEndsAt().isAfter(w.getStartsAt())) {
       problems.add("endsAt = " + w.getEndsAt() + " is not after startsAt = " + w.getStartsAt());
     }
+    dev.nines.ingest.TextLimit.check(w, maxTextLength).ifPresent(p -> problems.add(p.text()));
     if (!problems.isEmpty()) {
       throw new InvalidInputException("maintenance-windows: window '" + id + "' rejected: "
           + String.join("; ", problems));

@@ -178,6 +178,25 @@ class AdmissionTopologyTest {
   }
 
   @Test
+  void aTextLongerThanTheLimitIsDeadLetteredWithItsBytes() {
+    good("g1", T0);
+    // a region of 600,000 characters: passed on, the ledger line naming it would be over the
+    // broker's 1 MB limit
+    DeliveryReceipt huge = DeliveryReceipt.newBuilder(delivered("h", "a", T0, 100))
+        .setRegion("r".repeat(600_000)).build();
+    byte[] sent = receipt(huge, T0);
+    byte[] atLimit = receipt(DeliveryReceipt.newBuilder(delivered("ok", "a", T0, 100))
+        .setCarrierId("c".repeat(256)).build(), T0);
+    assertThat(atLimit).isNotEmpty();
+    assertThat(dlq.readRecordsToList()).singleElement().satisfies(l -> {
+      assertThat(l.value()).isEqualTo(sent);
+      assertThat(header(l, "__streams.errors.message")).contains("receipt 'h' rejected: "
+          + "region is 600000 characters long: expected at most 256 (ingest.max.text.length)");
+    });
+    assertThat(deadLetters.counts()).containsEntry("delivery-receipts text-too-long", 1L);
+  }
+
+  @Test
   void aRejectedRecordDoesNotMoveStreamTimeButAJumpForwardIsAdmitted() {
     good("g1", T0);
     // a receipt dated 2099 by a payload bug, stamped now by its producer: rejected ...

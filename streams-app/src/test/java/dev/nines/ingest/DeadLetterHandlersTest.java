@@ -115,4 +115,28 @@ class DeadLetterHandlersTest {
       assertThat(counter.counts()).isEqualTo(Map.of("delivery-receipts SerdeException", 1L));
     }
   }
+
+  @Test
+  void anOutputOverTheLimitDeadLettersItsInputAndGoesOn() {
+    try (DeadLetters counter = new DeadLetters()) {
+      var h = new DeadLetters.ProductionHandler();
+      h.configure(configs(counter));
+      var out = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
+          "uptime-ledger", new byte[2_000_000]);
+      var tooLarge = h.handleError(context("probe-results"), out,
+          new org.apache.kafka.common.errors.RecordTooLargeException("2000100 bytes"));
+      assertThat(tooLarge.result())
+          .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.RESUME);
+      assertThat(tooLarge.deadLetterQueueRecords()).singleElement().satisfies(r -> {
+        assertThat(r.topic()).isEqualTo("dead-letters");
+        assertThat(r.value()).as("the input's own bytes").isEqualTo(BYTES);
+      });
+      assertThat(counter.counts()).isEqualTo(Map.of("probe-results output-too-large", 1L));
+
+      var other = h.handleError(context("probe-results"), out,
+          new org.apache.kafka.common.errors.InvalidTopicException("gone"));
+      assertThat(other.result())
+          .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.FAIL);
+    }
+  }
 }

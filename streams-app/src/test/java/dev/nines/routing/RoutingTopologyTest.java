@@ -331,4 +331,25 @@ class RoutingTopologyTest {
     assertThat(letters.get(2).value()).isEqualTo(Topics.ROUTE_PLANS.valueSerde(registry)
         .serializer().serialize(Topics.ROUTE_PLANS.name(), plan(T0.plusSeconds(9), false)));
   }
+
+  @Test
+  void aPlanWithATooLongCarrierIdIsDeadLettered() {
+    var dlq = driver.createOutputTopic(Topics.DEAD_LETTERS.name(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    plans.pipeInput("US:SMS", plan(T0, true), T0);
+    plans.pipeInput("US:SMS", RoutePlan.newBuilder(plan(T0.plusSeconds(3), true)).setCarriers(
+        List.of(new RouteCarrier("a", 5000, true), new RouteCarrier("b".repeat(300), 3000, true),
+            new RouteCarrier("c", 2000, true))).build(), T0.plusSeconds(3));
+    for (int k = 0; k < 3; k++) {
+      interval(k, 1.0, 1.0, 1.0);
+    }
+    assertThat(weights.readValuesToList()).extracting(RoutingTopologyTest::w)
+        .as("decided by the plan of 0 s").containsExactly("5000/3000/2000");
+    assertThat(dlq.readRecordsToList()).singleElement().satisfies(l -> assertThat(new String(
+        l.headers().lastHeader("__streams.errors.message").value(),
+        java.nio.charset.StandardCharsets.UTF_8)).endsWith(
+            "carriers[1].carrierId is 300 characters long: expected at most 256 "
+                + "(ingest.max.text.length)"));
+  }
 }

@@ -54,6 +54,17 @@ final class ApiMetrics implements AutoCloseable {
     this.faults = faults;
   }
 
+  /** Webhook deliveries, receivers given up on, and the dispatcher's own errors. */
+  synchronized void attach(dev.nines.webhooks.WebhookDispatcher d) {
+    FunctionCounter.builder("nines.webhooks.delivered", d, x -> x.delivered())
+        .description("webhook posts a receiver accepted (2xx)").register(registry);
+    FunctionCounter.builder("nines.webhooks.gave.up", d, x -> x.failed())
+        .description("webhook posts given up after every attempt").register(registry);
+    FunctionCounter.builder("nines.webhooks.errors", d, x -> x.errors())
+        .description("failures of the dispatcher itself (its consumer was restarted)")
+        .register(registry);
+  }
+
   synchronized String scrape() {
     if (faults != null) {
       dev.nines.platform.Faults f = faults;

@@ -143,6 +143,12 @@ public final class ApiServer implements AutoCloseable {
     attach(app.streams(), app.deadLetters(), app.outputCounters());
   }
 
+  /** Shows the webhook dispatcher's state on /ready and its counts on /metrics. */
+  public void attach(dev.nines.webhooks.WebhookDispatcher dispatcher) {
+    this.webhooks = dispatcher;
+    metrics.attach(dispatcher);
+  }
+
   /** The Streams property that advertises this server to the other instances. */
   public java.util.Map<String, Object> streamsProperties() {
     return java.util.Map.of(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG,
@@ -326,6 +332,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** Stream-thread failures of the attached app, or null before it is attached. */
   private volatile dev.nines.platform.Faults faults;
+  /** The webhook dispatcher of this instance, or null when webhooks are off. */
+  private volatile dev.nines.webhooks.WebhookDispatcher webhooks;
 
   private Reply ready() {
     StateAccess s = state;
@@ -348,6 +356,21 @@ public final class ApiServer implements AutoCloseable {
     fault.ifPresent(f -> body.put("fault", Map.of("cause", f.cause(), "message", f.message(),
         "at", f.at().toString(), "inARow", f.inARow())));
     boolean ready = allRunning && fault.isEmpty();
+    var dispatcher = webhooks;
+    if (dispatcher != null) {
+      var w = dispatcher.status();
+      Map<String, Object> wb = new TreeMap<>();
+      wb.put("running", w.running());
+      wb.put("delivered", w.delivered());
+      wb.put("gaveUp", w.gaveUp());
+      wb.put("errors", w.errors());
+      if (w.lastError() != null) {
+        wb.put("lastError", w.lastError());
+        wb.put("lastErrorAt", w.lastErrorAt().toString());
+      }
+      body.put("webhooks", wb);
+      ready &= w.healthy(java.time.Instant.now());
+    }
     body.put("ready", ready);
     body.put("state", st.name());
     body.put("threads", threads);

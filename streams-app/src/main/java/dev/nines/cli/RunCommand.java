@@ -95,7 +95,9 @@ final class RunCommand implements Callable<Integer> {
         stopped.countDown();
       });
       if (!config.webhooks().urls().isEmpty()) {
-        open.push(new dev.nines.webhooks.WebhookDispatcher(config, platform, registry));
+        var dispatcher = new dev.nines.webhooks.WebhookDispatcher(config, platform, registry);
+        open.push(dispatcher);
+        api.attach(dispatcher);
       }
       if (replayPrelude) {
         String app1 = config.streams().applicationId();

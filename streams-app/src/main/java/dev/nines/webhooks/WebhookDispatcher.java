@@ -46,7 +46,12 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private final NinesConfig.Webhooks config;
   private final RetrySchedule schedule;
-  private final KafkaConsumer<String, Incident> consumer;
+  private final Map<String, Object> consumerConfig;
+  private final String topic;
+  private final org.apache.kafka.common.serialization.Serde<Incident> incidents;
+  private volatile KafkaConsumer<String, Incident> consumer;
+  private final AtomicLong errors = new AtomicLong();
+  private volatile Problem lastProblem;
   private final HttpClient http;
   private final byte[] secret;
   private final Thread thread;
@@ -62,7 +67,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.secret = this.config.secret().value().getBytes(StandardCharsets.UTF_8);
     Map<String, Object> c = new HashMap<>(platform.clientOverrides());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.streams().applicationId() + "-webhooks");
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(config));
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startFrom);
@@ -72,13 +77,18 @@ public final class WebhookDispatcher implements AutoCloseable {
         * Math.max(1, this.config.urls().size());
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         (int) Math.min(Integer.MAX_VALUE, worst + 60_000));
-    this.consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-        Topics.INCIDENTS.valueSerde(registry).deserializer());
-    consumer.subscribe(List.of(config.topics().name(Topics.INCIDENTS)));
+    this.consumerConfig = c;
+    this.topic = config.topics().name(Topics.INCIDENTS);
+    this.incidents = Topics.INCIDENTS.valueSerde(registry);
     this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
     this.thread = new Thread(this::loop, "webhook-dispatcher");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** The dispatcher's consumer group: the README's ACL table grants it Read. */
+  public static String groupId(NinesConfig config) {
+    return config.streams().applicationId() + "-webhooks";
   }
 
   public long delivered() {
@@ -89,26 +99,82 @@ public final class WebhookDispatcher implements AutoCloseable {
     return failed.get();
   }
 
+  /** Errors of the dispatcher itself (not of receivers): each restarted its consumer. */
+  public long errors() {
+    return errors.get();
+  }
+
+  /** What /ready shows: running, or the last error if it was within the last minute. */
+  public record Status(boolean running, long delivered, long gaveUp, long errors,
+      String lastError, Instant lastErrorAt) {
+    public boolean healthy(Instant now) {
+      return running && (lastErrorAt == null
+          || Duration.between(lastErrorAt, now).compareTo(RECENT) >= 0);
+    }
+  }
+
+  static final Duration RECENT = Duration.ofSeconds(60);
+
+  public Status status() {
+    Problem p = lastProblem;
+    return new Status(thread.isAlive() && closing.getCount() > 0, delivered.get(), failed.get(),
+        errors.get(), p == null ? null : p.text(), p == null ? null : p.at());
+  }
+
+  private record Problem(String text, Instant at) {}
+
+  /**
+   * Polls, delivers, commits; an exception (the registry or the brokers away, a failed commit)
+   * closes the consumer and, after a backoff, starts a new one from the committed offsets: the
+   * incidents since the last commit are posted again (receivers de-duplicate), none is skipped.
+   */
   private void loop() {
-    try {
-      while (closing.getCount() > 0) {
-        for (ConsumerRecord<String, Incident> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.value() != null) {
-            for (URI url : config.urls()) {
-              deliver(url, r.value());
-            }
-          }
-          consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(r.topic(),
-              r.partition()), new org.apache.kafka.clients.consumer.OffsetAndMetadata(
-                  r.offset() + 1)));
+    long backoffMs = 1_000;
+    while (closing.getCount() > 0) {
+      try (KafkaConsumer<String, Incident> consumer = new KafkaConsumer<>(consumerConfig,
+          new StringDeserializer(), incidents.deserializer())) {
+        this.consumer = consumer;
+        if (closing.getCount() == 0) {
+          break;
         }
+        consumer.subscribe(List.of(topic));
+        while (closing.getCount() > 0) {
+          for (ConsumerRecord<String, Incident> r : consumer.poll(Duration.ofMillis(500))) {
+            if (r.value() != null) {
+              for (URI url : config.urls()) {
+                deliver(url, r.value());
+              }
+            }
+            consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(r.topic(),
+                r.partition()), new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                    r.offset() + 1)));
+          }
+          backoffMs = 1_000;
+        }
+      } catch (WakeupException | InterruptedException e) {
+        break; // closing
+      } catch (RuntimeException e) {
+        errors.incrementAndGet();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        // the innermost cause says what is wrong (the consumer's own message rarely does)
+        lastProblem = new Problem(root == e ? e.toString() : e.getClass().getSimpleName()
+            + ": " + root, Instant.now());
+        log.error("webhook dispatcher failed; a new consumer resumes from the last commit in "
+            + "{} s", backoffMs / 1000, e);
+        try {
+          if (closing.await(backoffMs, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+        } catch (InterruptedException ie) {
+          break;
+        }
+        backoffMs = Math.min(backoffMs * 2, 30_000);
+      } finally {
+        this.consumer = null;
       }
-    } catch (WakeupException | InterruptedException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.error("webhook dispatcher stopped", e);
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
     }
   }
 
@@ -154,7 +220,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   @Override
   public void close() {
     closing.countDown();
-    consumer.wakeup();
+    KafkaConsumer<String, Incident> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
     try {
       thread.join(15_000);
     } catch (InterruptedException e) {

@@ -166,6 +166,11 @@ class SecureClusterIT {
     acls.add(acl(principal, ResourceType.TOPIC, appId + "-", PatternType.PREFIXED,
         AclOperation.ALL));
     acls.add(acl(principal, ResourceType.GROUP, appId, PatternType.LITERAL, AclOperation.READ));
+    // the webhook dispatcher: its own group, reading incidents
+    acls.add(acl(principal, ResourceType.GROUP, appId + "-webhooks", PatternType.LITERAL,
+        AclOperation.READ));
+    acls.add(acl(principal, ResourceType.TOPIC, "incidents", PatternType.LITERAL,
+        AclOperation.READ));
     if (transactionalId) {
       acls.add(acl(principal, ResourceType.TRANSACTIONAL_ID, appId + "-", PatternType.PREFIXED,
           AclOperation.WRITE));
@@ -221,7 +226,23 @@ class SecureClusterIT {
     }
     List<String> seen = new ArrayList<>();
     var incidentSerde = Topics.INCIDENTS.valueSerde(registry);
-    try (NinesApp app = NinesApp.start(config, secured, registry);
+    // webhooks on, as `run` starts them: the dispatcher reads incidents with the app's
+    // principal, in its own group
+    List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", ex -> {
+      ex.getRequestBody().readAllBytes();
+      hooks.add(ex.getRequestHeaders().getFirst("X-Nines-Delivery"));
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    receiver.start();
+    NinesConfig hooked = config("nines", APP_PW, Map.of("webhooks.urls",
+        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+        "webhooks.from", "earliest"));
+    try (NinesApp app = NinesApp.start(hooked, secured, registry);
+        var dispatcher = new dev.nines.webhooks.WebhookDispatcher(hooked, secured, registry);
         var out = TestClients.committedConsumer(platform.bootstrapServers(), "incidents")) {
       await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
         assertThat(app.accessDenied()).isNotDone();
@@ -230,9 +251,14 @@ class SecureClusterIT {
           seen.add(r.key() + " " + i.getIncidentId() + " " + i.getStatus() + " "
               + i.getStartedAt() + " " + i.getResolvedAt());
         });
-        return seen.size() >= 2;
+        return seen.size() >= 2 && hooks.size() >= 2;
       });
+      assertThat(dispatcher.errors()).as("the dispatcher's ACLs suffice").isZero();
+    } finally {
+      receiver.stop(0);
     }
+    assertThat(hooks).containsExactly("VERIFY-eu-west-20261001T100000000Z:OPEN",
+        "VERIFY-eu-west-20261001T100000000Z:RESOLVED");
     // worked out from the probes: DOWN from the first of the two failures (10:00) to the
     // first success (10:02); the id is <SERVICE>-<region>-<start to the ms>
     assertThat(seen).containsExactly(
@@ -320,6 +346,10 @@ class SecureClusterIT {
   }
 
   static NinesConfig config(String appId, String password) {
+    return config(appId, password, Map.of());
+  }
+
+  static NinesConfig config(String appId, String password, Map<String, String> flags) {
     try {
       Path file = dir.resolve(appId + ".properties");
       Files.writeString(file, String.join("\n",
@@ -336,7 +366,8 @@ class SecureClusterIT {
       Files.writeString(jaas, jaas(appId, password) + "\n");
       return ConfigLoader.load(Optional.of(file), Map.of(
           "NINES_KAFKA_SSL_TRUSTSTORE_PASSWORD", PW,
-          "NINES_KAFKA_SASL_JAAS_CONFIG_FILE", jaas.toString()), Map.of());
+          "NINES_KAFKA_SASL_JAAS_CONFIG_FILE", jaas.toString(),
+          "NINES_WEBHOOKS_SECRET", PW), flags);
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }

@@ -16,6 +16,7 @@ import dev.nines.schema.IncidentStatus;
 import dev.nines.schema.Service;
 import dev.nines.serde.AnyAvroSerializer;
 import dev.nines.serde.RestSchemaRegistryClient;
+import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.testing.KafkaPlatformExtension;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,74 @@ class WebhookIT {
         }
         assertThat(posts).hasSize(4);
         assertThat(posts.get(3).delivery()).isEqualTo(next.getIncidentId() + ":OPEN");
+      }
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void theDispatcherOutlivesARegistryOutageAndShowsIt() throws Exception {
+    LocalPlatform platform = KafkaPlatformExtension.platform();
+    String prefix = KafkaPlatformExtension.unique("hooks-outage") + ".";
+    List<String> deliveries = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", ex -> {
+      ex.getRequestBody().readAllBytes();
+      deliveries.add(ex.getRequestHeaders().getFirst("X-Nines-Delivery"));
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    receiver.start();
+    try {
+      NinesConfig config = ConfigLoader.load(Optional.empty(),
+          Map.of("NINES_WEBHOOKS_SECRET", SECRET), Map.of(
+              "topics.prefix", prefix, "application.id", prefix + "app",
+              "topics.partitions", "1",
+              "webhooks.urls", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+              "webhooks.from", "earliest"));
+      try (Admin admin = platform.kafka().admin()) {
+        TopicManager.ensure(admin, Topics.ALL, config.topics());
+      }
+      var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+      // the dispatcher's registry: down (503, as a registry behind a load balancer answers
+      // while it restarts) for its first two schema lookups, then the real one
+      AtomicInteger lookups = new AtomicInteger();
+      SchemaRegistryClient flaky = new SchemaRegistryClient() {
+        public int register(String subject, org.apache.avro.Schema schema) {
+          return registry.register(subject, schema);
+        }
+
+        public int lookup(String subject, org.apache.avro.Schema schema) {
+          return registry.lookup(subject, schema);
+        }
+
+        public org.apache.avro.Schema schemaById(int id) {
+          if (lookups.incrementAndGet() <= 2) {
+            throw new RegistryException("schema registry answered HTTP 503", 503, 0);
+          }
+          return registry.schemaById(id);
+        }
+      };
+      Incident open = incident(Instant.parse("2026-11-02T10:00:00Z"), null);
+      try (var producer = new KafkaProducer<String, Object>(Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
+              new StringSerializer(), new AnyAvroSerializer(registry));
+          var dispatcher = new WebhookDispatcher(config, platform, flaky)) {
+        producer.send(new ProducerRecord<>(config.topics().name(Topics.INCIDENTS),
+            "SMS:us-east", open)).get();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            .until(() -> dispatcher.errors() >= 1);
+        var during = dispatcher.status();
+        assertThat(during.healthy(Instant.now())).as("unhealthy right after an error").isFalse();
+        assertThat(during.lastError()).contains("503");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            .until(() -> dispatcher.delivered() == 1);
+        assertThat(deliveries).containsExactly(open.getIncidentId() + ":OPEN");
+        assertThat(dispatcher.errors()).isEqualTo(2);
+        assertThat(dispatcher.status().running()).isTrue();
+        assertThat(dispatcher.status().healthy(Instant.now().plusSeconds(61)))
+            .as("healthy again a minute after the last error").isTrue();
       }
     } finally {
       receiver.stop(0);

@@ -72,7 +72,21 @@ public final class Main implements Runnable {
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
       return new String[] {"nines " + (v == null ? "(development build)" : v)
-          + ", Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion()};
+          + ", Kafka " + kafkaVersion()};
+    }
+
+    /** The clients' version as their jar states it (the class that reads it is internal). */
+    static String kafkaVersion() {
+      try (var in = org.apache.kafka.clients.producer.KafkaProducer.class
+          .getResourceAsStream("/kafka/kafka-version.properties")) {
+        java.util.Properties p = new java.util.Properties();
+        if (in != null) {
+          p.load(in);
+        }
+        return p.getProperty("version", "unknown");
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
     }
   }
 }

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    // before anything decodes Avro (see there)
+    dev.nines.serde.AvroSerde.limitDeclaredLengths();
     System.exit(execute(args));
   }
 

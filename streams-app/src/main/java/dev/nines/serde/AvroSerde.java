@@ -28,6 +28,32 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Thread-safe: Kafka Streams shares one serde instance across stream threads.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+  static {
+    limitDeclaredLengths();
+  }
+
+  /** Longest string or bytes value, and most items of an array or map, Avro will allocate. */
+  public static final int MAX_DECLARED_LENGTH = 16 * 1024 * 1024;
+  public static final int MAX_DECLARED_ITEMS = 1_000_000;
+
+  /**
+   * Bounds what Avro allocates for a declared length before it reads the bytes: a frame of a few
+   * bytes declaring a 2 GB string would otherwise exhaust the heap (an Error, not a bad record:
+   * the thread would die on it again and again). Avro reads these properties once, when its
+   * {@code SystemLimitException} class loads, so this runs before nines decodes anything; a
+   * value set by the operator (-D) is kept.
+   */
+  public static void limitDeclaredLengths() {
+    setIfAbsent("org.apache.avro.limits.string.maxLength", MAX_DECLARED_LENGTH);
+    setIfAbsent("org.apache.avro.limits.bytes.maxLength", MAX_DECLARED_LENGTH);
+    setIfAbsent("org.apache.avro.limits.collectionItems.maxLength", MAX_DECLARED_ITEMS);
+  }
+
+  private static void setIfAbsent(String key, int value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, Integer.toString(value));
+    }
+  }
   private final Class<T> type;
   private final Schema readerSchema;
   private final SchemaRegistryClient registry;

@@ -113,7 +113,7 @@ class DockerfileTest {
     java.util.Optional<Path> lint = java.util.stream.Stream.of(
             System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
         .map(d -> Path.of(d, "dockerfile-utils")).filter(Files::isExecutable).findFirst();
-    org.assertj.core.api.Assumptions.assumeThat(lint).as("dockerfile-utils on the PATH")
+    org.assertj.core.api.Assumptions.assumeThat(lint).as("dockerfile-utils on the PATH (npm install -g dockerfile-utils)")
         .isPresent();
     Process p = new ProcessBuilder(lint.get().toString(), "lint",
         DockerFiles.repoRoot().resolve("docker/Dockerfile").toString())

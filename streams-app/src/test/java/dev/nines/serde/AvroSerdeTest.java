@@ -178,4 +178,22 @@ class AvroSerdeTest {
         .isInstanceOf(SerdeException.class)
         .hasMessageContaining("under subject 'probe-results-value'");
   }
+
+  @Test
+  void aHugeDeclaredLengthFailsBeforeItIsAllocated() throws Exception {
+    AvroSerde.limitDeclaredLengths();
+    // Avro reads its limits when its class loads, which in this JVM another test may have done
+    // first: read them again, as a fresh process would with them set
+    var reset = org.apache.avro.SystemLimitException.class.getDeclaredMethod("resetLimits");
+    reset.setAccessible(true);
+    reset.invoke(null);
+    var registry = new TestRegistry(42);
+    registry.register("probe-results-value", ProbeResult.getClassSchema());
+    var serde = AvroSerde.forValues(ProbeResult.class, registry);
+    // magic, id 42, then probeId declared 1,000,000,000 bytes long (zig-zag varint of 2e9)
+    byte[] frame = HexFormat.of().parseHex("000000002a" + "80a8d6b907");
+    assertThatThrownBy(() -> serde.deserialize("probe-results", frame))
+        .isInstanceOf(SerdeException.class)
+        .hasMessageContaining("String length 1000000000 exceeds maximum allowed");
+  }
 }

@@ -270,7 +270,8 @@ class ClusterFaultsIT {
   @Order(2)
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
   @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "faults.it.control",
-      matches = "true")
+      matches = "true", disabledReason = "opt-in, to keep the suite short: "
+          + "mvn -B verify -Dfaults.it.control=true")
   void controlRunWithoutFaults() throws Exception {
     Run ref = reference();
     Run run = newRun("control");

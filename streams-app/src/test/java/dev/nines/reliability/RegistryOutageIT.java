@@ -13,6 +13,7 @@ import dev.nines.api.ApiServer;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
+import dev.nines.platform.PortCheck;
 import dev.nines.replay.CatchUp;
 import dev.nines.replay.ShadowTopics;
 import dev.nines.schema.Channel;
@@ -30,7 +31,6 @@ import dev.nines.testing.TopicRecords.Rec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,12 +137,12 @@ class RegistryOutageIT {
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
         "topics.prefix", prefix, "application.id", prefix + "app",
         "platform.ephemeral", "true", "topics.partitions", "1",
-        "api.port", Integer.toString(freePort()),
+        "api.port", Integer.toString(PortCheck.freePort()),
         "uptime.month.grace", "PT5M", "health.partition.idle", "PT10M",
         "uptime.partition.idle", "PT10M"));
     String appId = config.streams().applicationId();
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
-    int port = freePort(); // nothing listens there until the forwarder starts
+    int port = PortCheck.freePort(); // nothing listens there until the forwarder starts
     var appRegistry = new RestSchemaRegistryClient(outage ? "http://127.0.0.1:" + port
         : platform.schemaRegistryUrl());
     HttpServer forwarder = null;
@@ -204,12 +204,6 @@ class RegistryOutageIT {
         .map(e -> e.getKey() + " " + e.getValue().values().stream().mapToInt(List::size).sum())
         .toList());
     return out;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   static HttpResponse<String> get(ApiServer api, String path) throws Exception {

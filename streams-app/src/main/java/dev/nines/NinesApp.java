@@ -6,6 +6,8 @@ import dev.nines.serde.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import dev.nines.ingest.DeadLetters;
@@ -217,12 +219,34 @@ public final class NinesApp implements AutoCloseable {
     p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
     p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
     p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_BYTES, config.streams().memtableBytes());
+    failover(p);
     Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
         ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     platform.clientOverrides().forEach(p::put);
     return p;
   }
+
+  /**
+   * How fast a crashed instance's work moves to another (docs/operations.md, "Failover"). Set
+   * before the {@code kafka.*} overrides, which win. A crashed member is noticed after the
+   * session timeout (6 s, the smallest a broker accepts by default; Kafka's own default is 45
+   * s), and its open transaction is aborted after the transaction timeout (6 s, Streams' default
+   * under exactly-once is 10 s); until then the new owner cannot read its committed offsets. The
+   * price: a stop-the-world pause over 6 s (GC, a frozen VM) is taken for a crash and moves the
+   * instance's tasks away, and a transaction held open over 6 s is aborted and retried.
+   */
+  static void failover(Properties p) {
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 4);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+  }
+
+  /** See {@link #failover}. */
+  public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+
+  /** See {@link #failover}. */
+  public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(6);
 
   private static Path tempDir() {
     try {
@@ -277,7 +301,11 @@ public final class NinesApp implements AutoCloseable {
   @Override
   public void close() {
     faults.close(); // a thread waiting out a backoff stops waiting
-    streams.close(Duration.ofSeconds(30));
+    // Leave the group on a clean stop (Ctrl-C, SIGTERM, a rolling restart): the others take
+    // over at once instead of after the session timeout.
+    streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+        .withGroupMembershipOperation(
+            org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     // after the streams: a stream thread may be waiting for the plans while it closes
     if (plans != null) {
       plans.close();

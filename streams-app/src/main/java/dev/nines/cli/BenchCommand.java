@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: on a real broker (embedded, temporary, unless "
         + "--bootstrap-servers is given), and JMH micro-benchmarks (micro).",
-    subcommands = {BenchCommand.Reaction.class, BenchCommand.Uptime.class,
+    subcommands = {BenchCommand.Reaction.class, BenchCommand.Failover.class,
+        BenchCommand.Uptime.class,
         BenchCommand.Throughput.class, BenchMicroCommand.class})
 final class BenchCommand implements Runnable {
   @Override
@@ -74,10 +75,94 @@ final class BenchCommand implements Runnable {
       return 0;
     }
 
-    private static void row(String name, List<Double> v) {
+    static void row(String name, List<Double> v) {
       System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f s | %.2f s | %.2f s |%n", name,
           v.size(), ReactionBenchmark.quantile(v, 0.50), ReactionBenchmark.quantile(v, 0.95),
           v.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+  }
+
+  @Command(name = "failover", mixinStandardHelpOptions = true,
+      description = "Kills one of several app instances (separate JVMs) with SIGKILL while "
+          + "live traffic runs, and measures how long until its partitions are committed again "
+          + "by the others, and how long a carrier that starts failing within 2 s of the kill "
+          + "takes to be ejected; then the same after clean stops (SIGTERM). Routing-weights "
+          + "versions are checked for gaps and doubles.")
+  static final class Failover implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--trials", defaultValue = "20", description = "Kills (default 20).")
+    int trials;
+
+    @Option(names = "--stops", defaultValue = "5", description = "Clean stops (default 5).")
+    int stops;
+
+    @Option(names = "--instances", defaultValue = "2", description = "Instances (default 2).")
+    int instances;
+
+    @Option(names = "--rate", defaultValue = "300",
+        description = "Receipts per second on the route (default 300).")
+    int rate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
+    long seed;
+
+    @Option(names = "--jar", paramLabel = "FILE",
+        description = "The nines jar the instances run (default: the one running this).")
+    java.nio.file.Path jar;
+
+    @Override
+    public Integer call() throws Exception {
+      if (trials < 1 || stops < 0 || instances < 2 || rate < 10) {
+        throw new Main.UserError("--trials must be at least 1, --stops at least 0, "
+            + "--instances at least 2 and --rate at least 10");
+      }
+      java.nio.file.Path self = jar != null ? jar : java.nio.file.Path.of(BenchCommand.class
+          .getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!java.nio.file.Files.isRegularFile(self)) {
+        throw new Main.UserError("--jar must name the nines jar (e.g. "
+            + "streams-app/target/nines.jar), not '" + self + "'");
+      }
+      String prefix = "bench-" + System.currentTimeMillis() + ".";
+      NinesConfig config = options.load(Map.of("platform.ephemeral", "true",
+          "topics.prefix", prefix, "application.id", prefix + "app", "topics.partitions", "3",
+          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
+          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
+          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      // the instances get the same --set values, except where the platform is
+      Map<String, String> forInstances = new java.util.TreeMap<>(options.sets);
+      forInstances.keySet().removeIf(k -> k.startsWith("platform."));
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("nines-bench-failover-");
+      List<dev.nines.bench.FailoverBenchmark.Trial> results;
+      try (Platform platform = Platforms.startOrConnect(config)) {
+        results = new dev.nines.bench.FailoverBenchmark(config, platform,
+            new dev.nines.bench.FailoverBenchmark.Options(trials, stops, instances, rate, seed,
+                Duration.ofMinutes(3), self, work, forInstances), System.out).run();
+      }
+      dev.nines.platform.LocalKafka.deleteRecursively(work);
+      var kills = results.stream().filter(t -> t.how().equals("SIGKILL")).toList();
+      List<Double> recovery = kills.stream()
+          .map(dev.nines.bench.FailoverBenchmark.Trial::recoverySeconds).toList();
+      List<Double> ejection = kills.stream()
+          .map(dev.nines.bench.FailoverBenchmark.Trial::ejectionSeconds)
+          .filter(x -> !x.isNaN()).toList();
+      List<Double> clean = results.stream().filter(t -> t.how().equals("SIGTERM"))
+          .map(dev.nines.bench.FailoverBenchmark.Trial::recoverySeconds).toList();
+      int faults = results.isEmpty() ? 0 : results.get(results.size() - 1).versionFaults();
+      System.out.printf("%n| %s | trials | p50 | p95 | max |%n|---|---|---|---|---|%n",
+          "failover (" + LocalDate.now(ZoneOffset.UTC) + ", " + instances + " instances, "
+              + rate + " receipts/s)");
+      Reaction.row("SIGKILL -> its partitions committed again by the others", recovery);
+      if (!ejection.isEmpty()) {
+        Reaction.row("carrier failing within 2 s of the kill: first bad receipt -> ejected",
+            ejection);
+      }
+      if (!clean.isEmpty()) {
+        Reaction.row("SIGTERM -> its partitions committed again by the others", clean);
+      }
+      System.out.printf("%nrouting-weights versions missing or doubled: %d%n", faults);
+      return faults == 0 ? 0 : 1;
     }
   }
 

@@ -879,6 +879,21 @@ class CreditsEndToEndIT {
         out.add(new ProducerRecord<>(topic, null, t.toEpochMilli(), id, p));
       }
     }
+    // The last month closes when every input partition's watermark has passed its end plus the
+    // grace (1 July 01:00). The grid above ends at 01:05 with two probes, so one partition's
+    // last probe is older, and June closed only when that partition counted as idle: 5 minutes
+    // of wall-clock time (uptime.partition.idle) that the test spent waiting. One successful
+    // probe per partition after that point lets the watermarks close June at once.
+    for (int part = 0; part < PARTITIONS; part++) {
+      Instant t = LAST_PROBE.plus(STEP.multipliedBy(part + 1));
+      String region = REGIONS.get(part % REGIONS.size());
+      String id = "sms-send/v1/" + region + "/" + t;
+      ProbeResult p = ProbeResult.newBuilder().setProbeId(id).setCheck("sms-send")
+          .setService(Service.SMS).setRegion(region).setVantage("v1").setSuccess(true)
+          .setCarrierId(null).setCountry(null).setLatencyMs(1_200L).setErrorCode(null)
+          .setObservedAt(t).build();
+      out.add(new ProducerRecord<>(topic, part, t.toEpochMilli(), id, p));
+    }
     return out;
   }
 

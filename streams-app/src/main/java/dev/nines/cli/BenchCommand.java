@@ -30,6 +30,24 @@ final class BenchCommand implements Runnable {
     new picocli.CommandLine(this).usage(System.out);
   }
 
+  /**
+   * Flags for a benchmark's own temporary platform (free ports) and a fresh topic prefix and
+   * application id; a caller adds its own. --set and the config file still win.
+   */
+  static Map<String, String> ownPlatform() {
+    String prefix = "bench-" + System.currentTimeMillis() + ".";
+    Map<String, String> flags = new java.util.LinkedHashMap<>();
+    flags.put("platform.ephemeral", "true");
+    flags.put("topics.prefix", prefix);
+    flags.put("application.id", prefix + "app");
+    flags.put("platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
+    flags.put("platform.controller.port",
+        Integer.toString(dev.nines.platform.PortCheck.freePort()));
+    flags.put("platform.registry.port",
+        Integer.toString(dev.nines.platform.PortCheck.freePort()));
+    return flags;
+  }
+
   @Command(name = "reaction", mixinStandardHelpOptions = true,
       description = "Wall-clock time from a carrier's first bad receipt to the routing update "
           + "that ejects it, and from its recovery to its full share again.")
@@ -52,12 +70,9 @@ final class BenchCommand implements Runnable {
       if (trials < 1 || rate < 10) {
         throw new Main.UserError("--trials must be at least 1 and --rate at least 10");
       }
-      String prefix = "bench-" + System.currentTimeMillis() + ".";
-      NinesConfig config = options.load(Map.of("platform.ephemeral", "true",
-          "topics.prefix", prefix, "application.id", prefix + "app", "topics.partitions", "3",
-          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      Map<String, String> flags = ownPlatform();
+      flags.put("topics.partitions", "3");
+      NinesConfig config = options.load(flags);
       try (Platform platform = Platforms.startOrConnect(config)) {
         List<ReactionBenchmark.Trial> results = new ReactionBenchmark(config, platform,
             new ReactionBenchmark.Options(trials, rate, 0.40, seed, Duration.ofMinutes(5)),
@@ -124,12 +139,9 @@ final class BenchCommand implements Runnable {
         throw new Main.UserError("--jar must name the nines jar (e.g. "
             + "streams-app/target/nines.jar), not '" + self + "'");
       }
-      String prefix = "bench-" + System.currentTimeMillis() + ".";
-      NinesConfig config = options.load(Map.of("platform.ephemeral", "true",
-          "topics.prefix", prefix, "application.id", prefix + "app", "topics.partitions", "3",
-          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      Map<String, String> flags = ownPlatform();
+      flags.put("topics.partitions", "3");
+      NinesConfig config = options.load(flags);
       // the instances get the same --set values, except where the platform is
       Map<String, String> forInstances = new java.util.TreeMap<>(options.sets);
       forInstances.keySet().removeIf(k -> k.startsWith("platform."));
@@ -205,15 +217,9 @@ final class BenchCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new Main.UserError(e.getMessage());
       }
-      String prefix = "bench-" + System.currentTimeMillis() + ".";
       // one partition unless set: comparable with the earlier measurements in BENCHMARKS.md
       // (before the uptime watermarks, several input partitions also made regions drift apart)
-      Map<String, String> flags = new java.util.LinkedHashMap<>(Map.of(
-          "platform.ephemeral", "true", "topics.prefix", prefix,
-          "application.id", prefix + "app",
-          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      Map<String, String> flags = ownPlatform();
       flags.put("topics.partitions", options.sets.getOrDefault("topics.partitions", "1"));
       NinesConfig config = options.load(flags);
       UptimeReplayBenchmark.Result r;
@@ -403,12 +409,7 @@ final class BenchCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new Main.UserError(e.getMessage());
       }
-      String prefix = "bench-" + System.currentTimeMillis() + ".";
-      NinesConfig config = options.load(Map.of("platform.ephemeral", "true",
-          "topics.prefix", prefix, "application.id", prefix + "app",
-          "platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.controller.port", Integer.toString(dev.nines.platform.PortCheck.freePort()),
-          "platform.registry.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+      NinesConfig config = options.load(ownPlatform());
       System.out.printf("work directory (worker logs, perf-tool output): %s%n", work);
       ThroughputBenchmark.Result r;
       try (Platform platform = Platforms.startOrConnect(config)) {

@@ -148,6 +148,7 @@ class CliIT {
     String[] args = {"run", "--kafka-port", "" + PortCheck.freePort(),
         "--registry-port", "" + PortCheck.freePort(),
         "--set", "platform.controller.port=" + PortCheck.freePort(),
+        "--set", "api.port=" + PortCheck.freePort(),
         "--set", "health.window.size=PT5S", "--set", "health.window.grace=PT1S",
         "--set", "simulate.rate.scale=0.3"};
     start(args);

@@ -673,7 +673,8 @@ class CreditsEndToEndIT {
         "--set", "topics.prefix=" + run.layout.prefix(),
         "--set", "application.id=" + run.appId,
         "--set", "topics.partitions=" + PARTITIONS,
-        "--set", "state.dir=" + run.stateDir.toAbsolutePath()));
+        "--set", "state.dir=" + run.stateDir.toAbsolutePath(),
+        "--set", "api.port=" + dev.nines.platform.PortCheck.freePort()));
     run.extraSettings.forEach(kv -> cmd.addAll(List.of("--set", kv)));
     Files.writeString(run.log, "=== start " + Instant.now() + "\n", StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

@@ -132,9 +132,7 @@ class ClosingWindowsTest {
   }
 
   static Properties props() {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "closing-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    Properties p = dev.nines.testing.Drivers.props("closing-test");
     p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
     return p;
   }

@@ -322,9 +322,7 @@ class DedupTest {
         .processValues(dedup, Named.as("dedup"), STORE)
         .mapValues(m -> m instanceof Marked.Item<String> i ? "item:" + i.value() : "mark")
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    Properties props = dev.nines.testing.Drivers.props("dedup-test");
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), props)) {
       var in = driver.createInputTopic("in", Serdes.String().serializer(),
           MarkedSerde.of(Serdes.String()).serializer());

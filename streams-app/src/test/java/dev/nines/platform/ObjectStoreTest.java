@@ -72,10 +72,7 @@ class ObjectStoreTest {
   }
 
   static Properties props() {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "object-store-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    return p;
+    return dev.nines.testing.Drivers.props("object-store-test");
   }
 
   static List<KeyValue<String, Long>> changelog(TopologyTestDriver driver) {

@@ -42,7 +42,9 @@ class DefaultScenarioRoutingTest {
             t.keySerde().serializer(), serializer);
         inputs.put(t.name(), in);
       }
-      Simulator sim = new Simulator(Scenario.loadDefault(), 20260101L);
+      // 30 % of the scenario's receipt rate (about 45/s, 7/s for bluewave): enough samples per
+      // window for every decision below, at a third of the cost
+      Simulator sim = new Simulator(Scenario.loadDefault(), 20260101L, 0.3);
       // contracts and maintenance windows are not read by the topology yet
       dev.nines.simulate.SimSink sink = (topic, key, value, ts) -> {
         if (inputs.containsKey(topic)) {

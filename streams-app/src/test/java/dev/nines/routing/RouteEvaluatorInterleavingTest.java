@@ -222,9 +222,7 @@ class RouteEvaluatorInterleavingTest {
 
   /** Decisions per route, each as "effectiveAt version mode carrier=weight:state:reason ...". */
   static Map<String, List<String>> run(List<Sent> input) {
-    var props = new java.util.Properties();
-    props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "route-evaluator");
-    props.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    var props = dev.nines.testing.Drivers.props("route-evaluator");
     try (TopologyTestDriver driver = new TopologyTestDriver(topology(), props)) {
       var plans = driver.createInputTopic("plans", Serdes.String().serializer(),
           AvroValueSerde.of(RoutePlan.class).serializer());

@@ -41,11 +41,7 @@ public final class Drivers {
         t.retentionMs(), t.suffix()));
     Properties props = NinesApp.streamsProperties(config, Platform.external(
         new NinesConfig.Cluster("unused:9092", "http://unused", Map.of())));
-    try {
-      props.put("state.dir", Files.createTempDirectory("nines-tt-").toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    props.put("state.dir", stateDir());
     if (plans != null) {
       props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
     }
@@ -60,5 +56,26 @@ public final class Drivers {
     // idle: start with both idle, as they are once the app has waited that long for data.
     driver.advanceWallClockTime(config.health().partitionIdle());
     return driver;
+  }
+
+  /**
+   * Properties for a {@link TopologyTestDriver} of a test's own topology, with a state directory
+   * of its own: test JVMs run side by side, and two drivers of one application id on Streams'
+   * default state directory would delete each other's stores.
+   */
+  public static Properties props(String applicationId) {
+    Properties p = new Properties();
+    p.put("application.id", applicationId);
+    p.put("bootstrap.servers", "unused:9092");
+    p.put("state.dir", stateDir());
+    return p;
+  }
+
+  static String stateDir() {
+    try {
+      return Files.createTempDirectory("nines-tt-").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -3,13 +3,10 @@ package dev.nines.bench;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
-import dev.nines.platform.PortCheck;
 import dev.nines.platform.TopicManager;
 import dev.nines.schema.CarrierState;
 import dev.nines.serde.RestSchemaRegistryClient;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -58,7 +58,7 @@ public final class FailoverBenchmark {
   private final Platform platform;
   private final Options options;
   private final PrintStream out;
-  private final List<Instance> instances = new ArrayList<>();
+  private final List<AppInstance> instances = new ArrayList<>();
 
   public FailoverBenchmark(NinesConfig config, Platform platform, Options options,
       PrintStream out) {
@@ -82,8 +82,12 @@ public final class FailoverBenchmark {
             options.ratePerSecond(), random.split())) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
       for (int i = 1; i <= options.instances(); i++) {
-        instances.add(new Instance("instance-" + i, options.workDir().resolve("instance-" + i))
-            .start());
+        Map<String, String> s = new TreeMap<>(options.settings());
+        s.put("topics.prefix", config.topics().prefix());
+        s.put("application.id", config.streams().applicationId());
+        s.put("topics.partitions", Integer.toString(config.topics().partitions()));
+        instances.add(new AppInstance("instance-" + i, options.workDir().resolve("instance-" + i),
+            options.jar(), platform.bootstrapServers(), platform.schemaRegistryUrl(), s).start());
       }
       router.start();
       await(router::decided, "the first routing decision");
@@ -98,9 +102,9 @@ public final class FailoverBenchmark {
             ClosedLoopRouter.CARRIERS.length)];
         long failAfterMs = random.nextInt(2_000);
         Map<String, Set<TopicPartition>> owners = owners(admin, group);
-        List<Instance> candidates = instances.stream()
+        List<AppInstance> candidates = instances.stream()
             .filter(x -> owners.containsKey(x.name)).toList();
-        Instance victim = candidates.get(random.nextInt(candidates.size()));
+        AppInstance victim = candidates.get(random.nextInt(candidates.size()));
         Set<TopicPartition> moved = owners.get(victim.name);
         long killed = System.nanoTime();
         victim.kill();
@@ -110,7 +114,8 @@ public final class FailoverBenchmark {
           Thread.sleep(failAfterMs);
           router.fail(carrier, FAILING_SUCCESS);
         }
-        double recovery = awaitRecovered(admin, group, moved, at, killed);
+        double recovery = awaitRecovered(admin, group, moved, at, killed,
+            options.timeout());
         if (carrierFails) {
           await(() -> router.state(carrier) == CarrierState.EJECTED, carrier + " ejected");
           ejection = (System.nanoTime() - router.firstBadNanos()) / 1e9;
@@ -132,13 +137,14 @@ public final class FailoverBenchmark {
       for (int n = 1; n <= options.cleanStops(); n++) {
         Thread.sleep(5_000 + random.nextInt(5_000));
         Map<String, Set<TopicPartition>> owners = owners(admin, group);
-        Instance victim = instances.stream().filter(x -> owners.containsKey(x.name))
+        AppInstance victim = instances.stream().filter(x -> owners.containsKey(x.name))
             .toList().get(random.nextInt(owners.size()));
         Set<TopicPartition> moved = owners.get(victim.name);
         long stopped = System.nanoTime();
         victim.stop();
         Map<TopicPartition, Long> at = settledOffsets(admin, group, moved);
-        double recovery = awaitRecovered(admin, group, moved, at, stopped);
+        double recovery = awaitRecovered(admin, group, moved, at, stopped,
+            options.timeout());
         int faults = versionFaults(router.versions());
         trials.add(new Trial(n, "SIGTERM", victim.name, moved.size(), recovery, Double.NaN,
             faults));
@@ -163,15 +169,23 @@ public final class FailoverBenchmark {
    * Seconds from {@code since} until every partition of {@code moved} that has committed records
    * beyond its offset at the kill has been committed past that offset by the group.
    */
-  private double awaitRecovered(Admin admin, String group, Set<TopicPartition> moved,
-      Map<TopicPartition, Long> at, long since) throws Exception {
-    long deadline = since + options.timeout().toNanos();
+  static double awaitRecovered(Admin admin, String group, Set<TopicPartition> moved,
+      Map<TopicPartition, Long> at, long since, Duration timeout) throws Exception {
+    long deadline = since + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      Map<TopicPartition, Long> now = committed(admin, group, moved);
-      Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-      moved.forEach(tp -> ask.put(tp, OffsetSpec.latest()));
-      var ends = admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-          .all().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, Long> now;
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends;
+      try {
+        now = committed(admin, group, moved);
+        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+        moved.forEach(tp -> ask.put(tp, OffsetSpec.latest()));
+        ends = admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            .all().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // e.g. the group coordinator or a leader moving after a broker died: ask again
+        Thread.sleep(100);
+        continue;
+      }
       boolean waiting = false;
       boolean any = false;
       for (TopicPartition tp : moved) {
@@ -188,7 +202,7 @@ public final class FailoverBenchmark {
       Thread.sleep(100);
     }
     throw new IllegalStateException("benchmark: the partitions of the stopped instance were not "
-        + "committed again within " + options.timeout().toSeconds() + " s");
+        + "committed again within " + timeout.toSeconds() + " s");
   }
 
   /**
@@ -196,10 +210,18 @@ public final class FailoverBenchmark {
    * had already sent has had time to complete, so that only another instance can move them on.
    * (Read before the kill, they missed the victim's own last commit, and a trial measured 0.9 s.)
    */
-  private static Map<TopicPartition, Long> settledOffsets(Admin admin, String group,
+  static Map<TopicPartition, Long> settledOffsets(Admin admin, String group,
       Set<TopicPartition> partitions) throws Exception {
     Thread.sleep(300);
-    return committed(admin, group, partitions);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return committed(admin, group, partitions);
+      } catch (ExecutionException | TimeoutException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Versions that are not exactly one more than the one before (the first must be 1). */
@@ -222,7 +244,7 @@ public final class FailoverBenchmark {
         throw new IllegalStateException("benchmark: no " + what + " within "
             + options.timeout().toSeconds() + " s; instance logs in " + options.workDir());
       }
-      for (Instance i : instances) {
+      for (AppInstance i : instances) {
         i.requireAliveIfStarted();
       }
       Thread.sleep(50);
@@ -268,75 +290,6 @@ public final class FailoverBenchmark {
   }
 
   private void destroyAll() {
-    instances.forEach(Instance::destroy);
-  }
-
-  /** One app instance in its own JVM, as an operator runs it against an existing cluster. */
-  private final class Instance {
-    final String name;
-    final Path dir;
-    final List<String> command;
-    Process process;
-    boolean down;
-
-    Instance(String name, Path dir) throws IOException {
-      this.name = name;
-      this.dir = dir;
-      Files.createDirectories(dir.resolve("state"));
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-          "-jar", options.jar().toAbsolutePath().toString(), "run",
-          "--bootstrap-servers", platform.bootstrapServers(),
-          "--schema-registry-url", platform.schemaRegistryUrl(), "--no-simulate", "--quiet"));
-      Map<String, String> s = new TreeMap<>(options.settings());
-      s.put("topics.prefix", config.topics().prefix());
-      s.put("application.id", config.streams().applicationId());
-      s.put("topics.partitions", Integer.toString(config.topics().partitions()));
-      s.put("state.dir", dir.resolve("state").toAbsolutePath().toString());
-      s.put("kafka.client.id", name);
-      s.put("api.port", Integer.toString(PortCheck.freePort()));
-      s.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
-      this.command = List.copyOf(cmd);
-    }
-
-    Instance start() throws IOException {
-      down = false;
-      process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("app.log").toFile()))
-          .start();
-      return this;
-    }
-
-    void kill() throws InterruptedException {
-      down = true;
-      process.destroyForcibly();
-      process.waitFor(60, TimeUnit.SECONDS);
-    }
-
-    void stop() throws InterruptedException {
-      down = true;
-      process.destroy();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
-
-    void requireAliveIfStarted() {
-      if (!down && process != null && !process.isAlive()) {
-        throw new IllegalStateException("benchmark: " + name + " exited with "
-            + process.exitValue() + "; see " + dir.resolve("app.log"));
-      }
-    }
-
-    void destroy() {
-      if (process != null && process.isAlive()) {
-        process.destroyForcibly();
-        try {
-          process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    instances.forEach(AppInstance::destroy);
   }
 }

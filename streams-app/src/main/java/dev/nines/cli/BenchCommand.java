@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
     description = "Benchmarks: on a real broker (embedded, temporary, unless "
         + "--bootstrap-servers is given), and JMH micro-benchmarks (micro).",
     subcommands = {BenchCommand.Reaction.class, BenchCommand.Failover.class,
+        BenchCommand.Faults.class,
         BenchCommand.Uptime.class,
         BenchCommand.Throughput.class, BenchMicroCommand.class})
 final class BenchCommand implements Runnable {
@@ -175,6 +177,94 @@ final class BenchCommand implements Runnable {
       }
       System.out.printf("%nrouting-weights versions missing or doubled: %d%n", faults);
       return faults == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "faults", mixinStandardHelpOptions = true,
+      description = "Hard faults at sustained load on its own three-node cluster with two app "
+          + "instances (separate JVMs, default settings): a broker killed with SIGKILL, an "
+          + "instance paused (SIGSTOP) past its session timeout, the schema registry "
+          + "unreachable while the instances restart, an upgrade from the previous release on "
+          + "its state. Each run is checked by an oracle computed from the generated input: "
+          + "every valid receipt counted once in its carrier-health window, every bad record in "
+          + "dead-letters once, nothing else there.")
+  static final class Faults implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--faults", split = ",", paramLabel = "FAULT",
+        defaultValue = "broker-kill,instance-pause,registry-outage,upgrade",
+        description = "Faults to strike, comma-separated (default: all of broker-kill, "
+            + "instance-pause, registry-outage, upgrade; upgrade needs --previous-jar).")
+    List<String> faults;
+
+    @Option(names = "--runs", defaultValue = "10", description = "Runs per fault (default 10).")
+    int runs;
+
+    @Option(names = "--rate", defaultValue = "10000",
+        description = "Receipts per second (default 10000).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "30",
+        description = "Seconds of feed per run (default 30).")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
+    long seed;
+
+    @Option(names = "--jar", paramLabel = "FILE",
+        description = "The nines jar the instances run (default: the one running this).")
+    java.nio.file.Path jar;
+
+    @Option(names = "--previous-jar", paramLabel = "FILE",
+        description = "The previous release's jar, for the upgrade fault.")
+    java.nio.file.Path previousJar;
+
+    @Override
+    public Integer call() throws Exception {
+      List<dev.nines.bench.FaultBenchmark.Fault> chosen = new ArrayList<>();
+      for (String f : faults) {
+        try {
+          chosen.add(dev.nines.bench.FaultBenchmark.Fault.of(f.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new Main.UserError("--faults: unknown fault '" + f + "'; expected broker-kill, "
+              + "instance-pause, registry-outage or upgrade");
+        }
+      }
+      if (runs < 1 || rate < 100 || seconds < 10) {
+        throw new Main.UserError("--runs must be at least 1, --rate at least 100 and --seconds "
+            + "at least 10");
+      }
+      java.nio.file.Path self = jar != null ? jar : java.nio.file.Path.of(BenchCommand.class
+          .getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!java.nio.file.Files.isRegularFile(self)) {
+        throw new Main.UserError("--jar must name the nines jar (e.g. "
+            + "streams-app/target/nines.jar), not '" + self + "'");
+      }
+      if (chosen.contains(dev.nines.bench.FaultBenchmark.Fault.UPGRADE)
+          && (previousJar == null || !java.nio.file.Files.isRegularFile(previousJar))) {
+        throw new Main.UserError("the upgrade fault needs --previous-jar naming the previous "
+            + "release's nines jar (or leave upgrade out of --faults)");
+      }
+      // the instances get --set values as given, except where the platform is
+      Map<String, String> forInstances = new java.util.TreeMap<>(options.sets);
+      forInstances.keySet().removeIf(k -> k.startsWith("platform."));
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("nines-bench-faults-");
+      List<dev.nines.bench.FaultBenchmark.Result> results = new dev.nines.bench.FaultBenchmark(
+          new dev.nines.bench.FaultBenchmark.Options(chosen, runs, rate,
+              Duration.ofSeconds(seconds), seed, self, previousJar, work, forInstances,
+              Duration.ofMinutes(5)), System.out).run();
+      System.out.printf("%nfaults (%s, %d receipts/s, %d s of feed per run, 1 record in %d "
+              + "bad)%n", LocalDate.now(ZoneOffset.UTC), rate, seconds,
+          dev.nines.bench.FaultBenchmark.BAD_EVERY);
+      dev.nines.bench.FaultBenchmark.table(results, rate, System.out);
+      boolean clean = results.stream().allMatch(dev.nines.bench.FaultBenchmark.Result::clean);
+      if (clean) {
+        dev.nines.platform.LocalKafka.deleteRecursively(work);
+      } else {
+        System.out.println("instance logs kept in " + work);
+      }
+      return clean ? 0 : 1;
     }
   }
 

@@ -66,8 +66,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code registry-outage}: the schema registry unreachable (connection refused) for
  *       {@link #OUTAGE}, and both instances killed and restarted during it, so that neither has a
  *       schema in its cache;
- *   <li>{@code upgrade}: both instances run the previous release ({@code --previous-jar}); one
- *       is stopped (SIGTERM) and started with this one on the state directory it wrote.
+ *   <li>{@code upgrade}: both instances run the previous release ({@code --previous-jar}); both
+ *       are stopped (SIGTERM) and started with this one on the state directories they wrote.
  * </ul>
  *
  * The oracle: every valid receipt sent (acknowledged by the broker) counts once in its closed
@@ -104,11 +104,12 @@ public final class FaultBenchmark {
   /**
    * One run. {@code lost}/{@code doubled}: valid receipts missing from, or counted more than once
    * in, the closed carrier-health windows; {@code validDeadLettered}: dead letters that were not
-   * among the bad records sent.
+   * among the bad records sent; {@code lateDrops}: records the instances logged as dropped for
+   * arriving after their window or routing bucket had closed.
    */
   public record Result(Fault fault, int run, long sent, long bad, long counted, long lost,
       long doubled, long deadLetters, long badLost, long badDoubled, long validDeadLettered,
-      double recoverySeconds, String failure) {
+      long lateDrops, double recoverySeconds, String failure) {
     public boolean clean() {
       return failure == null && lost == 0 && doubled == 0 && badLost == 0 && badDoubled == 0
           && validDeadLettered == 0;
@@ -160,7 +161,7 @@ public final class FaultBenchmark {
           try {
             r = new Run(platform, registryPath, fault, n, random.split()).call();
           } catch (Exception e) {
-            r = new Result(fault, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, Double.NaN,
+            r = new Result(fault, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Double.NaN,
                 e.getClass().getSimpleName() + ": " + e.getMessage());
           } finally {
             instances.forEach(AppInstance::destroy);
@@ -170,9 +171,9 @@ public final class FaultBenchmark {
           results.add(r);
           out.printf(java.util.Locale.ROOT, "%-15s run %2d: sent %,d (%,d bad); counted %,d; "
                   + "lost %d, doubled %d; dead letters %,d (bad lost %d, doubled %d; valid %d);"
-                  + " recovery %.2f s%s%n", fault.id, n, r.sent(), r.bad(), r.counted(),
-              r.lost(), r.doubled(), r.deadLetters(), r.badLost(), r.badDoubled(),
-              r.validDeadLettered(), r.recoverySeconds(),
+                  + " late drops logged %d; recovery %.2f s%s%n", fault.id, n, r.sent(), r.bad(),
+              r.counted(), r.lost(), r.doubled(), r.deadLetters(), r.badLost(), r.badDoubled(),
+              r.validDeadLettered(), r.lateDrops(), r.recoverySeconds(),
               r.failure() == null ? "" : "; FAILED: " + r.failure());
         }
       }
@@ -478,20 +479,20 @@ public final class FaultBenchmark {
               options.timeout());
         }
         case UPGRADE -> {
-          // one instance at a time, as in a rolling upgrade: here the first of them
-          var owners = FailoverBenchmark.owners(admin, group);
-          AppInstance victim = victim(owners);
-          Set<TopicPartition> moved = only(owners.get(victim.name), inputs);
+          // the upgrade as the changelog prescribes when the topology changed between
+          // releases: stop every instance, then start the new version on the same state (in a
+          // mixed group the new instances' threads fail on the old topology's tasks)
           long t = System.nanoTime();
-          victim.stop();
-          var at = FailoverBenchmark.settledOffsets(admin, group, moved);
-          victim.useJar(options.jar());
-          victim.start();
-          double s = FailoverBenchmark.awaitRecovered(admin, group, moved, at, t,
+          for (AppInstance i : instances) {
+            i.stop();
+          }
+          var at = FailoverBenchmark.settledOffsets(admin, group, inputs);
+          for (AppInstance i : instances) {
+            i.useJar(options.jar());
+            i.start();
+          }
+          return FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t,
               options.timeout());
-          awaitUntil(() -> FailoverBenchmark.owners(admin, group).containsKey(victim.name),
-              victim.name + " back on the new release");
-          return s;
         }
         default -> throw new IllegalStateException(fault.toString());
       }
@@ -531,41 +532,15 @@ public final class FaultBenchmark {
 
     Result verdict(Map<String, Object> clients, double recovery) throws Exception {
       var health = Topics.CARRIER_HEALTH.valueSerde(registry).deserializer();
-      Map<String, long[]> seen = new HashMap<>();
-      long doubled = 0;
+      List<Window> seen = new ArrayList<>();
       for (var rec : readAll(clients, config.topics().name(Topics.CARRIER_HEALTH))) {
         CarrierHealth h = health.deserialize(rec.topic(), rec.value());
-        if (h.getCountry().equals(END_ROUTE)) {
-          continue;
-        }
-        String key = h.getCountry() + ":" + h.getChannel() + ":" + h.getCarrierId() + "@"
-            + h.getWindowStart().toEpochMilli();
-        long[] before = seen.putIfAbsent(key, new long[] {h.getAttempts(), h.getDelivered()});
-        if (before != null) {
-          doubled += h.getAttempts(); // a window closed twice counts all its receipts twice
+        if (!h.getCountry().equals(END_ROUTE)) {
+          seen.add(new Window(h.getCountry() + ":" + h.getChannel() + ":" + h.getCarrierId()
+              + "@" + h.getWindowStart().toEpochMilli(), h.getAttempts(), h.getDelivered()));
         }
       }
-      long lost = 0;
-      long counted = 0;
-      for (var e : expected.entrySet()) {
-        long want = e.getValue()[0];
-        long[] got = seen.getOrDefault(e.getKey(), new long[2]);
-        counted += got[0];
-        lost += Math.max(0, want - got[0]);
-        doubled += Math.max(0, got[0] - want);
-        // a receipt counted in the right window with the wrong outcome is lost and doubled
-        long wrong = Math.abs(e.getValue()[1] - got[1]) - Math.abs(want - got[0]);
-        if (wrong > 0) {
-          lost += wrong;
-          doubled += wrong;
-        }
-      }
-      for (var e : seen.entrySet()) {
-        if (!expected.containsKey(e.getKey())) {
-          doubled += e.getValue()[0];
-          counted += e.getValue()[0];
-        }
-      }
+      Tally tally = tally(expected, seen);
       Map<String, Integer> dead = new HashMap<>();
       for (var rec : readAll(clients, config.topics().name(Topics.DEAD_LETTERS))) {
         String key = rec.key() == null ? "(no key)" : new String(rec.key(),
@@ -578,8 +553,14 @@ public final class FaultBenchmark {
       long valid = dead.entrySet().stream().filter(e -> !badKeys.contains(e.getKey()))
           .mapToLong(Map.Entry::getValue).sum();
       long deadLetters = dead.values().stream().mapToLong(Integer::longValue).sum();
-      return new Result(fault, n, sent.get(), badKeys.size(), counted, lost, doubled,
-          deadLetters, badLost, badDoubled, valid, recovery, null);
+      long lateDrops = 0;
+      for (AppInstance i : instances) {
+        try (var lines = java.nio.file.Files.lines(i.dir.resolve("app.log"))) {
+          lateDrops += lines.filter(l -> l.contains("closed by the watermarks")).count();
+        }
+      }
+      return new Result(fault, n, sent.get(), badKeys.size(), tally.counted(), tally.lost(),
+          tally.doubled(), deadLetters, badLost, badDoubled, valid, lateDrops, recovery, null);
     }
 
     List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> clients, String topic) {
@@ -640,6 +621,50 @@ public final class FaultBenchmark {
     }
   }
 
+  /** One carrier-health record: its carrier and window, and what it counted. */
+  record Window(String key, long attempts, long delivered) {}
+
+  /** Receipts counted in the windows, and those lost or counted more than once. */
+  record Tally(long counted, long lost, long doubled) {}
+
+  /**
+   * The oracle's verdict on the carrier-health windows. {@code expected}: per window key,
+   * {attempts, delivered} of the valid receipts sent. A window missing loses its receipts; a
+   * window written twice doubles its receipts; a count off either way loses or doubles the
+   * difference; a receipt in the right window with the wrong outcome is one lost and one doubled.
+   */
+  static Tally tally(Map<String, long[]> expected, List<Window> seen) {
+    Map<String, Window> first = new HashMap<>();
+    long counted = 0;
+    long lost = 0;
+    long doubled = 0;
+    for (Window w : seen) {
+      counted += w.attempts();
+      if (first.putIfAbsent(w.key(), w) != null) {
+        doubled += w.attempts();
+      }
+    }
+    for (var e : expected.entrySet()) {
+      long attempts = e.getValue()[0];
+      long delivered = e.getValue()[1];
+      Window got = first.getOrDefault(e.getKey(), new Window(e.getKey(), 0, 0));
+      lost += Math.max(0, attempts - got.attempts());
+      doubled += Math.max(0, got.attempts() - attempts);
+      long wrongOutcome = Math.abs(delivered - got.delivered())
+          - Math.abs(attempts - got.attempts());
+      if (wrongOutcome > 0) {
+        lost += wrongOutcome;
+        doubled += wrongOutcome;
+      }
+    }
+    for (Window w : first.values()) {
+      if (!expected.containsKey(w.key())) {
+        doubled += w.attempts();
+      }
+    }
+    return new Tally(counted, lost, doubled);
+  }
+
   private interface Check {
     boolean holds() throws Exception;
   }
@@ -647,19 +672,20 @@ public final class FaultBenchmark {
   /** The table of BENCHMARKS.md: one row per fault. */
   public static void table(List<Result> results, int rate, PrintStream out) {
     out.printf("%n| fault | runs | receipts in | counted + dead letters out | lost | doubled "
-        + "| valid dead-lettered | recovery p50 | recovery p99 | failed runs |%n"
-        + "|---|---|---|---|---|---|---|---|---|---|%n");
+        + "| valid dead-lettered | late drops logged | recovery p50 | recovery p99 | failed runs "
+        + "|%n|---|---|---|---|---|---|---|---|---|---|---|%n");
     Map<Fault, List<Result>> by = new TreeMap<>();
     results.forEach(r -> by.computeIfAbsent(r.fault(), k -> new ArrayList<>()).add(r));
     by.forEach((f, rs) -> {
       List<Double> rec = rs.stream().map(Result::recoverySeconds).filter(d -> !d.isNaN())
           .toList();
-      out.printf(java.util.Locale.ROOT, "| %s | %d | %,d | %,d | %d | %d | %d | %.2f s | "
+      out.printf(java.util.Locale.ROOT, "| %s | %d | %,d | %,d | %d | %d | %d | %d | %.2f s | "
               + "%.2f s | %d |%n", f.id, rs.size(), rs.stream().mapToLong(Result::sent).sum(),
           rs.stream().mapToLong(r -> r.counted() + r.deadLetters()).sum(),
           rs.stream().mapToLong(r -> r.lost() + r.badLost()).sum(),
           rs.stream().mapToLong(r -> r.doubled() + r.badDoubled()).sum(),
           rs.stream().mapToLong(Result::validDeadLettered).sum(),
+          rs.stream().mapToLong(Result::lateDrops).sum(),
           rec.isEmpty() ? Double.NaN : ReactionBenchmark.quantile(rec, 0.50),
           rec.isEmpty() ? Double.NaN : ReactionBenchmark.quantile(rec, 0.99),
           rs.stream().filter(r -> !r.clean()).count());

@@ -81,7 +81,7 @@ public final class NinesApp implements AutoCloseable {
     var faults = new dev.nines.platform.Faults();
     try {
       // Receipts are checked against the route plans (dev.nines.ingest.PlanCheck): every plan
-      // on the topic is read before the first receipt is (issue #9)
+      // on the topic is read before the first receipt is
       if (config.ingest().checkPlans()) {
         java.util.Map<String, Object> clients =
             new java.util.HashMap<>(platform.clientOverrides());
@@ -210,7 +210,7 @@ public final class NinesApp implements AutoCloseable {
         config.streams().windowChangelogExtraRetention().toMillis());
     // (No emit interval setting: nines has no DSL emit-on-close aggregation. Its windows close
     // in dev.nines.health.ClosingWindows, on the record that closes them, whatever the speed.)
-    // Off-heap memory of all RocksDB stores bounded together (issue #9): one shared block cache
+    // Off-heap memory of all RocksDB stores bounded together: one shared block cache
     // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
     if (config.streams().rocksDbBytes() > 0) {
       p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,

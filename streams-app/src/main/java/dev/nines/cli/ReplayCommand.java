@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Deterministic replay (issue #9): reprocesses a time range of the live input into shadow
+ * Deterministic replay: reprocesses a time range of the live input into shadow
  * topics, with its own application id and state, optionally under another policy, and compares
  * the outputs with the live ones. See the README's "Replay" section.
  */

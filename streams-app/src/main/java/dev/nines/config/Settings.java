@@ -353,7 +353,7 @@ public final class Settings {
         return java.util.List.copyOf(rules);
       });
 
-  // --- HTTP API, status page, feed and webhooks (dev.nines.api, issue #6) ---
+  // --- HTTP API, status page, feed and webhooks (dev.nines.api) ---
   public static final Setting<String> API_HOST = new Setting<>("api.host", "127.0.0.1",
       "Address the HTTP API and status page bind to (127.0.0.1: this machine only; 0.0.0.0: all).",
       s -> {

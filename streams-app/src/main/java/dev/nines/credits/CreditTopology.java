@@ -69,7 +69,7 @@ public final class CreditTopology {
     credits.to(config.topics().name(Topics.SLA_CREDITS),
         Produced.with(keys, Topics.SLA_CREDITS.valueSerde(registry))
             .withName("sla-credits-sink"));
-    // queryable view for the API (issue #6): credits per service, account and month
+    // queryable view for the API: credits per service, account and month
     dev.nines.views.Views.credits(builder, credits);
   }
 

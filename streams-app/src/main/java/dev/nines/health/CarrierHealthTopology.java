@@ -85,7 +85,7 @@ public final class CarrierHealthTopology {
         RECEIPTS_ADMITTED_STORE, ReceiptCheck::problems,
         r -> "receipt '" + r.getMessageId() + "'", r -> r.getCompletedAt().toEpochMilli(),
         config.ingest(), config.ingest().checkPlans() ? dev.nines.ingest.PlanCheck::from : null);
-    // Watermarks across both repartitions (issue #9): each input partition's task sends its
+    // Watermarks across both repartitions: each input partition's task sends its
     // stream time, in band, to every partition of the repartition topic, and the windows close
     // by the slowest input partition instead of by the fastest (see ClosingWindows). Without
     // them a fast catch-up dropped a third of the receipts from the routing buckets as late.

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Why not the receipt itself: the repartition carried the whole Avro receipt (88 bytes), so
  * every receipt was Avro-encoded once more and decoded once more, in the two busiest tasks (about
- * 9% of the stream thread in the profile of BENCHMARKS.md, issue #7). This format is about 40
+ * 9% of the stream thread in the profile of BENCHMARKS.md). This format is about 40
  * bytes and costs a few buffer writes.
  *
  * <p>Format: {@code 'R', version 1, completedAt(8), latencyMs(8), outcome(1), messageId(UTF-8,

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * start, replay, benchmark) walked the caching window store from time 0 one window at a time,
  * ~8 s per task, which outlasted the transaction timeout and got the thread fenced in a loop
  * (BENCHMARKS.md, "Profile"). Here closed windows are found by one range scan of the open
- * ones, which are all the store holds. Two further differences, both for issue #9:
+ * ones, which are all the store holds. Two further differences, both for exactly-once and replay:
  * <ul>
  *   <li>stream time is kept in the store, so after a restart a record that was late before is
  *       still late (the DSL forgot stream time and silently kept such a record in a window it
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *       retention when event time jumped).</li>
  * </ul>
  *
- * <p><b>Closing by watermarks</b> (with {@code upstreams > 0}; issue #9). Behind a repartition
+ * <p><b>Closing by watermarks</b> (with {@code upstreams > 0}). Behind a repartition
  * topic a task reads the records of every upstream task interleaved, and in a catch-up one
  * upstream task runs ahead of another by more than the grace: by stream time, the laggard's
  * records were late (29.7% of the receipts in the 20 M benchmark, BENCHMARKS.md). Here the input

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A route's state (its carriers' recent buckets, with latency sketches) is an {@link
  * ObjectStore}: decoded once and encoded once per commit, not once per bucket. Encoding it per
- * bucket was the largest cost of nines' own code in the profile (BENCHMARKS.md, issue #7).
+ * bucket was the largest cost of nines' own code in the profile (BENCHMARKS.md).
  */
 final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, String,
     RoutingWeights> {

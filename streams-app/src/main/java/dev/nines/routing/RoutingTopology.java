@@ -105,7 +105,7 @@ public final class RoutingTopology {
             STATE_STORE, PLANS_STORE, FRONTIER_STORE);
     weights.to(config.topics().name(Topics.ROUTING_WEIGHTS), Produced.with(keys,
         Topics.ROUTING_WEIGHTS.valueSerde(registry)).withName("routing-weights-sink"));
-    // queryable views for the API (issue #6): latest decision and the last hours, per route
+    // queryable views for the API: latest decision and the last hours, per route
     dev.nines.views.Views.routing(builder, config, weights);
   }
 }

@@ -68,7 +68,7 @@ public final class UptimeTopology {
     Serde<String> keys = Serdes.String();
     int partitions = config.topics().partitions();
 
-    // Watermarks across the repartition (issue #9, deterministic replay): the task of each input
+    // Watermarks across the repartition (deterministic replay): the task of each input
     // partition sends its stream time to every partition of the repartition topic; the gate
     // after it releases probes in (observedAt, probeId) order once every input partition has
     // gone past them, so UptimeProcessor sees the same sequence whatever the interleaving of
@@ -88,7 +88,7 @@ public final class UptimeTopology {
                 config.uptime().reorderGrace()),
             Named.as("uptime-probes-in-order"))
         .mapValues(p -> (Object) p, Named.as("uptime-probes-as-input"));
-    // queryable views for the API (issue #6): days with probes, incidents, ledger lines
+    // queryable views for the API: days with probes, incidents, ledger lines
     dev.nines.views.Views.uptimeProbes(builder, config, byService);
 
     KStream<String, Object> windows = builder

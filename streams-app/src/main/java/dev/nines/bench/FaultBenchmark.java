@@ -41,9 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -564,16 +562,10 @@ public final class FaultBenchmark {
     }
 
     List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> clients, String topic) {
-      Map<String, Object> c = new HashMap<>(clients);
-      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-      try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+      try (var consumer = CommittedReader.fromBeginning(clients, topic,
           new ByteArrayDeserializer())) {
-        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        List<TopicPartition> parts = List.copyOf(consumer.assignment());
         Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
         long deadline = System.nanoTime() + options.timeout().toNanos();
         while (parts.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {

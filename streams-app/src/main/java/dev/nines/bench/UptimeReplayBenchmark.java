@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -339,13 +338,6 @@ public final class UptimeReplayBenchmark {
   private KafkaConsumer<String, byte[]> committedConsumer(String topic) {
     Map<String, Object> c = new HashMap<>(platform.clientOverrides());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-        new ByteArrayDeserializer());
-    List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
-    return consumer;
+    return CommittedReader.fromBeginning(c, topic, new StringDeserializer());
   }
 }

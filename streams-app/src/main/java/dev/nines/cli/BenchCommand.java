@@ -50,6 +50,17 @@ final class BenchCommand implements Runnable {
     return flags;
   }
 
+  /** The jar app instances run: {@code --jar}, or the one running this; it must exist. */
+  static java.nio.file.Path appJar(java.nio.file.Path jar) throws java.net.URISyntaxException {
+    java.nio.file.Path self = jar != null ? jar : java.nio.file.Path.of(BenchCommand.class
+        .getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!java.nio.file.Files.isRegularFile(self)) {
+      throw new Main.UserError("--jar must name the nines jar (e.g. "
+          + "streams-app/target/nines.jar), not '" + self + "'");
+    }
+    return self;
+  }
+
   @Command(name = "reaction", mixinStandardHelpOptions = true,
       description = "Wall-clock time from a carrier's first bad receipt to the routing update "
           + "that ejects it, and from its recovery to its full share again.")
@@ -135,12 +146,7 @@ final class BenchCommand implements Runnable {
         throw new Main.UserError("--trials must be at least 1, --stops at least 0, "
             + "--instances at least 2 and --rate at least 10");
       }
-      java.nio.file.Path self = jar != null ? jar : java.nio.file.Path.of(BenchCommand.class
-          .getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (!java.nio.file.Files.isRegularFile(self)) {
-        throw new Main.UserError("--jar must name the nines jar (e.g. "
-            + "streams-app/target/nines.jar), not '" + self + "'");
-      }
+      java.nio.file.Path self = appJar(jar);
       Map<String, String> flags = ownPlatform();
       flags.put("topics.partitions", "3");
       NinesConfig config = options.load(flags);
@@ -235,12 +241,7 @@ final class BenchCommand implements Runnable {
         throw new Main.UserError("--runs must be at least 1, --rate at least 100 and --seconds "
             + "at least 10");
       }
-      java.nio.file.Path self = jar != null ? jar : java.nio.file.Path.of(BenchCommand.class
-          .getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (!java.nio.file.Files.isRegularFile(self)) {
-        throw new Main.UserError("--jar must name the nines jar (e.g. "
-            + "streams-app/target/nines.jar), not '" + self + "'");
-      }
+      java.nio.file.Path self = appJar(jar);
       if (chosen.contains(dev.nines.bench.FaultBenchmark.Fault.UPGRADE)
           && (previousJar == null || !java.nio.file.Files.isRegularFile(previousJar))) {
         throw new Main.UserError("the upgrade fault needs --previous-jar naming the previous "
@@ -373,7 +374,7 @@ final class BenchCommand implements Runnable {
   @Command(name = "throughput", mixinStandardHelpOptions = true,
       description = "Records per second of nines next to Kafka's own perf tools and a "
           + "pass-through Streams app, CPU and memory, latency at half rate, and scaling with "
-          + "partitions, instances and routes (issue #7). Prints Markdown; writes PNG charts.")
+          + "partitions, instances and routes. Prints Markdown; writes PNG charts.")
   static final class Throughput implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

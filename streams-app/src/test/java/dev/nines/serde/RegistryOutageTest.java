@@ -67,7 +67,7 @@ class RegistryOutageTest {
   @Test
   void aLongerOutageIsUnavailableNotABadRecord() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    var c = client(registry(Integer.MAX_VALUE, 503, calls), Duration.ofMillis(400));
+    var c = client(registry(Integer.MAX_VALUE, 503, calls), Duration.ofMillis(1500));
     var serde = AvroSerde.forValues(ProbeResult.class, c);
     byte[] framed = HexFormat.of().parseHex("0000000007" + "00");
     assertThatThrownBy(() -> serde.deserialize("probe-results", framed))
@@ -75,8 +75,9 @@ class RegistryOutageTest {
         .isNotInstanceOf(SerdeException.class)
         .hasMessageStartingWith("topic 'probe-results', schema id 7: cannot fetch the writer "
             + "schema: schema registry GET /schemas/ids/7 answered HTTP 503");
-    // tried again within the budget: 100 ms, then 200 ms of backoff fit in 400 ms
-    assertThat(calls.get()).isBetween(2, 3);
+    // tried again within the budget: backoffs of 100, 200 and 400 ms fit in 1.5 s, 800 more do
+    // not; a slow first call on a loaded machine (cold HTTP client) may cost a retry or two
+    assertThat(calls.get()).isBetween(2, 4);
   }
 
   @Test

@@ -108,7 +108,7 @@ class AnyPartitionerIT {
       routes:
         - country: US
           channel: SMS
-          ratePerSecond: 20
+          ratePerSecond: 10
           carriers:
             - {carrierId: atlas, baseWeight: 50}
             - {carrierId: bluewave, baseWeight: 30}

@@ -72,8 +72,9 @@ import org.junit.jupiter.api.Timeout;
  * <p>The input is the simulator's history of 55 minutes across the end of October 2026
  * ({@link #SCENARIO}: a carrier degraded twice for 5 minutes, VERIFY down in us-east for 18
  * minutes across the month end, contracts credited when October closes), fed at {@link #SPEED}
- * times event time, as a live feed would arrive (the run with broker faults slower, see there). Every run gets the same
- * records; each has its own topic prefix and application id on the shared cluster.
+ * times event time, as a live feed would arrive (the run with broker faults slower, see there).
+ * Every run gets the same records; each has its own topic prefix and application id on the
+ * shared cluster.
  *
  * <ol>
  *   <li>{@link #referenceRun}: one instance, no fault. Its outputs are checked against what the
@@ -112,9 +113,11 @@ class ClusterFaultsIT {
   /**
    * A killed instance restarted at once commits input again within this many seconds: a JVM
    * start, and under exactly-once the state of every task restored from its changelog (a crash
-   * leaves no checkpoint). With Kafka's defaults it took about 55 s.
+   * leaves no checkpoint). With Kafka's defaults it took about 55 s; with nines' 14 to 28 s on
+   * this 2-core machine (2026-12-05/06; 28 s in a full `mvn verify`, where the restore competes
+   * with three brokers for the cores).
    */
-  static final double RESTART_BOUND_SECONDS = 30;
+  static final double RESTART_BOUND_SECONDS = 40;
 
   static final String SCENARIO = """
       name: cluster-faults-it
@@ -384,8 +387,18 @@ class ClusterFaultsIT {
     PacedFeed feed = feed(run, apps);
     try (Admin admin = admin()) {
       awaitProgress(run, feed, 0.30, apps);
+      // the takeover of a running instance is what is measured: both commit on partitions of
+      // their own first (an instance killed while it still opens its stores hands over less)
+      Set<TopicPartition> all = appPartitions(admin, run);
+      Map<TopicPartition, Long> before = committed(admin, run.appId, all);
+      awaitUntil(run, "both instances commit input", apps, () -> {
+        Map<TopicPartition, Long> now = committed(admin, run.appId, all);
+        Map<String, Set<TopicPartition>> o = owners(admin, run.appId);
+        return List.of(a.name, b.name).stream().allMatch(n -> o.getOrDefault(n, Set.of())
+            .stream().anyMatch(tp -> now.getOrDefault(tp, 0L) > before.getOrDefault(tp, 0L)));
+      });
       Map<String, Set<TopicPartition>> owners = owners(admin, run.appId);
-      run.event("partitions per instance: %s", counts(owners));
+      run.event("partitions per instance: %s; both commit input", counts(owners));
       Set<TopicPartition> moved = owners.get(a.name);
       Map<TopicPartition, Long> at = committed(admin, run.appId, moved);
       long t = System.nanoTime();
@@ -417,7 +430,6 @@ class ClusterFaultsIT {
       apps = List.of(a, b, c);
       run.instances = 3;
       run.event("%s restarted and %s started", a.name, c.name);
-      Set<TopicPartition> all = appPartitions(admin, run);
       List<AppProcess> three = apps;
       Map<String, Set<TopicPartition>> spread = new TreeMap<>();
       awaitUntil(run, "the partitions spread over three instances, none twice", apps, () -> {
@@ -446,7 +458,8 @@ class ClusterFaultsIT {
         .toList());
     topics.addAll(ShadowTopics.internal(NinesTopology.build(run.config, registry), run.appId,
         Set.copyOf(ShadowTopics.contractTopics(run.config.topics()))).repartition());
-    Set<TopicPartition> all = new TreeSet<>(java.util.Comparator.comparing(TopicPartition::toString));
+    Set<TopicPartition> all = new TreeSet<>(
+        java.util.Comparator.comparing(TopicPartition::toString));
     admin.describeTopics(topics).allTopicNames().get(20, TimeUnit.SECONDS).forEach((name, d) ->
         d.partitions().forEach(p -> all.add(new TopicPartition(name, p.partition()))));
     return all;
@@ -786,9 +799,9 @@ class ClusterFaultsIT {
    * the watermarks of every input partition, and routing decisions by the watermarks relayed
    * across the by-route repartition (README, "Replay": what is deterministic), so both are
    * exact. The others depend on how the upstream partitions interleave: non-final ledger lines
-   * and burn-rate alerts come at ticks of the service's stream time. For those, what must still hold is checked
-   * structurally below (every window once, decision versions 1..n without gap or repeat), and
-   * the rest reported.
+   * and burn-rate alerts come at ticks of the service's stream time. For those, what must still
+   * hold is checked structurally below (every window once, decision versions 1..n without gap or
+   * repeat), and the rest reported.
    */
   static final Set<String> EXACT = Set.of(Topics.INCIDENTS.name(),
       Topics.UPTIME_LEDGER.name() + " (finalized)", Topics.SLA_CREDITS.name(),

@@ -107,9 +107,11 @@ class ClusterFaultsIT {
   /**
    * The other instance commits a killed instance's partitions within this many seconds of the
    * SIGKILL (6 s session timeout, 6 s transaction timeout), with room for a slow machine; with
-   * Kafka's defaults it took 44 to 47 s.
+   * Kafka's defaults it took 44 to 47 s. On this 2-core machine (three brokers and two instances
+   * on it): 9.5 to 16.4 s when this class runs alone, 20.9 and 22.2 s inside a full `mvn verify`
+   * (2026-12-06). `./nines bench failover` measures the takeover for its target.
    */
-  static final double TAKEOVER_BOUND_SECONDS = 20;
+  static final double TAKEOVER_BOUND_SECONDS = 30;
   /**
    * A killed instance restarted at once commits input again within this many seconds: a JVM
    * start, and under exactly-once the state of every task restored from its changelog (a crash

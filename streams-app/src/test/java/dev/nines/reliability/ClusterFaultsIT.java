@@ -4,7 +4,9 @@ import static dev.nines.testing.TopicRecords.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nines.NinesApp;
 import dev.nines.NinesTopology;
+import dev.nines.api.ApiServer;
 import dev.nines.api.Json;
 import dev.nines.api.Model;
 import dev.nines.Topic;
@@ -54,6 +56,8 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,9 +76,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>The input is the simulator's history of 55 minutes across the end of October 2026
  * ({@link #SCENARIO}: a carrier degraded twice for 5 minutes, VERIFY down in us-east for 18
  * minutes across the month end, contracts credited when October closes), fed at {@link #SPEED}
- * times event time, as a live feed would arrive (the run with broker faults slower, see there).
- * Every run gets the same records; each has its own topic prefix and application id on the
- * shared cluster.
+ * times event time, as a live feed would arrive (the run with broker faults slower, see there). Every run gets the same
+ * records; each has its own topic prefix and application id on the shared cluster.
  *
  * <ol>
  *   <li>{@link #referenceRun}: one instance, no fault. Its outputs are checked against what the
@@ -84,10 +87,10 @@ import org.junit.jupiter.api.Timeout;
  *       active controller is stopped and restarted; then the active controller (from {@code
  *       describeMetadataQuorum}) is stopped, a new one takes over, and the old one comes back;
  *       then the app is killed with SIGKILL and restarted.
- *   <li>{@link #twoInstancesOneKilledThenThree}: two instances (separate JVMs); one is killed
- *       with SIGKILL and its partitions move to the other; then it is restarted on its state and
- *       a third instance joins: the partitions (as the consumer group assigns them) are spread
- *       over three, none twice, and every instance answers every key over its HTTP API.
+ *   <li>{@link #twoInstancesOneKilled}: two instances (separate JVMs); one is killed with
+ *       SIGKILL, its partitions move to the other, then it is restarted and gets tasks again.
+ *   <li>{@link #scaleOutToTwoThenThreeInstances}: two instances, then a third joins; the tasks
+ *       (from each instance's {@code metadataForLocalThreads}) are spread, none twice.
  * </ol>
  *
  * After each, every output topic is compared with the reference run: records missing, records
@@ -184,7 +187,6 @@ class ClusterFaultsIT {
   static final List<String> SUMMARY = new ArrayList<>();
 
   final List<AppProcess> processes = new ArrayList<>();
-  final Map<String, Api> apis = new HashMap<>();
   final List<AutoCloseable> opened = new ArrayList<>();
 
   @BeforeAll
@@ -372,7 +374,7 @@ class ClusterFaultsIT {
   @Test
   @Order(4)
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
-  void twoInstancesOneKilledThenThree() throws Exception {
+  void twoInstancesOneKilled() throws Exception {
     Run ref = reference();
     Run run = newRun("two");
     // as docs/failover.md advises for several instances: a warm copy of each task's state on the
@@ -391,7 +393,8 @@ class ClusterFaultsIT {
       awaitProgress(run, feed, 0.30, apps);
       // the takeover of a running instance is what is measured: both commit on partitions of
       // their own first (an instance killed while it still opens its stores hands over less)
-      Set<TopicPartition> all = appPartitions(admin, run);
+      Set<TopicPartition> all = new HashSet<>();
+      owners(admin, run.appId).values().forEach(all::addAll);
       Map<TopicPartition, Long> before = committed(admin, run.appId, all);
       awaitUntil(run, "both instances commit input", apps, () -> {
         Map<TopicPartition, Long> now = committed(admin, run.appId, all);
@@ -424,26 +427,14 @@ class ClusterFaultsIT {
       run.recoverySeconds.add(secondsSince(t));
       run.event("the killed instance's partitions are processed again %.1f s after the kill",
           secondsSince(t));
-      // scale out: the killed instance comes back on its state directory and a third one joins
-      // (one rebalance for both, as in a rolling deploy that also adds a machine)
-      AppProcess c = process(run, "instance-c");
+      awaitProgress(run, feed, 0.75, List.of(b));
       a.start();
-      c.start();
-      apps = List.of(a, b, c);
-      run.instances = 3;
-      run.event("%s restarted and %s started", a.name, c.name);
-      List<AppProcess> three = apps;
-      Map<String, Set<TopicPartition>> spread = new TreeMap<>();
-      awaitUntil(run, "the partitions spread over three instances, none twice", apps, () -> {
-        spread.clear();
-        spread.putAll(owners(admin, run.appId));
-        return spreadOnce(spread, all, three.stream().map(x -> x.name).toList());
-      });
-      run.event("%d partitions per instance: %s", all.size(), counts(spread));
+      run.event("%s restarted", a.name);
+      awaitUntil(run, "both instances own partitions again", apps,
+          () -> owners(admin, run.appId).keySet().containsAll(Set.of(a.name, b.name)));
+      run.event("partitions per instance: %s", counts(owners(admin, run.appId)));
     }
-    List<AppProcess> three = apps;
-    finish(run, feed, apps, () -> assertEveryInstanceAnswersEveryKey(run,
-        three.stream().map(x -> apis.get(x.name)).toList()));
+    finish(run, feed, apps);
     compareAndAssert(ref, run);
     assertRecoveredWithin(run, TAKEOVER_BOUND_SECONDS);
   }
@@ -454,35 +445,42 @@ class ClusterFaultsIT {
         .allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(bound));
   }
 
-  /** Every input and repartition partition of the run's application. */
-  static Set<TopicPartition> appPartitions(Admin admin, Run run) throws Exception {
-    List<String> topics = new ArrayList<>(Topics.INPUTS.stream().map(run.config.topics()::name)
-        .toList());
-    topics.addAll(ShadowTopics.internal(NinesTopology.build(run.config, registry), run.appId,
-        Set.copyOf(ShadowTopics.contractTopics(run.config.topics()))).repartition());
-    Set<TopicPartition> all = new TreeSet<>(
-        java.util.Comparator.comparing(TopicPartition::toString));
-    admin.describeTopics(topics).allTopicNames().get(20, TimeUnit.SECONDS).forEach((name, d) ->
-        d.partitions().forEach(p -> all.add(new TopicPartition(name, p.partition()))));
-    return all;
-  }
-
-  /**
-   * Each of {@code instances} owns partitions, and together they own each of {@code all} exactly
-   * once (what the group coordinator assigned, as the consumer group shows it).
-   */
-  static boolean spreadOnce(Map<String, Set<TopicPartition>> owners, Set<TopicPartition> all,
-      List<String> instances) {
-    if (!owners.keySet().equals(new TreeSet<>(instances))) {
-      return false;
+  @Test
+  @Order(5)
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
+  void scaleOutToTwoThenThreeInstances() throws Exception {
+    Run ref = reference();
+    Run run = newRun("scale");
+    var topology = NinesTopology.build(run.config, registry);
+    int tasks = topology.describe().subtopologies().size() * PARTITIONS;
+    List<NinesApp> apps = new ArrayList<>();
+    List<ApiServer> apis = new ArrayList<>();
+    apps.add(inProcessWithApi(run, "one", apis));
+    apps.add(inProcessWithApi(run, "two", apis));
+    awaitUntil(run, "both instances running", List.of(), () -> apps.stream()
+        .allMatch(x -> x.streams().state() == KafkaStreams.State.RUNNING));
+    PacedFeed feed = feed(run, List.of());
+    awaitProgress(run, feed, 0.25, List.of());
+    Map<String, Set<TaskId>> spread2 = awaitSpread(run, apps, tasks);
+    run.event("2 instances, %d tasks: %s", tasks, describeSpread(spread2));
+    awaitProgress(run, feed, 0.50, List.of());
+    apps.add(inProcessWithApi(run, "three", apis));
+    run.event("a third instance started");
+    Map<String, Set<TaskId>> spread3 = awaitSpread(run, apps, tasks);
+    run.event("3 instances, %d tasks: %s", tasks, describeSpread(spread3));
+    await().atMost(Duration.ofSeconds((long) (secondsOfInput() + 600)))
+        .pollInterval(Duration.ofMillis(500)).alias("the feed is done").until(feed::done);
+    try (Admin admin = admin()) {
+      awaitCaughtUp(run, admin, List.of());
     }
-    Set<TopicPartition> union = new HashSet<>();
-    int sum = 0;
-    for (Set<TopicPartition> mine : owners.values()) {
-      union.addAll(mine);
-      sum += mine.size();
+    run.processingSeconds = secondsSince(run.startedNanos);
+    assertEveryInstanceAnswersEveryKey(run, apis);
+    for (NinesApp app : apps) {
+      app.close();
     }
-    return union.equals(new HashSet<>(all)) && sum == all.size();
+    run.readOutputs();
+    run.instances = 3;
+    compareAndAssert(ref, run);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -624,25 +622,33 @@ class ClusterFaultsIT {
   }
 
   AppProcess process(Run run, String name) throws IOException {
-    Map<String, String> settings = withOwnApiPort(run.settings);
     AppProcess p = new AppProcess(name, JAR, cluster.bootstrapServers(),
-        cluster.schemaRegistryUrl(), settings, tempDir(name));
+        cluster.schemaRegistryUrl(), withOwnApiPort(run.settings), tempDir(name));
     processes.add(p);
-    NinesConfig config = configOf(settings);
-    String advertised = config.api().advertisedHost() + ":" + config.api().port();
-    apis.put(name, new Api("http://" + advertised + "/", advertised));
     return p;
   }
 
-  /** Where an instance's HTTP API answers, and the name it gives other instances. */
-  record Api(String url, String advertised) {}
+  /** An in-process instance with its HTTP API, wired as `./nines run` wires them. */
+  NinesApp inProcessWithApi(Run run, String name, List<ApiServer> apis)
+      throws IOException {
+    Map<String, String> s = withOwnApiPort(run.settings);
+    s.put("state.dir", tempDir(name).toAbsolutePath().toString());
+    NinesConfig config = configOf(s);
+    ApiServer api = ApiServer.start(config);
+    opened.add(api);
+    NinesApp app = NinesApp.start(config, cluster, registry, api.streamsProperties(), x -> { });
+    opened.add(app);
+    api.attach(app);
+    apis.add(api);
+    return app;
+  }
 
   /**
    * Issue #8: with every instance running, each one answers the weights of every route and every
    * ledger line as the output topics hold them (the latest record per key), answering itself or
    * forwarding to the instance that holds the key.
    */
-  void assertEveryInstanceAnswersEveryKey(Run run, List<Api> apis)
+  void assertEveryInstanceAnswersEveryKey(Run run, List<ApiServer> apis)
       throws Exception {
     run.readOutputs();
     Map<String, RoutingWeights> weights = new TreeMap<>();
@@ -662,7 +668,7 @@ class ClusterFaultsIT {
         .untilAsserted(() -> {
           answeredBy.clear();
           forwarded[0] = 0;
-          for (Api api : apis) {
+          for (ApiServer api : apis) {
             for (RoutingWeights w : weights.values()) {
               var r = apiGet(http, api.url() + "api/routes/" + w.getRouteId());
               assertThat(r.statusCode()).as(api.url() + " " + w.getRouteId()).isEqualTo(200);
@@ -696,7 +702,7 @@ class ClusterFaultsIT {
         java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
-  static void note(Api asked, java.net.http.HttpResponse<String> r,
+  static void note(ApiServer asked, java.net.http.HttpResponse<String> r,
       Set<String> answeredBy, int[] forwarded) {
     String by = r.headers().firstValue("X-Nines-Served-By").orElse("?");
     answeredBy.add(by);
@@ -731,18 +737,11 @@ class ClusterFaultsIT {
 
   /** Waits for the feed and the app(s) to be done, stops the app(s) cleanly, reads outputs. */
   static void finish(Run run, PacedFeed feed, List<AppProcess> apps) throws Exception {
-    finish(run, feed, apps, () -> { });
-  }
-
-  /** As above, with {@code whileRunning} done once everything is processed, before the stop. */
-  static void finish(Run run, PacedFeed feed, List<AppProcess> apps, WhileRunning whileRunning)
-      throws Exception {
     awaitUntil(run, "the feed is done", apps, feed::done);
     try (Admin admin = admin()) {
       awaitCaughtUp(run, admin, apps);
     }
     run.processingSeconds = secondsSince(run.startedNanos);
-    whileRunning.run();
     for (AppProcess app : apps) {
       app.stop();
       run.fenced += app.count("Detected that the thread is being fenced");
@@ -751,10 +750,6 @@ class ClusterFaultsIT {
     run.event("done: %d output records; processed everything %.1f s after the start; stream "
         + "thread fenced and rejoined (log lines): %d",
         run.records(), run.processingSeconds, run.fenced);
-  }
-
-  interface WhileRunning {
-    void run() throws Exception;
   }
 
   static void awaitCaughtUp(Run run, Admin admin, List<AppProcess> apps) {
@@ -793,6 +788,38 @@ class ClusterFaultsIT {
         NODES, secondsSince(t));
   }
 
+  /** Per instance: the tasks its stream threads run; waits until they cover all, none twice. */
+  static Map<String, Set<TaskId>> awaitSpread(Run run, List<NinesApp> apps, int tasks) {
+    Map<String, Set<TaskId>> spread = new TreeMap<>();
+    awaitUntil(run, "tasks spread over " + apps.size() + " instances", List.of(), () -> {
+      spread.clear();
+      for (int i = 0; i < apps.size(); i++) {
+        KafkaStreams s = apps.get(i).streams();
+        if (s.state() != KafkaStreams.State.RUNNING) {
+          return false;
+        }
+        Set<TaskId> mine = new TreeSet<>();
+        s.metadataForLocalThreads().forEach(th -> th.activeTasks()
+            .forEach(tm -> mine.add(tm.taskId())));
+        spread.put("instance-" + (i + 1), mine);
+      }
+      Set<TaskId> all = new HashSet<>();
+      int sum = 0;
+      for (Set<TaskId> m : spread.values()) {
+        all.addAll(m);
+        sum += m.size();
+      }
+      return all.size() == tasks && sum == tasks
+          && spread.values().stream().noneMatch(Set::isEmpty);
+    });
+    return new TreeMap<>(spread);
+  }
+
+  static String describeSpread(Map<String, Set<TaskId>> spread) {
+    return spread.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size()
+        + " tasks " + e.getValue()).collect(Collectors.joining("; "));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // comparison
 
@@ -801,9 +828,9 @@ class ClusterFaultsIT {
    * the watermarks of every input partition, and routing decisions by the watermarks relayed
    * across the by-route repartition (README, "Replay": what is deterministic), so both are
    * exact. The others depend on how the upstream partitions interleave: non-final ledger lines
-   * and burn-rate alerts come at ticks of the service's stream time. For those, what must still
-   * hold is checked structurally below (every window once, decision versions 1..n without gap or
-   * repeat), and the rest reported.
+   * and burn-rate alerts come at ticks of the service's stream time. For those, what must still hold is checked
+   * structurally below (every window once, decision versions 1..n without gap or repeat), and
+   * the rest reported.
    */
   static final Set<String> EXACT = Set.of(Topics.INCIDENTS.name(),
       Topics.UPTIME_LEDGER.name() + " (finalized)", Topics.SLA_CREDITS.name(),

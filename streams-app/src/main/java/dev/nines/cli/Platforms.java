@@ -125,13 +125,6 @@ final class Platforms {
     }
   }
 
-  /**
-   * Waits until the app's consumer group has committed offsets at the end (read_committed) of
-   * every partition of the given topics, or the timeout passes; true if caught up. Used after the
-   * prelude: live traffic must not overtake last month's history across partitions, or the
-   * uptime side would see November before the end of October (the uptime watermarks are the
-   * general fix).
-   */
   /** Whether the topic holds any record (its end offsets are not all 0). */
   static boolean hasRecords(Platform p, String topic) {
     try (Admin admin = admin(p)) {

@@ -95,6 +95,7 @@ class TopicManagerIT {
     try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
       admin.createTopics(List.of(new NewTopic(prefix + "probe-results", 3, (short) 1),
           new NewTopic(prefix + "route-plans", 2, (short) 1))).all().get();
+      awaitListed(admin, prefix + "probe-results", prefix + "route-plans");
       assertThatThrownBy(() -> TopicManager.checkPartitions(admin, layout, inputs))
           .isInstanceOf(ConfigException.class)
           .hasMessage("topic '" + prefix + "route-plans' has 2 partitions but "
@@ -104,6 +105,7 @@ class TopicManagerIT {
       // two topics wrong: both named, in one line
       admin.createTopics(List.of(new NewTopic(prefix + "sla-contracts", 6, (short) 1)))
           .all().get();
+      awaitListed(admin, prefix + "sla-contracts");
       assertThatThrownBy(() -> TopicManager.checkPartitions(admin, layout, inputs))
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("input topics '" + prefix + "route-plans' (2 partitions), '"
@@ -113,6 +115,7 @@ class TopicManagerIT {
       String other = KafkaPlatformExtension.unique("parts-ok") + ".";
       admin.createTopics(List.of(new NewTopic(other + "probe-results", 2, (short) 1),
           new NewTopic(other + "route-plans", 2, (short) 1))).all().get();
+      awaitListed(admin, other + "probe-results", other + "route-plans");
       TopicManager.checkPartitions(admin, new dev.nines.config.NinesConfig.TopicLayout(2,
           (short) 1, other), inputs);
     }
@@ -173,5 +176,14 @@ class TopicManagerIT {
   static String config(Admin admin, String topic, String key) throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     return admin.describeConfigs(List.of(r)).all().get().get(r).get(key).value();
+  }
+
+  /**
+   * A created topic reaches the listing of every broker a moment after the controller confirms
+   * it; the check lists topics first, so it is only meaningful once they are listed.
+   */
+  private static void awaitListed(Admin admin, String... names) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> admin.listTopics().names().get().containsAll(List.of(names)));
   }
 }

@@ -76,8 +76,9 @@ import org.junit.jupiter.api.Timeout;
  * <p>The input is the simulator's history of 55 minutes across the end of October 2026
  * ({@link #SCENARIO}: a carrier degraded twice for 5 minutes, VERIFY down in us-east for 18
  * minutes across the month end, contracts credited when October closes), fed at {@link #SPEED}
- * times event time, as a live feed would arrive (the run with broker faults slower, see there). Every run gets the same
- * records; each has its own topic prefix and application id on the shared cluster.
+ * times event time, as a live feed would arrive (the run with broker faults slower, see there;
+ * the reference all at once). Every run gets the same records; each has its own topic prefix and
+ * application id on the shared cluster.
  *
  * <ol>
  *   <li>{@link #referenceRun}: one instance, no fault. Its outputs are checked against what the
@@ -302,16 +303,16 @@ class ClusterFaultsIT {
   void brokerStopControllerMoveAndAppKill() throws Exception {
     Run ref = reference();
     Run run = newRun("faults");
-    // a third of the pace: the feed must still be running when the app is killed, after two
-    // broker stops and restarts of 10 to 30 s each. Outputs do not depend on the pace (the
-    // settings, graces included, are those of every run)
-    run.speed = SPEED / 3;
+    // half the pace (66 s of feed): the feed must still be running when the app is killed, after
+    // two broker stops and restarts of 13 to 15 s each (2026-12-06, full suite). Outputs do not
+    // depend on the pace (the settings, graces included, are those of every run)
+    run.speed = SPEED / 2;
     AppProcess app = process(run, "faults-app");
     app.start();
     PacedFeed feed = feed(run, List.of(app));
     try (Admin admin = admin()) {
       // (a) a broker that is not the active controller: stopped, then started again
-      awaitProgress(run, feed, 0.15, List.of(app));
+      awaitProgress(run, feed, 0.10, List.of(app));
       int controller = activeController();
       int broker = IntStream.rangeClosed(1, NODES).filter(i -> i != controller).findFirst()
           .orElseThrow();
@@ -330,7 +331,7 @@ class ClusterFaultsIT {
       awaitFullIsr(run, admin, List.of(app));
 
       // (b) the active controller: stopped; another node takes over; it comes back
-      awaitProgress(run, feed, 0.40, List.of(app));
+      awaitProgress(run, feed, 0.35, List.of(app));
       int old = activeController();
       run.event("stopping the active controller, node %d", old);
       long before2 = committedProgress(admin, run.appId);
@@ -353,7 +354,7 @@ class ClusterFaultsIT {
       awaitFullIsr(run, admin, List.of(app));
 
       // (c) the app: SIGKILL, restarted on the same state directory
-      awaitProgress(run, feed, 0.65, List.of(app));
+      awaitProgress(run, feed, 0.60, List.of(app));
       run.kills++;
       t = System.nanoTime();
       app.kill();
@@ -549,6 +550,10 @@ class ClusterFaultsIT {
   static synchronized Run reference() throws Exception {
     if (reference == null) {
       Run run = newRun("reference");
+      // Its input all at once: what is compared exactly (windows closed and routing decided by
+      // watermarks, incidents, finalized lines, credits) depends on event time, not on pace; the
+      // interleaving-dependent rest is reported, not asserted. A paced reference took 35 s longer.
+      run.speed = Double.POSITIVE_INFINITY;
       AppProcess app = new AppProcess("reference-app", JAR, cluster.bootstrapServers(),
           cluster.schemaRegistryUrl(), withOwnApiPort(run.settings), tempDir("reference-app"));
       app.start();
@@ -731,7 +736,8 @@ class ClusterFaultsIT {
     }
     PacedFeed feed = new PacedFeed(cluster.bootstrapServers(), registry, input, run.prefix,
         ORIGIN, run.speed).start();
-    run.event("feeding %d records at %.0fx event time", feed.size(), run.speed);
+    run.event(Double.isInfinite(run.speed) ? "feeding %d records as fast as they are written"
+        : "feeding %d records at %.0fx event time", feed.size(), run.speed);
     return feed;
   }
 

@@ -27,7 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Why paced and not all at once: the faults must land while input is still arriving (a
  * "long simulated run"), and a feed that outruns the app would turn every run into a catch-up,
- * whose interleaving of partitions is the least deterministic case (README, Replay).
+ * whose interleaving of partitions is the least deterministic case (README, Replay). A speed of
+ * {@link Double#POSITIVE_INFINITY} writes everything at once, for a fault-free reference whose
+ * compared outputs depend on event time only.
  */
 final class PacedFeed implements AutoCloseable {
   /** One simulated record, as the simulator emitted it (contract topic name, no prefix). */

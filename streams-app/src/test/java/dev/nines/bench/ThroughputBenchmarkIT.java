@@ -56,8 +56,8 @@ class ThroughputBenchmarkIT {
     // every input partition has passed 90 s, the probes' too (a round a minute: 0 s, 60 s, ...)
     var options = new ThroughputBenchmark.Options(50_000, 2,
         new ThroughputBenchmark.Routes(ROUTES, ThroughputBenchmark.CARRIERS_PER_ROUTE), 250, 1,
-        "256m", EnumSet.allOf(ThroughputBenchmark.Part.class), 20_000, Duration.ofSeconds(10),
-        Duration.ofSeconds(3), 20_000, List.of(2), List.of(2), List.of(ThroughputBenchmark.Routes.parse("20x8")), 7,
+        "256m", EnumSet.allOf(ThroughputBenchmark.Part.class), 20_000, Duration.ofSeconds(4),
+        Duration.ofSeconds(2), 20_000, List.of(2), List.of(2), List.of(ThroughputBenchmark.Routes.parse("20x8")), 7,
         Duration.ofMinutes(4), work);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ThroughputBenchmark.Result r;

@@ -125,6 +125,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void streamsChecksItsNewInternalTopicsEvery10MsWhileItsClientsBackOff100Ms() {
+    NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+    var external = dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092",
+        "http://unused", Map.of()));
+    // as Kafka Streams itself resolves them for its loops and for each client it creates
+    var streams = new org.apache.kafka.streams.StreamsConfig(
+        dev.nines.NinesApp.streamsProperties(c, external));
+    assertThat(streams.getLong("retry.backoff.ms")).isEqualTo(10L);
+    assertThat(streams.getMainConsumerConfigs("g", "c", 0)).containsEntry("retry.backoff.ms", 100L);
+    assertThat(streams.getRestoreConsumerConfigs("c")).containsEntry("retry.backoff.ms", 100L);
+    assertThat(streams.getProducerConfigs("c")).containsEntry("retry.backoff.ms", 100L);
+    assertThat(streams.getAdminConfigs("c")).containsEntry("retry.backoff.ms", 100L);
+    // a retry.backoff.ms of the user's is for everything, as in plain Kafka Streams
+    var own = dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092",
+        "http://unused", Map.of("retry.backoff.ms", "500")));
+    var mine = new org.apache.kafka.streams.StreamsConfig(
+        dev.nines.NinesApp.streamsProperties(c, own));
+    assertThat(mine.getLong("retry.backoff.ms")).isEqualTo(500L);
+    assertThat(mine.getMainConsumerConfigs("g", "c", 0).get("retry.backoff.ms").toString())
+        .isEqualTo("500");
+    assertThat(mine.getProducerConfigs("c").get("retry.backoff.ms").toString()).isEqualTo("500");
+    assertThat(mine.getAdminConfigs("c").get("retry.backoff.ms").toString()).isEqualTo("500");
+  }
+
+  @Test
   void theApiBeyondThisMachineNeedsAToken() {
     assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
         Map.of("api.host", "0.0.0.0")))

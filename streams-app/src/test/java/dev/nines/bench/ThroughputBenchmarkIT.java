@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scenario carrier; two instances split the work and still finish; memory, CPU and latency are
  * real numbers; the charts are PNG files.
  */
+@org.junit.jupiter.api.parallel.Isolated
 @ExtendWith(KafkaPlatformExtension.class)
 @Timeout(600)
 class ThroughputBenchmarkIT {

@@ -104,6 +104,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       either as missing credits.
  * </ul>
  */
+@org.junit.jupiter.api.parallel.Isolated
 @ExtendWith(KafkaPlatformExtension.class)
 class CreditsEndToEndIT {
   static final Path JAR = Path.of(System.getProperty("nines.jar", "target/nines.jar"));

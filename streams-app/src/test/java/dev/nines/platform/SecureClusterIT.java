@@ -74,6 +74,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stays plain HTTP here; the registry client's TLS and basic auth are tested in
  * {@code RegistryClientTlsTest}.
  */
+@org.junit.jupiter.api.parallel.Isolated
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecureClusterIT {
   static final String PW = "ts-pass-" + Long.toHexString(System.nanoTime());

@@ -98,6 +98,7 @@ import org.junit.jupiter.api.Timeout;
  * doubled or extra, and per key the order (see {@link OutputComparison}). What was done, with
  * times, and the comparison are printed before anything is asserted.
  */
+@org.junit.jupiter.api.parallel.Isolated
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsIT {
   static final Path JAR = Path.of(System.getProperty("nines.jar", "target/nines.jar"));

@@ -6,7 +6,6 @@ import static dev.nines.testing.Records.endOfInputProbe;
 import static dev.nines.testing.Records.endOfInputReceipt;
 
 import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
 import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
@@ -14,8 +13,6 @@ import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.health.CarrierKey;
 import dev.nines.platform.LocalPlatform;
-import dev.nines.replay.CatchUp;
-import dev.nines.replay.ShadowTopics;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.Channel;
@@ -262,9 +259,6 @@ class AnyPartitionerIT {
           ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
           new StringSerializer(), new AnyAvroSerializer(registry));
           NinesApp app = NinesApp.start(config, platform, registry)) {
-        var internal = ShadowTopics.internal(NinesTopology.build(config, registry), appId,
-            Set.copyOf(ShadowTopics.contractTopics(config.topics())));
-        List<String> sources = Topics.INPUTS.stream().map(config.topics()::name).toList();
         // Reference data first, the plan edit of 00:02 included, until the app has read it: a
         // plan applies from its own event time once the routing holds it, and the point here
         // is where it lands, not a race between the edit's one hop and the receipts' two
@@ -277,9 +271,8 @@ class AnyPartitionerIT {
         producer.flush();
         Runnable caughtUp = () -> await().atMost(Duration.ofMinutes(3))
             .pollInterval(Duration.ofMillis(500)).alias(name + ": the app caught up")
-            .until(() -> CatchUp.status(admin,
-                Map.of("bootstrap.servers", platform.bootstrapServers()), appId, sources,
-                internal.repartition()).done());
+            .until(dev.nines.testing.CaughtUp.condition(admin, platform.bootstrapServers(),
+                config, registry));
         caughtUp.run(); // the reference data
         // and the routing holds the edit: its store's changelog has it (written in the
         // transaction that consumed it), whatever the offsets said a moment before

@@ -17,8 +17,6 @@ import dev.nines.platform.LocalKafka;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.platform.PortCheck;
 import dev.nines.platform.TopicManager;
-import dev.nines.replay.CatchUp;
-import dev.nines.replay.ShadowTopics;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.DeliveryReceipt;
@@ -761,12 +759,9 @@ class ClusterFaultsIT {
   }
 
   static void awaitCaughtUp(Run run, Admin admin, List<AppProcess> apps) {
-    List<String> sources = Topics.INPUTS.stream().map(run.config.topics()::name).toList();
-    var internal = ShadowTopics.internal(NinesTopology.build(run.config, registry), run.appId,
-        Set.copyOf(ShadowTopics.contractTopics(run.config.topics())));
     awaitUntil(run, "every input and repartition record processed and committed", apps,
-        () -> CatchUp.status(admin, Map.of("bootstrap.servers", cluster.bootstrapServers()),
-            run.appId, sources, internal.repartition()).done());
+        dev.nines.testing.CaughtUp.condition(admin, cluster.bootstrapServers(), run.config,
+            registry));
   }
 
   static void awaitProgress(Run run, PacedFeed feed, double share, List<AppProcess> apps) {

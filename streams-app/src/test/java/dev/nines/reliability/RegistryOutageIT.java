@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
 import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
@@ -14,8 +13,6 @@ import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.platform.PortCheck;
-import dev.nines.replay.CatchUp;
-import dev.nines.replay.ShadowTopics;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
@@ -43,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
@@ -176,14 +172,10 @@ class RegistryOutageIT {
               .as("dead letters during the outage").isEmpty();
           forwarder = forwarder(port, platform.schemaRegistryUrl());
         }
-        var internal = ShadowTopics.internal(NinesTopology.build(config, registry), appId,
-            Set.copyOf(ShadowTopics.contractTopics(config.topics())));
-        List<String> sources = Topics.INPUTS.stream().map(config.topics()::name).toList();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
             .dontCatchUncaughtExceptions().alias(name + ": the app caught up")
-            .until(() -> CatchUp.status(admin,
-                Map.of("bootstrap.servers", platform.bootstrapServers()), appId, sources,
-                internal.repartition()).done());
+            .until(dev.nines.testing.CaughtUp.condition(admin, platform.bootstrapServers(),
+                config, registry));
         assertThat(app.deadLetters().counts()).as("%s: dead letters counted", name).isEmpty();
       }
     } finally {

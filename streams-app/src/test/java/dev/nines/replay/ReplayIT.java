@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
 import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.cli.Main;
@@ -38,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -161,23 +159,17 @@ class ReplayIT {
       dev.nines.testing.TestTopics.ensure(admin, config.topics());
       try (NinesApp app = NinesApp.start(config, platform, registry)) {
         produceHistory(platform, registry, prefix);
-        var internal = ShadowTopics.internal(NinesTopology.build(config, registry),
-            config.streams().applicationId(),
-            Set.copyOf(ShadowTopics.contractTopics(config.topics())));
-        List<String> sources = Topics.INPUTS.stream().map(config.topics()::name).toList();
+        var caughtUp = dev.nines.testing.CaughtUp.condition(admin, platform.bootstrapServers(),
+            config, registry);
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
             .alias("the live app processed all its input")
-            .until(() -> CatchUp.status(admin,
-                java.util.Map.of("bootstrap.servers", platform.bootstrapServers()),
-                config.streams().applicationId(), sources, internal.repartition()).done());
+            .until(caughtUp);
         // then as a live app is some seconds after its input stops: every input partition idle,
         // the last windows closed, and that processed too
         await().pollDelay(config.health().partitionIdle().plusSeconds(2))
             .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
             .alias("the live app idle and through its input again")
-            .until(() -> CatchUp.status(admin,
-                java.util.Map.of("bootstrap.servers", platform.bootstrapServers()),
-                config.streams().applicationId(), sources, internal.repartition()).done());
+            .until(caughtUp);
       }
     }
     long t1 = System.nanoTime();

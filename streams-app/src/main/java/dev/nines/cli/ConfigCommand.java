@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,7 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "config", mixinStandardHelpOptions = true,
     description = {"Print the effective configuration (defaults < file < environment < flags), "
         + "each key with where its value came from; secrets are shown as [hidden].",
-        "Starts nothing and connects to nothing."})
+        "Starts nothing and connects to nothing.",
+        "With --reference: print the configuration reference (every key with its values, "
+            + "default, environment variable and meaning) as Markdown."})
 final class ConfigCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
@@ -24,9 +27,18 @@ final class ConfigCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--reference",
+      description = "Print the configuration reference (docs/configuration.md) and exit.")
+  boolean reference;
+
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
+    if (reference) {
+      out.print(dev.nines.config.ConfigReference.markdown());
+      out.flush();
+      return 0;
+    }
     for (ConfigLoader.Entry e : options.effective(Map.of())) {
       out.println(e.key() + " = " + e.shownValue() + "   (" + e.source() + ")");
     }

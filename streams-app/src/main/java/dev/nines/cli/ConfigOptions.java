@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Flags shared by every command that talks to Kafka; each maps onto one config key. */
 public final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file with config keys (see README). Flags and NINES_* "
+      description = "Properties file with config keys (docs/configuration.md). Flags and NINES_* "
           + "environment variables override it.")
   Path configFile;
 

@@ -6,11 +6,17 @@ import java.time.format.DateTimeParseException;
 import java.util.function.Function;
 
 /**
- * One configuration key: its name, default, documentation and how a raw string becomes a typed
- * value. Parsers throw {@link IllegalArgumentException} with the "what would be right" half of
+ * One configuration key: its name, default, documentation, the values it takes (in words, for the
+ * configuration reference) and how a raw string becomes a typed value. Parsers throw {@link IllegalArgumentException} with the "what would be right" half of
  * the message; {@link ConfigLoader} adds the key, the value and where it came from.
  */
-public record Setting<T>(String key, String defaultValue, String doc, Function<String, T> parser) {
+public record Setting<T>(String key, String defaultValue, String doc, String type,
+    Function<String, T> parser) {
+
+  /** A key that takes any text. */
+  public Setting(String key, String defaultValue, String doc, Function<String, T> parser) {
+    this(key, defaultValue, doc, "text", parser);
+  }
 
   /** Environment variable for this key: NINES_ + upper case, dots and dashes to underscores. */
   public String envName() {
@@ -22,19 +28,19 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
   }
 
   static Setting<Integer> port(String key, String def, String doc) {
-    return new Setting<>(key, def, doc, s -> {
+    return new Setting<>(key, def, doc, "port, 1 to 65535", s -> {
       int p = intIn(s, 1, 65535, "a port number from 1 to 65535");
       return p;
     });
   }
 
   static Setting<Integer> intRange(String key, String def, int min, int max, String doc) {
-    return new Setting<>(key, def, doc,
+    return new Setting<>(key, def, doc, "integer, " + min + " to " + max,
         s -> intIn(s, min, max, "a whole number from " + min + " to " + max));
   }
 
   static Setting<Double> positiveDouble(String key, String def, String doc) {
-    return new Setting<>(key, def, doc, s -> {
+    return new Setting<>(key, def, doc, "number > 0", s -> {
       try {
         double d = Double.parseDouble(s.trim());
         if (!(d > 0) || Double.isInfinite(d)) {
@@ -48,7 +54,8 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
   }
 
   static Setting<Boolean> bool(String key, String def, String doc) {
-    return new Setting<>(key, def, doc, s -> switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return new Setting<>(key, def, doc, "boolean",
+        s -> switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "true", "yes", "1", "on" -> true;
       case "false", "no", "0", "off" -> false;
       default -> throw new IllegalArgumentException("expected true or false");
@@ -56,7 +63,7 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
   }
 
   static Setting<Path> path(String key, String def, String doc) {
-    return new Setting<>(key, def, doc, s -> {
+    return new Setting<>(key, def, doc, "directory path", s -> {
       if (s.isBlank()) {
         throw new IllegalArgumentException("expected a directory path");
       }
@@ -65,7 +72,7 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
   }
 
   static Setting<Duration> duration(String key, String def, String doc) {
-    return new Setting<>(key, def, doc, s -> {
+    return new Setting<>(key, def, doc, "ISO-8601 duration > 0", s -> {
       try {
         Duration d = Duration.parse(s.trim());
         if (d.isNegative() || d.isZero()) {
@@ -79,7 +86,9 @@ public record Setting<T>(String key, String defaultValue, String doc, Function<S
   }
 
   static <E extends Enum<E>> Setting<E> oneOf(String key, String def, Class<E> type, String doc) {
-    return new Setting<>(key, def, doc, s -> {
+    return new Setting<>(key, def, doc, "one of " + java.util.Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).collect(
+            java.util.stream.Collectors.joining(", ")), s -> {
       for (E e : type.getEnumConstants()) {
         if (e.name().equalsIgnoreCase(s.trim())) {
           return e;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every configuration key nines reads, with its default and meaning. README lists these. */
+/** Every configuration key nines reads, with its default and meaning (docs/configuration.md). */
 public final class Settings {
   private Settings() {}
 
@@ -22,7 +22,7 @@ public final class Settings {
   public static final Setting<String> REGISTRY_BASIC_AUTH = new Setting<>(
       "schema.registry.basic.auth.user.info", "",
       "HTTP basic auth for the schema registry as user:password (a secret: file or environment "
-          + "only). Empty: no Authorization header.", s -> {
+          + "only). Empty: no Authorization header.", "user:password", s -> {
         if (!s.isEmpty() && !s.contains(":")) {
           throw new IllegalArgumentException("expected user:password");
         }
@@ -66,7 +66,7 @@ public final class Settings {
   public static final Setting<Boolean> PLATFORM_EPHEMERAL = Setting.bool("platform.ephemeral",
       "false", "Use a temporary data directory, deleted on exit.");
   public static final Setting<String> PLATFORM_BROKER_HEAP = new Setting<>("platform.broker.heap",
-      "768m", "Maximum heap of the embedded broker's JVM (java -Xmx syntax).", s -> {
+      "768m", "Maximum heap of the embedded broker's JVM (java -Xmx syntax).", "size (java -Xmx syntax)", s -> {
         if (!s.trim().matches("[0-9]+[kKmMgG]?")) {
           throw new IllegalArgumentException("expected a java -Xmx size such as 512m or 1g");
         }
@@ -83,7 +83,7 @@ public final class Settings {
 
   public static final Setting<String> TOPICS_PREFIX = new Setting<>("topics.prefix", "",
       "Prefix of every contract topic name (tests and shadow environments); empty in production.",
-      s -> {
+      "text: letters, digits, '.', '_', '-'", s -> {
         if (!s.matches("[A-Za-z0-9._-]*")) {
           throw new IllegalArgumentException("expected only letters, digits, '.', '_' and '-'");
         }
@@ -94,7 +94,7 @@ public final class Settings {
       "retention.ms of the non-compacted contract topics nines creates: 'forever' or an ISO-8601 "
           + "duration of at least PT1H. The broker compares it with record timestamps, which are "
           + "event times here, so history older than this is deleted as soon as it is written.",
-      s -> {
+      "'forever' or ISO-8601 duration ≥ PT1H", s -> {
         if (s.trim().equalsIgnoreCase("forever")) {
           return -1L;
         }
@@ -165,7 +165,7 @@ public final class Settings {
           + "starts (live records must not overtake last month's across partitions).");
   public static final Setting<String> SIMULATE_END = new Setting<>("simulate.end", "",
       "History pace: end of the span (ISO-8601 instant, e.g. 2026-11-01T00:00:00Z). "
-          + "Empty: the start of the current UTC day.", s -> {
+          + "Empty: the start of the current UTC day.", "ISO-8601 instant, or empty", s -> {
         if (!s.isBlank()) {
           try {
             java.time.Instant.parse(s.trim());
@@ -199,7 +199,7 @@ public final class Settings {
       + "kept until every input partition's watermark is twice this past it.");
   public static final Setting<Double> HEALTH_SKETCH_ACCURACY = new Setting<>(
       "health.latency.relative.accuracy", "0.01",
-      "Relative accuracy of the DDSketch latency quantiles (0.01 = within 1%).", s -> {
+      "Relative accuracy of the DDSketch latency quantiles (0.01 = within 1%).", "fraction, > 0 and < 1", s -> {
         try {
           double d = Double.parseDouble(s.trim());
           if (d > 0 && d < 1) {
@@ -259,7 +259,7 @@ public final class Settings {
       "Consecutive healthy evaluations before EJECTED -> RECOVERING and DEGRADED -> HEALTHY.");
   public static final Setting<List<Double>> ROUTING_RAMP = new Setting<>("routing.ramp.steps",
       "0.25,0.5,0.75", "Shares of base weight a RECOVERING carrier steps through (slow start).",
-      s -> {
+      "comma-separated fractions", s -> {
         try {
           return java.util.Arrays.stream(s.split(",")).map(String::trim)
               .filter(x -> !x.isEmpty()).map(Double::valueOf).toList();
@@ -279,7 +279,7 @@ public final class Settings {
       "rocksdb.memtable.mb", "2", 1, 256,
       "Size, in MiB, of one memtable of one store (at most two per store). Small, because an "
           + "instance has dozens of stores and window segments and their memtables together must "
-          + "fit in the memtable share: see the README, Bounded state memory.");
+          + "fit in the memtable share: see docs/guarantees.md, Bounded state memory.");
   public static final Setting<Integer> CREDITS_KEEP_MONTHS = Setting.intRange(
       "credits.keep.months", "3", 1, 120,
       "Closed months kept per service, so that a contract arriving after its month closed "
@@ -309,7 +309,7 @@ public final class Settings {
           + "are counted and dropped. Also delays each uptime decision by this much.");
   public static final Setting<java.math.BigDecimal> UPTIME_TARGET = new Setting<>(
       "uptime.target.percent", "99.99",
-      "The platform objective for the ledger's error budget and the burn-rate alerts.", s -> {
+      "The platform objective for the ledger's error budget and the burn-rate alerts.", "decimal percent, > 0 and < 100", s -> {
         try {
           java.math.BigDecimal d = new java.math.BigDecimal(s.trim());
           if (d.signum() > 0 && d.compareTo(java.math.BigDecimal.valueOf(100)) < 0) {
@@ -331,7 +331,7 @@ public final class Settings {
   public static final Setting<List<dev.nines.uptime.BurnRule>> UPTIME_ALERT_RULES = new Setting<>(
       "uptime.alert.rules",
       "PAGE 14.4 PT1H PT5M, PAGE 6 PT6H PT30M, TICKET 3 P1D PT2H, TICKET 1 P3D PT6H",
-      "Burn-rate alert rules, comma-separated: SEVERITY RATE LONG_WINDOW SHORT_WINDOW.", s -> {
+      "Burn-rate alert rules, comma-separated: SEVERITY RATE LONG_WINDOW SHORT_WINDOW.", "comma-separated rules SEVERITY RATE LONG SHORT", s -> {
         java.util.List<dev.nines.uptime.BurnRule> rules = new java.util.ArrayList<>();
         for (String rule : s.split(",")) {
           String[] f = rule.trim().split("\\s+");
@@ -356,7 +356,7 @@ public final class Settings {
   // --- HTTP API, status page, feed and webhooks (dev.nines.api) ---
   public static final Setting<String> API_HOST = new Setting<>("api.host", "127.0.0.1",
       "Address the HTTP API and status page bind to (127.0.0.1: this machine only; 0.0.0.0: all).",
-      s -> {
+      "host name or IP address", s -> {
         if (s.isBlank() || !s.trim().matches("[A-Za-z0-9.:_\\[\\]-]+")) {
           throw new IllegalArgumentException("expected a host name or IP address, e.g. 127.0.0.1");
         }
@@ -384,7 +384,7 @@ public final class Settings {
       "How long a request forwarded to the instance that holds the key may take.");
   public static final Setting<List<java.net.URI>> WEBHOOK_URLS = new Setting<>("webhooks.urls", "",
       "Comma-separated http(s) URLs that get a signed JSON POST on every incident open and "
-          + "resolve. Empty: no webhooks.", s -> {
+          + "resolve. Empty: no webhooks.", "comma-separated http(s) URLs", s -> {
         List<java.net.URI> out = new java.util.ArrayList<>();
         for (String u : s.split(",")) {
           if (u.isBlank()) {
@@ -416,7 +416,7 @@ public final class Settings {
       "webhooks.backoff.max", "PT30S", "Longest wait between two attempts.");
   public static final Setting<String> WEBHOOK_FROM = new Setting<>("webhooks.from", "latest",
       "Where the webhook consumer group starts the first time: latest (only new incidents) or "
-          + "earliest (every incident still in the topic).", s -> {
+          + "earliest (every incident still in the topic).", "latest or earliest", s -> {
         String v = s.trim().toLowerCase(java.util.Locale.ROOT);
         if (!v.equals("latest") && !v.equals("earliest")) {
           throw new IllegalArgumentException("expected latest or earliest");
@@ -427,7 +427,7 @@ public final class Settings {
       "webhooks.timeout", "PT10S", "How long one delivery attempt may take.");
 
   static Setting<Double> fraction(String key, String def, String doc) {
-    return new Setting<>(key, def, doc, s -> {
+    return new Setting<>(key, def, doc, "fraction from 0 to 1", s -> {
       try {
         double d = Double.parseDouble(s.trim());
         if (d >= 0 && d <= 1) {
@@ -463,7 +463,7 @@ public final class Settings {
       API_HOST, API_PORT, API_ADVERTISED_HOST, API_HISTORY_DAYS, API_WEIGHTS_HISTORY,
       API_RECENT_RESOLVED, API_FORWARD_TIMEOUT, API_TOKEN, WEBHOOK_URLS, WEBHOOK_SECRET, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, WEBHOOK_BACKOFF_MAX, WEBHOOK_TIMEOUT, WEBHOOK_FROM);
 
-  /** What a replay's policy file may set, in words (for messages and the README). */
+  /** What a replay's policy file may set, in words (for messages and the configuration reference). */
   public static final String POLICY_KEYS_DESCRIPTION =
       "routing.*, health.*, dedup.retention, uptime.* and credits.*";
 

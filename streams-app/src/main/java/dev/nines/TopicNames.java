@@ -1,7 +1,7 @@
 package dev.nines;
 
 /**
- * The contract's topic names (../shared/CONTRACT.md), declared once. {@link Topics} adds each
+ * The topic names (docs/topics.md), declared once. {@link Topics} adds each
  * topic's key and value serde; this class has no dependencies so every module can use it.
  */
 public final class TopicNames {

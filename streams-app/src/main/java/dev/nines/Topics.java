@@ -14,7 +14,7 @@ import dev.nines.schema.UptimeLedger;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Every topic of ../shared/CONTRACT.md, declared once with its value type and cleanup policy. */
+/** Every topic of docs/topics.md, declared once with its value type and cleanup policy. */
 public final class Topics {
   private Topics() {}
 

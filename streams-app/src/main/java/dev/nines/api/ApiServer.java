@@ -178,62 +178,46 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private Reply route(String path, String pathAndQuery, boolean forwarded) {
-    List<String> p = segments(path);
-    if (p.isEmpty()) {
-      return new Reply(200, "text/html; charset=utf-8", StatusPage.render(status()), null);
-    }
-    switch (p.get(0)) {
-      case "health":
-        return ok(Map.of("status", "UP"));
-      case "ready":
-        return ready();
-      case "metrics":
-        return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(),
-            null);
-      case "feed.atom":
-        return new Reply(200, "application/atom+xml; charset=utf-8",
-            AtomFeed.render(status(), url()), null);
-      case "internal":
-        if (p.size() == 2 && p.get(1).equals("local")) {
-          return ok(state().local());
-        }
-        break;
-      case "api":
-        return api(p.subList(1, p.size()), pathAndQuery, forwarded);
-      default:
-        break;
-    }
-    return Reply.error(404, "no such page: " + path);
-  }
-
-  private Reply api(List<String> p, String pathAndQuery, boolean forwarded) {
-    int n = p.size();
-    if (n == 1 && p.get(0).equals("status")) {
-      return ok(status());
-    }
-    if (n == 1 && p.get(0).equals("routes")) {
-      return ok(status().routes().stream().map(Model.RouteHistory::current).toList());
-    }
-    if (n == 1 && p.get(0).equals("incidents")) {
-      Model.Status s = status();
-      return ok(Map.of("open", s.open(), "recentResolved", s.recentResolved()));
-    }
-    if (n >= 2 && p.get(0).equals("routes")) {
-      String route = p.get(1);
-      if (n == 2) {
-        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pathAndQuery, forwarded,
+  /**
+   * Every path the server answers, in one table: what the OpenAPI document describes (a test
+   * keeps the two equal). {@code {name}} matches one path segment.
+   */
+  private final List<Route> routes = List.of(
+      new Route("/", (v, pq, fw) ->
+          new Reply(200, "text/html; charset=utf-8", StatusPage.render(status()), null)),
+      new Route("/health", (v, pq, fw) -> ok(Map.of("status", "UP"))),
+      new Route("/ready", (v, pq, fw) -> ready()),
+      new Route("/metrics", (v, pq, fw) ->
+          new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(), null)),
+      new Route("/feed.atom", (v, pq, fw) -> new Reply(200, "application/atom+xml; charset=utf-8",
+          AtomFeed.render(status(), url()), null)),
+      new Route("/openapi.yaml", (v, pq, fw) -> Interfaces.openApi()),
+      new Route("/asyncapi.yaml", (v, pq, fw) -> Interfaces.asyncApi()),
+      new Route("/schemas/{file}", (v, pq, fw) -> Interfaces.schema(v.get("file"))),
+      new Route("/internal/local", (v, pq, fw) -> ok(state().local())),
+      new Route("/api/status", (v, pq, fw) -> ok(status())),
+      new Route("/api/routes", (v, pq, fw) ->
+          ok(status().routes().stream().map(Model.RouteHistory::current).toList())),
+      new Route("/api/incidents", (v, pq, fw) -> {
+        Model.Status s = status();
+        return ok(Map.of("open", s.open(), "recentResolved", s.recentResolved()));
+      }),
+      new Route("/api/routes/{route}", (v, pq, fw) -> {
+        String route = v.get("route");
+        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pq, fw,
             part -> state().weights(route, part).map(Model.Route::of).orElse(null));
-      }
-      if (n == 3 && p.get(2).equals("history")) {
-        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pathAndQuery, forwarded,
+      }),
+      new Route("/api/routes/{route}/history", (v, pq, fw) -> {
+        String route = v.get("route");
+        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pq, fw,
             part -> state().weights(route, part).map(w -> new Model.RouteHistory(
                 Model.Route.of(w), state().history(route, w.getEffectiveAt(), part).stream()
                     .map(Model.Route::of).toList())).orElse(null));
-      }
-      if (n == 4 && p.get(2).equals("carriers")) {
-        String carrier = p.get(3);
-        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pathAndQuery, forwarded,
+      }),
+      new Route("/api/routes/{route}/carriers/{carrier}", (v, pq, fw) -> {
+        String route = v.get("route");
+        String carrier = v.get("carrier");
+        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pq, fw,
             part -> state().weights(route, part).flatMap(w -> w.getCarriers().stream()
                 .filter(c -> c.getCarrierId().equals(carrier)).findFirst().map(c ->
                     new Model.CarrierHealth(route, carrier, w.getEffectiveAt(), w.getVersion(),
@@ -244,29 +228,42 @@ public final class ApiServer implements AutoCloseable {
                                 .map(x -> new Model.CarrierPoint(h.getEffectiveAt(),
                                     h.getVersion(), x.getWeight(), x.getState().name())))
                             .toList()))).orElse(null));
+      }),
+      new Route("/api/ledger/{service}/{region}/{month}", (v, pq, fw) -> {
+        String key = v.get("service").toUpperCase(java.util.Locale.ROOT) + ":" + v.get("region")
+            + ":" + v.get("month");
+        return keyed(Views.LEDGER_STORE, key, pq, fw,
+            part -> state().ledger(key, part).map(Model.Ledger::of).orElse(null));
+      }),
+      new Route("/api/regions/{service}/{region}", (v, pq, fw) -> {
+        String key = v.get("service").toUpperCase(java.util.Locale.ROOT) + ":" + v.get("region");
+        return keyed(Views.REGION_STORE, key, pq, fw,
+            part -> state().region(key, part).map(h -> Model.Region.of(h, null)).orElse(null));
+      }),
+      new Route("/api/credits/{account}", (v, pq, fw) -> credits(v.get("account"))),
+      new Route("/api/credits/{account}/{service}", (v, pq, fw) -> {
+        String service = v.get("service").toUpperCase(java.util.Locale.ROOT);
+        String account = v.get("account");
+        return keyed(Views.CREDIT_STORE, service + ":" + account, pq, fw,
+            part -> state().credits(service, account, part).stream().map(Model.Credit::of)
+                .toList());
+      }));
+
+  /** The path templates this server answers, as the OpenAPI document must list them. */
+  public List<String> paths() {
+    return routes.stream().map(Route::template).toList();
+  }
+
+  private Reply route(String path, String pathAndQuery, boolean forwarded) {
+    List<String> p = segments(path);
+    for (Route r : routes) {
+      var vars = r.match(p);
+      if (vars.isPresent()) {
+        return r.handler().answer(vars.get(), pathAndQuery, forwarded);
       }
     }
-    if (n == 4 && p.get(0).equals("ledger")) {
-      String key = p.get(1).toUpperCase(java.util.Locale.ROOT) + ":" + p.get(2) + ":" + p.get(3);
-      return keyed(Views.LEDGER_STORE, key, pathAndQuery, forwarded,
-          part -> state().ledger(key, part).map(Model.Ledger::of).orElse(null));
-    }
-    if (n == 3 && p.get(0).equals("regions")) {
-      String key = p.get(1).toUpperCase(java.util.Locale.ROOT) + ":" + p.get(2);
-      return keyed(Views.REGION_STORE, key, pathAndQuery, forwarded,
-          part -> state().region(key, part).map(h -> Model.Region.of(h, null)).orElse(null));
-    }
-    if (n == 3 && p.get(0).equals("credits")) {
-      String service = p.get(2).toUpperCase(java.util.Locale.ROOT);
-      String account = p.get(1);
-      return keyed(Views.CREDIT_STORE, service + ":" + account, pathAndQuery, forwarded,
-          part -> state().credits(service, account, part).stream().map(Model.Credit::of)
-              .toList());
-    }
-    if (n == 2 && p.get(0).equals("credits")) {
-      return credits(p.get(1));
-    }
-    return Reply.error(404, "no such API path: /api/" + String.join("/", p));
+    return Reply.error(404, "no such " + (!p.isEmpty() && p.get(0).equals("api") ? "API path"
+        : "page") + ": " + path);
   }
 
   /** Credits of an account: each service's part, from the instance holding that service. */

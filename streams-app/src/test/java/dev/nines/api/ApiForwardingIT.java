@@ -48,9 +48,22 @@ class ApiForwardingIT {
     String prefix = KafkaPlatformExtension.unique("api") + ".";
     Map<String, String> shared = ApiFixture.settings(prefix, 2);
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+    // a webhook receiver that accepts everything: instance a runs a dispatcher, so that the
+    // webhook metrics the dashboard shows are on its /metrics
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", x -> {
+      x.getRequestBody().readAllBytes();
+      x.sendResponseHeaders(204, -1);
+      x.close();
+    });
+    receiver.start();
+    shared.put("webhooks.urls", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
     ApiFixture.createTopics(platform, ApiFixture.config(shared, java.nio.file.Path.of("unused")));
     try (Instance a = Instance.start(platform, shared);
-        Instance b = Instance.start(platform, shared)) {
+        Instance b = Instance.start(platform, shared);
+        var webhooks = new dev.nines.webhooks.WebhookDispatcher(a.config(), platform, registry)) {
+      a.api().attach(webhooks);
       List<Instance> both = List.of(a, b);
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
           .alias("both instances RUNNING")
@@ -58,6 +71,14 @@ class ApiForwardingIT {
               i.app().streams().state() == KafkaStreams.State.RUNNING
                   && ApiFixture.get(i.url() + "ready").status() == 200));
       ApiFixture.produceHistory(platform, prefix);
+      // one unreadable receipt: a dead letter, so that its counter is on /metrics
+      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+          Map.of("bootstrap.servers", platform.bootstrapServers()),
+          new org.apache.kafka.common.serialization.ByteArraySerializer(),
+          new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+            prefix + Topics.DELIVERY_RECEIPTS.name(), "not avro".getBytes())).get();
+      }
 
       String weightsTopic = prefix + Topics.ROUTING_WEIGHTS.name();
       String ledgerTopic = prefix + Topics.UPTIME_LEDGER.name();
@@ -213,6 +234,27 @@ class ApiForwardingIT {
         assertThat(metrics).contains("kafka_stream_", "nines_routing_decisions_total{route=",
             "jvm_memory_used_bytes");
       }
+      // every metric the Grafana dashboard queries is exported (Kafka Streams' own metrics are
+      // bound to the registry a minute after they appear, hence the wait)
+      Set<String> queried = DashboardMetrics.queried();
+      assertThat(queried).contains("nines_dead_letters_total", "nines_webhooks_gave_up_total");
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5))
+          .untilAsserted(() -> {
+            Set<String> exported = new java.util.TreeSet<>();
+            for (Instance i : both) {
+              exported.addAll(DashboardMetrics.names(ok(i.url() + "metrics").body()));
+            }
+            assertThat(exported).as("metrics on /metrics of the two instances")
+                .containsAll(queried);
+            // and every metric of nines' own is documented
+            String apiPage = java.nio.file.Files.readString(
+                dev.nines.testing.RepoFiles.path("docs/api.md"));
+            assertThat(exported.stream().filter(m -> m.startsWith("nines_")
+                    || m.startsWith("kafka_nines_")))
+                .as("nines' own metrics").isNotEmpty()
+                .allSatisfy(m -> assertThat(apiPage).as("docs/api.md lists %s", m)
+                    .contains("`" + m));
+          });
       // decisions counted across the two instances = records in routing-weights
       long decisions = TopicRecords.readAll(platform, weightsTopic).size();
       long counted = both.stream().mapToLong(i -> i.app().outputCounters().snapshot()
@@ -221,6 +263,8 @@ class ApiForwardingIT {
       assertThat(counted).as("decisions counted vs written").isGreaterThanOrEqualTo(decisions);
       System.out.printf("ApiForwardingIT: %d routing decisions, served by the other instance: "
           + "%s%n", decisions, servedByOther);
+    } finally {
+      receiver.stop(0);
     }
   }
 

@@ -139,8 +139,8 @@ public final class NinesApp implements AutoCloseable {
       if (access.isPresent()) {
         // missing ACLs or bad credentials: a new thread would fail the same way, forever
         String line = "Kafka refused application '" + config.streams().applicationId() + "': "
-            + access.get().getMessage() + " (grant its principal the ACLs listed in the README,"
-            + " Security: ACLs the app needs)";
+            + access.get().getMessage() + " (grant its principal the ACLs listed in docs/security.md,"
+            + " ACLs the app needs)";
         log.error(line);
         denied.complete(line);
         return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler

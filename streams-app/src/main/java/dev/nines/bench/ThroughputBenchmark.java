@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Issue #7: how many receipts per second one instance takes, next to what Kafka itself moves on
+ * How many receipts per second one instance takes, next to what Kafka itself moves on
  * the same machine, and how that grows with partitions, instances and routes.
  *
  * <p>Each part loads its input first (the simulator's history pace: event time advances at the

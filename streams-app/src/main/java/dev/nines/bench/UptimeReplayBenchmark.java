@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Issue #4's speed target: a month of probe history replayed into finalized ledgers. The
+ * The uptime replay speed target: a month of probe history replayed into finalized ledgers. The
  * simulator writes a whole UTC month of probes ({@code regions × 3 services × vantages}, one
  * check per service, one probe a minute; for a 30-day month, 6 regions and 3 vantages that is
  * 2,332,800 probes) plus the 70 minutes of the next month that close it (month end +

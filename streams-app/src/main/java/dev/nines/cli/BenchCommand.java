@@ -445,7 +445,7 @@ final class BenchCommand implements Runnable {
     @Option(names = "--scaling-routes", split = ",", defaultValue = "747,747x67",
         description = "Routes of the scaling table at --partitions and 1 instance, next to the "
             + "--routes row of the partitions sweep; each ROUTES (5 carriers) or ROUTESxCARRIERS "
-            + "(default ${DEFAULT-VALUE}; 747 x 67 = 50,049 carrier paths, the issue's 10,000 "
+            + "(default ${DEFAULT-VALUE}; 747 x 67 = 50,049 carrier paths, as many as 10,000 "
             + "routes x 5 carriers: route ids allow at most 747 routes).")
     List<String> scalingRoutes;
 

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 /**
  * Deterministic replay: reprocesses a time range of the live input into shadow
  * topics, with its own application id and state, optionally under another policy, and compares
- * the outputs with the live ones. See the README's "Replay" section.
+ * the outputs with the live ones. See docs/replay.md.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = {"Reprocess the input stamped in [--from, --to) into shadow topics "

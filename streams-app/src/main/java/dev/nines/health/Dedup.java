@@ -46,13 +46,13 @@ import org.slf4j.LoggerFactory;
  * forgotten. Marks for another partition count (a changed {@code topics.partitions}) are
  * ignored, and replace a stored one; while one is stored nothing is forgotten. Before, a Kafka Streams window store forgot ids by the largest timestamp put into it,
  * that is by the fastest input partition, and a duplicate in a lagging partition was counted
- * twice (README, "What is deterministic").
+ * twice (docs/guarantees.md, "What is deterministic").
  *
  * <p><b>Why a key-value store.</b> Kafka Streams 4.3.1 opens a window store's segments one by
  * one and registers the store only after all of them are open; when a later segment is found
  * corrupted (exactly-once, after a SIGKILL), the earlier ones are never closed and keep their
  * RocksDB lock, and the task cannot reopen them in this process ("lock hold by current
- * process"; README, "Bounded state memory"). A key-value store is one RocksDB, closed on any
+ * process"; docs/guarantees.md, "Bounded state memory"). A key-value store is one RocksDB, closed on any
  * failure to open it.
  *
  * <p><b>Keys</b> ({@code Bytes}, so that they sort by time): {@code 0x01 bucket(8) id(UTF-8)} →

@@ -106,7 +106,7 @@ public final class AccessCheck {
 
   static String message(String applicationId, Collection<String> missing) {
     return "Kafka denies application '" + applicationId + "' " + String.join(", ", missing)
-        + ": grant its principal the ACLs listed in the README (Security: ACLs the app needs)";
+        + ": grant its principal the ACLs listed in docs/security.md (ACLs the app needs)";
   }
 
   private static List<AclOperation> sorted(Set<AclOperation> ops) {

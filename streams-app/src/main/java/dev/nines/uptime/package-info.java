@@ -17,6 +17,6 @@
  * Down / Up (+ maintenance windows) --BurnRateAlerts, ticked by stream time--> Fired / Resolved
  * </pre>
  *
- * <p>Decisions where the contract is silent are written down in {@code docs/UPTIME.md}.
+ * <p>Decisions where the contract is silent are written down in {@code docs/uptime-and-sla.md} ("The uptime rules in detail").
  */
 package dev.nines.uptime;

@@ -86,7 +86,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     thread.start();
   }
 
-  /** The dispatcher's consumer group: the README's ACL table grants it Read. */
+  /** The dispatcher's consumer group: the ACL table of docs/security.md grants it Read. */
   public static String groupId(NinesConfig config) {
     return config.streams().applicationId() + "-webhooks";
   }

@@ -142,7 +142,7 @@ class ComposeFileTest {
       }
     }
     // every topic the same partition count: the app co-partitions nothing across them, but
-    // one number is what the README's partitioning advice assumes
+    // one number is what the partitioning advice of docs/operations.md assumes
     assertThat(created.values().stream().map(a -> flag(a, "--partitions")).distinct())
         .hasSize(1);
   }

@@ -74,7 +74,7 @@ class CarrierHealthAcrossPartitionsIT {
    * input reaches the de-duplication tasks before the lagging partitions' receipts. When those
    * stores forgot ids by the largest timestamp put (a window store), the lagging partitions'
    * duplicates counted twice, and this was 5 minutes; they forget by the watermarks of every
-   * partition now (README, "What is deterministic").
+   * partition now (docs/guarantees.md, "What is deterministic").
    */
   static final Instant END_OF_INPUT = END.plus(Duration.ofDays(1));
   static final String SCENARIO = """

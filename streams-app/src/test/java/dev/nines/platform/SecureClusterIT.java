@@ -62,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue #8, security: a broker with a SASL_SSL listener (SCRAM-SHA-512 over TLS with a CA the
  * test makes) and Kafka's StandardAuthorizer. The app runs as principal {@code nines} with
- * exactly the ACLs the README lists, configured the way a container is (non-secret settings in
+ * exactly the ACLs docs/security.md lists, configured the way a container is (non-secret settings in
  * a file, the password and the JAAS line from the environment and a file it names), and turns
  * failed probes into an incident. A principal without those ACLs is refused before start with
  * one line naming what is missing; one without its transactional-id ACL is stopped by Streams
@@ -147,7 +147,7 @@ class SecureClusterIT {
   }
 
   /**
-   * The ACLs the README lists for an app (Security, "ACLs the app needs"), written out here by
+   * The ACLs docs/security.md lists for an app ("ACLs the app needs"), written out here by
    * hand from that table rather than derived from the code under test.
    */
   static List<AclBinding> readmeAcls(String principal, String appId, boolean transactionalId) {
@@ -281,8 +281,8 @@ class SecureClusterIT {
               + "DESCRIBE_CONFIGS]) on topic 'delivery-receipts', ")
           .hasMessageContaining("DESCRIBE (and [WRITE, DESCRIBE_CONFIGS]) on topic 'incidents'")
           .hasMessageContaining("CREATE on topics prefixed 'nines-' (internal topics)")
-          .hasMessageEndingWith(": grant its principal the ACLs listed in the README (Security: "
-              + "ACLs the app needs)")
+          .hasMessageEndingWith(": grant its principal the ACLs listed in docs/security.md (ACLs "
+              + "the app needs)")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
     // the simulator may write inputs but is not the app: it lacks READ and the outputs' WRITE
@@ -308,7 +308,7 @@ class SecureClusterIT {
       String line = app.accessDenied().orTimeout(120, TimeUnit.SECONDS).join();
       assertThat(line).startsWith("Kafka refused application 'half': ")
           .contains("Transactional Id authorization failed")
-          .endsWith("(grant its principal the ACLs listed in the README, Security: ACLs the app "
+          .endsWith("(grant its principal the ACLs listed in docs/security.md, ACLs the app "
               + "needs)")
           .doesNotContain("\n");
       await().atMost(Duration.ofSeconds(60)).until(() ->

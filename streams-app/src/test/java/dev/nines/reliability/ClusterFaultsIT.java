@@ -577,7 +577,7 @@ class ClusterFaultsIT {
     // October closes 5 minutes into November, within the 55 minutes of input
     s.put("uptime.month.grace", "PT5M");
     // the input is stamped weeks ago: window changelogs must keep it, or a restarted instance
-    // would restore its windows incompletely (README, retention and event time)
+    // would restore its windows incompletely (docs/guarantees.md, retention and event time)
     s.put("streams.window.changelog.extra.retention", "P400D");
     // The feed runs SPEED times faster than event time, so a lag between partitions of one
     // wall-clock second is SPEED seconds of event time. Graces scaled by SPEED tolerate the lag
@@ -597,7 +597,7 @@ class ClusterFaultsIT {
     // to get data releases buckets ahead of the others; at 50x event time, a partition whose
     // first records are processed one wall-clock second later lost them as late (2026-11-22:
     // the first routing decisions differed by 5 to 10 s of event time from the reference).
-    // Idleness is liveness only (README, "What is deterministic"); these runs need none.
+    // Idleness is liveness only (docs/guarantees.md, "What is deterministic"); these runs need none.
     s.put("health.partition.idle", "PT10M");
     Run run = new Run(label, prefix, s);
     try (Admin admin = admin()) {
@@ -829,7 +829,7 @@ class ClusterFaultsIT {
   /**
    * Parts that must equal the fault-free run record for record. Carrier-health windows close by
    * the watermarks of every input partition, and routing decisions by the watermarks relayed
-   * across the by-route repartition (README, "Replay": what is deterministic), so both are
+   * across the by-route repartition (docs/guarantees.md, "What is deterministic"), so both are
    * exact. The others depend on how the upstream partitions interleave: non-final ledger lines
    * and burn-rate alerts come at ticks of the service's stream time. For those, what must still hold is checked
    * structurally below (every window once, decision versions 1..n without gap or repeat), and

@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Why paced and not all at once: the faults must land while input is still arriving (a
  * "long simulated run"), and a feed that outruns the app would turn every run into a catch-up,
- * whose interleaving of partitions is the least deterministic case (README, Replay). A speed of
+ * whose interleaving of partitions is the least deterministic case (docs/guarantees.md, "What is deterministic"). A speed of
  * {@link Double#POSITIVE_INFINITY} writes everything at once, for a fault-free reference whose
  * compared outputs depend on event time only.
  */

@@ -72,7 +72,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>One partition per topic: with several, the interleaving of partitions in the repartition
  * topics depends on timing, and routing buckets (1 s grace) close differently from run to run
- * (README, "Replay": what is deterministic).
+ * (docs/guarantees.md, "What is deterministic").
  */
 @ExtendWith(KafkaPlatformExtension.class)
 class ReplayIT {
@@ -146,7 +146,7 @@ class ReplayIT {
     settings.put("application.id", prefix + "app");
     settings.put("topics.partitions", "1");
     settings.put("uptime.month.grace", "PT5M");
-    // the last carrier-health windows close once every input partition is idle (README,
+    // the last carrier-health windows close once every input partition is idle (docs/guarantees.md,
     // "What is deterministic"): short here, so that the live run gets there quickly
     settings.put("health.partition.idle", "PT2S");
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(),
@@ -260,7 +260,7 @@ class ReplayIT {
     assertThat(lenient.row("routing-weights")).satisfies(r -> {
       assertThat(r.identical()).isFalse();
       // routing-weights is compacted: the broker's cleaner may have removed superseded live
-      // records since they were read above (README, Replay, "Compaction")
+      // records since they were read above (docs/replay.md, "Compaction")
       assertThat(r.live()).isPositive().isLessThanOrEqualTo(liveWeights.size());
       assertThat(r.replay()).isEqualTo(otherWeights.size());
       assertThat(r.differing()).isGreaterThanOrEqualTo((int) liveEjecting);

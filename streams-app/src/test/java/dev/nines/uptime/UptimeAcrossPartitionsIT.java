@@ -70,12 +70,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * uptime.partition.idle} is 10 minutes (the pauses between partitions are waits for the app, not
  * idleness: with the default 10 s, partition 1 would be declared idle while partition 0 is
  * processed, and its history, arriving later, would be behind what was released: exactly the
- * case the README documents as not deterministic); and every input partition ends with one
+ * case docs/guarantees.md documents as not deterministic); and every input partition ends with one
  * probe a day after the history (an end-of-input mark: it moves every partition's watermark
  * past the whole history, so both runs release all of it; it is itself never released).
  *
  * <p>Before watermarks, the three-partition run dropped probes of the lagging regions as late
- * and closed the month at a different point (README, "What is deterministic").
+ * and closed the month at a different point (docs/guarantees.md, "What is deterministic").
  */
 @ExtendWith(KafkaPlatformExtension.class)
 class UptimeAcrossPartitionsIT {
@@ -150,7 +150,7 @@ class UptimeAcrossPartitionsIT {
    * of that topic holding the key together with every transaction marker, as the broker stored
    * them ({@link LogForensics}). This shows whether a missing record was never written or was
    * written and then aborted. Printed before the assertion fails. (A run that lacked the first
-   * ledger lines of one key was seen once, 2026-11-22, README "Guarantees".)
+   * ledger lines of one key was seen once, 2026-11-22, docs/guarantees.md.)
    */
   static void explainDifferences(Topic<?> t, Outputs one, Outputs three) {
     Map<String, List<String>> a = one.byTopic().get(t.name());
@@ -228,7 +228,7 @@ class UptimeAcrossPartitionsIT {
       }
       producer.flush();
       // A maintenance window applies to the ledger lines made after it reaches the uptime step,
-      // not by its event time (README, "What is deterministic"): a window still in flight while
+      // not by its event time (docs/guarantees.md, "What is deterministic"): a window still in flight while
       // the first probes were released turned their downtime into maintenance only in the run
       // where it arrived first (seen once, 2026-12-06). So the reference data is processed first.
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))

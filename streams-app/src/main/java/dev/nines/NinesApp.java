@@ -101,7 +101,8 @@ public final class NinesApp implements AutoCloseable {
       props.put(DeadLetters.CONFIG_KEY, deadLetters);
       var counters = new dev.nines.views.OutputCounters();
       props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
-      streams = new KafkaStreams(NinesTopology.build(config, registry), props);
+      streams = new KafkaStreams(NinesTopology.build(config, outputLevels(config, registry)),
+          props);
       java.util.concurrent.CompletableFuture<String> denied = started(config, platform, streams,
           faults, beforeStart);
       return new NinesApp(streams, plans, deadLetters, denied, counters, faults, temporary
@@ -302,6 +303,21 @@ public final class NinesApp implements AutoCloseable {
   /** Routing decisions, ejections and incidents written by this app so far (for /metrics). */
   public dev.nines.views.OutputCounters outputCounters() {
     return counters;
+  }
+
+  /** The registry client that sets each output subject's compatibility level first. */
+  public static SchemaRegistryClient outputLevels(NinesConfig config, SchemaRegistryClient registry) {
+    var level = config.streams().outputCompatibility();
+    if (level == dev.nines.config.Settings.OutputCompatibility.KEEP) {
+      return registry;
+    }
+    java.util.Set<String> subjects = new java.util.HashSet<>();
+    for (var t : Topics.OUTPUTS) {
+      if (t.valueType() != null) {
+        subjects.add(config.topics().name(t) + "-value");
+      }
+    }
+    return new dev.nines.serde.OutputSubjects(registry, subjects, level.name());
   }
 
   /** Stream-thread failures (schema registry outages, internal errors), for /ready and /metrics. */

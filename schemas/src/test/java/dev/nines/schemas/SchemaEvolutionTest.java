@@ -15,12 +15,15 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import dev.nines.schema.Roles;
 import org.junit.jupiter.api.Test;
 
 /**
  * Fails the build when a schema in {@code src/main/avro} cannot read data written with any
  * released version of it (BACKWARD_TRANSITIVE, stricter than the registry's BACKWARD so that
- * an auditor replaying old history can always read it).
+ * an auditor replaying old history can always read it), and, for the schemas nines writes
+ * ({@link Roles#OUTPUTS}), also when a released version cannot read data written with it
+ * (FULL_TRANSITIVE: a consumer on an old version must read what nines writes today).
  *
  * <p>Released versions live in {@code schemas/released/<FullName>/v<N>.avsc}, self-contained
  * (shared types inlined). Releasing a change = copying the file this test writes to
@@ -65,17 +68,63 @@ class SchemaEvolutionTest {
         continue;
       }
       for (Path released : list(dir)) {
-        Schema writer = new Schema.Parser().parse(released.toFile());
-        var result = SchemaCompatibility.checkReaderWriterCompatibility(e.getValue(), writer);
-        if (result.getType() != SchemaCompatibilityType.COMPATIBLE) {
-          problems.add(e.getKey() + " cannot read " + released + ": "
-              + result.getResult().getIncompatibilities());
-        }
+        problems.addAll(problems(e.getKey(), e.getValue(), released));
       }
     }
     if (!problems.isEmpty()) {
-      fail("Schema changes are not BACKWARD compatible:\n  " + String.join("\n  ", problems));
+      fail("Schema changes are not compatible (inputs BACKWARD_TRANSITIVE, outputs "
+          + "FULL_TRANSITIVE):\n  " + String.join("\n  ", problems));
     }
+  }
+
+  /** What stops {@code current} from replacing one released version of the schema. */
+  static List<String> problems(String fullName, Schema current, Path released)
+      throws IOException {
+    List<String> out = new ArrayList<>();
+    Schema old = new Schema.Parser().parse(released.toFile());
+    var backward = SchemaCompatibility.checkReaderWriterCompatibility(current, old);
+    if (backward.getType() != SchemaCompatibilityType.COMPATIBLE) {
+      out.add(fullName + " cannot read " + released + ": "
+          + backward.getResult().getIncompatibilities());
+    }
+    if (Roles.OUTPUTS.contains(fullName)) {
+      var forward = SchemaCompatibility.checkReaderWriterCompatibility(old, current);
+      if (forward.getType() != SchemaCompatibilityType.COMPATIBLE) {
+        out.add("a consumer on " + released + " cannot read " + fullName + " as nines writes it "
+            + "now: " + forward.getResult().getIncompatibilities());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everySchemaIsAnInputOrAnOutput() throws IOException {
+    assertThat(currentSchemas().keySet()).containsExactlyInAnyOrderElementsOf(
+        Stream.concat(Roles.OUTPUTS.stream(), Roles.INPUTS.stream()).toList());
+  }
+
+  @Test
+  void removingAFieldOfAnOutputIsCaughtButNotOfAnInput() throws IOException {
+    // Guards the guard: billing reads creditAmountMinor; a new SlaCredit without it is
+    // readable by nines (BACKWARD) but not by billing on v1 (FORWARD).
+    Map<String, Schema> current = currentSchemas();
+    Path creditV1 = RELEASED.resolve("dev.nines.schema.SlaCredit/v1.avsc");
+    Schema withoutAmount = without(current.get("dev.nines.schema.SlaCredit"), "creditAmountMinor");
+    assertThat(problems("dev.nines.schema.SlaCredit", withoutAmount, creditV1))
+        .singleElement().asString().contains("a consumer on").contains("creditAmountMinor");
+    // an input may lose a field: nines reads old data and ignores the field
+    Path receiptV1 = RELEASED.resolve("dev.nines.schema.DeliveryReceipt/v1.avsc");
+    Schema withoutCode = without(current.get("dev.nines.schema.DeliveryReceipt"), "errorCode");
+    assertThat(problems("dev.nines.schema.DeliveryReceipt", withoutCode, receiptV1)).isEmpty();
+  }
+
+  /** A copy of a record schema without one field. */
+  static Schema without(Schema record, String field) {
+    List<Schema.Field> fields = record.getFields().stream().filter(f -> !f.name().equals(field))
+        .map(f -> new Schema.Field(f, f.schema())).toList();
+    assertThat(fields).hasSize(record.getFields().size() - 1);
+    return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false,
+        fields);
   }
 
   @Test

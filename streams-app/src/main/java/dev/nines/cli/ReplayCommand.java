@@ -140,7 +140,7 @@ final class ReplayCommand implements Callable<Integer> {
     NinesConfig replayConfig = config.withTopics(shadow).withStreams(new NinesConfig.Streams(
         plan.applicationId(), Optional.of(stateDir), config.streams().rocksDbBytes(),
         config.streams().memtableShare(), config.streams().memtableBytes(),
-        config.streams().windowChangelogExtraRetention()));
+        config.streams().windowChangelogExtraRetention(), config.streams().outputCompatibility()));
     var registry = platform.registryClient();
     Map<String, Object> clients = Platforms.clientProps(platform);
     try (Admin admin = Platforms.admin(platform)) {

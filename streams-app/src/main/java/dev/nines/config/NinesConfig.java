@@ -177,8 +177,13 @@ public record NinesConfig(
    * @param memtableShare share of it the memtables may take
    * @param memtableBytes size of one memtable of one store
    */
+  /**
+   * @param outputCompatibility the level nines sets on each output subject of the registry
+   *     before it registers a schema there
+   */
   public record Streams(String applicationId, Optional<Path> stateDir, long rocksDbBytes,
-      double memtableShare, long memtableBytes, Duration windowChangelogExtraRetention) {}
+      double memtableShare, long memtableBytes, Duration windowChangelogExtraRetention,
+      Settings.OutputCompatibility outputCompatibility) {}
 
   /**
    * @param preludeSpan how much of the previous month {@code run} replays before going live

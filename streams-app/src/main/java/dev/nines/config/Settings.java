@@ -43,6 +43,18 @@ public final class Settings {
       "schema.registry.ssl.keystore.password", "",
       "Password of that keystore and of its key (a secret: file or environment only).");
 
+  /** Compatibility levels of Confluent's registry API; KEEP leaves the subject's level alone. */
+  public enum OutputCompatibility {
+    KEEP, NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE
+  }
+
+  public static final Setting<OutputCompatibility> REGISTRY_OUTPUT_COMPATIBILITY = Setting.oneOf(
+      "schema.registry.output.compatibility", "full_transitive", OutputCompatibility.class,
+      "Compatibility level nines sets on each output topic's subject before it registers a "
+          + "schema there: FULL_TRANSITIVE keeps every version readable by consumers on any "
+          + "older or newer schema (billing, routers, auditors). keep: leave the registry's "
+          + "level (for a principal that may not change it).");
+
   /** Keys whose values are secrets (see {@link Secrets}; kafka.* keys are judged there). */
   public static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
       "schema.registry.basic.auth.user.info", "schema.registry.ssl.truststore.password",
@@ -452,6 +464,7 @@ public final class Settings {
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TRUSTSTORE,
       REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_KEYSTORE, REGISTRY_KEYSTORE_PASSWORD,
+      REGISTRY_OUTPUT_COMPATIBILITY,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,

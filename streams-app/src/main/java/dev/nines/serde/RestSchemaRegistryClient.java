@@ -157,6 +157,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     });
   }
 
+  @Override
+  public void setCompatibility(String subject, String level) {
+    send(HttpRequest.newBuilder(uri("/config/" + enc(subject)))
+        .header("Content-Type", CONTENT_TYPE)
+        .PUT(HttpRequest.BodyPublishers.ofString(
+            JSON.createObjectNode().put("compatibility", level).toString())));
+  }
+
   private static String body(Schema s) {
     return JSON.createObjectNode().put("schema", s.toString()).toString();
   }

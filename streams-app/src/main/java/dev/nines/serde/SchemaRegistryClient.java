@@ -14,6 +14,13 @@ public interface SchemaRegistryClient {
   /** The schema with this id. */
   Schema schemaById(int id);
 
+  /**
+   * Sets the compatibility level of one subject ({@code PUT /config/{subject}}), e.g.
+   * FULL_TRANSITIVE. A registry without per-subject levels may ignore it.
+   */
+  default void setCompatibility(String subject, String level) {
+  }
+
   /** Raised when the registry answers with an error; carries Confluent's error code. */
   final class RegistryException extends RuntimeException {
     private final int status;

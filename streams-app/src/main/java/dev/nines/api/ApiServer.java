@@ -195,6 +195,8 @@ public final class ApiServer implements AutoCloseable {
       new Route("/asyncapi.yaml", (v, pq, fw) -> Interfaces.asyncApi()),
       new Route("/schemas/{file}", (v, pq, fw) -> Interfaces.schema(v.get("file"))),
       new Route("/internal/local", (v, pq, fw) -> ok(state().local())),
+      new Route("/internal/status", (v, pq, fw) -> new Reply(200, "text/html; charset=utf-8",
+          StatusPage.renderInternal(status()), null)),
       new Route("/api/status", (v, pq, fw) -> ok(status())),
       new Route("/api/routes", (v, pq, fw) ->
           ok(status().routes().stream().map(Model.RouteHistory::current).toList())),

@@ -56,12 +56,29 @@ public final class StatusPage {
     return t.toString();
   }
 
+  /**
+   * The public page: services, regions, incidents, maintenance and uptime. Routes, carriers,
+   * weights and their reasons are left out: a platform's carrier matrix is its own business.
+   */
   public static String render(Status s) {
+    return render(new Status(s.asOf(), s.targetPercent(), List.of(), s.regions(), s.open(),
+        s.recentResolved(), s.missing()), false);
+  }
+
+  /** The operator's page (behind the API token): the public page plus every route's weights. */
+  public static String renderInternal(Status s) {
+    return render(s, true);
+  }
+
+  private static String render(Status s, boolean internal) {
+    String title = internal ? "nines status (internal)" : "nines status";
     StringBuilder b = new StringBuilder(64 * 1024);
     b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>nines status</title><style>").append(CSS).append("</style></head><body>")
-        .append("<header><h1>nines status</h1><p class=\"asof\">as of <span id=\"asof\">")
+        .append("<title>").append(title).append("</title><style>").append(CSS)
+        .append("</style></head><body>")
+        .append("<header><h1>").append(title)
+        .append("</h1><p class=\"asof\">as of <span id=\"asof\">")
         .append(s.asOf() == null ? "no data yet" : Texts.time(s.asOf()))
         .append("</span> (event time)</p></header><main>");
     banner(b, s);
@@ -72,10 +89,14 @@ public final class StatusPage {
     open(b, s.open());
     uptime(b, s);
     resolved(b, s.recentResolved());
-    routes(b, s);
-    b.append("</main><footer><a href=\"feed.atom\">Atom feed</a> · <a href=\"api/status\">JSON"
-        + "</a> · <a href=\"metrics\">metrics</a></footer><script>").append(JS)
-        .append("</script></body></html>\n");
+    if (internal) {
+      routes(b, s);
+      b.append("</main><footer><a href=\"../feed.atom\">Atom feed</a> · <a href=\"../api/status"
+          + "\">JSON</a> · <a href=\"../metrics\">metrics</a></footer>");
+    } else {
+      b.append("</main><footer><a href=\"feed.atom\">Atom feed</a></footer>");
+    }
+    b.append("<script>").append(JS).append("</script></body></html>\n");
     return b.toString();
   }
 

@@ -51,7 +51,7 @@ class ApiTokenTest {
   void withATokenTheApiNeedsItAndThePublicPagesDoNot() throws Exception {
     start(Map.of("NINES_API_TOKEN", TOKEN));
     for (String path : new String[] {"api/status", "api/routes/US:SMS", "internal/local",
-        "metrics"}) {
+        "internal/status", "metrics"}) {
       HttpResponse<String> none = get(path, null);
       assertThat(none.statusCode()).as(path + " without a token").isEqualTo(401);
       assertThat(none.headers().firstValue("WWW-Authenticate")).as(path)

@@ -131,17 +131,15 @@ class StatusPageBrowserIT {
         assertThat(onPage).isEqualTo(inTopic).hasSize(2).containsValues("OPEN", "RESOLVED");
         assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("1 open incident");
 
-        // weights: every route and carrier as the API has them, and a chart per route
-        for (Model.RouteHistory r : api.routes()) {
-          WebElement route = browser.findElement(By.cssSelector(
-              ".route[data-route='" + r.current().routeId() + "']"));
-          for (Model.Carrier c : r.current().carriers()) {
-            WebElement row = route.findElement(By.cssSelector(
-                "tr[data-carrier='" + c.carrierId() + "']"));
-            assertThat(row.getAttribute("data-weight")).isEqualTo(Integer.toString(c.weight()));
-            assertThat(row.getAttribute("data-state")).isEqualTo(c.state());
-          }
-          assertThat(route.findElements(By.cssSelector("svg.chart rect"))).isNotEmpty();
+        // the public page and feed keep the carrier matrix private
+        List<String> carrierIds = api.routes().stream().flatMap(r -> r.current().carriers()
+            .stream().map(Model.Carrier::carrierId)).distinct().toList();
+        assertThat(carrierIds).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(browser.findElements(By.cssSelector(".route"))).isEmpty();
+        String feed = ApiFixture.get(app.url() + "feed.atom").body();
+        for (String carrier : carrierIds) {
+          assertThat(browser.getPageSource()).as("public page").doesNotContain(carrier);
+          assertThat(feed).as("feed").doesNotContain(carrier);
         }
 
         Path target = Path.of("target");
@@ -154,6 +152,26 @@ class StatusPageBrowserIT {
             "return document.documentElement.scrollWidth - window.innerWidth;");
         assertThat(overflow.intValue()).as("horizontal overflow at 390 px").isLessThanOrEqualTo(0);
         save(browser, target.resolve("status-page-phone.png"));
+
+        // the operator's page (behind the token when one is set): every route and carrier as
+        // the API has them, and a chart per route
+        fullPage(browser, 1200);
+        browser.get(app.url() + "internal/status");
+        assertThat(browser.getTitle()).isEqualTo("nines status (internal)");
+        assertThat(browser.findElements(By.cssSelector(".region"))).hasSize(6);
+        for (Model.RouteHistory r : api.routes()) {
+          WebElement route = browser.findElement(By.cssSelector(
+              ".route[data-route='" + r.current().routeId() + "']"));
+          for (Model.Carrier c : r.current().carriers()) {
+            WebElement row = route.findElement(By.cssSelector(
+                "tr[data-carrier='" + c.carrierId() + "']"));
+            assertThat(row.getAttribute("data-weight")).isEqualTo(Integer.toString(c.weight()));
+            assertThat(row.getAttribute("data-state")).isEqualTo(c.state());
+          }
+          assertThat(route.findElements(By.cssSelector("svg.chart rect"))).isNotEmpty();
+        }
+        fullPage(browser, 1200);
+        save(browser, target.resolve("status-page-internal.png"));
       } finally {
         browser.quit();
         service.stop();

@@ -77,21 +77,42 @@ class StatusRenderingTest {
   }
 
   @Test
-  void thePageHoldsBarsIncidentsAndWeightsWithTheirRawValues() {
+  void thePublicPageHoldsBarsAndIncidentsWithTheirRawValuesAndNoCarrier() {
     Model.Status s = status();
     assertThat(s.asOf()).isEqualTo(Instant.parse("2026-11-03T10:30:00Z"));
     String html = StatusPage.render(s);
-    assertThat(html).contains("data-region=\"SMS:us-east\"")
+    assertThat(html).contains("<title>nines status</title>")
+        .contains("data-region=\"SMS:us-east\"")
         .contains("data-date=\"2026-11-01\" data-downtime-ms=\"600000\"")
         .contains("data-incident-id=\"B\" data-status=\"OPEN\"")
         .contains("data-incident-id=\"A\" data-status=\"RESOLVED\"")
-        .contains("data-carrier=\"bluewave\" data-weight=\"100\" data-state=\"EJECTED\"")
         .contains("1 open incident")
+        .doesNotContain("http://", "https://"); // nothing loaded from elsewhere
+    // the carrier matrix is the platform's own business: no route, carrier, weight or reason
+    assertThat(html).doesNotContain("atlas", "bluewave", "US:SMS", "data-carrier",
+        "data-route", "41%", "api/status", "metrics");
+    // 5 days: the bar cells
+    assertThat(html.split("class=\"d ", -1).length - 1).isEqualTo(5 + 6); // + legend
+  }
+
+  @Test
+  void theInternalPageAddsEveryRouteWithItsCarriersWeightsAndReasons() {
+    String html = StatusPage.renderInternal(status());
+    assertThat(html).contains("<title>nines status (internal)</title>")
+        .contains("data-region=\"SMS:us-east\"")
+        .contains("data-incident-id=\"B\" data-status=\"OPEN\"")
+        .contains("data-route=\"US:SMS\"")
+        .contains("data-carrier=\"bluewave\" data-weight=\"100\" data-state=\"EJECTED\"")
+        .contains("data-carrier=\"atlas\" data-weight=\"9900\"")
         .contains("success 41% &lt; 80% &lt;eject&gt;") // escaped
         .doesNotContain("<eject>")
-        .doesNotContain("http://", "https://"); // nothing loaded from elsewhere
-    // 3 days: the bar cells
-    assertThat(html.split("class=\"d ", -1).length - 1).isEqualTo(5 + 6); // + legend
+        .doesNotContain("http://", "https://");
+  }
+
+  @Test
+  void theFeedNamesNoCarrier() {
+    assertThat(AtomFeed.render(status(), "http://127.0.0.1:8080/"))
+        .doesNotContain("atlas", "bluewave", "US:SMS");
   }
 
   @Test

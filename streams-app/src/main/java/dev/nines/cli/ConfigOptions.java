@@ -2,6 +2,7 @@ package dev.nines.cli;
 
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,8 +57,12 @@ public final class ConfigOptions {
 
   /** Defaults &lt; file &lt; environment &lt; policy file &lt; flags (and --set), validated. */
   public NinesConfig load(Optional<Path> policy, Map<String, String> extraFlags) {
-    return ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), policy,
-        flags(extraFlags));
+    NinesConfig config = ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(),
+        policy, flags(extraFlags));
+    effective(extraFlags).stream().filter(e -> e.key().equals(Settings.LOG_FORMAT.key()))
+        .findFirst().ifPresent(e -> Logs.apply(Settings.LOG_FORMAT.parser().apply(
+            e.shownValue())));
+    return config;
   }
 
   private Map<String, String> flags(Map<String, String> extraFlags) {

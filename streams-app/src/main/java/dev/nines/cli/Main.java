@@ -9,13 +9,14 @@ import picocli.CommandLine.Command;
     description = "Keeps a communications platform at four or five nines, and proves it.",
     subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
         ReplayCommand.class, BenchCommand.class, ConfigCommand.class, StatusCommand.class,
-        TailCommand.class,
+        TailCommand.class, picocli.AutoComplete.GenerateCompletion.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
     // before anything decodes Avro (see there)
     dev.nines.serde.AvroSerde.limitDeclaredLengths();
+    Logs.fromEnvironment(System.getenv());
     System.exit(execute(args));
   }
 

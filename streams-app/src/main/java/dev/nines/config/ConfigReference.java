@@ -24,7 +24,8 @@ public final class ConfigReference {
       new String[] {"Uptime, alerts and credits", "uptime.", "credits."},
       new String[] {"State", "state.", "streams.", "rocksdb."},
       new String[] {"HTTP API, status page and webhooks", "api.", "webhooks."},
-      new String[] {"Simulator (`./nines run`, `./nines simulate`)", "simulate."});
+      new String[] {"Simulator (`./nines run`, `./nines simulate`)", "simulate."},
+      new String[] {"Logging", "log."});
 
   /** The whole page, Markdown. */
   public static String markdown() {

@@ -55,6 +55,13 @@ public final class Settings {
           + "older or newer schema (billing, routers, auditors). keep: leave the registry's "
           + "level (for a principal that may not change it).");
 
+  /** How log lines are written. */
+  public enum LogFormat { TEXT, JSON }
+
+  public static final Setting<LogFormat> LOG_FORMAT = Setting.oneOf("log.format", "text",
+      LogFormat.class, "Log lines on standard error: text (time, level, logger, message) or json "
+          + "(one Elastic Common Schema object per line, for log shippers).");
+
   /** Keys whose values are secrets (see {@link Secrets}; kafka.* keys are judged there). */
   public static final java.util.Set<String> SECRET_KEYS = java.util.Set.of(
       "schema.registry.basic.auth.user.info", "schema.registry.ssl.truststore.password",
@@ -464,7 +471,7 @@ public final class Settings {
       UPTIME_REORDER_GRACE, UPTIME_TARGET, UPTIME_MONTH_GRACE, UPTIME_TICK, UPTIME_ALERT_RULES,
       BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TRUSTSTORE,
       REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_KEYSTORE, REGISTRY_KEYSTORE_PASSWORD,
-      REGISTRY_OUTPUT_COMPATIBILITY,
+      REGISTRY_OUTPUT_COMPATIBILITY, LOG_FORMAT,
       APPLICATION_ID, PLATFORM_HOST, PLATFORM_KAFKA_PORT, PLATFORM_CONTROLLER_PORT,
       PLATFORM_REGISTRY_PORT, PLATFORM_DATA_DIR, PLATFORM_EPHEMERAL, PLATFORM_BROKER_HEAP,
       PLATFORM_BROKERS, TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_PREFIX, TOPICS_RETENTION,

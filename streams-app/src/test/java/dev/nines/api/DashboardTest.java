@@ -28,7 +28,8 @@ class DashboardTest {
     assertThat(DashboardMetrics.queried()).contains("nines_routing_decisions_total",
         "nines_routing_ejections_total", "nines_dead_letters_total",
         "kafka_consumer_fetch_manager_records_lag_max",
-        "kafka_nines_watermark_late_records_total", "nines_webhooks_gave_up_total");
+        "kafka_nines_watermark_late_records_total", "kafka_nines_windows_late_records_total",
+        "kafka_nines_uptime_late_probes_total", "nines_webhooks_gave_up_total");
   }
 
   @Test

@@ -185,7 +185,7 @@ class ComposeFileTest {
         }
       }
       // and the real loader takes them, values and cross-checks included
-      NinesConfig c = ConfigLoader.load(Optional.empty(), env, Map.of());
+      NinesConfig c = ConfigLoader.load(Optional.empty(), withSecretFiles(env), Map.of());
       assertThat(c.cluster().embedded()).as(svc + " uses the cluster, not an embedded one")
           .isFalse();
       assertThat(c.cluster().bootstrapServers().split(",")).as(svc)
@@ -195,12 +195,65 @@ class ComposeFileTest {
     }
   }
 
+  /** The environment with each *_FILE variable pointing at a temporary file with a value. */
+  static Map<String, String> withSecretFiles(Map<String, String> env) {
+    Map<String, String> out = new LinkedHashMap<>(env);
+    env.forEach((k, v) -> {
+      if (k.endsWith(Settings.FILE_ENV_SUFFIX)) {
+        try {
+          Path f = Files.createTempFile("compose-secret", "");
+          f.toFile().deleteOnExit();
+          Files.writeString(f, "t0ken-from-a-docker-secret\n");
+          out.put(k, f.toString());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    return out;
+  }
+
+  @Test
+  void eachInstanceServesItsApiBeyondTheContainerWithATokenAndIsReachedByServiceName()
+      throws Exception {
+    JsonNode declaredSecrets = root.get("secrets");
+    String expose = java.nio.file.Files.readAllLines(DockerFiles.repoRoot()
+        .resolve("docker/Dockerfile")).stream().filter(l -> l.startsWith("EXPOSE "))
+        .map(l -> l.substring(7).trim()).findFirst().orElse("none");
+    Set<String> hostPorts = new HashSet<>();
+    for (String svc : List.of("nines-1", "nines-2")) {
+      JsonNode s = services.get(svc);
+      NinesConfig c = ConfigLoader.load(Optional.empty(), withSecretFiles(env(s)), Map.of());
+      // every interface of the container, so that the host, Prometheus and the other
+      // instance reach it; advertised as the service name, which the other instance resolves
+      assertThat(c.api().host()).as(svc).isEqualTo("0.0.0.0");
+      assertThat(c.api().advertisedHost()).as(svc).isEqualTo(svc);
+      assertThat(c.api().token().isEmpty()).as(svc + " has an API token").isFalse();
+      // the token comes from a Docker secret declared with a file
+      String tokenFile = env(s).get(Settings.API_TOKEN.envName() + Settings.FILE_ENV_SUFFIX);
+      assertThat(tokenFile).as(svc).startsWith("/run/secrets/");
+      String secret = tokenFile.substring("/run/secrets/".length());
+      assertThat(strings(s.get("secrets"))).as(svc).contains(secret);
+      assertThat(declaredSecrets.get(secret).get("file").asText()).as(secret).isNotBlank();
+      // the API port is published to the host and exposed by the image
+      List<String> ports = strings(s.get("ports"));
+      assertThat(ports).as(svc).hasSize(1);
+      assertThat(ports.get(0)).as(svc).endsWith(":" + c.api().port());
+      hostPorts.add(ports.get(0).substring(0, ports.get(0).indexOf(':')));
+      assertThat(expose).as("Dockerfile EXPOSE").isEqualTo(Integer.toString(c.api().port()));
+    }
+    assertThat(hostPorts).as("distinct host ports").hasSize(2);
+  }
+
   @Test
   void theTwoInstancesShareOneApplicationAndKeepStateApart() throws Exception {
-    Map<String, String> one = env(services.get("nines-1"));
-    Map<String, String> two = env(services.get("nines-2"));
+    Map<String, String> one = new LinkedHashMap<>(env(services.get("nines-1")));
+    Map<String, String> two = new LinkedHashMap<>(env(services.get("nines-2")));
+    // all the same but the name each is reached at
+    one.remove(Settings.API_ADVERTISED_HOST.envName());
+    two.remove(Settings.API_ADVERTISED_HOST.envName());
     assertThat(one).isEqualTo(two);
-    NinesConfig c = ConfigLoader.load(Optional.empty(), one, Map.of());
+    NinesConfig c = ConfigLoader.load(Optional.empty(), withSecretFiles(one), Map.of());
     assertThat(c.cluster().kafkaOverrides()).containsEntry("num.standby.replicas", "1");
     // the partition count nines would create equals the one the topics step creates
     String created = flag(String.join("\n", strings(services.get("topics").get("command"))),

@@ -123,7 +123,15 @@ final class ApiFixture {
     Map<String, String> s = new LinkedHashMap<>(shared);
     s.put("state.dir", stateDir.toString());
     s.put("api.port", Integer.toString(PortCheck.freePort()));
-    return ConfigLoader.load(Optional.empty(), Map.of(), s);
+    // secrets are refused as flags: they come from the environment, as in production
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String secret : dev.nines.config.Settings.SECRET_KEYS) {
+      String v = s.remove(secret);
+      if (v != null) {
+        env.put(dev.nines.config.Settings.envName(secret), v);
+      }
+    }
+    return ConfigLoader.load(Optional.empty(), env, s);
   }
 
   static void createTopics(LocalPlatform platform, NinesConfig config) {

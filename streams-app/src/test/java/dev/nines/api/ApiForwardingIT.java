@@ -59,6 +59,7 @@ class ApiForwardingIT {
     });
     receiver.start();
     shared.put("webhooks.urls", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+    shared.put("webhooks.secret", "forwarding-it-secret");
     ApiFixture.createTopics(platform, ApiFixture.config(shared, java.nio.file.Path.of("unused")));
     try (Instance a = Instance.start(platform, shared);
         Instance b = Instance.start(platform, shared);

@@ -226,6 +226,8 @@ public final class NinesApp implements AutoCloseable {
         ? tempDir() : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     internalTopicChecks(p);
+    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig
+        .MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_RECORD_BYTES);
     platform.clientOverrides().forEach(p::put);
     if (platform.clientOverrides().containsKey(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG)) {
       // the user's retry.backoff.ms is meant for every client, as in plain Kafka Streams

@@ -32,6 +32,15 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class DeadLetters implements AutoCloseable {
   public static final String CONFIG_KEY = "nines.dead.letters.metrics";
+
+  /**
+   * The largest record the app's producer sends (max.request.size): twice Kafka's default, so
+   * that an input record as large as the broker accepted by default (1 MiB) still fits in
+   * dead-letters with the headers Kafka Streams adds (its stack trace among them). At Kafka's
+   * default the dead letter of such a record could not be sent, and its stream thread failed on
+   * it again and again.
+   */
+  public static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
   public static final String GROUP = "nines-dead-letters";
   public static final String NAME = "dead-letters-total";
 

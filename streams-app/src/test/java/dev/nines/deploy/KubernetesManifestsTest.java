@@ -176,6 +176,10 @@ class KubernetesManifestsTest {
       expected.put(t.name(), t.cleanupPolicy());
     }
     assertThat(created).isEqualTo(expected);
+    assertThat(script).contains("--topic dead-letters --partitions 6 --replication-factor 3 "
+        + "--config min.insync.replicas=2 --config cleanup.policy=delete --config "
+        + "retention.ms=-1 --config max.message.bytes="
+        + dev.nines.platform.TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
     assertThat(script).contains("--replication-factor 3", "min.insync.replicas=2",
         "--bootstrap-server \"$NINES_BOOTSTRAP_SERVERS\"");
   }

@@ -235,6 +235,42 @@ class DeadLettersIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> threadsNamed(prefix + "app") == 0);
   }
 
+  @Test
+  void aRecordAsLargeAsTheBrokerAllowsIsDeadLetteredAndTheAppGoesOn() throws Exception {
+    // the broker takes a value of up to about 1 MiB by default; its dead letter carries Kafka
+    // Streams' headers (the stack trace among them) on top, so it is larger than what was
+    // accepted. At Kafka's default max.request.size it could not be sent and the stream thread
+    // failed on it again and again; it must end in dead-letters and the app go on
+    LocalPlatform platform = KafkaPlatformExtension.platform();
+    NinesConfig config = appWithTopics(KafkaPlatformExtension.unique("dlqbig") + ".");
+    var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+    String receipts = config.topics().name(Topics.DELIVERY_RECEIPTS);
+    String dlqTopic = config.topics().name(Topics.DEAD_LETTERS);
+    byte[] big = new byte[1_048_400];
+    java.util.Arrays.fill(big, (byte) 'x');
+    var producer = new KafkaProducer<byte[], byte[]>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    producer.send(new ProducerRecord<>(receipts, null, T0.toEpochMilli(), bytes("big"), big))
+        .get();
+    producer.send(new ProducerRecord<>(receipts, null, T0.toEpochMilli(), bytes("small"),
+        bytes("not avro either"))).get();
+    List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+    try (producer; NinesApp app = NinesApp.start(config, platform, registry);
+        var dlq = TestClients.committedConsumer(platform.bootstrapServers(), dlqTopic)) {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        dlq.poll(Duration.ofMillis(200)).forEach(letters::add);
+        return letters.stream().anyMatch(l -> l.value() != null && l.value().length < 100);
+      });
+      // both, in order, with their original bytes; no stream thread failed on the way
+      assertThat(letters).extracting(ConsumerRecord::value).containsExactly(big,
+          bytes("not avro either"));
+      assertThat(header(letters.get(0), "__streams.errors.offset")).isEqualTo("0");
+      assertThat(app.faults().counts()).as("stream thread failures").isEmpty();
+    }
+  }
+
   /** An app on one-partition topics named with {@code prefix}, the topics created. */
   static NinesConfig appWithTopics(String prefix) throws Exception {
     NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(

@@ -61,8 +61,7 @@ public final class StatusPage {
    * weights and their reasons are left out: a platform's carrier matrix is its own business.
    */
   public static String render(Status s) {
-    return render(new Status(s.asOf(), s.targetPercent(), List.of(), s.regions(), s.open(),
-        s.recentResolved(), s.missing()), false);
+    return render(s, false);
   }
 
   /** The operator's page (behind the API token): the public page plus every route's weights. */

@@ -196,9 +196,18 @@ final class ApiFixture {
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   static Response get(String url) {
+    return get(url, null);
+  }
+
+  /** GET with {@code Authorization: Bearer <token>} when a token is given. */
+  static Response get(String url, String token) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(20)).GET();
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(),
           r.headers().firstValue("X-Nines-Served-By").orElse(null));
     } catch (IOException e) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,7 +125,7 @@ class InterfacesTest {
 
   @Test
   void bothDocumentsPassTheValidatorsOfTheirCommunities() throws Exception {
-    Optional<Path> nodeModules = globalNodeModules();
+    Optional<Path> nodeModules = dev.nines.testing.Npm.globalModules();
     Assumptions.assumeThat(nodeModules.filter(m -> Files.isDirectory(m.resolve("@asyncapi/parser"))
             && Files.isDirectory(m.resolve("@asyncapi/avro-schema-parser"))
             && Files.isDirectory(m.resolve("@apidevtools/swagger-parser"))))
@@ -149,23 +148,6 @@ class InterfacesTest {
       assertThat(p.exitValue()).as(out).isZero();
     } finally {
       Files.deleteIfExists(script);
-    }
-  }
-
-  /** npm's global module directory, when node and npm are on the PATH. */
-  static Optional<Path> globalNodeModules() {
-    try {
-      Process p = new ProcessBuilder("npm", "root", "-g").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        return Optional.empty();
-      }
-      return Optional.of(Path.of(out.lines().reduce((a, b) -> b).orElse("")));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
     }
   }
 }

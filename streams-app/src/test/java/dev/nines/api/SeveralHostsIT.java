@@ -11,9 +11,6 @@ import dev.nines.schema.RoutingWeights;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.testing.TopicRecords;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,22 +113,7 @@ class SeveralHostsIT {
   }
 
   static ApiFixture.Response get(String url, boolean token) {
-    try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(20));
-      if (token) {
-        b.header("Authorization", "Bearer " + TOKEN);
-      }
-      HttpResponse<String> r = ApiFixture.HTTP.send(b.build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new ApiFixture.Response(r.statusCode(), r.body(),
-          r.headers().firstValue("X-Nines-Served-By").orElse(null));
-    } catch (IOException e) {
-      return new ApiFixture.Response(-1, e.toString(), null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return ApiFixture.get(url, token ? TOKEN : null);
   }
 
   @Test

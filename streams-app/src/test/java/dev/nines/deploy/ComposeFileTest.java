@@ -222,9 +222,8 @@ class ComposeFileTest {
   void eachInstanceServesItsApiBeyondTheContainerWithATokenAndIsReachedByServiceName()
       throws Exception {
     JsonNode declaredSecrets = root.get("secrets");
-    String expose = java.nio.file.Files.readAllLines(DockerFiles.repoRoot()
-        .resolve("docker/Dockerfile")).stream().filter(l -> l.startsWith("EXPOSE "))
-        .map(l -> l.substring(7).trim()).findFirst().orElse("none");
+    String expose = DockerFiles.dockerfile().stream().filter(i -> i.keyword().equals("EXPOSE"))
+        .map(i -> i.args().trim()).findFirst().orElse("none");
     Set<String> hostPorts = new HashSet<>();
     for (String svc : List.of("nines-1", "nines-2")) {
       JsonNode s = services.get(svc);

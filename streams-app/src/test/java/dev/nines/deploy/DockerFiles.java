@@ -14,17 +14,9 @@ final class DockerFiles {
   /** One Dockerfile instruction, continuation lines joined, e.g. ("COPY", "a b"). */
   record Instruction(String keyword, String args) {}
 
-  /** The repository root: the first directory up from the working directory with docker/. */
+  /** The repository root. */
   static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isRegularFile(p.resolve("docker/compose.yaml"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException("no docker/compose.yaml above " + Path.of("")
-          .toAbsolutePath());
-    }
-    return p;
+    return dev.nines.testing.RepoFiles.root();
   }
 
   static List<Instruction> dockerfile() {

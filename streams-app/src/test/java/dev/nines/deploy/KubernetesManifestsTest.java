@@ -186,7 +186,7 @@ class KubernetesManifestsTest {
 
   @Test
   void everyManifestIsValidAgainstTheKubernetesApiSchemas() throws Exception {
-    Path modules = globalNodeModules();
+    Path modules = dev.nines.testing.Npm.globalModules().orElse(Path.of("/nonexistent"));
     Assumptions.assumeThat(Files.isDirectory(modules.resolve("kubernetes-models"))
             && Files.isDirectory(modules.resolve("yaml")))
         .as("the npm Kubernetes schema validator (npm install -g kubernetes-models@5.1.0 "
@@ -207,20 +207,5 @@ class KubernetesManifestsTest {
     Files.deleteIfExists(script);
     assertThat(out).as(out).contains("6 valid, 0 invalid");
     assertThat(p.exitValue()).as(out).isZero();
-  }
-
-  static Path globalNodeModules() {
-    try {
-      Process p = new ProcessBuilder("npm", "root", "-g").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0
-          ? Path.of(out.lines().reduce((a, b) -> b).orElse("/nonexistent"))
-          : Path.of("/nonexistent");
-    } catch (IOException e) {
-      return Path.of("/nonexistent");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Path.of("/nonexistent");
-    }
   }
 }

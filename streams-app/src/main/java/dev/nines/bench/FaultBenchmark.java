@@ -39,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -137,17 +136,17 @@ public final class FaultBenchmark {
 
   public List<Result> run() throws Exception {
     Path kafkaDir = options.workDir().resolve("kafka");
-    var kafkaOptions = new LocalKafka.Options("localhost",
-        IntStream.range(0, NODES).mapToObj(i -> PortCheck.freePort()).toList(),
-        IntStream.range(0, NODES).mapToObj(i -> PortCheck.freePort()).toList(), kafkaDir, true,
+    List<Integer> ports = PortCheck.freePorts(2 * NODES + 2);
+    var kafkaOptions = new LocalKafka.Options("localhost", ports.subList(0, NODES),
+        ports.subList(NODES, 2 * NODES), kafkaDir, true,
         "512m", Duration.ofSeconds(180),
         Map.of("min.insync.replicas", "2", "default.replication.factor", "3"));
     List<Result> results = new ArrayList<>();
     Thread reaper = new Thread(() -> instances.forEach(AppInstance::destroy), "bench-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
     try (LocalPlatform platform = LocalPlatform.start(kafkaOptions, "localhost",
-            PortCheck.freePort(), (short) NODES);
-        Forwarder registryPath = new Forwarder(PortCheck.freePort(), address(
+            ports.get(2 * NODES), (short) NODES);
+        Forwarder registryPath = new Forwarder(ports.get(2 * NODES + 1), address(
             platform.schemaRegistryUrl()))) {
       registryPath.open();
       out.printf("%d-node cluster at %s; the instances reach the registry through %s%n", NODES,

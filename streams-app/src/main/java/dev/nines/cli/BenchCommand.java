@@ -42,11 +42,10 @@ final class BenchCommand implements Runnable {
     flags.put("platform.ephemeral", "true");
     flags.put("topics.prefix", prefix);
     flags.put("application.id", prefix + "app");
-    flags.put("platform.kafka.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
-    flags.put("platform.controller.port",
-        Integer.toString(dev.nines.platform.PortCheck.freePort()));
-    flags.put("platform.registry.port",
-        Integer.toString(dev.nines.platform.PortCheck.freePort()));
+    List<Integer> ports = dev.nines.platform.PortCheck.freePorts(3);
+    flags.put("platform.kafka.port", Integer.toString(ports.get(0)));
+    flags.put("platform.controller.port", Integer.toString(ports.get(1)));
+    flags.put("platform.registry.port", Integer.toString(ports.get(2)));
     return flags;
   }
 

@@ -71,9 +71,8 @@ public final class LocalKafka implements AutoCloseable {
     public static Options ephemeral(int nodes) {
       try {
         Path dir = Files.createTempDirectory("nines-kafka-");
-        return new Options("localhost",
-            IntStream.range(0, nodes).mapToObj(i -> PortCheck.freePort()).toList(),
-            IntStream.range(0, nodes).mapToObj(i -> PortCheck.freePort()).toList(),
+        List<Integer> ports = PortCheck.freePorts(2 * nodes);
+        return new Options("localhost", ports.subList(0, nodes), ports.subList(nodes, 2 * nodes),
             dir, true, "512m", Duration.ofSeconds(120), Map.of());
       } catch (IOException e) {
         throw new IllegalStateException("cannot create a temporary directory", e);

@@ -132,9 +132,10 @@ class SeveralHostsIT {
     // the broker and the registry on the bridge's address: reachable from every namespace
     Path data = Files.createTempDirectory("nines-hosts-");
     dirs.add(data);
-    platform = LocalPlatform.start(LocalKafka.Options.of(subnet + "1", 1, PortCheck.freePort(),
-        PortCheck.freePort(), data.resolve("kafka"), true, "512m"), subnet + "1",
-        PortCheck.freePort(), (short) 1);
+    var ports = PortCheck.freePorts(3);
+    platform = LocalPlatform.start(LocalKafka.Options.of(subnet + "1", 1, ports.get(0),
+        ports.get(1), data.resolve("kafka"), true, "512m"), subnet + "1", ports.get(2),
+        (short) 1);
     String prefix = "hosts" + tag + ".";
     Map<String, String> shared = ApiFixture.settings(prefix, 2);
     ApiFixture.createTopics(platform, ApiFixture.config(shared, data));

@@ -129,10 +129,11 @@ class CliIT {
 
   @Test
   void platformStartsAndCtrlCStopsEverything() throws Exception {
-    int kafka = PortCheck.freePort();
-    int registry = PortCheck.freePort();
+    var ports = PortCheck.freePorts(3);
+    int kafka = ports.get(0);
+    int registry = ports.get(1);
     start("platform", "--ephemeral", "--kafka-port", "" + kafka, "--registry-port", "" + registry,
-        "--set", "platform.controller.port=" + PortCheck.freePort());
+        "--set", "platform.controller.port=" + ports.get(2));
     awaitLine(l -> l.contains("Ctrl-C stops it."), 120);
     assertThat(lines).contains("Kafka:           localhost:" + kafka,
         "Schema registry: http://localhost:" + registry);
@@ -145,10 +146,11 @@ class CliIT {
   void runShowsOutputsMoveAndCtrlCStopsEverything() throws Exception {
     // a kept data directory (the work dir's ./data, deleted after the test): the second run
     // below starts on it
-    String[] args = {"run", "--kafka-port", "" + PortCheck.freePort(),
-        "--registry-port", "" + PortCheck.freePort(),
-        "--set", "platform.controller.port=" + PortCheck.freePort(),
-        "--set", "api.port=" + PortCheck.freePort(),
+    var ports = PortCheck.freePorts(4);
+    String[] args = {"run", "--kafka-port", "" + ports.get(0),
+        "--registry-port", "" + ports.get(1),
+        "--set", "platform.controller.port=" + ports.get(2),
+        "--set", "api.port=" + ports.get(3),
         "--set", "health.window.size=PT5S", "--set", "health.window.grace=PT1S",
         "--set", "simulate.rate.scale=0.3"};
     start(args);

@@ -1,10 +1,13 @@
 package dev.nines.platform;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.testing.KafkaPlatformExtension;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,11 +28,18 @@ class AccessCheckIT {
     var layout = new NinesConfig.TopicLayout(1, (short) 1, prefix);
     try (Admin admin = platform.kafka().admin()) {
       TopicManager.ensure(admin, Topics.ALL, layout);
-      var before = admin.listTopics().names().get();
+      // Other tests share the broker and create topics meanwhile: compare only this test's
+      // names (the application's internal topics would start with the prefix too).
+      var before = ownTopics(admin, prefix);
       assertThatCode(() -> AccessCheck.require(admin, prefix + "app", layout, (short) 1, true))
           .doesNotThrowAnyException();
-      org.assertj.core.api.Assertions.assertThat(admin.listTopics().names().get())
-          .isEqualTo(before);
+      assertThat(ownTopics(admin, prefix)).isEqualTo(before).hasSize(Topics.ALL.size());
     }
+  }
+
+  private static Set<String> ownTopics(Admin admin, String prefix) throws Exception {
+    return admin.listTopics().names().get().stream()
+        .filter(name -> name.startsWith(prefix))
+        .collect(Collectors.toSet());
   }
 }

@@ -149,9 +149,10 @@ class LocalPlatformIT {
    */
   @Test
   void startedFromTheConfigItsClientsGetTheKafkaSettings() throws Exception {
-    int kafkaPort = PortCheck.freePort();
-    int controllerPort = PortCheck.freePort();
-    int registryPort = PortCheck.freePort();
+    var ports = PortCheck.freePorts(3);
+    int kafkaPort = ports.get(0);
+    int controllerPort = ports.get(1);
+    int registryPort = ports.get(2);
     var config = dev.nines.config.ConfigLoader.load(java.util.Optional.empty(), Map.of(),
         Map.of("platform.ephemeral", "true", "platform.kafka.port", "" + kafkaPort,
             "platform.controller.port", "" + controllerPort,

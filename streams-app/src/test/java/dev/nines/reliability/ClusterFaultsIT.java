@@ -194,15 +194,14 @@ class ClusterFaultsIT {
   static void startCluster() throws Exception {
     Path dir = Files.createTempDirectory("nines-cluster-");
     TEMP_DIRS.add(dir);
-    var options = new LocalKafka.Options("localhost",
-        IntStream.range(0, NODES).mapToObj(i -> PortCheck.freePort()).toList(),
-        IntStream.range(0, NODES).mapToObj(i -> PortCheck.freePort()).toList(),
-        dir.resolve("kafka"), true, "512m", Duration.ofSeconds(180),
+    var ports = PortCheck.freePorts(2 * NODES + 1);
+    var options = new LocalKafka.Options("localhost", ports.subList(0, NODES),
+        ports.subList(NODES, 2 * NODES), dir.resolve("kafka"), true, "512m", Duration.ofSeconds(180),
         // min.insync.replicas 2 for every topic (contract and internal); a topic created without
         // a replication factor gets 3
         Map.of("min.insync.replicas", "2", "default.replication.factor", "3"));
     long t0 = System.nanoTime();
-    cluster = LocalPlatform.start(options, "localhost", PortCheck.freePort(), (short) NODES);
+    cluster = LocalPlatform.start(options, "localhost", ports.get(2 * NODES), (short) NODES);
     registry = new RestSchemaRegistryClient(cluster.schemaRegistryUrl());
     input = PacedFeed.generate(SCENARIO, 9L, ORIGIN, END);
     System.out.printf("ClusterFaultsIT: %d-node KRaft cluster at %s ready in %.1f s; active "

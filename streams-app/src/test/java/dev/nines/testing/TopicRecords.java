@@ -8,12 +8,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -80,7 +83,8 @@ public final class TopicRecords {
     try (var c = consumer(platform, topic, isolation)) {
       Set<TopicPartition> parts = c.assignment();
       // the LSO under read_committed, the high watermark under read_uncommitted
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      Map<TopicPartition, Long> end = isolation == IsolationLevel.READ_COMMITTED
+          ? settledEnds(platform, topic, c) : c.endOffsets(parts);
       List<Rec> out = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
@@ -91,5 +95,31 @@ public final class TopicRecords {
       out.sort(Comparator.comparingInt(Rec::partition)); // stable: offset order kept
       return out;
     }
+  }
+
+  /**
+   * The last stable offsets once they have reached the high watermarks seen now. A transaction's
+   * commit markers reach its partitions one by one, after the producer has been told it
+   * committed (and after the group's offsets are visible): an app that has just caught up and
+   * closed can leave its last outputs behind the LSO for a moment. A transaction left open by a
+   * killed writer ends by its timeout; after a minute the LSO then is taken as it is.
+   */
+  private static Map<TopicPartition, Long> settledEnds(LocalPlatform platform, String topic,
+      KafkaConsumer<String, byte[]> committed) {
+    Map<TopicPartition, Long> high;
+    try (var uncommitted = consumer(platform, topic, IsolationLevel.READ_UNCOMMITTED)) {
+      high = uncommitted.endOffsets(uncommitted.assignment());
+    }
+    Map<TopicPartition, Long> stable = new HashMap<>(committed.endOffsets(high.keySet()));
+    try {
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            stable.putAll(committed.endOffsets(high.keySet()));
+            return high.entrySet().stream().allMatch(e -> stable.get(e.getKey()) >= e.getValue());
+          });
+    } catch (ConditionTimeoutException openTransaction) {
+      // left open by a killed writer: what is stable now is what a reader sees
+    }
+    return stable;
   }
 }

@@ -2,6 +2,7 @@ package dev.nines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.app.NinesTopology;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.testing.TestRegistry;

@@ -137,7 +137,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** {@link #attach(KafkaStreams, DeadLetters, OutputCounters)} for a started app. */
-  public void attach(dev.nines.NinesApp app) {
+  public void attach(dev.nines.app.NinesApp app) {
     this.faults = app.faults();
     metrics.attach(app.faults());
     attach(app.streams(), app.deadLetters(), app.outputCounters());

@@ -1,7 +1,7 @@
 package dev.nines.cli;
 
-import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
+import dev.nines.app.NinesApp;
+import dev.nines.app.NinesTopology;
 import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;

@@ -1,6 +1,6 @@
 package dev.nines.cli;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import java.util.ArrayDeque;

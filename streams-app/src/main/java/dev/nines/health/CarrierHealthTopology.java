@@ -2,8 +2,11 @@ package dev.nines.health;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.ClosingWindows;
+import dev.nines.eventtime.Dedup;
 import dev.nines.ingest.Admission;
 import dev.nines.ingest.ReceiptCheck;
+import dev.nines.model.CarrierKey;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.ProbeResult;
@@ -17,10 +20,10 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.MarkedSerde;
-import dev.nines.watermark.MulticastPartitioner;
-import dev.nines.watermark.WatermarkEmitter;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.WatermarkEmitter;
 
 /**
  * Per-carrier health in event-time windows.

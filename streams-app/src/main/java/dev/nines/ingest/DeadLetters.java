@@ -101,7 +101,7 @@ public final class DeadLetters implements AutoCloseable {
         // Not bad input: the plans unreadable for now (see PlansUnavailableException), a
         // dependency down, or a bug in an internal stage. Skipping the record would lose a month
         // close or a credit silently; the thread fails instead and a new one resumes from the
-        // last commit (dev.nines.NinesApp), loudly, until it is fixed.
+        // last commit (dev.nines.app.NinesApp), loudly, until it is fixed.
         return Response.fail();
       }
       if (counter != null) {

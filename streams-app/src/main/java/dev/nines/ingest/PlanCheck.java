@@ -1,6 +1,6 @@
 package dev.nines.ingest;
 
-import dev.nines.health.CarrierKey;
+import dev.nines.model.CarrierKey;
 import dev.nines.schema.DeliveryReceipt;
 import java.util.Map;
 import java.util.function.Function;

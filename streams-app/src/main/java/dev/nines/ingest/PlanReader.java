@@ -297,7 +297,7 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
         continue;
       }
       // the plan's time as the routing's versioned table reads it
-      book.put(route, dev.nines.health.EventTime.of(plan, r.timestamp()), plan.getCarriers().stream().map(c -> c.getCarrierId())
+      book.put(route, dev.nines.model.EventTime.of(plan, r.timestamp()), plan.getCarriers().stream().map(c -> c.getCarrierId())
           .collect(Collectors.toSet()));
     }
   }

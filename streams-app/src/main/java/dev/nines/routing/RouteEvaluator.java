@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import dev.nines.platform.ObjectStore;
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.ObjectStore;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.Watermark;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * takes effect; the marks are stamped later than {@code E}, so that the task has read the plans
  * up to {@code E} first). {@code F} is the
  * minimum over the upstream tasks (the partitions of the by-carrier windows, which relay their
- * closing frontier, see {@link dev.nines.health.ClosingWindows}) of the last window end each has
+ * closing frontier, see {@link dev.nines.eventtime.ClosingWindows}) of the last window end each has
  * said it closed; nothing is evaluated until every upstream task has sent one. A bucket of the
  * interval comes from its carrier's task before that task's mark passes {@code E}, so by then
  * every bucket of the interval, and of the history before it, has arrived: the decision depends

@@ -2,8 +2,8 @@ package dev.nines.routing;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
-import dev.nines.health.ClosingWindows;
-import dev.nines.health.EventTime;
+import dev.nines.eventtime.ClosingWindows;
+import dev.nines.model.EventTime;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
 import dev.nines.schema.RoutePlan;
@@ -18,9 +18,9 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.MarkedSerde;
-import dev.nines.watermark.MulticastPartitioner;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -52,7 +52,7 @@ public final class RoutingTopology {
 
   public static void build(StreamsBuilder builder, NinesConfig config,
       SchemaRegistryClient registry,
-      KStream<String, dev.nines.watermark.Marked<HealthSample>> carrierSamples) {
+      KStream<String, dev.nines.eventtime.Marked<HealthSample>> carrierSamples) {
     NinesConfig.Routing r = config.routing();
     double accuracy = config.health().latencyRelativeAccuracy();
     Serde<String> keys = Topics.ROUTE_PLANS.keySerde();
@@ -76,7 +76,7 @@ public final class RoutingTopology {
             .withKeySerde(keys).withValueSerde(planSerde));
 
     // the same changelog bytes as a String / RouteState key-value store, with an object cache
-    builder.addStateStore(dev.nines.platform.ObjectStore.builder(STATE_STORE, RouteState.serde()));
+    builder.addStateStore(dev.nines.eventtime.ObjectStore.builder(STATE_STORE, RouteState.serde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(FRONTIER_STORE), keys, Serdes.ByteArray())
         .withCachingEnabled());
@@ -92,7 +92,7 @@ public final class RoutingTopology {
             return KeyValue.pair(Marked.MARK_KEY, Marked.<CarrierBucket>mark(mark.watermark()));
           }
           var i = (Marked.Item<ClosingWindows.Window<HealthCounts>>) m;
-          var k = dev.nines.health.CarrierKey.parse(key);
+          var k = dev.nines.model.CarrierKey.parse(key);
           var w = i.value();
           return KeyValue.pair(k.route(),
               Marked.item(new CarrierBucket(k.carrierId(), w.start(), w.value())));

@@ -5,7 +5,7 @@ import org.apache.kafka.common.errors.RetriableException;
 /**
  * The schema registry could not be reached or could not answer, so a record could not be read or
  * written now. Not a fault of the record: it is never dead-lettered; the stream thread fails and
- * is replaced, and processing resumes from the last commit (see {@code dev.nines.NinesApp}).
+ * is replaced, and processing resumes from the last commit (see {@code dev.nines.app.NinesApp}).
  */
 public final class RegistryUnavailableException extends RetriableException {
   public RegistryUnavailableException(String topic, Integer schemaId, String what,

@@ -11,10 +11,10 @@ import dev.nines.schema.Service;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
-import dev.nines.watermark.MarkedSerde;
-import dev.nines.watermark.MulticastPartitioner;
-import dev.nines.watermark.OrderGateProcessor;
-import dev.nines.watermark.WatermarkEmitter;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.OrderGateProcessor;
+import dev.nines.eventtime.WatermarkEmitter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -72,7 +72,7 @@ public final class UptimeTopology {
     // partition sends its stream time to every partition of the repartition topic; the gate
     // after it releases probes in (observedAt, probeId) order once every input partition has
     // gone past them, so UptimeProcessor sees the same sequence whatever the interleaving of
-    // the upstream tasks, the partition count or restarts (dev.nines.watermark.OrderGate).
+    // the upstream tasks, the partition count or restarts (dev.nines.eventtime.OrderGate).
     var probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
     KStream<String, Object> byService = probes
         .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))

@@ -1,6 +1,6 @@
 package dev.nines.api;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;

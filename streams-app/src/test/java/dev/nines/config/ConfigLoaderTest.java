@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     assertThat(off.streams().rocksDbBytes()).isZero();
     var external = dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092",
         "http://unused", Map.of()));
-    assertThat(dev.nines.NinesApp.streamsProperties(off, external))
+    assertThat(dev.nines.app.NinesApp.streamsProperties(off, external))
         .doesNotContainKey(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
 
     NinesConfig c = byDefault;
@@ -117,7 +117,7 @@ class ConfigLoaderTest {
         .hasMessage("config 'rocksdb.memtable.mb' = 9 (flag) leaves room for fewer than 16 "
             + "memtables in rocksdb.memory.mb x rocksdb.memtable.share = 128 MiB: expected at "
             + "most 8, or raise rocksdb.memory.mb");
-    var props = dev.nines.NinesApp.streamsProperties(c, external);
+    var props = dev.nines.app.NinesApp.streamsProperties(c, external);
     assertThat(props.get(org.apache.kafka.streams.StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
         .isEqualTo(dev.nines.platform.BoundedRocksDb.class);
     assertThat(props).containsEntry(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, 256L << 20)
@@ -131,7 +131,7 @@ class ConfigLoaderTest {
         "http://unused", Map.of()));
     // as Kafka Streams itself resolves them for its loops and for each client it creates
     var streams = new org.apache.kafka.streams.StreamsConfig(
-        dev.nines.NinesApp.streamsProperties(c, external));
+        dev.nines.app.NinesApp.streamsProperties(c, external));
     assertThat(streams.getLong("retry.backoff.ms")).isEqualTo(10L);
     assertThat(streams.getMainConsumerConfigs("g", "c", 0)).containsEntry("retry.backoff.ms", 100L);
     assertThat(streams.getRestoreConsumerConfigs("c")).containsEntry("retry.backoff.ms", 100L);
@@ -141,7 +141,7 @@ class ConfigLoaderTest {
     var own = dev.nines.platform.Platform.external(new NinesConfig.Cluster("unused:9092",
         "http://unused", Map.of("retry.backoff.ms", "500")));
     var mine = new org.apache.kafka.streams.StreamsConfig(
-        dev.nines.NinesApp.streamsProperties(c, own));
+        dev.nines.app.NinesApp.streamsProperties(c, own));
     assertThat(mine.getLong("retry.backoff.ms")).isEqualTo(500L);
     assertThat(mine.getMainConsumerConfigs("g", "c", 0).get("retry.backoff.ms").toString())
         .isEqualTo("500");

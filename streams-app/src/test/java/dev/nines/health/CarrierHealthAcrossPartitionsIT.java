@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static dev.nines.testing.Records.endOfInputProbe;
 import static dev.nines.testing.Records.endOfInputReceipt;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topics;
 import dev.nines.TopicNames;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.ClosingWindows;
+import dev.nines.model.CarrierKey;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.replay.CatchUp;
 import dev.nines.schema.CarrierHealth;

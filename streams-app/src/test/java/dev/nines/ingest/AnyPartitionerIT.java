@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static dev.nines.testing.Records.endOfInputProbe;
 import static dev.nines.testing.Records.endOfInputReceipt;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
-import dev.nines.health.CarrierKey;
+import dev.nines.model.CarrierKey;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.CarrierState;

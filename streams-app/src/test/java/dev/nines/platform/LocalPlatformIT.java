@@ -161,7 +161,7 @@ class LocalPlatformIT {
     try (LocalPlatform p = LocalPlatform.start(config)) {
       assertThat(p.clientOverrides()).containsEntry("commit.interval.ms", "1000")
           .containsEntry("producer.linger.ms", "7");
-      var streams = dev.nines.NinesApp.streamsProperties(config, p);
+      var streams = dev.nines.app.NinesApp.streamsProperties(config, p);
       assertThat(streams).containsEntry("commit.interval.ms", "1000")
           .containsEntry("producer.linger.ms", "7")
           .containsEntry("bootstrap.servers", "localhost:" + kafkaPort);

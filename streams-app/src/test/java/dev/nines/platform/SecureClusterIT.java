@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.cli.TestClients;

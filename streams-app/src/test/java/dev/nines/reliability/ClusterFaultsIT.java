@@ -4,8 +4,8 @@ import static dev.nines.testing.TopicRecords.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
+import dev.nines.app.NinesApp;
+import dev.nines.app.NinesTopology;
 import dev.nines.api.ApiServer;
 import dev.nines.api.Json;
 import dev.nines.api.Model;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;

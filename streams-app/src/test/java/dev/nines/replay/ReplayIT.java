@@ -4,7 +4,7 @@ import static dev.nines.testing.TopicRecords.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.cli.Main;

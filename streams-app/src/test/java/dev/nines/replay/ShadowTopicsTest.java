@@ -2,7 +2,7 @@ package dev.nines.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nines.NinesTopology;
+import dev.nines.app.NinesTopology;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.testing.TestRegistry;

@@ -8,9 +8,9 @@ import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
 import dev.nines.views.AvroValueSerde;
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.MarkedSerde;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.Watermark;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -190,7 +190,7 @@ class RouteEvaluatorInterleavingTest {
         Materialized.<String, RoutePlan>as(Stores.persistentVersionedKeyValueStore(
             RoutingTopology.PLANS_STORE, Duration.ofDays(35)))
             .withKeySerde(Serdes.String()).withValueSerde(planSerde));
-    b.addStateStore(dev.nines.platform.ObjectStore.builder(RoutingTopology.STATE_STORE,
+    b.addStateStore(dev.nines.eventtime.ObjectStore.builder(RoutingTopology.STATE_STORE,
         RouteState.serde()));
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
         RoutingTopology.FRONTIER_STORE), Serdes.String(), Serdes.ByteArray())

@@ -3,7 +3,7 @@ package dev.nines.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topics;
 import dev.nines.cli.TestClients;
 import dev.nines.config.ConfigLoader;

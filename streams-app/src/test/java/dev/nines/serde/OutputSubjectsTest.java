@@ -3,7 +3,7 @@ package dev.nines.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.registry.InMemorySchemaStore;

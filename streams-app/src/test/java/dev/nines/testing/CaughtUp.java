@@ -1,6 +1,6 @@
 package dev.nines.testing;
 
-import dev.nines.NinesTopology;
+import dev.nines.app.NinesTopology;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.replay.CatchUp;

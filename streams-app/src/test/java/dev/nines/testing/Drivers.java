@@ -1,7 +1,7 @@
 package dev.nines.testing;
 
-import dev.nines.NinesApp;
-import dev.nines.NinesTopology;
+import dev.nines.app.NinesApp;
+import dev.nines.app.NinesTopology;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import java.io.IOException;

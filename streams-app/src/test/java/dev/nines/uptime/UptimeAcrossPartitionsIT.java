@@ -3,7 +3,7 @@ package dev.nines.uptime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.NinesApp;
+import dev.nines.app.NinesApp;
 import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
@@ -20,7 +20,7 @@ import dev.nines.simulate.Scenario;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.LogForensics;
-import dev.nines.watermark.OrderGateProcessor;
+import dev.nines.eventtime.OrderGateProcessor;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

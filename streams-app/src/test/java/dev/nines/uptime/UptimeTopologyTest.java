@@ -403,7 +403,7 @@ class UptimeTopologyTest {
     assertThat(ledger.readKeyValuesToMap()).doesNotContainKey("SMS:us-east:2026-03");
     assertThat(driver.metrics().entrySet().stream()
         .filter(e -> e.getKey().name().equals(
-            dev.nines.watermark.OrderGateProcessor.LATE_METRIC)
+            dev.nines.eventtime.OrderGateProcessor.LATE_METRIC)
             && "behind-own-partition".equals(e.getKey().tags().get("reason")))
         .mapToDouble(e -> (Double) e.getValue().metricValue()).sum()).isEqualTo(1.0);
     assertThat(driver.metrics().entrySet().stream()

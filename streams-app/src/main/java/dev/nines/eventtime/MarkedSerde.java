@@ -1,4 +1,4 @@
-package dev.nines.watermark;
+package dev.nines.eventtime;
 
 import dev.nines.serde.SerdeException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.nines.health;
+package dev.nines.eventtime;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +15,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.OrderGate;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.OrderGate;
+import dev.nines.eventtime.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * upstream task runs ahead of another by more than the grace: by stream time, the laggard's
  * records were late (29.7% of the receipts in the 20 M benchmark, BENCHMARKS.md). Here the input
  * also carries the {@link Watermark}s of each upstream partition ({@link
- * dev.nines.watermark.WatermarkEmitter}), and the windows close by their frontier instead, with
- * the rule of {@link dev.nines.watermark.OrderGate} (which holds records; windows need not, since
+ * dev.nines.eventtime.WatermarkEmitter}), and the windows close by their frontier instead, with
+ * the rule of {@link dev.nines.eventtime.OrderGate} (which holds records; windows need not, since
  * an aggregate does not depend on the order of its records):
  * <ul>
  *   <li>the frontier {@code R} is the largest {@code min(W_u)} over the upstream partitions that
@@ -81,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * the task of partition {@code p} also forwards {@code Watermark(p, relayPartitions, E)}, {@code
  * E} being the largest window end {@code <= R - grace}: "every window of mine ending by {@code E}
  * has been forwarded". It is sent once per window size, when {@code E} grows, with the key
- * {@link Marked#MARK_KEY}, for a {@link dev.nines.watermark.MulticastPartitioner} to send to
+ * {@link Marked#MARK_KEY}, for a {@link dev.nines.eventtime.MulticastPartitioner} to send to
  * every partition. Every task of this processor receives every upstream mark, so none of them is
  * ever idle while its input is not.
  */

@@ -1,4 +1,4 @@
-package dev.nines.health;
+package dev.nines.model;
 
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.ProbeResult;

@@ -1,4 +1,4 @@
-package dev.nines.platform;
+package dev.nines.eventtime;
 
 import java.util.Map;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
-package dev.nines;
+package dev.nines.app;
 
+import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.credits.CreditTopology;
 import dev.nines.health.CarrierHealthTopology;

@@ -1,4 +1,4 @@
-package dev.nines.watermark;
+package dev.nines.eventtime;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.nines.watermark;
+package dev.nines.eventtime;
 
 /**
  * What one upstream task says about its input partition.

@@ -1,12 +1,12 @@
-package dev.nines.health;
+package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nines.health.ClosingWindowsTest.In;
-import dev.nines.health.ClosingWindowsTest.Out;
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.MarkedSerde;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.ClosingWindowsTest.In;
+import dev.nines.eventtime.ClosingWindowsTest.Out;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.Watermark;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,7 +207,7 @@ class ClosingWindowsWatermarkTest {
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.Long())))
         .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), ClosingWindowsTest.SIZE,
             ClosingWindowsTest.GRACE, () -> 0L, Long::sum, upstreams), Named.as("windows"))
-        .flatMapValues(dev.nines.watermark.Marked::items)
+        .flatMapValues(dev.nines.eventtime.Marked::items)
         .mapValues(w -> w.start() + ":" + w.value())
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     Topology topology = b.build();

@@ -1,4 +1,4 @@
-package dev.nines.health;
+package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,10 +122,10 @@ class ClosingWindowsTest {
   static Topology ownTopology(String store) {
     StreamsBuilder b = new StreamsBuilder();
     b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
-        .mapValues(v -> dev.nines.watermark.Marked.<Long>item(v), Named.as("items"))
+        .mapValues(v -> dev.nines.eventtime.Marked.<Long>item(v), Named.as("items"))
         .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), SIZE, GRACE, () -> 0L,
             Long::sum), Named.as("windows"))
-        .flatMapValues(dev.nines.watermark.Marked::items)
+        .flatMapValues(dev.nines.eventtime.Marked::items)
         .mapValues(w -> w.start() + ":" + w.value())
         .to("own-out", Produced.with(Serdes.String(), Serdes.String()));
     return b.build();

@@ -1,4 +1,4 @@
-package dev.nines.watermark;
+package dev.nines.eventtime;
 
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,6 @@
-package dev.nines;
+package dev.nines.app;
 
+import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import dev.nines.serde.SchemaRegistryClient;
@@ -211,7 +212,7 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
         config.streams().windowChangelogExtraRetention().toMillis());
     // (No emit interval setting: nines has no DSL emit-on-close aggregation. Its windows close
-    // in dev.nines.health.ClosingWindows, on the record that closes them, whatever the speed.)
+    // in dev.nines.eventtime.ClosingWindows, on the record that closes them, whatever the speed.)
     // Off-heap memory of all RocksDB stores bounded together: one shared block cache
     // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
     if (config.streams().rocksDbBytes() > 0) {

@@ -1,7 +1,7 @@
-package dev.nines.health;
+package dev.nines.eventtime;
 
 import java.nio.ByteBuffer;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.Watermark;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import dev.nines.platform.WriteBackStore;
+import dev.nines.eventtime.WriteBackStore;
 
 /**
  * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged

@@ -1,11 +1,11 @@
-package dev.nines.health;
+package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.MarkedSerde;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.Watermark;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.nines.platform;
+package dev.nines.eventtime;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

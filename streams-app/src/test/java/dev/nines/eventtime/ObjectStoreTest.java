@@ -1,4 +1,4 @@
-package dev.nines.platform;
+package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

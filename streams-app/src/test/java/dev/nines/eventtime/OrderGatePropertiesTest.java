@@ -1,4 +1,4 @@
-package dev.nines.watermark;
+package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,8 @@
-package dev.nines.health;
+package dev.nines.eventtime;
 
-import dev.nines.watermark.Marked;
-import dev.nines.watermark.OrderGate;
-import dev.nines.watermark.Watermark;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.OrderGate;
+import dev.nines.eventtime.Watermark;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

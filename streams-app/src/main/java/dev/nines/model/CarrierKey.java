@@ -1,4 +1,4 @@
-package dev.nines.health;
+package dev.nines.model;
 
 import dev.nines.schema.Channel;
 import dev.nines.schema.Service;

@@ -1,6 +1,6 @@
 package dev.nines.api;
 
-import dev.nines.ingest.DeadLetters;
+import dev.nines.ingest.stream.DeadLetters;
 import dev.nines.views.OutputCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

@@ -1,8 +1,10 @@
 package dev.nines.api;
 
 import dev.nines.config.NinesConfig;
-import dev.nines.ingest.DeadLetters;
-import dev.nines.uptime.UptimeTopology;
+import dev.nines.ingest.stream.DeadLetters;
+import dev.nines.uptime.stream.UptimeTopology;
+import dev.nines.views.Json;
+import dev.nines.views.Model;
 import dev.nines.views.OutputCounters;
 import dev.nines.views.Views;
 import java.net.URLDecoder;

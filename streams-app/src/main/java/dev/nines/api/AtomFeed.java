@@ -2,9 +2,9 @@ package dev.nines.api;
 
 import static dev.nines.api.Texts.escape;
 
-import dev.nines.api.Model.IncidentView;
-import dev.nines.api.Model.RegionStatus;
-import dev.nines.api.Model.Status;
+import dev.nines.views.Model.IncidentView;
+import dev.nines.views.Model.RegionStatus;
+import dev.nines.views.Model.Status;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.nines.api;
 
-import dev.nines.api.Model.Day;
-import dev.nines.api.Model.IncidentView;
-import dev.nines.api.Model.Region;
+import dev.nines.views.Model.Day;
+import dev.nines.views.Model.IncidentView;
+import dev.nines.views.Model.Region;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

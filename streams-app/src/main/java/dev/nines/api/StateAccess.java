@@ -1,12 +1,13 @@
 package dev.nines.api;
 
-import dev.nines.api.Model.Ledger;
-import dev.nines.api.Model.Region;
-import dev.nines.api.Model.Route;
-import dev.nines.api.Model.RouteHistory;
+import dev.nines.views.Model.Ledger;
+import dev.nines.views.Model.Region;
+import dev.nines.views.Model.Route;
+import dev.nines.views.Model.RouteHistory;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
+import dev.nines.views.Model;
 import dev.nines.views.RegionHistory;
 import dev.nines.views.ServicePartitioner;
 import dev.nines.views.Views;

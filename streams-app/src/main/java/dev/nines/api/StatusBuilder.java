@@ -1,11 +1,11 @@
 package dev.nines.api;
 
-import dev.nines.api.Model.IncidentView;
-import dev.nines.api.Model.Local;
-import dev.nines.api.Model.Region;
-import dev.nines.api.Model.RegionStatus;
-import dev.nines.api.Model.RouteHistory;
-import dev.nines.api.Model.Status;
+import dev.nines.views.Model.IncidentView;
+import dev.nines.views.Model.Local;
+import dev.nines.views.Model.Region;
+import dev.nines.views.Model.RegionStatus;
+import dev.nines.views.Model.RouteHistory;
+import dev.nines.views.Model.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

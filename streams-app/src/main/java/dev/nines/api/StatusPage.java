@@ -2,13 +2,13 @@ package dev.nines.api;
 
 import static dev.nines.api.Texts.escape;
 
-import dev.nines.api.Model.Carrier;
-import dev.nines.api.Model.Day;
-import dev.nines.api.Model.IncidentView;
-import dev.nines.api.Model.Ledger;
-import dev.nines.api.Model.RegionStatus;
-import dev.nines.api.Model.RouteHistory;
-import dev.nines.api.Model.Status;
+import dev.nines.views.Model.Carrier;
+import dev.nines.views.Model.Day;
+import dev.nines.views.Model.IncidentView;
+import dev.nines.views.Model.Ledger;
+import dev.nines.views.Model.RegionStatus;
+import dev.nines.views.Model.RouteHistory;
+import dev.nines.views.Model.Status;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.nines.api;
 
 import static dev.nines.api.Texts.escape;
 
-import dev.nines.api.Model.Carrier;
-import dev.nines.api.Model.Route;
+import dev.nines.views.Model.Carrier;
+import dev.nines.views.Model.Route;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

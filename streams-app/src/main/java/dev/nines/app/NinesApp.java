@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import dev.nines.ingest.DeadLetters;
+import dev.nines.ingest.stream.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,7 @@ public final class NinesApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final DeadLetters deadLetters;
   /** Null when receipts are not checked against the route plans. */
-  private final dev.nines.ingest.PlanReader plans;
+  private final dev.nines.ingest.stream.PlanReader plans;
   private final dev.nines.views.OutputCounters counters;
   private final dev.nines.platform.Faults faults;
   /** The state directory, when it is a temporary one this app made and must delete. */
@@ -35,7 +35,7 @@ public final class NinesApp implements AutoCloseable {
   /** Completed with one line when Kafka refused the app (ACLs, credentials); it then stops. */
   private final java.util.concurrent.CompletableFuture<String> denied;
 
-  private NinesApp(KafkaStreams streams, dev.nines.ingest.PlanReader plans,
+  private NinesApp(KafkaStreams streams, dev.nines.ingest.stream.PlanReader plans,
       DeadLetters deadLetters,
       java.util.concurrent.CompletableFuture<String> denied,
       dev.nines.views.OutputCounters counters, dev.nines.platform.Faults faults,
@@ -77,7 +77,7 @@ public final class NinesApp implements AutoCloseable {
     }
     props.putAll(extra);
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    dev.nines.ingest.PlanReader plans = null;
+    dev.nines.ingest.stream.PlanReader plans = null;
     DeadLetters deadLetters = null;
     KafkaStreams streams = null;
     var faults = new dev.nines.platform.Faults();
@@ -89,7 +89,7 @@ public final class NinesApp implements AutoCloseable {
             new java.util.HashMap<>(platform.clientOverrides());
         clients.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             platform.bootstrapServers());
-        plans = new dev.nines.ingest.PlanReader(clients,
+        plans = new dev.nines.ingest.stream.PlanReader(clients,
             config.streams().applicationId() + "-route-plans-reader",
             config.topics().name(Topics.ROUTE_PLANS),
             Topics.ROUTE_PLANS.valueSerde(registry).deserializer(),
@@ -198,7 +198,7 @@ public final class NinesApp implements AutoCloseable {
         config.topics().name(Topics.DEAD_LETTERS));
     // A record that is read but unusable (dev.nines.ingest.InvalidInputException) goes the same
     // way, through the processing exception handler: logged, dead-lettered, processing goes on.
-    // (dev.nines.ingest.DeadLetters' handlers are Kafka's own, counting per topic and reason)
+    // (dev.nines.ingest.stream.DeadLetters' handlers are Kafka's own, counting per topic and reason)
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetters.ProcessingHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

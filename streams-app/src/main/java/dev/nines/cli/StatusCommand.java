@@ -1,7 +1,7 @@
 package dev.nines.cli;
 
-import dev.nines.api.Json;
-import dev.nines.api.Model;
+import dev.nines.views.Json;
+import dev.nines.views.Model;
 import dev.nines.config.NinesConfig;
 import java.io.IOException;
 import java.io.PrintWriter;

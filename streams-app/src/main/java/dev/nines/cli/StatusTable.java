@@ -1,10 +1,10 @@
 package dev.nines.cli;
 
-import dev.nines.api.Model;
-import dev.nines.api.Model.Carrier;
-import dev.nines.api.Model.IncidentView;
-import dev.nines.api.Model.RegionStatus;
-import dev.nines.api.Model.RouteHistory;
+import dev.nines.views.Model;
+import dev.nines.views.Model.Carrier;
+import dev.nines.views.Model.IncidentView;
+import dev.nines.views.Model.RegionStatus;
+import dev.nines.views.Model.RouteHistory;
 import dev.nines.api.Texts;
 import java.util.List;
 import java.util.Locale;

@@ -164,7 +164,7 @@ public final class ConfigLoader {
         platform,
         new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf,
             get(raw, Settings.TOPICS_PREFIX), get(raw, Settings.TOPICS_RETENTION)),
-        new dev.nines.ingest.Admission.Bounds(get(raw, Settings.INGEST_MAX_RECORD_SKEW),
+        new dev.nines.ingest.InputBounds(get(raw, Settings.INGEST_MAX_RECORD_SKEW),
             get(raw, Settings.INGEST_MAX_AHEAD), get(raw, Settings.INGEST_MAX_BEHIND),
             get(raw, Settings.INGEST_CHECK_PLANS), get(raw, Settings.INGEST_PLANS_RECHECK),
             get(raw, Settings.INGEST_MAX_TEXT_LENGTH)),

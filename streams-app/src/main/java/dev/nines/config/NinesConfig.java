@@ -13,7 +13,7 @@ public record NinesConfig(
     Cluster cluster,
     Platform platform,
     TopicLayout topics,
-    dev.nines.ingest.Admission.Bounds ingest,
+    dev.nines.ingest.InputBounds ingest,
     Streams streams,
     Health health,
     Routing routing,
@@ -200,7 +200,7 @@ public record NinesConfig(
   }
 
   /** This configuration with other admission rules (tests that send no route plans). */
-  public NinesConfig withIngest(dev.nines.ingest.Admission.Bounds newIngest) {
+  public NinesConfig withIngest(dev.nines.ingest.InputBounds newIngest) {
     return new NinesConfig(cluster, platform, topics, newIngest, streams, health, routing, uptime,
         simulate, api, webhooks);
   }

@@ -22,20 +22,20 @@ import java.util.TreeSet;
  * contract arrives after the close is decided then, so the credits do not depend on whether the
  * contract or the month's last probe was processed first.
  */
-record ClosedMonth(MonthClosed closed, SortedSet<String> decided) {
+public record ClosedMonth(MonthClosed closed, SortedSet<String> decided) {
   private static final byte FORMAT = 1;
 
-  ClosedMonth {
+  public ClosedMonth {
     decided = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(decided));
   }
 
-  ClosedMonth withDecided(String account) {
+  public ClosedMonth withDecided(String account) {
     TreeSet<String> d = new TreeSet<>(decided);
     d.add(account);
     return new ClosedMonth(closed, d);
   }
 
-  byte[] toBytes() {
+  public byte[] toBytes() {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
@@ -67,7 +67,7 @@ record ClosedMonth(MonthClosed closed, SortedSet<String> decided) {
     }
   }
 
-  static ClosedMonth fromBytes(byte[] data) {
+  public static ClosedMonth fromBytes(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte format = in.readByte();
       if (format != FORMAT) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * write; like Kafka Streams' own metrics the counts are not transactional (a record processed
  * again after a crash or rebalance is counted again). One instance per app, reached by the
  * processors through the app's configs under {@link #CONFIG_KEY}, like
- * {@link dev.nines.ingest.DeadLetters}.
+ * {@link dev.nines.ingest.stream.DeadLetters}.
  */
 public final class OutputCounters {
   public static final String CONFIG_KEY = "nines.output.counters";

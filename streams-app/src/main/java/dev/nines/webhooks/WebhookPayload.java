@@ -1,7 +1,7 @@
 package dev.nines.webhooks;
 
-import dev.nines.api.Json;
-import dev.nines.api.Model;
+import dev.nines.views.Json;
+import dev.nines.views.Model;
 import dev.nines.schema.Incident;
 import java.util.LinkedHashMap;
 import java.util.Map;

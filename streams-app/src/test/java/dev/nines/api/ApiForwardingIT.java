@@ -15,6 +15,8 @@ import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.TopicRecords;
+import dev.nines.views.Json;
+import dev.nines.views.Model;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

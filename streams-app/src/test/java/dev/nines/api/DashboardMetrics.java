@@ -2,6 +2,7 @@ package dev.nines.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nines.testing.RepoFiles;
+import dev.nines.views.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

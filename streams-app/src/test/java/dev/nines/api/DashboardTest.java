@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nines.testing.RepoFiles;
+import dev.nines.views.Json;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 

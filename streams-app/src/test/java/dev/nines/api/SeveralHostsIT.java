@@ -10,6 +10,8 @@ import dev.nines.platform.PortCheck;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.testing.TopicRecords;
+import dev.nines.views.Json;
+import dev.nines.views.Model;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,6 +10,8 @@ import dev.nines.schema.Incident;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.TopicRecords;
+import dev.nines.views.Json;
+import dev.nines.views.Model;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

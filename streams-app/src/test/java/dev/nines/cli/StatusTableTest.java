@@ -2,9 +2,9 @@ package dev.nines.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nines.api.Model;
-import dev.nines.api.Model.Carrier;
-import dev.nines.api.Model.Route;
+import dev.nines.views.Model;
+import dev.nines.views.Model.Carrier;
+import dev.nines.views.Model.Route;
 import dev.nines.api.StatusBuilder;
 import java.time.Duration;
 import java.time.Instant;

@@ -145,7 +145,7 @@ class ComposeFileTest {
     assertThat(created.get("dead-letters")).contains("--config max.message.bytes="
         + dev.nines.platform.TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
     assertThat(dev.nines.platform.TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES)
-        .isGreaterThan(dev.nines.ingest.DeadLetters.MAX_RECORD_BYTES);
+        .isGreaterThan(dev.nines.ingest.stream.DeadLetters.MAX_RECORD_BYTES);
     // every topic the same partition count: the app co-partitions nothing across them, but
     // one number is what the partitioning advice of docs/operations.md assumes
     assertThat(created.values().stream().map(a -> flag(a, "--partitions")).distinct())

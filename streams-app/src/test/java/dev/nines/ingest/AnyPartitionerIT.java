@@ -276,7 +276,7 @@ class AnyPartitionerIT {
         caughtUp.run(); // the reference data
         // and the routing holds the edit: its store's changelog has it (written in the
         // transaction that consumed it), whatever the offsets said a moment before
-        String changelog = appId + "-" + dev.nines.routing.RoutingTopology.PLANS_STORE
+        String changelog = appId + "-" + dev.nines.routing.stream.RoutingTopology.PLANS_STORE
             + "-changelog";
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
             .alias(name + ": the plan edit in the routing's store")

@@ -2,6 +2,7 @@ package dev.nines.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.ingest.stream.DeadLetters;
 import dev.nines.serde.RegistryUnavailableException;
 import dev.nines.serde.SerdeException;
 import java.nio.charset.StandardCharsets;

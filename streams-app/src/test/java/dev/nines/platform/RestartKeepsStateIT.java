@@ -8,7 +8,7 @@ import dev.nines.Topics;
 import dev.nines.cli.TestClients;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
-import dev.nines.routing.RoutingTopology;
+import dev.nines.routing.stream.RoutingTopology;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.serde.AnyAvroSerializer;
 import dev.nines.serde.RestSchemaRegistryClient;

@@ -23,17 +23,17 @@ public final class Drivers {
    * With {@code deadLetters} counting what the handlers dead-letter (null: no counting), and
    * receipts not checked against the route plans: the driver has no plans reader (the app's
    * {@code PlanReader}); tests of that check pass a book with {@link #start(NinesConfig,
-   * TestRegistry, dev.nines.ingest.DeadLetters, dev.nines.ingest.PlanCheck.Plans)}.
+   * TestRegistry, dev.nines.ingest.stream.DeadLetters, dev.nines.ingest.PlanCheck.Plans)}.
    */
   public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
-      dev.nines.ingest.DeadLetters deadLetters) {
+      dev.nines.ingest.stream.DeadLetters deadLetters) {
     return start(config.withIngest(config.ingest().withCheckPlans(false)), registry, deadLetters,
         null);
   }
 
   /** As above, with receipts checked against {@code plans} (null: as configured, no book). */
   public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
-      dev.nines.ingest.DeadLetters deadLetters, dev.nines.ingest.PlanCheck.Plans plans) {
+      dev.nines.ingest.stream.DeadLetters deadLetters, dev.nines.ingest.PlanCheck.Plans plans) {
     // TopologyTestDriver gives every topic one partition: the uptime watermarks must expect one
     // input partition, or the order gate would wait for partitions that never send
     NinesConfig.TopicLayout t = config.topics();
@@ -46,7 +46,7 @@ public final class Drivers {
       props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
     }
     if (deadLetters != null) {
-      props.put(dev.nines.ingest.DeadLetters.CONFIG_KEY, deadLetters);
+      props.put(dev.nines.ingest.stream.DeadLetters.CONFIG_KEY, deadLetters);
     }
     TopologyTestDriver driver = new TopologyTestDriver(NinesTopology.build(config, registry),
         props);

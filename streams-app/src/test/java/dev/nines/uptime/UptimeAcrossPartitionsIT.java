@@ -21,6 +21,7 @@ import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.LogForensics;
 import dev.nines.eventtime.OrderGateProcessor;
+import dev.nines.uptime.stream.UptimeProcessor;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -22,6 +22,7 @@ import dev.nines.simulate.ScriptedEvent;
 import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
+import dev.nines.uptime.stream.UptimeProcessor;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

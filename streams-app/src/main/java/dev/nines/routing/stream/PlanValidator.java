@@ -1,4 +1,4 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.schema.Channel;

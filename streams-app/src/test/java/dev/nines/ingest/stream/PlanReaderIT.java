@@ -1,9 +1,11 @@
-package dev.nines.ingest;
+package dev.nines.ingest.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.Topics;
 import dev.nines.ingest.PlanBook.Verdict;
+import dev.nines.ingest.PlanBook;
+import dev.nines.ingest.PlansUnavailableException;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;

@@ -1,4 +1,4 @@
-package dev.nines.api;
+package dev.nines.views;
 
 import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.Incident;
@@ -18,7 +18,7 @@ public final class Model {
   private Model() {}
 
   public record Carrier(String carrierId, int weight, String state, double score, String reason) {
-    static Carrier of(CarrierWeight c) {
+    public static Carrier of(CarrierWeight c) {
       return new Carrier(c.getCarrierId(), c.getWeight(), c.getState().name(), c.getScore(),
           c.getReason());
     }

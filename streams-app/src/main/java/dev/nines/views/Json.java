@@ -1,4 +1,4 @@
-package dev.nines.api;
+package dev.nines.views;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,13 +1,14 @@
-package dev.nines.credits;
+package dev.nines.credits.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.credits.ContractValidator;
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.schema.SlaContract;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
 import dev.nines.uptime.MonthClosed;
-import dev.nines.uptime.UptimeTopology;
+import dev.nines.uptime.stream.UptimeTopology;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,9 +1,10 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.health.HealthCounts;
 import dev.nines.health.Outcome;
+import dev.nines.routing.RoutingPolicy;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;

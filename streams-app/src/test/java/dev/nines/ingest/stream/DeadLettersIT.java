@@ -1,4 +1,4 @@
-package dev.nines.ingest;
+package dev.nines.ingest.stream;
 
 import static dev.nines.testing.Records.delivered;
 import static dev.nines.testing.Records.probe;

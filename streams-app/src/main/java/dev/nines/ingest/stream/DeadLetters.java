@@ -1,5 +1,6 @@
-package dev.nines.ingest;
+package dev.nines.ingest.stream;
 
+import dev.nines.ingest.InvalidInputException;
 import dev.nines.serde.RegistryUnavailableException;
 import java.util.Map;
 import java.util.TreeMap;

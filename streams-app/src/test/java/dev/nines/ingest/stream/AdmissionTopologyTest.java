@@ -1,4 +1,4 @@
-package dev.nines.ingest;
+package dev.nines.ingest.stream;
 
 import static dev.nines.testing.Records.delivered;
 import static dev.nines.testing.Records.probe;
@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.ingest.InvalidInputException;
+import dev.nines.ingest.PlanCheck;
+import dev.nines.ingest.PlansUnavailableException;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.DeliveryStatus;

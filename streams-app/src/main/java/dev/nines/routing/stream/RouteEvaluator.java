@@ -1,6 +1,12 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import dev.nines.health.HealthCounts;
+import dev.nines.routing.CarrierDecision;
+import dev.nines.routing.CarrierStats;
+import dev.nines.routing.PlanCarrier;
+import dev.nines.routing.RouteDecision;
+import dev.nines.routing.RoutingDecider;
+import dev.nines.routing.RoutingPolicy;
 import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.RoutePlan;
 import dev.nines.schema.RoutingWeights;

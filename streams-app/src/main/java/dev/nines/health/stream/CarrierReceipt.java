@@ -1,5 +1,7 @@
-package dev.nines.health;
+package dev.nines.health.stream;
 
+import dev.nines.health.HealthSample;
+import dev.nines.health.Outcome;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.serde.SerdeException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,9 @@
-package dev.nines.ingest;
+package dev.nines.ingest.stream;
 
+import dev.nines.ingest.InputBounds;
+import dev.nines.ingest.InvalidInputException;
+import dev.nines.ingest.Problem;
+import dev.nines.ingest.TextLimit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -42,21 +46,12 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, V> {
 
-  /** The configurable bounds. */
-  public record Bounds(Duration maxRecordSkew, Duration maxAhead, Duration maxBehind,
-      boolean checkPlans, Duration plansRecheck, int maxTextLength) {
-    /** The same bounds, with the check against the route plans on or off. */
-    public Bounds withCheckPlans(boolean on) {
-      return new Bounds(maxRecordSkew, maxAhead, maxBehind, on, plansRecheck, maxTextLength);
-    }
-  }
-
   private final String topic;
   private final String storeName;
   private final Function<V, List<Problem>> check;
   private final Function<V, String> describe;
   private final ToLongFunction<V> eventTime;
-  private final Bounds bounds;
+  private final InputBounds bounds;
   private final Function<java.util.Map<String, Object>, Function<V, Problem>> reference;
 
   /**
@@ -65,7 +60,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
    * @param eventTime the record's event time; called only when {@code check} found nothing
    */
   public Admission(String topic, String storeName, Function<V, List<Problem>> check,
-      Function<V, String> describe, ToLongFunction<V> eventTime, Bounds bounds) {
+      Function<V, String> describe, ToLongFunction<V> eventTime, InputBounds bounds) {
     this(topic, storeName, check, describe, eventTime, bounds, null);
   }
 
@@ -77,7 +72,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
    * @param reference null: none
    */
   public Admission(String topic, String storeName, Function<V, List<Problem>> check,
-      Function<V, String> describe, ToLongFunction<V> eventTime, Bounds bounds,
+      Function<V, String> describe, ToLongFunction<V> eventTime, InputBounds bounds,
       Function<java.util.Map<String, Object>, Function<V, Problem>> reference) {
     this.reference = reference;
     this.topic = topic;

@@ -1,10 +1,12 @@
-package dev.nines.health;
+package dev.nines.health.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.ClosingWindows;
 import dev.nines.eventtime.Dedup;
-import dev.nines.ingest.Admission;
+import dev.nines.health.HealthCounts;
+import dev.nines.health.HealthSample;
+import dev.nines.ingest.stream.Admission;
 import dev.nines.ingest.ReceiptCheck;
 import dev.nines.model.CarrierKey;
 import dev.nines.schema.CarrierHealth;

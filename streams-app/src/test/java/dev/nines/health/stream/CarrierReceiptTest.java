@@ -1,8 +1,10 @@
-package dev.nines.health;
+package dev.nines.health.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nines.health.HealthSample;
+import dev.nines.health.Outcome;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.DeliveryStatus;
 import dev.nines.schema.FailureCause;

@@ -1,4 +1,4 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nines.uptime;
+package dev.nines.uptime.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
@@ -15,6 +15,7 @@ import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
 import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.eventtime.WatermarkEmitter;
+import dev.nines.uptime.MonthClosed;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,5 +1,8 @@
-package dev.nines.ingest;
+package dev.nines.ingest.stream;
 
+import dev.nines.ingest.PlanBook;
+import dev.nines.ingest.PlanCheck;
+import dev.nines.ingest.PlansUnavailableException;
 import dev.nines.schema.RoutePlan;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.nines.health;
+package dev.nines.health.stream;
 
 import static dev.nines.testing.Records.delivered;
 import static dev.nines.testing.Records.probe;

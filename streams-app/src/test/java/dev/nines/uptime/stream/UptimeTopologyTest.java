@@ -1,4 +1,4 @@
-package dev.nines.uptime;
+package dev.nines.uptime.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import dev.nines.health.HealthCounts;
 import java.nio.ByteBuffer;

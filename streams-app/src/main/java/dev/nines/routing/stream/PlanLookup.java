@@ -1,4 +1,4 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import dev.nines.schema.RoutePlan;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;

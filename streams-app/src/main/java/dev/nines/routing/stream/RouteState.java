@@ -1,6 +1,9 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import dev.nines.health.HealthCounts;
+import dev.nines.routing.CarrierDecision;
+import dev.nines.routing.CarrierMemory;
+import dev.nines.routing.RouteDecision;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.RouteMode;
 import java.io.ByteArrayInputStream;

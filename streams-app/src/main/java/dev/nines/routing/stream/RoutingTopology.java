@@ -1,4 +1,4 @@
-package dev.nines.routing;
+package dev.nines.routing.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
@@ -85,7 +85,7 @@ public final class RoutingTopology {
     KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
         .process(new ClosingWindows<HealthSample, HealthCounts>(BUCKET_STORE,
             HealthCounts.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
-            HealthSample::addTo, dev.nines.health.CarrierHealthTopology.upstreams(config),
+            HealthSample::addTo, dev.nines.health.stream.CarrierHealthTopology.upstreams(config),
             partitions), Named.as("routing-buckets-windows"))
         .map((key, m) -> {
           if (m instanceof Marked.Mark<ClosingWindows.Window<HealthCounts>> mark) {

@@ -1,5 +1,8 @@
-package dev.nines.credits;
+package dev.nines.credits.stream;
 
+import dev.nines.credits.ClosedMonth;
+import dev.nines.credits.ContractHistory;
+import dev.nines.credits.CreditCalculator;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.Service;

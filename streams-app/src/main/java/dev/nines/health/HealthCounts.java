@@ -150,10 +150,4 @@ public final class HealthCounts {
       throw new IllegalStateException("corrupt latency sketch in HealthCounts", e);
     }
   }
-
-  public static org.apache.kafka.common.serialization.Serde<HealthCounts> serde() {
-    return org.apache.kafka.common.serialization.Serdes.serdeFrom(
-        (topic, v) -> v == null ? null : v.toBytes(),
-        (topic, b) -> b == null ? null : fromBytes(b));
-  }
 }

@@ -140,7 +140,7 @@ public final class CarrierHealthTopology {
         fromReceipts.merge(fromProbes, Named.as("carrier-samples"));
 
     samples
-        .process(new ClosingWindows<HealthSample, HealthCounts>(WINDOW_STORE, HealthCounts.serde(),
+        .process(new ClosingWindows<HealthSample, HealthCounts>(WINDOW_STORE, HealthCountsSerde.serde(),
             h.windowSize(), h.grace(), () -> new HealthCounts(h.latencyRelativeAccuracy()),
             HealthSample::addTo, upstreams), Named.as("carrier-health-windows"))
         .flatMapValues(Marked::items, Named.as("carrier-health-closed"))

@@ -3,6 +3,7 @@ package dev.nines.ingest.stream;
 import dev.nines.ingest.PlanBook;
 import dev.nines.ingest.PlanCheck;
 import dev.nines.ingest.PlansUnavailableException;
+import dev.nines.model.EventTime;
 import dev.nines.schema.RoutePlan;
 import java.time.Duration;
 import java.util.HashMap;
@@ -300,7 +301,7 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
         continue;
       }
       // the plan's time as the routing's versioned table reads it
-      book.put(route, dev.nines.model.EventTime.of(plan, r.timestamp()), plan.getCarriers().stream().map(c -> c.getCarrierId())
+      book.put(route, EventTime.of(plan, r.timestamp()), plan.getCarriers().stream().map(c -> c.getCarrierId())
           .collect(Collectors.toSet()));
     }
   }

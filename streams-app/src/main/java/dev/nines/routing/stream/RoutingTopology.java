@@ -3,7 +3,8 @@ package dev.nines.routing.stream;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.ClosingWindows;
-import dev.nines.model.EventTime;
+import dev.nines.health.stream.HealthCountsSerde;
+import dev.nines.ingest.stream.EventTimeExtractor;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
 import dev.nines.schema.RoutePlan;
@@ -65,7 +66,7 @@ public final class RoutingTopology {
     // the route's buckets go. The repartition keeps each version's event time as its timestamp.
     // Not joined: the evaluator reads it as of each interval's end (connected by store name).
     builder.stream(config.topics().name(Topics.ROUTE_PLANS),
-            Consumed.with(keys, planSerde).withTimestampExtractor(new EventTime())
+            Consumed.with(keys, planSerde).withTimestampExtractor(new EventTimeExtractor())
                 .withName("route-plans-source"))
         .processValues(() -> new PlanValidator.Gate(config.ingest().maxTextLength()),
             Named.as("route-plans-check"))
@@ -84,7 +85,7 @@ public final class RoutingTopology {
 
     KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
         .process(new ClosingWindows<HealthSample, HealthCounts>(BUCKET_STORE,
-            HealthCounts.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
+            HealthCountsSerde.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
             HealthSample::addTo, dev.nines.health.stream.CarrierHealthTopology.upstreams(config),
             partitions), Named.as("routing-buckets-windows"))
         .map((key, m) -> {

@@ -157,167 +157,171 @@ public final class ClosingWindows<V, A>
 
   @Override
   public Processor<String, Marked<V>, String, Marked<Window<A>>> get() {
-    return new Processor<>() {
-      private ProcessorContext<String, Marked<Window<A>>> context;
-      private OpenWindowStore<A> open;
-      private Sensor late;
-      private boolean warned;
-      private boolean warnedMark;
-      // windows starting below this were already looked for (not kept: one scan after a start)
-      private long scannedBelow = Long.MIN_VALUE;
-      // the last window end relayed; not kept: after a restart the same value may go again,
-      // which a downstream frontier (a maximum per upstream) ignores
-      private long relayed = Long.MIN_VALUE;
+    return new WindowProcessor();
+  }
 
-      @Override
-      public void init(ProcessorContext<String, Marked<Window<A>>> context) {
-        this.context = context;
-        this.relayed = Long.MIN_VALUE;
-        if (relayPartitions > 0 && context.taskId().partition() >= relayPartitions) {
-          throw new IllegalStateException(store.name() + ": task of partition "
-              + context.taskId().partition() + ", but " + relayPartitions + " partitions to "
-              + "relay watermarks for: the input topic has more partitions than configured");
-        }
-        this.open = context.getStateStore(store.name());
-        this.scannedBelow = Long.MIN_VALUE;
-        this.warned = false;
-        this.warnedMark = false;
-        late = context.metrics().addSensor("nines-windows-late-" + store.name() + "-"
-            + context.taskId(), Sensor.RecordingLevel.INFO);
-        late.add(new MetricName(LATE_METRIC, METRIC_GROUP, "Records dropped because their "
-            + "window had closed", Map.of("task-id", context.taskId().toString(),
-            "store", store.name())), new CumulativeCount());
-      }
+  /** One task's windows: open ones in the store, closed and forwarded as time passes them. */
+  private final class WindowProcessor
+      implements Processor<String, Marked<V>, String, Marked<Window<A>>> {
+    private ProcessorContext<String, Marked<Window<A>>> context;
+    private OpenWindowStore<A> open;
+    private Sensor late;
+    private boolean warned;
+    private boolean warnedMark;
+    // windows starting below this were already looked for (not kept: one scan after a start)
+    private long scannedBelow = Long.MIN_VALUE;
+    // the last window end relayed; not kept: after a restart the same value may go again,
+    // which a downstream frontier (a maximum per upstream) ignores
+    private long relayed = Long.MIN_VALUE;
 
-      @Override
-      public void close() {
-        context.metrics().removeSensor(late);
+    @Override
+    public void init(ProcessorContext<String, Marked<Window<A>>> context) {
+      this.context = context;
+      this.relayed = Long.MIN_VALUE;
+      if (relayPartitions > 0 && context.taskId().partition() >= relayPartitions) {
+        throw new IllegalStateException(store.name() + ": task of partition "
+            + context.taskId().partition() + ", but " + relayPartitions + " partitions to "
+            + "relay watermarks for: the input topic has more partitions than configured");
       }
+      this.open = context.getStateStore(store.name());
+      this.scannedBelow = Long.MIN_VALUE;
+      this.warned = false;
+      this.warnedMark = false;
+      late = context.metrics().addSensor("nines-windows-late-" + store.name() + "-"
+          + context.taskId(), Sensor.RecordingLevel.INFO);
+      late.add(new MetricName(LATE_METRIC, METRIC_GROUP, "Records dropped because their "
+          + "window had closed", Map.of("task-id", context.taskId().toString(),
+          "store", store.name())), new CumulativeCount());
+    }
 
-      @Override
-      public void process(Record<String, Marked<V>> record) {
-        if (record.value() instanceof Marked.Mark<V> mark) {
-          onMark(mark.watermark(), record);
-          return;
-        }
-        V value = ((Marked.Item<V>) record.value()).value();
-        long ts = record.timestamp();
-        if (record.key() == null || ts < 0) {
-          dropLate(record, NO_WINDOW);
-          return;
-        }
-        if (upstreams == 0) {
-          open.advanceStreamTime(ts);
-        }
-        long closeTime = saturatedMinus(open.streamTime(), graceMs);
-        long start = ts - ts % sizeMs;
-        boolean late = start + sizeMs <= closeTime;
-        if (!late && upstreams > 0) {
-          Watermark own = open.marks().get(Marked.upstream(record.headers()));
-          late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
-        }
-        if (!late) {
-          OpenWindowStore.Open<A> o = open.get(start, record.key());
-          A agg = add.apply(value, o == null ? initial.get() : o.value());
-          open.put(start, record.key(), agg, o == null ? ts : Math.max(ts, o.timestamp()));
-        } else {
-          dropLate(record, start);
-        }
-        if (upstreams == 0) {
-          closeUpTo(closeTime, record);
-        }
-      }
+    @Override
+    public void close() {
+      context.metrics().removeSensor(late);
+    }
 
-      private void onMark(Watermark w, Record<String, Marked<V>> record) {
-        if (upstreams == 0 || w.partitions() != upstreams) {
-          // a mark of another layout (topics.partitions changed): it says nothing about this one
-          if (!warnedMark) {
-            warnedMark = true;
-            log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
-                + "expects {} upstream partitions", store.name(), context.taskId(),
-                w.partition(), w.partitions(), upstreams);
-          }
-          return;
-        }
-        Watermark before = open.marks().get(w.partition());
-        // the larger value, as OrderGate keeps; a mark of an earlier layout is replaced
-        open.putMark(before != null && before.partitions() == w.partitions()
-            ? Watermark.max(before, w) : w);
-        long frontier = frontier(open.marks());
-        if (frontier != OpenWindowStore.NO_TIME && frontier > open.streamTime()) {
-          open.advanceStreamTime(frontier);
-          long closeTime = saturatedMinus(frontier, graceMs);
-          closeUpTo(closeTime, record);
-          relay(closeTime, frontier);
-        }
+    @Override
+    public void process(Record<String, Marked<V>> record) {
+      if (record.value() instanceof Marked.Mark<V> mark) {
+        onMark(mark.watermark(), record);
+        return;
       }
+      V value = ((Marked.Item<V>) record.value()).value();
+      long ts = record.timestamp();
+      if (record.key() == null || ts < 0) {
+        dropLate(record, NO_WINDOW);
+        return;
+      }
+      if (upstreams == 0) {
+        open.advanceStreamTime(ts);
+      }
+      long closeTime = saturatedMinus(open.streamTime(), graceMs);
+      long start = ts - ts % sizeMs;
+      boolean late = start + sizeMs <= closeTime;
+      if (!late && upstreams > 0) {
+        Watermark own = open.marks().get(Marked.upstream(record.headers()));
+        late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
+      }
+      if (!late) {
+        OpenWindowStore.Open<A> o = open.get(start, record.key());
+        A agg = add.apply(value, o == null ? initial.get() : o.value());
+        open.put(start, record.key(), agg, o == null ? ts : Math.max(ts, o.timestamp()));
+      } else {
+        dropLate(record, start);
+      }
+      if (upstreams == 0) {
+        closeUpTo(closeTime, record);
+      }
+    }
 
-      /**
-       * Forwards the largest window end {@code <= closeTime}, once it grew (class doc), stamped
-       * with the frontier: later than the window end by the grace, so that a task reading it
-       * beside a topic of event-time records (such as the route plans) has, in timestamp order,
-       * processed those up to the window end first.
-       */
-      private void relay(long closeTime, long frontier) {
-        if (relayPartitions == 0 || closeTime == Long.MIN_VALUE) {
-          return;
+    private void onMark(Watermark w, Record<String, Marked<V>> record) {
+      if (upstreams == 0 || w.partitions() != upstreams) {
+        // a mark of another layout (topics.partitions changed): it says nothing about this one
+        if (!warnedMark) {
+          warnedMark = true;
+          log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
+              + "expects {} upstream partitions", store.name(), context.taskId(),
+              w.partition(), w.partitions(), upstreams);
         }
-        long end = closeTime - Math.floorMod(closeTime, sizeMs);
-        if (end > relayed) {
-          relayed = end;
-          // no headers: which record moved the frontier depends on the interleaving
-          context.forward(new Record<>(Marked.MARK_KEY, Marked.<Window<A>>mark(new Watermark(
-              context.taskId().partition(), relayPartitions, end, false)),
-              Math.max(0, frontier)));
+        return;
+      }
+      Watermark before = open.marks().get(w.partition());
+      // the larger value, as OrderGate keeps; a mark of an earlier layout is replaced
+      open.putMark(before != null && before.partitions() == w.partitions()
+          ? Watermark.max(before, w) : w);
+      long frontier = frontier(open.marks());
+      if (frontier != OpenWindowStore.NO_TIME && frontier > open.streamTime()) {
+        open.advanceStreamTime(frontier);
+        long closeTime = saturatedMinus(frontier, graceMs);
+        closeUpTo(closeTime, record);
+        relay(closeTime, frontier);
+      }
+    }
+
+    /**
+     * Forwards the largest window end {@code <= closeTime}, once it grew (class doc), stamped
+     * with the frontier: later than the window end by the grace, so that a task reading it
+     * beside a topic of event-time records (such as the route plans) has, in timestamp order,
+     * processed those up to the window end first.
+     */
+    private void relay(long closeTime, long frontier) {
+      if (relayPartitions == 0 || closeTime == Long.MIN_VALUE) {
+        return;
+      }
+      long end = closeTime - Math.floorMod(closeTime, sizeMs);
+      if (end > relayed) {
+        relayed = end;
+        // no headers: which record moved the frontier depends on the interleaving
+        context.forward(new Record<>(Marked.MARK_KEY, Marked.<Window<A>>mark(new Watermark(
+            context.taskId().partition(), relayPartitions, end, false)),
+            Math.max(0, frontier)));
+      }
+    }
+
+    /** min(W_u) over the partitions not idle; the largest latest if all are idle. */
+    private long frontier(Map<Integer, Watermark> marks) {
+      // grace 0 here: the windows apply their own grace to the frontier when they close
+      return OrderGate.frontierOfLayout(marks, 0, upstreams, upstreams);
+    }
+
+    /** Forwards and forgets every window with {@code end <= closeTime}. */
+    private void closeUpTo(long closeTime, Record<String, Marked<V>> record) {
+      // windows starting at or before lastClosed have end <= closeTime
+      long lastClosed = saturatedMinus(closeTime, sizeMs);
+      if (lastClosed >= scannedBelow) {
+        for (OpenWindowStore.Closed<A> c : open.close(lastClosed)) {
+          context.forward(record.withKey(c.key())
+              .withValue(Marked.item(new Window<>(c.start(), c.start() + sizeMs, c.value())))
+              .withTimestamp(c.timestamp()));
         }
+        scannedBelow = lastClosed < 0 ? 0 : lastClosed - lastClosed % sizeMs + sizeMs;
       }
+    }
 
-      /** min(W_u) over the partitions not idle; the largest latest if all are idle. */
-      private long frontier(Map<Integer, Watermark> marks) {
-        // grace 0 here: the windows apply their own grace to the frontier when they close
-        return OrderGate.frontierOfLayout(marks, 0, upstreams, upstreams);
+    private void dropLate(Record<String, Marked<V>> record, long start) {
+      late.record();
+      // One WARN per task, then DEBUG: a catch-up over several partitions can drop a large
+      // share of records as late (BENCHMARKS.md: 5.9 M lines, 1.4 GB of log in one run), and
+      // the metric already counts every one of them.
+      if (!warned) {
+        warned = true;
+        log.warn("{} (task {}): record for key '{}' at {} dropped: {}. Further late records "
+            + "of this task are counted in {} {} and logged at DEBUG", store.name(),
+            context.taskId(), record.key(), Instant.ofEpochMilli(record.timestamp()),
+            why(start), METRIC_GROUP, LATE_METRIC);
+      } else if (log.isDebugEnabled()) {
+        log.debug("{}: record for key '{}' at {} dropped: {}", store.name(), record.key(),
+            Instant.ofEpochMilli(record.timestamp()), why(start));
       }
+    }
 
-      /** Forwards and forgets every window with {@code end <= closeTime}. */
-      private void closeUpTo(long closeTime, Record<String, Marked<V>> record) {
-        // windows starting at or before lastClosed have end <= closeTime
-        long lastClosed = saturatedMinus(closeTime, sizeMs);
-        if (lastClosed >= scannedBelow) {
-          for (OpenWindowStore.Closed<A> c : open.close(lastClosed)) {
-            context.forward(record.withKey(c.key())
-                .withValue(Marked.item(new Window<>(c.start(), c.start() + sizeMs, c.value())))
-                .withTimestamp(c.timestamp()));
-          }
-          scannedBelow = lastClosed < 0 ? 0 : lastClosed - lastClosed % sizeMs + sizeMs;
-        }
-      }
-
-      private void dropLate(Record<String, Marked<V>> record, long start) {
-        late.record();
-        // One WARN per task, then DEBUG: a catch-up over several partitions can drop a large
-        // share of records as late (BENCHMARKS.md: 5.9 M lines, 1.4 GB of log in one run), and
-        // the metric already counts every one of them.
-        if (!warned) {
-          warned = true;
-          log.warn("{} (task {}): record for key '{}' at {} dropped: {}. Further late records "
-              + "of this task are counted in {} {} and logged at DEBUG", store.name(),
-              context.taskId(), record.key(), Instant.ofEpochMilli(record.timestamp()),
-              why(start), METRIC_GROUP, LATE_METRIC);
-        } else if (log.isDebugEnabled()) {
-          log.debug("{}: record for key '{}' at {} dropped: {}", store.name(), record.key(),
-              Instant.ofEpochMilli(record.timestamp()), why(start));
-        }
-      }
-
-      private String why(long start) {
-        return start == NO_WINDOW ? "no key or no timestamp"
-            : "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + sizeMs)
-                + ") closed " + (upstreams == 0 ? "at stream time "
-                    + Instant.ofEpochMilli(open.streamTime())
-                    : "by the watermarks (released up to " + time(open.streamTime())
-                        + ", this record's upstream partition at its last mark)");
-      }
-    };
+    private String why(long start) {
+      return start == NO_WINDOW ? "no key or no timestamp"
+          : "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + sizeMs)
+              + ") closed " + (upstreams == 0 ? "at stream time "
+                  + Instant.ofEpochMilli(open.streamTime())
+                  : "by the watermarks (released up to " + time(open.streamTime())
+                      + ", this record's upstream partition at its last mark)");
+    }
   }
 
   private static String time(long t) {

@@ -152,168 +152,171 @@ public final class Dedup<T>
 
   @Override
   public FixedKeyProcessor<String, Marked<T>, Marked<T>> get() {
-    return new FixedKeyProcessor<>() {
-      private FixedKeyProcessorContext<String, Marked<T>> context;
-      private KeyValueStore<Bytes, byte[]> seen;
-      private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
-      // ids in buckets starting below this are forgotten (not looked at, deleted when due)
-      private long forgetBelow;
-      // every id in a bucket below this is deleted (not kept: after a start, one scan finds out)
-      private long deletedBelow;
-      // where the next deletion batch starts, past the tombstones of the last one
-      private Bytes resumeAt;
-      private int itemsSinceBatch;
-      private boolean warnedMark;
-      // bucket start -> whether it may hold an id; false only when a seek found none and no put
-      // came since (this task is the store's only writer), so a skipped read never misses an id
-      private final Map<Long, Boolean> mayHoldIds = new HashMap<>();
+    return new DedupProcessor();
+  }
 
-      @Override
-      public void init(FixedKeyProcessorContext<String, Marked<T>> context) {
-        this.context = context;
-        this.seen = context.getStateStore(storeName);
-        marks.clear();
-        marks.putAll(marksIn(seen));
-        byte[] kept = seen.get(FORGET_BELOW_KEY);
-        forgetBelow = kept == null ? Long.MIN_VALUE : ByteBuffer.wrap(kept).getLong();
-        deletedBelow = Long.MIN_VALUE;
-        resumeAt = null;
-        itemsSinceBatch = 0;
-        warnedMark = false;
-        mayHoldIds.clear();
-        advanceForgetting(false);
-      }
+  /** One task's de-duplication: the ids seen per time bucket, and the marks of each upstream. */
+  private final class DedupProcessor implements FixedKeyProcessor<String, Marked<T>, Marked<T>> {
+    private FixedKeyProcessorContext<String, Marked<T>> context;
+    private KeyValueStore<Bytes, byte[]> seen;
+    private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
+    // ids in buckets starting below this are forgotten (not looked at, deleted when due)
+    private long forgetBelow;
+    // every id in a bucket below this is deleted (not kept: after a start, one scan finds out)
+    private long deletedBelow;
+    // where the next deletion batch starts, past the tombstones of the last one
+    private Bytes resumeAt;
+    private int itemsSinceBatch;
+    private boolean warnedMark;
+    // bucket start -> whether it may hold an id; false only when a seek found none and no put
+    // came since (this task is the store's only writer), so a skipped read never misses an id
+    private final Map<Long, Boolean> mayHoldIds = new HashMap<>();
 
-      @Override
-      public void process(FixedKeyRecord<String, Marked<T>> record) {
-        if (record.value() instanceof Marked.Mark<T> mark) {
-          onMark(mark.watermark());
-          context.forward(record);
-          return;
-        }
-        String key = id.apply(((Marked.Item<T>) record.value()).value());
-        if (key == null) {
-          context.forward(record);
-          return;
-        }
-        byte[] idBytes = key.getBytes(StandardCharsets.UTF_8); // once, for every lookup and put
-        long ts = record.timestamp();
-        if (isDuplicate(idBytes, ts)) {
-          return;
-        }
-        long bucket = bucket(ts);
-        if (bucket >= forgetBelow) {
-          // a bucket already forgotten is not kept: its deletion may be past
-          seen.put(idKey(bucket, idBytes), ByteBuffer.allocate(8).putLong(ts).array());
-          mayHoldIds.put(bucket, Boolean.TRUE);
-        }
+    @Override
+    public void init(FixedKeyProcessorContext<String, Marked<T>> context) {
+      this.context = context;
+      this.seen = context.getStateStore(storeName);
+      marks.clear();
+      marks.putAll(marksIn(seen));
+      byte[] kept = seen.get(FORGET_BELOW_KEY);
+      forgetBelow = kept == null ? Long.MIN_VALUE : ByteBuffer.wrap(kept).getLong();
+      deletedBelow = Long.MIN_VALUE;
+      resumeAt = null;
+      itemsSinceBatch = 0;
+      warnedMark = false;
+      mayHoldIds.clear();
+      advanceForgetting(false);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Marked<T>> record) {
+      if (record.value() instanceof Marked.Mark<T> mark) {
+        onMark(mark.watermark());
         context.forward(record);
-        if (forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
-          deleteForgotten();
-        }
+        return;
       }
+      String key = id.apply(((Marked.Item<T>) record.value()).value());
+      if (key == null) {
+        context.forward(record);
+        return;
+      }
+      byte[] idBytes = key.getBytes(StandardCharsets.UTF_8); // once, for every lookup and put
+      long ts = record.timestamp();
+      if (isDuplicate(idBytes, ts)) {
+        return;
+      }
+      long bucket = bucket(ts);
+      if (bucket >= forgetBelow) {
+        // a bucket already forgotten is not kept: its deletion may be past
+        seen.put(idKey(bucket, idBytes), ByteBuffer.allocate(8).putLong(ts).array());
+        mayHoldIds.put(bucket, Boolean.TRUE);
+      }
+      context.forward(record);
+      if (forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
+        deleteForgotten();
+      }
+    }
 
-      private boolean isDuplicate(byte[] idBytes, long ts) {
-        // by bucket number, with saturated bounds: no overflow at extreme timestamps
-        long first = Math.floorDiv(Math.max(OrderGate.saturatedMinus(ts, retentionMs),
-            forgetBelow), retentionMs);
-        long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
-        for (long n = first; n <= last; n++) {
-          if (!mayHoldIds(n * retentionMs)) {
-            continue;
-          }
-          byte[] v = seen.get(idKey(n * retentionMs, idBytes));
-          if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
-            return true;
-          }
+    private boolean isDuplicate(byte[] idBytes, long ts) {
+      // by bucket number, with saturated bounds: no overflow at extreme timestamps
+      long first = Math.floorDiv(Math.max(OrderGate.saturatedMinus(ts, retentionMs),
+          forgetBelow), retentionMs);
+      long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
+      for (long n = first; n <= last; n++) {
+        if (!mayHoldIds(n * retentionMs)) {
+          continue;
         }
-        return false;
+        byte[] v = seen.get(idKey(n * retentionMs, idBytes));
+        if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
+          return true;
+        }
       }
+      return false;
+    }
 
-      /** False if bucket {@code start} holds no id: one seek the first time, then remembered. */
-      private boolean mayHoldIds(long start) {
-        Boolean known = mayHoldIds.get(start);
-        if (known == null) {
-          // the first key from the bucket's prefix on (the marks' keys sort after every id)
-          try (var it = seen.range(idKey(start, ""), markKey(0))) {
-            Bytes next = it.hasNext() ? it.peekNextKey() : null;
-            known = next != null && next.get()[0] == ID && bucketOf(next) == start;
-          }
-          mayHoldIds.put(start, known);
+    /** False if bucket {@code start} holds no id: one seek the first time, then remembered. */
+    private boolean mayHoldIds(long start) {
+      Boolean known = mayHoldIds.get(start);
+      if (known == null) {
+        // the first key from the bucket's prefix on (the marks' keys sort after every id)
+        try (var it = seen.range(idKey(start, ""), markKey(0))) {
+          Bytes next = it.hasNext() ? it.peekNextKey() : null;
+          known = next != null && next.get()[0] == ID && bucketOf(next) == start;
         }
-        return known;
+        mayHoldIds.put(start, known);
       }
+      return known;
+    }
 
-      private void onMark(Watermark w) {
-        if (w.partitions() != upstreams) {
-          if (!warnedMark) {
-            warnedMark = true;
-            log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
-                + "expects {} upstream partitions", storeName, context.taskId(),
-                w.partition(), w.partitions(), upstreams);
-          }
-          return;
+    private void onMark(Watermark w) {
+      if (w.partitions() != upstreams) {
+        if (!warnedMark) {
+          warnedMark = true;
+          log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
+              + "expects {} upstream partitions", storeName, context.taskId(),
+              w.partition(), w.partitions(), upstreams);
         }
-        if (w.partition() < from || w.partition() >= to) {
-          return;
-        }
-        Watermark before = marks.get(w.partition());
-        // the larger value, as ClosingWindows keeps; a mark of an earlier layout is replaced
-        Watermark next = before != null && before.partitions() == upstreams
-            ? Watermark.max(before, w) : w;
-        if (!next.equals(before)) {
-          marks.put(w.partition(), next);
-          seen.put(markKey(w.partition()), next.toStoreBytes());
-        }
-        advanceForgetting(true);
-        if (forgetBelow > deletedBelow) {
-          deleteForgotten();
-        }
+        return;
       }
+      if (w.partition() < from || w.partition() >= to) {
+        return;
+      }
+      Watermark before = marks.get(w.partition());
+      // the larger value, as ClosingWindows keeps; a mark of an earlier layout is replaced
+      Watermark next = before != null && before.partitions() == upstreams
+          ? Watermark.max(before, w) : w;
+      if (!next.equals(before)) {
+        marks.put(w.partition(), next);
+        seen.put(markKey(w.partition()), next.toStoreBytes());
+      }
+      advanceForgetting(true);
+      if (forgetBelow > deletedBelow) {
+        deleteForgotten();
+      }
+    }
 
-      /** Ids in buckets ending by {@code F - 2 retention} are forgotten; never moves back. */
-      /** @param persist false in init, where no record is being processed to log it with */
-      private void advanceForgetting(boolean persist) {
-        long f = OrderGate.frontierOfLayout(marks, from, to, upstreams);
-        if (f == Long.MIN_VALUE) {
-          return;
-        }
-        long horizon = OrderGate.saturatedMinus(f, 2 * retentionMs);
-        if (horizon != Long.MIN_VALUE && bucket(horizon) > forgetBelow) {
-          forgetBelow = bucket(horizon);
-          mayHoldIds.keySet().removeIf(b -> b < forgetBelow); // never looked at again
-          if (persist) {
-            seen.put(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
-          }
+    /** Ids in buckets ending by {@code F - 2 retention} are forgotten; never moves back. */
+    /** @param persist false in init, where no record is being processed to log it with */
+    private void advanceForgetting(boolean persist) {
+      long f = OrderGate.frontierOfLayout(marks, from, to, upstreams);
+      if (f == Long.MIN_VALUE) {
+        return;
+      }
+      long horizon = OrderGate.saturatedMinus(f, 2 * retentionMs);
+      if (horizon != Long.MIN_VALUE && bucket(horizon) > forgetBelow) {
+        forgetBelow = bucket(horizon);
+        mayHoldIds.keySet().removeIf(b -> b < forgetBelow); // never looked at again
+        if (persist) {
+          seen.put(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
         }
       }
+    }
 
-      /** Deletes up to {@link #EXPIRY_BATCH} forgotten ids, oldest bucket first. */
-      private void deleteForgotten() {
-        itemsSinceBatch = 0;
-        Bytes start = resumeAt != null ? resumeAt : idKey(Long.MIN_VALUE, "");
-        List<Bytes> due = new ArrayList<>(EXPIRY_BATCH);
-        // the bound is inclusive, and the bare prefix of bucket forgetBelow sorts before its ids
-        try (var it = seen.range(start, idKey(forgetBelow, ""))) {
-          while (it.hasNext() && due.size() < EXPIRY_BATCH) {
-            Bytes k = it.next().key;
-            if (bucketOf(k) >= forgetBelow) {
-              break;
-            }
-            due.add(k);
+    /** Deletes up to {@link #EXPIRY_BATCH} forgotten ids, oldest bucket first. */
+    private void deleteForgotten() {
+      itemsSinceBatch = 0;
+      Bytes start = resumeAt != null ? resumeAt : idKey(Long.MIN_VALUE, "");
+      List<Bytes> due = new ArrayList<>(EXPIRY_BATCH);
+      // the bound is inclusive, and the bare prefix of bucket forgetBelow sorts before its ids
+      try (var it = seen.range(start, idKey(forgetBelow, ""))) {
+        while (it.hasNext() && due.size() < EXPIRY_BATCH) {
+          Bytes k = it.next().key;
+          if (bucketOf(k) >= forgetBelow) {
+            break;
           }
-        }
-        for (Bytes k : due) {
-          seen.put(k, null); // not delete(): it reads the old value first
-        }
-        if (due.size() < EXPIRY_BATCH) {
-          deletedBelow = forgetBelow;
-          resumeAt = idKey(forgetBelow, "");
-        } else {
-          resumeAt = due.get(due.size() - 1);
+          due.add(k);
         }
       }
-    };
+      for (Bytes k : due) {
+        seen.put(k, null); // not delete(): it reads the old value first
+      }
+      if (due.size() < EXPIRY_BATCH) {
+        deletedBelow = forgetBelow;
+        resumeAt = idKey(forgetBelow, "");
+      } else {
+        resumeAt = due.get(due.size() - 1);
+      }
+    }
   }
 
   /** The marks a store holds, by upstream partition. */

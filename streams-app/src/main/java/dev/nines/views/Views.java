@@ -10,6 +10,7 @@ import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
@@ -63,16 +64,16 @@ public final class Views {
   }
 
   /** Uptime, part 1: the stores, and the days with probes (probes keyed by service). */
-  public static void uptimeProbes(StreamsBuilder builder, NinesConfig config,
-      KStream<String, Object> probesByService) {
+  public static <V> void uptimeProbes(StreamsBuilder builder, NinesConfig config,
+      KStream<String, V> probesByService, Function<V, ProbeResult> probeOf) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(LEDGER_STORE), Serdes.String(),
         AvroValueSerde.of(UptimeLedger.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(REGION_STORE), Serdes.String(), RegionHistory.serde()));
     int days = config.api().historyDays();
-    probesByService.process(() -> new ProbeDaysWriter(days), Named.as("uptime-probes-view"),
-        REGION_STORE);
+    probesByService.process(() -> new ProbeDaysWriter<V>(days, probeOf),
+        Named.as("uptime-probes-view"), REGION_STORE);
   }
 
   /** Uptime, part 2: incidents into the region histories. */
@@ -151,8 +152,9 @@ public final class Views {
     }
   }
 
-  static final class ProbeDaysWriter extends Writer<Object> {
+  static final class ProbeDaysWriter<V> extends Writer<V> {
     private final int days;
+    private final Function<V, ProbeResult> probeOf;
     private KeyValueStore<String, RegionHistory> store;
     /**
      * Per region, the hour (event time) last written: a region's history is rewritten at most
@@ -161,8 +163,9 @@ public final class Views {
      */
     private final Map<String, Long> writtenHour = new HashMap<>();
 
-    ProbeDaysWriter(int days) {
+    ProbeDaysWriter(int days, Function<V, ProbeResult> probeOf) {
       this.days = days;
+      this.probeOf = probeOf;
     }
 
     @Override
@@ -172,8 +175,9 @@ public final class Views {
     }
 
     @Override
-    public void process(Record<String, Object> r) {
-      if (!(r.value() instanceof ProbeResult p)) {
+    public void process(Record<String, V> r) {
+      ProbeResult p = probeOf.apply(r.value());
+      if (p == null) {
         return;
       }
       String key = p.getService().name() + ":" + p.getRegion();

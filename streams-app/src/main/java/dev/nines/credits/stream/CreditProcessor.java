@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Per service: keeps every account's contract history and, when the uptime processor reports a
  * {@link MonthClosed}, issues the month's credits through {@link CreditCalculator}.
  *
- * <p>Input values: {@code Tagged<SlaContract>} (a contract version or, with a null value, the
- * removal of an account; already validated at the source) and {@link MonthClosed}. Output:
+ * <p>Input: {@link CreditInput}, a contract version (or, with a null value, the removal of an
+ * account; already validated at the source) or a {@link MonthClosed}. Output:
  * {@link SlaCredit} keyed by account, with the record timestamp the month's close.
  *
  * <p>Closed months are kept ({@code credits.keep.months}): an account whose contract arrives
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * finalized, so a credit is issued once; a crash before the commit replays the close and the
  * uncommitted credit is never seen by a {@code read_committed} reader.
  */
-final class CreditProcessor implements Processor<String, Object, String, SlaCredit> {
+final class CreditProcessor implements Processor<String, CreditInput, String, SlaCredit> {
   private static final Logger log = LoggerFactory.getLogger(CreditProcessor.class);
 
   private final String storeName;
@@ -67,14 +67,11 @@ final class CreditProcessor implements Processor<String, Object, String, SlaCred
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public void process(Record<String, Object> record) {
-    if (record.value() instanceof MonthClosed closed) {
-      issue(closed);
-    } else if (record.value() instanceof Tagged<?> t) {
-      onContract(record.key(), (Tagged<SlaContract>) t);
-    } else {
-      throw new IllegalArgumentException("credits: unexpected input " + record.value());
+  public void process(Record<String, CreditInput> record) {
+    if (record.value() instanceof CreditInput.Closed c) {
+      issue(c.month());
+    } else if (record.value() instanceof CreditInput.Contract c) {
+      onContract(record.key(), c.contract());
     }
   }
 

@@ -45,7 +45,7 @@ public final class CreditTopology {
   public static void build(StreamsBuilder builder, NinesConfig config,
       SchemaRegistryClient registry, KStream<String, MonthClosed> monthClosed) {
     Serde<String> keys = Serdes.String();
-    KStream<String, Object> contracts = builder
+    KStream<String, CreditInput> contracts = builder
         .stream(config.topics().name(Topics.SLA_CONTRACTS),
             Consumed.with(keys, Topics.SLA_CONTRACTS.valueSerde(registry))
                 .withName("contracts-source"))
@@ -55,14 +55,16 @@ public final class CreditTopology {
                 Tagged.serde(Topics.SLA_CONTRACTS.valueSerde(registry)))
             .withName("credit-contracts-by-service")
             .withNumberOfPartitions(config.topics().partitions()))
-        .mapValues(t -> (Object) t, Named.as("credit-contracts-as-input"));
+        .mapValues(t -> (CreditInput) new CreditInput.Contract(t),
+            Named.as("credit-contracts-as-input"));
 
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CONTRACT_STORE), keys, Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CLOSED_STORE), keys, Serdes.ByteArray()));
     KStream<String, dev.nines.schema.SlaCredit> credits = contracts
-        .merge(monthClosed.mapValues(m -> (Object) m, Named.as("credit-months-as-input")),
+        .merge(monthClosed.mapValues(m -> (CreditInput) new CreditInput.Closed(m),
+                Named.as("credit-months-as-input")),
             Named.as("credit-inputs"))
         .process(() -> new CreditProcessor(CONTRACT_STORE, CLOSED_STORE,
                 config.uptime().creditKeepMonths()),

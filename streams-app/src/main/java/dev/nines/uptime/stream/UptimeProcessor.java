@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * Per service (all its regions in one task): probes to incidents, ledger lines, burn-rate alerts
  * and, when a month closes, the {@link MonthClosed} that the credit rule needs.
  *
- * <p>Input values are {@link ProbeResult} and {@code Tagged<MaintenanceWindow>}; output values
- * are {@link Incident}, {@link UptimeLedger}, {@link ErrorBudgetAlert} (keyed as the contract
- * says) and {@link MonthClosed} (keyed by service).
+ * <p>Reads {@link UptimeInput}s (probes in order, maintenance windows); writes {@link
+ * UptimeOutput}s: incidents, ledger lines and alerts keyed as the contract says, and {@link
+ * MonthClosed} keyed by service.
  *
  * <p>Time is the service's own stream time: the latest probe {@code observedAt} seen. Whenever it
  * crosses a {@code uptime.tick} boundary, every region of the service is ticked: held probes
@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * has been reached are finalized. Ticks come from data only, never from the wall clock, so a
  * replay ticks at the same instants.
  */
-public final class UptimeProcessor implements Processor<String, Object, String, Object> {
+public final class UptimeProcessor
+    implements Processor<String, UptimeInput, String, UptimeOutput> {
   private static final Logger log = LoggerFactory.getLogger(UptimeProcessor.class);
 
   private final NinesConfig.Uptime config;
@@ -73,7 +74,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
   private final long tickMs;
   private final long longestAlertWindowMs;
 
-  private ProcessorContext<String, Object> context;
+  private ProcessorContext<String, UptimeOutput> context;
   private KeyValueStore<String, byte[]> regions;
   private KeyValueStore<String, byte[]> services;
   /**
@@ -107,7 +108,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, UptimeOutput> context) {
     this.context = context;
     regionCache.clear();
     serviceCache.clear();
@@ -131,14 +132,11 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public void process(Record<String, Object> record) {
-    if (record.value() instanceof ProbeResult p) {
-      onProbe(p);
-    } else if (record.value() instanceof Tagged<?> t) {
-      onMaintenance(Service.valueOf(record.key()), (Tagged<MaintenanceWindow>) t);
-    } else {
-      throw new IllegalArgumentException("uptime: unexpected input " + record.value());
+  public void process(Record<String, UptimeInput> record) {
+    if (record.value() instanceof UptimeInput.Probe p) {
+      onProbe(p.probe());
+    } else if (record.value() instanceof UptimeInput.Maintenance m) {
+      onMaintenance(Service.valueOf(record.key()), m.window());
     }
   }
 
@@ -207,13 +205,14 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
         List<Outage> outages = new ArrayList<>(rs.outages());
         if (t instanceof HealthTransition.Down d) {
           outages.add(Outage.open(id, d.startedAt()));
-          forward(regionKey(service, region), incident(service, region, id, d.startedAt(), null,
-              d.checks(), d.vantages(), ss), o.observedAt());
+          forward(regionKey(service, region), new UptimeOutput.IncidentChange(incident(service,
+              region, id, d.startedAt(), null, d.checks(), d.vantages(), ss)), o.observedAt());
         } else if (t instanceof HealthTransition.Up u) {
           outages.replaceAll(x -> x.incidentId().equals(id)
               ? Outage.resolved(id, x.startedAt(), u.resolvedAt()) : x);
-          forward(regionKey(service, region), incident(service, region, id, u.startedAt(),
-              u.resolvedAt(), u.checks(), u.vantages(), ss), o.observedAt());
+          forward(regionKey(service, region), new UptimeOutput.IncidentChange(incident(service,
+              region, id, u.startedAt(), u.resolvedAt(), u.checks(), u.vantages(), ss)),
+              o.observedAt());
         }
         rs = ledgerLines(service, region, rs.withOutages(outages), ss, t.startedAt(),
             o.observedAt(), written);
@@ -312,7 +311,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
     closed.forEach((m, byRegion) -> {
       long closedAt = start(m.plusMonths(1)) + config.monthGrace().toMillis();
       context.forward(new Record<>(service.name(),
-          new MonthClosed(service, m, closedAt, byRegion), closedAt));
+          new UptimeOutput.Closed(new MonthClosed(service, m, closedAt, byRegion)), closedAt));
     });
   }
 
@@ -335,7 +334,8 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
       BurnRateAlerts.Step step = alerts.evaluate(state, b, rs.outages(), maintenance);
       state = step.state();
       for (AlertEvent ev : step.events()) {
-        forward(regionKey(service, region), alert(service, region, ev), b);
+        forward(regionKey(service, region), new UptimeOutput.Alert(alert(service, region, ev)),
+            b);
       }
     }
     if (known > state.evaluatedAt()) {
@@ -400,7 +400,8 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
         .setIncidentIds(b.incidentIds())
         .setFinalized(finalized)
         .build();
-    forward(regionKey(service, region) + ":" + m, line, observedUntil);
+    forward(regionKey(service, region) + ":" + m, new UptimeOutput.LedgerLine(line),
+        observedUntil);
   }
 
   private static Incident incident(Service service, String region, String id, long startedAt,
@@ -436,7 +437,7 @@ public final class UptimeProcessor implements Processor<String, Object, String, 
         .setResolvedAt(Instant.ofEpochMilli(res.resolvedAt())).build();
   }
 
-  private void forward(String key, Object value, long timestamp) {
+  private void forward(String key, UptimeOutput value, long timestamp) {
     context.forward(new Record<>(key, value, timestamp));
   }
 

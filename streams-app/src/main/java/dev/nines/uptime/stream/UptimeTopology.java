@@ -75,7 +75,7 @@ public final class UptimeTopology {
     // gone past them, so UptimeProcessor sees the same sequence whatever the interleaving of
     // the upstream tasks, the partition count or restarts (dev.nines.eventtime.OrderGate).
     var probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
-    KStream<String, Object> byService = probes
+    KStream<String, UptimeInput> byService = probes
         .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))
         .process(new WatermarkEmitter<ProbeResult>(WATERMARK_STORE, partitions,
                 config.uptime().watermarkInterval(), config.uptime().partitionIdle(),
@@ -88,11 +88,12 @@ public final class UptimeTopology {
                 p -> p.getObservedAt().toEpochMilli(), ProbeResult::getProbeId,
                 config.uptime().reorderGrace()),
             Named.as("uptime-probes-in-order"))
-        .mapValues(p -> (Object) p, Named.as("uptime-probes-as-input"));
+        .mapValues(p -> (UptimeInput) new UptimeInput.Probe(p),
+            Named.as("uptime-probes-as-input"));
     // queryable views for the API: days with probes, incidents, ledger lines
-    dev.nines.views.Views.uptimeProbes(builder, config, byService);
+    dev.nines.views.Views.uptimeProbes(builder, config, byService, UptimeInput::probeOf);
 
-    KStream<String, Object> windows = builder
+    KStream<String, UptimeInput> windows = builder
         .stream(config.topics().name(Topics.MAINTENANCE_WINDOWS),
             Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
                 .withName("maintenance-source"))
@@ -101,7 +102,8 @@ public final class UptimeTopology {
         .repartition(Repartitioned.with(keys,
                 Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
             .withName("uptime-maintenance-by-service").withNumberOfPartitions(partitions))
-        .mapValues(t -> (Object) t, Named.as("uptime-maintenance-as-input"));
+        .mapValues(t -> (UptimeInput) new UptimeInput.Maintenance(t),
+            Named.as("uptime-maintenance-as-input"));
 
     // Cached: both states are rewritten on every probe (a few hundred bytes to kB each), and
     // without a cache every write went to RocksDB and, as its own record, to the changelog: on a
@@ -115,33 +117,42 @@ public final class UptimeTopology {
         Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray())
         .withCachingEnabled());
 
-    KStream<String, Object> out = windows.merge(byService, Named.as("uptime-inputs"))
+    // Probes pass two re-ordering stages with the same grace, on purpose for now. The gate
+    // above orders a service's probes across the upstream partitions (that is what makes the
+    // outputs independent of partitioning). The per-region ReorderBuffer inside the processor
+    // then sees them in order already; what it still does is drop a second copy of a probe id
+    // that reached the gate from two partitions, and apply each probe only once the region's
+    // stream time is a grace past it, which decides which probes a tick or a month close has
+    // seen. Taking it out would change outputs, so it waits for a release that may.
+    KStream<String, UptimeOutput> out = windows.merge(byService, Named.as("uptime-inputs"))
         .process(() -> new UptimeProcessor(config.uptime(), REGION_STORE, SERVICE_STORE),
             Named.as("uptime-processor"), REGION_STORE, SERVICE_STORE);
 
     List<KStream<String, MonthClosed>> closed = new ArrayList<>();
     out.split(Named.as("uptime-out-"))
-        .branch((k, v) -> v instanceof Incident, Branched.withConsumer(s -> {
-          KStream<String, Incident> incidents =
-              s.mapValues(v -> (Incident) v, Named.as("uptime-incident-records"));
+        .branch((k, v) -> v instanceof UptimeOutput.IncidentChange, Branched.withConsumer(s -> {
+          KStream<String, Incident> incidents = s.mapValues(
+              v -> ((UptimeOutput.IncidentChange) v).incident(),
+              Named.as("uptime-incident-records"));
           incidents.to(config.topics().name(Topics.INCIDENTS), Produced.with(keys,
               Topics.INCIDENTS.valueSerde(registry)).withName("incidents-sink"));
           dev.nines.views.Views.incidents(config, incidents);
         }, "incidents"))
-        .branch((k, v) -> v instanceof UptimeLedger, Branched.withConsumer(s -> {
-          KStream<String, UptimeLedger> ledger =
-              s.mapValues(v -> (UptimeLedger) v, Named.as("uptime-ledger-records"));
+        .branch((k, v) -> v instanceof UptimeOutput.LedgerLine, Branched.withConsumer(s -> {
+          KStream<String, UptimeLedger> ledger = s.mapValues(
+              v -> ((UptimeOutput.LedgerLine) v).line(), Named.as("uptime-ledger-records"));
           ledger.to(config.topics().name(Topics.UPTIME_LEDGER), Produced.with(keys,
               Topics.UPTIME_LEDGER.valueSerde(registry)).withName("uptime-ledger-sink"));
           dev.nines.views.Views.ledger(config, ledger);
         }, "ledger"))
-        .branch((k, v) -> v instanceof ErrorBudgetAlert, Branched.withConsumer(s -> s
-            .mapValues(v -> (ErrorBudgetAlert) v, Named.as("uptime-alert-records"))
+        .branch((k, v) -> v instanceof UptimeOutput.Alert, Branched.withConsumer(s -> s
+            .mapValues(v -> ((UptimeOutput.Alert) v).alert(), Named.as("uptime-alert-records"))
             .to(config.topics().name(Topics.ERROR_BUDGET_ALERTS), Produced.with(keys,
                 Topics.ERROR_BUDGET_ALERTS.valueSerde(registry)).withName("alerts-sink")),
             "alerts"))
-        .branch((k, v) -> v instanceof MonthClosed, Branched.withConsumer(s -> closed.add(s
-            .mapValues(v -> (MonthClosed) v, Named.as("uptime-month-closed"))), "closed"));
+        .branch((k, v) -> v instanceof UptimeOutput.Closed, Branched.withConsumer(s -> closed.add(s
+            .mapValues(v -> ((UptimeOutput.Closed) v).month(), Named.as("uptime-month-closed"))),
+            "closed"));
     return closed.get(0);
   }
 

@@ -19,6 +19,7 @@ public final class TopicNames {
   public static final String SLA_CREDITS = "sla-credits";
   public static final String ERROR_BUDGET_ALERTS = "error-budget-alerts";
   public static final String DEAD_LETTERS = "dead-letters";
+
   /** Where the embedded schema registry keeps its schemas (compacted). */
   public static final String SCHEMAS = "_schemas";
 }

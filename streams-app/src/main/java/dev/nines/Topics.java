@@ -12,6 +12,7 @@ import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Every topic of docs/topics.md, declared once with its value type and cleanup policy. */
@@ -48,17 +49,31 @@ public final class Topics {
   public static final Topic<SpecificRecord> DEAD_LETTERS =
       new Topic<>(TopicNames.DEAD_LETTERS, null, false);
 
-  public static final List<Topic<?>> INPUTS = List.of(DELIVERY_RECEIPTS, PROBE_RESULTS,
-      ROUTE_PLANS, SLA_CONTRACTS, MAINTENANCE_WINDOWS);
-  public static final List<Topic<?>> OUTPUTS = List.of(CARRIER_HEALTH, ROUTING_WEIGHTS,
-      INCIDENTS, UPTIME_LEDGER, SLA_CREDITS, ERROR_BUDGET_ALERTS, DEAD_LETTERS);
+  public static final List<Topic<?>> INPUTS =
+      List.of(DELIVERY_RECEIPTS, PROBE_RESULTS, ROUTE_PLANS, SLA_CONTRACTS, MAINTENANCE_WINDOWS);
+  public static final List<Topic<?>> OUTPUTS =
+      List.of(
+          CARRIER_HEALTH,
+          ROUTING_WEIGHTS,
+          INCIDENTS,
+          UPTIME_LEDGER,
+          SLA_CREDITS,
+          ERROR_BUDGET_ALERTS,
+          DEAD_LETTERS);
   public static final List<Topic<?>> ALL =
-      java.util.stream.Stream.concat(INPUTS.stream(), OUTPUTS.stream()).toList();
+      Stream.concat(INPUTS.stream(), OUTPUTS.stream()).toList();
 
   /** The topic with this name, for tools such as {@code nines tail}. */
   public static Topic<?> byName(String name) {
-    return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown topic '" + name
-            + "': expected one of " + ALL.stream().map(Topic::name).toList()));
+    return ALL.stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown topic '"
+                        + name
+                        + "': expected one of "
+                        + ALL.stream().map(Topic::name).toList()));
   }
 }

@@ -27,16 +27,16 @@ class CoPartitioningTest {
 
   @Test
   void aSubTopologyThatReadsAnInputTopicReadsNothingElse() {
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(),
-        Map.of("topics.partitions", "3"));
+    NinesConfig config =
+        ConfigLoader.load(Optional.empty(), Map.of(), Map.of("topics.partitions", "3"));
     TopologyDescription d = NinesTopology.build(config, new TestRegistry()).describe();
-    Set<String> inputs = new TreeSet<>(Topics.INPUTS.stream().map(config.topics()::name)
-        .toList());
+    Set<String> inputs = new TreeSet<>(Topics.INPUTS.stream().map(config.topics()::name).toList());
     List<String> mixed = new ArrayList<>();
     Set<String> read = new TreeSet<>();
     for (TopologyDescription.Subtopology s : d.subtopologies()) {
       Set<String> topics = new TreeSet<>();
-      s.nodes().stream().filter(n -> n instanceof TopologyDescription.Source)
+      s.nodes().stream()
+          .filter(n -> n instanceof TopologyDescription.Source)
           .forEach(n -> topics.addAll(((TopologyDescription.Source) n).topicSet()));
       read.addAll(topics);
       if (topics.size() > 1 && topics.stream().anyMatch(inputs::contains)) {
@@ -44,8 +44,9 @@ class CoPartitioningTest {
       }
     }
     assertThat(read).as("every input topic is read").containsAll(inputs);
-    assertThat(mixed).as("sub-topologies that meet an input topic's partitions with another "
-        + "topic's").isEmpty();
+    assertThat(mixed)
+        .as("sub-topologies that meet an input topic's partitions with another " + "topic's")
+        .isEmpty();
     assertThat(d.globalStores()).as("no global store either way").isEmpty();
   }
 }

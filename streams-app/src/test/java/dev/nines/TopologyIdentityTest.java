@@ -34,7 +34,10 @@ class TopologyIdentityTest {
     try (var in = TopologyIdentityTest.class.getResourceAsStream("/topology/nines.txt")) {
       kept = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertThat(actual).as("the topology as built now (written to %s) against the kept "
-        + "topology/nines.txt", written.toAbsolutePath()).isEqualTo(kept);
+    assertThat(actual)
+        .as(
+            "the topology as built now (written to %s) against the kept " + "topology/nines.txt",
+            written.toAbsolutePath())
+        .isEqualTo(kept);
   }
 }

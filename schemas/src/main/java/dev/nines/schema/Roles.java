@@ -11,12 +11,20 @@ import java.util.Set;
 public final class Roles {
   private Roles() {}
 
-  public static final Set<String> OUTPUTS = Set.of("dev.nines.schema.CarrierHealth",
-      "dev.nines.schema.RoutingWeights", "dev.nines.schema.Incident",
-      "dev.nines.schema.UptimeLedger", "dev.nines.schema.SlaCredit",
-      "dev.nines.schema.ErrorBudgetAlert");
+  public static final Set<String> OUTPUTS =
+      Set.of(
+          "dev.nines.schema.CarrierHealth",
+          "dev.nines.schema.RoutingWeights",
+          "dev.nines.schema.Incident",
+          "dev.nines.schema.UptimeLedger",
+          "dev.nines.schema.SlaCredit",
+          "dev.nines.schema.ErrorBudgetAlert");
 
-  public static final Set<String> INPUTS = Set.of("dev.nines.schema.DeliveryReceipt",
-      "dev.nines.schema.ProbeResult", "dev.nines.schema.RoutePlan",
-      "dev.nines.schema.SlaContract", "dev.nines.schema.MaintenanceWindow");
+  public static final Set<String> INPUTS =
+      Set.of(
+          "dev.nines.schema.DeliveryReceipt",
+          "dev.nines.schema.ProbeResult",
+          "dev.nines.schema.RoutePlan",
+          "dev.nines.schema.SlaContract",
+          "dev.nines.schema.MaintenanceWindow");
 }

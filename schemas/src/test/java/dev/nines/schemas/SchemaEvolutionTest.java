@@ -3,6 +3,7 @@ package dev.nines.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nines.schema.Roles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
-import dev.nines.schema.Roles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,8 +63,15 @@ class SchemaEvolutionTest {
       Files.writeString(current.resolve(e.getKey() + ".avsc"), e.getValue().toString(true) + "\n");
       Path dir = RELEASED.resolve(e.getKey());
       if (!Files.isDirectory(dir)) {
-        problems.add(e.getKey() + ": no released version under " + dir
-            + " (copy target/schemas-current/" + e.getKey() + ".avsc to " + dir + "/v1.avsc)");
+        problems.add(
+            e.getKey()
+                + ": no released version under "
+                + dir
+                + " (copy target/schemas-current/"
+                + e.getKey()
+                + ".avsc to "
+                + dir
+                + "/v1.avsc)");
         continue;
       }
       for (Path released : list(dir)) {
@@ -72,26 +79,37 @@ class SchemaEvolutionTest {
       }
     }
     if (!problems.isEmpty()) {
-      fail("Schema changes are not compatible (inputs BACKWARD_TRANSITIVE, outputs "
-          + "FULL_TRANSITIVE):\n  " + String.join("\n  ", problems));
+      fail(
+          "Schema changes are not compatible (inputs BACKWARD_TRANSITIVE, outputs "
+              + "FULL_TRANSITIVE):\n  "
+              + String.join("\n  ", problems));
     }
   }
 
   /** What stops {@code current} from replacing one released version of the schema. */
-  static List<String> problems(String fullName, Schema current, Path released)
-      throws IOException {
+  static List<String> problems(String fullName, Schema current, Path released) throws IOException {
     List<String> out = new ArrayList<>();
     Schema old = new Schema.Parser().parse(released.toFile());
     var backward = SchemaCompatibility.checkReaderWriterCompatibility(current, old);
     if (backward.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      out.add(fullName + " cannot read " + released + ": "
-          + backward.getResult().getIncompatibilities());
+      out.add(
+          fullName
+              + " cannot read "
+              + released
+              + ": "
+              + backward.getResult().getIncompatibilities());
     }
     if (Roles.OUTPUTS.contains(fullName)) {
       var forward = SchemaCompatibility.checkReaderWriterCompatibility(old, current);
       if (forward.getType() != SchemaCompatibilityType.COMPATIBLE) {
-        out.add("a consumer on " + released + " cannot read " + fullName + " as nines writes it "
-            + "now: " + forward.getResult().getIncompatibilities());
+        out.add(
+            "a consumer on "
+                + released
+                + " cannot read "
+                + fullName
+                + " as nines writes it "
+                + "now: "
+                + forward.getResult().getIncompatibilities());
       }
     }
     return out;
@@ -99,8 +117,9 @@ class SchemaEvolutionTest {
 
   @Test
   void everySchemaIsAnInputOrAnOutput() throws IOException {
-    assertThat(currentSchemas().keySet()).containsExactlyInAnyOrderElementsOf(
-        Stream.concat(Roles.OUTPUTS.stream(), Roles.INPUTS.stream()).toList());
+    assertThat(currentSchemas().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.concat(Roles.OUTPUTS.stream(), Roles.INPUTS.stream()).toList());
   }
 
   @Test
@@ -111,7 +130,10 @@ class SchemaEvolutionTest {
     Path creditV1 = RELEASED.resolve("dev.nines.schema.SlaCredit/v1.avsc");
     Schema withoutAmount = without(current.get("dev.nines.schema.SlaCredit"), "creditAmountMinor");
     assertThat(problems("dev.nines.schema.SlaCredit", withoutAmount, creditV1))
-        .singleElement().asString().contains("a consumer on").contains("creditAmountMinor");
+        .singleElement()
+        .asString()
+        .contains("a consumer on")
+        .contains("creditAmountMinor");
     // an input may lose a field: nines reads old data and ignores the field
     Path receiptV1 = RELEASED.resolve("dev.nines.schema.DeliveryReceipt/v1.avsc");
     Schema withoutCode = without(current.get("dev.nines.schema.DeliveryReceipt"), "errorCode");
@@ -120,11 +142,14 @@ class SchemaEvolutionTest {
 
   /** A copy of a record schema without one field. */
   static Schema without(Schema record, String field) {
-    List<Schema.Field> fields = record.getFields().stream().filter(f -> !f.name().equals(field))
-        .map(f -> new Schema.Field(f, f.schema())).toList();
+    List<Schema.Field> fields =
+        record.getFields().stream()
+            .filter(f -> !f.name().equals(field))
+            .map(f -> new Schema.Field(f, f.schema()))
+            .toList();
     assertThat(fields).hasSize(record.getFields().size() - 1);
-    return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false,
-        fields);
+    return Schema.createRecord(
+        record.getName(), record.getDoc(), record.getNamespace(), false, fields);
   }
 
   @Test
@@ -136,10 +161,13 @@ class SchemaEvolutionTest {
       if (!Files.isDirectory(dir)) {
         continue;
       }
-      List<Path> versions = list(dir).stream()
-          .sorted(Comparator.comparingInt(SchemaEvolutionTest::versionOf)).toList();
+      List<Path> versions =
+          list(dir).stream()
+              .sorted(Comparator.comparingInt(SchemaEvolutionTest::versionOf))
+              .toList();
       for (int i = 0; i < versions.size(); i++) {
-        assertThat(versionOf(versions.get(i))).as("versions of %s are v1..vN", e.getKey())
+        assertThat(versionOf(versions.get(i)))
+            .as("versions of %s are v1..vN", e.getKey())
             .isEqualTo(i + 1);
       }
     }
@@ -148,11 +176,15 @@ class SchemaEvolutionTest {
   @Test
   void compatibilityCheckCatchesABreakingChange() {
     // Guards the guard: a new required field without a default must be reported.
-    Schema v1 = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"X\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
-    Schema v2 = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"X\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"},"
-            + "{\"name\":\"b\",\"type\":\"int\"}]}");
+    Schema v1 =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"X\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
+    Schema v2 =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"X\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"},"
+                    + "{\"name\":\"b\",\"type\":\"int\"}]}");
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(v2, v1).getType())
         .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
   }

@@ -1,7 +1,9 @@
 package dev.nines.api;
 
 import dev.nines.ingest.stream.DeadLetters;
+import dev.nines.platform.Faults;
 import dev.nines.views.OutputCounters;
+import dev.nines.webhooks.WebhookDispatcher;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -39,10 +41,9 @@ final class ApiMetrics implements AutoCloseable {
     gc.bindTo(registry);
   }
 
-  private dev.nines.platform.Faults faults;
+  private Faults faults;
 
-  synchronized void attach(KafkaStreams streams, DeadLetters deadLetters,
-      OutputCounters counters) {
+  synchronized void attach(KafkaStreams streams, DeadLetters deadLetters, OutputCounters counters) {
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     this.deadLetters = deadLetters;
@@ -50,16 +51,18 @@ final class ApiMetrics implements AutoCloseable {
   }
 
   /** Stream-thread failures by cause (schema-registry, internal), as nines.stream.thread.failures. */
-  synchronized void attach(dev.nines.platform.Faults faults) {
+  synchronized void attach(Faults faults) {
     this.faults = faults;
   }
 
   /** Webhook deliveries, receivers given up on, and the dispatcher's own errors. */
-  synchronized void attach(dev.nines.webhooks.WebhookDispatcher d) {
+  synchronized void attach(WebhookDispatcher d) {
     FunctionCounter.builder("nines.webhooks.delivered", d, x -> x.delivered())
-        .description("webhook posts a receiver accepted (2xx)").register(registry);
+        .description("webhook posts a receiver accepted (2xx)")
+        .register(registry);
     FunctionCounter.builder("nines.webhooks.gave.up", d, x -> x.failed())
-        .description("webhook posts given up after every attempt").register(registry);
+        .description("webhook posts given up after every attempt")
+        .register(registry);
     FunctionCounter.builder("nines.webhooks.errors", d, x -> x.errors())
         .description("failures of the dispatcher itself (its consumer was restarted)")
         .register(registry);
@@ -67,37 +70,56 @@ final class ApiMetrics implements AutoCloseable {
 
   synchronized String scrape() {
     if (faults != null) {
-      dev.nines.platform.Faults f = faults;
-      f.counts().keySet().forEach(cause -> {
-        if (registered.add("f\0" + cause)) {
-          FunctionCounter.builder("nines.stream.thread.failures", f,
-                  x -> x.counts().getOrDefault(cause, 0L).doubleValue())
-              .description("stream threads failed and replaced, by cause; invalid input is "
-                  + "dead-lettered instead and is not counted here")
-              .tag("cause", cause).register(registry);
-        }
-      });
+      Faults f = faults;
+      f.counts()
+          .keySet()
+          .forEach(
+              cause -> {
+                if (registered.add("f\0" + cause)) {
+                  FunctionCounter.builder(
+                          "nines.stream.thread.failures",
+                          f,
+                          x -> x.counts().getOrDefault(cause, 0L).doubleValue())
+                      .description(
+                          "stream threads failed and replaced, by cause; invalid input is "
+                              + "dead-lettered instead and is not counted here")
+                      .tag("cause", cause)
+                      .register(registry);
+                }
+              });
     }
     if (counters != null) {
-      counters.snapshot().keySet().forEach(k -> {
-        if (registered.add("c\0" + k)) {
-          FunctionCounter.builder("nines." + k.name().replace('_', '.'), counters.adder(k),
-                  a -> a.doubleValue())
-              .tag(k.tag(), k.value()).register(registry);
-        }
-      });
+      counters
+          .snapshot()
+          .keySet()
+          .forEach(
+              k -> {
+                if (registered.add("c\0" + k)) {
+                  FunctionCounter.builder(
+                          "nines." + k.name().replace('_', '.'),
+                          counters.adder(k),
+                          a -> a.doubleValue())
+                      .tag(k.tag(), k.value())
+                      .register(registry);
+                }
+              });
     }
     if (deadLetters != null) {
-      deadLetters.metrics().metrics().forEach((name, metric) -> {
-        if (name.group().equals(DeadLetters.GROUP) && registered.add("d\0" + name)) {
-          KafkaMetric m = (KafkaMetric) metric;
-          FunctionCounter.builder("nines.dead.letters", m,
-                  x -> ((Number) x.metricValue()).doubleValue())
-              .description("dead letters by source topic and reason")
-              .tag("topic", name.tags().get("topic")).tag("reason", name.tags().get("reason"))
-              .register(registry);
-        }
-      });
+      deadLetters
+          .metrics()
+          .metrics()
+          .forEach(
+              (name, metric) -> {
+                if (name.group().equals(DeadLetters.GROUP) && registered.add("d\0" + name)) {
+                  KafkaMetric m = (KafkaMetric) metric;
+                  FunctionCounter.builder(
+                          "nines.dead.letters", m, x -> ((Number) x.metricValue()).doubleValue())
+                      .description("dead letters by source topic and reason")
+                      .tag("topic", name.tags().get("topic"))
+                      .tag("reason", name.tags().get("reason"))
+                      .register(registry);
+                }
+              });
     }
     return registry.scrape();
   }

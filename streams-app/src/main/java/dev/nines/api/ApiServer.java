@@ -1,23 +1,34 @@
 package dev.nines.api;
 
+import dev.nines.app.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.ingest.stream.DeadLetters;
+import dev.nines.platform.Faults;
 import dev.nines.uptime.stream.UptimeTopology;
 import dev.nines.views.Json;
 import dev.nines.views.Model;
 import dev.nines.views.OutputCounters;
 import dev.nines.views.Views;
+import dev.nines.webhooks.WebhookDispatcher;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.jetty.http.HttpHeader;
@@ -75,22 +86,24 @@ public final class ApiServer implements AutoCloseable {
     connector.setHost(config.api().host());
     connector.setPort(config.api().port());
     server.addConnector(connector);
-    server.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        Reply reply = answer(request);
-        if (reply.status() == 401) {
-          response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"nines\"");
-        }
-        response.setStatus(reply.status());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put(SERVED_BY, reply.servedBy() != null ? reply.servedBy()
-            : self());
-        Content.Sink.write(response, true, reply.body(), callback);
-        return true;
-      }
-    });
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            Reply reply = answer(request);
+            if (reply.status() == 401) {
+              response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"nines\"");
+            }
+            response.setStatus(reply.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response
+                .getHeaders()
+                .put(SERVED_BY, reply.servedBy() != null ? reply.servedBy() : self());
+            Content.Sink.write(response, true, reply.body(), callback);
+            return true;
+          }
+        });
     server.setStopTimeout(2_000);
   }
 
@@ -101,8 +114,14 @@ public final class ApiServer implements AutoCloseable {
       s.server.start();
     } catch (Exception e) {
       s.close();
-      throw new IllegalStateException("cannot serve the API on " + config.api().host() + ":"
-          + config.api().port() + " (" + e.getMessage() + "): free the port or set api.port");
+      throw new IllegalStateException(
+          "cannot serve the API on "
+              + config.api().host()
+              + ":"
+              + config.api().port()
+              + " ("
+              + e.getMessage()
+              + "): free the port or set api.port");
     }
     log.info("API and status page on {}", s.url());
     return s;
@@ -132,29 +151,28 @@ public final class ApiServer implements AutoCloseable {
   /** Connects the server to the running app; state endpoints answer from now on. */
   public void attach(KafkaStreams streams, DeadLetters deadLetters, OutputCounters counters) {
     HostInfo self = new HostInfo(config.api().advertisedHost(), port());
-    this.forwarder = new Forwarder(config.api().forwardTimeout(), advertised(),
-        config.api().token());
+    this.forwarder =
+        new Forwarder(config.api().forwardTimeout(), advertised(), config.api().token());
     this.state = new StateAccess(streams, self, config.api().weightsHistory());
     metrics.attach(streams, deadLetters, counters);
   }
 
   /** {@link #attach(KafkaStreams, DeadLetters, OutputCounters)} for a started app. */
-  public void attach(dev.nines.app.NinesApp app) {
+  public void attach(NinesApp app) {
     this.faults = app.faults();
     metrics.attach(app.faults());
     attach(app.streams(), app.deadLetters(), app.outputCounters());
   }
 
   /** Shows the webhook dispatcher's state on /ready and its counts on /metrics. */
-  public void attach(dev.nines.webhooks.WebhookDispatcher dispatcher) {
+  public void attach(WebhookDispatcher dispatcher) {
     this.webhooks = dispatcher;
     metrics.attach(dispatcher);
   }
 
   /** The Streams property that advertises this server to the other instances. */
-  public java.util.Map<String, Object> streamsProperties() {
-    return java.util.Map.of(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG,
-        advertised());
+  public Map<String, Object> streamsProperties() {
+    return Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised());
   }
 
   Reply answer(Request request) {
@@ -166,8 +184,8 @@ public final class ApiServer implements AutoCloseable {
       return Reply.error(405, "only GET is served");
     }
     if (needsToken(path) && !tokenGiven(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-      return Reply.error(401, "this path needs the API token: send 'Authorization: Bearer "
-          + "<api.token>'");
+      return Reply.error(
+          401, "this path needs the API token: send 'Authorization: Bearer " + "<api.token>'");
     }
     try {
       return route(path, pathAndQuery, forwarded);
@@ -184,74 +202,171 @@ public final class ApiServer implements AutoCloseable {
    * Every path the server answers, in one table: what the OpenAPI document describes (a test
    * keeps the two equal). {@code {name}} matches one path segment.
    */
-  private final List<Route> routes = List.of(
-      new Route("/", (v, pq, fw) ->
-          new Reply(200, "text/html; charset=utf-8", StatusPage.render(status()), null)),
-      new Route("/health", (v, pq, fw) -> ok(Map.of("status", "UP"))),
-      new Route("/ready", (v, pq, fw) -> ready()),
-      new Route("/metrics", (v, pq, fw) ->
-          new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(), null)),
-      new Route("/feed.atom", (v, pq, fw) -> new Reply(200, "application/atom+xml; charset=utf-8",
-          AtomFeed.render(status(), url()), null)),
-      new Route("/openapi.yaml", (v, pq, fw) -> Interfaces.openApi()),
-      new Route("/asyncapi.yaml", (v, pq, fw) -> Interfaces.asyncApi()),
-      new Route("/schemas/{file}", (v, pq, fw) -> Interfaces.schema(v.get("file"))),
-      new Route("/internal/local", (v, pq, fw) -> ok(state().local())),
-      new Route("/internal/status", (v, pq, fw) -> new Reply(200, "text/html; charset=utf-8",
-          StatusPage.renderInternal(status()), null)),
-      new Route("/api/status", (v, pq, fw) -> ok(status())),
-      new Route("/api/routes", (v, pq, fw) ->
-          ok(status().routes().stream().map(Model.RouteHistory::current).toList())),
-      new Route("/api/incidents", (v, pq, fw) -> {
-        Model.Status s = status();
-        return ok(Map.of("open", s.open(), "recentResolved", s.recentResolved()));
-      }),
-      new Route("/api/routes/{route}", (v, pq, fw) -> {
-        String route = v.get("route");
-        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pq, fw,
-            part -> state().weights(route, part).map(Model.Route::of).orElse(null));
-      }),
-      new Route("/api/routes/{route}/history", (v, pq, fw) -> {
-        String route = v.get("route");
-        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pq, fw,
-            part -> state().weights(route, part).map(w -> new Model.RouteHistory(
-                Model.Route.of(w), state().history(route, w.getEffectiveAt(), part).stream()
-                    .map(Model.Route::of).toList())).orElse(null));
-      }),
-      new Route("/api/routes/{route}/carriers/{carrier}", (v, pq, fw) -> {
-        String route = v.get("route");
-        String carrier = v.get("carrier");
-        return keyed(Views.ROUTE_WEIGHTS_STORE, route, pq, fw,
-            part -> state().weights(route, part).flatMap(w -> w.getCarriers().stream()
-                .filter(c -> c.getCarrierId().equals(carrier)).findFirst().map(c ->
-                    new Model.CarrierHealth(route, carrier, w.getEffectiveAt(), w.getVersion(),
-                        w.getMode().name(), Model.Carrier.of(c),
-                        state().history(route, w.getEffectiveAt(), part).stream()
-                            .flatMap(h -> h.getCarriers().stream()
-                                .filter(x -> x.getCarrierId().equals(carrier))
-                                .map(x -> new Model.CarrierPoint(h.getEffectiveAt(),
-                                    h.getVersion(), x.getWeight(), x.getState().name())))
-                            .toList()))).orElse(null));
-      }),
-      new Route("/api/ledger/{service}/{region}/{month}", (v, pq, fw) -> {
-        String key = v.get("service").toUpperCase(java.util.Locale.ROOT) + ":" + v.get("region")
-            + ":" + v.get("month");
-        return keyed(Views.LEDGER_STORE, key, pq, fw,
-            part -> state().ledger(key, part).map(Model.Ledger::of).orElse(null));
-      }),
-      new Route("/api/regions/{service}/{region}", (v, pq, fw) -> {
-        String key = v.get("service").toUpperCase(java.util.Locale.ROOT) + ":" + v.get("region");
-        return keyed(Views.REGION_STORE, key, pq, fw,
-            part -> state().region(key, part).map(h -> Model.Region.of(h, null)).orElse(null));
-      }),
-      new Route("/api/credits/{account}", (v, pq, fw) -> credits(v.get("account"))),
-      new Route("/api/credits/{account}/{service}", (v, pq, fw) -> {
-        String service = v.get("service").toUpperCase(java.util.Locale.ROOT);
-        String account = v.get("account");
-        return keyed(Views.CREDIT_STORE, service + ":" + account, pq, fw,
-            part -> state().credits(service, account, part).stream().map(Model.Credit::of)
-                .toList());
-      }));
+  private final List<Route> routes =
+      List.of(
+          new Route(
+              "/",
+              (v, pq, fw) ->
+                  new Reply(200, "text/html; charset=utf-8", StatusPage.render(status()), null)),
+          new Route("/health", (v, pq, fw) -> ok(Map.of("status", "UP"))),
+          new Route("/ready", (v, pq, fw) -> ready()),
+          new Route(
+              "/metrics",
+              (v, pq, fw) ->
+                  new Reply(
+                      200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(), null)),
+          new Route(
+              "/feed.atom",
+              (v, pq, fw) ->
+                  new Reply(
+                      200,
+                      "application/atom+xml; charset=utf-8",
+                      AtomFeed.render(status(), url()),
+                      null)),
+          new Route("/openapi.yaml", (v, pq, fw) -> Interfaces.openApi()),
+          new Route("/asyncapi.yaml", (v, pq, fw) -> Interfaces.asyncApi()),
+          new Route("/schemas/{file}", (v, pq, fw) -> Interfaces.schema(v.get("file"))),
+          new Route("/internal/local", (v, pq, fw) -> ok(state().local())),
+          new Route(
+              "/internal/status",
+              (v, pq, fw) ->
+                  new Reply(
+                      200, "text/html; charset=utf-8", StatusPage.renderInternal(status()), null)),
+          new Route("/api/status", (v, pq, fw) -> ok(status())),
+          new Route(
+              "/api/routes",
+              (v, pq, fw) ->
+                  ok(status().routes().stream().map(Model.RouteHistory::current).toList())),
+          new Route(
+              "/api/incidents",
+              (v, pq, fw) -> {
+                Model.Status s = status();
+                return ok(Map.of("open", s.open(), "recentResolved", s.recentResolved()));
+              }),
+          new Route(
+              "/api/routes/{route}",
+              (v, pq, fw) -> {
+                String route = v.get("route");
+                return keyed(
+                    Views.ROUTE_WEIGHTS_STORE,
+                    route,
+                    pq,
+                    fw,
+                    part -> state().weights(route, part).map(Model.Route::of).orElse(null));
+              }),
+          new Route(
+              "/api/routes/{route}/history",
+              (v, pq, fw) -> {
+                String route = v.get("route");
+                return keyed(
+                    Views.ROUTE_WEIGHTS_STORE,
+                    route,
+                    pq,
+                    fw,
+                    part ->
+                        state()
+                            .weights(route, part)
+                            .map(
+                                w ->
+                                    new Model.RouteHistory(
+                                        Model.Route.of(w),
+                                        state().history(route, w.getEffectiveAt(), part).stream()
+                                            .map(Model.Route::of)
+                                            .toList()))
+                            .orElse(null));
+              }),
+          new Route(
+              "/api/routes/{route}/carriers/{carrier}",
+              (v, pq, fw) -> {
+                String route = v.get("route");
+                String carrier = v.get("carrier");
+                return keyed(
+                    Views.ROUTE_WEIGHTS_STORE,
+                    route,
+                    pq,
+                    fw,
+                    part ->
+                        state()
+                            .weights(route, part)
+                            .flatMap(
+                                w ->
+                                    w.getCarriers().stream()
+                                        .filter(c -> c.getCarrierId().equals(carrier))
+                                        .findFirst()
+                                        .map(
+                                            c ->
+                                                new Model.CarrierHealth(
+                                                    route,
+                                                    carrier,
+                                                    w.getEffectiveAt(),
+                                                    w.getVersion(),
+                                                    w.getMode().name(),
+                                                    Model.Carrier.of(c),
+                                                    state()
+                                                        .history(route, w.getEffectiveAt(), part)
+                                                        .stream()
+                                                        .flatMap(
+                                                            h ->
+                                                                h.getCarriers().stream()
+                                                                    .filter(
+                                                                        x ->
+                                                                            x.getCarrierId()
+                                                                                .equals(carrier))
+                                                                    .map(
+                                                                        x ->
+                                                                            new Model.CarrierPoint(
+                                                                                h.getEffectiveAt(),
+                                                                                h.getVersion(),
+                                                                                x.getWeight(),
+                                                                                x.getState()
+                                                                                    .name())))
+                                                        .toList())))
+                            .orElse(null));
+              }),
+          new Route(
+              "/api/ledger/{service}/{region}/{month}",
+              (v, pq, fw) -> {
+                String key =
+                    v.get("service").toUpperCase(Locale.ROOT)
+                        + ":"
+                        + v.get("region")
+                        + ":"
+                        + v.get("month");
+                return keyed(
+                    Views.LEDGER_STORE,
+                    key,
+                    pq,
+                    fw,
+                    part -> state().ledger(key, part).map(Model.Ledger::of).orElse(null));
+              }),
+          new Route(
+              "/api/regions/{service}/{region}",
+              (v, pq, fw) -> {
+                String key = v.get("service").toUpperCase(Locale.ROOT) + ":" + v.get("region");
+                return keyed(
+                    Views.REGION_STORE,
+                    key,
+                    pq,
+                    fw,
+                    part ->
+                        state().region(key, part).map(h -> Model.Region.of(h, null)).orElse(null));
+              }),
+          new Route("/api/credits/{account}", (v, pq, fw) -> credits(v.get("account"))),
+          new Route(
+              "/api/credits/{account}/{service}",
+              (v, pq, fw) -> {
+                String service = v.get("service").toUpperCase(Locale.ROOT);
+                String account = v.get("account");
+                return keyed(
+                    Views.CREDIT_STORE,
+                    service + ":" + account,
+                    pq,
+                    fw,
+                    part ->
+                        state().credits(service, account, part).stream()
+                            .map(Model.Credit::of)
+                            .toList());
+              }));
 
   /** The path templates this server answers, as the OpenAPI document must list them. */
   public List<String> paths() {
@@ -266,8 +381,9 @@ public final class ApiServer implements AutoCloseable {
         return r.handler().answer(vars.get(), pathAndQuery, forwarded);
       }
     }
-    return Reply.error(404, "no such " + (!p.isEmpty() && p.get(0).equals("api") ? "API path"
-        : "page") + ": " + path);
+    return Reply.error(
+        404,
+        "no such " + (!p.isEmpty() && p.get(0).equals("api") ? "API path" : "page") + ": " + path);
   }
 
   /** Credits of an account: each service's part, from the instance holding that service. */
@@ -276,17 +392,23 @@ public final class ApiServer implements AutoCloseable {
     List<String> servedBy = new ArrayList<>();
     for (var service : UptimeTopology.SERVICES) {
       String path = "/api/credits/" + enc(account) + "/" + service.name();
-      Reply r = keyed(Views.CREDIT_STORE, service.name() + ":" + account, path, false,
-          part -> state().credits(service.name(), account, part).stream()
-              .map(Model.Credit::of).toList());
+      Reply r =
+          keyed(
+              Views.CREDIT_STORE,
+              service.name() + ":" + account,
+              path,
+              false,
+              part ->
+                  state().credits(service.name(), account, part).stream()
+                      .map(Model.Credit::of)
+                      .toList());
       if (r.status() != 200) {
         return r;
       }
       all.addAll(Arrays.asList(Json.read(r.body(), Model.Credit[].class)));
       servedBy.add(service.name() + "=" + (r.servedBy() == null ? self() : r.servedBy()));
     }
-    all.sort(java.util.Comparator.comparing(Model.Credit::month)
-        .thenComparing(Model.Credit::service));
+    all.sort(Comparator.comparing(Model.Credit::month).thenComparing(Model.Credit::service));
     Map<String, Object> body = new TreeMap<>();
     body.put("accountId", account);
     body.put("credits", all);
@@ -294,18 +416,16 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Answers here when this instance's active task holds the key, else forwards once. */
-  private Reply keyed(String store, String key, String pathAndQuery, boolean forwarded,
-      IntFunction<Object> local) {
+  private Reply keyed(
+      String store, String key, String pathAndQuery, boolean forwarded, IntFunction<Object> local) {
     StateAccess s = state();
     KeyQueryMetadata m = s.locate(store, key);
     if (m.activeHost().equals(s.self())) {
       Object v = local.apply(m.partition());
-      return v == null ? Reply.error(404, "no " + store + " entry for '" + key + "'")
-          : ok(v);
+      return v == null ? Reply.error(404, "no " + store + " entry for '" + key + "'") : ok(v);
     }
     if (forwarded) {
-      return Reply.error(503, "'" + key + "' is held by " + m.activeHost()
-          + " by now; retry");
+      return Reply.error(503, "'" + key + "' is held by " + m.activeHost() + " by now; retry");
     }
     return forwarder.get(m.activeHost(), pathAndQuery);
   }
@@ -327,20 +447,24 @@ public final class ApiServer implements AutoCloseable {
         missing.add(h.host() + ":" + h.port());
       }
     }
-    return StatusBuilder.build(locals, missing, config.api().historyDays(),
-        config.api().recentResolved(), config.uptime().targetPercent().toPlainString());
+    return StatusBuilder.build(
+        locals,
+        missing,
+        config.api().historyDays(),
+        config.api().recentResolved(),
+        config.uptime().targetPercent().toPlainString());
   }
 
   /** Stream-thread failures of the attached app, or null before it is attached. */
-  private volatile dev.nines.platform.Faults faults;
+  private volatile Faults faults;
+
   /** The webhook dispatcher of this instance, or null when webhooks are off. */
-  private volatile dev.nines.webhooks.WebhookDispatcher webhooks;
+  private volatile WebhookDispatcher webhooks;
 
   private Reply ready() {
     StateAccess s = state;
     if (s == null) {
-      return new Reply(503, JSON, Json.write(Map.of("ready", false, "state", "STARTING")),
-          null);
+      return new Reply(503, JSON, Json.write(Map.of("ready", false, "state", "STARTING")), null);
     }
     KafkaStreams.State st = s.streams().state();
     List<String> threads = new ArrayList<>();
@@ -352,10 +476,20 @@ public final class ApiServer implements AutoCloseable {
     Map<String, Object> body = new TreeMap<>();
     // a stream thread that failed within the last minute (the schema registry down, an
     // internal error): the app is up but not doing its work
-    var fault = faults == null ? java.util.Optional.<dev.nines.platform.Faults.Failure>empty()
-        : faults.recent();
-    fault.ifPresent(f -> body.put("fault", Map.of("cause", f.cause(), "message", f.message(),
-        "at", f.at().toString(), "inARow", f.inARow())));
+    var fault = faults == null ? Optional.<Faults.Failure>empty() : faults.recent();
+    fault.ifPresent(
+        f ->
+            body.put(
+                "fault",
+                Map.of(
+                    "cause",
+                    f.cause(),
+                    "message",
+                    f.message(),
+                    "at",
+                    f.at().toString(),
+                    "inARow",
+                    f.inARow())));
     boolean ready = allRunning && fault.isEmpty();
     var dispatcher = webhooks;
     if (dispatcher != null) {
@@ -370,7 +504,7 @@ public final class ApiServer implements AutoCloseable {
         wb.put("lastErrorAt", w.lastErrorAt().toString());
       }
       body.put("webhooks", wb);
-      ready &= w.healthy(java.time.Instant.now());
+      ready &= w.healthy(Instant.now());
     }
     body.put("ready", ready);
     body.put("state", st.name());
@@ -379,8 +513,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Adds the API token to a request to a nines API (instances forwarding, `nines status`). */
-  public static java.net.http.HttpRequest.Builder withToken(
-      java.net.http.HttpRequest.Builder request, NinesConfig.Secret token) {
+  public static HttpRequest.Builder withToken(
+      HttpRequest.Builder request, NinesConfig.Secret token) {
     return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token.value());
   }
 
@@ -398,7 +532,7 @@ public final class ApiServer implements AutoCloseable {
       return false;
     }
     // constant time: how long a wrong guess takes says nothing about the token
-    return java.security.MessageDigest.isEqual(
+    return MessageDigest.isEqual(
         authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8),
         config.api().token().value().getBytes(StandardCharsets.UTF_8));
   }
@@ -426,7 +560,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   static String enc(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Override

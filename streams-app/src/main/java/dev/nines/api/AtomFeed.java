@@ -27,39 +27,58 @@ public final class AtomFeed {
     for (RegionStatus r : status.regions()) {
       incidents.addAll(r.region().incidents());
     }
-    incidents.sort(Comparator.comparing(AtomFeed::updated).reversed()
-        .thenComparing(IncidentView::incidentId));
+    incidents.sort(
+        Comparator.comparing(AtomFeed::updated).reversed().thenComparing(IncidentView::incidentId));
     if (incidents.size() > MAX_ENTRIES) {
       incidents = incidents.subList(0, MAX_ENTRIES);
     }
-    Instant feedUpdated = incidents.isEmpty()
-        ? (status.asOf() == null ? Instant.EPOCH : status.asOf()) : updated(incidents.get(0));
+    Instant feedUpdated =
+        incidents.isEmpty()
+            ? (status.asOf() == null ? Instant.EPOCH : status.asOf())
+            : updated(incidents.get(0));
     StringBuilder b = new StringBuilder();
     b.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
         .append("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n")
         .append("  <title>nines status: incidents</title>\n")
-        .append("  <subtitle>Incidents per service and region, opened and resolved by the "
-            + "nines pipeline</subtitle>\n")
+        .append(
+            "  <subtitle>Incidents per service and region, opened and resolved by the "
+                + "nines pipeline</subtitle>\n")
         .append("  <id>urn:nines:incidents</id>\n")
-        .append("  <updated>").append(ts(feedUpdated)).append("</updated>\n")
+        .append("  <updated>")
+        .append(ts(feedUpdated))
+        .append("</updated>\n")
         .append("  <link rel=\"self\" type=\"application/atom+xml\" href=\"")
-        .append(escape(baseUrl)).append("feed.atom\"/>\n")
-        .append("  <link rel=\"alternate\" type=\"text/html\" href=\"").append(escape(baseUrl))
+        .append(escape(baseUrl))
+        .append("feed.atom\"/>\n")
+        .append("  <link rel=\"alternate\" type=\"text/html\" href=\"")
+        .append(escape(baseUrl))
         .append("\"/>\n")
         .append("  <author><name>nines</name></author>\n")
         .append("  <generator>nines</generator>\n");
     for (IncidentView i : incidents) {
       b.append("  <entry>\n")
-          .append("    <id>urn:nines:incident:").append(escape(i.incidentId())).append("</id>\n")
-          .append("    <title>").append(escape(title(i))).append("</title>\n")
-          .append("    <published>").append(ts(i.startedAt())).append("</published>\n")
-          .append("    <updated>").append(ts(updated(i))).append("</updated>\n")
+          .append("    <id>urn:nines:incident:")
+          .append(escape(i.incidentId()))
+          .append("</id>\n")
+          .append("    <title>")
+          .append(escape(title(i)))
+          .append("</title>\n")
+          .append("    <published>")
+          .append(ts(i.startedAt()))
+          .append("</published>\n")
+          .append("    <updated>")
+          .append(ts(updated(i)))
+          .append("</updated>\n")
           .append("    <link rel=\"alternate\" type=\"text/html\" href=\"")
-          .append(escape(baseUrl)).append("#incident-").append(escape(i.incidentId()))
+          .append(escape(baseUrl))
+          .append("#incident-")
+          .append(escape(i.incidentId()))
           .append("\"/>\n")
-          .append("    <category term=\"").append(i.open() ? "open" : "resolved")
+          .append("    <category term=\"")
+          .append(i.open() ? "open" : "resolved")
           .append("\"/>\n")
-          .append("    <summary type=\"text\">").append(escape(summary(i)))
+          .append("    <summary type=\"text\">")
+          .append(escape(summary(i)))
           .append("</summary>\n")
           .append("  </entry>\n");
     }
@@ -75,17 +94,27 @@ public final class AtomFeed {
     if (i.open()) {
       return where + ": down" + (i.inMaintenance() ? " (in maintenance)" : "");
     }
-    return where + ": resolved after "
+    return where
+        + ": resolved after "
         + Texts.duration(i.resolvedAt().toEpochMilli() - i.startedAt().toEpochMilli());
   }
 
   static String summary(IncidentView i) {
-    return i.service() + " was down in " + i.region() + " from " + Texts.time(i.startedAt())
+    return i.service()
+        + " was down in "
+        + i.region()
+        + " from "
+        + Texts.time(i.startedAt())
         + (i.open() ? " and is still down" : " to " + Texts.time(i.resolvedAt()))
-        + ". Failed checks: " + String.join(", ", i.checks()) + "; seen from: "
-        + String.join(", ", i.vantages()) + "." + (i.inMaintenance()
-            ? " It began inside an announced maintenance window." : "")
-        + " Incident " + i.incidentId() + ".";
+        + ". Failed checks: "
+        + String.join(", ", i.checks())
+        + "; seen from: "
+        + String.join(", ", i.vantages())
+        + "."
+        + (i.inMaintenance() ? " It began inside an announced maintenance window." : "")
+        + " Incident "
+        + i.incidentId()
+        + ".";
   }
 
   private static String ts(Instant t) {

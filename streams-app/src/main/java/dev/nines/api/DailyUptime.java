@@ -38,8 +38,10 @@ public final class DailyUptime {
       List<String> ids = new ArrayList<>();
       for (IncidentView i : region.incidents()) {
         long start = i.startedAt().toEpochMilli();
-        Instant endAt = i.resolvedAt() != null ? i.resolvedAt()
-            : (lastSeen != null && lastSeen.isAfter(i.startedAt()) ? lastSeen : i.startedAt());
+        Instant endAt =
+            i.resolvedAt() != null
+                ? i.resolvedAt()
+                : (lastSeen != null && lastSeen.isAfter(i.startedAt()) ? lastSeen : i.startedAt());
         long end = endAt.toEpochMilli();
         long overlap = Math.min(end, to) - Math.max(start, from);
         boolean touches = start < to && (end > from || (end == start && start >= from));

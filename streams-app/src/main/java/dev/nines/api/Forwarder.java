@@ -1,5 +1,6 @@
 package dev.nines.api;
 
+import dev.nines.config.NinesConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,9 +20,9 @@ final class Forwarder {
   private final HttpClient client;
   private final Duration timeout;
   private final String self;
-  private final dev.nines.config.NinesConfig.Secret token;
+  private final NinesConfig.Secret token;
 
-  Forwarder(Duration timeout, String self, dev.nines.config.NinesConfig.Secret token) {
+  Forwarder(Duration timeout, String self, NinesConfig.Secret token) {
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.timeout = timeout;
     this.self = self;
@@ -31,17 +32,30 @@ final class Forwarder {
   ApiServer.Reply get(HostInfo target, String pathAndQuery) {
     String url = "http://" + target.host() + ":" + target.port() + pathAndQuery;
     // every instance of one app has the same token
-    HttpRequest req = ApiServer.withToken(HttpRequest.newBuilder(URI.create(url))
-        .timeout(timeout).header(HEADER, self), token).GET().build();
+    HttpRequest req =
+        ApiServer.withToken(
+                HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header(HEADER, self),
+                token)
+            .GET()
+            .build();
     try {
       HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
-      return new ApiServer.Reply(res.statusCode(),
-          res.headers().firstValue("Content-Type").orElse(ApiServer.JSON), res.body(),
-          res.headers().firstValue(ApiServer.SERVED_BY).orElse(target.host() + ":"
-              + target.port()));
+      return new ApiServer.Reply(
+          res.statusCode(),
+          res.headers().firstValue("Content-Type").orElse(ApiServer.JSON),
+          res.body(),
+          res.headers()
+              .firstValue(ApiServer.SERVED_BY)
+              .orElse(target.host() + ":" + target.port()));
     } catch (IOException e) {
-      return ApiServer.Reply.error(502, "instance " + target.host() + ":" + target.port()
-          + " that holds this key did not answer: " + e);
+      return ApiServer.Reply.error(
+          502,
+          "instance "
+              + target.host()
+              + ":"
+              + target.port()
+              + " that holds this key did not answer: "
+              + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ApiServer.Reply.error(503, "interrupted while forwarding");

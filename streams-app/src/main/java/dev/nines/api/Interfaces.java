@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * The machine-readable descriptions of nines' interfaces, served as they are checked in: the
@@ -35,13 +37,19 @@ final class Interfaces {
         return new ApiServer.Reply(200, ApiServer.JSON, schemaOf(t).toString(true), null);
       }
     }
-    return ApiServer.Reply.error(404, "no schema '" + file + "': expected one of "
-        + Topics.ALL.stream().filter(t -> t.valueType() != null)
-            .map(t -> t.valueType().getSimpleName() + ".avsc").toList());
+    return ApiServer.Reply.error(
+        404,
+        "no schema '"
+            + file
+            + "': expected one of "
+            + Topics.ALL.stream()
+                .filter(t -> t.valueType() != null)
+                .map(t -> t.valueType().getSimpleName() + ".avsc")
+                .toList());
   }
 
-  private static org.apache.avro.Schema schemaOf(Topic<?> t) {
-    return org.apache.avro.specific.SpecificData.get().getSchema(t.valueType());
+  private static Schema schemaOf(Topic<?> t) {
+    return SpecificData.get().getSchema(t.valueType());
   }
 
   private static String resource(String name) {

@@ -1,13 +1,13 @@
 package dev.nines.api;
 
-import dev.nines.views.Model.Ledger;
-import dev.nines.views.Model.Region;
-import dev.nines.views.Model.Route;
-import dev.nines.views.Model.RouteHistory;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.views.Model;
+import dev.nines.views.Model.Ledger;
+import dev.nines.views.Model.Region;
+import dev.nines.views.Model.Route;
+import dev.nines.views.Model.RouteHistory;
 import dev.nines.views.RegionHistory;
 import dev.nines.views.ServicePartitioner;
 import dev.nines.views.Views;
@@ -25,6 +25,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.StreamsNotStartedException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.MultiVersionedKeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
@@ -71,16 +73,19 @@ final class StateAccess {
   KeyQueryMetadata locate(String store, String key) {
     KeyQueryMetadata m;
     try {
-      m = byService(store)
-          ? streams.queryMetadataForKey(store, key, ServicePartitioner.INSTANCE)
-          : streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+      m =
+          byService(store)
+              ? streams.queryMetadataForKey(store, key, ServicePartitioner.INSTANCE)
+              : streams.queryMetadataForKey(store, key, Serdes.String().serializer());
     } catch (IllegalStateException e) {
       throw new NotAvailable("the app is " + streams.state() + ": " + e.getMessage());
     }
-    if (m == null || m.equals(KeyQueryMetadata.NOT_AVAILABLE) || m.activeHost() == null
+    if (m == null
+        || m.equals(KeyQueryMetadata.NOT_AVAILABLE)
+        || m.activeHost() == null
         || m.activeHost().equals(HostInfo.unavailable())) {
-      throw new NotAvailable("no instance holds '" + key + "' of " + store
-          + " right now (rebalancing)");
+      throw new NotAvailable(
+          "no instance holds '" + key + "' of " + store + " right now (rebalancing)");
     }
     return m;
   }
@@ -111,10 +116,13 @@ final class StateAccess {
 
   /** The route's decisions valid in the last hours before its latest one, oldest first. */
   List<RoutingWeights> history(String route, Instant latest, int partition) {
-    var q = MultiVersionedKeyQuery.<String, RoutingWeights>withKey(route)
-        .fromTime(latest.minus(weightsHistory)).toTime(latest).withAscendingTimestamps();
-    QueryResult<VersionedRecordIterator<RoutingWeights>> r = one(StateQueryRequest
-        .inStore(Views.ROUTE_HISTORY_STORE).withQuery(q), partition);
+    var q =
+        MultiVersionedKeyQuery.<String, RoutingWeights>withKey(route)
+            .fromTime(latest.minus(weightsHistory))
+            .toTime(latest)
+            .withAscendingTimestamps();
+    QueryResult<VersionedRecordIterator<RoutingWeights>> r =
+        one(StateQueryRequest.inStore(Views.ROUTE_HISTORY_STORE).withQuery(q), partition);
     List<RoutingWeights> out = new ArrayList<>();
     try (VersionedRecordIterator<RoutingWeights> it = r.getResult()) {
       while (it.hasNext()) {
@@ -150,22 +158,33 @@ final class StateAccess {
 
   Model.Local local() {
     List<RouteHistory> routes = new ArrayList<>();
-    all(Views.ROUTE_WEIGHTS_STORE, RoutingWeights.class, (partition, kv) -> {
-      RoutingWeights w = kv.value;
-      routes.add(new RouteHistory(Route.of(w), history(w.getRouteId(), w.getEffectiveAt(),
-          partition).stream().map(Route::of).toList()));
-    });
+    all(
+        Views.ROUTE_WEIGHTS_STORE,
+        RoutingWeights.class,
+        (partition, kv) -> {
+          RoutingWeights w = kv.value;
+          routes.add(
+              new RouteHistory(
+                  Route.of(w),
+                  history(w.getRouteId(), w.getEffectiveAt(), partition).stream()
+                      .map(Route::of)
+                      .toList()));
+        });
     List<Region> regions = new ArrayList<>();
-    all(Views.REGION_STORE, RegionHistory.class, (partition, kv) -> {
-      RegionHistory h = kv.value;
-      Ledger current = null;
-      if (h.lastSeenMs() != Long.MIN_VALUE) {
-        String month = YearMonth.from(Instant.ofEpochMilli(h.lastSeenMs())
-            .atZone(ZoneOffset.UTC)).toString();
-        current = ledger(h.key() + ":" + month, partition).map(Ledger::of).orElse(null);
-      }
-      regions.add(Region.of(h, current));
-    });
+    all(
+        Views.REGION_STORE,
+        RegionHistory.class,
+        (partition, kv) -> {
+          RegionHistory h = kv.value;
+          Ledger current = null;
+          if (h.lastSeenMs() != Long.MIN_VALUE) {
+            String month =
+                YearMonth.from(Instant.ofEpochMilli(h.lastSeenMs()).atZone(ZoneOffset.UTC))
+                    .toString();
+            current = ledger(h.key() + ":" + month, partition).map(Ledger::of).orElse(null);
+          }
+          regions.add(Region.of(h, current));
+        });
     return new Model.Local(self.host() + ":" + self.port(), routes, regions);
   }
 
@@ -174,10 +193,13 @@ final class StateAccess {
   }
 
   private <V> void all(String store, Class<V> type, PartitionVisitor<V> visitor) {
-    StateQueryResult<KeyValueIterator<String, V>> res = query(StateQueryRequest.inStore(store)
-        .withQuery(RangeQuery.<String, V>withNoBounds()).requireActive());
-    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, V>>> e
-        : res.getPartitionResults().entrySet()) {
+    StateQueryResult<KeyValueIterator<String, V>> res =
+        query(
+            StateQueryRequest.inStore(store)
+                .withQuery(RangeQuery.<String, V>withNoBounds())
+                .requireActive());
+    for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, V>>> e :
+        res.getPartitionResults().entrySet()) {
       QueryResult<KeyValueIterator<String, V>> r = e.getValue();
       if (r.isFailure()) {
         continue; // not active here (a standby, or moving): another instance reports it
@@ -191,8 +213,10 @@ final class StateAccess {
   }
 
   private <V> V key(String store, String key, int partition) {
-    QueryResult<V> r = one(StateQueryRequest.inStore(store)
-        .withQuery(KeyQuery.<String, V>withKey(key)), partition);
+    QueryResult<V> r =
+        one(
+            StateQueryRequest.inStore(store).withQuery(KeyQuery.<String, V>withKey(key)),
+            partition);
     return r.getResult();
   }
 
@@ -200,9 +224,15 @@ final class StateAccess {
     StateQueryResult<R> res = query(request.withPartitions(Set.of(partition)).requireActive());
     QueryResult<R> r = res.getPartitionResults().get(partition);
     if (r == null || r.isFailure()) {
-      throw new NotAvailable("partition " + partition + " of " + request.getStoreName()
-          + " is not active here" + (r == null ? "" : " (" + r.getFailureReason() + ": "
-              + r.getFailureMessage() + ")"));
+      throw new NotAvailable(
+          "partition "
+              + partition
+              + " of "
+              + request.getStoreName()
+              + " is not active here"
+              + (r == null
+                  ? ""
+                  : " (" + r.getFailureReason() + ": " + r.getFailureMessage() + ")"));
     }
     return r;
   }
@@ -210,9 +240,7 @@ final class StateAccess {
   private <R> StateQueryResult<R> query(StateQueryRequest<R> request) {
     try {
       return streams.query(request);
-    } catch (org.apache.kafka.streams.errors.StreamsNotStartedException
-        | org.apache.kafka.streams.errors.UnknownStateStoreException
-        | IllegalStateException e) {
+    } catch (StreamsNotStartedException | UnknownStateStoreException | IllegalStateException e) {
       throw new NotAvailable("state not queryable now: " + e.getMessage());
     }
   }

@@ -23,14 +23,20 @@ import java.util.TreeMap;
 public final class StatusBuilder {
   private StatusBuilder() {}
 
-  public static Status build(List<Local> locals, List<String> missing, int historyDays,
-      Duration recentResolved, String targetPercent) {
+  public static Status build(
+      List<Local> locals,
+      List<String> missing,
+      int historyDays,
+      Duration recentResolved,
+      String targetPercent) {
     Map<String, RouteHistory> routes = new TreeMap<>();
     Map<String, Region> regions = new TreeMap<>();
     for (Local l : locals) {
       for (RouteHistory r : l.routes()) {
-        routes.merge(r.current().routeId(), r, (a, b) ->
-            a.current().version() >= b.current().version() ? a : b);
+        routes.merge(
+            r.current().routeId(),
+            r,
+            (a, b) -> a.current().version() >= b.current().version() ? a : b);
       }
       for (Region r : l.regions()) {
         regions.merge(r.key(), r, (a, b) -> later(a.lastSeen(), b.lastSeen()) ? a : b);
@@ -43,8 +49,7 @@ public final class StatusBuilder {
     for (Region r : regions.values()) {
       asOf = max(asOf, r.lastSeen());
     }
-    LocalDate lastDay = (asOf == null ? Instant.EPOCH : asOf).atZone(ZoneOffset.UTC)
-        .toLocalDate();
+    LocalDate lastDay = (asOf == null ? Instant.EPOCH : asOf).atZone(ZoneOffset.UTC).toLocalDate();
     List<RegionStatus> regionStatus = new ArrayList<>();
     List<IncidentView> open = new ArrayList<>();
     List<IncidentView> resolved = new ArrayList<>();
@@ -61,8 +66,14 @@ public final class StatusBuilder {
     }
     open.sort(Comparator.comparing(IncidentView::startedAt).reversed());
     resolved.sort(Comparator.comparing(IncidentView::resolvedAt).reversed());
-    return new Status(asOf, targetPercent, List.copyOf(routes.values()), regionStatus,
-        open, resolved, List.copyOf(missing));
+    return new Status(
+        asOf,
+        targetPercent,
+        List.copyOf(routes.values()),
+        regionStatus,
+        open,
+        resolved,
+        List.copyOf(missing));
   }
 
   private static boolean later(Instant a, Instant b) {

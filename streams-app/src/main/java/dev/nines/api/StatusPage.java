@@ -74,24 +74,30 @@ public final class StatusPage {
     StringBuilder b = new StringBuilder(64 * 1024);
     b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>").append(title).append("</title><style>").append(CSS)
+        .append("<title>")
+        .append(title)
+        .append("</title><style>")
+        .append(CSS)
         .append("</style></head><body>")
-        .append("<header><h1>").append(title)
+        .append("<header><h1>")
+        .append(title)
         .append("</h1><p class=\"asof\">as of <span id=\"asof\">")
         .append(s.asOf() == null ? "no data yet" : Texts.time(s.asOf()))
         .append("</span> (event time)</p></header><main>");
     banner(b, s);
     if (!s.missing().isEmpty()) {
       b.append("<p class=\"warn\">Instances that did not answer (their part is missing): ")
-          .append(escape(String.join(", ", s.missing()))).append("</p>");
+          .append(escape(String.join(", ", s.missing())))
+          .append("</p>");
     }
     open(b, s.open());
     uptime(b, s);
     resolved(b, s.recentResolved());
     if (internal) {
       routes(b, s);
-      b.append("</main><footer><a href=\"../feed.atom\">Atom feed</a> · <a href=\"../api/status"
-          + "\">JSON</a> · <a href=\"../metrics\">metrics</a></footer>");
+      b.append(
+          "</main><footer><a href=\"../feed.atom\">Atom feed</a> · <a href=\"../api/status"
+              + "\">JSON</a> · <a href=\"../metrics\">metrics</a></footer>");
     } else {
       b.append("</main><footer><a href=\"feed.atom\">Atom feed</a></footer>");
     }
@@ -101,8 +107,11 @@ public final class StatusPage {
 
   private static void banner(StringBuilder b, Status s) {
     int n = s.open().size();
-    b.append("<section id=\"banner\" class=\"banner ").append(n == 0 ? "ok" : "bad")
-        .append("\" data-open=\"").append(n).append("\">")
+    b.append("<section id=\"banner\" class=\"banner ")
+        .append(n == 0 ? "ok" : "bad")
+        .append("\" data-open=\"")
+        .append(n)
+        .append("\">")
         .append(n == 0 ? "All systems operational" : n + " open incident" + (n == 1 ? "" : "s"))
         .append("</section>");
   }
@@ -130,22 +139,37 @@ public final class StatusPage {
   }
 
   private static void incident(StringBuilder b, IncidentView i) {
-    b.append("<article class=\"incident ").append(i.open() ? "open" : "resolved")
-        .append("\" id=\"incident-").append(escape(i.incidentId()))
-        .append("\" data-incident-id=\"").append(escape(i.incidentId()))
-        .append("\" data-status=\"").append(i.open() ? "OPEN" : "RESOLVED").append("\">")
-        .append("<h3>").append(escape(i.service())).append(" · ").append(escape(i.region()))
+    b.append("<article class=\"incident ")
+        .append(i.open() ? "open" : "resolved")
+        .append("\" id=\"incident-")
+        .append(escape(i.incidentId()))
+        .append("\" data-incident-id=\"")
+        .append(escape(i.incidentId()))
+        .append("\" data-status=\"")
+        .append(i.open() ? "OPEN" : "RESOLVED")
+        .append("\">")
+        .append("<h3>")
+        .append(escape(i.service()))
+        .append(" · ")
+        .append(escape(i.region()))
         .append(i.inMaintenance() ? " <span class=\"tag\">maintenance</span>" : "")
-        .append("</h3><p>").append(i.open() ? "Down since " : "Down from ")
+        .append("</h3><p>")
+        .append(i.open() ? "Down since " : "Down from ")
         .append(Texts.time(i.startedAt()));
     if (!i.open()) {
-      b.append(" to ").append(Texts.time(i.resolvedAt())).append(" (")
+      b.append(" to ")
+          .append(Texts.time(i.resolvedAt()))
+          .append(" (")
           .append(Texts.duration(i.resolvedAt().toEpochMilli() - i.startedAt().toEpochMilli()))
           .append(")");
     }
-    b.append("</p><p class=\"muted\">checks ").append(escape(String.join(", ", i.checks())))
-        .append(" · from ").append(escape(String.join(", ", i.vantages()))).append(" · ")
-        .append(escape(i.incidentId())).append("</p></article>");
+    b.append("</p><p class=\"muted\">checks ")
+        .append(escape(String.join(", ", i.checks())))
+        .append(" · from ")
+        .append(escape(String.join(", ", i.vantages())))
+        .append(" · ")
+        .append(escape(i.incidentId()))
+        .append("</p></article>");
   }
 
   private static void uptime(StringBuilder b, Status s) {
@@ -156,26 +180,39 @@ public final class StatusPage {
     }
     for (RegionStatus r : s.regions()) {
       String key = r.region().key();
-      b.append("<div class=\"region\" data-region=\"").append(escape(key)).append("\">")
+      b.append("<div class=\"region\" data-region=\"")
+          .append(escape(key))
+          .append("\">")
           .append("<div class=\"rhead\"><span class=\"rname\">")
-          .append(escape(r.region().service())).append(" · ").append(escape(r.region().region()))
+          .append(escape(r.region().service()))
+          .append(" · ")
+          .append(escape(r.region().region()))
           .append("</span>");
       month(b, r.region().currentMonth(), s.targetPercent());
       b.append("</div><div class=\"bar\" role=\"list\">");
       for (Day d : r.days()) {
-        b.append("<span role=\"listitem\" class=\"d ").append(dayClass(d))
-            .append("\" data-date=\"").append(d.date()).append("\" data-downtime-ms=\"")
-            .append(d.downtimeMs()).append("\" data-incidents=\"")
-            .append(escape(String.join(",", d.incidentIds()))).append("\" title=\"")
-            .append(escape(dayTitle(d))).append("\"></span>");
+        b.append("<span role=\"listitem\" class=\"d ")
+            .append(dayClass(d))
+            .append("\" data-date=\"")
+            .append(d.date())
+            .append("\" data-downtime-ms=\"")
+            .append(d.downtimeMs())
+            .append("\" data-incidents=\"")
+            .append(escape(String.join(",", d.incidentIds())))
+            .append("\" title=\"")
+            .append(escape(dayTitle(d)))
+            .append("\"></span>");
       }
-      b.append("</div><div class=\"axis\"><span>").append(days).append(" days ago</span>")
+      b.append("</div><div class=\"axis\"><span>")
+          .append(days)
+          .append(" days ago</span>")
           .append("<span class=\"detail\"></span><span>today</span></div></div>");
     }
-    b.append("<p class=\"legend\"><span class=\"d up\"></span>no downtime "
-        + "<span class=\"d maint\"></span>maintenance only <span class=\"d minor\"></span>"
-        + "&ge;99.9% <span class=\"d partial\"></span>&ge;99% <span class=\"d major\"></span>"
-        + "&lt;99% <span class=\"d nodata\"></span>no data</p></section>");
+    b.append(
+        "<p class=\"legend\"><span class=\"d up\"></span>no downtime "
+            + "<span class=\"d maint\"></span>maintenance only <span class=\"d minor\"></span>"
+            + "&ge;99.9% <span class=\"d partial\"></span>&ge;99% <span class=\"d major\"></span>"
+            + "&lt;99% <span class=\"d nodata\"></span>no data</p></section>");
   }
 
   private static void month(StringBuilder b, Ledger l, String objective) {
@@ -183,18 +220,35 @@ public final class StatusPage {
       b.append("<span class=\"mtd muted\">no ledger line yet this month</span>");
       return;
     }
-    boolean met = new BigDecimal(l.availabilityPercent()).compareTo(
-        new BigDecimal(l.targetPercent())) >= 0;
-    b.append("<span class=\"mtd ").append(met ? "met" : "missed").append("\" data-month=\"")
-        .append(escape(l.month())).append("\" data-availability=\"")
-        .append(escape(l.availabilityPercent())).append("\" title=\"")
-        .append(escape("ledger " + l.month() + " up to " + Texts.time(l.observedUntil())
-            + ": downtime " + Texts.duration(l.downtimeMs()) + ", maintenance "
-            + Texts.duration(l.maintenanceMs()) + "; availability is over the whole month"))
-        .append("\">").append(escape(l.month())).append(": <b>")
-        .append(escape(l.availabilityPercent())).append("%</b> vs ")
-        .append(escape(l.targetPercent())).append("% · budget left ")
-        .append(Texts.duration(l.errorBudgetRemainingMs())).append("</span>");
+    boolean met =
+        new BigDecimal(l.availabilityPercent()).compareTo(new BigDecimal(l.targetPercent())) >= 0;
+    b.append("<span class=\"mtd ")
+        .append(met ? "met" : "missed")
+        .append("\" data-month=\"")
+        .append(escape(l.month()))
+        .append("\" data-availability=\"")
+        .append(escape(l.availabilityPercent()))
+        .append("\" title=\"")
+        .append(
+            escape(
+                "ledger "
+                    + l.month()
+                    + " up to "
+                    + Texts.time(l.observedUntil())
+                    + ": downtime "
+                    + Texts.duration(l.downtimeMs())
+                    + ", maintenance "
+                    + Texts.duration(l.maintenanceMs())
+                    + "; availability is over the whole month"))
+        .append("\">")
+        .append(escape(l.month()))
+        .append(": <b>")
+        .append(escape(l.availabilityPercent()))
+        .append("%</b> vs ")
+        .append(escape(l.targetPercent()))
+        .append("% · budget left ")
+        .append(Texts.duration(l.errorBudgetRemainingMs()))
+        .append("</span>");
   }
 
   private static void routes(StringBuilder b, Status s) {
@@ -204,39 +258,64 @@ public final class StatusPage {
     }
     for (RouteHistory r : s.routes()) {
       var cur = r.current();
-      List<String> carriers = WeightsChart.carriers(r.decisions().isEmpty()
-          ? List.of(cur) : r.decisions());
-      Instant from = r.decisions().isEmpty() ? cur.effectiveAt()
-          : r.decisions().get(0).effectiveAt();
-      Instant to = s.asOf() != null && s.asOf().isAfter(cur.effectiveAt()) ? s.asOf()
-          : cur.effectiveAt().plusSeconds(1);
-      b.append("<div class=\"route\" data-route=\"").append(escape(cur.routeId()))
-          .append("\" data-version=\"").append(cur.version()).append("\"><div class=\"rhead\">")
-          .append("<span class=\"rname\">").append(escape(cur.routeId())).append("</span>")
-          .append("<span class=\"muted\">").append(escape(cur.mode())).append(" · v")
-          .append(cur.version()).append(" since ").append(Texts.time(cur.effectiveAt()))
+      List<String> carriers =
+          WeightsChart.carriers(r.decisions().isEmpty() ? List.of(cur) : r.decisions());
+      Instant from =
+          r.decisions().isEmpty() ? cur.effectiveAt() : r.decisions().get(0).effectiveAt();
+      Instant to =
+          s.asOf() != null && s.asOf().isAfter(cur.effectiveAt())
+              ? s.asOf()
+              : cur.effectiveAt().plusSeconds(1);
+      b.append("<div class=\"route\" data-route=\"")
+          .append(escape(cur.routeId()))
+          .append("\" data-version=\"")
+          .append(cur.version())
+          .append("\"><div class=\"rhead\">")
+          .append("<span class=\"rname\">")
+          .append(escape(cur.routeId()))
+          .append("</span>")
+          .append("<span class=\"muted\">")
+          .append(escape(cur.mode()))
+          .append(" · v")
+          .append(cur.version())
+          .append(" since ")
+          .append(Texts.time(cur.effectiveAt()))
           .append("</span></div><table><tbody>");
       for (Carrier c : cur.carriers()) {
-        b.append("<tr data-carrier=\"").append(escape(c.carrierId())).append("\" data-weight=\"")
-            .append(c.weight()).append("\" data-state=\"").append(escape(c.state()))
+        b.append("<tr data-carrier=\"")
+            .append(escape(c.carrierId()))
+            .append("\" data-weight=\"")
+            .append(c.weight())
+            .append("\" data-state=\"")
+            .append(escape(c.state()))
             .append("\"><td><span class=\"sw\" style=\"background:")
-            .append(WeightsChart.color(carriers, c.carrierId())).append("\"></span>")
-            .append(escape(c.carrierId())).append("</td><td><span class=\"state ")
-            .append(escape(c.state().toLowerCase(Locale.ROOT))).append("\">")
-            .append(escape(c.state())).append("</span></td><td class=\"num\">")
-            .append(WeightsChart.pct(c.weight())).append("</td></tr><tr class=\"reason\"><td "
-                + "colspan=\"3\">").append(escape(c.reason())).append("</td></tr>");
+            .append(WeightsChart.color(carriers, c.carrierId()))
+            .append("\"></span>")
+            .append(escape(c.carrierId()))
+            .append("</td><td><span class=\"state ")
+            .append(escape(c.state().toLowerCase(Locale.ROOT)))
+            .append("\">")
+            .append(escape(c.state()))
+            .append("</span></td><td class=\"num\">")
+            .append(WeightsChart.pct(c.weight()))
+            .append("</td></tr><tr class=\"reason\"><td " + "colspan=\"3\">")
+            .append(escape(c.reason()))
+            .append("</td></tr>");
       }
       b.append("</tbody></table>")
-          .append(WeightsChart.svg(r.decisions().isEmpty() ? List.of(cur) : r.decisions(),
-              from, to))
-          .append("<div class=\"axis\"><span>").append(Texts.time(from)).append("</span><span>")
-          .append(Texts.time(to)).append("</span></div></div>");
+          .append(
+              WeightsChart.svg(r.decisions().isEmpty() ? List.of(cur) : r.decisions(), from, to))
+          .append("<div class=\"axis\"><span>")
+          .append(Texts.time(from))
+          .append("</span><span>")
+          .append(Texts.time(to))
+          .append("</span></div></div>");
     }
     b.append("</section>");
   }
 
-  static final String CSS = """
+  static final String CSS =
+      """
       :root{--bg:#f6f7f9;--fg:#1f2933;--muted:#667085;--card:#fff;--line:#e4e7ec}
       *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",\
       Roboto,sans-serif;background:var(--bg);color:var(--fg)}
@@ -277,7 +356,8 @@ public final class StatusPage {
       """;
 
   /** Touch screens have no hover: a tap on a day shows its title under the bar. */
-  static final String JS = """
+  static final String JS =
+      """
       document.querySelectorAll('.bar .d').forEach(function(c){c.addEventListener('click',
       function(){var r=c.closest('.region');r.querySelectorAll('.d.sel').forEach(function(x){
       x.classList.remove('sel')});c.classList.add('sel');r.querySelector('.detail').textContent=

@@ -31,7 +31,8 @@ public final class Texts {
         case '"' -> b.append("&quot;");
         case '\'' -> b.append("&#39;");
         default -> {
-          if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
               && Character.isLowSurrogate(s.charAt(i + 1))) {
             b.append(c).append(s.charAt(++i));
           } else if (allowed(c)) {
@@ -44,8 +45,11 @@ public final class Texts {
   }
 
   private static boolean allowed(char c) {
-    return c == '\t' || c == '\n' || c == '\r'
-        || (c >= 0x20 && c < 0xD800) || (c >= 0xE000 && c <= 0xFFFD);
+    return c == '\t'
+        || c == '\n'
+        || c == '\r'
+        || (c >= 0x20 && c < 0xD800)
+        || (c >= 0xE000 && c <= 0xFFFD);
   }
 
   /** A duration for people: "0s", "45s", "3m 12s", "1h 5m", "2d 3h"; negative with a minus. */

@@ -20,8 +20,9 @@ public final class WeightsChart {
 
   static final int W = 600;
   static final int H = 120;
-  static final String[] PALETTE = {"#3b82f6", "#f59e0b", "#10b981", "#a855f7", "#ef4444",
-      "#14b8a6", "#eab308", "#6366f1"};
+  static final String[] PALETTE = {
+    "#3b82f6", "#f59e0b", "#10b981", "#a855f7", "#ef4444", "#14b8a6", "#eab308", "#6366f1"
+  };
 
   /** The carriers of a route in a stable order (their colours follow it). */
   public static List<String> carriers(List<Route> decisions) {
@@ -41,14 +42,20 @@ public final class WeightsChart {
     long t0 = from.toEpochMilli();
     long span = Math.max(1, to.toEpochMilli() - t0);
     StringBuilder b = new StringBuilder();
-    b.append("<svg class=\"chart\" viewBox=\"0 0 ").append(W).append(' ').append(H)
-        .append("\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"carrier weights "
-            + "over time\">");
+    b.append("<svg class=\"chart\" viewBox=\"0 0 ")
+        .append(W)
+        .append(' ')
+        .append(H)
+        .append(
+            "\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"carrier weights "
+                + "over time\">");
     for (int i = 0; i < decisions.size(); i++) {
       Route d = decisions.get(i);
       long start = Math.max(t0, d.effectiveAt().toEpochMilli());
-      long end = i + 1 < decisions.size() ? decisions.get(i + 1).effectiveAt().toEpochMilli()
-          : to.toEpochMilli();
+      long end =
+          i + 1 < decisions.size()
+              ? decisions.get(i + 1).effectiveAt().toEpochMilli()
+              : to.toEpochMilli();
       end = Math.min(end, to.toEpochMilli());
       if (end <= start) {
         continue;
@@ -57,18 +64,35 @@ public final class WeightsChart {
       double w = (end - start) * (double) W / span;
       double y = H;
       for (String id : carriers) {
-        Carrier c = d.carriers().stream().filter(x1 -> x1.carrierId().equals(id)).findFirst()
-            .orElse(null);
+        Carrier c =
+            d.carriers().stream().filter(x1 -> x1.carrierId().equals(id)).findFirst().orElse(null);
         if (c == null || c.weight() <= 0) {
           continue;
         }
         double h = c.weight() * (double) H / 10_000;
         y -= h;
-        b.append(String.format(Locale.ROOT,
-            "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">",
-            x, y, w, h, color(carriers, id)));
-        b.append("<title>").append(escape(id + " " + pct(c.weight()) + " " + c.state()
-            + " from " + Texts.time(d.effectiveAt()) + " (v" + d.version() + ")"))
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">",
+                x,
+                y,
+                w,
+                h,
+                color(carriers, id)));
+        b.append("<title>")
+            .append(
+                escape(
+                    id
+                        + " "
+                        + pct(c.weight())
+                        + " "
+                        + c.state()
+                        + " from "
+                        + Texts.time(d.effectiveAt())
+                        + " (v"
+                        + d.version()
+                        + ")"))
             .append("</title></rect>");
       }
     }

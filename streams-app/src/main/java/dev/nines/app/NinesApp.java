@@ -2,17 +2,44 @@ package dev.nines.app;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.config.Settings;
+import dev.nines.ingest.PlanBook;
+import dev.nines.ingest.PlanCheck;
+import dev.nines.ingest.PlansUnavailableException;
+import dev.nines.ingest.stream.DeadLetters;
+import dev.nines.ingest.stream.PlanReader;
+import dev.nines.platform.AccessCheck;
+import dev.nines.platform.BoundedRocksDb;
+import dev.nines.platform.Faults;
+import dev.nines.platform.LocalKafka;
 import dev.nines.platform.Platform;
+import dev.nines.platform.TopicManager;
+import dev.nines.serde.OutputSubjects;
+import dev.nines.serde.RegistryUnavailableException;
 import dev.nines.serde.SchemaRegistryClient;
+import dev.nines.views.OutputCounters;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import dev.nines.ingest.stream.DeadLetters;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,21 +52,27 @@ public final class NinesApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final DeadLetters deadLetters;
+
   /** Null when receipts are not checked against the route plans. */
-  private final dev.nines.ingest.stream.PlanReader plans;
-  private final dev.nines.views.OutputCounters counters;
-  private final dev.nines.platform.Faults faults;
+  private final PlanReader plans;
+
+  private final OutputCounters counters;
+  private final Faults faults;
+
   /** The state directory, when it is a temporary one this app made and must delete. */
-  private final java.util.Optional<Path> temporaryState;
+  private final Optional<Path> temporaryState;
 
   /** Completed with one line when Kafka refused the app (ACLs, credentials); it then stops. */
-  private final java.util.concurrent.CompletableFuture<String> denied;
+  private final CompletableFuture<String> denied;
 
-  private NinesApp(KafkaStreams streams, dev.nines.ingest.stream.PlanReader plans,
+  private NinesApp(
+      KafkaStreams streams,
+      PlanReader plans,
       DeadLetters deadLetters,
-      java.util.concurrent.CompletableFuture<String> denied,
-      dev.nines.views.OutputCounters counters, dev.nines.platform.Faults faults,
-      java.util.Optional<Path> temporaryState) {
+      CompletableFuture<String> denied,
+      OutputCounters counters,
+      Faults faults,
+      Optional<Path> temporaryState) {
     this.faults = faults;
     this.streams = streams;
     this.plans = plans;
@@ -49,66 +82,76 @@ public final class NinesApp implements AutoCloseable {
     this.temporaryState = temporaryState;
   }
 
-  public static NinesApp start(NinesConfig config, Platform platform,
-      SchemaRegistryClient registry) {
-    return start(config, platform, registry, s -> { });
+  public static NinesApp start(
+      NinesConfig config, Platform platform, SchemaRegistryClient registry) {
+    return start(config, platform, registry, s -> {});
   }
 
   /** As above, with {@code beforeStart} (e.g. adding a restore listener) run before start. */
-  public static NinesApp start(NinesConfig config, Platform platform,
-      SchemaRegistryClient registry, java.util.function.Consumer<KafkaStreams> beforeStart) {
-    return start(config, platform, registry, java.util.Map.of(), beforeStart);
+  public static NinesApp start(
+      NinesConfig config,
+      Platform platform,
+      SchemaRegistryClient registry,
+      Consumer<KafkaStreams> beforeStart) {
+    return start(config, platform, registry, Map.of(), beforeStart);
   }
 
   /**
    * As above, with extra Streams properties, e.g. {@code application.server} once the API
    * server knows its port (dev.nines.api).
    */
-  public static NinesApp start(NinesConfig config, Platform platform,
-      SchemaRegistryClient registry, java.util.Map<String, Object> extra,
-      java.util.function.Consumer<KafkaStreams> beforeStart) {
+  public static NinesApp start(
+      NinesConfig config,
+      Platform platform,
+      SchemaRegistryClient registry,
+      Map<String, Object> extra,
+      Consumer<KafkaStreams> beforeStart) {
     Properties props = streamsProperties(config, platform);
-    java.util.Map<String, Object> adminProps = new java.util.HashMap<>(
-        platform.clientOverrides());
-    adminProps.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        platform.bootstrapServers());
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(adminProps)) {
-      dev.nines.platform.TopicManager.checkPartitions(admin, config.topics(), Topics.INPUTS);
+    Map<String, Object> adminProps = new HashMap<>(platform.clientOverrides());
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    try (var admin = Admin.create(adminProps)) {
+      TopicManager.checkPartitions(admin, config.topics(), Topics.INPUTS);
     }
     props.putAll(extra);
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
-    dev.nines.ingest.stream.PlanReader plans = null;
+    PlanReader plans = null;
     DeadLetters deadLetters = null;
     KafkaStreams streams = null;
-    var faults = new dev.nines.platform.Faults();
+    var faults = new Faults();
     try {
       // Receipts are checked against the route plans (dev.nines.ingest.PlanCheck): every plan
       // on the topic is read before the first receipt is
       if (config.ingest().checkPlans()) {
-        java.util.Map<String, Object> clients =
-            new java.util.HashMap<>(platform.clientOverrides());
-        clients.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            platform.bootstrapServers());
-        plans = new dev.nines.ingest.stream.PlanReader(clients,
-            config.streams().applicationId() + "-route-plans-reader",
-            config.topics().name(Topics.ROUTE_PLANS),
-            Topics.ROUTE_PLANS.valueSerde(registry).deserializer(),
-            new dev.nines.ingest.PlanBook(config.routing().planHistory()),
-            config.ingest().plansRecheck());
+        Map<String, Object> clients = new HashMap<>(platform.clientOverrides());
+        clients.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        plans =
+            new PlanReader(
+                clients,
+                config.streams().applicationId() + "-route-plans-reader",
+                config.topics().name(Topics.ROUTE_PLANS),
+                Topics.ROUTE_PLANS.valueSerde(registry).deserializer(),
+                new PlanBook(config.routing().planHistory()),
+                config.ingest().plansRecheck());
         plans.start();
-        props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
+        props.put(PlanCheck.CONFIG_KEY, plans);
       }
       deadLetters = new DeadLetters();
       props.put(DeadLetters.CONFIG_KEY, deadLetters);
-      var counters = new dev.nines.views.OutputCounters();
-      props.put(dev.nines.views.OutputCounters.CONFIG_KEY, counters);
-      streams = new KafkaStreams(NinesTopology.build(config, outputLevels(config, registry)),
-          props);
-      java.util.concurrent.CompletableFuture<String> denied = started(config, platform, streams,
-          faults, beforeStart);
-      return new NinesApp(streams, plans, deadLetters, denied, counters, faults, temporary
-          ? java.util.Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
-          : java.util.Optional.empty());
+      var counters = new OutputCounters();
+      props.put(OutputCounters.CONFIG_KEY, counters);
+      streams =
+          new KafkaStreams(NinesTopology.build(config, outputLevels(config, registry)), props);
+      CompletableFuture<String> denied = started(config, platform, streams, faults, beforeStart);
+      return new NinesApp(
+          streams,
+          plans,
+          deadLetters,
+          denied,
+          counters,
+          faults,
+          temporary
+              ? Optional.of(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)))
+              : Optional.empty());
     } catch (RuntimeException e) {
       // e.g. plans that cannot be read, a restore listener that refused, or a state directory
       // that cannot be locked: close what was opened, in the order close() does
@@ -123,63 +166,73 @@ public final class NinesApp implements AutoCloseable {
         deadLetters.close();
       }
       if (streams != null && temporary) {
-        dev.nines.platform.LocalKafka.deleteRecursively(
-            Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
+        LocalKafka.deleteRecursively(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
       }
       throw e;
     }
   }
 
   /** Starts {@code streams}; the future completes when Kafka refused the app (see there). */
-  private static java.util.concurrent.CompletableFuture<String> started(NinesConfig config,
-      Platform platform, KafkaStreams streams, dev.nines.platform.Faults faults,
-      java.util.function.Consumer<KafkaStreams> beforeStart) {
-    java.util.concurrent.CompletableFuture<String> denied =
-        new java.util.concurrent.CompletableFuture<>();
-    streams.setUncaughtExceptionHandler(e -> {
-      var access = dev.nines.platform.AccessCheck.isAccessDenied(e);
-      if (access.isPresent()) {
-        // missing ACLs or bad credentials: a new thread would fail the same way, forever
-        String line = "Kafka refused application '" + config.streams().applicationId() + "': "
-            + access.get().getMessage() + " (grant its principal the ACLs listed in docs/security.md,"
-            + " ACLs the app needs)";
-        log.error(line);
-        denied.complete(line);
-        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      }
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof dev.nines.ingest.PlansUnavailableException) {
-          // a new thread would wait for a reader that will not come back
-          log.error("stopping: {}", c.getMessage());
-          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-              .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        }
-      }
-      // Not a record's fault: retried from the last commit by a new thread, after a backoff, and
-      // shown on /ready and /metrics meanwhile. Only invalid input is ever dead-lettered.
-      Duration backoff;
-      if (dev.nines.serde.RegistryUnavailableException.causedBy(e)) {
-        backoff = faults.failed("schema-registry", rootMessage(e));
-        log.warn("stream thread stopped: the schema registry is unavailable ({}); a new thread "
-            + "resumes from the last commit in {} s", rootMessage(e), backoff.toSeconds());
-      } else {
-        backoff = faults.failed("internal", rootMessage(e));
-        log.error("stream thread failed; a new thread resumes from the last commit in {} s",
-            backoff.toSeconds(), e);
-      }
-      faults.await(backoff);
-      if (faults.closed()) {
-        // the app is closing: a new thread would outlive it
-        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      }
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-          .StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+  private static CompletableFuture<String> started(
+      NinesConfig config,
+      Platform platform,
+      KafkaStreams streams,
+      Faults faults,
+      Consumer<KafkaStreams> beforeStart) {
+    CompletableFuture<String> denied = new CompletableFuture<>();
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          var access = AccessCheck.isAccessDenied(e);
+          if (access.isPresent()) {
+            // missing ACLs or bad credentials: a new thread would fail the same way, forever
+            String line =
+                "Kafka refused application '"
+                    + config.streams().applicationId()
+                    + "': "
+                    + access.get().getMessage()
+                    + " (grant its principal the ACLs listed in docs/security.md,"
+                    + " ACLs the app needs)";
+            log.error(line);
+            denied.complete(line);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
+          for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof PlansUnavailableException) {
+              // a new thread would wait for a reader that will not come back
+              log.error("stopping: {}", c.getMessage());
+              return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+          }
+          // Not a record's fault: retried from the last commit by a new thread, after a backoff,
+          // and
+          // shown on /ready and /metrics meanwhile. Only invalid input is ever dead-lettered.
+          Duration backoff;
+          if (RegistryUnavailableException.causedBy(e)) {
+            backoff = faults.failed("schema-registry", rootMessage(e));
+            log.warn(
+                "stream thread stopped: the schema registry is unavailable ({}); a new thread "
+                    + "resumes from the last commit in {} s",
+                rootMessage(e),
+                backoff.toSeconds());
+          } else {
+            backoff = faults.failed("internal", rootMessage(e));
+            log.error(
+                "stream thread failed; a new thread resumes from the last commit in {} s",
+                backoff.toSeconds(),
+                e);
+          }
+          faults.await(backoff);
+          if (faults.closed()) {
+            // the app is closing: a new thread would outlive it
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     beforeStart.accept(streams);
     streams.start();
-    log.info("nines streams app '{}' started against {}", config.streams().applicationId(),
+    log.info(
+        "nines streams app '{}' started against {}",
+        config.streams().applicationId(),
         platform.bootstrapServers());
     return denied;
   }
@@ -194,46 +247,59 @@ public final class NinesApp implements AutoCloseable {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
     // KIP-1034: a record that cannot be deserialized is written, with its original bytes and
     // headers naming topic, partition, offset and exception, to dead-letters; processing goes on.
-    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+    p.put(
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
         config.topics().name(Topics.DEAD_LETTERS));
     // A record that is read but unusable (dev.nines.ingest.InvalidInputException) goes the same
     // way, through the processing exception handler: logged, dead-lettered, processing goes on.
-    // (dev.nines.ingest.stream.DeadLetters' handlers are Kafka's own, counting per topic and reason)
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+    // (dev.nines.ingest.stream.DeadLetters' handlers are Kafka's own, counting per topic and
+    // reason)
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetters.ProcessingHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetters.DeserializationHandler.class);
     // An output over the broker's limit: its input record to dead-letters, not a crash loop
-    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+    p.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetters.ProductionHandler.class);
     // Window changelogs are compact,delete with retention = window retention + this; the broker
     // applies it to event-time stamps, so replayed history needs a longer one (see the setting).
-    p.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
+    p.put(
+        StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
         config.streams().windowChangelogExtraRetention().toMillis());
     // (No emit interval setting: nines has no DSL emit-on-close aggregation. Its windows close
     // in dev.nines.eventtime.ClosingWindows, on the record that closes them, whatever the speed.)
     // Off-heap memory of all RocksDB stores bounded together: one shared block cache
     // with the memtables charged to it, and small memtables (see BoundedRocksDb for why).
     if (config.streams().rocksDbBytes() > 0) {
-      p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
-          dev.nines.platform.BoundedRocksDb.class);
+      p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
     }
-    p.put(dev.nines.platform.BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
-    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
-    p.put(dev.nines.platform.BoundedRocksDb.MEMTABLE_BYTES, config.streams().memtableBytes());
+    p.put(BoundedRocksDb.TOTAL_BYTES, config.streams().rocksDbBytes());
+    p.put(BoundedRocksDb.MEMTABLE_SHARE, config.streams().memtableShare());
+    p.put(BoundedRocksDb.MEMTABLE_BYTES, config.streams().memtableBytes());
     failover(p);
-    Path stateDir = config.streams().stateDir().orElseGet(() -> config.platform().ephemeral()
-        ? tempDir() : config.platform().dataDir().resolve("streams"));
+    Path stateDir =
+        config
+            .streams()
+            .stateDir()
+            .orElseGet(
+                () ->
+                    config.platform().ephemeral()
+                        ? tempDir()
+                        : config.platform().dataDir().resolve("streams"));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     internalTopicChecks(p);
-    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig
-        .MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_RECORD_BYTES);
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        DeadLetters.MAX_RECORD_BYTES);
     platform.clientOverrides().forEach(p::put);
     if (platform.clientOverrides().containsKey(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG)) {
       // the user's retry.backoff.ms is meant for every client, as in plain Kafka Streams
-      CLIENT_PREFIXES.forEach(prefix ->
-          p.remove(prefix + CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG));
+      CLIENT_PREFIXES.forEach(
+          prefix -> p.remove(prefix + CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG));
     }
     return p;
   }
@@ -247,15 +313,18 @@ public final class NinesApp implements AutoCloseable {
    */
   static void internalTopicChecks(Properties p) {
     p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, STREAMS_RETRY_BACKOFF_MS);
-    CLIENT_PREFIXES.forEach(prefix -> p.put(prefix + CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG,
-        CLIENT_RETRY_BACKOFF_MS));
+    CLIENT_PREFIXES.forEach(
+        prefix ->
+            p.put(prefix + CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, CLIENT_RETRY_BACKOFF_MS));
   }
 
   static final long STREAMS_RETRY_BACKOFF_MS = 10;
   static final long CLIENT_RETRY_BACKOFF_MS = CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS;
-  static final java.util.List<String> CLIENT_PREFIXES = java.util.List.of(
-      StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX,
-      StreamsConfig.ADMIN_CLIENT_PREFIX);
+  static final List<String> CLIENT_PREFIXES =
+      List.of(
+          StreamsConfig.CONSUMER_PREFIX,
+          StreamsConfig.PRODUCER_PREFIX,
+          StreamsConfig.ADMIN_CLIENT_PREFIX);
 
   /**
    * How fast a crashed instance's work moves to another (docs/operations.md, "Failover"). Set
@@ -280,8 +349,8 @@ public final class NinesApp implements AutoCloseable {
 
   private static Path tempDir() {
     try {
-      return java.nio.file.Files.createTempDirectory("nines-state-");
-    } catch (java.io.IOException e) {
+      return Files.createTempDirectory("nines-state-");
+    } catch (IOException e) {
       throw new IllegalStateException("cannot create a temporary state directory: " + e);
     }
   }
@@ -294,7 +363,7 @@ public final class NinesApp implements AutoCloseable {
    * Completes with one line when Kafka refused the app (missing ACLs, bad credentials): the app
    * has then stopped, as retrying cannot help.
    */
-  public java.util.concurrent.CompletableFuture<String> accessDenied() {
+  public CompletableFuture<String> accessDenied() {
     return denied;
   }
 
@@ -304,27 +373,28 @@ public final class NinesApp implements AutoCloseable {
   }
 
   /** Routing decisions, ejections and incidents written by this app so far (for /metrics). */
-  public dev.nines.views.OutputCounters outputCounters() {
+  public OutputCounters outputCounters() {
     return counters;
   }
 
   /** The registry client that sets each output subject's compatibility level first. */
-  public static SchemaRegistryClient outputLevels(NinesConfig config, SchemaRegistryClient registry) {
+  public static SchemaRegistryClient outputLevels(
+      NinesConfig config, SchemaRegistryClient registry) {
     var level = config.streams().outputCompatibility();
-    if (level == dev.nines.config.Settings.OutputCompatibility.KEEP) {
+    if (level == Settings.OutputCompatibility.KEEP) {
       return registry;
     }
-    java.util.Set<String> subjects = new java.util.HashSet<>();
+    Set<String> subjects = new HashSet<>();
     for (var t : Topics.OUTPUTS) {
       if (t.valueType() != null) {
         subjects.add(config.topics().name(t) + "-value");
       }
     }
-    return new dev.nines.serde.OutputSubjects(registry, subjects, level.name());
+    return new OutputSubjects(registry, subjects, level.name());
   }
 
   /** Stream-thread failures (schema registry outages, internal errors), for /ready and /metrics. */
-  public dev.nines.platform.Faults faults() {
+  public Faults faults() {
     return faults;
   }
 
@@ -336,7 +406,7 @@ public final class NinesApp implements AutoCloseable {
     }
     // the registry's own message is the most specific; a serde's wraps it with the topic
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof dev.nines.serde.RegistryUnavailableException) {
+      if (c instanceof RegistryUnavailableException) {
         return c.getMessage();
       }
     }
@@ -348,14 +418,14 @@ public final class NinesApp implements AutoCloseable {
     faults.close(); // a thread waiting out a backoff stops waiting
     // Leave the group on a clean stop (Ctrl-C, SIGTERM, a rolling restart): the others take
     // over at once instead of after the session timeout.
-    streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
-        .withGroupMembershipOperation(
-            org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    streams.close(
+        CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     // after the streams: a stream thread may be waiting for the plans while it closes
     if (plans != null) {
       plans.close();
     }
     deadLetters.close();
-    temporaryState.ifPresent(dev.nines.platform.LocalKafka::deleteRecursively);
+    temporaryState.ifPresent(LocalKafka::deleteRecursively);
   }
 }

@@ -4,8 +4,8 @@ import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.credits.stream.CreditTopology;
 import dev.nines.health.stream.CarrierHealthTopology;
-import dev.nines.ingest.stream.Admission;
 import dev.nines.ingest.ProbeCheck;
+import dev.nines.ingest.stream.Admission;
 import dev.nines.routing.stream.RoutingTopology;
 import dev.nines.schema.ProbeResult;
 import dev.nines.serde.SchemaRegistryClient;
@@ -28,15 +28,22 @@ public final class NinesTopology {
   public static Topology build(NinesConfig config, SchemaRegistryClient registry) {
     StreamsBuilder builder = new StreamsBuilder();
     // one source per topic: probes feed both carrier health and uptime, admitted once here
-    Admission<ProbeResult> admission = new Admission<>(Topics.PROBE_RESULTS.name(),
-        PROBES_ADMITTED_STORE, ProbeCheck::problems, p -> "probe '" + p.getProbeId() + "'",
-        p -> p.getObservedAt().toEpochMilli(), config.ingest());
-    KStream<String, ProbeResult> probes = builder
-        .stream(config.topics().name(Topics.PROBE_RESULTS),
-            Consumed.with(Topics.PROBE_RESULTS.keySerde(),
-                Topics.PROBE_RESULTS.valueSerde(registry))
-                .withTimestampExtractor(new Admission.RecordTime()).withName("probes-source"))
-        .processValues(admission, Named.as("probes-check"));
+    Admission<ProbeResult> admission =
+        new Admission<>(
+            Topics.PROBE_RESULTS.name(),
+            PROBES_ADMITTED_STORE,
+            ProbeCheck::problems,
+            p -> "probe '" + p.getProbeId() + "'",
+            p -> p.getObservedAt().toEpochMilli(),
+            config.ingest());
+    KStream<String, ProbeResult> probes =
+        builder.stream(
+                config.topics().name(Topics.PROBE_RESULTS),
+                Consumed.with(
+                        Topics.PROBE_RESULTS.keySerde(), Topics.PROBE_RESULTS.valueSerde(registry))
+                    .withTimestampExtractor(new Admission.RecordTime())
+                    .withName("probes-source"))
+            .processValues(admission, Named.as("probes-check"));
     var carrierSamples = CarrierHealthTopology.build(builder, config, registry, probes);
     RoutingTopology.build(builder, config, registry, carrierSamples);
     var monthClosed = UptimeTopology.build(builder, config, registry, probes);

@@ -1,8 +1,11 @@
 package dev.nines.bench;
 
+import dev.nines.platform.PortCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +30,14 @@ final class AppInstance {
    * @param settings {@code --set} values (prefix, application id, ...); the state directory,
    *     client id and a free API port are added here
    */
-  AppInstance(String name, Path dir, Path jar, String bootstrapServers, String registryUrl,
-      Map<String, String> settings) throws IOException {
+  AppInstance(
+      String name,
+      Path dir,
+      Path jar,
+      String bootstrapServers,
+      String registryUrl,
+      Map<String, String> settings)
+      throws IOException {
     this.name = name;
     this.dir = dir;
     this.jar = jar;
@@ -38,7 +47,7 @@ final class AppInstance {
     Map<String, String> s = new TreeMap<>(settings);
     s.put("state.dir", dir.resolve("state").toAbsolutePath().toString());
     s.put("kafka.client.id", name);
-    s.put("api.port", Integer.toString(dev.nines.platform.PortCheck.freePort()));
+    s.put("api.port", Integer.toString(PortCheck.freePort()));
     this.settings = Map.copyOf(s);
   }
 
@@ -52,19 +61,33 @@ final class AppInstance {
   }
 
   AppInstance start() throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-        "-jar", jar.toAbsolutePath().toString(), "run",
-        "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl,
-        "--no-simulate", "--quiet"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-jar",
+                jar.toAbsolutePath().toString(),
+                "run",
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--schema-registry-url",
+                registryUrl,
+                "--no-simulate",
+                "--quiet"));
     settings.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
     down = false;
-    Files.writeString(dir.resolve("app.log"), "=== start " + java.time.Instant.now() + " "
-        + jar.getFileName() + "\n", java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
-    process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("app.log").toFile()))
-        .start();
+    Files.writeString(
+        dir.resolve("app.log"),
+        "=== start " + Instant.now() + " " + jar.getFileName() + "\n",
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    process =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("app.log").toFile()))
+            .start();
     return this;
   }
 
@@ -95,18 +118,24 @@ final class AppInstance {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("benchmark: kill -" + name + " " + process.pid()
-          + " failed");
+      throw new IllegalStateException("benchmark: kill -" + name + " " + process.pid() + " failed");
     }
   }
 
   void requireAliveIfStarted() {
     if (!down && process != null && !process.isAlive()) {
-      throw new IllegalStateException("benchmark: " + this.name + " exited with "
-          + process.exitValue() + "; see " + dir.resolve("app.log"));
+      throw new IllegalStateException(
+          "benchmark: "
+              + this.name
+              + " exited with "
+              + process.exitValue()
+              + "; see "
+              + dir.resolve("app.log"));
     }
   }
 

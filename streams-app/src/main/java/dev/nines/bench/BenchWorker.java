@@ -1,9 +1,10 @@
 package dev.nines.bench;
 
-import dev.nines.app.NinesApp;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.platform.BoundedRocksDb;
 import dev.nines.platform.Platform;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.serde.AvroSerde;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -55,11 +57,14 @@ public final class BenchWorker {
   static final String PASSTHROUGH_SUFFIX = ".passthrough";
   static final Duration SAMPLE = Duration.ofMillis(500);
   static final int ROCKSDB_EVERY = 10;
+
   /** How often the live heap is measured with a full collection (see {@link Memory}). */
   static final Duration LIVE_EVERY = Duration.ofSeconds(15);
+
   /** RocksDB property metrics (KIP-607), in bytes, per store; see {@link Memory#rocksDb}. */
   static final Set<String> ROCKSDB_MEMORY_METRICS =
       Set.of("size-all-mem-tables", "block-cache-usage", "estimate-table-readers-mem");
+
   /**
    * Kafka Streams' split of a stream thread's time (KIP-444), each a share of its loop over
    * the last metrics window: where the thread spends what it does not spend processing.
@@ -95,30 +100,34 @@ public final class BenchWorker {
       app = streams;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean stopping =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
     Memory memory = new Memory();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      memory.maybeSampleLiveHeap(true);
-      memory.sampleThreadRatios(streams);
-      try {
-        app.close();
-      } catch (Exception e) {
-        System.err.println("close failed: " + e);
-      }
-      memory.sampleRocksDbNow(streams);
-      memory.write(stats, streams);
-      stopped.countDown();
-    }, "bench-worker-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.set(true);
+                  memory.maybeSampleLiveHeap(true);
+                  memory.sampleThreadRatios(streams);
+                  try {
+                    app.close();
+                  } catch (Exception e) {
+                    System.err.println("close failed: " + e);
+                  }
+                  memory.sampleRocksDbNow(streams);
+                  memory.write(stats, streams);
+                  stopped.countDown();
+                },
+                "bench-worker-stop"));
     while (stopped.getCount() > 0) {
       memory.sample(streams);
       if (!stopping.get()) {
         memory.maybeSampleLiveHeap(false);
       }
       memory.write(stats, streams);
-      if (!stopping.get() && (streams.state() == KafkaStreams.State.ERROR
-          || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
+      if (!stopping.get()
+          && (streams.state() == KafkaStreams.State.ERROR
+              || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
         System.err.println("streams stopped: " + streams.state());
         System.exit(1);
       }
@@ -133,8 +142,9 @@ public final class BenchWorker {
     String in = config.topics().name(Topics.DELIVERY_RECEIPTS);
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(in, Consumed.with(Serdes.String(), serde).withName("passthrough-source"))
-        .to(in + PASSTHROUGH_SUFFIX, Produced.with(Serdes.String(), serde)
-            .withName("passthrough-sink"));
+        .to(
+            in + PASSTHROUGH_SUFFIX,
+            Produced.with(Serdes.String(), serde).withName("passthrough-sink"));
     return builder.build();
   }
 
@@ -180,6 +190,7 @@ public final class BenchWorker {
 
     /** Sums of the thread ratios over the samples taken while RUNNING, by metric name. */
     private final double[] ratioSums = new double[THREAD_RATIOS.size()];
+
     private int ratioSamples;
 
     void sample(KafkaStreams streams) {
@@ -207,7 +218,8 @@ public final class BenchWorker {
       try {
         for (var e : streams.metrics().entrySet()) {
           int i = THREAD_RATIOS.indexOf(e.getKey().name());
-          if (i < 0 || !e.getKey().group().equals("stream-thread-metrics")
+          if (i < 0
+              || !e.getKey().group().equals("stream-thread-metrics")
               || !(e.getValue().metricValue() instanceof Number n)
               || Double.isNaN(n.doubleValue())) {
             continue;
@@ -235,7 +247,7 @@ public final class BenchWorker {
       // With bounded memory (BoundedRocksDb) every store reports the one shared block cache, and
       // the memtables are charged to that cache: counted once, not once per store (summing it
       // per store reported 10 GiB for a 256 MiB cache).
-      boolean shared = dev.nines.platform.BoundedRocksDb.configuredTotal() > 0;
+      boolean shared = BoundedRocksDb.configuredTotal() > 0;
       long cache = -1;
       long rest = -1;
       try {
@@ -258,18 +270,25 @@ public final class BenchWorker {
     }
 
     void write(Path file, KafkaStreams streams) {
-      StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "peakHeap=%d%n"
-          + "peakLiveHeap=%d%npeakRocksDb=%d%nmaxHeap=%d%nstate=%s%n", peakHeap, peakLiveHeap,
-          peakRocksDb, Runtime.getRuntime().maxMemory(), streams.state()));
+      StringBuilder text =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "peakHeap=%d%n" + "peakLiveHeap=%d%npeakRocksDb=%d%nmaxHeap=%d%nstate=%s%n",
+                  peakHeap,
+                  peakLiveHeap,
+                  peakRocksDb,
+                  Runtime.getRuntime().maxMemory(),
+                  streams.state()));
       for (int i = 0; i < THREAD_RATIOS.size() && ratioSamples > 0; i++) {
-        text.append(String.format(Locale.ROOT, "%s=%.4f%n", THREAD_RATIOS.get(i),
-            ratioSums[i] / ratioSamples));
+        text.append(
+            String.format(
+                Locale.ROOT, "%s=%.4f%n", THREAD_RATIOS.get(i), ratioSums[i] / ratioSamples));
       }
       try {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         System.err.println("cannot write " + file + ": " + e);
       }

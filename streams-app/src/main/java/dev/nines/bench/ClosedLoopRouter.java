@@ -26,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,8 +61,12 @@ final class ClosedLoopRouter implements AutoCloseable {
   private volatile String failing;
   private volatile boolean running = true;
 
-  ClosedLoopRouter(NinesConfig config, Platform platform, RestSchemaRegistryClient registry,
-      int ratePerSecond, SplittableRandom random) {
+  ClosedLoopRouter(
+      NinesConfig config,
+      Platform platform,
+      RestSchemaRegistryClient registry,
+      int ratePerSecond,
+      SplittableRandom random) {
     this.config = config;
     this.platform = platform;
     this.registry = registry;
@@ -79,8 +84,15 @@ final class ClosedLoopRouter implements AutoCloseable {
 
   /** Writes the route plan, then starts sending receipts and reading the weights. */
   ClosedLoopRouter start() throws Exception {
-    producer.send(new ProducerRecord<>(config.topics().name(Topics.ROUTE_PLANS), null,
-        System.currentTimeMillis(), ROUTE, (Object) plan())).get();
+    producer
+        .send(
+            new ProducerRecord<>(
+                config.topics().name(Topics.ROUTE_PLANS),
+                null,
+                System.currentTimeMillis(),
+                ROUTE,
+                (Object) plan()))
+        .get();
     threads.add(new Thread(this::generate, "bench-generator"));
     threads.add(new Thread(this::watch, "bench-watcher"));
     threads.forEach(Thread::start);
@@ -150,12 +162,20 @@ final class ClosedLoopRouter implements AutoCloseable {
       boolean ok = random.nextDouble() < success.get(carrier);
       long now = System.currentTimeMillis();
       long latency = (long) Math.exp(Math.log(2000) + 0.6 * random.nextDouble(-1, 1));
-      DeliveryReceipt r = DeliveryReceipt.newBuilder().setMessageId("b-" + seq++)
-          .setAccountId("bench").setChannel(Channel.SMS).setCarrierId(carrier).setCountry("BR")
-          .setRegion("sa-east").setStatus(ok ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED)
-          .setFailureCause(ok ? FailureCause.NONE : FailureCause.CARRIER).setErrorCode(null)
-          .setSubmittedAt(Instant.ofEpochMilli(now - latency))
-          .setCompletedAt(Instant.ofEpochMilli(now)).build();
+      DeliveryReceipt r =
+          DeliveryReceipt.newBuilder()
+              .setMessageId("b-" + seq++)
+              .setAccountId("bench")
+              .setChannel(Channel.SMS)
+              .setCarrierId(carrier)
+              .setCountry("BR")
+              .setRegion("sa-east")
+              .setStatus(ok ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED)
+              .setFailureCause(ok ? FailureCause.NONE : FailureCause.CARRIER)
+              .setErrorCode(null)
+              .setSubmittedAt(Instant.ofEpochMilli(now - latency))
+              .setCompletedAt(Instant.ofEpochMilli(now))
+              .build();
       producer.send(new ProducerRecord<>(topic, null, now, r.getMessageId(), (Object) r));
       if (!ok && carrier.equals(failing)) {
         firstBadNanos.compareAndSet(0, System.nanoTime());
@@ -163,7 +183,7 @@ final class ClosedLoopRouter implements AutoCloseable {
       next += periodNanos;
       long sleep = next - System.nanoTime();
       if (sleep > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(sleep);
+        LockSupport.parkNanos(sleep);
       }
     }
   }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -42,15 +43,29 @@ import org.apache.kafka.common.TopicPartition;
  * versions must run 1, 2, 3, ... with none missing or doubled.
  */
 public final class FailoverBenchmark {
-  public record Options(int trials, int cleanStops, int instances, int ratePerSecond, long seed,
-      Duration timeout, Path jar, Path workDir, Map<String, String> settings) {}
+  public record Options(
+      int trials,
+      int cleanStops,
+      int instances,
+      int ratePerSecond,
+      long seed,
+      Duration timeout,
+      Path jar,
+      Path workDir,
+      Map<String, String> settings) {}
 
   /**
    * @param ejectionSeconds NaN when no carrier failed in this trial
    * @param versionFaults routing-weights versions missing or doubled so far
    */
-  public record Trial(int n, String how, String instance, int partitions, double recoverySeconds,
-      double ejectionSeconds, int versionFaults) {}
+  public record Trial(
+      int n,
+      String how,
+      String instance,
+      int partitions,
+      double recoverySeconds,
+      double ejectionSeconds,
+      int versionFaults) {}
 
   private static final double FAILING_SUCCESS = 0.40;
 
@@ -60,8 +75,8 @@ public final class FailoverBenchmark {
   private final PrintStream out;
   private final List<AppInstance> instances = new ArrayList<>();
 
-  public FailoverBenchmark(NinesConfig config, Platform platform, Options options,
-      PrintStream out) {
+  public FailoverBenchmark(
+      NinesConfig config, Platform platform, Options options, PrintStream out) {
     this.config = config;
     this.platform = platform;
     this.options = options;
@@ -78,32 +93,42 @@ public final class FailoverBenchmark {
     Thread reaper = new Thread(this::destroyAll, "bench-failover-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
     try (Admin admin = Admin.create(adminProps);
-        ClosedLoopRouter router = new ClosedLoopRouter(config, platform, registry,
-            options.ratePerSecond(), random.split())) {
+        ClosedLoopRouter router =
+            new ClosedLoopRouter(
+                config, platform, registry, options.ratePerSecond(), random.split())) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
       for (int i = 1; i <= options.instances(); i++) {
         Map<String, String> s = new TreeMap<>(options.settings());
         s.put("topics.prefix", config.topics().prefix());
         s.put("application.id", config.streams().applicationId());
         s.put("topics.partitions", Integer.toString(config.topics().partitions()));
-        instances.add(new AppInstance("instance-" + i, options.workDir().resolve("instance-" + i),
-            options.jar(), platform.bootstrapServers(), platform.schemaRegistryUrl(), s).start());
+        instances.add(
+            new AppInstance(
+                    "instance-" + i,
+                    options.workDir().resolve("instance-" + i),
+                    options.jar(),
+                    platform.bootstrapServers(),
+                    platform.schemaRegistryUrl(),
+                    s)
+                .start());
       }
       router.start();
       await(router::decided, "the first routing decision");
-      await(() -> owners(admin, group).keySet().size() == instances.size(),
+      await(
+          () -> owners(admin, group).keySet().size() == instances.size(),
           "every instance owning partitions");
-      out.printf("%d instances running, partitions per instance: %s%n", instances.size(),
-          counts(owners(admin, group)));
+      out.printf(
+          "%d instances running, partitions per instance: %s%n",
+          instances.size(), counts(owners(admin, group)));
       for (int n = 1; n <= options.trials(); n++) {
         Thread.sleep(5_000 + random.nextInt(10_000)); // a random healthy spell
         boolean carrierFails = n % 2 == 1;
-        String carrier = ClosedLoopRouter.CARRIERS[random.nextInt(
-            ClosedLoopRouter.CARRIERS.length)];
+        String carrier =
+            ClosedLoopRouter.CARRIERS[random.nextInt(ClosedLoopRouter.CARRIERS.length)];
         long failAfterMs = random.nextInt(2_000);
         Map<String, Set<TopicPartition>> owners = owners(admin, group);
-        List<AppInstance> candidates = instances.stream()
-            .filter(x -> owners.containsKey(x.name)).toList();
+        List<AppInstance> candidates =
+            instances.stream().filter(x -> owners.containsKey(x.name)).toList();
         AppInstance victim = candidates.get(random.nextInt(candidates.size()));
         Set<TopicPartition> moved = owners.get(victim.name);
         long killed = System.nanoTime();
@@ -114,8 +139,7 @@ public final class FailoverBenchmark {
           Thread.sleep(failAfterMs);
           router.fail(carrier, FAILING_SUCCESS);
         }
-        double recovery = awaitRecovered(admin, group, moved, at, killed,
-            options.timeout());
+        double recovery = awaitRecovered(admin, group, moved, at, killed, options.timeout());
         if (carrierFails) {
           await(() -> router.state(carrier) == CarrierState.EJECTED, carrier + " ejected");
           ejection = (System.nanoTime() - router.firstBadNanos()) / 1e9;
@@ -124,12 +148,25 @@ public final class FailoverBenchmark {
         int faults = versionFaults(router.versions());
         Trial t = new Trial(n, "SIGKILL", victim.name, moved.size(), recovery, ejection, faults);
         trials.add(t);
-        out.printf(java.util.Locale.ROOT, "trial %2d: %s killed (%d partitions): committed "
+        out.printf(
+            Locale.ROOT,
+            "trial %2d: %s killed (%d partitions): committed "
                 + "again by the others after %.2f s%s; routing-weights versions missing or "
-                + "doubled so far: %d%n", n, victim.name, moved.size(), recovery,
-            carrierFails ? String.format(java.util.Locale.ROOT, "; %s failing %.1f s after "
-                + "the kill, ejected %.2f s after its first bad receipt", carrier,
-                failAfterMs / 1000.0, ejection) : "", faults);
+                + "doubled so far: %d%n",
+            n,
+            victim.name,
+            moved.size(),
+            recovery,
+            carrierFails
+                ? String.format(
+                    Locale.ROOT,
+                    "; %s failing %.1f s after "
+                        + "the kill, ejected %.2f s after its first bad receipt",
+                    carrier,
+                    failAfterMs / 1000.0,
+                    ejection)
+                : "",
+            faults);
         victim.start();
         await(() -> owners(admin, group).containsKey(victim.name), victim.name + " back");
         await(router::allHealthyAtBase, "every carrier healthy at its base weight");
@@ -137,20 +174,29 @@ public final class FailoverBenchmark {
       for (int n = 1; n <= options.cleanStops(); n++) {
         Thread.sleep(5_000 + random.nextInt(5_000));
         Map<String, Set<TopicPartition>> owners = owners(admin, group);
-        AppInstance victim = instances.stream().filter(x -> owners.containsKey(x.name))
-            .toList().get(random.nextInt(owners.size()));
+        AppInstance victim =
+            instances.stream()
+                .filter(x -> owners.containsKey(x.name))
+                .toList()
+                .get(random.nextInt(owners.size()));
         Set<TopicPartition> moved = owners.get(victim.name);
         long stopped = System.nanoTime();
         victim.stop();
         Map<TopicPartition, Long> at = settledOffsets(admin, group, moved);
-        double recovery = awaitRecovered(admin, group, moved, at, stopped,
-            options.timeout());
+        double recovery = awaitRecovered(admin, group, moved, at, stopped, options.timeout());
         int faults = versionFaults(router.versions());
-        trials.add(new Trial(n, "SIGTERM", victim.name, moved.size(), recovery, Double.NaN,
-            faults));
-        out.printf(java.util.Locale.ROOT, "stop %2d: %s stopped (SIGTERM, %d partitions): "
+        trials.add(
+            new Trial(n, "SIGTERM", victim.name, moved.size(), recovery, Double.NaN, faults));
+        out.printf(
+            Locale.ROOT,
+            "stop %2d: %s stopped (SIGTERM, %d partitions): "
                 + "committed again by the others after %.2f s; versions missing or doubled so "
-                + "far: %d%n", n, victim.name, moved.size(), recovery, faults);
+                + "far: %d%n",
+            n,
+            victim.name,
+            moved.size(),
+            recovery,
+            faults);
         victim.start();
         await(() -> owners(admin, group).containsKey(victim.name), victim.name + " back");
       }
@@ -169,8 +215,14 @@ public final class FailoverBenchmark {
    * Seconds from {@code since} until every partition of {@code moved} that has committed records
    * beyond its offset at the kill has been committed past that offset by the group.
    */
-  static double awaitRecovered(Admin admin, String group, Set<TopicPartition> moved,
-      Map<TopicPartition, Long> at, long since, Duration timeout) throws Exception {
+  static double awaitRecovered(
+      Admin admin,
+      String group,
+      Set<TopicPartition> moved,
+      Map<TopicPartition, Long> at,
+      long since,
+      Duration timeout)
+      throws Exception {
     long deadline = since + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Map<TopicPartition, Long> now;
@@ -179,8 +231,11 @@ public final class FailoverBenchmark {
         now = committed(admin, group, moved);
         Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
         moved.forEach(tp -> ask.put(tp, OffsetSpec.latest()));
-        ends = admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-            .all().get(10, TimeUnit.SECONDS);
+        ends =
+            admin
+                .listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get(10, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
         // e.g. the group coordinator or a leader moving after a broker died: ask again
         Thread.sleep(100);
@@ -201,8 +256,11 @@ public final class FailoverBenchmark {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("benchmark: the partitions of the stopped instance were not "
-        + "committed again within " + timeout.toSeconds() + " s");
+    throw new IllegalStateException(
+        "benchmark: the partitions of the stopped instance were not "
+            + "committed again within "
+            + timeout.toSeconds()
+            + " s");
   }
 
   /**
@@ -210,8 +268,8 @@ public final class FailoverBenchmark {
    * had already sent has had time to complete, so that only another instance can move them on.
    * (Read before the kill, they missed the victim's own last commit, and a trial measured 0.9 s.)
    */
-  static Map<TopicPartition, Long> settledOffsets(Admin admin, String group,
-      Set<TopicPartition> partitions) throws Exception {
+  static Map<TopicPartition, Long> settledOffsets(
+      Admin admin, String group, Set<TopicPartition> partitions) throws Exception {
     Thread.sleep(300);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -241,8 +299,13 @@ public final class FailoverBenchmark {
     long deadline = System.nanoTime() + options.timeout().toNanos();
     while (!condition.holds()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("benchmark: no " + what + " within "
-            + options.timeout().toSeconds() + " s; instance logs in " + options.workDir());
+        throw new IllegalStateException(
+            "benchmark: no "
+                + what
+                + " within "
+                + options.timeout().toSeconds()
+                + " s; instance logs in "
+                + options.workDir());
       }
       for (AppInstance i : instances) {
         i.requireAliveIfStarted();
@@ -255,24 +318,32 @@ public final class FailoverBenchmark {
     boolean holds() throws Exception;
   }
 
-  static Map<TopicPartition, Long> committed(Admin admin, String group,
-      Set<TopicPartition> partitions) throws Exception {
+  static Map<TopicPartition, Long> committed(
+      Admin admin, String group, Set<TopicPartition> partitions) throws Exception {
     Map<TopicPartition, Long> m = new HashMap<>();
-    Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-    all.forEach((tp, o) -> {
-      if (o != null && partitions.contains(tp)) {
-        m.put(tp, o.offset());
-      }
-    });
+    Map<TopicPartition, OffsetAndMetadata> all =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    all.forEach(
+        (tp, o) -> {
+          if (o != null && partitions.contains(tp)) {
+            m.put(tp, o.offset());
+          }
+        });
     return m;
   }
 
   /** Per instance (its {@code client.id}), the partitions its stream threads are assigned. */
   static Map<String, Set<TopicPartition>> owners(Admin admin, String group) throws Exception {
     Map<String, Set<TopicPartition>> m = new TreeMap<>();
-    var d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-        .get(10, TimeUnit.SECONDS);
+    var d =
+        admin
+            .describeConsumerGroups(List.of(group))
+            .describedGroups()
+            .get(group)
+            .get(10, TimeUnit.SECONDS);
     for (MemberDescription member : d.members()) {
       String instance = member.clientId().replaceAll("-StreamThread-.*", "");
       Set<TopicPartition> parts = member.assignment().topicPartitions();

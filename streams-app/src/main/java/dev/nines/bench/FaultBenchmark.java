@@ -6,7 +6,6 @@ import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalKafka;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.platform.PortCheck;
-import dev.nines.platform.ReadCommitted;
 import dev.nines.platform.TopicManager;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.Channel;
@@ -23,6 +22,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,8 +76,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class FaultBenchmark {
   public enum Fault {
-    BROKER_KILL("broker-kill"), INSTANCE_PAUSE("instance-pause"),
-    REGISTRY_OUTAGE("registry-outage"), UPGRADE("upgrade");
+    BROKER_KILL("broker-kill"),
+    INSTANCE_PAUSE("instance-pause"),
+    REGISTRY_OUTAGE("registry-outage"),
+    UPGRADE("upgrade");
 
     public final String id;
 
@@ -94,8 +97,16 @@ public final class FaultBenchmark {
     }
   }
 
-  public record Options(List<Fault> faults, int runs, int ratePerSecond, Duration feed,
-      long seed, Path jar, Path previousJar, Path workDir, Map<String, String> settings,
+  public record Options(
+      List<Fault> faults,
+      int runs,
+      int ratePerSecond,
+      Duration feed,
+      long seed,
+      Path jar,
+      Path previousJar,
+      Path workDir,
+      Map<String, String> settings,
       Duration timeout) {}
 
   /**
@@ -104,24 +115,44 @@ public final class FaultBenchmark {
    * among the bad records sent; {@code lateDrops}: records the instances logged as dropped for
    * arriving after their window or routing bucket had closed.
    */
-  public record Result(Fault fault, int run, long sent, long bad, long counted, long lost,
-      long doubled, long deadLetters, long badLost, long badDoubled, long validDeadLettered,
-      long lateDrops, double recoverySeconds, String failure) {
+  public record Result(
+      Fault fault,
+      int run,
+      long sent,
+      long bad,
+      long counted,
+      long lost,
+      long doubled,
+      long deadLetters,
+      long badLost,
+      long badDoubled,
+      long validDeadLettered,
+      long lateDrops,
+      double recoverySeconds,
+      String failure) {
     public boolean clean() {
-      return failure == null && lost == 0 && doubled == 0 && badLost == 0 && badDoubled == 0
+      return failure == null
+          && lost == 0
+          && doubled == 0
+          && badLost == 0
+          && badDoubled == 0
           && validDeadLettered == 0;
     }
   }
 
   static final int NODES = 3;
+
   /** One bad record in this many: alternately bytes that are not Avro, a receipt without carrier. */
   public static final int BAD_EVERY = 200;
+
   static final Duration OUTAGE = Duration.ofSeconds(10);
   static final Duration AFTER_FAULT = Duration.ofSeconds(5);
+
   /** Longer than the app's 6 s session timeout: the group takes the instance for dead. */
   static final Duration PAUSE = Duration.ofSeconds(12);
-  static final List<String> COUNTRIES = List.of("US", "GB", "DE", "FR", "ES", "IT", "NL", "SE",
-      "BR", "IN");
+
+  static final List<String> COUNTRIES =
+      List.of("US", "GB", "DE", "FR", "ES", "IT", "NL", "SE", "BR", "IN");
   static final List<String> CARRIERS = List.of("atlas", "bluewave", "corvid");
   static final String END_ROUTE = "ZZ";
 
@@ -137,20 +168,27 @@ public final class FaultBenchmark {
   public List<Result> run() throws Exception {
     Path kafkaDir = options.workDir().resolve("kafka");
     List<Integer> ports = PortCheck.freePorts(2 * NODES + 2);
-    var kafkaOptions = new LocalKafka.Options("localhost", ports.subList(0, NODES),
-        ports.subList(NODES, 2 * NODES), kafkaDir, true,
-        "512m", Duration.ofSeconds(180),
-        Map.of("min.insync.replicas", "2", "default.replication.factor", "3"));
+    var kafkaOptions =
+        new LocalKafka.Options(
+            "localhost",
+            ports.subList(0, NODES),
+            ports.subList(NODES, 2 * NODES),
+            kafkaDir,
+            true,
+            "512m",
+            Duration.ofSeconds(180),
+            Map.of("min.insync.replicas", "2", "default.replication.factor", "3"));
     List<Result> results = new ArrayList<>();
     Thread reaper = new Thread(() -> instances.forEach(AppInstance::destroy), "bench-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
-    try (LocalPlatform platform = LocalPlatform.start(kafkaOptions, "localhost",
-            ports.get(2 * NODES), (short) NODES);
-        Forwarder registryPath = new Forwarder(ports.get(2 * NODES + 1), address(
-            platform.schemaRegistryUrl()))) {
+    try (LocalPlatform platform =
+            LocalPlatform.start(kafkaOptions, "localhost", ports.get(2 * NODES), (short) NODES);
+        Forwarder registryPath =
+            new Forwarder(ports.get(2 * NODES + 1), address(platform.schemaRegistryUrl()))) {
       registryPath.open();
-      out.printf("%d-node cluster at %s; the instances reach the registry through %s%n", NODES,
-          platform.bootstrapServers(), registryPath.url());
+      out.printf(
+          "%d-node cluster at %s; the instances reach the registry through %s%n",
+          NODES, platform.bootstrapServers(), registryPath.url());
       SplittableRandom random = new SplittableRandom(options.seed());
       for (Fault fault : options.faults()) {
         for (int n = 1; n <= options.runs(); n++) {
@@ -158,19 +196,46 @@ public final class FaultBenchmark {
           try {
             r = new Run(platform, registryPath, fault, n, random.split()).call();
           } catch (Exception e) {
-            r = new Result(fault, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Double.NaN,
-                e.getClass().getSimpleName() + ": " + e.getMessage());
+            r =
+                new Result(
+                    fault,
+                    n,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    Double.NaN,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
           } finally {
             instances.forEach(AppInstance::destroy);
             instances.clear();
             registryPath.open();
           }
           results.add(r);
-          out.printf(java.util.Locale.ROOT, "%-15s run %2d: sent %,d (%,d bad); counted %,d; "
+          out.printf(
+              Locale.ROOT,
+              "%-15s run %2d: sent %,d (%,d bad); counted %,d; "
                   + "lost %d, doubled %d; dead letters %,d (bad lost %d, doubled %d; valid %d);"
-                  + " late drops logged %d; recovery %.2f s%s%n", fault.id, n, r.sent(), r.bad(),
-              r.counted(), r.lost(), r.doubled(), r.deadLetters(), r.badLost(), r.badDoubled(),
-              r.validDeadLettered(), r.lateDrops(), r.recoverySeconds(),
+                  + " late drops logged %d; recovery %.2f s%s%n",
+              fault.id,
+              n,
+              r.sent(),
+              r.bad(),
+              r.counted(),
+              r.lost(),
+              r.doubled(),
+              r.deadLetters(),
+              r.badLost(),
+              r.badDoubled(),
+              r.validDeadLettered(),
+              r.lateDrops(),
+              r.recoverySeconds(),
               r.failure() == null ? "" : "; FAILED: " + r.failure());
         }
       }
@@ -207,7 +272,11 @@ public final class FaultBenchmark {
     final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     volatile boolean feeding = true;
 
-    Run(LocalPlatform platform, Forwarder registryPath, Fault fault, int n,
+    Run(
+        LocalPlatform platform,
+        Forwarder registryPath,
+        Fault fault,
+        int n,
         SplittableRandom random) {
       this.platform = platform;
       this.registryPath = registryPath;
@@ -251,12 +320,15 @@ public final class FaultBenchmark {
         Path jar = fault == Fault.UPGRADE ? options.previousJar() : options.jar();
         for (int i = 1; i <= 2; i++) {
           Path dir = options.workDir().resolve(fault.id + "-" + n + "-instance-" + i);
-          instances.add(new AppInstance("instance-" + i, dir, jar, platform.bootstrapServers(),
-              registryPath.url(), s).start());
+          instances.add(
+              new AppInstance(
+                      "instance-" + i, dir, jar, platform.bootstrapServers(), registryPath.url(), s)
+                  .start());
         }
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
           seedPlans(producer);
-          awaitUntil(() -> FailoverBenchmark.owners(admin, group).size() == 2,
+          awaitUntil(
+              () -> FailoverBenchmark.owners(admin, group).size() == 2,
               "both instances owning partitions");
           long feedStart = System.nanoTime();
           Thread feeder = new Thread(() -> feed(producer, feedStart), "bench-feed");
@@ -265,8 +337,9 @@ public final class FaultBenchmark {
           TimeUnit.NANOSECONDS.sleep(Math.max(0, feedStart + faultAt - System.nanoTime()));
           double recovery = strike(admin);
           // the feed goes on for a few seconds after the fault, however long it took
-          long until = Math.max(feedStart + options.feed().toNanos(),
-              System.nanoTime() + AFTER_FAULT.toNanos());
+          long until =
+              Math.max(
+                  feedStart + options.feed().toNanos(), System.nanoTime() + AFTER_FAULT.toNanos());
           TimeUnit.NANOSECONDS.sleep(Math.max(0, until - System.nanoTime()));
           feeding = false;
           feeder.join();
@@ -304,15 +377,23 @@ public final class FaultBenchmark {
       List<String> countries = new ArrayList<>(COUNTRIES);
       countries.add(END_ROUTE);
       for (String country : countries) {
-        List<RouteCarrier> carriers = country.equals(END_ROUTE)
-            ? List.of(new RouteCarrier("end", 1, true))
-            : List.of(new RouteCarrier(CARRIERS.get(0), 50, true),
-                new RouteCarrier(CARRIERS.get(1), 30, true),
-                new RouteCarrier(CARRIERS.get(2), 20, true));
+        List<RouteCarrier> carriers =
+            country.equals(END_ROUTE)
+                ? List.of(new RouteCarrier("end", 1, true))
+                : List.of(
+                    new RouteCarrier(CARRIERS.get(0), 50, true),
+                    new RouteCarrier(CARRIERS.get(1), 30, true),
+                    new RouteCarrier(CARRIERS.get(2), 20, true));
         RoutePlan plan = new RoutePlan(country, Channel.SMS, carriers, from);
-        producer.send(new ProducerRecord<>(topic, null, from.toEpochMilli(),
-            (country + ":SMS").getBytes(StandardCharsets.UTF_8), avro(Topics.ROUTE_PLANS.name(),
-                plan))).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic,
+                    null,
+                    from.toEpochMilli(),
+                    (country + ":SMS").getBytes(StandardCharsets.UTF_8),
+                    avro(Topics.ROUTE_PLANS.name(), plan)))
+            .get();
       }
     }
 
@@ -333,12 +414,15 @@ public final class FaultBenchmark {
             String key = "m-" + n + "-" + seq;
             if (seq % BAD_EVERY == BAD_EVERY - 1) {
               String badKey = "bad-" + seq;
-              byte[] value = (seq / BAD_EVERY) % 2 == 0
-                  ? ("not avro " + seq).getBytes(StandardCharsets.UTF_8)
-                  : avro(Topics.DELIVERY_RECEIPTS.name(), receipt(badKey, "US", "", true, now,
-                      r));
-              producer.send(new ProducerRecord<>(receipts, null, now,
-                  badKey.getBytes(StandardCharsets.UTF_8), value), (md, e) -> {
+              byte[] value =
+                  (seq / BAD_EVERY) % 2 == 0
+                      ? ("not avro " + seq).getBytes(StandardCharsets.UTF_8)
+                      : avro(
+                          Topics.DELIVERY_RECEIPTS.name(), receipt(badKey, "US", "", true, now, r));
+              producer.send(
+                  new ProducerRecord<>(
+                      receipts, null, now, badKey.getBytes(StandardCharsets.UTF_8), value),
+                  (md, e) -> {
                     if (e != null) {
                       sendFailure.compareAndSet(null, e);
                     } else {
@@ -352,9 +436,14 @@ public final class FaultBenchmark {
               boolean delivered = r.nextDouble() < 0.95;
               DeliveryReceipt receipt = receipt(key, country, carrier, delivered, now, r);
               String windowKey = country + ":SMS:" + carrier + "@" + (now - now % window);
-              producer.send(new ProducerRecord<>(receipts, null, now,
-                  key.getBytes(StandardCharsets.UTF_8),
-                  avro(Topics.DELIVERY_RECEIPTS.name(), receipt)), (md, e) -> {
+              producer.send(
+                  new ProducerRecord<>(
+                      receipts,
+                      null,
+                      now,
+                      key.getBytes(StandardCharsets.UTF_8),
+                      avro(Topics.DELIVERY_RECEIPTS.name(), receipt)),
+                  (md, e) -> {
                     if (e != null) {
                       sendFailure.compareAndSet(null, e);
                     } else {
@@ -371,13 +460,25 @@ public final class FaultBenchmark {
           // a probe every 100 ms, round the partitions: the probe partitions' time moves too
           long probesDue = (System.nanoTime() - start) / 100_000_000L;
           for (; probeSeq < probesDue; probeSeq++) {
-            ProbeResult probe = ProbeResult.newBuilder().setProbeId("p-" + n + "-" + probeSeq)
-                .setCheck("sms-send").setService(Service.SMS).setRegion("us-east")
-                .setVantage("v1").setSuccess(true).setLatencyMs(900L)
-                .setObservedAt(Instant.ofEpochMilli(now)).build();
-            producer.send(new ProducerRecord<>(probes, (int) (probeSeq % probePartitions), now,
-                probe.getProbeId().getBytes(StandardCharsets.UTF_8),
-                avro(Topics.PROBE_RESULTS.name(), probe)), (md, e) -> {
+            ProbeResult probe =
+                ProbeResult.newBuilder()
+                    .setProbeId("p-" + n + "-" + probeSeq)
+                    .setCheck("sms-send")
+                    .setService(Service.SMS)
+                    .setRegion("us-east")
+                    .setVantage("v1")
+                    .setSuccess(true)
+                    .setLatencyMs(900L)
+                    .setObservedAt(Instant.ofEpochMilli(now))
+                    .build();
+            producer.send(
+                new ProducerRecord<>(
+                    probes,
+                    (int) (probeSeq % probePartitions),
+                    now,
+                    probe.getProbeId().getBytes(StandardCharsets.UTF_8),
+                    avro(Topics.PROBE_RESULTS.name(), probe)),
+                (md, e) -> {
                   if (e != null) {
                     sendFailure.compareAndSet(null, e);
                   }
@@ -390,17 +491,22 @@ public final class FaultBenchmark {
       }
     }
 
-    DeliveryReceipt receipt(String id, String country, String carrier, boolean delivered,
-        long at, SplittableRandom r) {
+    DeliveryReceipt receipt(
+        String id, String country, String carrier, boolean delivered, long at, SplittableRandom r) {
       Instant completed = Instant.ofEpochMilli(at);
-      return DeliveryReceipt.newBuilder().setMessageId(id).setAccountId("acc-" + r.nextInt(50))
-          .setChannel(Channel.SMS).setCarrierId(carrier).setCountry(country)
+      return DeliveryReceipt.newBuilder()
+          .setMessageId(id)
+          .setAccountId("acc-" + r.nextInt(50))
+          .setChannel(Channel.SMS)
+          .setCarrierId(carrier)
+          .setCountry(country)
           .setRegion("us-east")
           .setStatus(delivered ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED)
           .setFailureCause(delivered ? FailureCause.NONE : FailureCause.CARRIER)
           .setErrorCode(delivered ? null : "carrier-timeout")
           .setSubmittedAt(completed.minusMillis(200 + r.nextInt(1800)))
-          .setCompletedAt(completed).build();
+          .setCompletedAt(completed)
+          .build();
     }
 
     /**
@@ -411,19 +517,47 @@ public final class FaultBenchmark {
       // (brokers refuse timestamps more than message.timestamp.after.max.ms, 1 h, ahead)
       Instant at = Instant.now().plus(Duration.ofMinutes(10));
       for (int p = 0; p < config.topics().partitions(); p++) {
-        DeliveryReceipt receipt = DeliveryReceipt.newBuilder().setMessageId("end-" + p)
-            .setAccountId("bench").setChannel(Channel.SMS).setCarrierId("end")
-            .setCountry(END_ROUTE).setRegion("nowhere").setStatus(DeliveryStatus.DELIVERED)
-            .setFailureCause(FailureCause.NONE).setSubmittedAt(at).setCompletedAt(at).build();
-        producer.send(new ProducerRecord<>(config.topics().name(Topics.DELIVERY_RECEIPTS), p,
-            at.toEpochMilli(), ("end-" + p).getBytes(StandardCharsets.UTF_8),
-            avro(Topics.DELIVERY_RECEIPTS.name(), receipt))).get();
-        ProbeResult probe = ProbeResult.newBuilder().setProbeId("end-" + p).setCheck("end")
-            .setService(Service.SMS).setRegion("nowhere").setVantage("bench").setSuccess(true)
-            .setObservedAt(at).build();
-        producer.send(new ProducerRecord<>(config.topics().name(Topics.PROBE_RESULTS), p,
-            at.toEpochMilli(), ("end-" + p).getBytes(StandardCharsets.UTF_8),
-            avro(Topics.PROBE_RESULTS.name(), probe))).get();
+        DeliveryReceipt receipt =
+            DeliveryReceipt.newBuilder()
+                .setMessageId("end-" + p)
+                .setAccountId("bench")
+                .setChannel(Channel.SMS)
+                .setCarrierId("end")
+                .setCountry(END_ROUTE)
+                .setRegion("nowhere")
+                .setStatus(DeliveryStatus.DELIVERED)
+                .setFailureCause(FailureCause.NONE)
+                .setSubmittedAt(at)
+                .setCompletedAt(at)
+                .build();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    config.topics().name(Topics.DELIVERY_RECEIPTS),
+                    p,
+                    at.toEpochMilli(),
+                    ("end-" + p).getBytes(StandardCharsets.UTF_8),
+                    avro(Topics.DELIVERY_RECEIPTS.name(), receipt)))
+            .get();
+        ProbeResult probe =
+            ProbeResult.newBuilder()
+                .setProbeId("end-" + p)
+                .setCheck("end")
+                .setService(Service.SMS)
+                .setRegion("nowhere")
+                .setVantage("bench")
+                .setSuccess(true)
+                .setObservedAt(at)
+                .build();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    config.topics().name(Topics.PROBE_RESULTS),
+                    p,
+                    at.toEpochMilli(),
+                    ("end-" + p).getBytes(StandardCharsets.UTF_8),
+                    avro(Topics.PROBE_RESULTS.name(), probe)))
+            .get();
       }
     }
 
@@ -436,8 +570,8 @@ public final class FaultBenchmark {
           long t = System.nanoTime();
           platform.kafka().killNode(node);
           var at = FailoverBenchmark.settledOffsets(admin, group, inputs);
-          double s = FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t,
-              options.timeout());
+          double s =
+              FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t, options.timeout());
           platform.kafka().startNode(node);
           return s;
         }
@@ -449,12 +583,15 @@ public final class FaultBenchmark {
           victim.pause();
           try {
             var at = FailoverBenchmark.settledOffsets(admin, group, moved);
-            awaitUntil(() -> !FailoverBenchmark.owners(admin, group).containsKey(victim.name),
+            awaitUntil(
+                () -> !FailoverBenchmark.owners(admin, group).containsKey(victim.name),
                 "the paused instance out of the group");
-            out.printf(java.util.Locale.ROOT, "  %s paused; out of the group after %.1f s%n",
-                victim.name, (System.nanoTime() - t) / 1e9);
-            return FailoverBenchmark.awaitRecovered(admin, group, moved, at, t,
-                options.timeout());
+            out.printf(
+                Locale.ROOT,
+                "  %s paused; out of the group after %.1f s%n",
+                victim.name,
+                (System.nanoTime() - t) / 1e9);
+            return FailoverBenchmark.awaitRecovered(admin, group, moved, at, t, options.timeout());
           } finally {
             TimeUnit.NANOSECONDS.sleep(Math.max(0, t + PAUSE.toNanos() - System.nanoTime()));
             victim.resume();
@@ -472,8 +609,7 @@ public final class FaultBenchmark {
           }
           TimeUnit.NANOSECONDS.sleep(Math.max(0, t + OUTAGE.toNanos() - System.nanoTime()));
           registryPath.open();
-          return FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t,
-              options.timeout());
+          return FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t, options.timeout());
         }
         case UPGRADE -> {
           // the upgrade as the changelog prescribes when the topology changed between
@@ -488,16 +624,15 @@ public final class FaultBenchmark {
             i.useJar(options.jar());
             i.start();
           }
-          return FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t,
-              options.timeout());
+          return FailoverBenchmark.awaitRecovered(admin, group, inputs, at, t, options.timeout());
         }
         default -> throw new IllegalStateException(fault.toString());
       }
     }
 
     AppInstance victim(Map<String, Set<TopicPartition>> owners) {
-      List<AppInstance> candidates = instances.stream()
-          .filter(i -> owners.containsKey(i.name)).toList();
+      List<AppInstance> candidates =
+          instances.stream().filter(i -> owners.containsKey(i.name)).toList();
       return candidates.get(random.nextInt(candidates.size()));
     }
 
@@ -518,13 +653,15 @@ public final class FaultBenchmark {
 
     void awaitThrough(Admin admin, Map<String, Object> clients) throws Exception {
       Offsets offsets = new Offsets(admin);
-      List<String> topics = new ArrayList<>(Topics.INPUTS.stream()
-          .map(config.topics()::name).toList());
-      awaitUntil(() -> {
-        List<String> all = new ArrayList<>(topics);
-        all.addAll(offsets.repartitionTopics(group));
-        return offsets.through(group, all, clients);
-      }, "the app through every record");
+      List<String> topics =
+          new ArrayList<>(Topics.INPUTS.stream().map(config.topics()::name).toList());
+      awaitUntil(
+          () -> {
+            List<String> all = new ArrayList<>(topics);
+            all.addAll(offsets.repartitionTopics(group));
+            return offsets.through(group, all, clients);
+          },
+          "the app through every record");
     }
 
     Result verdict(Map<String, Object> clients, double recovery) throws Exception {
@@ -533,37 +670,64 @@ public final class FaultBenchmark {
       for (var rec : readAll(clients, config.topics().name(Topics.CARRIER_HEALTH))) {
         CarrierHealth h = health.deserialize(rec.topic(), rec.value());
         if (!h.getCountry().equals(END_ROUTE)) {
-          seen.add(new Window(h.getCountry() + ":" + h.getChannel() + ":" + h.getCarrierId()
-              + "@" + h.getWindowStart().toEpochMilli(), h.getAttempts(), h.getDelivered()));
+          seen.add(
+              new Window(
+                  h.getCountry()
+                      + ":"
+                      + h.getChannel()
+                      + ":"
+                      + h.getCarrierId()
+                      + "@"
+                      + h.getWindowStart().toEpochMilli(),
+                  h.getAttempts(),
+                  h.getDelivered()));
         }
       }
       Tally tally = tally(expected, seen);
       Map<String, Integer> dead = new HashMap<>();
       for (var rec : readAll(clients, config.topics().name(Topics.DEAD_LETTERS))) {
-        String key = rec.key() == null ? "(no key)" : new String(rec.key(),
-            StandardCharsets.UTF_8);
+        String key = rec.key() == null ? "(no key)" : new String(rec.key(), StandardCharsets.UTF_8);
         dead.merge(key, 1, Integer::sum);
       }
       long badLost = badKeys.stream().filter(k -> !dead.containsKey(k)).count();
-      long badDoubled = dead.entrySet().stream().filter(e -> badKeys.contains(e.getKey()))
-          .mapToLong(e -> e.getValue() - 1).sum();
-      long valid = dead.entrySet().stream().filter(e -> !badKeys.contains(e.getKey()))
-          .mapToLong(Map.Entry::getValue).sum();
+      long badDoubled =
+          dead.entrySet().stream()
+              .filter(e -> badKeys.contains(e.getKey()))
+              .mapToLong(e -> e.getValue() - 1)
+              .sum();
+      long valid =
+          dead.entrySet().stream()
+              .filter(e -> !badKeys.contains(e.getKey()))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
       long deadLetters = dead.values().stream().mapToLong(Integer::longValue).sum();
       long lateDrops = 0;
       for (AppInstance i : instances) {
-        try (var lines = java.nio.file.Files.lines(i.dir.resolve("app.log"))) {
+        try (var lines = Files.lines(i.dir.resolve("app.log"))) {
           lateDrops += lines.filter(l -> l.contains("closed by the watermarks")).count();
         }
       }
-      return new Result(fault, n, sent.get(), badKeys.size(), tally.counted(), tally.lost(),
-          tally.doubled(), deadLetters, badLost, badDoubled, valid, lateDrops, recovery, null);
+      return new Result(
+          fault,
+          n,
+          sent.get(),
+          badKeys.size(),
+          tally.counted(),
+          tally.lost(),
+          tally.doubled(),
+          deadLetters,
+          badLost,
+          badDoubled,
+          valid,
+          lateDrops,
+          recovery,
+          null);
     }
 
     List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> clients, String topic) {
       List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-      try (var consumer = CommittedReader.fromBeginning(clients, topic,
-          new ByteArrayDeserializer())) {
+      try (var consumer =
+          CommittedReader.fromBeginning(clients, topic, new ByteArrayDeserializer())) {
         List<TopicPartition> parts = List.copyOf(consumer.assignment());
         Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
         long deadline = System.nanoTime() + options.timeout().toNanos();
@@ -580,8 +744,10 @@ public final class FaultBenchmark {
     void deleteTopics(Admin admin) {
       try {
         String prefix = config.topics().prefix();
-        List<String> mine = admin.listTopics().names().get().stream()
-            .filter(t -> t.startsWith(prefix) || t.startsWith(group + "-")).toList();
+        List<String> mine =
+            admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(prefix) || t.startsWith(group + "-"))
+                .toList();
         admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         out.println("benchmark: could not delete the topics of " + group + ": " + e);
@@ -600,9 +766,15 @@ public final class FaultBenchmark {
           last = e; // e.g. the group does not exist yet
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("no " + what + " within "
-              + options.timeout().toSeconds() + " s" + (last == null ? "" : " (" + last + ")")
-              + "; instance logs in " + options.workDir());
+          throw new IllegalStateException(
+              "no "
+                  + what
+                  + " within "
+                  + options.timeout().toSeconds()
+                  + " s"
+                  + (last == null ? "" : " (" + last + ")")
+                  + "; instance logs in "
+                  + options.workDir());
         }
         for (AppInstance i : instances) {
           i.requireAliveIfStarted();
@@ -641,8 +813,8 @@ public final class FaultBenchmark {
       Window got = first.getOrDefault(e.getKey(), new Window(e.getKey(), 0, 0));
       lost += Math.max(0, attempts - got.attempts());
       doubled += Math.max(0, got.attempts() - attempts);
-      long wrongOutcome = Math.abs(delivered - got.delivered())
-          - Math.abs(attempts - got.attempts());
+      long wrongOutcome =
+          Math.abs(delivered - got.delivered()) - Math.abs(attempts - got.attempts());
       if (wrongOutcome > 0) {
         lost += wrongOutcome;
         doubled += wrongOutcome;
@@ -662,24 +834,30 @@ public final class FaultBenchmark {
 
   /** The table of BENCHMARKS.md: one row per fault. */
   public static void table(List<Result> results, int rate, PrintStream out) {
-    out.printf("%n| fault | runs | receipts in | counted + dead letters out | lost | doubled "
-        + "| valid dead-lettered | late drops logged | recovery p50 | recovery p99 | failed runs "
-        + "|%n|---|---|---|---|---|---|---|---|---|---|---|%n");
+    out.printf(
+        "%n| fault | runs | receipts in | counted + dead letters out | lost | doubled "
+            + "| valid dead-lettered | late drops logged | recovery p50 | recovery p99 | failed runs "
+            + "|%n|---|---|---|---|---|---|---|---|---|---|---|%n");
     Map<Fault, List<Result>> by = new TreeMap<>();
     results.forEach(r -> by.computeIfAbsent(r.fault(), k -> new ArrayList<>()).add(r));
-    by.forEach((f, rs) -> {
-      List<Double> rec = rs.stream().map(Result::recoverySeconds).filter(d -> !d.isNaN())
-          .toList();
-      out.printf(java.util.Locale.ROOT, "| %s | %d | %,d | %,d | %d | %d | %d | %d | %.2f s | "
-              + "%.2f s | %d |%n", f.id, rs.size(), rs.stream().mapToLong(Result::sent).sum(),
-          rs.stream().mapToLong(r -> r.counted() + r.deadLetters()).sum(),
-          rs.stream().mapToLong(r -> r.lost() + r.badLost()).sum(),
-          rs.stream().mapToLong(r -> r.doubled() + r.badDoubled()).sum(),
-          rs.stream().mapToLong(Result::validDeadLettered).sum(),
-          rs.stream().mapToLong(Result::lateDrops).sum(),
-          rec.isEmpty() ? Double.NaN : ReactionBenchmark.quantile(rec, 0.50),
-          rec.isEmpty() ? Double.NaN : ReactionBenchmark.quantile(rec, 0.99),
-          rs.stream().filter(r -> !r.clean()).count());
-    });
+    by.forEach(
+        (f, rs) -> {
+          List<Double> rec =
+              rs.stream().map(Result::recoverySeconds).filter(d -> !d.isNaN()).toList();
+          out.printf(
+              Locale.ROOT,
+              "| %s | %d | %,d | %,d | %d | %d | %d | %d | %.2f s | " + "%.2f s | %d |%n",
+              f.id,
+              rs.size(),
+              rs.stream().mapToLong(Result::sent).sum(),
+              rs.stream().mapToLong(r -> r.counted() + r.deadLetters()).sum(),
+              rs.stream().mapToLong(r -> r.lost() + r.badLost()).sum(),
+              rs.stream().mapToLong(r -> r.doubled() + r.badDoubled()).sum(),
+              rs.stream().mapToLong(Result::validDeadLettered).sum(),
+              rs.stream().mapToLong(Result::lateDrops).sum(),
+              rec.isEmpty() ? Double.NaN : ReactionBenchmark.quantile(rec, 0.50),
+              rec.isEmpty() ? Double.NaN : ReactionBenchmark.quantile(rec, 0.99),
+              rs.stream().filter(r -> !r.clean()).count());
+        });
   }
 }

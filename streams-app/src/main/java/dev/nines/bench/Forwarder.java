@@ -1,5 +1,6 @@
 package dev.nines.bench;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,7 +78,8 @@ final class Forwarder implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       in.transferTo(out);
     } catch (IOException cut) {
       // a side closed, or the forwarder was shut
@@ -95,7 +97,7 @@ final class Forwarder implements AutoCloseable {
     t.start();
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(Closeable c) {
     try {
       c.close();
     } catch (IOException ignored) {

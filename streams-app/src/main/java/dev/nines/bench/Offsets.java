@@ -32,8 +32,7 @@ final class Offsets {
   }
 
   /** One snapshot: committed offsets of the group and last stable offsets of the topics. */
-  record Snapshot(long nanos, Map<TopicPartition, Long> committed,
-      Map<TopicPartition, Long> ends) {
+  record Snapshot(long nanos, Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends) {
 
     /** True when the group's committed offsets reach {@code targets} on every partition. */
     boolean covers(Map<TopicPartition, Long> targets, boolean transactional) {
@@ -48,34 +47,38 @@ final class Offsets {
 
     Map<TopicPartition, Long> endsOf(Collection<String> topics) {
       Map<TopicPartition, Long> m = new HashMap<>();
-      ends.forEach((tp, o) -> {
-        if (topics.contains(tp.topic())) {
-          m.put(tp, o);
-        }
-      });
+      ends.forEach(
+          (tp, o) -> {
+            if (topics.contains(tp.topic())) {
+              m.put(tp, o);
+            }
+          });
       return m;
     }
 
     long committedSum(Collection<String> topics) {
-      return committed.entrySet().stream().filter(e -> topics.contains(e.getKey().topic()))
-          .mapToLong(Map.Entry::getValue).sum();
+      return committed.entrySet().stream()
+          .filter(e -> topics.contains(e.getKey().topic()))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     }
   }
 
   Snapshot snapshot(String groupId, Collection<String> topics) throws InterruptedException {
     try {
       Map<TopicPartition, Long> committed = new HashMap<>();
-      Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(groupId)
-          .partitionsToOffsetAndMetadata().get();
-      c.forEach((tp, o) -> {
-        if (o != null) {
-          committed.put(tp, o.offset());
-        }
-      });
+      Map<TopicPartition, OffsetAndMetadata> c =
+          admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+      c.forEach(
+          (tp, o) -> {
+            if (o != null) {
+              committed.put(tp, o.offset());
+            }
+          });
       return new Snapshot(System.nanoTime(), committed, ends(topics));
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read the offsets of " + groupId + ": "
-          + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the offsets of " + groupId + ": " + e.getCause().getMessage(), e);
     }
   }
 
@@ -84,16 +87,20 @@ final class Offsets {
     try {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-        d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
-            OffsetSpec.latest()));
+        d.partitions()
+            .forEach(
+                p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
       }
       Map<TopicPartition, Long> out = new HashMap<>();
-      admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-          .get().forEach((tp, i) -> out.put(tp, i.offset()));
+      admin
+          .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+          .all()
+          .get()
+          .forEach((tp, i) -> out.put(tp, i.offset()));
       return out;
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read the end offsets of " + topics + ": "
-          + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the end offsets of " + topics + ": " + e.getCause().getMessage(), e);
     }
   }
 
@@ -110,8 +117,8 @@ final class Offsets {
   boolean through(String groupId, List<String> topics, Map<String, Object> clientConfig)
       throws InterruptedException {
     Snapshot s = snapshot(groupId, topics);
-    return !ReadCommitted.anyRecordLeft(clientConfig, s.committed(), s.ends(),
-        ReadCommitted.PATIENCE);
+    return !ReadCommitted.anyRecordLeft(
+        clientConfig, s.committed(), s.ends(), ReadCommitted.PATIENCE);
   }
 
   /** The app's internal topics that it reads back (repartition topics), by name. */
@@ -119,7 +126,8 @@ final class Offsets {
     try {
       return admin.listTopics().names().get().stream()
           .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e);
     }

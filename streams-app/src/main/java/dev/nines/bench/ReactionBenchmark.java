@@ -1,44 +1,21 @@
 package dev.nines.bench;
 
-import dev.nines.app.NinesApp;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import dev.nines.platform.TopicManager;
 import dev.nines.schema.CarrierState;
-import dev.nines.schema.CarrierWeight;
-import dev.nines.schema.Channel;
-import dev.nines.schema.DeliveryReceipt;
-import dev.nines.schema.DeliveryStatus;
-import dev.nines.schema.FailureCause;
-import dev.nines.schema.RouteCarrier;
-import dev.nines.schema.RoutePlan;
-import dev.nines.schema.RoutingWeights;
-import dev.nines.serde.AnyAvroSerializer;
-import dev.nines.serde.AvroSerde;
 import dev.nines.serde.RestSchemaRegistryClient;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * How fast a failing carrier is taken out of rotation, measured in wall-clock time on the real
@@ -50,8 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record gives it back its full base share.
  */
 public final class ReactionBenchmark {
-  public record Options(int trials, int ratePerSecond, double failingSuccess, long seed,
-      Duration timeout) {}
+  public record Options(
+      int trials, int ratePerSecond, double failingSuccess, long seed, Duration timeout) {}
 
   public record Trial(int n, String carrier, double reactionSeconds, double restoreSeconds) {}
 
@@ -60,8 +37,8 @@ public final class ReactionBenchmark {
   private final Options options;
   private final PrintStream out;
 
-  public ReactionBenchmark(NinesConfig config, Platform platform, Options options,
-      PrintStream out) {
+  public ReactionBenchmark(
+      NinesConfig config, Platform platform, Options options, PrintStream out) {
     this.config = config;
     this.platform = platform;
     this.options = options;
@@ -69,23 +46,28 @@ public final class ReactionBenchmark {
   }
 
   public List<Trial> run() throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        platform.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     List<Trial> trials = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(options.seed());
     try (NinesApp app = NinesApp.start(config, platform, registry);
-        ClosedLoopRouter router = new ClosedLoopRouter(config, platform, registry,
-            options.ratePerSecond(), random.split()).start()) {
+        ClosedLoopRouter router =
+            new ClosedLoopRouter(
+                    config, platform, registry, options.ratePerSecond(), random.split())
+                .start()) {
       awaitUntil(router::decided, "the first routing decision", options.timeout());
       for (int n = 1; n <= options.trials(); n++) {
-        Thread.sleep(10_000 + random.nextInt(20_000));  // a random healthy spell
-        String carrier = ClosedLoopRouter.CARRIERS[random.nextInt(
-            ClosedLoopRouter.CARRIERS.length)];
+        Thread.sleep(10_000 + random.nextInt(20_000)); // a random healthy spell
+        String carrier =
+            ClosedLoopRouter.CARRIERS[random.nextInt(ClosedLoopRouter.CARRIERS.length)];
         router.fail(carrier, options.failingSuccess());
-        awaitUntil(() -> router.state(carrier) == CarrierState.EJECTED, carrier + " ejected",
+        awaitUntil(
+            () -> router.state(carrier) == CarrierState.EJECTED,
+            carrier + " ejected",
             options.timeout());
         double reaction = (System.nanoTime() - router.firstBadNanos()) / 1e9;
         router.heal(carrier);
@@ -94,20 +76,22 @@ public final class ReactionBenchmark {
         double restore = (System.nanoTime() - healthyAgain) / 1e9;
         Trial t = new Trial(n, carrier, reaction, restore);
         trials.add(t);
-        out.printf("trial %2d: %-6s ejected %.2f s after the first bad receipt, "
-            + "full share again %.1f s after recovery%n", n, carrier, reaction, restore);
+        out.printf(
+            "trial %2d: %-6s ejected %.2f s after the first bad receipt, "
+                + "full share again %.1f s after recovery%n",
+            n, carrier, reaction, restore);
       }
     }
     return trials;
   }
 
-  static void awaitUntil(java.util.function.BooleanSupplier condition, String what,
-      Duration timeout) throws InterruptedException {
+  static void awaitUntil(BooleanSupplier condition, String what, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("benchmark: no " + what + " within "
-            + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            "benchmark: no " + what + " within " + timeout.toSeconds() + " s");
       }
       Thread.sleep(10);
     }

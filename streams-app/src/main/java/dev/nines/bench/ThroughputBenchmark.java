@@ -16,14 +16,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,17 +61,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ThroughputBenchmark {
   /** Channels a route id may have: three per ISO country, so at most 249 × 3 routes. */
   static final List<String> CHANNELS = List.of("SMS", "MMS", "VOICE");
-  static final List<String> COUNTRIES = new ArrayList<>(new TreeSet<>(
-      List.of(Locale.getISOCountries())));
+
+  static final List<String> COUNTRIES =
+      new ArrayList<>(new TreeSet<>(List.of(Locale.getISOCountries())));
   static final int CARRIERS_PER_ROUTE = 5;
+
   /** Most carriers a benchmark route may have (the state per route grows with them). */
   static final int MAX_CARRIERS = 200;
+
   /** Shortest history loaded: a few one-minute health windows close within it. */
   static final long MIN_LOAD_SECONDS = 10;
+
   /** How often the broker is asked where an app stands. */
   static final Duration POLL = Duration.ofMillis(100);
 
-  public enum Part { CEILING, PASSTHROUGH, NINES, LATENCY, SCALING }
+  public enum Part {
+    CEILING,
+    PASSTHROUGH,
+    NINES,
+    LATENCY,
+    SCALING
+  }
 
   /**
    * Routes of {@code carriers} carriers each. Route ids are {@code <ISO country>:<channel>}, so
@@ -78,12 +91,15 @@ public final class ThroughputBenchmark {
   public record Routes(int routes, int carriers) {
     public Routes {
       if (routes < 1 || routes > maxRoutes()) {
-        throw new IllegalArgumentException("routes must be 1.." + maxRoutes()
-            + " (route ids are <ISO country>:<channel>), not " + routes);
+        throw new IllegalArgumentException(
+            "routes must be 1.."
+                + maxRoutes()
+                + " (route ids are <ISO country>:<channel>), not "
+                + routes);
       }
       if (carriers < 1 || carriers > MAX_CARRIERS) {
-        throw new IllegalArgumentException("carriers per route must be 1.." + MAX_CARRIERS
-            + ", not " + carriers);
+        throw new IllegalArgumentException(
+            "carriers per route must be 1.." + MAX_CARRIERS + ", not " + carriers);
       }
     }
 
@@ -100,8 +116,8 @@ public final class ThroughputBenchmark {
       } catch (NumberFormatException e) {
         // below
       }
-      throw new IllegalArgumentException("expected ROUTES or ROUTESxCARRIERS such as 300 or "
-          + "747x67, not '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected ROUTES or ROUTESxCARRIERS such as 300 or " + "747x67, not '" + text + "'");
     }
 
     /** Carrier paths: route x carrier. */
@@ -115,10 +131,23 @@ public final class ThroughputBenchmark {
     }
   }
 
-  public record Options(long receipts, int partitions, Routes routes, double eventRate,
-      int threads, String heap, Set<Part> parts, long ceilingRecords, Duration latencyRun,
-      Duration latencyWarmup, long scalingReceipts, List<Integer> scalingPartitions,
-      List<Integer> scalingInstances, List<Routes> scalingRoutes, long seed, Duration timeout,
+  public record Options(
+      long receipts,
+      int partitions,
+      Routes routes,
+      double eventRate,
+      int threads,
+      String heap,
+      Set<Part> parts,
+      long ceilingRecords,
+      Duration latencyRun,
+      Duration latencyWarmup,
+      long scalingReceipts,
+      List<Integer> scalingPartitions,
+      List<Integer> scalingInstances,
+      List<Routes> scalingRoutes,
+      long seed,
+      Duration timeout,
       Path workDir) {}
 
   static int maxRoutes() {
@@ -126,8 +155,8 @@ public final class ThroughputBenchmark {
   }
 
   /** What was loaded for one run. */
-  public record Load(String prefix, long receipts, long probes, long other, double seconds,
-      int receiptBytes) {
+  public record Load(
+      String prefix, long receipts, long probes, long other, double seconds, int receiptBytes) {
     public long events() {
       return receipts + probes;
     }
@@ -137,8 +166,16 @@ public final class ThroughputBenchmark {
    * One timed run of an app: events processed, seconds from process start until through,
    * CPU seconds of the app processes and of the broker in that time, the memory each reported.
    */
-  public record AppRun(String what, int partitions, int instances, Routes routes, long events,
-      double seconds, double appCpu, double brokerCpu, List<Worker.Memory> memory) {
+  public record AppRun(
+      String what,
+      int partitions,
+      int instances,
+      Routes routes,
+      long events,
+      double seconds,
+      double appCpu,
+      double brokerCpu,
+      List<Worker.Memory> memory) {
     public double rate() {
       return events / seconds;
     }
@@ -180,16 +217,28 @@ public final class ThroughputBenchmark {
           n++;
         }
       }
-      return n == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%% / %.0f%% / %.0f%%",
-          100 * sums[0] / n, 100 * sums[1] / n, 100 * sums[2] / n);
+      return n == 0
+          ? "n/a"
+          : String.format(
+              Locale.ROOT,
+              "%.0f%% / %.0f%% / %.0f%%",
+              100 * sums[0] / n,
+              100 * sums[1] / n,
+              100 * sums[2] / n);
     }
   }
 
   /** End-to-end latency of receipts sent live at {@code rate}: seconds at the quantiles. */
   public record Latency(double rate, long sent, int cohorts, double p50, double p99, double max) {}
 
-  public record Result(Load load, PerfTools.Rate producer, PerfTools.Rate consumer,
-      AppRun passThrough, AppRun nines, Latency latency, List<AppRun> scaling,
+  public record Result(
+      Load load,
+      PerfTools.Rate producer,
+      PerfTools.Rate consumer,
+      AppRun passThrough,
+      AppRun nines,
+      Latency latency,
+      List<AppRun> scaling,
       List<String> unfinished) {}
 
   private final NinesConfig config;
@@ -199,8 +248,8 @@ public final class ThroughputBenchmark {
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private int runs;
 
-  public ThroughputBenchmark(NinesConfig config, Platform platform, Options options,
-      PrintStream out) {
+  public ThroughputBenchmark(
+      NinesConfig config, Platform platform, Options options, PrintStream out) {
     this.config = config;
     this.platform = platform;
     this.options = options;
@@ -217,36 +266,61 @@ public final class ThroughputBenchmark {
       AppRun passThrough = null;
       AppRun nines = null;
       Latency latency = null;
-      boolean needsMain = parts.contains(Part.CEILING) || parts.contains(Part.PASSTHROUGH)
-          || parts.contains(Part.NINES);
+      boolean needsMain =
+          parts.contains(Part.CEILING)
+              || parts.contains(Part.PASSTHROUGH)
+              || parts.contains(Part.NINES);
       if (needsMain) {
         load = load(admin, options.partitions(), options.routes(), options.receipts());
       }
       if (parts.contains(Part.CEILING)) {
         String receipts = load.prefix() + Topics.DELIVERY_RECEIPTS.name();
         out.printf(Locale.ROOT, "ceiling: kafka-consumer-perf-test on %s%n", receipts);
-        consumer = PerfTools.consume(platform.bootstrapServers(), receipts, load.receipts(),
-            options.heap(), options.workDir(), options.timeout());
+        consumer =
+            PerfTools.consume(
+                platform.bootstrapServers(),
+                receipts,
+                load.receipts(),
+                options.heap(),
+                options.workDir(),
+                options.timeout());
         out.printf(Locale.ROOT, "  %,.0f records/s%n", consumer.recordsPerSecond());
         String scratch = load.prefix() + "perf-producer";
         createTopic(admin, scratch, options.partitions());
         long n = Math.min(options.ceilingRecords(), load.receipts());
-        out.printf(Locale.ROOT, "ceiling: kafka-producer-perf-test, %,d records of %d bytes%n",
-            n, load.receiptBytes());
-        producer = PerfTools.produce(platform.bootstrapServers(), scratch, n,
-            load.receiptBytes(), commitIntervalMs(), options.heap(), options.workDir(),
-            options.timeout());
+        out.printf(
+            Locale.ROOT,
+            "ceiling: kafka-producer-perf-test, %,d records of %d bytes%n",
+            n,
+            load.receiptBytes());
+        producer =
+            PerfTools.produce(
+                platform.bootstrapServers(),
+                scratch,
+                n,
+                load.receiptBytes(),
+                commitIntervalMs(),
+                options.heap(),
+                options.workDir(),
+                options.timeout());
         out.printf(Locale.ROOT, "  %,.0f records/s%n", producer.recordsPerSecond());
       }
       if (parts.contains(Part.PASSTHROUGH)) {
         String in = load.prefix() + Topics.DELIVERY_RECEIPTS.name();
         createTopic(admin, in + BenchWorker.PASSTHROUGH_SUFFIX, options.partitions());
-        passThrough = runApp(offsets, "passthrough", load, 1, options.routes(),
-            List.of(in), load.receipts());
+        passThrough =
+            runApp(offsets, "passthrough", load, 1, options.routes(), List.of(in), load.receipts());
       }
       if (parts.contains(Part.NINES)) {
-        nines = runApp(offsets, "nines", load, 1, options.routes(), inputTopics(load.prefix()),
-            load.events());
+        nines =
+            runApp(
+                offsets,
+                "nines",
+                load,
+                1,
+                options.routes(),
+                inputTopics(load.prefix()),
+                load.events());
       }
       if (parts.contains(Part.LATENCY)) {
         double rate = nines != null ? nines.rate() / 2 : options.eventRate();
@@ -266,28 +340,48 @@ public final class ThroughputBenchmark {
           if (r.equals(options.routes())
               && options.scalingPartitions().contains(options.partitions())
               && options.scalingInstances().contains(1)) {
-            out.printf(Locale.ROOT, "scaling: %s routes x carriers, %d partitions, 1 instance: "
-                + "the row above%n", r, options.partitions());
+            out.printf(
+                Locale.ROOT,
+                "scaling: %s routes x carriers, %d partitions, 1 instance: " + "the row above%n",
+                r,
+                options.partitions());
             continue;
           }
-          scale(offsets, load(admin, options.partitions(), r, options.scalingReceipts()),
-              options.partitions(), 1, r, scaling, unfinished);
+          scale(
+              offsets,
+              load(admin, options.partitions(), r, options.scalingReceipts()),
+              options.partitions(),
+              1,
+              r,
+              scaling,
+              unfinished);
         }
       }
-      return new Result(load, producer, consumer, passThrough, nines, latency, scaling,
-          unfinished);
+      return new Result(load, producer, consumer, passThrough, nines, latency, scaling, unfinished);
     }
   }
 
   /** One row of the scaling table; a run that does not finish is reported, not fatal. */
-  private void scale(Offsets offsets, Load l, int partitions, int instances, Routes routes,
-      List<AppRun> done, List<String> unfinished) throws Exception {
+  private void scale(
+      Offsets offsets,
+      Load l,
+      int partitions,
+      int instances,
+      Routes routes,
+      List<AppRun> done,
+      List<String> unfinished)
+      throws Exception {
     try {
-      done.add(runApp(offsets, "nines", l, instances, routes, inputTopics(l.prefix()),
-          l.events()));
+      done.add(runApp(offsets, "nines", l, instances, routes, inputTopics(l.prefix()), l.events()));
     } catch (IllegalStateException e) {
-      String what = String.format(Locale.ROOT, "%d partition(s) x %d instance(s), %s routes x "
-          + "carriers: %s", partitions, instances, routes, e.getMessage());
+      String what =
+          String.format(
+              Locale.ROOT,
+              "%d partition(s) x %d instance(s), %s routes x " + "carriers: %s",
+              partitions,
+              instances,
+              routes,
+              e.getMessage());
       out.println("  did not finish: " + what);
       unfinished.add(what);
     }
@@ -302,13 +396,22 @@ public final class ThroughputBenchmark {
     for (int i = 0; i < routes.routes(); i++) {
       String country = COUNTRIES.get(i / CHANNELS.size());
       String channel = CHANNELS.get(i % CHANNELS.size());
-      r.append("  - country: ").append(country).append("\n    channel: ").append(channel)
+      r.append("  - country: ")
+          .append(country)
+          .append("\n    channel: ")
+          .append(channel)
           .append(String.format(Locale.ROOT, "%n    ratePerSecond: %.6f%n", perRoute))
           .append("    carriers:\n");
       for (int c = 0; c < routes.carriers(); c++) {
-        r.append("      - {carrierId: ").append(country.toLowerCase(Locale.ROOT)).append('-')
-            .append(channel.toLowerCase(Locale.ROOT)).append("-c").append(c)
-            .append(", baseWeight: ").append(routes.carriers() - c).append("}\n");
+        r.append("      - {carrierId: ")
+            .append(country.toLowerCase(Locale.ROOT))
+            .append('-')
+            .append(channel.toLowerCase(Locale.ROOT))
+            .append("-c")
+            .append(c)
+            .append(", baseWeight: ")
+            .append(routes.carriers() - c)
+            .append("}\n");
       }
     }
     return """
@@ -333,7 +436,8 @@ public final class ThroughputBenchmark {
             currency: USD
             creditSchedule:
               - {belowPercent: "99.9", creditPercent: 10}
-        """.formatted(options.seed(), r.toString().stripTrailing());
+        """
+        .formatted(options.seed(), r.toString().stripTrailing());
   }
 
   /** Creates a fresh set of topics and loads about {@code receipts} receipts plus probes. */
@@ -351,24 +455,31 @@ public final class ThroughputBenchmark {
     String receiptTopic = prefix + Topics.DELIVERY_RECEIPTS.name();
     var registry = platform.registryClient();
     AnyAvroSerializer avro = new AnyAvroSerializer(registry);
-    Serializer<Object> counting = (topic, value) -> {
-      byte[] b = avro.serialize(topic, value);
-      if (topic.equals(receiptTopic)) {
-        receiptBytes.addAndGet(b.length);
-        receiptCount.incrementAndGet();
-      }
-      return b;
-    };
+    Serializer<Object> counting =
+        (topic, value) -> {
+          byte[] b = avro.serialize(topic, value);
+          if (topic.equals(receiptTopic)) {
+            receiptBytes.addAndGet(b.length);
+            receiptCount.incrementAndGet();
+          }
+          return b;
+        };
     Map<String, Object> p = clientConfig();
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-    out.printf(Locale.ROOT, "load %s: %d partitions, %d routes x %d carriers, %,.0f receipts/s "
-        + "of event time for %d s%n", prefix, partitions, routes.routes(), routes.carriers(),
-        options.eventRate(), seconds);
+    out.printf(
+        Locale.ROOT,
+        "load %s: %d partitions, %d routes x %d carriers, %,.0f receipts/s "
+            + "of event time for %d s%n",
+        prefix,
+        partitions,
+        routes.routes(),
+        routes.carriers(),
+        options.eventRate(),
+        seconds);
     long start = System.nanoTime();
-    try (var producer = new KafkaProducer<String, Object>(p, new StringSerializer(),
-        counting)) {
+    try (var producer = new KafkaProducer<String, Object>(p, new StringSerializer(), counting)) {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
       Simulator sim = new Simulator(scenario);
       sim.seed(sink, from);
@@ -380,23 +491,50 @@ public final class ThroughputBenchmark {
     long probes = offsets.count(List.of(prefix + Topics.PROBE_RESULTS.name()));
     long all = offsets.count(inputTopics(prefix));
     long n = receiptCount.get();
-    Load load = new Load(prefix, n, probes, all - n - probes, took,
-        (int) Math.round(receiptBytes.get() / (double) Math.max(1, n)));
-    out.printf(Locale.ROOT, "  %,d receipts (%d bytes each on average), %,d probes, %,d "
-        + "reference records in %.1f s%n", n, load.receiptBytes(), probes, load.other(), took);
+    Load load =
+        new Load(
+            prefix,
+            n,
+            probes,
+            all - n - probes,
+            took,
+            (int) Math.round(receiptBytes.get() / (double) Math.max(1, n)));
+    out.printf(
+        Locale.ROOT,
+        "  %,d receipts (%d bytes each on average), %,d probes, %,d "
+            + "reference records in %.1f s%n",
+        n,
+        load.receiptBytes(),
+        probes,
+        load.other(),
+        took);
     return load;
   }
 
   // ---- one app run -------------------------------------------------------------------------
 
-  AppRun runApp(Offsets offsets, String mode, Load load, int instances, Routes routes,
-      List<String> inputs, long events) throws Exception {
+  AppRun runApp(
+      Offsets offsets,
+      String mode,
+      Load load,
+      int instances,
+      Routes routes,
+      List<String> inputs,
+      long events)
+      throws Exception {
     // one app id per instance count: several runs may read the same load
     String appId = load.prefix() + mode + (instances > 1 ? "-x" + instances : "") + "-app";
     int partitions = offsets.ends(List.of(inputs.get(0))).size();
-    out.printf(Locale.ROOT, "%s: %,d events, %d partition(s), %d instance(s), %d routes x %d "
-        + "carriers%n", mode, events, partitions, instances, routes.routes(), routes.carriers());
-    List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    out.printf(
+        Locale.ROOT,
+        "%s: %,d events, %d partition(s), %d instance(s), %d routes x %d " + "carriers%n",
+        mode,
+        events,
+        partitions,
+        instances,
+        routes.routes(),
+        routes.carriers());
+    List<Worker> workers = new CopyOnWriteArrayList<>();
     // Ctrl-C or SIGTERM on the benchmark: its app processes must not outlive it
     Thread reaper = new Thread(() -> workers.forEach(Worker::kill), "bench-stop-workers");
     Runtime.getRuntime().addShutdownHook(reaper);
@@ -404,8 +542,13 @@ public final class ThroughputBenchmark {
     long start = System.nanoTime();
     try {
       for (int i = 0; i < instances; i++) {
-        workers.add(Worker.start(mode, options.workDir(), appId + "-" + i, options.heap(),
-            workerFlags(load.prefix(), appId, partitions, i)));
+        workers.add(
+            Worker.start(
+                mode,
+                options.workDir(),
+                appId + "-" + i,
+                options.heap(),
+                workerFlags(load.prefix(), appId, partitions, i)));
       }
       long deadline = start + options.timeout().toNanos();
       Map<TopicPartition, Long> inputEnds = offsets.ends(inputs);
@@ -429,15 +572,25 @@ public final class ThroughputBenchmark {
         }
         long now = System.nanoTime();
         if (now - lastReport > Duration.ofSeconds(10).toNanos()) {
-          out.printf(Locale.ROOT, "  %3.0f s: %,d of %,d input records committed%n",
-              (now - start) / 1e9, snap.committedSum(inputs), events);
+          out.printf(
+              Locale.ROOT,
+              "  %3.0f s: %,d of %,d input records committed%n",
+              (now - start) / 1e9,
+              snap.committedSum(inputs),
+              events);
           lastReport = now;
         }
         if (now > deadline) {
-          throw new IllegalStateException(String.format(Locale.ROOT, "%s was not through its "
-              + "input within %d s (%,d of %,d input records committed); see %s", mode,
-              options.timeout().toSeconds(), snap.committedSum(inputs), events,
-              workers.get(0).log()));
+          throw new IllegalStateException(
+              String.format(
+                  Locale.ROOT,
+                  "%s was not through its "
+                      + "input within %d s (%,d of %,d input records committed); see %s",
+                  mode,
+                  options.timeout().toSeconds(),
+                  snap.committedSum(inputs),
+                  events,
+                  workers.get(0).log()));
         }
         Thread.sleep(POLL.toMillis());
       }
@@ -451,12 +604,20 @@ public final class ThroughputBenchmark {
       for (double c : cpu) {
         appCpu += c;
       }
-      AppRun run = new AppRun(mode, partitions, instances, routes, events, seconds, appCpu,
-          brokerCpu, memory);
-      out.printf(Locale.ROOT, "  through in %.1f s: %,.0f events/s, %.1f CPU s per million "
-          + "events, peak live heap %d MiB, RocksDB %s, stream thread process / commit / poll "
-          + "%s%n", seconds, run.rate(), run.cpuPerMillion(), run.peakLiveHeap() >> 20,
-          mib(run.peakRocksDb()), run.threadTime());
+      AppRun run =
+          new AppRun(
+              mode, partitions, instances, routes, events, seconds, appCpu, brokerCpu, memory);
+      out.printf(
+          Locale.ROOT,
+          "  through in %.1f s: %,.0f events/s, %.1f CPU s per million "
+              + "events, peak live heap %d MiB, RocksDB %s, stream thread process / commit / poll "
+              + "%s%n",
+          seconds,
+          run.rate(),
+          run.cpuPerMillion(),
+          run.peakLiveHeap() >> 20,
+          mib(run.peakRocksDb()),
+          run.threadTime());
       return run;
     } finally {
       for (Worker w : workers) {
@@ -482,17 +643,27 @@ public final class ThroughputBenchmark {
     Scenario scenario = Scenario.parse(scenarioYaml(options.routes(), rate));
     String appId = prefix + "nines-app";
     List<String> inputs = inputTopics(prefix);
-    out.printf(Locale.ROOT, "latency: nines fed live at %,.0f receipts/s, measured for %d s "
-        + "once it has caught up after a warm-up of %d s%n", rate,
-        options.latencyRun().toSeconds(), options.latencyWarmup().toSeconds());
+    out.printf(
+        Locale.ROOT,
+        "latency: nines fed live at %,.0f receipts/s, measured for %d s "
+            + "once it has caught up after a warm-up of %d s%n",
+        rate,
+        options.latencyRun().toSeconds(),
+        options.latencyWarmup().toSeconds());
     Map<String, Object> p = clientConfig();
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     AtomicBoolean sending = new AtomicBoolean(true);
     AtomicLong sent = new AtomicLong();
-    try (Worker worker = Worker.start("nines", options.workDir(), appId, options.heap(),
-        workerFlags(prefix, appId, options.partitions(), 0));
-        var producer = new KafkaProducer<String, Object>(p, new StringSerializer(),
-            new AnyAvroSerializer(platform.registryClient()))) {
+    try (Worker worker =
+            Worker.start(
+                "nines",
+                options.workDir(),
+                appId,
+                options.heap(),
+                workerFlags(prefix, appId, options.partitions(), 0));
+        var producer =
+            new KafkaProducer<String, Object>(
+                p, new StringSerializer(), new AnyAvroSerializer(platform.registryClient()))) {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
       Simulator sim = new Simulator(scenario);
       sim.seed(sink, Instant.now());
@@ -504,21 +675,22 @@ public final class ThroughputBenchmark {
         }
         Thread.sleep(POLL.toMillis());
       }
-      SimSink counting = new SimSink() {
-        @Override
-        public void send(String topic, String key, org.apache.avro.specific.SpecificRecord value,
-            long timestampMs) {
-          sink.send(topic, key, value, timestampMs);
-          sent.incrementAndGet();
-        }
+      SimSink counting =
+          new SimSink() {
+            @Override
+            public void send(String topic, String key, SpecificRecord value, long timestampMs) {
+              sink.send(topic, key, value, timestampMs);
+              sent.incrementAndGet();
+            }
 
-        @Override
-        public void flush() {
-          sink.flush();
-        }
-      };
-      Thread sender = new Thread(() -> sim.live(counting, Clock.systemUTC(), sending::get),
-          "bench-live-sender");
+            @Override
+            public void flush() {
+              sink.flush();
+            }
+          };
+      Thread sender =
+          new Thread(
+              () -> sim.live(counting, Clock.systemUTC(), sending::get), "bench-live-sender");
       sender.start();
       List<Offsets.Snapshot> notes = new ArrayList<>();
       // Cohorts are measured from the first note, after the warm-up, at which the app has
@@ -538,7 +710,9 @@ public final class ThroughputBenchmark {
         Offsets.Snapshot now = offsets.snapshot(appId, all);
         notes.add(now);
         long t = System.nanoTime();
-        if (firstMeasured < 0 && t >= measureFrom && notes.size() > second
+        if (firstMeasured < 0
+            && t >= measureFrom
+            && notes.size() > second
             && now.covers(notes.get(notes.size() - 1 - second).endsOf(inputs), false)) {
           firstMeasured = notes.size() - 1;
           stopAt = t + options.latencyRun().toNanos();
@@ -546,9 +720,14 @@ public final class ThroughputBenchmark {
         if (firstMeasured < 0 && t > deadline) {
           sending.set(false);
           sender.join();
-          throw new IllegalStateException(String.format(Locale.ROOT, "latency: nines never "
-              + "caught up with %,.0f receipts/s sent live within %d s; see %s", rate,
-              options.timeout().toSeconds(), worker.log()));
+          throw new IllegalStateException(
+              String.format(
+                  Locale.ROOT,
+                  "latency: nines never "
+                      + "caught up with %,.0f receipts/s sent live within %d s; see %s",
+                  rate,
+                  options.timeout().toSeconds(),
+                  worker.log()));
         }
         Thread.sleep(POLL.toMillis());
       }
@@ -583,18 +762,34 @@ public final class ThroughputBenchmark {
       if (seconds.isEmpty()) {
         throw new IllegalStateException("latency: no cohort was through; see " + worker.log());
       }
-      Latency l = new Latency(rate, sent.get(), seconds.size(), quantile(seconds, 0.50),
-          quantile(seconds, 0.99), seconds.stream().mapToDouble(d -> d).max().orElse(0));
-      out.printf(Locale.ROOT, "  %,d receipts and probes sent, %d of %d cohorts through: "
-          + "p50 %.2f s, p99 %.2f s, max %.2f s%n", sent.get(), seconds.size(),
-          cohorts - measured, l.p50(), l.p99(), l.max());
+      Latency l =
+          new Latency(
+              rate,
+              sent.get(),
+              seconds.size(),
+              quantile(seconds, 0.50),
+              quantile(seconds, 0.99),
+              seconds.stream().mapToDouble(d -> d).max().orElse(0));
+      out.printf(
+          Locale.ROOT,
+          "  %,d receipts and probes sent, %d of %d cohorts through: "
+              + "p50 %.2f s, p99 %.2f s, max %.2f s%n",
+          sent.get(),
+          seconds.size(),
+          cohorts - measured,
+          l.p50(),
+          l.p99(),
+          l.max());
       return l;
     }
   }
 
   /** Index of the first note at or after {@code from} whose committed offsets cover targets. */
-  private static int first(List<Offsets.Snapshot> notes, int from,
-      Map<TopicPartition, Long> targets, boolean transactional) {
+  private static int first(
+      List<Offsets.Snapshot> notes,
+      int from,
+      Map<TopicPartition, Long> targets,
+      boolean transactional) {
     for (int k = from; k < notes.size(); k++) {
       if (notes.get(k).covers(targets, transactional)) {
         return k;
@@ -616,11 +811,17 @@ public final class ThroughputBenchmark {
     // the user's Kafka settings (--set kafka.commit.interval.ms=...), the same for every app
     // under test, nines and the pass-through alike; the benchmark's own keys below win. Not
     // the security ones: arguments of a process are visible to every user of the machine.
-    config.cluster().kafkaOverrides().forEach((k, v) -> {
-      if (!k.startsWith("sasl.") && !k.startsWith("ssl.") && !k.equals("security.protocol")) {
-        f.put("kafka." + k, v);
-      }
-    });
+    config
+        .cluster()
+        .kafkaOverrides()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("sasl.")
+                  && !k.startsWith("ssl.")
+                  && !k.equals("security.protocol")) {
+                f.put("kafka." + k, v);
+              }
+            });
     f.put("bootstrap.servers", platform.bootstrapServers());
     f.put("schema.registry.url", platform.schemaRegistryUrl());
     f.put("topics.prefix", prefix);
@@ -637,22 +838,26 @@ public final class ThroughputBenchmark {
 
   private NinesConfig.TopicLayout layout(String prefix, int partitions) {
     NinesConfig.TopicLayout t = config.topics();
-    return new NinesConfig.TopicLayout(partitions, t.replicationFactor(), prefix,
-        t.retentionMs(), t.suffix());
+    return new NinesConfig.TopicLayout(
+        partitions, t.replicationFactor(), prefix, t.retentionMs(), t.suffix());
   }
 
   private void createTopic(Admin admin, String name, int partitions) throws Exception {
     // records keep their event-time stamps (October 2026 history): kept forever, or the
     // broker's default 7-day retention deletes them while they are counted
-    admin.createTopics(List.of(new NewTopic(name, partitions,
-        config.topics().replicationFactor()).configs(Map.of("retention.ms", "-1"))))
-        .all().get();
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(name, partitions, config.topics().replicationFactor())
+                    .configs(Map.of("retention.ms", "-1"))))
+        .all()
+        .get();
   }
 
   /** Kafka Streams' commit interval under exactly-once (its default, unless overridden). */
   private long commitIntervalMs() {
-    return Long.parseLong(config.cluster().kafkaOverrides()
-        .getOrDefault("commit.interval.ms", "100"));
+    return Long.parseLong(
+        config.cluster().kafkaOverrides().getOrDefault("commit.interval.ms", "100"));
   }
 
   /** CPU seconds of this JVM's child processes that are not workers: the embedded broker. */
@@ -660,9 +865,11 @@ public final class ThroughputBenchmark {
     if (!platform.embedded()) {
       return Double.NaN;
     }
-    Set<Long> mine = new java.util.HashSet<>();
+    Set<Long> mine = new HashSet<>();
     workers.forEach(w -> mine.add(w.pid()));
-    return ProcessHandle.current().children().filter(p -> !mine.contains(p.pid()))
+    return ProcessHandle.current()
+        .children()
+        .filter(p -> !mine.contains(p.pid()))
         .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
         .sum();
   }

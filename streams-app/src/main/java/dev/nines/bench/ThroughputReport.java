@@ -34,16 +34,25 @@ public final class ThroughputReport {
   public static void print(Result r, ThroughputBenchmark.Options o, PrintStream out) {
     Locale l = Locale.ROOT;
     if (r.load() != null) {
-      out.printf(l, "%n| throughput (%s, %d partitions, %d routes x %d carriers, %d stream "
+      out.printf(
+          l,
+          "%n| throughput (%s, %d partitions, %d routes x %d carriers, %d stream "
               + "thread(s), -Xmx%s per JVM) | records | s | records/s | CPU s per M records "
               + "(app / broker) | peak live heap / peak heap in use | RocksDB | RSS | stream "
               + "thread: process / commit / poll |%n|---|---|---|---|---|---|---|---|---|%n",
           LocalDate.now(ZoneOffset.UTC),
-          o.partitions(), o.routes().routes(), o.routes().carriers(), o.threads(),
+          o.partitions(),
+          o.routes().routes(),
+          o.routes().carriers(),
+          o.threads(),
           o.heap());
-      out.printf(l, "| load: simulator -> broker (%d-byte receipts) | %,d | %.1f | %,.0f | | | "
-              + "| | |%n", r.load().receiptBytes(), r.load().events() + r.load().other(),
-          r.load().seconds(), (r.load().events() + r.load().other()) / r.load().seconds());
+      out.printf(
+          l,
+          "| load: simulator -> broker (%d-byte receipts) | %,d | %.1f | %,.0f | | | " + "| | |%n",
+          r.load().receiptBytes(),
+          r.load().events() + r.load().other(),
+          r.load().seconds(),
+          (r.load().events() + r.load().other()) / r.load().seconds());
     }
     if (r.producer() != null) {
       perf(out, "ceiling: kafka-producer-perf-test (transactional, acks=all)", r.producer());
@@ -57,33 +66,54 @@ public final class ThroughputReport {
       out.println();
       double c = ceiling(r);
       if (!Double.isNaN(c)) {
-        out.printf(l, "nines / ceiling (the slower perf tool, %,.0f records/s) = %.1f%%%n", c,
+        out.printf(
+            l,
+            "nines / ceiling (the slower perf tool, %,.0f records/s) = %.1f%%%n",
+            c,
             100 * r.nines().rate() / c);
       }
       if (r.passThrough() != null) {
-        out.printf(l, "nines / pass-through = %.1f%%%n",
-            100 * r.nines().rate() / r.passThrough().rate());
+        out.printf(
+            l, "nines / pass-through = %.1f%%%n", 100 * r.nines().rate() / r.passThrough().rate());
       }
     }
     if (r.latency() != null) {
       var t = r.latency();
-      out.printf(l, "%n| end-to-end latency, nines at %,.0f receipts/s (half its rate), sent "
-          + "-> committed through every stage | cohorts | p50 | p99 | max |%n|---|---|---|---|"
-          + "---|%n| %,d records sent over the run, noted every %d ms | %d | %.2f s | %.2f s "
-          + "| %.2f s |%n", t.rate(), t.sent(), ThroughputBenchmark.POLL.toMillis(), t.cohorts(),
-          t.p50(), t.p99(), t.max());
+      out.printf(
+          l,
+          "%n| end-to-end latency, nines at %,.0f receipts/s (half its rate), sent "
+              + "-> committed through every stage | cohorts | p50 | p99 | max |%n|---|---|---|---|"
+              + "---|%n| %,d records sent over the run, noted every %d ms | %d | %.2f s | %.2f s "
+              + "| %.2f s |%n",
+          t.rate(),
+          t.sent(),
+          ThroughputBenchmark.POLL.toMillis(),
+          t.cohorts(),
+          t.p50(),
+          t.p99(),
+          t.max());
     }
     if (!r.scaling().isEmpty()) {
-      out.printf(l, "%n| scaling (%,d receipts per run + probes) | partitions | instances | "
-          + "routes x carriers | carrier paths | events/s | CPU s per M events | peak live "
-          + "heap | RocksDB | RSS | stream thread: process / commit / poll |%n"
-          + "|---|---|---|---|---|---|---|---|---|---|---|%n",
+      out.printf(
+          l,
+          "%n| scaling (%,d receipts per run + probes) | partitions | instances | "
+              + "routes x carriers | carrier paths | events/s | CPU s per M events | peak live "
+              + "heap | RocksDB | RSS | stream thread: process / commit / poll |%n"
+              + "|---|---|---|---|---|---|---|---|---|---|---|%n",
           o.scalingReceipts());
       for (AppRun a : r.scaling()) {
-        out.printf(l, "| | %d | %d | %s | %,d | %,.0f | %.1f | %s | %s | %s | %s |%n",
-            a.partitions(), a.instances(), a.routes(), a.routes().paths(), a.rate(),
-            a.cpuPerMillion(), ThroughputBenchmark.mib(a.peakLiveHeap()),
-            ThroughputBenchmark.mib(a.peakRocksDb()), ThroughputBenchmark.mib(a.peakRss()),
+        out.printf(
+            l,
+            "| | %d | %d | %s | %,d | %,.0f | %.1f | %s | %s | %s | %s |%n",
+            a.partitions(),
+            a.instances(),
+            a.routes(),
+            a.routes().paths(),
+            a.rate(),
+            a.cpuPerMillion(),
+            ThroughputBenchmark.mib(a.peakLiveHeap()),
+            ThroughputBenchmark.mib(a.peakRocksDb()),
+            ThroughputBenchmark.mib(a.peakRss()),
             a.threadTime());
       }
     }
@@ -93,17 +123,31 @@ public final class ThroughputReport {
   }
 
   private static void perf(PrintStream out, String name, PerfTools.Rate p) {
-    out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / - | | | | |%n", name,
-        p.records(), p.records() / p.recordsPerSecond(), p.recordsPerSecond(),
+    out.printf(
+        Locale.ROOT,
+        "| %s | %,d | %.1f | %,.0f | %.1f / - | | | | |%n",
+        name,
+        p.records(),
+        p.records() / p.recordsPerSecond(),
+        p.recordsPerSecond(),
         p.cpuSeconds() / (p.records() / 1e6));
   }
 
   private static void row(PrintStream out, String name, AppRun a) {
-    out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %.1f / %.1f | %s / %s | %s | %s | %s "
-        + "|%n", name, a.events(), a.seconds(), a.rate(), a.cpuPerMillion(),
-        a.brokerCpu() / (a.events() / 1e6), ThroughputBenchmark.mib(a.peakLiveHeap()),
-        ThroughputBenchmark.mib(a.peakHeap()), ThroughputBenchmark.mib(a.peakRocksDb()),
-        ThroughputBenchmark.mib(a.peakRss()), a.threadTime());
+    out.printf(
+        Locale.ROOT,
+        "| %s | %,d | %.1f | %,.0f | %.1f / %.1f | %s / %s | %s | %s | %s " + "|%n",
+        name,
+        a.events(),
+        a.seconds(),
+        a.rate(),
+        a.cpuPerMillion(),
+        a.brokerCpu() / (a.events() / 1e6),
+        ThroughputBenchmark.mib(a.peakLiveHeap()),
+        ThroughputBenchmark.mib(a.peakHeap()),
+        ThroughputBenchmark.mib(a.peakRocksDb()),
+        ThroughputBenchmark.mib(a.peakRss()),
+        a.threadTime());
   }
 
   /** Writes throughput.png (and scaling.png when there is a scaling table) into {@code dir}. */
@@ -127,9 +171,13 @@ public final class ThroughputReport {
       rates.add(r.nines().rate());
     }
     if (!names.isEmpty()) {
-      CategoryChart c = new CategoryChartBuilder().width(800).height(450)
-          .title("Records per second, one run, " + LocalDate.now(ZoneOffset.UTC))
-          .yAxisTitle("records/s").build();
+      CategoryChart c =
+          new CategoryChartBuilder()
+              .width(800)
+              .height(450)
+              .title("Records per second, one run, " + LocalDate.now(ZoneOffset.UTC))
+              .yAxisTitle("records/s")
+              .build();
       c.getStyler().setLegendVisible(false);
       c.getStyler().setLabelsVisible(true);
       c.getStyler().setYAxisDecimalPattern("#,###");
@@ -139,22 +187,28 @@ public final class ThroughputReport {
       written.add(png);
     }
     if (!r.scaling().isEmpty()) {
-      XYChart c = new XYChartBuilder().width(800).height(450)
-          .title("nines events/s by input partitions").xAxisTitle("partitions")
-          .yAxisTitle("events/s").build();
+      XYChart c =
+          new XYChartBuilder()
+              .width(800)
+              .height(450)
+              .title("nines events/s by input partitions")
+              .xAxisTitle("partitions")
+              .yAxisTitle("events/s")
+              .build();
       c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
       c.getStyler().setYAxisDecimalPattern("#,###");
       TreeMap<Integer, List<AppRun>> byInstances = new TreeMap<>();
       var routes = r.scaling().get(0).routes();
-      r.scaling().stream().filter(a -> a.routes().equals(routes))
-          .forEach(a -> byInstances.computeIfAbsent(a.instances(), k -> new ArrayList<>())
-              .add(a));
-      byInstances.forEach((n, runs) -> {
-        TreeMap<Integer, Double> best = new TreeMap<>();
-        runs.forEach(a -> best.merge(a.partitions(), a.rate(), Math::max));
-        c.addSeries(n + " instance(s)", new ArrayList<>(best.keySet()),
-            new ArrayList<>(best.values()));
-      });
+      r.scaling().stream()
+          .filter(a -> a.routes().equals(routes))
+          .forEach(a -> byInstances.computeIfAbsent(a.instances(), k -> new ArrayList<>()).add(a));
+      byInstances.forEach(
+          (n, runs) -> {
+            TreeMap<Integer, Double> best = new TreeMap<>();
+            runs.forEach(a -> best.merge(a.partitions(), a.rate(), Math::max));
+            c.addSeries(
+                n + " instance(s)", new ArrayList<>(best.keySet()), new ArrayList<>(best.values()));
+          });
       Path png = dir.resolve("scaling.png");
       BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
       written.add(png);

@@ -1,7 +1,8 @@
 package dev.nines.bench;
 
-import dev.nines.app.NinesApp;
+import com.sun.management.OperatingSystemMXBean;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import dev.nines.platform.TopicManager;
@@ -31,6 +32,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -57,20 +59,36 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class UptimeReplayBenchmark {
   /** Region names, in order; {@code --regions n} takes the first n. */
-  static final List<String> REGIONS = List.of("us-east", "us-west", "eu-west", "eu-central",
-      "ap-south", "ap-northeast", "sa-east", "af-south", "me-central", "ca-central");
-  static final List<String> VANTAGES = List.of("probe-virginia", "probe-frankfurt",
-      "probe-singapore", "probe-oregon", "probe-tokyo", "probe-saopaulo");
+  static final List<String> REGIONS =
+      List.of(
+          "us-east",
+          "us-west",
+          "eu-west",
+          "eu-central",
+          "ap-south",
+          "ap-northeast",
+          "sa-east",
+          "af-south",
+          "me-central",
+          "ca-central");
+
+  static final List<String> VANTAGES =
+      List.of(
+          "probe-virginia",
+          "probe-frankfurt",
+          "probe-singapore",
+          "probe-oregon",
+          "probe-tokyo",
+          "probe-saopaulo");
+
   /** Past the month end: the grace (1 h) plus a few ticks, so that every region reaches it. */
   static final Duration AFTER_MONTH = Duration.ofMinutes(70);
 
-  public record Options(int regions, int vantages, YearMonth month, long seed,
-      Duration timeout) {
+  public record Options(int regions, int vantages, YearMonth month, long seed, Duration timeout) {
     public Options {
-      if (regions < 1 || regions > REGIONS.size() || vantages < 1
-          || vantages > VANTAGES.size()) {
-        throw new IllegalArgumentException("regions must be 1.." + REGIONS.size()
-            + " and vantages 1.." + VANTAGES.size());
+      if (regions < 1 || regions > REGIONS.size() || vantages < 1 || vantages > VANTAGES.size()) {
+        throw new IllegalArgumentException(
+            "regions must be 1.." + REGIONS.size() + " and vantages 1.." + VANTAGES.size());
       }
     }
   }
@@ -84,10 +102,20 @@ public final class UptimeReplayBenchmark {
    *     the probe topic (probes through the first stage) and on the uptime repartition topic
    *     (through the second; its offsets also count one transaction marker per commit)
    */
-  public record Result(long monthProbes, long probes, double loadSeconds,
-      double processingSeconds, double firstStageSeconds, long peakHeapBytes, long maxHeapBytes,
-      int ledgersFinalized, long lateProbes, List<String> finalizedLines, List<long[]> stages,
-      Cpu cpu, long changelogOffsets) {
+  public record Result(
+      long monthProbes,
+      long probes,
+      double loadSeconds,
+      double processingSeconds,
+      double firstStageSeconds,
+      long peakHeapBytes,
+      long maxHeapBytes,
+      int ledgersFinalized,
+      long lateProbes,
+      List<String> finalizedLines,
+      List<long[]> stages,
+      Cpu cpu,
+      long changelogOffsets) {
     public double probesPerSecond() {
       return probes / processingSeconds;
     }
@@ -105,8 +133,8 @@ public final class UptimeReplayBenchmark {
   private final Options options;
   private final PrintStream out;
 
-  public UptimeReplayBenchmark(NinesConfig config, Platform platform, Options options,
-      PrintStream out) {
+  public UptimeReplayBenchmark(
+      NinesConfig config, Platform platform, Options options, PrintStream out) {
     this.config = config;
     this.platform = platform;
     this.options = options;
@@ -146,24 +174,39 @@ public final class UptimeReplayBenchmark {
             end: PT6H4M
             repeatEvery: P1D
             serviceOutage: {service: VERIFY, region: %s}
-        """.formatted(options.seed(), String.join(", ", regions), String.join(", ", vantages),
-        rLast, r0, rLast, rLast);
+        """
+        .formatted(
+            options.seed(),
+            String.join(", ", regions),
+            String.join(", ", vantages),
+            rLast,
+            r0,
+            rLast,
+            rLast);
   }
 
   public Result run() throws Exception {
     Instant from = options.month().atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-    Instant monthEnd = options.month().plusMonths(1).atDay(1).atStartOfDay()
-        .toInstant(ZoneOffset.UTC);
+    Instant monthEnd =
+        options.month().plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant to = monthEnd.plus(AFTER_MONTH);
     Scenario scenario = Scenario.parse(scenarioYaml());
     int series = options.regions() * options.vantages() * scenario.checks().size();
     long monthProbes = series * Duration.between(from, monthEnd).toMinutes();
     long probes = series * Duration.between(from, to).toMinutes();
     String month = options.month().toString();
-    out.printf(Locale.ROOT, "uptime replay: %d series (%d regions x %d services x %d vantages), "
-        + "%,d probes in %s plus %,d to close it (to %s)%n", series, options.regions(),
-        scenario.checks().size(), options.vantages(), monthProbes, month,
-        probes - monthProbes, to);
+    out.printf(
+        Locale.ROOT,
+        "uptime replay: %d series (%d regions x %d services x %d vantages), "
+            + "%,d probes in %s plus %,d to close it (to %s)%n",
+        series,
+        options.regions(),
+        scenario.checks().size(),
+        options.vantages(),
+        monthProbes,
+        month,
+        probes - monthProbes,
+        to);
 
     Map<String, Object> adminConfig = new HashMap<>(platform.clientOverrides());
     adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
@@ -177,23 +220,24 @@ public final class UptimeReplayBenchmark {
       producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
       producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
       producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-      try (var producer = new KafkaProducer<String, Object>(producerConfig,
-          new StringSerializer(), new AnyAvroSerializer(registry))) {
-        SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer),
-            config.topics().prefix());
+      try (var producer =
+          new KafkaProducer<String, Object>(
+              producerConfig, new StringSerializer(), new AnyAvroSerializer(registry))) {
+        SimSink sink =
+            SimSink.withTopicPrefix(new KafkaSimSink(producer), config.topics().prefix());
         Simulator sim = new Simulator(scenario);
         sim.seed(sink, from);
         sim.history(sink, from, to);
         sink.flush();
         long written = sim.stats().total() - scenario.maintenance().size();
         if (written != probes) {
-          throw new IllegalStateException("benchmark: " + written + " probes written, "
-              + probes + " expected");
+          throw new IllegalStateException(
+              "benchmark: " + written + " probes written, " + probes + " expected");
         }
       }
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-      out.printf(Locale.ROOT, "loaded in %.1f s (%,.0f probes/s)%n", loadSeconds,
-          probes / loadSeconds);
+      out.printf(
+          Locale.ROOT, "loaded in %.1f s (%,.0f probes/s)%n", loadSeconds, probes / loadSeconds);
 
       // ---- processing: app start until every ledger line of the month is finalized ----
       String ledgerTopic = config.topics().name(Topics.UPTIME_LEDGER);
@@ -209,8 +253,8 @@ public final class UptimeReplayBenchmark {
       double processingSeconds;
       double firstStageSeconds = Double.NaN;
       String probeTopic = config.topics().name(Topics.PROBE_RESULTS);
-      String repartition = config.streams().applicationId()
-          + "-uptime-probes-by-service-repartition";
+      String repartition =
+          config.streams().applicationId() + "-uptime-probes-by-service-repartition";
       double jvmCpuBefore = jvmCpuSeconds();
       double brokerCpuBefore = childCpuSeconds();
       Map<Long, Long> streamThreadCpu = new HashMap<>();
@@ -223,17 +267,26 @@ public final class UptimeReplayBenchmark {
           for (var r : ledger.poll(Duration.ofMillis(100))) {
             UptimeLedger l = serde.deserialize(ledgerTopic, r.value());
             if (l.getFinalized() && l.getMonth().equals(month) && finalized.add(r.key())) {
-              lines.add(String.format(Locale.ROOT, "%s availability %s%% downtime %d ms "
-                      + "maintenance %d ms incidents %d", r.key(), l.getAvailabilityPercent(),
-                  l.getDowntimeMs(), l.getMaintenanceMs(), l.getIncidentIds().size()));
+              lines.add(
+                  String.format(
+                      Locale.ROOT,
+                      "%s availability %s%% downtime %d ms " + "maintenance %d ms incidents %d",
+                      r.key(),
+                      l.getAvailabilityPercent(),
+                      l.getDowntimeMs(),
+                      l.getMaintenanceMs(),
+                      l.getIncidentIds().size()));
             }
           }
           peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
           long now = System.nanoTime();
           if (now >= nextSample) {
             sampleStreamThreads(streamThreadCpu);
-            long[] s = {(now - appStart) / 1_000_000_000L,
-                committed(admin, probeTopic), committed(admin, repartition)};
+            long[] s = {
+              (now - appStart) / 1_000_000_000L,
+              committed(admin, probeTopic),
+              committed(admin, repartition)
+            };
             stages.add(s);
             if (Double.isNaN(firstStageSeconds) && s[1] >= probes) {
               firstStageSeconds = (now - appStart) / 1e9;
@@ -241,54 +294,84 @@ public final class UptimeReplayBenchmark {
             nextSample += 1_000_000_000L;
           }
           if (now > deadline) {
-            throw new IllegalStateException("benchmark: only " + finalized.size() + " of "
-                + expectedLines + " ledger lines of " + month + " finalized within "
-                + options.timeout().toSeconds() + " s; last progress " + describe(stages));
+            throw new IllegalStateException(
+                "benchmark: only "
+                    + finalized.size()
+                    + " of "
+                    + expectedLines
+                    + " ledger lines of "
+                    + month
+                    + " finalized within "
+                    + options.timeout().toSeconds()
+                    + " s; last progress "
+                    + describe(stages));
           }
         }
         processingSeconds = (System.nanoTime() - appStart) / 1e9;
         sampleStreamThreads(streamThreadCpu);
         String appId = config.streams().applicationId();
-        changelogOffsets = endOffsets(admin, appId + "-" + UptimeTopology.REGION_STORE
-            + "-changelog") + endOffsets(admin, appId + "-" + UptimeTopology.SERVICE_STORE
-            + "-changelog");
-        long[] last = {Math.round(processingSeconds), committed(admin, probeTopic),
-            committed(admin, repartition)};
+        changelogOffsets =
+            endOffsets(admin, appId + "-" + UptimeTopology.REGION_STORE + "-changelog")
+                + endOffsets(admin, appId + "-" + UptimeTopology.SERVICE_STORE + "-changelog");
+        long[] last = {
+          Math.round(processingSeconds), committed(admin, probeTopic), committed(admin, repartition)
+        };
         stages.add(last);
         if (Double.isNaN(firstStageSeconds) && last[1] >= probes) {
           firstStageSeconds = processingSeconds; // within the last second
         }
-        lateProbes = app.streams().metrics().entrySet().stream()
-            .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
-            .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum();
+        lateProbes =
+            app.streams().metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
+                .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+                .sum();
       }
       double brokerCpu = childCpuSeconds();
-      Cpu cpu = new Cpu(jvmCpuSeconds() - jvmCpuBefore,
-          streamThreadCpu.values().stream().mapToLong(Long::longValue).sum() / 1e9,
-          brokerCpu < 0 || brokerCpuBefore < 0 ? -1 : brokerCpu - brokerCpuBefore);
-      return new Result(monthProbes, probes, loadSeconds, processingSeconds, firstStageSeconds,
-          peakHeap.get(), memory.getHeapMemoryUsage().getMax(), finalized.size(), lateProbes,
-          lines, stages, cpu, changelogOffsets);
+      Cpu cpu =
+          new Cpu(
+              jvmCpuSeconds() - jvmCpuBefore,
+              streamThreadCpu.values().stream().mapToLong(Long::longValue).sum() / 1e9,
+              brokerCpu < 0 || brokerCpuBefore < 0 ? -1 : brokerCpu - brokerCpuBefore);
+      return new Result(
+          monthProbes,
+          probes,
+          loadSeconds,
+          processingSeconds,
+          firstStageSeconds,
+          peakHeap.get(),
+          memory.getHeapMemoryUsage().getMax(),
+          finalized.size(),
+          lateProbes,
+          lines,
+          stages,
+          cpu,
+          changelogOffsets);
     }
   }
 
   /** The end offsets of a topic's partitions, summed; -1 if it cannot be read. */
   private static long endOffsets(Admin admin, String topic) {
     try {
-      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
-              org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
       return admin.listOffsets(latest).all().get().values().stream()
-          .mapToLong(i -> i.offset()).sum();
+          .mapToLong(i -> i.offset())
+          .sum();
     } catch (Exception e) {
       return -1;
     }
   }
 
   private static double jvmCpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   /** CPU seconds of this JVM's child processes (the embedded broker), or -1 if there are none. */
@@ -296,9 +379,11 @@ public final class UptimeReplayBenchmark {
     if (!platform.embedded()) {
       return -1;
     }
-    return ProcessHandle.current().descendants()
-        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
-        .sum() / 1e9;
+    return ProcessHandle.current()
+            .descendants()
+            .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+            .sum()
+        / 1e9;
   }
 
   /** Latest CPU time of every Kafka Streams thread seen, by thread id (they may be replaced). */
@@ -325,11 +410,15 @@ public final class UptimeReplayBenchmark {
   /** The app's committed offsets on a topic, summed over partitions (0 before the first). */
   private long committed(Admin admin, String topic) {
     try {
-      Map<TopicPartition, OffsetAndMetadata> offsets = admin
-          .listConsumerGroupOffsets(config.streams().applicationId())
-          .partitionsToOffsetAndMetadata().get();
-      return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic)
-          && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin
+              .listConsumerGroupOffsets(config.streams().applicationId())
+              .partitionsToOffsetAndMetadata()
+              .get();
+      return offsets.entrySet().stream()
+          .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset())
+          .sum();
     } catch (Exception e) {
       return 0;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class Worker implements AutoCloseable {
   /** How long a worker gets to close its Streams app on SIGTERM before it is killed. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
   /** Extra JVM options for the apps under test ({name} becomes the worker's name). */
   static final String JVM_OPTIONS_ENV = "NINES_BENCH_WORKER_OPTS";
 
@@ -26,8 +27,15 @@ final class Worker implements AutoCloseable {
    * (shares of the loop, averaged over the run: process, commit, poll, punctuate), NaN where
    * it could not be read.
    */
-  record Memory(long peakHeap, long peakLiveHeap, long peakRocksDb, long maxHeap,
-      long peakRss, double processRatio, double commitRatio, double pollRatio,
+  record Memory(
+      long peakHeap,
+      long peakLiveHeap,
+      long peakRocksDb,
+      long maxHeap,
+      long peakRss,
+      double processRatio,
+      double commitRatio,
+      double pollRatio,
       double punctuateRatio) {}
 
   private final Process process;
@@ -47,19 +55,27 @@ final class Worker implements AutoCloseable {
     Files.createDirectories(dir);
     Path stats = dir.resolve(name + ".stats");
     Path log = dir.resolve(name + ".log");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-        "-Dlog4j2.level=WARN"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-Dlog4j2.level=WARN"));
     // e.g. -XX:StartFlightRecording=filename=/tmp/w.jfr to profile the app under test
     String extra = System.getenv().getOrDefault(JVM_OPTIONS_ENV, "").trim();
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.replace("{name}", name).split("\\s+")));
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        BenchWorker.class.getName(), mode, stats.toString()));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BenchWorker.class.getName(),
+            mode,
+            stats.toString()));
     flags.forEach((k, v) -> cmd.add(k + "=" + v));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new Worker(p, stats, log);
   }
 
@@ -77,7 +93,11 @@ final class Worker implements AutoCloseable {
 
   /** CPU seconds this worker has used so far. */
   double cpuSeconds() {
-    return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9)
+    return process
+        .toHandle()
+        .info()
+        .totalCpuDuration()
+        .map(d -> d.toNanos() / 1e9)
         .orElse(Double.NaN);
   }
 
@@ -108,9 +128,16 @@ final class Worker implements AutoCloseable {
       process.destroyForcibly().waitFor();
     }
     Properties p = read();
-    return new Memory(num(p, "peakHeap"), num(p, "peakLiveHeap"), num(p, "peakRocksDb"),
-        num(p, "maxHeap"), peakRss, ratio(p, "process-ratio"), ratio(p, "commit-ratio"),
-        ratio(p, "poll-ratio"), ratio(p, "punctuate-ratio"));
+    return new Memory(
+        num(p, "peakHeap"),
+        num(p, "peakLiveHeap"),
+        num(p, "peakRocksDb"),
+        num(p, "maxHeap"),
+        peakRss,
+        ratio(p, "process-ratio"),
+        ratio(p, "commit-ratio"),
+        ratio(p, "poll-ratio"),
+        ratio(p, "punctuate-ratio"));
   }
 
   /** Kills the process without waiting (from a shutdown hook). */

@@ -5,42 +5,59 @@ import dev.nines.config.NinesConfig;
 import dev.nines.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Flags shared by every command that talks to Kafka; each maps onto one config key. */
 public final class ConfigOptions {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file with config keys (docs/configuration.md). Flags and NINES_* "
-          + "environment variables override it.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Properties file with config keys (docs/configuration.md). Flags and NINES_* "
+              + "environment variables override it.")
   Path configFile;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT,...",
       description = "Use this Kafka cluster instead of starting the embedded one.")
   String bootstrapServers;
 
-  @Option(names = "--schema-registry-url", paramLabel = "URL",
+  @Option(
+      names = "--schema-registry-url",
+      paramLabel = "URL",
       description = "Schema registry of the external cluster.")
   String schemaRegistryUrl;
 
-  @Option(names = "--kafka-port", paramLabel = "PORT", description = "Embedded broker port "
-      + "(default 9092).")
+  @Option(
+      names = "--kafka-port",
+      paramLabel = "PORT",
+      description = "Embedded broker port " + "(default 9092).")
   String kafkaPort;
 
-  @Option(names = "--registry-port", paramLabel = "PORT",
+  @Option(
+      names = "--registry-port",
+      paramLabel = "PORT",
       description = "Embedded schema registry port (default 8081).")
   String registryPort;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "Embedded platform data directory (default ./data).")
   String dataDir;
 
-  @Option(names = "--ephemeral", description = "Embedded platform in a temporary directory, "
-      + "deleted on exit.")
+  @Option(
+      names = "--ephemeral",
+      description = "Embedded platform in a temporary directory, " + "deleted on exit.")
   boolean ephemeral;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Any config key, e.g. --set topics.partitions=6 or --set kafka.linger.ms=5.")
   Map<String, String> sets = new LinkedHashMap<>();
 
@@ -50,18 +67,20 @@ public final class ConfigOptions {
   }
 
   /** The effective settings with their sources, secrets hidden (see ConfigLoader.effective). */
-  public java.util.List<ConfigLoader.Entry> effective(Map<String, String> extraFlags) {
-    return ConfigLoader.effective(Optional.ofNullable(configFile), System.getenv(),
-        Optional.empty(), flags(extraFlags));
+  public List<ConfigLoader.Entry> effective(Map<String, String> extraFlags) {
+    return ConfigLoader.effective(
+        Optional.ofNullable(configFile), System.getenv(), Optional.empty(), flags(extraFlags));
   }
 
   /** Defaults &lt; file &lt; environment &lt; policy file &lt; flags (and --set), validated. */
   public NinesConfig load(Optional<Path> policy, Map<String, String> extraFlags) {
-    NinesConfig config = ConfigLoader.load(Optional.ofNullable(configFile), System.getenv(),
-        policy, flags(extraFlags));
-    effective(extraFlags).stream().filter(e -> e.key().equals(Settings.LOG_FORMAT.key()))
-        .findFirst().ifPresent(e -> Logs.apply(Settings.LOG_FORMAT.parser().apply(
-            e.shownValue())));
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.ofNullable(configFile), System.getenv(), policy, flags(extraFlags));
+    effective(extraFlags).stream()
+        .filter(e -> e.key().equals(Settings.LOG_FORMAT.key()))
+        .findFirst()
+        .ifPresent(e -> Logs.apply(Settings.LOG_FORMAT.parser().apply(e.shownValue())));
     return config;
   }
 

@@ -1,7 +1,9 @@
 package dev.nines.cli;
 
 import dev.nines.config.Settings;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * Chooses the log format (log.format: text or json) for log4j2.xml, whose console appender
@@ -24,10 +26,10 @@ final class Logs {
 
   /** Once the configuration is loaded (it was validated there). */
   static void apply(Settings.LogFormat format) {
-    String want = format.name().toLowerCase(java.util.Locale.ROOT);
+    String want = format.name().toLowerCase(Locale.ROOT);
     if (!want.equals(System.getProperty(PROPERTY, "text"))) {
       System.setProperty(PROPERTY, want);
-      org.apache.logging.log4j.core.config.Configurator.reconfigure();
+      Configurator.reconfigure();
     }
   }
 }

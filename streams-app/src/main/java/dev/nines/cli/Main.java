@@ -1,21 +1,37 @@
 package dev.nines.cli;
 
 import dev.nines.config.ConfigException;
+import dev.nines.serde.AvroSerde;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code nines} command line. Every failure that is the user's to fix is one line. */
-@Command(name = "nines", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+    name = "nines",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Keeps a communications platform at four or five nines, and proves it.",
-    subcommands = {RunCommand.class, PlatformCommand.class, SimulateCommand.class,
-        ReplayCommand.class, BenchCommand.class, ConfigCommand.class, StatusCommand.class,
-        TailCommand.class, picocli.AutoComplete.GenerateCompletion.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      PlatformCommand.class,
+      SimulateCommand.class,
+      ReplayCommand.class,
+      BenchCommand.class,
+      ConfigCommand.class,
+      StatusCommand.class,
+      TailCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
     // before anything decodes Avro (see there)
-    dev.nines.serde.AvroSerde.limitDeclaredLengths();
+    AvroSerde.limitDeclaredLengths();
     Logs.fromEnvironment(System.getenv());
     System.exit(execute(args));
   }
@@ -29,7 +45,7 @@ public final class Main implements Runnable {
    * As {@link #execute(String...)}, with the command's own output and error streams (null: the
    * process's); commands that write through their CommandSpec use them (tests capture them).
    */
-  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cmd = new CommandLine(new Main());
     if (out != null) {
       cmd.setOut(out);
@@ -37,24 +53,31 @@ public final class Main implements Runnable {
     if (err != null) {
       cmd.setErr(err);
     }
-    cmd.setParameterExceptionHandler((ex, a) -> {
-      CommandLine c = ex.getCommandLine();
-      c.getErr().println("nines: " + ex.getMessage() + " (see '"
-          + c.getCommandSpec().qualifiedName() + " --help')");
-      return 2;
-    });
-    cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
-      if (ex instanceof ConfigException || ex instanceof UserError) {
-        c.getErr().println("nines: " + ex.getMessage());
-        return 2;
-      }
-      if (ex instanceof IllegalStateException) {
-        // start-up problems we diagnosed ourselves (busy port, unreachable cluster, ...)
-        c.getErr().println("nines: " + ex.getMessage());
-        return 1;
-      }
-      throw ex;
-    });
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr()
+              .println(
+                  "nines: "
+                      + ex.getMessage()
+                      + " (see '"
+                      + c.getCommandSpec().qualifiedName()
+                      + " --help')");
+          return 2;
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, c, parsed) -> {
+          if (ex instanceof ConfigException || ex instanceof UserError) {
+            c.getErr().println("nines: " + ex.getMessage());
+            return 2;
+          }
+          if (ex instanceof IllegalStateException) {
+            // start-up problems we diagnosed ourselves (busy port, unreachable cluster, ...)
+            c.getErr().println("nines: " + ex.getMessage());
+            return 1;
+          }
+          throw ex;
+        });
     return cmd.execute(args);
   }
 
@@ -74,20 +97,20 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"nines " + (v == null ? "(development build)" : v)
-          + ", Kafka " + kafkaVersion()};
+      return new String[] {
+        "nines " + (v == null ? "(development build)" : v) + ", Kafka " + kafkaVersion()
+      };
     }
 
     /** The clients' version as their jar states it (the class that reads it is internal). */
     static String kafkaVersion() {
-      try (var in = org.apache.kafka.clients.producer.KafkaProducer.class
-          .getResourceAsStream("/kafka/kafka-version.properties")) {
-        java.util.Properties p = new java.util.Properties();
+      try (var in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+        Properties p = new Properties();
         if (in != null) {
           p.load(in);
         }
         return p.getProperty("version", "unknown");
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return "unknown";
       }
     }

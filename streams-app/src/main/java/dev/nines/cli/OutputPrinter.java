@@ -2,9 +2,12 @@ package dev.nines.cli;
 
 import dev.nines.Topic;
 import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import dev.nines.schema.CarrierHealth;
+import dev.nines.schema.CarrierState;
 import dev.nines.schema.CarrierWeight;
+import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
@@ -43,29 +46,35 @@ final class OutputPrinter implements AutoCloseable {
   private final PrintStream out;
   private final Thread thread;
 
-  private final dev.nines.config.NinesConfig.TopicLayout layout;
+  private final NinesConfig.TopicLayout layout;
 
   private final boolean showHealth;
 
-  OutputPrinter(Platform platform, SchemaRegistryClient registry,
-      dev.nines.config.NinesConfig.TopicLayout layout, PrintStream out, boolean showHealth) {
+  OutputPrinter(
+      Platform platform,
+      SchemaRegistryClient registry,
+      NinesConfig.TopicLayout layout,
+      PrintStream out,
+      boolean showHealth) {
     this.layout = layout;
     this.showHealth = showHealth;
     Map<String, Object> c = new HashMap<>(platform.clientOverrides());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.out = out;
     for (Topic<?> t : Topics.OUTPUTS) {
       if (t.valueType() != null) {
         serdes.put(t.name(), t.valueSerde(registry));
       }
     }
-    List<TopicPartition> parts = Topics.OUTPUTS.stream()
-        .flatMap(t -> consumer.partitionsFor(layout.name(t), Duration.ofSeconds(15)).stream())
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    List<TopicPartition> parts =
+        Topics.OUTPUTS.stream()
+            .flatMap(t -> consumer.partitionsFor(layout.name(t), Duration.ofSeconds(15)).stream())
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(parts);
     consumer.seekToEnd(parts);
     // seekToEnd is lazy: resolve it now, or records written before the first poll (e.g. the
@@ -80,8 +89,7 @@ final class OutputPrinter implements AutoCloseable {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (!showHealth
-              && layout.contractName(r.topic()).equals(Topics.CARRIER_HEALTH.name())) {
+          if (!showHealth && layout.contractName(r.topic()).equals(Topics.CARRIER_HEALTH.name())) {
             continue;
           }
           out.println(line(r));
@@ -97,8 +105,11 @@ final class OutputPrinter implements AutoCloseable {
   private String line(ConsumerRecord<byte[], byte[]> r) {
     String topic = layout.contractName(r.topic());
     if (topic.equals(Topics.DEAD_LETTERS.name())) {
-      return String.format("%-14s from %s: %s", "dead-letter",
-          header(r, "__streams.errors.topic"), header(r, "__streams.errors.message"));
+      return String.format(
+          "%-14s from %s: %s",
+          "dead-letter",
+          header(r, "__streams.errors.topic"),
+          header(r, "__streams.errors.message"));
     }
     Object v;
     try {
@@ -106,42 +117,90 @@ final class OutputPrinter implements AutoCloseable {
     } catch (RuntimeException e) {
       return r.topic() + " (unreadable: " + e.getMessage() + ")";
     }
-    String body = v == null ? "(tombstone) " + new String(r.key(), StandardCharsets.UTF_8)
-        : describe(v);
+    String body =
+        v == null ? "(tombstone) " + new String(r.key(), StandardCharsets.UTF_8) : describe(v);
     return String.format("%-14s %s", topic, body);
   }
 
   static String describe(Object v) {
     if (v instanceof CarrierHealth h) {
-      return String.format(Locale.ROOT, "%s:%s:%s %s-%s attempts=%d success=%s p95=%sms "
-              + "probeFailures=%d", h.getCountry(), h.getChannel(), h.getCarrierId(),
-          HM.format(h.getWindowStart()), HM.format(h.getWindowEnd()), h.getAttempts(),
-          h.getSuccessRatio() == null ? "-" : String.format(Locale.ROOT, "%.1f%%",
-              100 * h.getSuccessRatio()), h.getLatencyP95Ms() == null ? "-" : h.getLatencyP95Ms(),
+      return String.format(
+          Locale.ROOT,
+          "%s:%s:%s %s-%s attempts=%d success=%s p95=%sms " + "probeFailures=%d",
+          h.getCountry(),
+          h.getChannel(),
+          h.getCarrierId(),
+          HM.format(h.getWindowStart()),
+          HM.format(h.getWindowEnd()),
+          h.getAttempts(),
+          h.getSuccessRatio() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f%%", 100 * h.getSuccessRatio()),
+          h.getLatencyP95Ms() == null ? "-" : h.getLatencyP95Ms(),
           h.getProbeFailures());
     }
     if (v instanceof RoutingWeights w) {
-      return w.getRouteId() + " v" + w.getVersion() + " " + w.getMode() + " "
+      return w.getRouteId()
+          + " v"
+          + w.getVersion()
+          + " "
+          + w.getMode()
+          + " "
           + w.getCarriers().stream().map(OutputPrinter::weight).collect(Collectors.joining(", "));
     }
     if (v instanceof Incident i) {
-      return i.getService() + ":" + i.getRegion() + " " + i.getStatus() + " since "
-          + i.getStartedAt() + (i.getResolvedAt() == null ? "" : " until " + i.getResolvedAt());
+      return i.getService()
+          + ":"
+          + i.getRegion()
+          + " "
+          + i.getStatus()
+          + " since "
+          + i.getStartedAt()
+          + (i.getResolvedAt() == null ? "" : " until " + i.getResolvedAt());
     }
     if (v instanceof UptimeLedger l) {
-      return l.getService() + ":" + l.getRegion() + ":" + l.getMonth() + " availability "
-          + l.getAvailabilityPercent() + "% downtime " + l.getDowntimeMs() + " ms budget left "
-          + l.getErrorBudgetRemainingMs() + " ms" + (l.getFinalized() ? " (final)" : "");
+      return l.getService()
+          + ":"
+          + l.getRegion()
+          + ":"
+          + l.getMonth()
+          + " availability "
+          + l.getAvailabilityPercent()
+          + "% downtime "
+          + l.getDowntimeMs()
+          + " ms budget left "
+          + l.getErrorBudgetRemainingMs()
+          + " ms"
+          + (l.getFinalized() ? " (final)" : "");
     }
     if (v instanceof SlaCredit c) {
-      return c.getAccountId() + " " + c.getService() + " " + c.getMonth() + " "
-          + c.getCreditPercent() + "% = " + c.getCreditAmountMinor() + " " + c.getCurrency()
+      return c.getAccountId()
+          + " "
+          + c.getService()
+          + " "
+          + c.getMonth()
+          + " "
+          + c.getCreditPercent()
+          + "% = "
+          + c.getCreditAmountMinor()
+          + " "
+          + c.getCurrency()
           + " minor units";
     }
-    if (v instanceof dev.nines.schema.ErrorBudgetAlert a) {
-      return a.getService() + ":" + a.getRegion() + " " + a.getSeverity() + " burn rate > "
-          + a.getBurnRate() + "x over " + a.getLongWindow() + " and " + a.getShortWindow()
-          + (a.getResolvedAt() == null ? " FIRED at " + a.getFiredAt()
+    if (v instanceof ErrorBudgetAlert a) {
+      return a.getService()
+          + ":"
+          + a.getRegion()
+          + " "
+          + a.getSeverity()
+          + " burn rate > "
+          + a.getBurnRate()
+          + "x over "
+          + a.getLongWindow()
+          + " and "
+          + a.getShortWindow()
+          + (a.getResolvedAt() == null
+              ? " FIRED at " + a.getFiredAt()
               : " resolved at " + a.getResolvedAt() + " (fired " + a.getFiredAt() + ")");
     }
     return v.toString();
@@ -149,8 +208,12 @@ final class OutputPrinter implements AutoCloseable {
 
   private static String weight(CarrierWeight c) {
     // the reason is what an operator wants to read when a carrier is not fully in rotation
-    return c.getCarrierId() + "=" + c.getWeight() + " " + c.getState()
-        + (c.getState() == dev.nines.schema.CarrierState.HEALTHY ? "" : " (" + c.getReason() + ")");
+    return c.getCarrierId()
+        + "="
+        + c.getWeight()
+        + " "
+        + c.getState()
+        + (c.getState() == CarrierState.HEALTHY ? "" : " (" + c.getReason() + ")");
   }
 
   private static String header(ConsumerRecord<?, ?> r, String name) {

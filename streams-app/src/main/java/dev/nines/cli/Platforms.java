@@ -2,14 +2,25 @@ package dev.nines.cli;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.platform.AccessCheck;
 import dev.nines.platform.LocalPlatform;
+import dev.nines.platform.OffsetGuard;
 import dev.nines.platform.Platform;
 import dev.nines.platform.TopicManager;
+import dev.nines.replay.CatchUp;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /** Start-up steps shared by the commands. */
 final class Platforms {
@@ -33,9 +44,12 @@ final class Platforms {
   static Platform connectOrStart(NinesConfig config) {
     NinesConfig.Platform p = config.platform();
     if (config.cluster().embedded() && !p.ephemeral() && busy(p.host(), p.kafkaPort())) {
-      Platform running = Platform.external(new NinesConfig.Cluster(
-          p.host() + ":" + p.kafkaPort(), "http://" + p.host() + ":" + p.registryPort(),
-          config.cluster().kafkaOverrides()));
+      Platform running =
+          Platform.external(
+              new NinesConfig.Cluster(
+                  p.host() + ":" + p.kafkaPort(),
+                  "http://" + p.host() + ":" + p.registryPort(),
+                  config.cluster().kafkaOverrides()));
       requireReachable(running);
       return running;
     }
@@ -50,12 +64,19 @@ final class Platforms {
     NinesConfig.Platform p = config.platform();
     if (config.cluster().embedded()) {
       if (!busy(p.host(), p.kafkaPort())) {
-        throw new Main.UserError("no Kafka on " + p.host() + ":" + p.kafkaPort()
-            + ": start ./nines run (or ./nines platform) first, or give --bootstrap-servers");
+        throw new Main.UserError(
+            "no Kafka on "
+                + p.host()
+                + ":"
+                + p.kafkaPort()
+                + ": start ./nines run (or ./nines platform) first, or give --bootstrap-servers");
       }
-      Platform running = Platform.external(new NinesConfig.Cluster(
-          p.host() + ":" + p.kafkaPort(), "http://" + p.host() + ":" + p.registryPort(),
-          config.cluster().kafkaOverrides()));
+      Platform running =
+          Platform.external(
+              new NinesConfig.Cluster(
+                  p.host() + ":" + p.kafkaPort(),
+                  "http://" + p.host() + ":" + p.registryPort(),
+                  config.cluster().kafkaOverrides()));
       requireReachable(running);
       return running;
     }
@@ -65,10 +86,10 @@ final class Platforms {
   }
 
   private static boolean busy(String host, int port) {
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress(host, port), 1000);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 1000);
       return true;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }
@@ -93,21 +114,31 @@ final class Platforms {
     try (Admin admin = admin(p)) {
       admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
-      var denied = dev.nines.platform.AccessCheck.isAccessDenied(e);
+      var denied = AccessCheck.isAccessDenied(e);
       if (denied.isPresent()) {
-        throw new IllegalStateException("Kafka at " + p.bootstrapServers() + " refused nines: "
-            + denied.get().getMessage() + " (check the kafka.sasl.* / kafka.ssl.* settings)");
+        throw new IllegalStateException(
+            "Kafka at "
+                + p.bootstrapServers()
+                + " refused nines: "
+                + denied.get().getMessage()
+                + " (check the kafka.sasl.* / kafka.ssl.* settings)");
       }
-      throw new IllegalStateException("no Kafka answers at " + p.bootstrapServers()
-          + " within 15 s: start one (e.g. './nines platform') or fix --bootstrap-servers");
+      throw new IllegalStateException(
+          "no Kafka answers at "
+              + p.bootstrapServers()
+              + " within 15 s: start one (e.g. './nines platform') or fix --bootstrap-servers");
     }
   }
 
   /** Stops with one line when the app's principal lacks ACLs it needs (see AccessCheck). */
   static void requireAccess(Platform p, NinesConfig config, boolean readsOutputs) {
     try (Admin admin = admin(p)) {
-      dev.nines.platform.AccessCheck.require(admin, config.streams().applicationId(),
-          config.topics(), config.topics().replicationFactor(), readsOutputs);
+      AccessCheck.require(
+          admin,
+          config.streams().applicationId(),
+          config.topics(),
+          config.topics().replicationFactor(),
+          readsOutputs);
     }
   }
 
@@ -120,7 +151,9 @@ final class Platforms {
   /** Stops with one line when committed input of the app was deleted unread (see OffsetGuard). */
   static void requireInputKept(Platform p, NinesConfig config) {
     try (Admin admin = admin(p)) {
-      dev.nines.platform.OffsetGuard.check(admin, config.streams().applicationId(),
+      OffsetGuard.check(
+          admin,
+          config.streams().applicationId(),
           Topics.INPUTS.stream().map(t -> config.topics().name(t)).toList());
     }
   }
@@ -128,16 +161,19 @@ final class Platforms {
   /** Whether the topic holds any record (its end offsets are not all 0). */
   static boolean hasRecords(Platform p, String topic) {
     try (Admin admin = admin(p)) {
-      java.util.Map<org.apache.kafka.common.TopicPartition,
-          org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-      admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
-          .forEach(tp -> latest.put(new org.apache.kafka.common.TopicPartition(topic,
-              tp.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
-      return admin.listOffsets(latest).all().get().values().stream()
-          .anyMatch(o -> o.offset() > 0);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("cannot read the end offsets of " + topic + ": "
-          + e.getCause().getMessage(), e);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(
+              tp -> latest.put(new TopicPartition(topic, tp.partition()), OffsetSpec.latest()));
+      return admin.listOffsets(latest).all().get().values().stream().anyMatch(o -> o.offset() > 0);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot read the end offsets of " + topic + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading the end offsets of " + topic);
@@ -148,18 +184,17 @@ final class Platforms {
    * Waits until group {@code groupId} has processed every record of {@code sources} and of its
    * own {@code repartition} topics (see {@link dev.nines.replay.CatchUp}).
    */
-  static boolean awaitCaughtUp(Platform p, String groupId, java.util.List<String> sources,
-      java.util.List<String> repartition, java.time.Duration timeout)
+  static boolean awaitCaughtUp(
+      Platform p, String groupId, List<String> sources, List<String> repartition, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = admin(p)) {
       while (System.nanoTime() < deadline) {
         try {
-          if (dev.nines.replay.CatchUp.status(admin, clientProps(p), groupId, sources,
-              repartition).done()) {
+          if (CatchUp.status(admin, clientProps(p), groupId, sources, repartition).done()) {
             return true;
           }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           // topics or group not there yet: try again
         }
         Thread.sleep(500);

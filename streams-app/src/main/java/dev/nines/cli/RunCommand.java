@@ -1,10 +1,15 @@
 package dev.nines.cli;
 
+import dev.nines.Topics;
+import dev.nines.api.ApiServer;
 import dev.nines.app.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
+import dev.nines.webhooks.WebhookDispatcher;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,29 +21,44 @@ import picocli.CommandLine.Option;
  * The main job. With no external cluster configured it starts the embedded broker and registry
  * and the live traffic simulator, so a newcomer sees outputs move; Ctrl-C stops everything.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the nines streams app.",
-        "With no --bootstrap-servers: start the embedded Kafka and schema registry and the live "
-            + "traffic simulator too, and print the outputs as they are committed."})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the nines streams app.",
+      "With no --bootstrap-servers: start the embedded Kafka and schema registry and the live "
+          + "traffic simulator too, and print the outputs as they are committed."
+    })
 final class RunCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @Option(names = "--simulate", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Feed live simulated traffic (default: on with the embedded platform, "
-          + "off with an external cluster).")
+  @Option(
+      names = "--simulate",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Feed live simulated traffic (default: on with the embedded platform, "
+              + "off with an external cluster).")
   boolean simulate;
 
   @Option(names = "--quiet", description = "Do not print output records.")
   boolean quiet;
 
-  @Option(names = "--prelude", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "With simulated traffic, first replay the end of the previous month so "
-          + "that it closes: final ledger lines and SLA credits within minutes (default: on).")
+  @Option(
+      names = "--prelude",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "With simulated traffic, first replay the end of the previous month so "
+              + "that it closes: final ledger lines and SLA credits within minutes (default: on).")
   boolean prelude;
 
-  @Option(names = "--show-health", description = "Also print every closed carrier-health "
-      + "window (one line per carrier per minute).")
+  @Option(
+      names = "--show-health",
+      description =
+          "Also print every closed carrier-health " + "window (one line per carrier per minute).")
   boolean showHealth;
 
   @Override
@@ -46,11 +66,15 @@ final class RunCommand implements Callable<Integer> {
     NinesConfig config = options.load(Map.of());
     Deque<AutoCloseable> open = new ArrayDeque<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.err.println("nines: stopping ...");
-      closeAll(open);
-      stopped.countDown();
-    }, "run-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("nines: stopping ...");
+                  closeAll(open);
+                  stopped.countDown();
+                },
+                "run-stop"));
     try {
       Platform platform = Platforms.startOrConnect(config);
       open.push(platform);
@@ -62,60 +86,85 @@ final class RunCommand implements Callable<Integer> {
       var registry = platform.registryClient();
       if (!quiet) {
         // before any traffic, so that it shows the prelude's outputs too
-        open.push(new OutputPrinter(platform, registry, config.topics(), System.out,
-            showHealth));
+        open.push(new OutputPrinter(platform, registry, config.topics(), System.out, showHealth));
       }
       boolean simulated = simulate && platform.embedded();
       // A second run on a kept data directory: the probes already there are later than a new
       // prelude (last month), whose records would only go to dead-letters as behind stream time.
-      boolean replayPrelude = simulated && prelude
-          && !Platforms.hasRecords(platform, config.topics().name(dev.nines.Topics.PROBE_RESULTS));
+      boolean replayPrelude =
+          simulated
+              && prelude
+              && !Platforms.hasRecords(platform, config.topics().name(Topics.PROBE_RESULTS));
       if (simulated && prelude && !replayPrelude) {
-        System.out.println("nines: probe-results already holds data (a kept data directory); "
-            + "no prelude this time");
+        System.out.println(
+            "nines: probe-results already holds data (a kept data directory); "
+                + "no prelude this time");
       }
       if (replayPrelude) {
-        SimulateCommand.prelude(config, platform, java.time.Instant.now());
+        SimulateCommand.prelude(config, platform, Instant.now());
       }
       // the API binds first: its port is what the app advertises as application.server
-      var api = dev.nines.api.ApiServer.start(config);
+      var api = ApiServer.start(config);
       open.push(api);
-      NinesApp app = NinesApp.start(config, platform, registry, api.streamsProperties(),
-          s -> {
-            if (!config.platform().ephemeral()) {
-              HealthFile.follow(s, config.platform().dataDir());
-            }
-          });
+      NinesApp app =
+          NinesApp.start(
+              config,
+              platform,
+              registry,
+              api.streamsProperties(),
+              s -> {
+                if (!config.platform().ephemeral()) {
+                  HealthFile.follow(s, config.platform().dataDir());
+                }
+              });
       open.push(app);
       api.attach(app);
       // Kafka refusing the app (ACLs, credentials) stops it: say why in one line and exit
-      app.accessDenied().thenAccept(line -> {
-        System.err.println("nines: " + line);
-        refused = true;
-        stopped.countDown();
-      });
+      app.accessDenied()
+          .thenAccept(
+              line -> {
+                System.err.println("nines: " + line);
+                refused = true;
+                stopped.countDown();
+              });
       if (!config.webhooks().urls().isEmpty()) {
-        var dispatcher = new dev.nines.webhooks.WebhookDispatcher(config, platform, registry);
+        var dispatcher = new WebhookDispatcher(config, platform, registry);
         open.push(dispatcher);
         api.attach(dispatcher);
       }
       if (replayPrelude) {
         String app1 = config.streams().applicationId();
-        boolean done = Platforms.awaitCaughtUp(platform, app1,
-            java.util.List.of(config.topics().name(dev.nines.Topics.PROBE_RESULTS)),
-            java.util.List.of(app1 + "-uptime-probes-by-service-repartition"),
-            config.simulate().preludeWait());
-        System.out.println(done ? "nines: prelude processed; live traffic starts"
-            : "nines: prelude not processed within " + config.simulate().preludeWait()
-                + "; live traffic starts anyway");
+        boolean done =
+            Platforms.awaitCaughtUp(
+                platform,
+                app1,
+                List.of(config.topics().name(Topics.PROBE_RESULTS)),
+                List.of(app1 + "-uptime-probes-by-service-repartition"),
+                config.simulate().preludeWait());
+        System.out.println(
+            done
+                ? "nines: prelude processed; live traffic starts"
+                : "nines: prelude not processed within "
+                    + config.simulate().preludeWait()
+                    + "; live traffic starts anyway");
       }
       if (simulated) {
         open.push(SimulateCommand.startLive(config, platform));
       }
-      System.out.println("nines is running against " + platform.bootstrapServers() + " (registry "
-          + platform.schemaRegistryUrl() + "). Ctrl-C stops it.");
-      System.out.println("nines: status page " + api.url() + " (API " + api.url()
-          + "api/status, metrics " + api.url() + "metrics)");
+      System.out.println(
+          "nines is running against "
+              + platform.bootstrapServers()
+              + " (registry "
+              + platform.schemaRegistryUrl()
+              + "). Ctrl-C stops it.");
+      System.out.println(
+          "nines: status page "
+              + api.url()
+              + " (API "
+              + api.url()
+              + "api/status, metrics "
+              + api.url()
+              + "metrics)");
       System.out.flush();
     } catch (RuntimeException e) {
       closeAll(open);
@@ -138,11 +187,12 @@ final class RunCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       try {
         c.close();
-        System.err.printf("nines: stopped %s in %d ms%n", c.getClass().getSimpleName(),
-            (System.nanoTime() - t0) / 1_000_000);
+        System.err.printf(
+            "nines: stopped %s in %d ms%n",
+            c.getClass().getSimpleName(), (System.nanoTime() - t0) / 1_000_000);
       } catch (Exception e) {
-        System.err.println("nines: error while stopping " + c.getClass().getSimpleName() + ": "
-            + e);
+        System.err.println(
+            "nines: error while stopping " + c.getClass().getSimpleName() + ": " + e);
       }
     }
   }

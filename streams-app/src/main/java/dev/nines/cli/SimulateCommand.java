@@ -13,12 +13,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,33 +31,47 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Produces scenario traffic into a running cluster (embedded via './nines platform' or not). */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = {"Produce realistic delivery-receipts and probe-results (and seed route-plans, "
-        + "sla-contracts, maintenance-windows) from a scenario file (docs/SCENARIOS.md).",
-        "Needs a running cluster: './nines platform' in another terminal, or "
-            + "--bootstrap-servers/--schema-registry-url."})
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Produce realistic delivery-receipts and probe-results (and seed route-plans, "
+          + "sla-contracts, maintenance-windows) from a scenario file (docs/SCENARIOS.md).",
+      "Needs a running cluster: './nines platform' in another terminal, or "
+          + "--bootstrap-servers/--schema-registry-url."
+    })
 final class SimulateCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @Option(names = "--scenario", paramLabel = "FILE",
+  @Option(
+      names = "--scenario",
+      paramLabel = "FILE",
       description = "Scenario YAML (default: the built-in scenario).")
   String scenario;
 
-  @Option(names = "--pace", paramLabel = "live|history",
-      description = "live: event time = now, paced (default); history: a past span, as fast as "
-          + "the broker takes it.")
+  @Option(
+      names = "--pace",
+      paramLabel = "live|history",
+      description =
+          "live: event time = now, paced (default); history: a past span, as fast as "
+              + "the broker takes it.")
   String pace;
 
-  @Option(names = "--span", paramLabel = "DURATION",
+  @Option(
+      names = "--span",
+      paramLabel = "DURATION",
       description = "History pace: how much to produce, ISO-8601 (default P1D, e.g. P30D).")
   String span;
 
-  @Option(names = "--end", paramLabel = "INSTANT",
+  @Option(
+      names = "--end",
+      paramLabel = "INSTANT",
       description = "History pace: end of the span (default: start of the current UTC day).")
   String end;
 
-  @Option(names = "--rate-scale", paramLabel = "FACTOR",
+  @Option(
+      names = "--rate-scale",
+      paramLabel = "FACTOR",
       description = "Multiply every route's receipt rate (default 1.0).")
   String rateScale;
 
@@ -69,30 +87,39 @@ final class SimulateCommand implements Callable<Integer> {
     ConfigOptions.put(flags, "simulate.end", end);
     ConfigOptions.put(flags, "simulate.rate.scale", rateScale);
     NinesConfig config = options.load(flags);
-    Platform platform = config.cluster().embedded()
-        ? Platform.external(new NinesConfig.Cluster(
-            config.platform().host() + ":" + config.platform().kafkaPort(),
-            "http://" + config.platform().host() + ":" + config.platform().registryPort(),
-            config.cluster().kafkaOverrides()))
-        : Platform.external(config.cluster());
+    Platform platform =
+        config.cluster().embedded()
+            ? Platform.external(
+                new NinesConfig.Cluster(
+                    config.platform().host() + ":" + config.platform().kafkaPort(),
+                    "http://" + config.platform().host() + ":" + config.platform().registryPort(),
+                    config.cluster().kafkaOverrides()))
+            : Platform.external(config.cluster());
     Platforms.requireReachable(platform);
     Platforms.ensureTopics(platform, config);
     Simulator sim = simulator(config, seed);
     if (config.simulate().pace() == Settings.Pace.LIVE) {
       CountDownLatch done = new CountDownLatch(1);
       LiveSimulation live = new LiveSimulation(sim, platform, config.topics().prefix());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        live.close();
-        System.err.println("nines: simulator stopped after " + sim.stats());
-        done.countDown();
-      }, "simulate-stop"));
-      System.out.println("simulating scenario '" + sim.scenario().name() + "' live into "
-          + platform.bootstrapServers() + "; Ctrl-C stops it");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    live.close();
+                    System.err.println("nines: simulator stopped after " + sim.stats());
+                    done.countDown();
+                  },
+                  "simulate-stop"));
+      System.out.println(
+          "simulating scenario '"
+              + sim.scenario().name()
+              + "' live into "
+              + platform.bootstrapServers()
+              + "; Ctrl-C stops it");
       done.await();
       return 0;
     }
-    Instant to = config.simulate().end()
-        .orElse(Instant.now().truncatedTo(ChronoUnit.DAYS));
+    Instant to = config.simulate().end().orElse(Instant.now().truncatedTo(ChronoUnit.DAYS));
     Instant from = to.minus(config.simulate().span());
     try (KafkaProducer<String, Object> producer = producer(platform)) {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), config.topics().prefix());
@@ -100,8 +127,9 @@ final class SimulateCommand implements Callable<Integer> {
       sim.seed(sink, from);
       sim.history(sink, from, to);
       sink.flush();
-      System.out.printf("produced %s from %s to %s in %.1f s%n", sim.stats(), from, to,
-          (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "produced %s from %s to %s in %.1f s%n",
+          sim.stats(), from, to, (System.nanoTime() - t0) / 1e9);
     }
     return 0;
   }
@@ -111,20 +139,25 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   static Simulator simulator(NinesConfig config, Long seedOverride, double rateScale) {
-    return simulator(config, seedOverride, rateScale, java.util.function.UnaryOperator.identity());
+    return simulator(config, seedOverride, rateScale, UnaryOperator.identity());
   }
 
-  static Simulator simulator(NinesConfig config, Long seedOverride, double rateScale,
-      java.util.function.UnaryOperator<Scenario> adjust) {
+  static Simulator simulator(
+      NinesConfig config, Long seedOverride, double rateScale, UnaryOperator<Scenario> adjust) {
     Scenario s;
     try {
-      s = config.simulate().scenario().isPresent()
-          ? Scenario.load(config.simulate().scenario().get()) : Scenario.loadDefault();
+      s =
+          config.simulate().scenario().isPresent()
+              ? Scenario.load(config.simulate().scenario().get())
+              : Scenario.loadDefault();
     } catch (ScenarioException e) {
       throw new Main.UserError(e.getMessage());
     } catch (IOException e) {
-      throw new Main.UserError("cannot read scenario file '" + config.simulate().scenario()
-          .orElseThrow() + "': " + e.getMessage());
+      throw new Main.UserError(
+          "cannot read scenario file '"
+              + config.simulate().scenario().orElseThrow()
+              + "': "
+              + e.getMessage());
     }
     s = adjust.apply(s);
     long seed = seedOverride != null ? seedOverride : s.seed() != null ? s.seed() : 1L;
@@ -139,8 +172,8 @@ final class SimulateCommand implements Callable<Integer> {
     c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    return new KafkaProducer<>(c, new StringSerializer(),
-        new AnyAvroSerializer(platform.registryClient()));
+    return new KafkaProducer<>(
+        c, new StringSerializer(), new AnyAvroSerializer(platform.registryClient()));
   }
 
   /** Live simulation in a background thread of the run command. */
@@ -156,31 +189,61 @@ final class SimulateCommand implements Callable<Integer> {
    * issued, minutes after start-up instead of at the end of the month.
    */
   static void prelude(NinesConfig config, Platform platform, Instant now) {
-    Instant monthStart = now.atZone(java.time.ZoneOffset.UTC)
-        .with(java.time.temporal.TemporalAdjusters.firstDayOfMonth())
-        .truncatedTo(java.time.temporal.ChronoUnit.DAYS).toInstant();
+    Instant monthStart =
+        now.atZone(ZoneOffset.UTC)
+            .with(TemporalAdjusters.firstDayOfMonth())
+            .truncatedTo(ChronoUnit.DAYS)
+            .toInstant();
     Instant from = monthStart.minus(config.simulate().preludeSpan());
-    Instant to = monthStart.plus(config.uptime().monthGrace())
-        .plus(config.uptime().tick().multipliedBy(2));
+    Instant to =
+        monthStart.plus(config.uptime().monthGrace()).plus(config.uptime().tick().multipliedBy(2));
     // the live run seeds the scenario's windows again, relative to its own start: the prelude's
     // get ids of their own, or the live seed would move them out from under the closed month
-    Simulator sim = simulator(config, null, config.simulate().preludeRateScale(),
-        s -> new Scenario(s.name(), s.seed(), s.regions(), s.vantages(), s.checks(),
-            s.probeInterval(), s.probeFailureRate(), s.routes(), s.dailyShape(), s.failureMix(),
-            s.latency(), s.duplicates(), s.late(), s.accounts(),
-            s.maintenance().stream().map(w -> new Scenario.Window("prelude-" + w.id(),
-                w.service(), w.region(), w.start(), w.end())).toList(),
-            s.events()));
+    Simulator sim =
+        simulator(
+            config,
+            null,
+            config.simulate().preludeRateScale(),
+            s ->
+                new Scenario(
+                    s.name(),
+                    s.seed(),
+                    s.regions(),
+                    s.vantages(),
+                    s.checks(),
+                    s.probeInterval(),
+                    s.probeFailureRate(),
+                    s.routes(),
+                    s.dailyShape(),
+                    s.failureMix(),
+                    s.latency(),
+                    s.duplicates(),
+                    s.late(),
+                    s.accounts(),
+                    s.maintenance().stream()
+                        .map(
+                            w ->
+                                new Scenario.Window(
+                                    "prelude-" + w.id(),
+                                    w.service(),
+                                    w.region(),
+                                    w.start(),
+                                    w.end()))
+                        .toList(),
+                    s.events()));
     try (KafkaProducer<String, Object> producer = producer(platform)) {
-      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer),
-          config.topics().prefix());
+      SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), config.topics().prefix());
       long t0 = System.nanoTime();
       sim.seed(sink, from);
       sim.history(sink, from, to);
       sink.flush();
-      System.out.printf("nines: prelude: replayed %s to %s (%s) in %.1f s, so that %s closes%n",
-          from, to, sim.stats(), (System.nanoTime() - t0) / 1e9,
-          java.time.YearMonth.from(from.atZone(java.time.ZoneOffset.UTC)));
+      System.out.printf(
+          "nines: prelude: replayed %s to %s (%s) in %.1f s, so that %s closes%n",
+          from,
+          to,
+          sim.stats(),
+          (System.nanoTime() - t0) / 1e9,
+          YearMonth.from(from.atZone(ZoneOffset.UTC)));
     }
   }
 
@@ -195,8 +258,7 @@ final class SimulateCommand implements Callable<Integer> {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
       sim.seed(sink, Instant.now());
       sink.flush();
-      this.thread = new Thread(() -> sim.live(sink, Clock.systemUTC(), () -> running),
-          "simulator");
+      this.thread = new Thread(() -> sim.live(sink, Clock.systemUTC(), () -> running), "simulator");
       thread.setDaemon(true);
       thread.start();
     }

@@ -1,8 +1,9 @@
 package dev.nines.cli;
 
+import dev.nines.api.ApiServer;
+import dev.nines.config.NinesConfig;
 import dev.nines.views.Json;
 import dev.nines.views.Model;
-import dev.nines.config.NinesConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -19,32 +20,45 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A compact live table of routes, open incidents and month-to-date availability, from the API. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Print routes and weights, open incidents and month-to-date availability, "
-        + "from a running app's API (./nines run in another terminal)."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print routes and weights, open incidents and month-to-date availability, "
+          + "from a running app's API (./nines run in another terminal)."
+    })
 final class StatusCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--url", paramLabel = "URL",
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
       description = "The app's API (default: http://<api.host>:<api.port>/ from the config).")
   String url;
 
   @Option(names = "--watch", description = "Redraw every --interval until Ctrl-C.")
   boolean watch;
 
-  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT5S",
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "PT5S",
       description = "Redraw interval with --watch (ISO-8601, default PT5S).")
   Duration interval;
 
   @Override
   public Integer call() throws InterruptedException {
     NinesConfig config = options.load(Map.of());
-    String base = url != null ? url : "http://" + (config.api().host().equals("0.0.0.0")
-        ? "127.0.0.1" : config.api().host()) + ":" + config.api().port() + "/";
+    String base =
+        url != null
+            ? url
+            : "http://"
+                + (config.api().host().equals("0.0.0.0") ? "127.0.0.1" : config.api().host())
+                + ":"
+                + config.api().port()
+                + "/";
     if (!base.endsWith("/")) {
       base += "/";
     }
@@ -67,17 +81,26 @@ final class StatusCommand implements Callable<Integer> {
   private static String fetch(HttpClient http, String base, NinesConfig.Secret token)
       throws InterruptedException {
     try {
-      HttpRequest req = dev.nines.api.ApiServer.withToken(HttpRequest.newBuilder(
-          URI.create(base + "api/status")).timeout(Duration.ofSeconds(30)), token).GET().build();
+      HttpRequest req =
+          ApiServer.withToken(
+                  HttpRequest.newBuilder(URI.create(base + "api/status"))
+                      .timeout(Duration.ofSeconds(30)),
+                  token)
+              .GET()
+              .build();
       HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new Main.UserError("the API at " + base + " answered " + r.statusCode() + ": "
-            + r.body());
+        throw new Main.UserError(
+            "the API at " + base + " answered " + r.statusCode() + ": " + r.body());
       }
       return StatusTable.render(Json.read(r.body(), Model.Status.class));
     } catch (IOException e) {
-      throw new Main.UserError("no nines API at " + base + " (" + e.getClass().getSimpleName()
-          + "): start ./nines run, or give --url");
+      throw new Main.UserError(
+          "no nines API at "
+              + base
+              + " ("
+              + e.getClass().getSimpleName()
+              + "): start ./nines run, or give --url");
     }
   }
 }

@@ -34,30 +34,36 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Prints a contract topic's committed records as JSON lines, decoded through the registry. */
-@Command(name = "tail", mixinStandardHelpOptions = true,
-    description = {"Print a contract topic's records as JSON lines (one per record: key, "
-        + "partition, offset, timestamp, value), decoded with the schema registry. Reads "
-        + "committed records only; follows new ones until Ctrl-C."})
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a contract topic's records as JSON lines (one per record: key, "
+          + "partition, offset, timestamp, value), decoded with the schema registry. Reads "
+          + "committed records only; follows new ones until Ctrl-C."
+    })
 final class TailCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "TOPIC", description = "A contract topic, e.g. incidents or "
-      + "routing-weights (without topics.prefix).")
+  @Parameters(
+      paramLabel = "TOPIC",
+      description =
+          "A contract topic, e.g. incidents or " + "routing-weights (without topics.prefix).")
   String topicName;
 
-  @Option(names = "--from-beginning", description = "Start at the oldest record kept, not the "
-      + "end.")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the oldest record kept, not the " + "end.")
   boolean fromBeginning;
 
   @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
   Long max;
 
-  @Option(names = "--no-follow", description = "Stop at the end of the topic instead of "
-      + "waiting for new records.")
+  @Option(
+      names = "--no-follow",
+      description = "Stop at the end of the topic instead of " + "waiting for new records.")
   boolean noFollow;
 
   @Override
@@ -78,22 +84,27 @@ final class TailCommand implements Callable<Integer> {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     CountDownLatch done = new CountDownLatch(1);
-    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      Thread hook = new Thread(() -> {
-        consumer.wakeup();
-        try {
-          done.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "tail-stop");
+    try (var consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      Thread hook =
+          new Thread(
+              () -> {
+                consumer.wakeup();
+                try {
+                  done.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "tail-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      List<TopicPartition> parts = consumer.partitionsFor(name, Duration.ofSeconds(15)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> parts =
+          consumer.partitionsFor(name, Duration.ofSeconds(15)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       if (parts.isEmpty()) {
-        throw new Main.UserError("topic '" + name + "' does not exist on "
-            + platform.bootstrapServers());
+        throw new Main.UserError(
+            "topic '" + name + "' does not exist on " + platform.bootstrapServers());
       }
       consumer.assign(parts);
       if (fromBeginning) {
@@ -147,8 +158,8 @@ final class TailCommand implements Callable<Integer> {
       for (Header x : r.headers()) {
         h.put(x.key(), x.value() == null ? null : new String(x.value(), StandardCharsets.UTF_8));
       }
-      o.put("valueBase64", r.value() == null ? null
-          : Base64.getEncoder().encodeToString(r.value()));
+      o.put(
+          "valueBase64", r.value() == null ? null : Base64.getEncoder().encodeToString(r.value()));
     } else if (r.value() == null) {
       o.putNull("value");
     } else {

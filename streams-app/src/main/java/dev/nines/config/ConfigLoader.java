@@ -1,11 +1,19 @@
 package dev.nines.config;
 
+import dev.nines.ingest.InputBounds;
+import dev.nines.routing.RoutingPolicy;
+import dev.nines.uptime.HealthRule;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -33,8 +41,8 @@ public final class ConfigLoader {
 
   private record Raw(String value, String source) {}
 
-  public static NinesConfig load(Optional<Path> file, Map<String, String> env,
-      Map<String, String> flags) {
+  public static NinesConfig load(
+      Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
     return load(file, env, Optional.empty(), flags);
   }
 
@@ -43,8 +51,11 @@ public final class ConfigLoader {
    * flags: a properties file that may only set the keys of {@link Settings#isPolicyKey} (what
    * the topology decides: routing, health, uptime and credit settings), for {@code replay}.
    */
-  public static NinesConfig load(Optional<Path> file, Map<String, String> env,
-      Optional<Path> policy, Map<String, String> flags) {
+  public static NinesConfig load(
+      Optional<Path> file,
+      Map<String, String> env,
+      Optional<Path> policy,
+      Map<String, String> flags) {
     Layers layers = layers(file, env, policy, flags);
     return build(layers.raw(), layers.kafka());
   }
@@ -57,61 +68,105 @@ public final class ConfigLoader {
    * {@link Secrets#HIDDEN}: the nines keys in the order of {@link Settings#ALL}, then the
    * kafka.* pass-through keys. Validates like {@link #load}.
    */
-  public static java.util.List<Entry> effective(Optional<Path> file, Map<String, String> env,
-      Optional<Path> policy, Map<String, String> flags) {
+  public static List<Entry> effective(
+      Optional<Path> file,
+      Map<String, String> env,
+      Optional<Path> policy,
+      Map<String, String> flags) {
     Layers layers = layers(file, env, policy, flags);
     build(layers.raw(), layers.kafka());
-    java.util.List<Entry> out = new java.util.ArrayList<>();
+    List<Entry> out = new ArrayList<>();
     layers.raw().forEach((k, r) -> out.add(new Entry(k, Secrets.show(k, r.value()), r.source())));
-    layers.kafka().forEach((k, r) -> out.add(new Entry(Settings.KAFKA_PREFIX + k,
-        Secrets.show(Settings.KAFKA_PREFIX + k, r.value()), r.source())));
+    layers
+        .kafka()
+        .forEach(
+            (k, r) ->
+                out.add(
+                    new Entry(
+                        Settings.KAFKA_PREFIX + k,
+                        Secrets.show(Settings.KAFKA_PREFIX + k, r.value()),
+                        r.source())));
     return out;
   }
 
   private record Layers(Map<String, Raw> raw, Map<String, Raw> kafka) {}
 
-  private static Layers layers(Optional<Path> file, Map<String, String> env,
-      Optional<Path> policy, Map<String, String> flags) {
+  private static Layers layers(
+      Optional<Path> file,
+      Map<String, String> env,
+      Optional<Path> policy,
+      Map<String, String> flags) {
     Map<String, Setting<?>> known = Settings.byKey();
     Map<String, Raw> raw = new LinkedHashMap<>();
     known.values().forEach(s -> raw.put(s.key(), new Raw(s.defaultValue(), "default")));
     Map<String, Raw> kafka = new TreeMap<>();
 
-    file.ifPresent(f -> readFile(f, "config file").forEach((k, v) ->
-        put(known, raw, kafka, k, v, "file " + f)));
+    file.ifPresent(
+        f ->
+            readFile(f, "config file")
+                .forEach((k, v) -> put(known, raw, kafka, k, v, "file " + f)));
     for (Setting<?> s : known.values()) {
       fromEnvironment(env, s.envName()).ifPresent(r -> raw.put(s.key(), r));
     }
     // kafka.* pass-through keys: every NINES_KAFKA_* variable (see Settings.keyOfKafkaEnv)
-    new TreeMap<>(env).keySet().stream()
-        .filter(n -> n.startsWith(Settings.KAFKA_ENV_PREFIX))
-        .map(n -> n.endsWith(Settings.FILE_ENV_SUFFIX)
-            ? n.substring(0, n.length() - Settings.FILE_ENV_SUFFIX.length()) : n)
-        .filter(n -> n.length() > Settings.KAFKA_ENV_PREFIX.length())
-        .distinct()
-        .forEach(n -> fromEnvironment(env, n).ifPresent(r ->
-            kafka.put(Settings.keyOfKafkaEnv(n).substring(Settings.KAFKA_PREFIX.length()), r)));
-    policy.ifPresent(f -> readFile(f, "policy file").forEach((k, v) -> {
-      String source = "policy file " + f;
-      if (!known.containsKey(k) && !k.startsWith(Settings.KAFKA_PREFIX)) {
-        put(known, raw, kafka, k, v, source); // the unknown-key message
-      }
-      if (!Settings.isPolicyKey(k)) {
-        throw new ConfigException("config '" + k + "' (" + source + ") is not a policy "
-            + "setting: a policy file may set only " + Settings.POLICY_KEYS_DESCRIPTION
-            + " keys; give others with --config or --set");
-      }
-      put(known, raw, kafka, k, v, source);
-    }));
-    flags.forEach((k, v) -> {
-      if (Secrets.isSecret(k)) {
-        // ps, shell history and CI logs show a command line; a secret must not be on one
-        throw new ConfigException("config '" + k + "' is a secret and is refused on the command "
-            + "line: give it in the --config file, as " + Settings.envName(k) + ", or in a file "
-            + "named by " + Settings.envName(k) + Settings.FILE_ENV_SUFFIX);
-      }
-      put(known, raw, kafka, k, v, "flag");
-    });
+    new TreeMap<>(env)
+        .keySet().stream()
+            .filter(n -> n.startsWith(Settings.KAFKA_ENV_PREFIX))
+            .map(
+                n ->
+                    n.endsWith(Settings.FILE_ENV_SUFFIX)
+                        ? n.substring(0, n.length() - Settings.FILE_ENV_SUFFIX.length())
+                        : n)
+            .filter(n -> n.length() > Settings.KAFKA_ENV_PREFIX.length())
+            .distinct()
+            .forEach(
+                n ->
+                    fromEnvironment(env, n)
+                        .ifPresent(
+                            r ->
+                                kafka.put(
+                                    Settings.keyOfKafkaEnv(n)
+                                        .substring(Settings.KAFKA_PREFIX.length()),
+                                    r)));
+    policy.ifPresent(
+        f ->
+            readFile(f, "policy file")
+                .forEach(
+                    (k, v) -> {
+                      String source = "policy file " + f;
+                      if (!known.containsKey(k) && !k.startsWith(Settings.KAFKA_PREFIX)) {
+                        put(known, raw, kafka, k, v, source); // the unknown-key message
+                      }
+                      if (!Settings.isPolicyKey(k)) {
+                        throw new ConfigException(
+                            "config '"
+                                + k
+                                + "' ("
+                                + source
+                                + ") is not a policy "
+                                + "setting: a policy file may set only "
+                                + Settings.POLICY_KEYS_DESCRIPTION
+                                + " keys; give others with --config or --set");
+                      }
+                      put(known, raw, kafka, k, v, source);
+                    }));
+    flags.forEach(
+        (k, v) -> {
+          if (Secrets.isSecret(k)) {
+            // ps, shell history and CI logs show a command line; a secret must not be on one
+            throw new ConfigException(
+                "config '"
+                    + k
+                    + "' is a secret and is refused on the command "
+                    + "line: give it in the --config file, as "
+                    + Settings.envName(k)
+                    + ", or in a file "
+                    + "named by "
+                    + Settings.envName(k)
+                    + Settings.FILE_ENV_SUFFIX);
+          }
+          put(known, raw, kafka, k, v, "flag");
+        });
     return new Layers(raw, kafka);
   }
 
@@ -119,41 +174,62 @@ public final class ConfigLoader {
     Map<String, String> kafka = new TreeMap<>();
     kafkaRaw.forEach((k, r) -> kafka.put(k, r.value()));
 
-    NinesConfig.Cluster cluster = new NinesConfig.Cluster(
-        get(raw, Settings.BOOTSTRAP_SERVERS).trim(), get(raw, Settings.SCHEMA_REGISTRY_URL).trim(),
-        Map.copyOf(kafka), registryAccess(raw));
+    NinesConfig.Cluster cluster =
+        new NinesConfig.Cluster(
+            get(raw, Settings.BOOTSTRAP_SERVERS).trim(),
+                get(raw, Settings.SCHEMA_REGISTRY_URL).trim(),
+            Map.copyOf(kafka), registryAccess(raw));
     if (!cluster.embedded() && cluster.schemaRegistryUrl().isBlank()) {
-      throw new ConfigException("config 'schema.registry.url' is empty while 'bootstrap.servers' = '"
-          + cluster.bootstrapServers() + "': with an external cluster give its registry URL too, "
-          + "e.g. --schema-registry-url http://registry:8081");
+      throw new ConfigException(
+          "config 'schema.registry.url' is empty while 'bootstrap.servers' = '"
+              + cluster.bootstrapServers()
+              + "': with an external cluster give its registry URL too, "
+              + "e.g. --schema-registry-url http://registry:8081");
     }
     if (!cluster.schemaRegistryUrl().isBlank()) {
       String u = cluster.schemaRegistryUrl();
       if (!u.startsWith("http://") && !u.startsWith("https://")) {
-        throw new ConfigException("config 'schema.registry.url' = '" + u + "' ("
-            + raw.get("schema.registry.url").source() + "): expected an http:// or https:// URL");
+        throw new ConfigException(
+            "config 'schema.registry.url' = '"
+                + u
+                + "' ("
+                + raw.get("schema.registry.url").source()
+                + "): expected an http:// or https:// URL");
       }
     }
-    NinesConfig.Platform platform = new NinesConfig.Platform(
-        get(raw, Settings.PLATFORM_HOST), get(raw, Settings.PLATFORM_KAFKA_PORT),
-        get(raw, Settings.PLATFORM_CONTROLLER_PORT), get(raw, Settings.PLATFORM_REGISTRY_PORT),
-        get(raw, Settings.PLATFORM_DATA_DIR), get(raw, Settings.PLATFORM_EPHEMERAL),
-        get(raw, Settings.PLATFORM_BROKER_HEAP), get(raw, Settings.PLATFORM_BROKERS));
+    NinesConfig.Platform platform =
+        new NinesConfig.Platform(
+            get(raw, Settings.PLATFORM_HOST), get(raw, Settings.PLATFORM_KAFKA_PORT),
+            get(raw, Settings.PLATFORM_CONTROLLER_PORT), get(raw, Settings.PLATFORM_REGISTRY_PORT),
+            get(raw, Settings.PLATFORM_DATA_DIR), get(raw, Settings.PLATFORM_EPHEMERAL),
+            get(raw, Settings.PLATFORM_BROKER_HEAP), get(raw, Settings.PLATFORM_BROKERS));
     int rf = get(raw, Settings.TOPICS_REPLICATION_FACTOR);
     if (cluster.embedded() && rf > platform.brokers()) {
-      throw new ConfigException("config 'topics.replication.factor' = " + rf
-          + " is more than the " + platform.brokers() + " embedded broker(s): expected at most "
-          + platform.brokers() + " or raise 'platform.brokers'");
+      throw new ConfigException(
+          "config 'topics.replication.factor' = "
+              + rf
+              + " is more than the "
+              + platform.brokers()
+              + " embedded broker(s): expected at most "
+              + platform.brokers()
+              + " or raise 'platform.brokers'");
     }
-    long memtables = (long) (get(raw, Settings.ROCKSDB_MEMORY_MB)
-        * get(raw, Settings.ROCKSDB_MEMTABLE_SHARE));
+    long memtables =
+        (long) (get(raw, Settings.ROCKSDB_MEMORY_MB) * get(raw, Settings.ROCKSDB_MEMTABLE_SHARE));
     int memtable = get(raw, Settings.ROCKSDB_MEMTABLE_MB);
     if (memtables > 0 && memtable * MEMTABLES_PER_BUDGET > memtables) {
-      throw new ConfigException("config 'rocksdb.memtable.mb' = " + memtable + " ("
-          + raw.get("rocksdb.memtable.mb").source() + ") leaves room for fewer than "
-          + MEMTABLES_PER_BUDGET + " memtables in rocksdb.memory.mb x rocksdb.memtable.share = "
-          + memtables + " MiB: expected at most " + Math.max(1, memtables / MEMTABLES_PER_BUDGET)
-          + ", or raise rocksdb.memory.mb");
+      throw new ConfigException(
+          "config 'rocksdb.memtable.mb' = "
+              + memtable
+              + " ("
+              + raw.get("rocksdb.memtable.mb").source()
+              + ") leaves room for fewer than "
+              + MEMTABLES_PER_BUDGET
+              + " memtables in rocksdb.memory.mb x rocksdb.memtable.share = "
+              + memtables
+              + " MiB: expected at most "
+              + Math.max(1, memtables / MEMTABLES_PER_BUDGET)
+              + ", or raise rocksdb.memory.mb");
     }
     String stateDir = get(raw, Settings.STATE_DIR);
     String end = get(raw, Settings.SIMULATE_END);
@@ -162,28 +238,39 @@ public final class ConfigLoader {
     return new NinesConfig(
         cluster,
         platform,
-        new NinesConfig.TopicLayout(get(raw, Settings.TOPICS_PARTITIONS), (short) rf,
-            get(raw, Settings.TOPICS_PREFIX), get(raw, Settings.TOPICS_RETENTION)),
-        new dev.nines.ingest.InputBounds(get(raw, Settings.INGEST_MAX_RECORD_SKEW),
-            get(raw, Settings.INGEST_MAX_AHEAD), get(raw, Settings.INGEST_MAX_BEHIND),
-            get(raw, Settings.INGEST_CHECK_PLANS), get(raw, Settings.INGEST_PLANS_RECHECK),
+        new NinesConfig.TopicLayout(
+            get(raw, Settings.TOPICS_PARTITIONS),
+            (short) rf,
+            get(raw, Settings.TOPICS_PREFIX),
+            get(raw, Settings.TOPICS_RETENTION)),
+        new InputBounds(
+            get(raw, Settings.INGEST_MAX_RECORD_SKEW),
+            get(raw, Settings.INGEST_MAX_AHEAD),
+            get(raw, Settings.INGEST_MAX_BEHIND),
+            get(raw, Settings.INGEST_CHECK_PLANS),
+            get(raw, Settings.INGEST_PLANS_RECHECK),
             get(raw, Settings.INGEST_MAX_TEXT_LENGTH)),
-        new NinesConfig.Streams(get(raw, Settings.APPLICATION_ID),
+        new NinesConfig.Streams(
+            get(raw, Settings.APPLICATION_ID),
             stateDir.isBlank() ? Optional.empty() : Optional.of(Path.of(stateDir)),
             get(raw, Settings.ROCKSDB_MEMORY_MB) * 1024L * 1024L,
             get(raw, Settings.ROCKSDB_MEMTABLE_SHARE),
             get(raw, Settings.ROCKSDB_MEMTABLE_MB) * 1024L * 1024L,
             get(raw, Settings.WINDOW_CHANGELOG_EXTRA_RETENTION),
             get(raw, Settings.REGISTRY_OUTPUT_COMPATIBILITY)),
-        new NinesConfig.Health(get(raw, Settings.HEALTH_WINDOW), get(raw, Settings.HEALTH_GRACE),
-            get(raw, Settings.DEDUP_RETENTION), get(raw, Settings.HEALTH_SKETCH_ACCURACY),
+        new NinesConfig.Health(
+            get(raw, Settings.HEALTH_WINDOW),
+            get(raw, Settings.HEALTH_GRACE),
+            get(raw, Settings.DEDUP_RETENTION),
+            get(raw, Settings.HEALTH_SKETCH_ACCURACY),
             positive(raw, Settings.HEALTH_WATERMARK_INTERVAL),
             positive(raw, Settings.HEALTH_PARTITION_IDLE)),
         routing,
         uptime(raw),
         new NinesConfig.Simulate(
             scenario.isBlank() ? Optional.empty() : Optional.of(Path.of(scenario)),
-            get(raw, Settings.SIMULATE_PACE), get(raw, Settings.SIMULATE_RATE_SCALE),
+            get(raw, Settings.SIMULATE_PACE),
+            get(raw, Settings.SIMULATE_RATE_SCALE),
             get(raw, Settings.SIMULATE_SPAN),
             end.isBlank() ? Optional.empty() : Optional.of(Instant.parse(end)),
             get(raw, Settings.SIMULATE_PRELUDE_SPAN),
@@ -200,11 +287,13 @@ public final class ConfigLoader {
       advertised = host;
       if (host.equals("0.0.0.0") || host.equals("::")) {
         try {
-          advertised = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-          throw new ConfigException("config 'api.advertised.host' is empty and 'api.host' = '"
-              + host + "': this machine has no resolvable name; give the host other instances "
-              + "reach this one at, e.g. --set api.advertised.host=app-1.internal");
+          advertised = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+          throw new ConfigException(
+              "config 'api.advertised.host' is empty and 'api.host' = '"
+                  + host
+                  + "': this machine has no resolvable name; give the host other instances "
+                  + "reach this one at, e.g. --set api.advertised.host=app-1.internal");
         }
       }
     }
@@ -212,20 +301,31 @@ public final class ConfigLoader {
     if (token.isEmpty() && !isLoopback(host)) {
       // the JSON API and /metrics tell who your carriers are and how they fare: beyond this
       // machine, only with the token
-      throw new ConfigException("config 'api.host' = '" + host + "' serves the API beyond this "
-          + "machine, and no API token is set: give NINES_API_TOKEN (or NINES_API_TOKEN_FILE), "
-          + "or bind api.host to 127.0.0.1");
+      throw new ConfigException(
+          "config 'api.host' = '"
+              + host
+              + "' serves the API beyond this "
+              + "machine, and no API token is set: give NINES_API_TOKEN (or NINES_API_TOKEN_FILE), "
+              + "or bind api.host to 127.0.0.1");
     }
-    return new NinesConfig.Api(host, get(raw, Settings.API_PORT), advertised,
-        get(raw, Settings.API_HISTORY_DAYS), get(raw, Settings.API_WEIGHTS_HISTORY),
-        get(raw, Settings.API_RECENT_RESOLVED), get(raw, Settings.API_FORWARD_TIMEOUT), token);
+    return new NinesConfig.Api(
+        host,
+        get(raw, Settings.API_PORT),
+        advertised,
+        get(raw, Settings.API_HISTORY_DAYS),
+        get(raw, Settings.API_WEIGHTS_HISTORY),
+        get(raw, Settings.API_RECENT_RESOLVED),
+        get(raw, Settings.API_FORWARD_TIMEOUT),
+        token);
   }
 
   /** Whether {@code host} names this machine only (by name, IPv4 or IPv6 literal). */
   static boolean isLoopback(String host) {
-    String h = host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host;
-    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1")
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost")
+        || h.startsWith("127.")
+        || h.equals("::1")
         || h.equals("0:0:0:0:0:0:0:1");
   }
 
@@ -234,36 +334,55 @@ public final class ConfigLoader {
     String secret = get(raw, Settings.WEBHOOK_SECRET).trim();
     var urls = get(raw, Settings.WEBHOOK_URLS);
     if (!urls.isEmpty() && secret.isEmpty()) {
-      throw new ConfigException("config 'webhooks.urls' is set but no secret is: give "
-          + "NINES_WEBHOOKS_SECRET or NINES_WEBHOOKS_SECRET_FILE (a file holding it), so that "
-          + "receivers can check the X-Nines-Signature header");
+      throw new ConfigException(
+          "config 'webhooks.urls' is set but no secret is: give "
+              + "NINES_WEBHOOKS_SECRET or NINES_WEBHOOKS_SECRET_FILE (a file holding it), so that "
+              + "receivers can check the X-Nines-Signature header");
     }
     var initial = get(raw, Settings.WEBHOOK_BACKOFF);
     var max = get(raw, Settings.WEBHOOK_BACKOFF_MAX);
     if (max.compareTo(initial) < 0) {
-      throw new ConfigException("config 'webhooks.backoff.max' = '" + max + "' ("
-          + raw.get("webhooks.backoff.max").source() + "): expected at least "
-          + "'webhooks.backoff.initial' = " + initial);
+      throw new ConfigException(
+          "config 'webhooks.backoff.max' = '"
+              + max
+              + "' ("
+              + raw.get("webhooks.backoff.max").source()
+              + "): expected at least "
+              + "'webhooks.backoff.initial' = "
+              + initial);
     }
-    return new NinesConfig.Webhooks(urls, new NinesConfig.Secret(secret),
-        get(raw, Settings.WEBHOOK_ATTEMPTS), initial, max, get(raw, Settings.WEBHOOK_TIMEOUT),
+    return new NinesConfig.Webhooks(
+        urls,
+        new NinesConfig.Secret(secret),
+        get(raw, Settings.WEBHOOK_ATTEMPTS),
+        initial,
+        max,
+        get(raw, Settings.WEBHOOK_TIMEOUT),
         get(raw, Settings.WEBHOOK_FROM));
   }
 
   private static NinesConfig.RegistryAccess registryAccess(Map<String, Raw> raw) {
     String trust = get(raw, Settings.REGISTRY_TRUSTSTORE).trim();
     String key = get(raw, Settings.REGISTRY_KEYSTORE).trim();
-    for (Setting<String> s : java.util.List.of(Settings.REGISTRY_TRUSTSTORE,
-        Settings.REGISTRY_KEYSTORE)) {
+    for (Setting<String> s : List.of(Settings.REGISTRY_TRUSTSTORE, Settings.REGISTRY_KEYSTORE)) {
       String f = get(raw, s).trim();
       if (!f.isEmpty() && !Files.isReadable(Path.of(f))) {
-        throw new ConfigException("config '" + s.key() + "' = '" + f + "' ("
-            + raw.get(s.key()).source() + "): expected a readable PKCS12 or JKS file");
+        throw new ConfigException(
+            "config '"
+                + s.key()
+                + "' = '"
+                + f
+                + "' ("
+                + raw.get(s.key()).source()
+                + "): expected a readable PKCS12 or JKS file");
       }
     }
-    return new NinesConfig.RegistryAccess(nonEmpty(get(raw, Settings.REGISTRY_BASIC_AUTH)),
-        nonEmpty(trust).map(Path::of), nonEmpty(get(raw, Settings.REGISTRY_TRUSTSTORE_PASSWORD)),
-        nonEmpty(key).map(Path::of), nonEmpty(get(raw, Settings.REGISTRY_KEYSTORE_PASSWORD)));
+    return new NinesConfig.RegistryAccess(
+        nonEmpty(get(raw, Settings.REGISTRY_BASIC_AUTH)),
+        nonEmpty(trust).map(Path::of),
+        nonEmpty(get(raw, Settings.REGISTRY_TRUSTSTORE_PASSWORD)),
+        nonEmpty(key).map(Path::of),
+        nonEmpty(get(raw, Settings.REGISTRY_KEYSTORE_PASSWORD)));
   }
 
   private static Optional<String> nonEmpty(String s) {
@@ -279,8 +398,13 @@ public final class ConfigLoader {
     String direct = env.get(name);
     String file = env.get(name + Settings.FILE_ENV_SUFFIX);
     if (direct != null && file != null) {
-      throw new ConfigException("environment variables " + name + " and " + name
-          + Settings.FILE_ENV_SUFFIX + " are both set: expected only one of them");
+      throw new ConfigException(
+          "environment variables "
+              + name
+              + " and "
+              + name
+              + Settings.FILE_ENV_SUFFIX
+              + " are both set: expected only one of them");
     }
     if (direct != null) {
       return Optional.of(new Raw(direct, "environment " + name));
@@ -290,87 +414,148 @@ public final class ConfigLoader {
     }
     try {
       String v = Files.readString(Path.of(file));
-      v = v.endsWith("\r\n") ? v.substring(0, v.length() - 2)
-          : v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
-      return Optional.of(new Raw(v, "file " + file + " named by " + name
-          + Settings.FILE_ENV_SUFFIX));
+      v =
+          v.endsWith("\r\n")
+              ? v.substring(0, v.length() - 2)
+              : v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+      return Optional.of(
+          new Raw(v, "file " + file + " named by " + name + Settings.FILE_ENV_SUFFIX));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("environment " + name + Settings.FILE_ENV_SUFFIX + " = '" + file
-          + "' cannot be read (" + e.getClass().getSimpleName() + "): expected a readable file "
-          + "holding the value");
+      throw new ConfigException(
+          "environment "
+              + name
+              + Settings.FILE_ENV_SUFFIX
+              + " = '"
+              + file
+              + "' cannot be read ("
+              + e.getClass().getSimpleName()
+              + "): expected a readable file "
+              + "holding the value");
     }
   }
 
   private static NinesConfig.Uptime uptime(Map<String, Raw> raw) {
-    java.time.Duration grace = get(raw, Settings.UPTIME_REORDER_GRACE);
-    java.time.Duration monthGrace = get(raw, Settings.UPTIME_MONTH_GRACE);
+    Duration grace = get(raw, Settings.UPTIME_REORDER_GRACE);
+    Duration monthGrace = get(raw, Settings.UPTIME_MONTH_GRACE);
     if (monthGrace.compareTo(grace) < 0) {
-      throw new ConfigException("config 'uptime.month.grace' = '" + monthGrace + "' ("
-          + raw.get("uptime.month.grace").source() + "): expected at least "
-          + "'uptime.reorder.grace' = " + grace + ", or late probes could change a closed month");
+      throw new ConfigException(
+          "config 'uptime.month.grace' = '"
+              + monthGrace
+              + "' ("
+              + raw.get("uptime.month.grace").source()
+              + "): expected at least "
+              + "'uptime.reorder.grace' = "
+              + grace
+              + ", or late probes could change a closed month");
     }
-    java.time.Duration tick = get(raw, Settings.UPTIME_TICK);
-    if (java.time.Duration.ofDays(1).toMillis() % tick.toMillis() != 0) {
-      throw new ConfigException("config 'uptime.tick' = '" + tick + "' ("
-          + raw.get("uptime.tick").source() + "): expected a duration that divides a day, "
-          + "e.g. PT1M, PT30S or PT5M");
+    Duration tick = get(raw, Settings.UPTIME_TICK);
+    if (Duration.ofDays(1).toMillis() % tick.toMillis() != 0) {
+      throw new ConfigException(
+          "config 'uptime.tick' = '"
+              + tick
+              + "' ("
+              + raw.get("uptime.tick").source()
+              + "): expected a duration that divides a day, "
+              + "e.g. PT1M, PT30S or PT5M");
     }
-    dev.nines.uptime.HealthRule rule = new dev.nines.uptime.HealthRule(
-        get(raw, Settings.UPTIME_CONFIRMATIONS), get(raw, Settings.UPTIME_QUORUM),
-        // the reorder buffer already drops copies (held: duplicate, released: late); the
-        // tracker's own guard only needs to cover the same span, and it is rewritten per probe
-        grace);
-    return new NinesConfig.Uptime(rule, grace, get(raw, Settings.UPTIME_TARGET), monthGrace, tick,
-        get(raw, Settings.UPTIME_ALERT_RULES), get(raw, Settings.CREDITS_KEEP_MONTHS),
-        get(raw, Settings.UPTIME_REGION_IDLE), positive(raw, Settings.UPTIME_WATERMARK_INTERVAL),
+    HealthRule rule =
+        new HealthRule(
+            get(raw, Settings.UPTIME_CONFIRMATIONS),
+            get(raw, Settings.UPTIME_QUORUM),
+            // the reorder buffer already drops copies (held: duplicate, released: late); the
+            // tracker's own guard only needs to cover the same span, and it is rewritten per probe
+            grace);
+    return new NinesConfig.Uptime(
+        rule,
+        grace,
+        get(raw, Settings.UPTIME_TARGET),
+        monthGrace,
+        tick,
+        get(raw, Settings.UPTIME_ALERT_RULES),
+        get(raw, Settings.CREDITS_KEEP_MONTHS),
+        get(raw, Settings.UPTIME_REGION_IDLE),
+        positive(raw, Settings.UPTIME_WATERMARK_INTERVAL),
         positive(raw, Settings.UPTIME_PARTITION_IDLE));
   }
 
   private static NinesConfig.Routing routing(Map<String, Raw> raw) {
-    java.time.Duration interval = get(raw, Settings.ROUTING_INTERVAL);
-    java.time.Duration history = get(raw, Settings.ROUTING_HISTORY);
+    Duration interval = get(raw, Settings.ROUTING_INTERVAL);
+    Duration history = get(raw, Settings.ROUTING_HISTORY);
     if (history.compareTo(interval) < 0 || history.toMillis() % interval.toMillis() != 0) {
-      throw new ConfigException("config 'routing.history' = '" + history + "' ("
-          + raw.get("routing.history").source() + "): expected a whole multiple of "
-          + "'routing.evaluation.interval' = " + interval);
+      throw new ConfigException(
+          "config 'routing.history' = '"
+              + history
+              + "' ("
+              + raw.get("routing.history").source()
+              + "): expected a whole multiple of "
+              + "'routing.evaluation.interval' = "
+              + interval);
     }
-    dev.nines.routing.RoutingPolicy policy;
+    RoutingPolicy policy;
     try {
-      policy = new dev.nines.routing.RoutingPolicy(get(raw, Settings.ROUTING_MIN_SAMPLES),
-          get(raw, Settings.ROUTING_DEGRADE_SUCCESS), get(raw, Settings.ROUTING_EJECT_SUCCESS),
-          get(raw, Settings.ROUTING_DEGRADE_P95), get(raw, Settings.ROUTING_EJECT_P95),
-          get(raw, Settings.ROUTING_PEER_DEGRADE_GAP), get(raw, Settings.ROUTING_PEER_EJECT_GAP),
-          get(raw, Settings.ROUTING_MIN_PEERS), get(raw, Settings.ROUTING_DEGRADED_SHARE),
-          get(raw, Settings.ROUTING_MAX_EJECTED), get(raw, Settings.ROUTING_PANIC),
-          get(raw, Settings.ROUTING_TRICKLE), get(raw, Settings.ROUTING_RECOVERY),
-          get(raw, Settings.ROUTING_RAMP));
+      policy =
+          new RoutingPolicy(
+              get(raw, Settings.ROUTING_MIN_SAMPLES),
+              get(raw, Settings.ROUTING_DEGRADE_SUCCESS),
+              get(raw, Settings.ROUTING_EJECT_SUCCESS),
+              get(raw, Settings.ROUTING_DEGRADE_P95),
+              get(raw, Settings.ROUTING_EJECT_P95),
+              get(raw, Settings.ROUTING_PEER_DEGRADE_GAP),
+              get(raw, Settings.ROUTING_PEER_EJECT_GAP),
+              get(raw, Settings.ROUTING_MIN_PEERS),
+              get(raw, Settings.ROUTING_DEGRADED_SHARE),
+              get(raw, Settings.ROUTING_MAX_EJECTED),
+              get(raw, Settings.ROUTING_PANIC),
+              get(raw, Settings.ROUTING_TRICKLE),
+              get(raw, Settings.ROUTING_RECOVERY),
+              get(raw, Settings.ROUTING_RAMP));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("routing policy (routing.* keys): " + e.getMessage());
     }
-    return new NinesConfig.Routing(interval, history, get(raw, Settings.ROUTING_GRACE),
-        get(raw, Settings.ROUTING_PLAN_HISTORY), policy);
+    return new NinesConfig.Routing(
+        interval,
+        history,
+        get(raw, Settings.ROUTING_GRACE),
+        get(raw, Settings.ROUTING_PLAN_HISTORY),
+        policy);
   }
 
-  private static void put(Map<String, Setting<?>> known, Map<String, Raw> raw,
-      Map<String, Raw> kafka, String key, String value, String source) {
+  private static void put(
+      Map<String, Setting<?>> known,
+      Map<String, Raw> raw,
+      Map<String, Raw> kafka,
+      String key,
+      String value,
+      String source) {
     if (key.startsWith(Settings.KAFKA_PREFIX) && key.length() > Settings.KAFKA_PREFIX.length()) {
       kafka.put(key.substring(Settings.KAFKA_PREFIX.length()), new Raw(value, source));
     } else if (known.containsKey(key)) {
       raw.put(key, new Raw(value, source));
     } else {
-      throw new ConfigException("unknown config key '" + key + "' (" + source + "): expected one of "
-          + known.keySet() + " or a 'kafka.' client property");
+      throw new ConfigException(
+          "unknown config key '"
+              + key
+              + "' ("
+              + source
+              + "): expected one of "
+              + known.keySet()
+              + " or a 'kafka.' client property");
     }
   }
 
   /** A duration setting that must be above zero. */
-  private static java.time.Duration positive(Map<String, Raw> raw,
-      Setting<java.time.Duration> s) {
-    java.time.Duration d = get(raw, s);
+  private static Duration positive(Map<String, Raw> raw, Setting<Duration> s) {
+    Duration d = get(raw, s);
     if ((d.isNegative() || d.isZero())) {
-      throw new ConfigException("config '" + s.key() + "' = '" + d + "' ("
-          + raw.get(s.key()).source() + "): expected a positive duration, e.g. "
-          + s.defaultValue());
+      throw new ConfigException(
+          "config '"
+              + s.key()
+              + "' = '"
+              + d
+              + "' ("
+              + raw.get(s.key()).source()
+              + "): expected a positive duration, e.g. "
+              + s.defaultValue());
     }
     return d;
   }
@@ -380,15 +565,22 @@ public final class ConfigLoader {
     try {
       return s.parser().apply(r.value());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("config '" + s.key() + "' = '" + Secrets.show(s.key(), r.value())
-          + "' (" + r.source() + "): " + e.getMessage());
+      throw new ConfigException(
+          "config '"
+              + s.key()
+              + "' = '"
+              + Secrets.show(s.key(), r.value())
+              + "' ("
+              + r.source()
+              + "): "
+              + e.getMessage());
     }
   }
 
   private static Map<String, String> readFile(Path f, String what) {
     if (!Files.isRegularFile(f)) {
-      throw new ConfigException(what + " '" + f + "' does not exist: expected a readable "
-          + "properties file");
+      throw new ConfigException(
+          what + " '" + f + "' does not exist: expected a readable " + "properties file");
     }
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(f)) {

@@ -1,5 +1,7 @@
 package dev.nines.config;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,24 +15,27 @@ public final class ConfigReference {
   private ConfigReference() {}
 
   /** Sections of the page, by key prefix, in the order a reader meets them. */
-  private static final List<String[]> GROUPS = List.of(
-      new String[] {"Where nines connects", "bootstrap.servers", "schema.registry.",
-          "application.id"},
-      new String[] {"Embedded platform (`./nines run`, `./nines platform`)", "platform."},
-      new String[] {"Topics nines creates", "topics."},
-      new String[] {"Admission of input records", "ingest."},
-      new String[] {"Carrier health and de-duplication", "health.", "dedup."},
-      new String[] {"Routing weights", "routing."},
-      new String[] {"Uptime, alerts and credits", "uptime.", "credits."},
-      new String[] {"State", "state.", "streams.", "rocksdb."},
-      new String[] {"HTTP API, status page and webhooks", "api.", "webhooks."},
-      new String[] {"Simulator (`./nines run`, `./nines simulate`)", "simulate."},
-      new String[] {"Logging", "log."});
+  private static final List<String[]> GROUPS =
+      List.of(
+          new String[] {
+            "Where nines connects", "bootstrap.servers", "schema.registry.", "application.id"
+          },
+          new String[] {"Embedded platform (`./nines run`, `./nines platform`)", "platform."},
+          new String[] {"Topics nines creates", "topics."},
+          new String[] {"Admission of input records", "ingest."},
+          new String[] {"Carrier health and de-duplication", "health.", "dedup."},
+          new String[] {"Routing weights", "routing."},
+          new String[] {"Uptime, alerts and credits", "uptime.", "credits."},
+          new String[] {"State", "state.", "streams.", "rocksdb."},
+          new String[] {"HTTP API, status page and webhooks", "api.", "webhooks."},
+          new String[] {"Simulator (`./nines run`, `./nines simulate`)", "simulate."},
+          new String[] {"Logging", "log."});
 
   /** The whole page, Markdown. */
   public static String markdown() {
     StringBuilder b = new StringBuilder();
-    b.append("""
+    b.append(
+        """
         # Configuration reference
 
         Look up a key here: what it does, the values it takes, its default and the environment
@@ -56,10 +61,11 @@ public final class ConfigReference {
         - Secrets (marked *secret* below, and Kafka's password keys and JAAS line) are refused as
           flags and shown as `[hidden]` everywhere; see [Security](security.md).
 
-        """.formatted(Settings.POLICY_KEYS_DESCRIPTION.replaceAll("([a-z]+\\.[a-z*.]+)", "`$1`")));
+        """
+            .formatted(Settings.POLICY_KEYS_DESCRIPTION.replaceAll("([a-z]+\\.[a-z*.]+)", "`$1`")));
     Map<String, List<Setting<?>>> grouped = new LinkedHashMap<>();
     for (Setting<?> s : Settings.ALL) {
-      grouped.computeIfAbsent(groupOf(s.key()), g -> new java.util.ArrayList<>()).add(s);
+      grouped.computeIfAbsent(groupOf(s.key()), g -> new ArrayList<>()).add(s);
     }
     for (String[] g : GROUPS) {
       List<Setting<?>> settings = grouped.getOrDefault(g[0], List.of());
@@ -69,16 +75,29 @@ public final class ConfigReference {
       b.append("## ").append(g[0]).append("\n\n");
       b.append("| key | values | default | environment | meaning |\n");
       b.append("|---|---|---|---|---|\n");
-      settings.stream().sorted(java.util.Comparator.comparing(Setting::key)).forEach(s ->
-          b.append("| `").append(s.key()).append('`').append(marks(s.key()))
-              .append(" | ").append(cell(s.type()))
-              .append(" | ").append(s.defaultValue().isEmpty() ? "*(empty)*"
-                  : "`" + s.defaultValue() + "`")
-              .append(" | `").append(s.envName()).append('`')
-              .append(" | ").append(cell(s.doc())).append(" |\n"));
+      settings.stream()
+          .sorted(Comparator.comparing(Setting::key))
+          .forEach(
+              s ->
+                  b.append("| `")
+                      .append(s.key())
+                      .append('`')
+                      .append(marks(s.key()))
+                      .append(" | ")
+                      .append(cell(s.type()))
+                      .append(" | ")
+                      .append(
+                          s.defaultValue().isEmpty() ? "*(empty)*" : "`" + s.defaultValue() + "`")
+                      .append(" | `")
+                      .append(s.envName())
+                      .append('`')
+                      .append(" | ")
+                      .append(cell(s.doc()))
+                      .append(" |\n"));
       b.append('\n');
     }
-    b.append("""
+    b.append(
+        """
         ## Kafka clients and Kafka Streams (`kafka.*`)
 
         Any key `kafka.<name>` is passed, without the prefix, to every Kafka client nines creates
@@ -102,8 +121,11 @@ public final class ConfigReference {
         }
       }
     }
-    throw new IllegalStateException("configuration key '" + key + "' has no section in the "
-        + "configuration reference: add its prefix to ConfigReference.GROUPS");
+    throw new IllegalStateException(
+        "configuration key '"
+            + key
+            + "' has no section in the "
+            + "configuration reference: add its prefix to ConfigReference.GROUPS");
   }
 
   private static String marks(String key) {

@@ -1,8 +1,18 @@
 package dev.nines.config;
 
+import dev.nines.Topic;
+import dev.nines.ingest.InputBounds;
+import dev.nines.routing.RoutingPolicy;
+import dev.nines.uptime.BurnRule;
+import dev.nines.uptime.HealthRule;
+import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,7 +23,7 @@ public record NinesConfig(
     Cluster cluster,
     Platform platform,
     TopicLayout topics,
-    dev.nines.ingest.InputBounds ingest,
+    InputBounds ingest,
     Streams streams,
     Health health,
     Routing routing,
@@ -30,12 +40,25 @@ public record NinesConfig(
    * @param weightsHistory how far back routing decisions are kept for the chart
    * @param recentResolved resolved incidents this recent are listed
    */
-  public record Api(String host, int port, String advertisedHost, int historyDays,
-      Duration weightsHistory, Duration recentResolved, Duration forwardTimeout, Secret token) {}
+  public record Api(
+      String host,
+      int port,
+      String advertisedHost,
+      int historyDays,
+      Duration weightsHistory,
+      Duration recentResolved,
+      Duration forwardTimeout,
+      Secret token) {}
 
   /** Webhooks on incident open/resolve; the secret's toString never shows it. */
-  public record Webhooks(java.util.List<java.net.URI> urls, Secret secret, int attempts,
-      Duration initialBackoff, Duration maxBackoff, Duration timeout, String startFrom) {}
+  public record Webhooks(
+      List<URI> urls,
+      Secret secret,
+      int attempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration timeout,
+      String startFrom) {}
 
   /** A secret value: kept out of toString, so a logged config never shows it. */
   public record Secret(String value) {
@@ -50,8 +73,12 @@ public record NinesConfig(
   }
 
   /** Routing decisions: cadence, history, and the decision policy itself. */
-  public record Routing(Duration interval, Duration history, Duration bucketGrace,
-      Duration planHistory, dev.nines.routing.RoutingPolicy policy) {}
+  public record Routing(
+      Duration interval,
+      Duration history,
+      Duration bucketGrace,
+      Duration planHistory,
+      RoutingPolicy policy) {}
 
   /**
    * Probes to incidents, ledger, alerts and credits.
@@ -66,10 +93,17 @@ public record NinesConfig(
    * @param watermarkInterval event-time cadence of the watermarks across the uptime repartition
    * @param partitionIdle wall-clock time after which a silent input partition is idle
    */
-  public record Uptime(dev.nines.uptime.HealthRule rule, Duration reorderGrace,
-      java.math.BigDecimal targetPercent, Duration monthGrace, Duration tick,
-      java.util.List<dev.nines.uptime.BurnRule> alertRules, int creditKeepMonths,
-      Duration regionIdle, Duration watermarkInterval, Duration partitionIdle) {}
+  public record Uptime(
+      HealthRule rule,
+      Duration reorderGrace,
+      BigDecimal targetPercent,
+      Duration monthGrace,
+      Duration tick,
+      List<BurnRule> alertRules,
+      int creditKeepMonths,
+      Duration regionIdle,
+      Duration watermarkInterval,
+      Duration partitionIdle) {}
 
   /**
    * Carrier health windows and de-duplication.
@@ -78,19 +112,27 @@ public record NinesConfig(
    *     repartitions, by which carrier-health windows and routing buckets close
    * @param partitionIdle wall-clock time after which a silent input partition is idle
    */
-  public record Health(Duration windowSize, Duration grace, Duration dedupRetention,
-      double latencyRelativeAccuracy, Duration watermarkInterval, Duration partitionIdle) {}
+  public record Health(
+      Duration windowSize,
+      Duration grace,
+      Duration dedupRetention,
+      double latencyRelativeAccuracy,
+      Duration watermarkInterval,
+      Duration partitionIdle) {}
 
   /**
    * Where Kafka and the registry are, and how to get in (kafka.* overrides: TLS, SASL; registry
    * access: basic auth, TLS). Both empty: start the embedded platform. {@link #toString} hides
    * secrets.
    */
-  public record Cluster(String bootstrapServers, String schemaRegistryUrl,
-      Map<String, String> kafkaOverrides, RegistryAccess registryAccess) {
+  public record Cluster(
+      String bootstrapServers,
+      String schemaRegistryUrl,
+      Map<String, String> kafkaOverrides,
+      RegistryAccess registryAccess) {
     /** No registry credentials or stores (the embedded registry, tools, tests). */
-    public Cluster(String bootstrapServers, String schemaRegistryUrl,
-        Map<String, String> kafkaOverrides) {
+    public Cluster(
+        String bootstrapServers, String schemaRegistryUrl, Map<String, String> kafkaOverrides) {
       this(bootstrapServers, schemaRegistryUrl, kafkaOverrides, RegistryAccess.NONE);
     }
 
@@ -100,9 +142,15 @@ public record NinesConfig(
 
     @Override
     public String toString() {
-      return "Cluster[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl="
-          + schemaRegistryUrl + ", kafkaOverrides=" + Secrets.maskKafka(kafkaOverrides)
-          + ", registryAccess=" + registryAccess + "]";
+      return "Cluster[bootstrapServers="
+          + bootstrapServers
+          + ", schemaRegistryUrl="
+          + schemaRegistryUrl
+          + ", kafkaOverrides="
+          + Secrets.maskKafka(kafkaOverrides)
+          + ", registryAccess="
+          + registryAccess
+          + "]";
     }
   }
 
@@ -111,37 +159,58 @@ public record NinesConfig(
    * a truststore for an https:// registry with a private CA, and a keystore for mutual TLS.
    * Empty: none (plain HTTP, or the JVM's trusted CAs). {@link #toString} hides the secrets.
    */
-  public record RegistryAccess(Optional<String> basicAuthUserInfo, Optional<Path> truststore,
-      Optional<String> truststorePassword, Optional<Path> keystore,
+  public record RegistryAccess(
+      Optional<String> basicAuthUserInfo,
+      Optional<Path> truststore,
+      Optional<String> truststorePassword,
+      Optional<Path> keystore,
       Optional<String> keystorePassword) {
-    public static final RegistryAccess NONE = new RegistryAccess(Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    public static final RegistryAccess NONE =
+        new RegistryAccess(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
 
     @Override
     public String toString() {
-      return "RegistryAccess[basicAuth=" + basicAuthUserInfo.map(u -> u.substring(0,
-          Math.max(0, u.indexOf(':'))) + ":" + Secrets.HIDDEN).orElse("none")
-          + ", truststore=" + truststore.map(Path::toString).orElse("default")
-          + ", truststorePassword=" + truststorePassword.map(p -> Secrets.HIDDEN).orElse("none")
-          + ", keystore=" + keystore.map(Path::toString).orElse("none")
-          + ", keystorePassword=" + keystorePassword.map(p -> Secrets.HIDDEN).orElse("none")
+      return "RegistryAccess[basicAuth="
+          + basicAuthUserInfo
+              .map(u -> u.substring(0, Math.max(0, u.indexOf(':'))) + ":" + Secrets.HIDDEN)
+              .orElse("none")
+          + ", truststore="
+          + truststore.map(Path::toString).orElse("default")
+          + ", truststorePassword="
+          + truststorePassword.map(p -> Secrets.HIDDEN).orElse("none")
+          + ", keystore="
+          + keystore.map(Path::toString).orElse("none")
+          + ", keystorePassword="
+          + keystorePassword.map(p -> Secrets.HIDDEN).orElse("none")
           + "]";
     }
   }
 
-  public record Platform(String host, int kafkaPort, int controllerPort, int registryPort,
-      Path dataDir, boolean ephemeral, String brokerHeap, int brokers) {}
+  public record Platform(
+      String host,
+      int kafkaPort,
+      int controllerPort,
+      int registryPort,
+      Path dataDir,
+      boolean ephemeral,
+      String brokerHeap,
+      int brokers) {}
 
   /**
    * How contract topics are laid out: partitions, replication, an optional name prefix, the
    * retention.ms of the non-compacted ones nines creates (-1: forever), and an optional name
    * suffix (a replay's shadow topics, e.g. {@code .replay-2026-10}; empty for the live topics).
    */
-  public record TopicLayout(int partitions, short replicationFactor, String prefix,
-      long retentionMs, String suffix) {
+  public record TopicLayout(
+      int partitions, short replicationFactor, String prefix, long retentionMs, String suffix) {
     public TopicLayout {
-      java.util.Objects.requireNonNull(prefix, "prefix");
-      java.util.Objects.requireNonNull(suffix, "suffix");
+      Objects.requireNonNull(prefix, "prefix");
+      Objects.requireNonNull(suffix, "suffix");
     }
 
     /** Kept forever: the layout tests and tools use when retention does not matter to them. */
@@ -160,7 +229,7 @@ public record NinesConfig(
     }
 
     /** The name of a contract topic in this deployment. */
-    public String name(dev.nines.Topic<?> topic) {
+    public String name(Topic<?> topic) {
       return prefix + topic.name() + suffix;
     }
 
@@ -168,7 +237,8 @@ public record NinesConfig(
     public String contractName(String deployed) {
       String s = deployed.startsWith(prefix) ? deployed.substring(prefix.length()) : deployed;
       return !suffix.isEmpty() && s.endsWith(suffix)
-          ? s.substring(0, s.length() - suffix.length()) : s;
+          ? s.substring(0, s.length() - suffix.length())
+          : s;
     }
   }
 
@@ -181,34 +251,57 @@ public record NinesConfig(
    * @param outputCompatibility the level nines sets on each output subject of the registry
    *     before it registers a schema there
    */
-  public record Streams(String applicationId, Optional<Path> stateDir, long rocksDbBytes,
-      double memtableShare, long memtableBytes, Duration windowChangelogExtraRetention,
+  public record Streams(
+      String applicationId,
+      Optional<Path> stateDir,
+      long rocksDbBytes,
+      double memtableShare,
+      long memtableBytes,
+      Duration windowChangelogExtraRetention,
       Settings.OutputCompatibility outputCompatibility) {}
 
   /**
    * @param preludeSpan how much of the previous month {@code run} replays before going live
    * @param preludeRateScale traffic rate of that prelude relative to the scenario
    */
-  public record Simulate(Optional<Path> scenario, Settings.Pace pace, double rateScale,
-      Duration span, Optional<java.time.Instant> end, Duration preludeSpan,
-      double preludeRateScale, Duration preludeWait) {}
+  public record Simulate(
+      Optional<Path> scenario,
+      Settings.Pace pace,
+      double rateScale,
+      Duration span,
+      Optional<Instant> end,
+      Duration preludeSpan,
+      double preludeRateScale,
+      Duration preludeWait) {}
 
   /** This configuration with another topic layout (a replay's shadow topics). */
   public NinesConfig withTopics(TopicLayout newTopics) {
-    return new NinesConfig(cluster, platform, newTopics, ingest, streams, health, routing, uptime,
-        simulate, api, webhooks);
+    return new NinesConfig(
+        cluster, platform, newTopics, ingest, streams, health, routing, uptime, simulate, api,
+        webhooks);
   }
 
   /** This configuration with other admission rules (tests that send no route plans). */
-  public NinesConfig withIngest(dev.nines.ingest.InputBounds newIngest) {
-    return new NinesConfig(cluster, platform, topics, newIngest, streams, health, routing, uptime,
-        simulate, api, webhooks);
+  public NinesConfig withIngest(InputBounds newIngest) {
+    return new NinesConfig(
+        cluster, platform, topics, newIngest, streams, health, routing, uptime, simulate, api,
+        webhooks);
   }
 
   /** This configuration with other Streams settings (a replay's application id and state). */
   public NinesConfig withStreams(Streams newStreams) {
-    return new NinesConfig(cluster, platform, topics, ingest, newStreams, health, routing, uptime,
-        simulate, api, webhooks);
+    return new NinesConfig(
+        cluster,
+        platform,
+        topics,
+        ingest,
+        newStreams,
+        health,
+        routing,
+        uptime,
+        simulate,
+        api,
+        webhooks);
   }
 
   /** The defaults alone: what a test or a newcomer gets with nothing configured. */

@@ -34,8 +34,11 @@ public final class Secrets {
 
   private static Set<String> kafkaPasswords() {
     Set<String> out = new TreeSet<>();
-    Stream.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),
-            AdminClientConfig.configDef(), StreamsConfig.configDef())
+    Stream.of(
+            ProducerConfig.configDef(),
+            ConsumerConfig.configDef(),
+            AdminClientConfig.configDef(),
+            StreamsConfig.configDef())
         .flatMap(d -> d.configKeys().values().stream())
         .filter(k -> k.type == ConfigDef.Type.PASSWORD)
         .forEach(k -> out.add(k.name));
@@ -50,8 +53,10 @@ public final class Secrets {
     if (key.startsWith(Settings.KAFKA_PREFIX)) {
       String k = key.substring(Settings.KAFKA_PREFIX.length());
       String lower = k.toLowerCase(Locale.ROOT);
-      return KAFKA_PASSWORDS.contains(k) || lower.contains("password")
-          || lower.contains("secret") || lower.endsWith("jaas.config");
+      return KAFKA_PASSWORDS.contains(k)
+          || lower.contains("password")
+          || lower.contains("secret")
+          || lower.endsWith("jaas.config");
     }
     return false;
   }

@@ -2,7 +2,6 @@ package dev.nines.credits;
 
 import dev.nines.uptime.Interval;
 import dev.nines.uptime.Intervals;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.YearMonth;
@@ -34,8 +33,11 @@ public record Availability(long monthLengthMs, long downtimeMs) {
           "availability: monthLengthMs = " + monthLengthMs + ", expected above 0");
     }
     if (downtimeMs < 0 || downtimeMs > monthLengthMs) {
-      throw new IllegalArgumentException("availability: downtimeMs = " + downtimeMs
-          + ", expected 0 to monthLengthMs = " + monthLengthMs);
+      throw new IllegalArgumentException(
+          "availability: downtimeMs = "
+              + downtimeMs
+              + ", expected 0 to monthLengthMs = "
+              + monthLengthMs);
     }
   }
 
@@ -50,8 +52,11 @@ public record Availability(long monthLengthMs, long downtimeMs) {
    * @param maintenanceByRegion maintenance windows of the same service, per region
    * @param coveredRegions the regions the contract covers
    */
-  public static Availability of(YearMonth month, Map<String, List<Interval>> downByRegion,
-      Map<String, List<Interval>> maintenanceByRegion, Collection<String> coveredRegions) {
+  public static Availability of(
+      YearMonth month,
+      Map<String, List<Interval>> downByRegion,
+      Map<String, List<Interval>> maintenanceByRegion,
+      Collection<String> coveredRegions) {
     Objects.requireNonNull(month, "month");
     Objects.requireNonNull(downByRegion, "downByRegion");
     Objects.requireNonNull(maintenanceByRegion, "maintenanceByRegion");
@@ -61,7 +66,8 @@ public record Availability(long monthLengthMs, long downtimeMs) {
     for (String region : new TreeSet<>(coveredRegions)) {
       List<Interval> down = Intervals.union(listOf(downByRegion, region));
       List<Interval> maintenance = Intervals.union(listOf(maintenanceByRegion, region));
-      charged.addAll(Intervals.clip(Intervals.subtract(down, maintenance), new Interval(start, end)));
+      charged.addAll(
+          Intervals.clip(Intervals.subtract(down, maintenance), new Interval(start, end)));
     }
     return new Availability(end - start, Intervals.length(Intervals.union(charged)));
   }
@@ -90,7 +96,8 @@ public record Availability(long monthLengthMs, long downtimeMs) {
    * half up, 99.98999996 would show "99.990000" next to a credit for being below 99.99.)
    */
   public String percentText() {
-    return BigDecimal.valueOf(monthLengthMs - downtimeMs).multiply(ContractValidator.HUNDRED)
+    return BigDecimal.valueOf(monthLengthMs - downtimeMs)
+        .multiply(ContractValidator.HUNDRED)
         .divide(BigDecimal.valueOf(monthLengthMs), DISPLAY_SCALE, RoundingMode.DOWN)
         .toPlainString();
   }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -26,7 +27,7 @@ public record ClosedMonth(MonthClosed closed, SortedSet<String> decided) {
   private static final byte FORMAT = 1;
 
   public ClosedMonth {
-    decided = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(decided));
+    decided = Collections.unmodifiableSortedSet(new TreeSet<>(decided));
   }
 
   public ClosedMonth withDecided(String account) {
@@ -71,8 +72,12 @@ public record ClosedMonth(MonthClosed closed, SortedSet<String> decided) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte format = in.readByte();
       if (format != FORMAT) {
-        throw new IllegalArgumentException("ClosedMonth: unknown format " + format
-            + " (this version reads format " + FORMAT + ")");
+        throw new IllegalArgumentException(
+            "ClosedMonth: unknown format "
+                + format
+                + " (this version reads format "
+                + FORMAT
+                + ")");
       }
       Service service = Service.valueOf(in.readUTF());
       YearMonth month = YearMonth.parse(in.readUTF());

@@ -45,8 +45,11 @@ public record Contract(
     Objects.requireNonNull(targetPercent, "targetPercent");
     regions = List.copyOf(regions);
     // EnumMap: iteration (and so toString and serialization) in a fixed order
-    monthlyFeeMinor = Collections.unmodifiableMap(monthlyFeeMinor.isEmpty()
-        ? new EnumMap<>(Service.class) : new EnumMap<>(monthlyFeeMinor));
+    monthlyFeeMinor =
+        Collections.unmodifiableMap(
+            monthlyFeeMinor.isEmpty()
+                ? new EnumMap<>(Service.class)
+                : new EnumMap<>(monthlyFeeMinor));
     Objects.requireNonNull(currency, "currency");
     creditSchedule = List.copyOf(creditSchedule);
     Objects.requireNonNull(effectiveFrom, "effectiveFrom");
@@ -61,8 +64,11 @@ public record Contract(
   public static Contract from(SlaContract c) {
     List<String> problems = ContractValidator.problems(c);
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid SLA contract for account " + c.getAccountId()
-          + ": " + String.join("; ", problems));
+      throw new IllegalArgumentException(
+          "invalid SLA contract for account "
+              + c.getAccountId()
+              + ": "
+              + String.join("; ", problems));
     }
     Map<Service, Long> fees = new EnumMap<>(Service.class);
     for (ServiceFee f : c.getServices()) {
@@ -72,9 +78,15 @@ public record Contract(
     for (CreditTier t : c.getCreditSchedule()) {
       schedule.add(new Tier(ContractValidator.percent(t.getBelowPercent()), t.getCreditPercent()));
     }
-    return new Contract(c.getAccountId(), c.getTier(),
-        ContractValidator.percent(c.getTargetPercent()), c.getRegions(), fees, c.getCurrency(),
-        schedule, c.getEffectiveFrom().truncatedTo(ChronoUnit.MILLIS),
+    return new Contract(
+        c.getAccountId(),
+        c.getTier(),
+        ContractValidator.percent(c.getTargetPercent()),
+        c.getRegions(),
+        fees,
+        c.getCurrency(),
+        schedule,
+        c.getEffectiveFrom().truncatedTo(ChronoUnit.MILLIS),
         c.getEffectiveTo() == null ? null : c.getEffectiveTo().truncatedTo(ChronoUnit.MILLIS));
   }
 

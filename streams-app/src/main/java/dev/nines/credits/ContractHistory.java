@@ -43,6 +43,7 @@ public final class ContractHistory {
 
   /** Null only while empty. */
   private final String accountId;
+
   /** Ascending, distinct effectiveFrom. */
   private final List<Contract> versions;
 
@@ -50,12 +51,17 @@ public final class ContractHistory {
     for (int i = 0; i < versions.size(); i++) {
       Contract v = versions.get(i);
       if (!v.accountId().equals(accountId)) {
-        throw new IllegalArgumentException("contract history of account " + accountId
-            + " holds a version of account " + v.accountId());
+        throw new IllegalArgumentException(
+            "contract history of account "
+                + accountId
+                + " holds a version of account "
+                + v.accountId());
       }
       if (i > 0 && !versions.get(i - 1).effectiveFrom().isBefore(v.effectiveFrom())) {
-        throw new IllegalArgumentException("contract history of account " + accountId
-            + ": versions not in strictly ascending effectiveFrom");
+        throw new IllegalArgumentException(
+            "contract history of account "
+                + accountId
+                + ": versions not in strictly ascending effectiveFrom");
       }
     }
     this.accountId = accountId;
@@ -85,8 +91,13 @@ public final class ContractHistory {
   public Update with(SlaContract update) {
     List<String> problems = ContractValidator.problems(update);
     if (problems.isEmpty() && accountId != null && !accountId.equals(update.getAccountId())) {
-      problems = List.of("accountId = \"" + update.getAccountId() + "\": this history is of \""
-          + accountId + "\", expected a version of that account");
+      problems =
+          List.of(
+              "accountId = \""
+                  + update.getAccountId()
+                  + "\": this history is of \""
+                  + accountId
+                  + "\", expected a version of that account");
     }
     if (!problems.isEmpty()) {
       return new Update(this, problems);
@@ -214,14 +225,15 @@ public final class ContractHistory {
         }
         Instant from = Instant.ofEpochMilli(in.readLong());
         Instant to = in.readBoolean() ? Instant.ofEpochMilli(in.readLong()) : null;
-        versions.add(new Contract(account, tier, target, regions, fees, currency, schedule, from,
-            to));
+        versions.add(
+            new Contract(account, tier, target, regions, fees, currency, schedule, from, to));
       }
       if (in.available() > 0) {
         throw new IllegalStateException(
             "ContractHistory: " + in.available() + " bytes left after the last version");
       }
-      return versions.isEmpty() ? EMPTY
+      return versions.isEmpty()
+          ? EMPTY
           : new ContractHistory(versions.get(0).accountId(), versions);
     } catch (IOException e) {
       throw new IllegalStateException("ContractHistory: truncated or corrupt state", e);
@@ -254,7 +266,8 @@ public final class ContractHistory {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ContractHistory h && Objects.equals(accountId, h.accountId)
+    return o instanceof ContractHistory h
+        && Objects.equals(accountId, h.accountId)
         && versions.equals(h.versions);
   }
 

@@ -51,8 +51,11 @@ public final class ContractValidator {
 
   private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
-  private static final String KNOWN_SERVICES = Arrays.stream(Service.values())
-      .filter(s -> s != Service.UNKNOWN).map(Service::name).collect(Collectors.joining(", "));
+  private static final String KNOWN_SERVICES =
+      Arrays.stream(Service.values())
+          .filter(s -> s != Service.UNKNOWN)
+          .map(Service::name)
+          .collect(Collectors.joining(", "));
 
   /** The problems of this contract, one line each, in field order; empty when it is valid. */
   public static List<String> problems(SlaContract c) {
@@ -65,8 +68,12 @@ public final class ContractValidator {
       p.add("tier is missing: expected the contract's tier name");
     }
     if (percent(c.getTargetPercent()) == null) {
-      p.add("targetPercent = " + quote(c.getTargetPercent()) + ": expected " + PERCENT
-          + ", e.g. \"99.99\"");
+      p.add(
+          "targetPercent = "
+              + quote(c.getTargetPercent())
+              + ": expected "
+              + PERCENT
+              + ", e.g. \"99.99\"");
     }
     regions(c.getRegions(), p);
     services(c.getServices(), p);
@@ -76,8 +83,12 @@ public final class ContractValidator {
       p.add("effectiveFrom is missing: expected the instant the contract takes effect");
     } else if (c.getEffectiveTo() != null
         && c.getEffectiveTo().toEpochMilli() <= c.getEffectiveFrom().toEpochMilli()) {
-      p.add("effectiveTo = " + c.getEffectiveTo() + " is not after effectiveFrom = "
-          + c.getEffectiveFrom() + ": expected a later effectiveTo, or null for no end");
+      p.add(
+          "effectiveTo = "
+              + c.getEffectiveTo()
+              + " is not after effectiveFrom = "
+              + c.getEffectiveFrom()
+              + ": expected a later effectiveTo, or null for no end");
     }
     return List.copyOf(p);
   }
@@ -128,13 +139,21 @@ public final class ContractValidator {
       } else {
         Integer first = seen.putIfAbsent(s, i);
         if (first != null) {
-          p.add(at + ".service = " + s + " is already services[" + first
-              + "]: expected each service once");
+          p.add(
+              at
+                  + ".service = "
+                  + s
+                  + " is already services["
+                  + first
+                  + "]: expected each service once");
         }
       }
       if (f.getMonthlyFeeMinor() < 0) {
-        p.add(at + ".monthlyFeeMinor = " + f.getMonthlyFeeMinor()
-            + ": expected 0 or more minor units of the currency");
+        p.add(
+            at
+                + ".monthlyFeeMinor = "
+                + f.getMonthlyFeeMinor()
+                + ": expected 0 or more minor units of the currency");
       }
     }
   }
@@ -173,10 +192,15 @@ public final class ContractValidator {
         p.add(at + ".belowPercent = " + quote(t.getBelowPercent()) + ": expected " + PERCENT);
       } else {
         if (prevBelow != null && below.compareTo(prevBelow) >= 0) {
-          p.add(at + ".belowPercent = " + quote(t.getBelowPercent())
-              + " is not below creditSchedule[" + prevBelowRow + "].belowPercent = "
-              + quote(prevBelow.toPlainString())
-              + ": expected rows in strictly descending belowPercent, e.g. 99.99, 99.0, 95.0");
+          p.add(
+              at
+                  + ".belowPercent = "
+                  + quote(t.getBelowPercent())
+                  + " is not below creditSchedule["
+                  + prevBelowRow
+                  + "].belowPercent = "
+                  + quote(prevBelow.toPlainString())
+                  + ": expected rows in strictly descending belowPercent, e.g. 99.99, 99.0, 95.0");
         }
         prevBelow = below;
         prevBelowRow = i;
@@ -186,9 +210,15 @@ public final class ContractValidator {
         p.add(at + ".creditPercent = " + credit + ": expected 0 to 100");
       } else {
         if (prevCreditRow >= 0 && credit < prevCredit) {
-          p.add(at + ".creditPercent = " + credit + " is less than creditSchedule[" + prevCreditRow
-              + "].creditPercent = " + prevCredit
-              + ": expected a lower belowPercent to give at least the credit of the row above");
+          p.add(
+              at
+                  + ".creditPercent = "
+                  + credit
+                  + " is less than creditSchedule["
+                  + prevCreditRow
+                  + "].creditPercent = "
+                  + prevCredit
+                  + ": expected a lower belowPercent to give at least the credit of the row above");
         }
         prevCredit = credit;
         prevCreditRow = i;

@@ -1,10 +1,8 @@
 package dev.nines.credits;
 
-import dev.nines.uptime.Interval;
-import dev.nines.uptime.Intervals;
-
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaCredit;
+import dev.nines.uptime.Interval;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -34,9 +32,14 @@ public final class CreditCalculator {
    * @param issuedAt event time at which the month closed
    * @throws IllegalArgumentException if the history is of another account
    */
-  public static Optional<SlaCredit> credit(String accountId, Service service, YearMonth month,
-      ContractHistory history, Map<String, List<Interval>> downByRegion,
-      Map<String, List<Interval>> maintenanceByRegion, List<String> incidentIds,
+  public static Optional<SlaCredit> credit(
+      String accountId,
+      Service service,
+      YearMonth month,
+      ContractHistory history,
+      Map<String, List<Interval>> downByRegion,
+      Map<String, List<Interval>> maintenanceByRegion,
+      List<String> incidentIds,
       Instant issuedAt) {
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(service, "service");
@@ -45,8 +48,11 @@ public final class CreditCalculator {
     Objects.requireNonNull(incidentIds, "incidentIds");
     Objects.requireNonNull(issuedAt, "issuedAt");
     if (history.accountId().isPresent() && !history.accountId().get().equals(accountId)) {
-      throw new IllegalArgumentException("credit for account " + accountId
-          + " asked of the contract history of " + history.accountId().get());
+      throw new IllegalArgumentException(
+          "credit for account "
+              + accountId
+              + " asked of the contract history of "
+              + history.accountId().get());
     }
     Optional<Contract> governing = history.governing(month);
     if (governing.isEmpty()) {
@@ -57,25 +63,25 @@ public final class CreditCalculator {
     if (fee == null) {
       return Optional.empty();
     }
-    Availability a =
-        Availability.of(month, downByRegion, maintenanceByRegion, contract.regions());
+    Availability a = Availability.of(month, downByRegion, maintenanceByRegion, contract.regions());
     Optional<Credit> credit = CreditRule.credit(contract.creditSchedule(), a, fee);
     if (credit.isEmpty() || credit.get().amountMinor() == 0) {
       return Optional.empty();
     }
-    return Optional.of(SlaCredit.newBuilder()
-        .setCreditId(CreditId.of(accountId, service, month))
-        .setAccountId(accountId)
-        .setService(service)
-        .setMonth(Months.key(month))
-        .setAvailabilityPercent(a.percentText())
-        .setTargetPercent(contract.targetPercent().toPlainString())
-        .setDowntimeMs(a.downtimeMs())
-        .setCreditPercent(credit.get().creditPercent())
-        .setCreditAmountMinor(credit.get().amountMinor())
-        .setCurrency(contract.currency())
-        .setIncidentIds(new ArrayList<>(new TreeSet<>(incidentIds)))
-        .setIssuedAt(issuedAt)
-        .build());
+    return Optional.of(
+        SlaCredit.newBuilder()
+            .setCreditId(CreditId.of(accountId, service, month))
+            .setAccountId(accountId)
+            .setService(service)
+            .setMonth(Months.key(month))
+            .setAvailabilityPercent(a.percentText())
+            .setTargetPercent(contract.targetPercent().toPlainString())
+            .setDowntimeMs(a.downtimeMs())
+            .setCreditPercent(credit.get().creditPercent())
+            .setCreditAmountMinor(credit.get().amountMinor())
+            .setCurrency(contract.currency())
+            .setIncidentIds(new ArrayList<>(new TreeSet<>(incidentIds)))
+            .setIssuedAt(issuedAt)
+            .build());
   }
 }

@@ -19,8 +19,8 @@ public final class CreditRule {
    * with 0% (or a fee so small that the amount rounds to 0) gives a credit of 0, not empty: the
    * caller decides whether a zero credit is worth writing. Does not rely on row order.
    */
-  public static Optional<Credit> credit(List<Tier> schedule, Availability availability,
-      long monthlyFeeMinor) {
+  public static Optional<Credit> credit(
+      List<Tier> schedule, Availability availability, long monthlyFeeMinor) {
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(availability, "availability");
     Tier match = null;
@@ -30,9 +30,10 @@ public final class CreditRule {
         match = t;
       }
     }
-    return match == null ? Optional.empty()
-        : Optional.of(new Credit(match.creditPercent(),
-            amountMinor(monthlyFeeMinor, match.creditPercent())));
+    return match == null
+        ? Optional.empty()
+        : Optional.of(
+            new Credit(match.creditPercent(), amountMinor(monthlyFeeMinor, match.creditPercent())));
   }
 
   /**
@@ -47,7 +48,9 @@ public final class CreditRule {
       throw new IllegalArgumentException(
           "creditPercent = " + creditPercent + ", expected 0 to 100");
     }
-    return BigDecimal.valueOf(monthlyFeeMinor).multiply(BigDecimal.valueOf(creditPercent))
-        .divide(ContractValidator.HUNDRED, 0, RoundingMode.HALF_UP).longValueExact();
+    return BigDecimal.valueOf(monthlyFeeMinor)
+        .multiply(BigDecimal.valueOf(creditPercent))
+        .divide(ContractValidator.HUNDRED, 0, RoundingMode.HALF_UP)
+        .longValueExact();
   }
 }

@@ -15,9 +15,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.OrderGate;
-import dev.nines.eventtime.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,14 +103,25 @@ public final class ClosingWindows<V, A>
   private final int relayPartitions;
 
   /** Windows closed by stream time: see the class doc. The input carries no watermarks. */
-  public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
-      Supplier<A> initial, BiFunction<V, A, A> add) {
+  public ClosingWindows(
+      String storeName,
+      Serde<A> aggregates,
+      Duration size,
+      Duration grace,
+      Supplier<A> initial,
+      BiFunction<V, A, A> add) {
     this(storeName, aggregates, size, grace, initial, add, 0, 0);
   }
 
   /** Windows closed by the watermarks of upstream partitions 0..upstreams-1, not relayed. */
-  public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
-      Supplier<A> initial, BiFunction<V, A, A> add, int upstreams) {
+  public ClosingWindows(
+      String storeName,
+      Serde<A> aggregates,
+      Duration size,
+      Duration grace,
+      Supplier<A> initial,
+      BiFunction<V, A, A> add,
+      int upstreams) {
     this(storeName, aggregates, size, grace, initial, add, upstreams, 0);
   }
 
@@ -128,18 +136,29 @@ public final class ClosingWindows<V, A>
    *     frontier as a watermark of partition p of m (the input's partition count; see the class
    *     doc). Only with {@code upstreams > 0}
    */
-  public ClosingWindows(String storeName, Serde<A> aggregates, Duration size, Duration grace,
-      Supplier<A> initial, BiFunction<V, A, A> add, int upstreams, int relayPartitions) {
+  public ClosingWindows(
+      String storeName,
+      Serde<A> aggregates,
+      Duration size,
+      Duration grace,
+      Supplier<A> initial,
+      BiFunction<V, A, A> add,
+      int upstreams,
+      int relayPartitions) {
     if (size.toMillis() <= 0 || grace.isNegative()) {
-      throw new IllegalArgumentException("window size must be > 0 and grace >= 0, got "
-          + size + " and " + grace);
+      throw new IllegalArgumentException(
+          "window size must be > 0 and grace >= 0, got " + size + " and " + grace);
     }
     if (upstreams < 0) {
       throw new IllegalArgumentException("upstream partitions must be >= 0, got " + upstreams);
     }
     if (relayPartitions < 0 || relayPartitions > 0 && upstreams == 0) {
-      throw new IllegalArgumentException("relay partitions " + relayPartitions + " with "
-          + upstreams + " upstream partitions: expected 0, or > 0 with upstream partitions");
+      throw new IllegalArgumentException(
+          "relay partitions "
+              + relayPartitions
+              + " with "
+              + upstreams
+              + " upstream partitions: expected 0, or > 0 with upstream partitions");
     }
     this.upstreams = upstreams;
     this.relayPartitions = relayPartitions;
@@ -179,19 +198,32 @@ public final class ClosingWindows<V, A>
       this.context = context;
       this.relayed = Long.MIN_VALUE;
       if (relayPartitions > 0 && context.taskId().partition() >= relayPartitions) {
-        throw new IllegalStateException(store.name() + ": task of partition "
-            + context.taskId().partition() + ", but " + relayPartitions + " partitions to "
-            + "relay watermarks for: the input topic has more partitions than configured");
+        throw new IllegalStateException(
+            store.name()
+                + ": task of partition "
+                + context.taskId().partition()
+                + ", but "
+                + relayPartitions
+                + " partitions to "
+                + "relay watermarks for: the input topic has more partitions than configured");
       }
       this.open = context.getStateStore(store.name());
       this.scannedBelow = Long.MIN_VALUE;
       this.warned = false;
       this.warnedMark = false;
-      late = context.metrics().addSensor("nines-windows-late-" + store.name() + "-"
-          + context.taskId(), Sensor.RecordingLevel.INFO);
-      late.add(new MetricName(LATE_METRIC, METRIC_GROUP, "Records dropped because their "
-          + "window had closed", Map.of("task-id", context.taskId().toString(),
-          "store", store.name())), new CumulativeCount());
+      late =
+          context
+              .metrics()
+              .addSensor(
+                  "nines-windows-late-" + store.name() + "-" + context.taskId(),
+                  Sensor.RecordingLevel.INFO);
+      late.add(
+          new MetricName(
+              LATE_METRIC,
+              METRIC_GROUP,
+              "Records dropped because their " + "window had closed",
+              Map.of("task-id", context.taskId().toString(), "store", store.name())),
+          new CumulativeCount());
     }
 
     @Override
@@ -238,16 +270,21 @@ public final class ClosingWindows<V, A>
         // a mark of another layout (topics.partitions changed): it says nothing about this one
         if (!warnedMark) {
           warnedMark = true;
-          log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
-              + "expects {} upstream partitions", store.name(), context.taskId(),
-              w.partition(), w.partitions(), upstreams);
+          log.warn(
+              "{} (task {}): watermark of upstream {} of {} ignored: this topology "
+                  + "expects {} upstream partitions",
+              store.name(),
+              context.taskId(),
+              w.partition(),
+              w.partitions(),
+              upstreams);
         }
         return;
       }
       Watermark before = open.marks().get(w.partition());
       // the larger value, as OrderGate keeps; a mark of an earlier layout is replaced
-      open.putMark(before != null && before.partitions() == w.partitions()
-          ? Watermark.max(before, w) : w);
+      open.putMark(
+          before != null && before.partitions() == w.partitions() ? Watermark.max(before, w) : w);
       long frontier = frontier(open.marks());
       if (frontier != OpenWindowStore.NO_TIME && frontier > open.streamTime()) {
         open.advanceStreamTime(frontier);
@@ -271,9 +308,12 @@ public final class ClosingWindows<V, A>
       if (end > relayed) {
         relayed = end;
         // no headers: which record moved the frontier depends on the interleaving
-        context.forward(new Record<>(Marked.MARK_KEY, Marked.<Window<A>>mark(new Watermark(
-            context.taskId().partition(), relayPartitions, end, false)),
-            Math.max(0, frontier)));
+        context.forward(
+            new Record<>(
+                Marked.MARK_KEY,
+                Marked.<Window<A>>mark(
+                    new Watermark(context.taskId().partition(), relayPartitions, end, false)),
+                Math.max(0, frontier)));
       }
     }
 
@@ -289,9 +329,11 @@ public final class ClosingWindows<V, A>
       long lastClosed = saturatedMinus(closeTime, sizeMs);
       if (lastClosed >= scannedBelow) {
         for (OpenWindowStore.Closed<A> c : open.close(lastClosed)) {
-          context.forward(record.withKey(c.key())
-              .withValue(Marked.item(new Window<>(c.start(), c.start() + sizeMs, c.value())))
-              .withTimestamp(c.timestamp()));
+          context.forward(
+              record
+                  .withKey(c.key())
+                  .withValue(Marked.item(new Window<>(c.start(), c.start() + sizeMs, c.value())))
+                  .withTimestamp(c.timestamp()));
         }
         scannedBelow = lastClosed < 0 ? 0 : lastClosed - lastClosed % sizeMs + sizeMs;
       }
@@ -304,22 +346,38 @@ public final class ClosingWindows<V, A>
       // the metric already counts every one of them.
       if (!warned) {
         warned = true;
-        log.warn("{} (task {}): record for key '{}' at {} dropped: {}. Further late records "
-            + "of this task are counted in {} {} and logged at DEBUG", store.name(),
-            context.taskId(), record.key(), Instant.ofEpochMilli(record.timestamp()),
-            why(start), METRIC_GROUP, LATE_METRIC);
+        log.warn(
+            "{} (task {}): record for key '{}' at {} dropped: {}. Further late records "
+                + "of this task are counted in {} {} and logged at DEBUG",
+            store.name(),
+            context.taskId(),
+            record.key(),
+            Instant.ofEpochMilli(record.timestamp()),
+            why(start),
+            METRIC_GROUP,
+            LATE_METRIC);
       } else if (log.isDebugEnabled()) {
-        log.debug("{}: record for key '{}' at {} dropped: {}", store.name(), record.key(),
-            Instant.ofEpochMilli(record.timestamp()), why(start));
+        log.debug(
+            "{}: record for key '{}' at {} dropped: {}",
+            store.name(),
+            record.key(),
+            Instant.ofEpochMilli(record.timestamp()),
+            why(start));
       }
     }
 
     private String why(long start) {
-      return start == NO_WINDOW ? "no key or no timestamp"
-          : "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + sizeMs)
-              + ") closed " + (upstreams == 0 ? "at stream time "
-                  + Instant.ofEpochMilli(open.streamTime())
-                  : "by the watermarks (released up to " + time(open.streamTime())
+      return start == NO_WINDOW
+          ? "no key or no timestamp"
+          : "window ["
+              + Instant.ofEpochMilli(start)
+              + ", "
+              + Instant.ofEpochMilli(start + sizeMs)
+              + ") closed "
+              + (upstreams == 0
+                  ? "at stream time " + Instant.ofEpochMilli(open.streamTime())
+                  : "by the watermarks (released up to "
+                      + time(open.streamTime())
                       + ", this record's upstream partition at its last mark)");
     }
   }

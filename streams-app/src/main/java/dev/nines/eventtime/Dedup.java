@@ -1,8 +1,5 @@
 package dev.nines.eventtime;
 
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.OrderGate;
-import dev.nines.eventtime.Watermark;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,18 +68,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record whose id is null is passed on unchecked (admission refuses items without an id).
  */
-public final class Dedup<T>
-    implements FixedKeyProcessorSupplier<String, Marked<T>, Marked<T>> {
+public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<T>, Marked<T>> {
   private static final Logger log = LoggerFactory.getLogger(Dedup.class);
   private static final byte ID = 1;
   private static final byte MARK = 2;
   private static final Bytes FORGET_BELOW_KEY = Bytes.wrap(new byte[] {3});
+
   /**
    * Expired ids deleted at most per batch, and items between two batches: two deletes per
    * item, while one item adds one id, so a bucket that came due drains within as many items as
    * it holds, and no record pays for more than one batch.
    */
   static final int EXPIRY_BATCH = 64;
+
   static final int ITEMS_PER_BATCH = EXPIRY_BATCH / 2;
 
   private final String storeName;
@@ -101,15 +99,26 @@ public final class Dedup<T>
    * @param upstreams the partition count the marks are for ({@link Watermark#partitions()}); a
    *     mark for another count (the layout changed) is ignored
    */
-  public Dedup(String storeName, Function<T, String> id, Duration retention, int from, int to,
+  public Dedup(
+      String storeName,
+      Function<T, String> id,
+      Duration retention,
+      int from,
+      int to,
       int upstreams) {
     if (retention.toMillis() <= 0 || retention.toMillis() > Long.MAX_VALUE / 4) {
-      throw new IllegalArgumentException("dedup retention must be > 0 and at most a few "
-          + "million years, got " + retention);
+      throw new IllegalArgumentException(
+          "dedup retention must be > 0 and at most a few " + "million years, got " + retention);
     }
     if (from < 0 || to <= from || to > upstreams) {
-      throw new IllegalArgumentException("upstream partitions " + from + ".." + (to - 1)
-          + " of " + upstreams + ": expected 0 <= from < to <= upstreams");
+      throw new IllegalArgumentException(
+          "upstream partitions "
+              + from
+              + ".."
+              + (to - 1)
+              + " of "
+              + upstreams
+              + ": expected 0 <= from < to <= upstreams");
     }
     this.storeName = storeName;
     this.id = id;
@@ -120,8 +129,8 @@ public final class Dedup<T>
   }
 
   public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName),
-        Serdes.Bytes(), Serdes.ByteArray());
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(storeName), Serdes.Bytes(), Serdes.ByteArray());
   }
 
   /** The start of the bucket {@code ts} is in: buckets are one retention wide. */
@@ -134,8 +143,12 @@ public final class Dedup<T>
   }
 
   static Bytes idKey(long bucket, byte[] id) {
-    return Bytes.wrap(ByteBuffer.allocate(9 + id.length).put(ID).putLong(bucket ^ Long.MIN_VALUE)
-        .put(id).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(9 + id.length)
+            .put(ID)
+            .putLong(bucket ^ Long.MIN_VALUE)
+            .put(id)
+            .array());
   }
 
   static long bucketOf(Bytes idKey) {
@@ -219,8 +232,9 @@ public final class Dedup<T>
 
     private boolean isDuplicate(byte[] idBytes, long ts) {
       // by bucket number, with saturated bounds: no overflow at extreme timestamps
-      long first = Math.floorDiv(Math.max(OrderGate.saturatedMinus(ts, retentionMs),
-          forgetBelow), retentionMs);
+      long first =
+          Math.floorDiv(
+              Math.max(OrderGate.saturatedMinus(ts, retentionMs), forgetBelow), retentionMs);
       long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
       for (long n = first; n <= last; n++) {
         if (!mayHoldIds(n * retentionMs)) {
@@ -252,9 +266,14 @@ public final class Dedup<T>
       if (w.partitions() != upstreams) {
         if (!warnedMark) {
           warnedMark = true;
-          log.warn("{} (task {}): watermark of upstream {} of {} ignored: this topology "
-              + "expects {} upstream partitions", storeName, context.taskId(),
-              w.partition(), w.partitions(), upstreams);
+          log.warn(
+              "{} (task {}): watermark of upstream {} of {} ignored: this topology "
+                  + "expects {} upstream partitions",
+              storeName,
+              context.taskId(),
+              w.partition(),
+              w.partitions(),
+              upstreams);
         }
         return;
       }
@@ -263,8 +282,8 @@ public final class Dedup<T>
       }
       Watermark before = marks.get(w.partition());
       // the larger value, as ClosingWindows keeps; a mark of an earlier layout is replaced
-      Watermark next = before != null && before.partitions() == upstreams
-          ? Watermark.max(before, w) : w;
+      Watermark next =
+          before != null && before.partitions() == upstreams ? Watermark.max(before, w) : w;
       if (!next.equals(before)) {
         marks.put(w.partition(), next);
         seen.put(markKey(w.partition()), next.toStoreBytes());

@@ -1,6 +1,11 @@
 package dev.nines.eventtime;
 
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /** A value of a watermarked repartition topic: a record of the stream, or a watermark. */
 public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
@@ -21,20 +26,21 @@ public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
 
   /** An item with {@code f} applied to its value; a watermark as it is. */
   @SuppressWarnings("unchecked")
-  static <V, W> Marked<W> map(Marked<V> m, java.util.function.Function<V, W> f) {
+  static <V, W> Marked<W> map(Marked<V> m, Function<V, W> f) {
     return m instanceof Item<V> i ? new Item<>(f.apply(i.value())) : (Marked<W>) m;
   }
 
   /** The item's value alone, or nothing for a watermark (for {@code flatMapValues}). */
-  static <V> java.util.List<V> items(Marked<V> m) {
-    return m instanceof Item<V> i ? java.util.List.of(i.value()) : java.util.List.of();
+  static <V> List<V> items(Marked<V> m) {
+    return m instanceof Item<V> i ? List.of(i.value()) : List.of();
   }
 
   /** The upstream partition an item's header names ({@link #UPSTREAM_HEADER}), or -1. */
-  static int upstream(org.apache.kafka.common.header.Headers headers) {
-    org.apache.kafka.common.header.Header h = headers.lastHeader(UPSTREAM_HEADER);
-    return h == null || h.value() == null || h.value().length != 4 ? -1
-        : java.nio.ByteBuffer.wrap(h.value()).getInt();
+  static int upstream(Headers headers) {
+    Header h = headers.lastHeader(UPSTREAM_HEADER);
+    return h == null || h.value() == null || h.value().length != 4
+        ? -1
+        : ByteBuffer.wrap(h.value()).getInt();
   }
 
   /** A record of the stream. */

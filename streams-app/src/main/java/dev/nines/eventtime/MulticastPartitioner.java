@@ -14,8 +14,8 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 public final class MulticastPartitioner<V> implements StreamPartitioner<String, Marked<V>> {
 
   @Override
-  public Optional<Set<Integer>> partitions(String topic, String key, Marked<V> value,
-      int numPartitions) {
+  public Optional<Set<Integer>> partitions(
+      String topic, String key, Marked<V> value, int numPartitions) {
     if (value instanceof Marked.Mark<V>) {
       return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
     }

@@ -1,10 +1,10 @@
 package dev.nines.eventtime;
 
 import java.nio.ByteBuffer;
-import dev.nines.eventtime.Watermark;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +12,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import dev.nines.eventtime.WriteBackStore;
 
 /**
  * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged
@@ -37,6 +36,7 @@ public final class OpenWindowStore<A> extends WriteBackStore {
   private static final byte WINDOW = 1;
   private static final byte MARK = 2;
   private static final Bytes STREAM_TIME_KEY = Bytes.wrap(new byte[] {0});
+
   /** Stream time before any record: nothing is late, nothing has closed. */
   public static final long NO_TIME = Long.MIN_VALUE;
 
@@ -99,7 +99,7 @@ public final class OpenWindowStore<A> extends WriteBackStore {
         }
       }
     }
-    return java.util.Collections.unmodifiableMap(marks);
+    return Collections.unmodifiableMap(marks);
   }
 
   public void putMark(Watermark mark) {
@@ -150,13 +150,14 @@ public final class OpenWindowStore<A> extends WriteBackStore {
     cached.clear();
     stored.forEach(inner::delete);
     List<Closed<A>> out = new ArrayList<>(closing.size());
-    closing.forEach((k, open) -> {
-      ByteBuffer b = ByteBuffer.wrap(k.get());
-      b.get();
-      long start = b.getLong();
-      String key = new String(k.get(), 9, k.get().length - 9, StandardCharsets.UTF_8);
-      out.add(new Closed<>(key, start, open.value(), open.timestamp()));
-    });
+    closing.forEach(
+        (k, open) -> {
+          ByteBuffer b = ByteBuffer.wrap(k.get());
+          b.get();
+          long start = b.getLong();
+          String key = new String(k.get(), 9, k.get().length - 9, StandardCharsets.UTF_8);
+          out.add(new Closed<>(key, start, open.value(), open.timestamp()));
+        });
     return out;
   }
 
@@ -167,13 +168,18 @@ public final class OpenWindowStore<A> extends WriteBackStore {
 
   private Open<A> decode(byte[] stored) {
     long timestamp = ByteBuffer.wrap(stored).getLong();
-    return new Open<>(serde.deserializer().deserialize(null,
-        Arrays.copyOfRange(stored, Long.BYTES, stored.length)), timestamp);
+    return new Open<>(
+        serde
+            .deserializer()
+            .deserialize(null, Arrays.copyOfRange(stored, Long.BYTES, stored.length)),
+        timestamp);
   }
 
   private byte[] encode(Open<A> open) {
     byte[] value = serde.serializer().serialize(null, open.value());
-    return ByteBuffer.allocate(Long.BYTES + value.length).putLong(open.timestamp()).put(value)
+    return ByteBuffer.allocate(Long.BYTES + value.length)
+        .putLong(open.timestamp())
+        .put(value)
         .array();
   }
 
@@ -190,7 +196,8 @@ public final class OpenWindowStore<A> extends WriteBackStore {
       streamTimeDirty = false;
     }
     for (Watermark m : dirtyMarks.values()) {
-      inner.put(Bytes.wrap(ByteBuffer.allocate(5).put(MARK).putInt(m.partition()).array()),
+      inner.put(
+          Bytes.wrap(ByteBuffer.allocate(5).put(MARK).putInt(m.partition()).array()),
           m.toStoreBytes());
     }
     dirtyMarks.clear();

@@ -3,9 +3,11 @@ package dev.nines.eventtime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Downstream half of the watermarks, as plain logic over a {@link Store}: holds items and
@@ -64,8 +66,9 @@ public final class OrderGate<V> {
       if (c != 0) {
         return c;
       }
-      c = Arrays.compareUnsigned(id.getBytes(StandardCharsets.UTF_8),
-          o.id.getBytes(StandardCharsets.UTF_8));
+      c =
+          Arrays.compareUnsigned(
+              id.getBytes(StandardCharsets.UTF_8), o.id.getBytes(StandardCharsets.UTF_8));
       return c != 0 ? c : Integer.compare(upstream, o.upstream);
     }
   }
@@ -112,7 +115,8 @@ public final class OrderGate<V> {
    */
   public Optional<Late> offer(int upstream, long time, String id, V value) {
     Watermark own = upstream < 0 ? null : store.marks().get(upstream);
-    if (own != null && own.streamTime() != Long.MIN_VALUE
+    if (own != null
+        && own.streamTime() != Long.MIN_VALUE
         && time <= saturatedMinus(own.streamTime(), graceMs)) {
       return Optional.of(Late.BEHIND_OWN_PARTITION);
     }
@@ -153,8 +157,8 @@ public final class OrderGate<V> {
    * of partitions {@code from..to-1} is of another layout than {@code partitions} (kept from
    * before {@code topics.partitions} changed: it says nothing about this one).
    */
-  public static long frontierOfLayout(Map<Integer, Watermark> marks, int from, int to,
-      int partitions) {
+  public static long frontierOfLayout(
+      Map<Integer, Watermark> marks, int from, int to, int partitions) {
     for (int u = from; u < to; u++) {
       Watermark m = marks.get(u);
       if (m != null && m.partitions() != partitions) {
@@ -199,13 +203,13 @@ public final class OrderGate<V> {
 
   /** The store in memory: for tests and for reasoning. */
   public static final class InMemory<V> implements Store<V> {
-    private final java.util.TreeMap<Integer, Watermark> marks = new java.util.TreeMap<>();
-    private final java.util.TreeMap<Slot, V> held = new java.util.TreeMap<>();
+    private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
+    private final TreeMap<Slot, V> held = new TreeMap<>();
     private long released = Long.MIN_VALUE;
 
     @Override
     public Map<Integer, Watermark> marks() {
-      return java.util.Collections.unmodifiableMap(marks);
+      return Collections.unmodifiableMap(marks);
     }
 
     @Override

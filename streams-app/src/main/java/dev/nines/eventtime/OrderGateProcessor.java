@@ -2,11 +2,14 @@ package dev.nines.eventtime;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * (so the store's byte order is the release order). A held value keeps the record's key and the
  * value as the inner serde writes it for the repartition topic (no new schema subject).
  */
-public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Marked<V>, String, V> {
+public final class OrderGateProcessor<V>
+    implements ProcessorSupplier<String, Marked<V>, String, V> {
   private static final Logger log = LoggerFactory.getLogger(OrderGateProcessor.class);
 
   public static final String LATE_METRIC = "late-records-total";
@@ -58,8 +62,12 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
    * @param id the tie-breaker after event time (e.g. the probe id)
    * @param grace how far behind its partition's watermark an item may be
    */
-  public OrderGateProcessor(String storeName, Serde<V> inner, ToLongFunction<V> eventTime,
-      Function<V, String> id, java.time.Duration grace) {
+  public OrderGateProcessor(
+      String storeName,
+      Serde<V> inner,
+      ToLongFunction<V> eventTime,
+      Function<V, String> id,
+      Duration grace) {
     this.storeName = storeName;
     this.inner = inner;
     this.eventTime = eventTime;
@@ -70,8 +78,10 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
   @Override
   public Set<StoreBuilder<?>> stores() {
     // cached: an item held and released within one commit never reaches RocksDB or the changelog
-    return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName),
-        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+    return Set.of(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(storeName), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingEnabled());
   }
 
   @Override
@@ -88,12 +98,20 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
         this.store = new KvStore(context.getStateStore(storeName), context);
         this.gate = new OrderGate<>(store, graceMs);
         for (OrderGate.Late reason : OrderGate.Late.values()) {
-          String r = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-          Sensor s = context.metrics().addSensor("nines-watermark-late-" + storeName + "-" + r
-              + "-" + context.taskId(), Sensor.RecordingLevel.INFO);
-          s.add(new MetricName(LATE_METRIC, METRIC_GROUP, "Records dropped by the order gate "
-              + "as late", Map.of("task-id", context.taskId().toString(), "gate", storeName,
-              "reason", r)), new CumulativeCount());
+          String r = reason.name().toLowerCase(Locale.ROOT).replace('_', '-');
+          Sensor s =
+              context
+                  .metrics()
+                  .addSensor(
+                      "nines-watermark-late-" + storeName + "-" + r + "-" + context.taskId(),
+                      Sensor.RecordingLevel.INFO);
+          s.add(
+              new MetricName(
+                  LATE_METRIC,
+                  METRIC_GROUP,
+                  "Records dropped by the order gate " + "as late",
+                  Map.of("task-id", context.taskId().toString(), "gate", storeName, "reason", r)),
+              new CumulativeCount());
           late.put(reason, s);
         }
       }
@@ -113,22 +131,32 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
         V v = ((Marked.Item<V>) record.value()).value();
         int upstream = Marked.upstream(record.headers());
         long t = eventTime.applyAsLong(v);
-        Optional<OrderGate.Late> verdict = gate.offer(upstream, t, id.apply(v),
-            KeyValue.pair(record.key(), v));
-        verdict.ifPresent(reason -> {
-          late.get(reason).record();
-          if (reason == OrderGate.Late.BEHIND_OWN_PARTITION) {
-            log.warn("{}: record '{}' at {} from upstream partition {} is more than {} ms behind "
-                + "that partition's watermark {}; dropped", storeName, id.apply(v),
-                Instant.ofEpochMilli(t), upstream, graceMs,
-                Instant.ofEpochMilli(store.marks().get(upstream).streamTime()));
-          } else {
-            log.warn("{}: record '{}' at {} from upstream partition {} is at or below the "
-                + "released frontier {} (its partition was idle, or it has none); dropped",
-                storeName, id.apply(v), Instant.ofEpochMilli(t), upstream,
-                Instant.ofEpochMilli(store.released()));
-          }
-        });
+        Optional<OrderGate.Late> verdict =
+            gate.offer(upstream, t, id.apply(v), KeyValue.pair(record.key(), v));
+        verdict.ifPresent(
+            reason -> {
+              late.get(reason).record();
+              if (reason == OrderGate.Late.BEHIND_OWN_PARTITION) {
+                log.warn(
+                    "{}: record '{}' at {} from upstream partition {} is more than {} ms behind "
+                        + "that partition's watermark {}; dropped",
+                    storeName,
+                    id.apply(v),
+                    Instant.ofEpochMilli(t),
+                    upstream,
+                    graceMs,
+                    Instant.ofEpochMilli(store.marks().get(upstream).streamTime()));
+              } else {
+                log.warn(
+                    "{}: record '{}' at {} from upstream partition {} is at or below the "
+                        + "released frontier {} (its partition was idle, or it has none); dropped",
+                    storeName,
+                    id.apply(v),
+                    Instant.ofEpochMilli(t),
+                    upstream,
+                    Instant.ofEpochMilli(store.released()));
+              }
+            });
       }
 
       private void emit(List<OrderGate.Released<KeyValue<String, V>>> released) {
@@ -150,17 +178,21 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
     KvStore(KeyValueStore<Bytes, byte[]> kv, ProcessorContext<String, V> context) {
       this.kv = kv;
       this.context = context;
-      try (KeyValueIterator<Bytes, byte[]> it = kv.range(Bytes.wrap(new byte[] {'M'}),
-          Bytes.wrap(new byte[] {'M', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}))) {
-        it.forEachRemaining(e -> {
-          ByteBuffer b = ByteBuffer.wrap(e.value);
-          int p = ByteBuffer.wrap(e.key.get(), 1, 4).getInt();
-          long w = b.getLong();
-          boolean idle = b.get() == 1;
-          int partitions = b.getInt();
-          // 13 bytes: written before marks carried 'latest'
-          marks.put(p, new Watermark(p, partitions, w, idle, b.hasRemaining() ? b.getLong() : w));
-        });
+      try (KeyValueIterator<Bytes, byte[]> it =
+          kv.range(
+              Bytes.wrap(new byte[] {'M'}),
+              Bytes.wrap(new byte[] {'M', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}))) {
+        it.forEachRemaining(
+            e -> {
+              ByteBuffer b = ByteBuffer.wrap(e.value);
+              int p = ByteBuffer.wrap(e.key.get(), 1, 4).getInt();
+              long w = b.getLong();
+              boolean idle = b.get() == 1;
+              int partitions = b.getInt();
+              // 13 bytes: written before marks carried 'latest'
+              marks.put(
+                  p, new Watermark(p, partitions, w, idle, b.hasRemaining() ? b.getLong() : w));
+            });
       }
       byte[] r = kv.get(RELEASED);
       released = r == null ? Long.MIN_VALUE : ByteBuffer.wrap(r).getLong();
@@ -168,13 +200,19 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
 
     @Override
     public Map<Integer, Watermark> marks() {
-      return java.util.Collections.unmodifiableMap(marks);
+      return Collections.unmodifiableMap(marks);
     }
 
     @Override
     public void putMark(Watermark m) {
-      kv.put(markKey(m.partition()), ByteBuffer.allocate(21).putLong(m.streamTime())
-          .put((byte) (m.idle() ? 1 : 0)).putInt(m.partitions()).putLong(m.latest()).array());
+      kv.put(
+          markKey(m.partition()),
+          ByteBuffer.allocate(21)
+              .putLong(m.streamTime())
+              .put((byte) (m.idle() ? 1 : 0))
+              .putInt(m.partitions())
+              .putLong(m.latest())
+              .array());
       marks.put(m.partition(), m);
     }
 
@@ -200,8 +238,9 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
       String topic = context.recordMetadata().map(m -> m.topic()).orElse(storeName);
       byte[] k = value.key == null ? new byte[0] : value.key.getBytes(StandardCharsets.UTF_8);
       byte[] v = inner.serializer().serialize(topic, value.value);
-      kv.put(heldKey(slot), ByteBuffer.allocate(4 + k.length + v.length).putInt(k.length).put(k)
-          .put(v).array());
+      kv.put(
+          heldKey(slot),
+          ByteBuffer.allocate(4 + k.length + v.length).putInt(k.length).put(k).put(v).array());
     }
 
     @Override
@@ -224,16 +263,17 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
         byte[] v = new byte[b.remaining()];
         b.get(v);
         V value = inner.deserializer().deserialize(storeName, v);
-        out.add(new OrderGate.Released<>(slotOf(e.key.get()),
-            KeyValue.pair(new String(k, StandardCharsets.UTF_8), value)));
+        out.add(
+            new OrderGate.Released<>(
+                slotOf(e.key.get()), KeyValue.pair(new String(k, StandardCharsets.UTF_8), value)));
       }
       return out;
     }
   }
 
   static Bytes timeKey(long time) {
-    return Bytes.wrap(ByteBuffer.allocate(9).put((byte) 'B').putLong(time ^ Long.MIN_VALUE)
-        .array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(9).put((byte) 'B').putLong(time ^ Long.MIN_VALUE).array());
   }
 
   static Bytes markKey(int partition) {
@@ -242,9 +282,14 @@ public final class OrderGateProcessor<V> implements ProcessorSupplier<String, Ma
 
   static Bytes heldKey(OrderGate.Slot s) {
     byte[] id = s.id().getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(1 + 8 + id.length + 1 + 4).put((byte) 'B')
-        .putLong(s.time() ^ Long.MIN_VALUE).put(id).put((byte) 0)
-        .putInt(s.upstream() ^ Integer.MIN_VALUE).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(1 + 8 + id.length + 1 + 4)
+            .put((byte) 'B')
+            .putLong(s.time() ^ Long.MIN_VALUE)
+            .put(id)
+            .put((byte) 0)
+            .putInt(s.upstream() ^ Integer.MIN_VALUE)
+            .array());
   }
 
   static OrderGate.Slot slotOf(byte[] key) {

@@ -1,5 +1,7 @@
 package dev.nines.eventtime;
 
+import java.nio.ByteBuffer;
+
 /**
  * What one upstream task says about its input partition.
  *
@@ -14,16 +16,25 @@ package dev.nines.eventtime;
  *     sent, {@code >= streamTime}). Only used when every partition is idle: then everything each
  *     partition sent has arrived, and the gate may release up to the largest {@code latest}
  */
-public record Watermark(int partition, int partitions, long streamTime, boolean idle,
-    long latest) {
+public record Watermark(int partition, int partitions, long streamTime, boolean idle, long latest) {
   public Watermark {
     if (partitions < 1 || partition < 0 || partition >= partitions) {
-      throw new IllegalArgumentException("watermark of partition " + partition + " of "
-          + partitions + ": expected 0 <= partition < partitions");
+      throw new IllegalArgumentException(
+          "watermark of partition "
+              + partition
+              + " of "
+              + partitions
+              + ": expected 0 <= partition < partitions");
     }
     if (latest < streamTime) {
-      throw new IllegalArgumentException("watermark of partition " + partition + ": latest "
-          + latest + " < streamTime " + streamTime + ": expected latest >= streamTime");
+      throw new IllegalArgumentException(
+          "watermark of partition "
+              + partition
+              + ": latest "
+              + latest
+              + " < streamTime "
+              + streamTime
+              + ": expected latest >= streamTime");
     }
   }
 
@@ -33,9 +44,14 @@ public record Watermark(int partition, int partitions, long streamTime, boolean 
    * out of order), with {@code next}'s idleness.
    */
   public static Watermark max(Watermark before, Watermark next) {
-    return before == null ? next : new Watermark(next.partition(), next.partitions(),
-        Math.max(before.streamTime(), next.streamTime()), next.idle(),
-        Math.max(before.latest(), next.latest()));
+    return before == null
+        ? next
+        : new Watermark(
+            next.partition(),
+            next.partitions(),
+            Math.max(before.streamTime(), next.streamTime()),
+            next.idle(),
+            Math.max(before.latest(), next.latest()));
   }
 
   /** Bytes of {@link #toStoreBytes()}. */
@@ -46,13 +62,17 @@ public record Watermark(int partition, int partitions, long streamTime, boolean 
    * partitions(4) streamTime(8) idle(1) latest(8)}.
    */
   public byte[] toStoreBytes() {
-    return java.nio.ByteBuffer.allocate(STORE_BYTES).putInt(partitions).putLong(streamTime)
-        .put((byte) (idle ? 1 : 0)).putLong(latest).array();
+    return ByteBuffer.allocate(STORE_BYTES)
+        .putInt(partitions)
+        .putLong(streamTime)
+        .put((byte) (idle ? 1 : 0))
+        .putLong(latest)
+        .array();
   }
 
   /** The mark of {@code partition} that {@link #toStoreBytes()} wrote. */
   public static Watermark fromStoreBytes(int partition, byte[] bytes) {
-    java.nio.ByteBuffer v = java.nio.ByteBuffer.wrap(bytes);
+    ByteBuffer v = ByteBuffer.wrap(bytes);
     return new Watermark(partition, v.getInt(), v.getLong(), v.get() == 1, v.getLong());
   }
 

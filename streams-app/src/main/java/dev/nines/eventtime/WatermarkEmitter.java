@@ -46,7 +46,11 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
   private final int total;
 
   /** Upstream partitions numbered 0..partitions-1, all of them one input. */
-  public WatermarkEmitter(String storeName, int partitions, Duration interval, Duration idleAfter,
+  public WatermarkEmitter(
+      String storeName,
+      int partitions,
+      Duration interval,
+      Duration idleAfter,
       ToLongFunction<V> eventTime) {
     this(storeName, partitions, interval, idleAfter, eventTime, 0, partitions);
   }
@@ -60,17 +64,37 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
    *     repartitions (receipts and probes), each numbers its partitions from its own offset
    * @param total how many upstream partitions the downstream waits for, over all inputs
    */
-  public WatermarkEmitter(String storeName, int partitions, Duration interval, Duration idleAfter,
-      ToLongFunction<V> eventTime, int first, int total) {
+  public WatermarkEmitter(
+      String storeName,
+      int partitions,
+      Duration interval,
+      Duration idleAfter,
+      ToLongFunction<V> eventTime,
+      int first,
+      int total) {
     if (first < 0 || first + partitions > total) {
-      throw new IllegalArgumentException("upstream partitions " + first + ".." + (first
-          + partitions - 1) + " of " + total + ": expected within 0.." + (total - 1));
+      throw new IllegalArgumentException(
+          "upstream partitions "
+              + first
+              + ".."
+              + (first + partitions - 1)
+              + " of "
+              + total
+              + ": expected within 0.."
+              + (total - 1));
     }
     this.first = first;
     this.total = total;
-    if (interval.isNegative() || interval.isZero() || idleAfter.isNegative() || idleAfter.isZero()) {
-      throw new IllegalArgumentException("watermark interval " + interval + " and idle time "
-          + idleAfter + ": expected both positive");
+    if (interval.isNegative()
+        || interval.isZero()
+        || idleAfter.isNegative()
+        || idleAfter.isZero()) {
+      throw new IllegalArgumentException(
+          "watermark interval "
+              + interval
+              + " and idle time "
+              + idleAfter
+              + ": expected both positive");
     }
     this.storeName = storeName;
     this.partitions = partitions;
@@ -82,8 +106,10 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
   @Override
   public Set<StoreBuilder<?>> stores() {
     // per input partition: S_u and the last boundary value; written once per commit (cached)
-    return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName),
-        Serdes.Integer(), Serdes.ByteArray()).withCachingEnabled());
+    return Set.of(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(storeName), Serdes.Integer(), Serdes.ByteArray())
+            .withCachingEnabled());
   }
 
   @Override
@@ -104,8 +130,13 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         this.store = context.getStateStore(storeName);
         this.partition = context.taskId().partition();
         if (partition >= partitions) {
-          throw new IllegalStateException("task of input partition " + partition + ", but "
-              + "topics.partitions = " + partitions + ": the input topic has more partitions");
+          throw new IllegalStateException(
+              "task of input partition "
+                  + partition
+                  + ", but "
+                  + "topics.partitions = "
+                  + partitions
+                  + ": the input topic has more partitions");
         }
         byte[] b = store.get(partition);
         ByteBuffer s = b == null ? null : ByteBuffer.wrap(b);
@@ -115,8 +146,8 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         idle = false;
         announced = false;
         long every = Math.max(100, Math.min(1_000, idleAfter.toMillis() / 2));
-        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME,
-            this::checkIdle);
+        context.schedule(
+            Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
       }
 
       @Override
@@ -124,14 +155,16 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         long t = eventTime.applyAsLong(record.value());
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(Marked.UPSTREAM_HEADER);
-        headers.add(Marked.UPSTREAM_HEADER,
-            ByteBuffer.allocate(4).putInt(first + partition).array());
+        headers.add(
+            Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(first + partition).array());
         context.forward(record.withValue(Marked.item(record.value())).withHeaders(headers));
         lastRecordWallMs = context.currentSystemTimeMs();
         long before = streamTime;
         streamTime = Math.max(streamTime, t);
-        boolean crossed = streamTime != before && (before == Long.MIN_VALUE
-            || Math.floorDiv(streamTime, intervalMs) > Math.floorDiv(before, intervalMs));
+        boolean crossed =
+            streamTime != before
+                && (before == Long.MIN_VALUE
+                    || Math.floorDiv(streamTime, intervalMs) > Math.floorDiv(before, intervalMs));
         if (crossed) {
           marked = streamTime;
         }
@@ -141,8 +174,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
           send(false, record.timestamp());
         }
         if (streamTime != before) {
-          store.put(partition, ByteBuffer.allocate(16).putLong(streamTime).putLong(marked)
-              .array());
+          store.put(partition, ByteBuffer.allocate(16).putLong(streamTime).putLong(marked).array());
         }
       }
 
@@ -154,9 +186,11 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       }
 
       private void send(boolean idleMark, long timestamp) {
-        context.forward(new Record<>(Marked.MARK_KEY,
-            Marked.mark(new Watermark(first + partition, total, marked, idleMark, streamTime)),
-            Math.max(0, timestamp)));
+        context.forward(
+            new Record<>(
+                Marked.MARK_KEY,
+                Marked.mark(new Watermark(first + partition, total, marked, idleMark, streamTime)),
+                Math.max(0, timestamp)));
       }
     };
   }

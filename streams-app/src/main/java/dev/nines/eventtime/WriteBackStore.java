@@ -39,10 +39,13 @@ public abstract class WriteBackStore implements StateStore, CachedStateStore<byt
   }
 
   /** A builder of a changelogged, uncached bytes store named {@code name}, wrapped by {@code wrap}. */
-  public static <S extends WriteBackStore> StoreBuilder<S> builder(String name,
-      Function<KeyValueStore<Bytes, byte[]>, S> wrap) {
-    return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), wrap);
+  public static <S extends WriteBackStore> StoreBuilder<S> builder(
+      String name, Function<KeyValueStore<Bytes, byte[]>, S> wrap) {
+    return new Builder<>(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingDisabled(),
+        wrap);
   }
 
   @Override
@@ -52,8 +55,8 @@ public abstract class WriteBackStore implements StateStore, CachedStateStore<byt
   public abstract void clearCache();
 
   @Override
-  public boolean setFlushListener(CacheFlushListener<byte[], byte[]> listener,
-      boolean sendOldValues) {
+  public boolean setFlushListener(
+      CacheFlushListener<byte[], byte[]> listener, boolean sendOldValues) {
     return false; // nothing is forwarded on flush: the processors forward themselves
   }
 
@@ -121,7 +124,8 @@ public abstract class WriteBackStore implements StateStore, CachedStateStore<byt
     private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
     private final Function<KeyValueStore<Bytes, byte[]>, S> wrap;
 
-    Builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner,
+    Builder(
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> inner,
         Function<KeyValueStore<Bytes, byte[]>, S> wrap) {
       this.inner = inner;
       this.wrap = wrap;

@@ -7,6 +7,7 @@ import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The running totals of one carrier in one window: outcome counts and a mergeable latency sketch
@@ -118,8 +119,14 @@ public final class HealthCounts {
     }
     byte[] sketch = out.trimmedCopy();
     ByteBuffer b = ByteBuffer.allocate(1 + 6 * Long.BYTES + sketch.length);
-    b.put(FORMAT).putLong(attempts).putLong(delivered).putLong(carrierFailures)
-        .putLong(otherFailures).putLong(probeFailures).putLong(probeSuccesses).put(sketch);
+    b.put(FORMAT)
+        .putLong(attempts)
+        .putLong(delivered)
+        .putLong(carrierFailures)
+        .putLong(otherFailures)
+        .putLong(probeFailures)
+        .putLong(probeSuccesses)
+        .put(sketch);
     return b.array();
   }
 
@@ -136,9 +143,11 @@ public final class HealthCounts {
     long probes = b.getLong();
     long probeOk = b.getLong();
     try {
-      HealthCounts c = new HealthCounts(DDSketch.decode(
-          ByteArrayInput.wrap(java.util.Arrays.copyOfRange(bytes, b.position(), bytes.length)),
-          UnboundedSizeDenseStore::new));
+      HealthCounts c =
+          new HealthCounts(
+              DDSketch.decode(
+                  ByteArrayInput.wrap(Arrays.copyOfRange(bytes, b.position(), bytes.length)),
+                  UnboundedSizeDenseStore::new));
       c.attempts = attempts;
       c.delivered = delivered;
       c.carrierFailures = carrier;

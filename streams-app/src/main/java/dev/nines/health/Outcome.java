@@ -8,7 +8,9 @@ import dev.nines.schema.FailureCause;
  * with any cause, count against a carrier; RECIPIENT, CONTENT and PLATFORM failures do not.
  */
 public enum Outcome {
-  DELIVERED, CARRIER_FAILURE, OTHER_FAILURE;
+  DELIVERED,
+  CARRIER_FAILURE,
+  OTHER_FAILURE;
 
   public static Outcome of(DeliveryStatus status, FailureCause cause) {
     return switch (status) {

@@ -8,8 +8,13 @@ import java.time.Duration;
  * stream time ({@code maxBehind}); whether receipts are checked against the route plans, and
  * how long the longest text field may be.
  */
-public record InputBounds(Duration maxRecordSkew, Duration maxAhead, Duration maxBehind,
-    boolean checkPlans, Duration plansRecheck, int maxTextLength) {
+public record InputBounds(
+    Duration maxRecordSkew,
+    Duration maxAhead,
+    Duration maxBehind,
+    boolean checkPlans,
+    Duration plansRecheck,
+    int maxTextLength) {
 
   /** The same bounds, with the check against the route plans on or off. */
   public InputBounds withCheckPlans(boolean on) {

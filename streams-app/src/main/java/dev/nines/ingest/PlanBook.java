@@ -1,5 +1,6 @@
 package dev.nines.ingest;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
@@ -30,7 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PlanBook {
 
   /** What the plans say about one receipt's route and carrier. */
-  public enum Verdict { KNOWN, UNKNOWN_ROUTE, UNKNOWN_CARRIER }
+  public enum Verdict {
+    KNOWN,
+    UNKNOWN_ROUTE,
+    UNKNOWN_CARRIER
+  }
 
   /** Marks a removal; compared by identity, so a plan with no carriers is not one. */
   private static final Set<String> REMOVED = Collections.unmodifiableSet(new HashSet<>());
@@ -38,7 +43,7 @@ public final class PlanBook {
   private final long historyMs;
   private final Map<String, NavigableMap<Long, Set<String>>> routes = new ConcurrentHashMap<>();
 
-  public PlanBook(java.time.Duration history) {
+  public PlanBook(Duration history) {
     this.historyMs = history.toMillis();
   }
 
@@ -83,8 +88,7 @@ public final class PlanBook {
       first = versions.firstKey();
     }
     boolean routeSeen = false;
-    for (Set<String> carriers
-        : versions.subMap(first, true, Math.max(first, to), true).values()) {
+    for (Set<String> carriers : versions.subMap(first, true, Math.max(first, to), true).values()) {
       if (carriers == REMOVED) {
         continue;
       }

@@ -41,9 +41,12 @@ public final class PlanCheck {
   /** The check, with the plans the app put in its Streams configs. */
   public static Function<DeliveryReceipt, Problem> from(Map<String, Object> appConfigs) {
     if (!(appConfigs.get(CONFIG_KEY) instanceof Plans plans)) {
-      throw new IllegalStateException("ingest.check.plans is true but the Streams configs have "
-          + "no route plans under " + CONFIG_KEY + ": start the app with NinesApp.start, or set "
-          + "ingest.check.plans=false");
+      throw new IllegalStateException(
+          "ingest.check.plans is true but the Streams configs have "
+              + "no route plans under "
+              + CONFIG_KEY
+              + ": start the app with NinesApp.start, or set "
+              + "ingest.check.plans=false");
     }
     return r -> problem(plans, r);
   }
@@ -51,17 +54,37 @@ public final class PlanCheck {
   /** Null when the plans know the receipt's route and carrier. */
   static Problem problem(Plans plans, DeliveryReceipt r) {
     String route = CarrierKey.route(r.getCountry(), r.getChannel());
-    PlanBook.Verdict v = plans.verdict(route, r.getCarrierId(),
-        r.getSubmittedAt().toEpochMilli(), r.getCompletedAt().toEpochMilli());
+    PlanBook.Verdict v =
+        plans.verdict(
+            route,
+            r.getCarrierId(),
+            r.getSubmittedAt().toEpochMilli(),
+            r.getCompletedAt().toEpochMilli());
     return switch (v) {
       case KNOWN -> null;
-      case UNKNOWN_ROUTE -> new Problem(UNKNOWN_ROUTE, "route " + route + " is in no route plan "
-          + "in force between submittedAt " + r.getSubmittedAt() + " and completedAt "
-          + r.getCompletedAt() + ": expected a route of route-plans");
-      case UNKNOWN_CARRIER -> new Problem(UNKNOWN_CARRIER, "carrier '" + r.getCarrierId()
-          + "' is not in route " + route + "'s plan in force between submittedAt "
-          + r.getSubmittedAt() + " and completedAt " + r.getCompletedAt()
-          + ": expected one of the plan's carriers");
+      case UNKNOWN_ROUTE ->
+          new Problem(
+              UNKNOWN_ROUTE,
+              "route "
+                  + route
+                  + " is in no route plan "
+                  + "in force between submittedAt "
+                  + r.getSubmittedAt()
+                  + " and completedAt "
+                  + r.getCompletedAt()
+                  + ": expected a route of route-plans");
+      case UNKNOWN_CARRIER ->
+          new Problem(
+              UNKNOWN_CARRIER,
+              "carrier '"
+                  + r.getCarrierId()
+                  + "' is not in route "
+                  + route
+                  + "'s plan in force between submittedAt "
+                  + r.getSubmittedAt()
+                  + " and completedAt "
+                  + r.getCompletedAt()
+                  + ": expected one of the plan's carriers");
     };
   }
 }

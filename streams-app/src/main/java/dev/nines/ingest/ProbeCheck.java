@@ -20,15 +20,18 @@ public final class ProbeCheck {
     Problem.requireText(problems, "region", p.getRegion());
     Problem.requireText(problems, "vantage", p.getVantage());
     if (p.getService() == null || p.getService() == Service.UNKNOWN) {
-      problems.add(new Problem(Problem.UNKNOWN_SYMBOL,
-          "service = " + p.getService() + ": expected SMS, VOICE or VERIFY"));
+      problems.add(
+          new Problem(
+              Problem.UNKNOWN_SYMBOL,
+              "service = " + p.getService() + ": expected SMS, VOICE or VERIFY"));
     }
     if (p.getObservedAt() == null) {
       problems.add(new Problem(Problem.MISSING, "observedAt is missing: it is the event time"));
     }
     if (p.getLatencyMs() != null && p.getLatencyMs() < 0) {
-      problems.add(new Problem(Problem.NEGATIVE,
-          "latencyMs = " + p.getLatencyMs() + ": expected 0 or more"));
+      problems.add(
+          new Problem(
+              Problem.NEGATIVE, "latencyMs = " + p.getLatencyMs() + ": expected 0 or more"));
     }
     return problems;
   }

@@ -1,5 +1,7 @@
 package dev.nines.ingest;
 
+import java.util.List;
+
 /** One thing wrong with an input record: a stable reason code and what would be right. */
 public record Problem(String reason, String text) {
   public static final String MISSING = "missing-field";
@@ -11,7 +13,7 @@ public record Problem(String reason, String text) {
   public static final String AHEAD = "ahead-of-record-time";
   public static final String BEHIND = "behind-stream-time";
 
-  static void requireText(java.util.List<Problem> problems, String field, String value) {
+  static void requireText(List<Problem> problems, String field, String value) {
     if (value == null || value.isBlank()) {
       problems.add(new Problem(MISSING, field + " is blank: expected a non-blank id"));
     }

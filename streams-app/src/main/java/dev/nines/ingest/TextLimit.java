@@ -24,13 +24,20 @@ public final class TextLimit {
   private static Optional<Problem> find(Object value, String path, int max) {
     if (value instanceof CharSequence text) {
       if (text.length() > max) {
-        return Optional.of(new Problem(TOO_LONG, path + " is " + text.length()
-            + " characters long: expected at most " + max + " (ingest.max.text.length)"));
+        return Optional.of(
+            new Problem(
+                TOO_LONG,
+                path
+                    + " is "
+                    + text.length()
+                    + " characters long: expected at most "
+                    + max
+                    + " (ingest.max.text.length)"));
       }
     } else if (value instanceof IndexedRecord r) {
       for (Schema.Field f : r.getSchema().getFields()) {
-        Optional<Problem> p = find(r.get(f.pos()), path.isEmpty() ? f.name()
-            : path + "." + f.name(), max);
+        Optional<Problem> p =
+            find(r.get(f.pos()), path.isEmpty() ? f.name() : path + "." + f.name(), max);
         if (p.isPresent()) {
           return p;
         }
@@ -45,8 +52,9 @@ public final class TextLimit {
       }
     } else if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        Optional<Problem> p = find(e.getKey(), path + " key", max)
-            .or(() -> find(e.getValue(), path + "[" + e.getKey() + "]", max));
+        Optional<Problem> p =
+            find(e.getKey(), path + " key", max)
+                .or(() -> find(e.getValue(), path + "[" + e.getKey() + "]", max));
         if (p.isPresent()) {
           return p;
         }

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,24 +46,34 @@ public final class AccessCheck {
    * @param readsOutputs whether this process also reads the output topics ({@code run} prints
    *     them unless {@code --quiet})
    */
-  public static void require(Admin admin, String applicationId, TopicLayout layout,
-      short replicationFactor, boolean readsOutputs) {
+  public static void require(
+      Admin admin,
+      String applicationId,
+      TopicLayout layout,
+      short replicationFactor,
+      boolean readsOutputs) {
     List<String> missing = new ArrayList<>();
     Map<String, Set<AclOperation>> needed = new LinkedHashMap<>();
     for (Topic<?> t : Topics.ALL) {
       boolean input = Topics.INPUTS.contains(t);
-      needed.put(layout.name(t), input || readsOutputs
-          ? (input ? Set.of(AclOperation.READ, AclOperation.DESCRIBE_CONFIGS)
-              : Set.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS))
-          : Set.of(AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS));
+      needed.put(
+          layout.name(t),
+          input || readsOutputs
+              ? (input
+                  ? Set.of(AclOperation.READ, AclOperation.DESCRIBE_CONFIGS)
+                  : Set.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS))
+              : Set.of(AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS));
     }
     try {
-      Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(needed.keySet(),
-          new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
+      Map<String, KafkaFuture<TopicDescription>> described =
+          admin
+              .describeTopics(
+                  needed.keySet(), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+              .topicNameValues();
       for (var e : needed.entrySet()) {
         try {
-          Set<AclOperation> allowed = described.get(e.getKey()).get(30, TimeUnit.SECONDS)
-              .authorizedOperations();
+          Set<AclOperation> allowed =
+              described.get(e.getKey()).get(30, TimeUnit.SECONDS).authorizedOperations();
           if (allowed == null) {
             continue; // the broker did not say: nothing to judge
           }
@@ -73,8 +84,8 @@ public final class AccessCheck {
           }
         } catch (ExecutionException ex) {
           if (ex.getCause() instanceof AuthorizationException) {
-            missing.add("DESCRIBE (and " + sorted(e.getValue()) + ") on topic '" + e.getKey()
-                + "'");
+            missing.add(
+                "DESCRIBE (and " + sorted(e.getValue()) + ") on topic '" + e.getKey() + "'");
           } else if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
             throw fail(applicationId, ex.getCause());
           }
@@ -84,8 +95,12 @@ public final class AccessCheck {
       // Streams creates <application.id>-...-repartition and -changelog topics
       String probe = applicationId + "-nines-access-check";
       try {
-        admin.createTopics(List.of(new NewTopic(probe, 1, replicationFactor)),
-            new CreateTopicsOptions().validateOnly(true)).all().get(30, TimeUnit.SECONDS);
+        admin
+            .createTopics(
+                List.of(new NewTopic(probe, 1, replicationFactor)),
+                new CreateTopicsOptions().validateOnly(true))
+            .all()
+            .get(30, TimeUnit.SECONDS);
       } catch (ExecutionException ex) {
         if (ex.getCause() instanceof AuthorizationException) {
           missing.add("CREATE on topics prefixed '" + applicationId + "-' (internal topics)");
@@ -105,7 +120,10 @@ public final class AccessCheck {
   }
 
   static String message(String applicationId, Collection<String> missing) {
-    return "Kafka denies application '" + applicationId + "' " + String.join(", ", missing)
+    return "Kafka denies application '"
+        + applicationId
+        + "' "
+        + String.join(", ", missing)
         + ": grant its principal the ACLs listed in docs/security.md (ACLs the app needs)";
   }
 
@@ -114,20 +132,20 @@ public final class AccessCheck {
   }
 
   private static IllegalStateException fail(String applicationId, Throwable cause) {
-    return new IllegalStateException("cannot check the access of application '" + applicationId
-        + "': " + cause, cause);
+    return new IllegalStateException(
+        "cannot check the access of application '" + applicationId + "': " + cause, cause);
   }
 
   /**
    * The authentication or authorization failure in {@code t}'s cause chain, if any: a failure
    * that retrying cannot fix, only an operator (credentials, ACLs).
    */
-  public static java.util.Optional<Throwable> isAccessDenied(Throwable t) {
+  public static Optional<Throwable> isAccessDenied(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof AuthorizationException || c instanceof AuthenticationException) {
-        return java.util.Optional.of(c);
+        return Optional.of(c);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

@@ -7,6 +7,8 @@ import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bounds the off-heap memory of all RocksDB stores of this process: one block cache shared by
@@ -28,19 +30,21 @@ import org.rocksdb.WriteBufferManager;
  * of at least 16 of them (checked at start-up), a flush frees real memory.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(
-      BoundedRocksDb.class);
+  private static final Logger log = LoggerFactory.getLogger(BoundedRocksDb.class);
   public static final String TOTAL_BYTES = "nines.rocksdb.total.bytes";
   public static final String MEMTABLE_SHARE = "nines.rocksdb.memtable.share";
   public static final String MEMTABLE_BYTES = "nines.rocksdb.memtable.bytes";
+
   /** Memtables per store: one being written while one is flushed. */
   static final int MEMTABLES_PER_STORE = 2;
 
   private static Cache cache;
   private static WriteBufferManager writeBuffers;
   private static long configuredTotal;
+
   /** Stores (RocksDB instances) open now, and whether the budget warning was logged. */
   private static int openStores;
+
   private static boolean warned;
 
   @Override
@@ -54,9 +58,12 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         cache = new LRUCache(total, -1, false, 0.1);
         writeBuffers = new WriteBufferManager((long) (total * share), cache);
         configuredTotal = total;
-        log.info("RocksDB memory bounded: one {} MiB block cache for every store of this "
-            + "process, memtables charged to it up to {} MiB, {} MiB each", total >> 20,
-            ((long) (total * share)) >> 20, memtable >> 20);
+        log.info(
+            "RocksDB memory bounded: one {} MiB block cache for every store of this "
+                + "process, memtables charged to it up to {} MiB, {} MiB each",
+            total >> 20,
+            ((long) (total * share)) >> 20,
+            memtable >> 20);
       }
       openStores++;
       long budget = (long) (total * share);
@@ -64,9 +71,12 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         // the write buffer manager still bounds memory, but once the stores' partly filled
         // memtables add up to the budget, writes start flushing tiny memtables
         warned = true;
-        log.warn("{} RocksDB stores of {} MiB memtables can hold more than the {} MiB memtable "
-            + "budget (rocksdb.memory.mb x rocksdb.memtable.share); if writes slow down, raise "
-            + "rocksdb.memory.mb or lower rocksdb.memtable.mb", openStores, memtable >> 20,
+        log.warn(
+            "{} RocksDB stores of {} MiB memtables can hold more than the {} MiB memtable "
+                + "budget (rocksdb.memory.mb x rocksdb.memtable.share); if writes slow down, raise "
+                + "rocksdb.memory.mb or lower rocksdb.memtable.mb",
+            openStores,
+            memtable >> 20,
             budget >> 20);
       }
     }

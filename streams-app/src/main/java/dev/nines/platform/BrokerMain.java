@@ -41,25 +41,35 @@ public final class BrokerMain {
     Path logDir = Path.of(props.getProperty("log.dirs"));
     if (!Files.exists(logDir.resolve("meta.properties"))) {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-      int rc = StorageTool.execute(
-          new String[] {"format", "-t", args[1], "-c", propsFile.toString(), "--ignore-formatted"},
-          out);
+      int rc =
+          StorageTool.execute(
+              new String[] {
+                "format", "-t", args[1], "-c", propsFile.toString(), "--ignore-formatted"
+              },
+              out);
       if (rc != 0) {
         System.err.println("formatting " + logDir + " failed with exit code " + rc);
         System.exit(rc);
       }
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-    Thread watcher = new Thread(() -> {
-      waitForEof(System.in);
-      // Exit runs the shutdown hook below, which shuts the server down cleanly.
-      System.exit(0);
-    }, "parent-watcher");
+    Thread watcher =
+        new Thread(
+            () -> {
+              waitForEof(System.in);
+              // Exit runs the shutdown hook below, which shuts the server down cleanly.
+              System.exit(0);
+            },
+            "parent-watcher");
     watcher.setDaemon(true);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown();
-      server.awaitShutdown();
-    }, "broker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.shutdown();
+                  server.awaitShutdown();
+                },
+                "broker-shutdown"));
     watcher.start();
     server.startup();
     System.out.println(READY_LINE);

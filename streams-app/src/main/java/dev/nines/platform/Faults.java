@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class Faults implements AutoCloseable {
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
   /** How long after the last failure the app reports not ready; also "in a row". */
   static final Duration RECENT = Duration.ofSeconds(60);
 
@@ -48,8 +49,10 @@ public final class Faults implements AutoCloseable {
   /** Records a failure of kind {@code cause}; returns how long to wait before going on. */
   public synchronized Duration failed(String cause, String message) {
     Instant now = clock.instant();
-    int inARow = last != null && Duration.between(last.at(), now).compareTo(RECENT) < 0
-        ? last.inARow() + 1 : 1;
+    int inARow =
+        last != null && Duration.between(last.at(), now).compareTo(RECENT) < 0
+            ? last.inARow() + 1
+            : 1;
     last = new Failure(cause, message, now, inARow);
     counts.merge(cause, 1L, Long::sum);
     long ms = FIRST_BACKOFF.toMillis() << Math.min(inARow - 1, 20);

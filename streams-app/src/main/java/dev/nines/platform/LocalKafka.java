@@ -42,8 +42,14 @@ public final class LocalKafka implements AutoCloseable {
    * How to run the cluster. Node {@code i} (1-based) listens on {@code brokerPorts[i-1]} and
    * {@code controllerPorts[i-1]}.
    */
-  public record Options(String host, List<Integer> brokerPorts, List<Integer> controllerPorts,
-      Path dataDir, boolean deleteOnClose, String heap, Duration startTimeout,
+  public record Options(
+      String host,
+      List<Integer> brokerPorts,
+      List<Integer> controllerPorts,
+      Path dataDir,
+      boolean deleteOnClose,
+      String heap,
+      Duration startTimeout,
       Map<String, String> brokerOverrides) {
     public Options {
       if (brokerPorts.isEmpty() || brokerPorts.size() != controllerPorts.size()) {
@@ -59,12 +65,23 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** {@code n} nodes on consecutive ports: broker ports from brokerPort, controllers 10 apart. */
-    public static Options of(String host, int nodes, int brokerPort, int controllerPort,
-        Path dataDir, boolean deleteOnClose, String heap) {
-      return new Options(host,
+    public static Options of(
+        String host,
+        int nodes,
+        int brokerPort,
+        int controllerPort,
+        Path dataDir,
+        boolean deleteOnClose,
+        String heap) {
+      return new Options(
+          host,
           IntStream.range(0, nodes).mapToObj(i -> brokerPort + i).toList(),
           IntStream.range(0, nodes).mapToObj(i -> controllerPort + 10 * i).toList(),
-          dataDir, deleteOnClose, heap, Duration.ofSeconds(120), Map.of());
+          dataDir,
+          deleteOnClose,
+          heap,
+          Duration.ofSeconds(120),
+          Map.of());
     }
 
     /** {@code n} nodes on free loopback ports in a fresh temporary directory (for tests). */
@@ -72,8 +89,15 @@ public final class LocalKafka implements AutoCloseable {
       try {
         Path dir = Files.createTempDirectory("nines-kafka-");
         List<Integer> ports = PortCheck.freePorts(2 * nodes);
-        return new Options("localhost", ports.subList(0, nodes), ports.subList(nodes, 2 * nodes),
-            dir, true, "512m", Duration.ofSeconds(120), Map.of());
+        return new Options(
+            "localhost",
+            ports.subList(0, nodes),
+            ports.subList(nodes, 2 * nodes),
+            dir,
+            true,
+            "512m",
+            Duration.ofSeconds(120),
+            Map.of());
       } catch (IOException e) {
         throw new IllegalStateException("cannot create a temporary directory", e);
       }
@@ -93,10 +117,16 @@ public final class LocalKafka implements AutoCloseable {
   /** Starts every node and returns once all are ready; on failure nothing is left running. */
   public static LocalKafka start(Options options) {
     for (int i = 0; i < options.nodes(); i++) {
-      PortCheck.requireFree(options.host(), options.brokerPorts().get(i), "the embedded broker",
+      PortCheck.requireFree(
+          options.host(),
+          options.brokerPorts().get(i),
+          "the embedded broker",
           "--kafka-port (platform.kafka.port)");
-      PortCheck.requireFree(options.host(), options.controllerPorts().get(i),
-          "the embedded controller", "platform.controller.port");
+      PortCheck.requireFree(
+          options.host(),
+          options.controllerPorts().get(i),
+          "the embedded controller",
+          "platform.controller.port");
     }
     // No JVM shutdown hook here: hooks run concurrently, so one would stop the broker while the
     // app is still committing its last transaction. The owner closes us in order; if it never
@@ -109,8 +139,11 @@ public final class LocalKafka implements AutoCloseable {
       for (int id = 1; id <= options.nodes(); id++) {
         kafka.awaitReady(id);
       }
-      log.info("Kafka {} ready at {} (data in {})", options.nodes() == 1 ? "broker" : "cluster",
-          kafka.bootstrapServers(), options.dataDir().toAbsolutePath().normalize());
+      log.info(
+          "Kafka {} ready at {} (data in {})",
+          options.nodes() == 1 ? "broker" : "cluster",
+          kafka.bootstrapServers(),
+          options.dataDir().toAbsolutePath().normalize());
       return kafka;
     } catch (RuntimeException e) {
       kafka.close();
@@ -119,7 +152,8 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return options.brokerPorts().stream().map(p -> options.host() + ":" + p)
+    return options.brokerPorts().stream()
+        .map(p -> options.host() + ":" + p)
         .collect(Collectors.joining(","));
   }
 
@@ -188,11 +222,18 @@ public final class LocalKafka implements AutoCloseable {
       try (Writer w = Files.newBufferedWriter(props)) {
         serverProperties(id, nodeDir).store(w, "written by nines for node " + id);
       }
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + options.heap(), "-XX:+UseG1GC", "-Djava.awt.headless=true",
-          "-cp", System.getProperty("java.class.path"),
-          BrokerMain.class.getName(), props.toString(), clusterId));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx" + options.heap(),
+                  "-XX:+UseG1GC",
+                  "-Djava.awt.headless=true",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  BrokerMain.class.getName(),
+                  props.toString(),
+                  clusterId));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       Process p = pb.start();
       Path logFile = nodeDir.resolve("broker.log");
@@ -208,10 +249,11 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Copies the node's output to its log file and completes {@code ready} on the ready line. */
   private static void pump(Process p, Path logFile, CompletableFuture<Void> ready) {
-    try (BufferedReader r = new BufferedReader(
-            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Writer w = Files.newBufferedWriter(logFile, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
+    try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Writer w =
+            Files.newBufferedWriter(
+                logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       String line;
       while ((line = r.readLine()) != null) {
         w.write(line);
@@ -232,29 +274,44 @@ public final class LocalKafka implements AutoCloseable {
     try {
       n.ready.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka node " + id + " not ready after "
-          + options.startTimeout().toSeconds() + " s; see " + n.logFile + lastLines(n.logFile));
+      throw new IllegalStateException(
+          "Kafka node "
+              + id
+              + " not ready after "
+              + options.startTimeout().toSeconds()
+              + " s; see "
+              + n.logFile
+              + lastLines(n.logFile));
     } catch (Exception e) {
-      throw new IllegalStateException("Kafka node " + id + " failed to start; see " + n.logFile
-          + lastLines(n.logFile));
+      throw new IllegalStateException(
+          "Kafka node " + id + " failed to start; see " + n.logFile + lastLines(n.logFile));
     }
   }
 
   private Properties serverProperties(int id, Path nodeDir) {
     String host = options.host();
-    String voters = IntStream.rangeClosed(1, options.nodes())
-        .mapToObj(i -> i + "@" + host + ":" + options.controllerPorts().get(i - 1))
-        .collect(Collectors.joining(","));
+    String voters =
+        IntStream.rangeClosed(1, options.nodes())
+            .mapToObj(i -> i + "@" + host + ":" + options.controllerPorts().get(i - 1))
+            .collect(Collectors.joining(","));
     int n = options.nodes();
     short rf = (short) Math.min(3, n);
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", Integer.toString(id));
     p.setProperty("controller.quorum.voters", voters);
-    p.setProperty("listeners", "PLAINTEXT://" + host + ":" + options.brokerPorts().get(id - 1)
-        + ",CONTROLLER://" + host + ":" + options.controllerPorts().get(id - 1));
-    p.setProperty("advertised.listeners",
-        "PLAINTEXT://" + host + ":" + options.brokerPorts().get(id - 1));
+    p.setProperty(
+        "listeners",
+        "PLAINTEXT://"
+            + host
+            + ":"
+            + options.brokerPorts().get(id - 1)
+            + ",CONTROLLER://"
+            + host
+            + ":"
+            + options.controllerPorts().get(id - 1));
+    p.setProperty(
+        "advertised.listeners", "PLAINTEXT://" + host + ":" + options.brokerPorts().get(id - 1));
     p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");

@@ -24,15 +24,24 @@ public final class LocalPlatform implements Platform {
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
   // Kafka Streams' prefixes for one client type (StreamsConfig.producerPrefix etc.), longest
   // first so that "main.consumer." is not read as "consumer."
-  private static final List<String> CLIENT_PREFIXES = List.of("restore.consumer.",
-      "global.consumer.", "main.consumer.", "consumer.", "producer.", "admin.");
+  private static final List<String> CLIENT_PREFIXES =
+      List.of(
+          "restore.consumer.",
+          "global.consumer.",
+          "main.consumer.",
+          "consumer.",
+          "producer.",
+          "admin.");
 
   private final LocalKafka kafka;
   private final KafkaSchemaStore store;
   private final SchemaRegistryServer registry;
   private final Map<String, Object> overrides;
 
-  private LocalPlatform(LocalKafka kafka, KafkaSchemaStore store, SchemaRegistryServer registry,
+  private LocalPlatform(
+      LocalKafka kafka,
+      KafkaSchemaStore store,
+      SchemaRegistryServer registry,
       Map<String, Object> overrides) {
     this.kafka = kafka;
     this.store = store;
@@ -49,10 +58,15 @@ public final class LocalPlatform implements Platform {
   static Map<String, Object> embeddedOverrides(NinesConfig.Cluster cluster) {
     for (String key : new TreeSet<>(cluster.kafkaOverrides().keySet())) {
       if (isSecurity(key)) {
-        throw new ConfigException("config 'kafka." + key + "' is a security "
-            + "setting, but no external cluster is configured and the embedded broker speaks "
-            + "PLAINTEXT only: give the secured cluster's --bootstrap-servers and "
-            + "--schema-registry-url, or remove 'kafka." + key + "'");
+        throw new ConfigException(
+            "config 'kafka."
+                + key
+                + "' is a security "
+                + "setting, but no external cluster is configured and the embedded broker speaks "
+                + "PLAINTEXT only: give the secured cluster's --bootstrap-servers and "
+                + "--schema-registry-url, or remove 'kafka."
+                + key
+                + "'");
       }
     }
     return Map.copyOf(cluster.kafkaOverrides());
@@ -82,30 +96,48 @@ public final class LocalPlatform implements Platform {
         throw new IllegalStateException("cannot create a temporary directory: " + e);
       }
     }
-    PortCheck.requireFree(p.host(), p.registryPort(), "the embedded schema registry",
+    PortCheck.requireFree(
+        p.host(),
+        p.registryPort(),
+        "the embedded schema registry",
         "--registry-port (platform.registry.port)");
-    LocalKafka.Options options = LocalKafka.Options.of(p.host(), p.brokers(), p.kafkaPort(),
-        p.controllerPort(), dir.resolve("kafka"), p.ephemeral(), p.brokerHeap());
-    return start(options, p.host(), p.registryPort(), config.topics().replicationFactor(),
-        overrides);
+    LocalKafka.Options options =
+        LocalKafka.Options.of(
+            p.host(),
+            p.brokers(),
+            p.kafkaPort(),
+            p.controllerPort(),
+            dir.resolve("kafka"),
+            p.ephemeral(),
+            p.brokerHeap());
+    return start(
+        options, p.host(), p.registryPort(), config.topics().replicationFactor(), overrides);
   }
 
   /**
    * Starts a platform with explicit options (tests use free ports and temporary dirs); its
    * clients get no extra settings.
    */
-  public static LocalPlatform start(LocalKafka.Options options, String registryHost,
-      int registryPort, short replicationFactor) {
+  public static LocalPlatform start(
+      LocalKafka.Options options, String registryHost, int registryPort, short replicationFactor) {
     return start(options, registryHost, registryPort, replicationFactor, Map.of());
   }
 
-  private static LocalPlatform start(LocalKafka.Options options, String registryHost,
-      int registryPort, short replicationFactor, Map<String, Object> overrides) {
+  private static LocalPlatform start(
+      LocalKafka.Options options,
+      String registryHost,
+      int registryPort,
+      short replicationFactor,
+      Map<String, Object> overrides) {
     LocalKafka kafka = LocalKafka.start(options);
     KafkaSchemaStore store = null;
     try {
-      store = new KafkaSchemaStore(kafka.bootstrapServers(), TopicNames.SCHEMAS,
-          (short) Math.min(replicationFactor, options.nodes()), Map.of());
+      store =
+          new KafkaSchemaStore(
+              kafka.bootstrapServers(),
+              TopicNames.SCHEMAS,
+              (short) Math.min(replicationFactor, options.nodes()),
+              Map.of());
       SchemaRegistryServer server =
           new SchemaRegistryServer(registryHost, registryPort, new SchemaRegistry(store));
       server.start();

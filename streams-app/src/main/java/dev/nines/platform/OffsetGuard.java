@@ -35,17 +35,19 @@ public final class OffsetGuard {
   }
 
   /** The gaps, ordered by topic and partition; partitions with no committed offset have none. */
-  public static List<Gap> gaps(Map<TopicPartition, Long> committed,
-      Map<TopicPartition, Long> logStart) {
+  public static List<Gap> gaps(
+      Map<TopicPartition, Long> committed, Map<TopicPartition, Long> logStart) {
     List<Gap> gaps = new ArrayList<>();
-    committed.forEach((tp, c) -> {
-      Long start = logStart.get(tp);
-      if (start != null && c < start) {
-        gaps.add(new Gap(tp, c, start));
-      }
-    });
-    gaps.sort(Comparator.comparing((Gap g) -> g.partition().topic())
-        .thenComparingInt(g -> g.partition().partition()));
+    committed.forEach(
+        (tp, c) -> {
+          Long start = logStart.get(tp);
+          if (start != null && c < start) {
+            gaps.add(new Gap(tp, c, start));
+          }
+        });
+    gaps.sort(
+        Comparator.comparing((Gap g) -> g.partition().topic())
+            .thenComparingInt(g -> g.partition().partition()));
     return gaps;
   }
 
@@ -53,11 +55,21 @@ public final class OffsetGuard {
   public static String message(String groupId, List<Gap> gaps) {
     long lost = gaps.stream().mapToLong(Gap::lost).sum();
     Gap first = gaps.get(0);
-    return "input of application '" + groupId + "' was deleted before it was read: " + lost
-        + " record(s) in " + gaps.size() + " partition(s), e.g. " + first.partition()
-        + " committed at offset " + first.committed() + " but the log starts at "
-        + first.logStart() + "; raise topics.retention (retention.ms) and restore the input, "
-        + "or accept the loss with kafka-streams-application-reset --application-id " + groupId;
+    return "input of application '"
+        + groupId
+        + "' was deleted before it was read: "
+        + lost
+        + " record(s) in "
+        + gaps.size()
+        + " partition(s), e.g. "
+        + first.partition()
+        + " committed at offset "
+        + first.committed()
+        + " but the log starts at "
+        + first.logStart()
+        + "; raise topics.retention (retention.ms) and restore the input, "
+        + "or accept the loss with kafka-streams-application-reset --application-id "
+        + groupId;
   }
 
   /**
@@ -67,20 +79,26 @@ public final class OffsetGuard {
   public static void check(Admin admin, String groupId, Collection<String> inputTopics) {
     try {
       Map<TopicPartition, Long> committed = new HashMap<>();
-      admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+      admin
+          .listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata()
           .get(30, TimeUnit.SECONDS)
-          .forEach((tp, om) -> {
-            if (om != null && inputTopics.contains(tp.topic())) {
-              committed.put(tp, om.offset());
-            }
-          });
+          .forEach(
+              (tp, om) -> {
+                if (om != null && inputTopics.contains(tp.topic())) {
+                  committed.put(tp, om.offset());
+                }
+              });
       if (committed.isEmpty()) {
         return;
       }
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
       committed.keySet().forEach(tp -> specs.put(tp, OffsetSpec.earliest()));
       Map<TopicPartition, Long> logStart = new HashMap<>();
-      admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS)
+      admin
+          .listOffsets(specs)
+          .all()
+          .get(30, TimeUnit.SECONDS)
           .forEach((tp, info) -> logStart.put(tp, info.offset()));
       List<Gap> gaps = gaps(committed, logStart);
       if (!gaps.isEmpty()) {
@@ -91,8 +109,8 @@ public final class OffsetGuard {
       throw new IllegalStateException("interrupted while checking committed offsets", e);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException("cannot check the committed offsets of application '"
-          + groupId + "': " + cause, cause);
+      throw new IllegalStateException(
+          "cannot check the committed offsets of application '" + groupId + "': " + cause, cause);
     }
   }
 }

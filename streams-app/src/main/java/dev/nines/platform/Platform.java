@@ -1,7 +1,11 @@
 package dev.nines.platform;
 
 import dev.nines.config.NinesConfig;
+import dev.nines.serde.RestSchemaRegistryClient;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Where Kafka and the schema registry are: an external cluster (nothing started, nothing
@@ -19,21 +23,23 @@ public interface Platform extends AutoCloseable {
   boolean embedded();
 
   /** A client of this platform's schema registry, with the configured access (auth, TLS). */
-  default dev.nines.serde.RestSchemaRegistryClient registryClient() {
-    return new dev.nines.serde.RestSchemaRegistryClient(schemaRegistryUrl());
+  default RestSchemaRegistryClient registryClient() {
+    return new RestSchemaRegistryClient(schemaRegistryUrl());
   }
 
   /** A registry client with basic auth and TLS as {@code access} says. */
-  static dev.nines.serde.RestSchemaRegistryClient registryClient(String url,
-      NinesConfig.RegistryAccess access) {
-    java.util.Optional<javax.net.ssl.SSLContext> tls =
+  static RestSchemaRegistryClient registryClient(String url, NinesConfig.RegistryAccess access) {
+    Optional<SSLContext> tls =
         access.truststore().isPresent() || access.keystore().isPresent()
-            ? java.util.Optional.of(dev.nines.serde.RestSchemaRegistryClient.tls(
-                access.truststore(), access.truststorePassword(), access.keystore(),
-                access.keystorePassword()))
-            : java.util.Optional.empty();
-    return new dev.nines.serde.RestSchemaRegistryClient(url, access.basicAuthUserInfo(), tls,
-        java.time.Duration.ofSeconds(10));
+            ? Optional.of(
+                RestSchemaRegistryClient.tls(
+                    access.truststore(),
+                    access.truststorePassword(),
+                    access.keystore(),
+                    access.keystorePassword()))
+            : Optional.empty();
+    return new RestSchemaRegistryClient(
+        url, access.basicAuthUserInfo(), tls, Duration.ofSeconds(10));
   }
 
   @Override
@@ -63,7 +69,7 @@ public interface Platform extends AutoCloseable {
       }
 
       @Override
-      public dev.nines.serde.RestSchemaRegistryClient registryClient() {
+      public RestSchemaRegistryClient registryClient() {
         return Platform.registryClient(cluster.schemaRegistryUrl(), cluster.registryAccess());
       }
 

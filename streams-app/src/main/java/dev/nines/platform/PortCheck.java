@@ -17,8 +17,16 @@ public final class PortCheck {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(host, port));
     } catch (IOException e) {
-      throw new IllegalStateException(what + " cannot use " + host + ":" + port
-          + " (" + e.getMessage() + "): stop what holds it or choose another port with " + setting);
+      throw new IllegalStateException(
+          what
+              + " cannot use "
+              + host
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): stop what holds it or choose another port with "
+              + setting);
     }
   }
 

@@ -34,11 +34,16 @@ public final class ReadCommitted {
    * @param clientConfig bootstrap servers and security settings for the consumer
    * @param from per partition, the first offset not yet processed (absent: 0)
    */
-  public static boolean anyRecordLeft(Map<String, Object> clientConfig,
-      Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends, Duration patience) {
-    List<TopicPartition> behind = ends.entrySet().stream()
-        .filter(e -> from.getOrDefault(e.getKey(), 0L) < e.getValue())
-        .map(Map.Entry::getKey).toList();
+  public static boolean anyRecordLeft(
+      Map<String, Object> clientConfig,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> ends,
+      Duration patience) {
+    List<TopicPartition> behind =
+        ends.entrySet().stream()
+            .filter(e -> from.getOrDefault(e.getKey(), 0L) < e.getValue())
+            .map(Map.Entry::getKey)
+            .toList();
     if (behind.isEmpty()) {
       return false;
     }
@@ -46,8 +51,8 @@ public final class ReadCommitted {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(behind);
       behind.forEach(tp -> consumer.seek(tp, from.getOrDefault(tp, 0L)));
       long deadline = System.nanoTime() + patience.toNanos();

@@ -1,20 +1,31 @@
 package dev.nines.platform;
 
 import dev.nines.Topic;
+import dev.nines.Topics;
 import dev.nines.config.ConfigException;
+import dev.nines.config.NinesConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +46,8 @@ public final class TopicManager {
   private TopicManager() {}
 
   /** @return the names of the topics it created */
-  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
-      dev.nines.config.NinesConfig.TopicLayout layout) {
+  public static List<String> ensure(
+      Admin admin, Collection<Topic<?>> topics, NinesConfig.TopicLayout layout) {
     return ensure(admin, topics, layout, t -> layout.partitions());
   }
 
@@ -47,9 +58,11 @@ public final class TopicManager {
    *
    * @return the names of the topics it created
    */
-  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
-      dev.nines.config.NinesConfig.TopicLayout layout,
-      java.util.function.ToIntFunction<Topic<?>> partitionsOf) {
+  public static List<String> ensure(
+      Admin admin,
+      Collection<Topic<?>> topics,
+      NinesConfig.TopicLayout layout,
+      ToIntFunction<Topic<?>> partitionsOf) {
     return ensure(admin, topics, layout, partitionsOf, t -> Map.of());
   }
 
@@ -64,32 +77,41 @@ public final class TopicManager {
    */
   public static final int DEAD_LETTERS_MAX_MESSAGE_BYTES = 2 * 1024 * 1024 + 1024;
 
-  public static List<String> ensure(Admin admin, Collection<Topic<?>> topics,
-      dev.nines.config.NinesConfig.TopicLayout layout,
-      java.util.function.ToIntFunction<Topic<?>> partitionsOf,
-      java.util.function.Function<Topic<?>, Map<String, String>> extraConfigs) {
+  public static List<String> ensure(
+      Admin admin,
+      Collection<Topic<?>> topics,
+      NinesConfig.TopicLayout layout,
+      ToIntFunction<Topic<?>> partitionsOf,
+      Function<Topic<?>, Map<String, String>> extraConfigs) {
     int partitions = layout.partitions();
     short replicationFactor = layout.replicationFactor();
     try {
       Set<String> existing = admin.listTopics().names().get();
-      List<Topic<?>> present = topics.stream()
-          .filter(t -> existing.contains(layout.name(t))).toList();
+      List<Topic<?>> present =
+          topics.stream().filter(t -> existing.contains(layout.name(t))).toList();
       checkPolicies(admin, present, layout);
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?> t : topics) {
         if (!existing.contains(layout.name(t))) {
-          Map<String, String> configs = new java.util.HashMap<>(t.compacted()
-              ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())
-              : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy(),
-                  TopicConfig.RETENTION_MS_CONFIG, Long.toString(layout.retentionMs())));
-          if (t == dev.nines.Topics.DEAD_LETTERS) {
+          Map<String, String> configs =
+              new HashMap<>(
+                  t.compacted()
+                      ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanupPolicy())
+                      : Map.of(
+                          TopicConfig.CLEANUP_POLICY_CONFIG,
+                          t.cleanupPolicy(),
+                          TopicConfig.RETENTION_MS_CONFIG,
+                          Long.toString(layout.retentionMs())));
+          if (t == Topics.DEAD_LETTERS) {
             // room for the largest input the broker takes, with the headers of a dead letter
-            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            configs.put(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(DEAD_LETTERS_MAX_MESSAGE_BYTES));
           }
           configs.putAll(extraConfigs.apply(t));
-          missing.add(new NewTopic(layout.name(t), partitionsOf.applyAsInt(t), replicationFactor)
-              .configs(configs));
+          missing.add(
+              new NewTopic(layout.name(t), partitionsOf.applyAsInt(t), replicationFactor)
+                  .configs(configs));
         }
       }
       List<String> created = new ArrayList<>();
@@ -100,14 +122,18 @@ public final class TopicManager {
           created.add(e.getKey());
         } catch (ExecutionException ex) {
           if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic '" + e.getKey() + "': "
-                + ex.getCause().getMessage(), ex.getCause());
+            throw new IllegalStateException(
+                "cannot create topic '" + e.getKey() + "': " + ex.getCause().getMessage(),
+                ex.getCause());
           }
           raced.add(e.getKey());
         }
       }
       if (!created.isEmpty()) {
-        log.info("created topics {} ({} partitions, replication factor {})", created, partitions,
+        log.info(
+            "created topics {} ({} partitions, replication factor {})",
+            created,
+            partitions,
             replicationFactor);
         awaitLeaders(admin, created);
       }
@@ -118,16 +144,16 @@ public final class TopicManager {
         // clean-clone CI of 2026-11-22, TopicManagerIT). Its policy is checked all the same,
         // once the brokers know it.
         awaitLeaders(admin, raced);
-        checkPolicies(admin, topics.stream().filter(t -> raced.contains(layout.name(t))).toList(),
-            layout);
+        checkPolicies(
+            admin, topics.stream().filter(t -> raced.contains(layout.name(t))).toList(), layout);
       }
       return created;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot list or create topics: " + e.getCause().getMessage(),
-          e.getCause());
+      throw new IllegalStateException(
+          "cannot list or create topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -140,22 +166,30 @@ public final class TopicManager {
    */
   static void awaitLeaders(Admin admin, List<String> topics)
       throws InterruptedException, ExecutionException {
-    long timeoutMs = Long.parseLong(String.valueOf(org.apache.kafka.clients.admin
-        .AdminClientConfig.configDef().defaultValues()
-        .get(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
+    long timeoutMs =
+        Long.parseLong(
+            String.valueOf(
+                AdminClientConfig.configDef()
+                    .defaultValues()
+                    .get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     List<String> waiting = List.copyOf(topics);
     while (true) {
       List<String> leaderless = new ArrayList<>();
       try {
-        admin.describeTopics(waiting).allTopicNames().get().forEach((name, d) -> {
-          if (d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-            leaderless.add(name);
-          }
-        });
+        admin
+            .describeTopics(waiting)
+            .allTopicNames()
+            .get()
+            .forEach(
+                (name, d) -> {
+                  if (d.partitions().stream()
+                      .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                    leaderless.add(name);
+                  }
+                });
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors
-            .UnknownTopicOrPartitionException)) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;
         }
         leaderless.addAll(waiting); // not in the answering broker's metadata yet
@@ -165,8 +199,13 @@ public final class TopicManager {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topics " + leaderless + " have partitions without a "
-            + "leader " + timeoutMs + " ms after they were created: check the brokers");
+        throw new IllegalStateException(
+            "topics "
+                + leaderless
+                + " have partitions without a "
+                + "leader "
+                + timeoutMs
+                + " ms after they were created: check the brokers");
       }
       waiting = leaderless;
       Thread.sleep(100);
@@ -184,12 +223,18 @@ public final class TopicManager {
    */
   static void awaitServed(Admin admin, List<String> topics)
       throws InterruptedException, ExecutionException {
-    java.util.Map<org.apache.kafka.common.TopicPartition,
-        org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-    admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
-        d.partitions().forEach(p -> latest.put(
-            new org.apache.kafka.common.TopicPartition(name, p.partition()),
-            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get()
+        .forEach(
+            (name, d) ->
+                d.partitions()
+                    .forEach(
+                        p ->
+                            latest.put(
+                                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
     admin.listOffsets(latest).all().get();
   }
 
@@ -200,55 +245,81 @@ public final class TopicManager {
    * expects but that does not exist would stall the windows), and the internal topics get that
    * many partitions. Topics that do not exist yet are left to whoever creates them.
    */
-  public static void checkPartitions(Admin admin, dev.nines.config.NinesConfig.TopicLayout layout,
-      Collection<Topic<?>> topics) {
+  public static void checkPartitions(
+      Admin admin, NinesConfig.TopicLayout layout, Collection<Topic<?>> topics) {
     try {
       Set<String> existing = admin.listTopics().names().get();
       List<String> names = topics.stream().map(layout::name).filter(existing::contains).toList();
       if (names.isEmpty()) {
         return;
       }
-      Map<String, Integer> wrong = new java.util.TreeMap<>();
-      admin.describeTopics(names).allTopicNames().get().forEach((name, d) -> {
-        if (d.partitions().size() != layout.partitions()) {
-          wrong.put(name, d.partitions().size());
-        }
-      });
+      Map<String, Integer> wrong = new TreeMap<>();
+      admin
+          .describeTopics(names)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (name, d) -> {
+                if (d.partitions().size() != layout.partitions()) {
+                  wrong.put(name, d.partitions().size());
+                }
+              });
       if (wrong.isEmpty()) {
         return;
       }
       int expected = layout.partitions();
-      String why = "expected every input topic to have topics.partitions partitions (the "
-          + "watermarks count input partitions by it)";
+      String why =
+          "expected every input topic to have topics.partitions partitions (the "
+              + "watermarks count input partitions by it)";
       if (wrong.size() == 1) {
         var e = wrong.entrySet().iterator().next();
-        throw new ConfigException("topic '" + e.getKey() + "' has " + e.getValue()
-            + " partitions but topics.partitions = " + expected + ": " + why
-            + "; recreate it with " + expected + " partitions, or set topics.partitions="
-            + e.getValue() + " if every input topic has that many");
+        throw new ConfigException(
+            "topic '"
+                + e.getKey()
+                + "' has "
+                + e.getValue()
+                + " partitions but topics.partitions = "
+                + expected
+                + ": "
+                + why
+                + "; recreate it with "
+                + expected
+                + " partitions, or set topics.partitions="
+                + e.getValue()
+                + " if every input topic has that many");
       }
-      throw new ConfigException("input topics " + wrong.entrySet().stream()
-          .map(e -> "'" + e.getKey() + "' (" + e.getValue() + " partitions)")
-          .collect(Collectors.joining(", ")) + " differ from topics.partitions = " + expected
-          + ": " + why + "; recreate them with " + expected + " partitions, or set "
-          + "topics.partitions to the count every input topic has");
+      throw new ConfigException(
+          "input topics "
+              + wrong.entrySet().stream()
+                  .map(e -> "'" + e.getKey() + "' (" + e.getValue() + " partitions)")
+                  .collect(Collectors.joining(", "))
+              + " differ from topics.partitions = "
+              + expected
+              + ": "
+              + why
+              + "; recreate them with "
+              + expected
+              + " partitions, or set "
+              + "topics.partitions to the count every input topic has");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing the input topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe the input topics: "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot describe the input topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
-  private static void checkPolicies(Admin admin, List<Topic<?>> present,
-      dev.nines.config.NinesConfig.TopicLayout layout)
+  private static void checkPolicies(
+      Admin admin, List<Topic<?>> present, NinesConfig.TopicLayout layout)
       throws InterruptedException, ExecutionException {
     if (present.isEmpty()) {
       return;
     }
-    List<ConfigResource> resources = present.stream()
-        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, layout.name(t))).toList();
+    List<ConfigResource> resources =
+        present.stream()
+            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, layout.name(t)))
+            .toList();
     Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
     for (Topic<?> t : present) {
       String name = layout.name(t);
@@ -257,22 +328,37 @@ public final class TopicManager {
       Set<String> parts = Set.of(policy.replace(" ", "").split(","));
       boolean ok = t.compacted() ? parts.contains("compact") : !parts.contains("compact");
       if (!ok) {
-        throw new ConfigException("topic '" + name + "' exists with cleanup.policy=" + policy
-            + " but the contract needs " + t.cleanupPolicy() + ": fix it with kafka-configs "
-            + "--alter --entity-type topics --entity-name " + name + " --add-config "
-            + "cleanup.policy=" + t.cleanupPolicy() + ", or delete the topic");
+        throw new ConfigException(
+            "topic '"
+                + name
+                + "' exists with cleanup.policy="
+                + policy
+                + " but the contract needs "
+                + t.cleanupPolicy()
+                + ": fix it with kafka-configs "
+                + "--alter --entity-type topics --entity-name "
+                + name
+                + " --add-config "
+                + "cleanup.policy="
+                + t.cleanupPolicy()
+                + ", or delete the topic");
       }
       long retention = Long.parseLong(c.get(TopicConfig.RETENTION_MS_CONFIG).value());
-      if (!t.compacted() && retention >= 0
+      if (!t.compacted()
+          && retention >= 0
           && (layout.retentionMs() < 0 || retention < layout.retentionMs())) {
-        log.warn("topic '{}' keeps records for retention.ms={} ({}), less than topics.retention "
-            + "({}): records whose event time is older than that are deleted by the broker, "
-            + "also before nines has read them", name, retention,
-            java.time.Duration.ofMillis(retention),
-            layout.retentionMs() < 0 ? "forever" : java.time.Duration.ofMillis(layout.retentionMs()));
+        log.warn(
+            "topic '{}' keeps records for retention.ms={} ({}), less than topics.retention "
+                + "({}): records whose event time is older than that are deleted by the broker, "
+                + "also before nines has read them",
+            name,
+            retention,
+            Duration.ofMillis(retention),
+            layout.retentionMs() < 0 ? "forever" : Duration.ofMillis(layout.retentionMs()));
       }
     }
-    log.debug("existing topics have the contract's cleanup policies: {}",
+    log.debug(
+        "existing topics have the contract's cleanup policies: {}",
         present.stream().map(layout::name).collect(Collectors.joining(", ")));
   }
 }

@@ -45,41 +45,61 @@ public final class CatchUp {
    * The status of group {@code applicationId} on {@code sources} and on its repartition topics
    * (those not created yet are skipped: nothing has been written into them).
    */
-  public static Status status(Admin admin, Map<String, Object> clientConfig,
-      String applicationId, Collection<String> sources, Collection<String> repartition)
+  public static Status status(
+      Admin admin,
+      Map<String, Object> clientConfig,
+      String applicationId,
+      Collection<String> sources,
+      Collection<String> repartition)
       throws ExecutionException, InterruptedException {
-    Map<TopicPartition, OffsetAndMetadata> committed = admin
-        .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
     Set<String> all = admin.listTopics().names().get();
     List<String> topics = new ArrayList<>(sources);
     repartition.stream().filter(all::contains).forEach(topics::add);
     Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-    admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
-        d.partitions().forEach(p -> ask.put(new TopicPartition(name, p.partition()),
-            OffsetSpec.latest())));
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get()
+        .forEach(
+            (name, d) ->
+                d.partitions()
+                    .forEach(
+                        p ->
+                            ask.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
     Map<TopicPartition, Long> ends = new HashMap<>();
-    admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+    admin
+        .listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
+        .get()
         .forEach((tp, info) -> ends.put(tp, info.offset()));
     // A transaction's markers reach its partitions one by one: the group's offsets can be
     // visible while a repartition partition still holds the same transaction's records behind
     // its last stable offset. Those records are then in no end above, yet not processed.
     Map<TopicPartition, OffsetSpec> internal = new HashMap<>();
-    ask.keySet().stream().filter(tp -> !sources.contains(tp.topic()))
+    ask.keySet().stream()
+        .filter(tp -> !sources.contains(tp.topic()))
         .forEach(tp -> internal.put(tp, OffsetSpec.latest()));
     Map<TopicPartition, Long> highWatermarks = new HashMap<>();
-    admin.listOffsets(internal, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
-        .get().forEach((tp, info) -> highWatermarks.put(tp, info.offset()));
+    admin
+        .listOffsets(internal, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+        .all()
+        .get()
+        .forEach((tp, info) -> highWatermarks.put(tp, info.offset()));
     Map<TopicPartition, Long> at = new HashMap<>();
-    committed.forEach((tp, om) -> {
-      if (om != null) {
-        at.put(tp, om.offset());
-      }
-    });
+    committed.forEach(
+        (tp, om) -> {
+          if (om != null) {
+            at.put(tp, om.offset());
+          }
+        });
     Status s = evaluate(ends, at, Set.copyOf(sources), highWatermarks);
     // Only the repartition topics' ends are ambiguous (sources are written without
     // transactions), so the consumer is asked only once the sources are done: not on every poll
     // of a long replay.
-    if (s.done() || s.processed() < s.total()
+    if (s.done()
+        || s.processed() < s.total()
         || ReadCommitted.anyRecordLeft(clientConfig, at, ends, ReadCommitted.PATIENCE)) {
       return s;
     }
@@ -91,8 +111,8 @@ public final class CatchUp {
    * transactions here); repartition partitions, written in transactions, end with a commit
    * marker, so committed = end - 1 is done there.
    */
-  static Status evaluate(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed,
-      Set<String> sources) {
+  static Status evaluate(
+      Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed, Set<String> sources) {
     return evaluate(ends, committed, sources, Map.of());
   }
 
@@ -100,8 +120,11 @@ public final class CatchUp {
    * As above; a repartition partition whose high watermark is above its last stable offset
    * ({@code ends}) holds records of a transaction still open or not yet marked: not done.
    */
-  static Status evaluate(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed,
-      Set<String> sources, Map<TopicPartition, Long> highWatermarks) {
+  static Status evaluate(
+      Map<TopicPartition, Long> ends,
+      Map<TopicPartition, Long> committed,
+      Set<String> sources,
+      Map<TopicPartition, Long> highWatermarks) {
     long processed = 0;
     long total = 0;
     long internalLeft = 0;

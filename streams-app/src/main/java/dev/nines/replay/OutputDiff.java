@@ -1,6 +1,7 @@
 package dev.nines.replay;
 
 import dev.nines.Topic;
+import dev.nines.TopicNames;
 import dev.nines.Topics;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.ErrorBudgetAlert;
@@ -9,6 +10,7 @@ import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +64,10 @@ public final class OutputDiff {
    */
   public record OutRec(int partition, String key, byte[] value, long timestamp, Object decoded) {
     boolean sameBytes(OutRec o) {
-      return partition == o.partition && Objects.equals(key, o.key)
-          && Arrays.equals(value, o.value) && timestamp == o.timestamp;
+      return partition == o.partition
+          && Objects.equals(key, o.key)
+          && Arrays.equals(value, o.value)
+          && timestamp == o.timestamp;
     }
   }
 
@@ -73,20 +77,24 @@ public final class OutputDiff {
   /** The stand-in kept for a decoded value. */
   public static Object light(Object decoded) {
     return decoded instanceof CarrierHealth h
-        ? new HealthWindow(h.getWindowStart().toEpochMilli()) : decoded;
+        ? new HealthWindow(h.getWindowStart().toEpochMilli())
+        : decoded;
   }
 
   /** One row of the table. */
-  public record Row(String topic, String unit, int live, int replay, int differing,
-      boolean identical) {}
+  public record Row(
+      String topic, String unit, int live, int replay, int differing, boolean identical) {}
 
   /**
    * The table, the credit totals (minor units per currency) of each side, and per compacted
    * topic how many records of each side were left out of the comparison ({live, replay}) because
    * the other side's broker had already compacted that part of the key's history.
    */
-  public record Summary(List<Row> rows, Map<String, long[]> liveCredits,
-      Map<String, long[]> replayCredits, Map<String, int[]> leftOut) {
+  public record Summary(
+      List<Row> rows,
+      Map<String, long[]> liveCredits,
+      Map<String, long[]> replayCredits,
+      Map<String, int[]> leftOut) {
     public Row row(String topic) {
       return rows.stream().filter(r -> r.topic().equals(topic)).findFirst().orElseThrow();
     }
@@ -120,9 +128,14 @@ public final class OutputDiff {
         }
       }
       boolean counted = t == Topics.DEAD_LETTERS;
-      rows.add(new Row(t.name(), unit(t), counted ? a.size() : group(a, identity, content,
-          latestOnly).size(), counted ? b.size() : group(b, identity, content, latestOnly).size(),
-          differing, t.compacted() ? identicalUpToCompaction(a, b) : identical(a, b)));
+      rows.add(
+          new Row(
+              t.name(),
+              unit(t),
+              counted ? a.size() : group(a, identity, content, latestOnly).size(),
+              counted ? b.size() : group(b, identity, content, latestOnly).size(),
+              differing,
+              t.compacted() ? identicalUpToCompaction(a, b) : identical(a, b)));
     }
     return new Summary(rows, credits(live), credits(replay), leftOut);
   }
@@ -133,15 +146,18 @@ public final class OutputDiff {
    * sides at different points, so only the history both still have is compared.
    */
   static List<OutRec> fromCommonStart(List<OutRec> side, List<OutRec> other) {
-    Map<String, Long> firstOther = new java.util.HashMap<>();
+    Map<String, Long> firstOther = new HashMap<>();
     other.forEach(r -> firstOther.merge(r.partition() + " " + r.key(), r.timestamp(), Math::min));
-    Map<String, Long> firstSide = new java.util.HashMap<>();
+    Map<String, Long> firstSide = new HashMap<>();
     side.forEach(r -> firstSide.merge(r.partition() + " " + r.key(), r.timestamp(), Math::min));
-    return side.stream().filter(r -> {
-      Long o = firstOther.get(r.partition() + " " + r.key());
-      return o == null || r.timestamp() >= Math.max(o, firstSide.get(r.partition() + " "
-          + r.key()));
-    }).toList();
+    return side.stream()
+        .filter(
+            r -> {
+              Long o = firstOther.get(r.partition() + " " + r.key());
+              return o == null
+                  || r.timestamp() >= Math.max(o, firstSide.get(r.partition() + " " + r.key()));
+            })
+        .toList();
   }
 
   /**
@@ -176,9 +192,9 @@ public final class OutputDiff {
    * The records of {@code side} that the other side holds too (per key the last n, n the smaller
    * count), labelled by key and place from the end, in the side's order.
    */
-  private static List<String> commonOrder(List<OutRec> side, Map<String, List<OutRec>> own,
-      Map<String, List<OutRec>> other) {
-    Map<String, Integer> seen = new java.util.HashMap<>();
+  private static List<String> commonOrder(
+      List<OutRec> side, Map<String, List<OutRec>> own, Map<String, List<OutRec>> other) {
+    Map<String, Integer> seen = new HashMap<>();
     List<String> labels = new ArrayList<>();
     for (OutRec r : side) {
       String k = r.partition() + " " + r.key();
@@ -194,8 +210,8 @@ public final class OutputDiff {
 
   private static Map<String, List<OutRec>> byKey(List<OutRec> recs) {
     Map<String, List<OutRec>> m = new LinkedHashMap<>();
-    recs.forEach(r -> m.computeIfAbsent(r.partition() + " " + r.key(), x -> new ArrayList<>())
-        .add(r));
+    recs.forEach(
+        r -> m.computeIfAbsent(r.partition() + " " + r.key(), x -> new ArrayList<>()).add(r));
     return m;
   }
 
@@ -204,10 +220,12 @@ public final class OutputDiff {
     if (a.size() != b.size()) {
       return false;
     }
-    Map<Integer, List<OutRec>> pa = a.stream().collect(Collectors.groupingBy(OutRec::partition,
-        TreeMap::new, Collectors.toList()));
-    Map<Integer, List<OutRec>> pb = b.stream().collect(Collectors.groupingBy(OutRec::partition,
-        TreeMap::new, Collectors.toList()));
+    Map<Integer, List<OutRec>> pa =
+        a.stream()
+            .collect(Collectors.groupingBy(OutRec::partition, TreeMap::new, Collectors.toList()));
+    Map<Integer, List<OutRec>> pb =
+        b.stream()
+            .collect(Collectors.groupingBy(OutRec::partition, TreeMap::new, Collectors.toList()));
     if (!pa.keySet().equals(pb.keySet())) {
       return false;
     }
@@ -225,12 +243,12 @@ public final class OutputDiff {
 
   static String unit(Topic<?> t) {
     return switch (t.name()) {
-      case dev.nines.TopicNames.CARRIER_HEALTH -> "windows";
-      case dev.nines.TopicNames.ROUTING_WEIGHTS -> "decisions";
-      case dev.nines.TopicNames.INCIDENTS -> "incidents";
-      case dev.nines.TopicNames.UPTIME_LEDGER -> "lines";
-      case dev.nines.TopicNames.SLA_CREDITS -> "credits";
-      case dev.nines.TopicNames.ERROR_BUDGET_ALERTS -> "alerts";
+      case TopicNames.CARRIER_HEALTH -> "windows";
+      case TopicNames.ROUTING_WEIGHTS -> "decisions";
+      case TopicNames.INCIDENTS -> "incidents";
+      case TopicNames.UPTIME_LEDGER -> "lines";
+      case TopicNames.SLA_CREDITS -> "credits";
+      case TopicNames.ERROR_BUDGET_ALERTS -> "alerts";
       default -> "records";
     };
   }
@@ -240,19 +258,31 @@ public final class OutputDiff {
       Object v = r.decoded();
       String raw = r.key() + " " + hex(r.value());
       return switch (t.name()) {
-        case dev.nines.TopicNames.CARRIER_HEALTH -> v instanceof HealthWindow h
-            ? r.key() + "@" + h.windowStartMs()
-            : v instanceof CarrierHealth h ? r.key() + "@" + h.getWindowStart().toEpochMilli()
-            : raw;
-        case dev.nines.TopicNames.ROUTING_WEIGHTS -> v instanceof RoutingWeights w
-            ? w.getRouteId() + "@" + w.getEffectiveAt().toEpochMilli() : raw;
-        case dev.nines.TopicNames.INCIDENTS -> v instanceof Incident i ? i.getIncidentId() : raw;
-        case dev.nines.TopicNames.SLA_CREDITS -> v instanceof SlaCredit c ? c.getCreditId() : raw;
-        case dev.nines.TopicNames.ERROR_BUDGET_ALERTS -> v instanceof ErrorBudgetAlert a
-            ? r.key() + " " + a.getSeverity() + " " + a.getLongWindow() + " "
-                + a.getShortWindow() + " " + a.getFiredAt().toEpochMilli()
-            : raw;
-        case dev.nines.TopicNames.UPTIME_LEDGER -> r.key();
+        case TopicNames.CARRIER_HEALTH ->
+            v instanceof HealthWindow h
+                ? r.key() + "@" + h.windowStartMs()
+                : v instanceof CarrierHealth h
+                    ? r.key() + "@" + h.getWindowStart().toEpochMilli()
+                    : raw;
+        case TopicNames.ROUTING_WEIGHTS ->
+            v instanceof RoutingWeights w
+                ? w.getRouteId() + "@" + w.getEffectiveAt().toEpochMilli()
+                : raw;
+        case TopicNames.INCIDENTS -> v instanceof Incident i ? i.getIncidentId() : raw;
+        case TopicNames.SLA_CREDITS -> v instanceof SlaCredit c ? c.getCreditId() : raw;
+        case TopicNames.ERROR_BUDGET_ALERTS ->
+            v instanceof ErrorBudgetAlert a
+                ? r.key()
+                    + " "
+                    + a.getSeverity()
+                    + " "
+                    + a.getLongWindow()
+                    + " "
+                    + a.getShortWindow()
+                    + " "
+                    + a.getFiredAt().toEpochMilli()
+                : raw;
+        case TopicNames.UPTIME_LEDGER -> r.key();
         default -> raw; // dead letters: the original key and value bytes
       };
     };
@@ -261,16 +291,21 @@ public final class OutputDiff {
   static Function<OutRec, String> content(Topic<?> t) {
     return r -> {
       if (r.decoded() instanceof RoutingWeights w) {
-        return w.getMode() + " " + w.getCarriers().stream()
-            .map(c -> c.getCarrierId() + "=" + c.getWeight() + ":" + c.getState())
-            .collect(Collectors.joining(","));
+        return w.getMode()
+            + " "
+            + w.getCarriers().stream()
+                .map(c -> c.getCarrierId() + "=" + c.getWeight() + ":" + c.getState())
+                .collect(Collectors.joining(","));
       }
       return hex(r.value());
     };
   }
 
-  private static Map<String, List<String>> group(List<OutRec> recs,
-      Function<OutRec, String> identity, Function<OutRec, String> content, boolean latestOnly) {
+  private static Map<String, List<String>> group(
+      List<OutRec> recs,
+      Function<OutRec, String> identity,
+      Function<OutRec, String> content,
+      boolean latestOnly) {
     Map<String, List<String>> g = new LinkedHashMap<>();
     for (OutRec r : recs) {
       List<String> l = g.computeIfAbsent(identity.apply(r), k -> new ArrayList<>());
@@ -312,22 +347,58 @@ public final class OutputDiff {
   /** The summary as the small table {@code nines replay} prints. */
   public static String table(Summary s, String liveLabel, String replayLabel) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-20s %-10s %8s %8s %10s  %s%n", "topic", "unit",
-        "live", "replay", "differing", "byte-identical"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-20s %-10s %8s %8s %10s  %s%n",
+            "topic",
+            "unit",
+            "live",
+            "replay",
+            "differing",
+            "byte-identical"));
     for (Row r : s.rows()) {
-      b.append(String.format(Locale.ROOT, "%-20s %-10s %8d %8d %10d  %s%n", r.topic(), r.unit(),
-          r.live(), r.replay(), r.differing(), r.identical() ? "yes" : "no"));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-20s %-10s %8d %8d %10d  %s%n",
+              r.topic(),
+              r.unit(),
+              r.live(),
+              r.replay(),
+              r.differing(),
+              r.identical() ? "yes" : "no"));
     }
-    b.append("credit totals (minor units): ").append(liveLabel).append(' ')
-        .append(totals(s.liveCredits())).append("; ").append(replayLabel).append(' ')
-        .append(totals(s.replayCredits())).append(System.lineSeparator());
-    b.append("byte-identical: the same records (key, value bytes, timestamp) per partition in "
-        + "order; for the compacted routing-weights and uptime-ledger, up to what compaction "
-        + "removed").append(System.lineSeparator());
-    s.leftOut().forEach((topic, n) -> b.append(topic).append(" is compacted: compared per key "
-        + "from the first record both sides still hold (left out: ").append(liveLabel)
-        .append(' ').append(n[0]).append(", ").append(replayLabel).append(' ').append(n[1])
-        .append(')').append(System.lineSeparator()));
+    b.append("credit totals (minor units): ")
+        .append(liveLabel)
+        .append(' ')
+        .append(totals(s.liveCredits()))
+        .append("; ")
+        .append(replayLabel)
+        .append(' ')
+        .append(totals(s.replayCredits()))
+        .append(System.lineSeparator());
+    b.append(
+            "byte-identical: the same records (key, value bytes, timestamp) per partition in "
+                + "order; for the compacted routing-weights and uptime-ledger, up to what compaction "
+                + "removed")
+        .append(System.lineSeparator());
+    s.leftOut()
+        .forEach(
+            (topic, n) ->
+                b.append(topic)
+                    .append(
+                        " is compacted: compared per key "
+                            + "from the first record both sides still hold (left out: ")
+                    .append(liveLabel)
+                    .append(' ')
+                    .append(n[0])
+                    .append(", ")
+                    .append(replayLabel)
+                    .append(' ')
+                    .append(n[1])
+                    .append(')')
+                    .append(System.lineSeparator()));
     return b.toString();
   }
 
@@ -335,8 +406,15 @@ public final class OutputDiff {
     if (t.isEmpty()) {
       return "none";
     }
-    return t.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()[1] + " ("
-            + e.getValue()[0] + (e.getValue()[0] == 1 ? " credit)" : " credits)"))
+    return t.entrySet().stream()
+        .map(
+            e ->
+                e.getKey()
+                    + " "
+                    + e.getValue()[1]
+                    + " ("
+                    + e.getValue()[0]
+                    + (e.getValue()[0] == 1 ? " credit)" : " credits)"))
         .collect(Collectors.joining(", "));
   }
 }

@@ -2,6 +2,7 @@ package dev.nines.replay;
 
 import dev.nines.Topic;
 import dev.nines.serde.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,25 +36,40 @@ public final class OutputReader {
   /** How much earlier than {@code from} reading starts (see the class comment). */
   public static final Duration LOOKBACK = Duration.ofDays(1);
 
-  public static List<OutputDiff.OutRec> read(Admin admin, Map<String, Object> clientProps,
-      Topic<?> topic, String name, SchemaRegistryClient registry, Instant from, Instant to)
+  public static List<OutputDiff.OutRec> read(
+      Admin admin,
+      Map<String, Object> clientProps,
+      Topic<?> topic,
+      String name,
+      SchemaRegistryClient registry,
+      Instant from,
+      Instant to)
       throws ExecutionException, InterruptedException {
     List<TopicPartition> parts = new ArrayList<>();
-    admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions()
+    admin
+        .describeTopics(List.of(name))
+        .allTopicNames()
+        .get()
+        .get(name)
+        .partitions()
         .forEach(p -> parts.add(new TopicPartition(name, p.partition())));
     Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
     Map<TopicPartition, OffsetSpec> starts = new HashMap<>();
     long startStamp = Math.max(0, from.minus(LOOKBACK).toEpochMilli());
-    parts.forEach(tp -> {
-      ends.put(tp, OffsetSpec.latest());
-      starts.put(tp, OffsetSpec.forTimestamp(startStamp));
-    });
+    parts.forEach(
+        tp -> {
+          ends.put(tp, OffsetSpec.latest());
+          starts.put(tp, OffsetSpec.forTimestamp(startStamp));
+        });
     var options = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
     Map<TopicPartition, Long> end = new HashMap<>();
     admin.listOffsets(ends, options).all().get().forEach((tp, i) -> end.put(tp, i.offset()));
     Map<TopicPartition, Long> start = new HashMap<>();
-    admin.listOffsets(starts, options).all().get().forEach((tp, i) ->
-        start.put(tp, i.offset() < 0 ? end.get(tp) : i.offset()));
+    admin
+        .listOffsets(starts, options)
+        .all()
+        .get()
+        .forEach((tp, i) -> start.put(tp, i.offset() < 0 ? end.get(tp) : i.offset()));
 
     var serde = topic.valueType() == null ? null : topic.valueSerde(registry);
     Map<String, Object> cc = new HashMap<>(clientProps);
@@ -61,18 +77,17 @@ public final class OutputReader {
     cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     cc.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     List<ConsumerRecord<byte[], byte[]>> raw = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(cc, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> open = parts.stream().filter(tp -> start.get(tp) < end.get(tp))
-          .toList();
+    try (var consumer =
+        new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> open = parts.stream().filter(tp -> start.get(tp) < end.get(tp)).toList();
       consumer.assign(open);
       open.forEach(tp -> consumer.seek(tp, start.get(tp)));
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       List<TopicPartition> left = new ArrayList<>(open);
       while (!left.isEmpty()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("reading " + name + " did not reach its end offsets "
-              + "within 10 minutes");
+          throw new IllegalStateException(
+              "reading " + name + " did not reach its end offsets " + "within 10 minutes");
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
           if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
@@ -82,18 +97,23 @@ public final class OutputReader {
         left.removeIf(tp -> consumer.position(tp) >= end.get(tp));
       }
     }
-    raw.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
-        .thenComparingLong(ConsumerRecord::offset));
+    raw.sort(
+        Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+            .thenComparingLong(ConsumerRecord::offset));
     List<OutputDiff.OutRec> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : raw) {
       if (r.timestamp() < from.toEpochMilli() || r.timestamp() >= to.toEpochMilli()) {
         continue;
       }
-      Object decoded = serde == null || r.value() == null ? null
-          : serde.deserialize(r.topic(), r.value());
-      out.add(new OutputDiff.OutRec(r.partition(),
-          r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
-          r.value(), r.timestamp(), OutputDiff.light(decoded)));
+      Object decoded =
+          serde == null || r.value() == null ? null : serde.deserialize(r.topic(), r.value());
+      out.add(
+          new OutputDiff.OutRec(
+              r.partition(),
+              r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+              r.value(),
+              r.timestamp(),
+              OutputDiff.light(decoded)));
     }
     return out;
   }

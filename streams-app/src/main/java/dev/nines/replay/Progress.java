@@ -74,8 +74,15 @@ public final class Progress {
     long d = Math.max(0, Math.min(done, total));
     int percent = total <= 0 ? 100 : (int) (100 * d / total);
     int filled = total <= 0 ? WIDTH : (int) (WIDTH * d / total);
-    return String.format(Locale.ROOT, "replay: %-10s [%s%s] %3d%%  %,d of %,d records%s", phase,
-        "#".repeat(filled), ".".repeat(WIDTH - filled), percent, d, Math.max(total, 0),
+    return String.format(
+        Locale.ROOT,
+        "replay: %-10s [%s%s] %3d%%  %,d of %,d records%s",
+        phase,
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        percent,
+        d,
+        Math.max(total, 0),
         note == null || note.isEmpty() ? "" : "  " + note);
   }
 }

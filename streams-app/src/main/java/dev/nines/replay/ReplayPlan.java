@@ -23,16 +23,24 @@ public record ReplayPlan(Instant from, Instant to, String suffix, String applica
 
   public ReplayPlan {
     if (!to.isAfter(from)) {
-      throw new IllegalArgumentException("--to " + to + " is not after --from " + from
-          + ": the range is [from, to), so --to must be later, e.g. --from 2026-10 --to 2026-11");
+      throw new IllegalArgumentException(
+          "--to "
+              + to
+              + " is not after --from "
+              + from
+              + ": the range is [from, to), so --to must be later, e.g. --from 2026-10 --to 2026-11");
     }
     if (suffix.isEmpty()) {
-      throw new IllegalArgumentException("--suffix is empty: the replay would write into the "
-          + "live topics; give one such as .replay-2026-10");
+      throw new IllegalArgumentException(
+          "--suffix is empty: the replay would write into the "
+              + "live topics; give one such as .replay-2026-10");
     }
     if (!SUFFIX.matcher(suffix).matches()) {
-      throw new IllegalArgumentException("--suffix '" + suffix + "': expected only letters, "
-          + "digits, '.', '_' and '-' (it becomes part of topic names), e.g. .replay-2026-10");
+      throw new IllegalArgumentException(
+          "--suffix '"
+              + suffix
+              + "': expected only letters, "
+              + "digits, '.', '_' and '-' (it becomes part of topic names), e.g. .replay-2026-10");
     }
   }
 
@@ -42,8 +50,8 @@ public record ReplayPlan(Instant from, Instant to, String suffix, String applica
    * @param suffixOrNull null: {@link #defaultSuffix}
    * @param liveApplicationId the live app's id; the replay's is this plus the suffix
    */
-  public static ReplayPlan of(String fromText, String toText, String suffixOrNull,
-      String liveApplicationId) {
+  public static ReplayPlan of(
+      String fromText, String toText, String suffixOrNull, String liveApplicationId) {
     Instant from = instant("--from", fromText);
     Instant to = instant("--to", toText);
     String suffix = suffixOrNull == null ? defaultSuffix(from) : suffixOrNull;
@@ -61,8 +69,10 @@ public record ReplayPlan(Instant from, Instant to, String suffix, String applica
    */
   public static Instant instant(String option, String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException(option + " is missing: expected an ISO-8601 instant "
-          + "such as 2026-10-01T00:00:00Z, a date 2026-10-01 or a month 2026-10 (UTC)");
+      throw new IllegalArgumentException(
+          option
+              + " is missing: expected an ISO-8601 instant "
+              + "such as 2026-10-01T00:00:00Z, a date 2026-10-01 or a month 2026-10 (UTC)");
     }
     String t = text.trim();
     try {
@@ -78,9 +88,13 @@ public record ReplayPlan(Instant from, Instant to, String suffix, String applica
     try {
       return YearMonth.parse(t).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(option + " '" + text + "' is not a time: expected an "
-          + "ISO-8601 instant such as 2026-10-01T00:00:00Z, a date 2026-10-01 or a month 2026-10 "
-          + "(UTC)");
+      throw new IllegalArgumentException(
+          option
+              + " '"
+              + text
+              + "' is not a time: expected an "
+              + "ISO-8601 instant such as 2026-10-01T00:00:00Z, a date 2026-10-01 or a month 2026-10 "
+              + "(UTC)");
     }
   }
 }

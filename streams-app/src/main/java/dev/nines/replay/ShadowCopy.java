@@ -6,6 +6,7 @@ import dev.nines.config.NinesConfig.TopicLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,8 +68,7 @@ public final class ShadowCopy {
    *     built in the live app (open windows, carrier states, open incidents) is not in the replay
    * @param lastStamp the latest timestamp of a copied receipt or probe
    */
-  public record Result(Map<String, Long> copied, long earlierRecords,
-      Optional<Instant> lastStamp) {
+  public record Result(Map<String, Long> copied, long earlierRecords, Optional<Instant> lastStamp) {
     public long total() {
       return copied.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -85,36 +87,45 @@ public final class ShadowCopy {
     for (Topic<?> t : Topics.INPUTS) {
       byName.put(live.name(t), t);
     }
-    admin.describeTopics(byName.keySet()).allTopicNames().get().forEach((name, d) ->
-        d.partitions().forEach(p -> parts.add(new TopicPartition(name, p.partition()))));
-    Map<TopicPartition, ListOffsetsResultInfo> earliest = offsets(admin, parts,
-        OffsetSpec.earliest());
-    Map<TopicPartition, ListOffsetsResultInfo> latest = offsets(admin, parts,
-        OffsetSpec.latest());
-    Map<TopicPartition, ListOffsetsResultInfo> atFrom = offsets(admin, parts,
-        OffsetSpec.forTimestamp(from.toEpochMilli()));
-    Map<TopicPartition, ListOffsetsResultInfo> atTo = offsets(admin, parts,
-        OffsetSpec.forTimestamp(to.toEpochMilli()));
+    admin
+        .describeTopics(byName.keySet())
+        .allTopicNames()
+        .get()
+        .forEach(
+            (name, d) ->
+                d.partitions().forEach(p -> parts.add(new TopicPartition(name, p.partition()))));
+    Map<TopicPartition, ListOffsetsResultInfo> earliest =
+        offsets(admin, parts, OffsetSpec.earliest());
+    Map<TopicPartition, ListOffsetsResultInfo> latest = offsets(admin, parts, OffsetSpec.latest());
+    Map<TopicPartition, ListOffsetsResultInfo> atFrom =
+        offsets(admin, parts, OffsetSpec.forTimestamp(from.toEpochMilli()));
+    Map<TopicPartition, ListOffsetsResultInfo> atTo =
+        offsets(admin, parts, OffsetSpec.forTimestamp(to.toEpochMilli()));
     List<Span> spans = new ArrayList<>();
     for (TopicPartition tp : parts) {
       long logStart = earliest.get(tp).offset();
       long lso = latest.get(tp).offset();
       long end = atTo.get(tp).offset() < 0 ? lso : Math.min(atTo.get(tp).offset(), lso);
-      long start = timeRanged(byName.get(tp.topic()))
-          ? (atFrom.get(tp).offset() < 0 ? lso : atFrom.get(tp).offset())
-          : logStart;
+      long start =
+          timeRanged(byName.get(tp.topic()))
+              ? (atFrom.get(tp).offset() < 0 ? lso : atFrom.get(tp).offset())
+              : logStart;
       spans.add(new Span(tp, Math.min(Math.max(start, logStart), end), end, logStart));
     }
-    spans.sort(java.util.Comparator.comparing((Span s) -> s.live().topic())
-        .thenComparingInt(s -> s.live().partition()));
+    spans.sort(
+        Comparator.comparing((Span s) -> s.live().topic())
+            .thenComparingInt(s -> s.live().partition()));
     return spans;
   }
 
-  private static Map<TopicPartition, ListOffsetsResultInfo> offsets(Admin admin,
-      List<TopicPartition> parts, OffsetSpec spec) throws ExecutionException, InterruptedException {
+  private static Map<TopicPartition, ListOffsetsResultInfo> offsets(
+      Admin admin, List<TopicPartition> parts, OffsetSpec spec)
+      throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
     parts.forEach(tp -> ask.put(tp, spec));
-    return admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+    return admin
+        .listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
         .get();
   }
 
@@ -123,8 +134,12 @@ public final class ShadowCopy {
    *
    * @param clientProps bootstrap servers and any client overrides
    */
-  public static Result copy(Map<String, Object> clientProps, TopicLayout live, TopicLayout shadow,
-      List<Span> spans, Progress progress) {
+  public static Result copy(
+      Map<String, Object> clientProps,
+      TopicLayout live,
+      TopicLayout shadow,
+      List<Span> spans,
+      Progress progress) {
     Map<String, String> shadowName = new HashMap<>();
     Map<String, Topic<?>> topicOf = new HashMap<>();
     for (Topic<?> t : Topics.INPUTS) {
@@ -134,8 +149,11 @@ public final class ShadowCopy {
     Map<TopicPartition, Span> remaining = new LinkedHashMap<>();
     spans.stream().filter(s -> s.size() > 0).forEach(s -> remaining.put(s.live(), s));
     long total = spans.stream().mapToLong(Span::size).sum();
-    long earlier = spans.stream().filter(s -> timeRanged(topicOf.get(s.live().topic())))
-        .mapToLong(s -> Math.max(0, s.start() - s.logStart())).sum();
+    long earlier =
+        spans.stream()
+            .filter(s -> timeRanged(topicOf.get(s.live().topic())))
+            .mapToLong(s -> Math.max(0, s.start() - s.logStart()))
+            .sum();
     Map<String, Long> copied = new LinkedHashMap<>();
     Topics.INPUTS.forEach(t -> copied.put(t.name(), 0L));
     long lastStamp = Long.MIN_VALUE;
@@ -150,10 +168,10 @@ public final class ShadowCopy {
     pc.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     AtomicReference<Exception> failed = new AtomicReference<>();
-    try (var consumer = new KafkaConsumer<>(cc, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-        var producer = new KafkaProducer<>(pc, new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (var consumer =
+            new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var producer =
+            new KafkaProducer<>(pc, new ByteArraySerializer(), new ByteArraySerializer())) {
       consumer.assign(remaining.keySet());
       remaining.values().forEach(s -> consumer.seek(s.live(), s.start()));
       long done = 0;
@@ -166,8 +184,15 @@ public final class ShadowCopy {
           if (s == null || r.offset() >= s.end()) {
             continue;
           }
-          producer.send(new ProducerRecord<>(shadowName.get(r.topic()), r.partition(),
-              r.timestamp(), r.key(), r.value(), r.headers()), (md, e) -> {
+          producer.send(
+              new ProducerRecord<>(
+                  shadowName.get(r.topic()),
+                  r.partition(),
+                  r.timestamp(),
+                  r.key(),
+                  r.value(),
+                  r.headers()),
+              (md, e) -> {
                 if (e != null) {
                   failed.compareAndSet(null, e);
                 }
@@ -180,8 +205,8 @@ public final class ShadowCopy {
           n++;
         }
         if (failed.get() != null) {
-          throw new IllegalStateException("copying into the shadow topics failed: "
-              + failed.get().getMessage(), failed.get());
+          throw new IllegalStateException(
+              "copying into the shadow topics failed: " + failed.get().getMessage(), failed.get());
         }
         done = 0;
         for (Span s : spans) {
@@ -199,31 +224,39 @@ public final class ShadowCopy {
         if (n > 0) {
           lastProgress = System.nanoTime();
         } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-          throw new IllegalStateException("copying stalled: nothing read for " + STALL
-              + " with " + remaining.size() + " partition(s) unfinished, e.g. "
-              + remaining.keySet().iterator().next());
+          throw new IllegalStateException(
+              "copying stalled: nothing read for "
+                  + STALL
+                  + " with "
+                  + remaining.size()
+                  + " partition(s) unfinished, e.g. "
+                  + remaining.keySet().iterator().next());
         }
         progress.update("copying", done, total, "");
       }
       producer.flush();
       if (failed.get() != null) {
-        throw new IllegalStateException("copying into the shadow topics failed: "
-            + failed.get().getMessage(), failed.get());
+        throw new IllegalStateException(
+            "copying into the shadow topics failed: " + failed.get().getMessage(), failed.get());
       }
       progress.finish("copying", total, total, "");
     }
-    return new Result(copied, earlier, lastStamp == Long.MIN_VALUE ? Optional.empty()
-        : Optional.of(Instant.ofEpochMilli(lastStamp)));
+    return new Result(
+        copied,
+        earlier,
+        lastStamp == Long.MIN_VALUE
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(lastStamp)));
   }
 
   /** Waits for an admin future with a bound, as one line on failure. */
-  static <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String what) {
+  static <T> T get(KafkaFuture<T> f, String what) {
     try {
       return f.get(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while " + what, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException("cannot " + what + ": " + c.getMessage(), c);
     }

@@ -46,7 +46,8 @@ public final class ShadowTopics {
     for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
       for (TopologyDescription.Node n : s.nodes()) {
         if (n instanceof TopologyDescription.Source src && src.topicSet() != null) {
-          src.topicSet().stream().filter(t -> !external.contains(t))
+          src.topicSet().stream()
+              .filter(t -> !external.contains(t))
               .forEach(t -> repartition.add(applicationId + "-" + t));
         }
         if (n instanceof TopologyDescription.Processor p) {
@@ -74,7 +75,10 @@ public final class ShadowTopics {
   /** Whether the replay's consumer group has committed offsets (an earlier replay ran). */
   public static boolean groupHasOffsets(Admin admin, String applicationId)
       throws ExecutionException, InterruptedException {
-    return !admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get()
+    return !admin
+        .listConsumerGroupOffsets(applicationId)
+        .partitionsToOffsetAndMetadata()
+        .get()
         .isEmpty();
   }
 
@@ -109,9 +113,12 @@ public final class ShadowTopics {
         }
         if (!(e.getCause() instanceof GroupNotEmptyException)
             || System.nanoTime() > groupDeadline) {
-          throw new IllegalStateException("cannot delete the replay's consumer group '"
-              + applicationId + "' (is an earlier replay still running?): "
-              + e.getCause().getMessage(), e.getCause());
+          throw new IllegalStateException(
+              "cannot delete the replay's consumer group '"
+                  + applicationId
+                  + "' (is an earlier replay still running?): "
+                  + e.getCause().getMessage(),
+              e.getCause());
         }
         Thread.sleep(1000);
       }
@@ -119,8 +126,8 @@ public final class ShadowTopics {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (admin.listTopics().names().get().stream().anyMatch(topics::contains)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the broker still lists deleted topics of the replay "
-            + "after 60 s: " + topics);
+        throw new IllegalStateException(
+            "the broker still lists deleted topics of the replay " + "after 60 s: " + topics);
       }
       Thread.sleep(200);
     }
@@ -148,18 +155,26 @@ public final class ShadowTopics {
       throws ExecutionException, InterruptedException {
     Map<String, Integer> livePartitions = new HashMap<>();
     List<String> inputs = Topics.INPUTS.stream().map(live::name).toList();
-    admin.describeTopics(inputs).allTopicNames().get()
+    admin
+        .describeTopics(inputs)
+        .allTopicNames()
+        .get()
         .forEach((name, d) -> livePartitions.put(name, d.partitions().size()));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
-        TopicManager.ensure(admin, Topics.ALL, shadow, (Topic<?> t) -> Topics.INPUTS.contains(t)
-            ? livePartitions.get(live.name(t)) : shadow.partitions(),
+        TopicManager.ensure(
+            admin,
+            Topics.ALL,
+            shadow,
+            (Topic<?> t) ->
+                Topics.INPUTS.contains(t) ? livePartitions.get(live.name(t)) : shadow.partitions(),
             t -> t.compacted() ? Map.of("segment.ms", SEGMENT_MS) : Map.of());
         return;
       } catch (IllegalStateException e) {
         // "marked for deletion" after --replace: the broker needs a moment
-        if (System.nanoTime() > deadline || e.getMessage() == null
+        if (System.nanoTime() > deadline
+            || e.getMessage() == null
             || !e.getMessage().contains("marked for deletion")) {
           throw e;
         }

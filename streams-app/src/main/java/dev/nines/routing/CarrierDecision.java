@@ -20,7 +20,11 @@ public record CarrierDecision(
     Objects.requireNonNull(reason, "reason");
     if (weight < 0 || weight > RouteDecision.TOTAL_WEIGHT) {
       throw new IllegalArgumentException(
-          "carrier decision '" + carrierId + "': weight = " + weight + " is outside 0.."
+          "carrier decision '"
+              + carrierId
+              + "': weight = "
+              + weight
+              + " is outside 0.."
               + RouteDecision.TOTAL_WEIGHT);
     }
   }

@@ -11,7 +11,11 @@ import java.util.OptionalDouble;
 final class CarrierJudge {
   private CarrierJudge() {}
 
-  enum Verdict { HEALTHY, DEGRADE, EJECT }
+  enum Verdict {
+    HEALTHY,
+    DEGRADE,
+    EJECT
+  }
 
   record Judgement(Verdict verdict, String reason) {}
 
@@ -31,13 +35,27 @@ final class CarrierJudge {
 
   /** The verdict on a carrier that has enough samples to be judged. */
   static Judgement judge(CarrierStats s, OptionalDouble peerMedian, RoutingPolicy p) {
-    List<String> eject = breaches(s, peerMedian, p, "eject",
-        p.ejectSuccessBelow(), p.ejectLatencyP95MsAbove(), p.peerEjectGap());
+    List<String> eject =
+        breaches(
+            s,
+            peerMedian,
+            p,
+            "eject",
+            p.ejectSuccessBelow(),
+            p.ejectLatencyP95MsAbove(),
+            p.peerEjectGap());
     if (!eject.isEmpty()) {
       return new Judgement(Verdict.EJECT, Texts.join(eject.toArray(String[]::new)));
     }
-    List<String> degrade = breaches(s, peerMedian, p, "degrade",
-        p.degradeSuccessBelow(), p.degradeLatencyP95MsAbove(), p.peerDegradeGap());
+    List<String> degrade =
+        breaches(
+            s,
+            peerMedian,
+            p,
+            "degrade",
+            p.degradeSuccessBelow(),
+            p.degradeLatencyP95MsAbove(),
+            p.peerDegradeGap());
     if (!degrade.isEmpty()) {
       return new Judgement(Verdict.DEGRADE, Texts.join(degrade.toArray(String[]::new)));
     }
@@ -46,23 +64,44 @@ final class CarrierJudge {
   }
 
   /** Every rule of one level that the carrier breaks, each as a sentence with its numbers. */
-  private static List<String> breaches(CarrierStats s, OptionalDouble peerMedian, RoutingPolicy p,
-      String level, double successBelow, long latencyAbove, double peerGap) {
+  private static List<String> breaches(
+      CarrierStats s,
+      OptionalDouble peerMedian,
+      RoutingPolicy p,
+      String level,
+      double successBelow,
+      long latencyAbove,
+      double peerGap) {
     List<String> out = new ArrayList<>();
     double success = s.successRatio();
     if (success < successBelow) {
       out.add(Texts.evidence(s) + " below " + level + " threshold " + Texts.percent(successBelow));
     } else if (peerMedian.isPresent() && success < peerMedian.getAsDouble() - peerGap) {
       // only when the absolute rule is silent: one sentence about success is enough
-      out.add(Texts.evidence(s) + " is " + Texts.points(peerMedian.getAsDouble() - success)
-          + " points below the peer median " + Texts.percent(peerMedian.getAsDouble())
-          + " (eject gap " + Texts.points(p.peerEjectGap())
-          + ", degrade gap " + Texts.points(p.peerDegradeGap()) + ")");
+      out.add(
+          Texts.evidence(s)
+              + " is "
+              + Texts.points(peerMedian.getAsDouble() - success)
+              + " points below the peer median "
+              + Texts.percent(peerMedian.getAsDouble())
+              + " (eject gap "
+              + Texts.points(p.peerEjectGap())
+              + ", degrade gap "
+              + Texts.points(p.peerDegradeGap())
+              + ")");
     }
     Long p95 = s.latencyP95Ms();
     if (p95 != null && p95 > latencyAbove) {
-      out.add("p95 latency " + p95 + " ms" + Texts.over(s) + " above " + level + " threshold "
-          + latencyAbove + " ms");
+      out.add(
+          "p95 latency "
+              + p95
+              + " ms"
+              + Texts.over(s)
+              + " above "
+              + level
+              + " threshold "
+              + latencyAbove
+              + " ms");
     }
     return out;
   }

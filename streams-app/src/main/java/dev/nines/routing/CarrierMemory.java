@@ -17,7 +17,10 @@ public record CarrierMemory(CarrierState state, int healthyStreak, int rampStep)
     Objects.requireNonNull(state, "state");
     if (healthyStreak < 0 || rampStep < 0) {
       throw new IllegalArgumentException(
-          "carrier memory: healthyStreak = " + healthyStreak + ", rampStep = " + rampStep
+          "carrier memory: healthyStreak = "
+              + healthyStreak
+              + ", rampStep = "
+              + rampStep
               + ": expected 0 or more");
     }
   }

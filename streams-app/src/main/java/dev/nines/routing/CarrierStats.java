@@ -39,8 +39,8 @@ public record CarrierStats(
   }
 
   public long samples() {
-    return Math.addExact(Math.addExact(delivered, carrierFailures),
-        Math.addExact(probeSuccesses, probeFailures));
+    return Math.addExact(
+        Math.addExact(delivered, carrierFailures), Math.addExact(probeSuccesses, probeFailures));
   }
 
   /**

@@ -30,56 +30,74 @@ final class CarrierTransitions {
    */
   static Transition next(CarrierMemory previous, Verdict verdict, RoutingPolicy p) {
     return switch (previous.state()) {
-      case HEALTHY -> switch (verdict) {
-        case HEALTHY -> new Transition(CarrierMemory.of(CarrierState.HEALTHY), "");
-        case DEGRADE -> degraded(p);
-        case EJECT -> ejected(p, "ejected");
-      };
-      case DEGRADED -> switch (verdict) {
-        case EJECT -> ejected(p, "ejected");
-        case DEGRADE -> degraded(p);
-        case HEALTHY -> healthyWhile(previous, p, () -> new Transition(
-            CarrierMemory.of(CarrierState.HEALTHY),
-            "recovered after " + p.recoveryEvaluations() + " healthy evaluations"));
-      };
-      case EJECTED -> switch (verdict) {
-        case EJECT, DEGRADE -> ejected(p, "stays ejected");
-        case HEALTHY -> healthyWhile(previous, p, () -> startRecovery(p));
-      };
-      case RECOVERING -> switch (verdict) {
-        case EJECT, DEGRADE -> ejected(p, "ejected again: unhealthy while recovering");
-        case HEALTHY -> nextRampStep(Math.min(previous.rampStep(), lastStep(p)) + 1, p);
-      };
-      default -> throw new IllegalArgumentException(
-          "no transition from " + previous.state() + ": only enabled, known states are judged");
+      case HEALTHY ->
+          switch (verdict) {
+            case HEALTHY -> new Transition(CarrierMemory.of(CarrierState.HEALTHY), "");
+            case DEGRADE -> degraded(p);
+            case EJECT -> ejected(p, "ejected");
+          };
+      case DEGRADED ->
+          switch (verdict) {
+            case EJECT -> ejected(p, "ejected");
+            case DEGRADE -> degraded(p);
+            case HEALTHY ->
+                healthyWhile(
+                    previous,
+                    p,
+                    () ->
+                        new Transition(
+                            CarrierMemory.of(CarrierState.HEALTHY),
+                            "recovered after " + p.recoveryEvaluations() + " healthy evaluations"));
+          };
+      case EJECTED ->
+          switch (verdict) {
+            case EJECT, DEGRADE -> ejected(p, "stays ejected");
+            case HEALTHY -> healthyWhile(previous, p, () -> startRecovery(p));
+          };
+      case RECOVERING ->
+          switch (verdict) {
+            case EJECT, DEGRADE -> ejected(p, "ejected again: unhealthy while recovering");
+            case HEALTHY -> nextRampStep(Math.min(previous.rampStep(), lastStep(p)) + 1, p);
+          };
+      default ->
+          throw new IllegalArgumentException(
+              "no transition from " + previous.state() + ": only enabled, known states are judged");
     };
   }
 
   private static Transition degraded(RoutingPolicy p) {
-    return new Transition(CarrierMemory.of(CarrierState.DEGRADED),
+    return new Transition(
+        CarrierMemory.of(CarrierState.DEGRADED),
         "degraded to " + Texts.share(p.degradedShare()) + " of base");
   }
 
   private static Transition ejected(RoutingPolicy p, String what) {
-    return new Transition(CarrierMemory.of(CarrierState.EJECTED),
-        what + ": keeps a trickle of " + p.trickleWeight() + " of " + RouteDecision.TOTAL_WEIGHT
+    return new Transition(
+        CarrierMemory.of(CarrierState.EJECTED),
+        what
+            + ": keeps a trickle of "
+            + p.trickleWeight()
+            + " of "
+            + RouteDecision.TOTAL_WEIGHT
             + " so that its recovery can be seen");
   }
 
   /** A healthy verdict while DEGRADED or EJECTED: count it, recover once the streak is long. */
-  private static Transition healthyWhile(CarrierMemory previous, RoutingPolicy p,
-      Supplier<Transition> recovered) {
+  private static Transition healthyWhile(
+      CarrierMemory previous, RoutingPolicy p, Supplier<Transition> recovered) {
     int streak = previous.healthyStreak() + 1;
     if (streak >= p.recoveryEvaluations()) {
       return recovered.get();
     }
-    return new Transition(new CarrierMemory(previous.state(), streak, 0),
+    return new Transition(
+        new CarrierMemory(previous.state(), streak, 0),
         "healthy " + streak + " of " + p.recoveryEvaluations() + " evaluations before recovery");
   }
 
   private static Transition startRecovery(RoutingPolicy p) {
     if (p.rampSteps().isEmpty()) {
-      return new Transition(CarrierMemory.of(CarrierState.HEALTHY),
+      return new Transition(
+          CarrierMemory.of(CarrierState.HEALTHY),
           "recovered after " + p.recoveryEvaluations() + " healthy evaluations (no slow start)");
     }
     return nextRampStep(0, p);
@@ -87,12 +105,19 @@ final class CarrierTransitions {
 
   private static Transition nextRampStep(int step, RoutingPolicy p) {
     if (step >= p.rampSteps().size()) {
-      return new Transition(CarrierMemory.of(CarrierState.HEALTHY),
+      return new Transition(
+          CarrierMemory.of(CarrierState.HEALTHY),
           "recovered: slow start complete, full base weight");
     }
-    return new Transition(new CarrierMemory(CarrierState.RECOVERING, 0, step),
-        "recovering: step " + (step + 1) + " of " + p.rampSteps().size()
-            + " (" + Texts.share(p.rampShare(step)) + " of base)");
+    return new Transition(
+        new CarrierMemory(CarrierState.RECOVERING, 0, step),
+        "recovering: step "
+            + (step + 1)
+            + " of "
+            + p.rampSteps().size()
+            + " ("
+            + Texts.share(p.rampShare(step))
+            + " of base)");
   }
 
   private static int lastStep(RoutingPolicy p) {

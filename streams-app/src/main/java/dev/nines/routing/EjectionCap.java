@@ -21,13 +21,17 @@ final class EjectionCap {
    * less bad carrier is never ejected while a worse one is held, even if it would fit.
    */
   static List<Assessment> apply(List<Assessment> route, RoutingPolicy p) {
-    long enabledBase = route.stream().filter(a -> a.carrier().enabled())
-        .mapToLong(a -> a.carrier().baseWeight()).sum();
+    long enabledBase =
+        route.stream()
+            .filter(a -> a.carrier().enabled())
+            .mapToLong(a -> a.carrier().baseWeight())
+            .sum();
     double limit = p.maxEjectedShare() * enabledBase;
-    List<Assessment> worstFirst = route.stream()
-        .filter(a -> a.state() == CarrierState.EJECTED)
-        .sorted(Comparator.comparingDouble(Assessment::score).thenComparing(Assessment::id))
-        .toList();
+    List<Assessment> worstFirst =
+        route.stream()
+            .filter(a -> a.state() == CarrierState.EJECTED)
+            .sorted(Comparator.comparingDouble(Assessment::score).thenComparing(Assessment::id))
+            .toList();
     Set<String> held = new HashSet<>();
     long ejectedBase = 0;
     for (Assessment a : worstFirst) {
@@ -37,13 +41,18 @@ final class EjectionCap {
         held.add(a.id());
       }
     }
-    String note = "held at DEGRADED: ejecting it would exceed the "
-        + Texts.share(p.maxEjectedShare()) + " max ejected share";
+    String note =
+        "held at DEGRADED: ejecting it would exceed the "
+            + Texts.share(p.maxEjectedShare())
+            + " max ejected share";
     // held carriers are remembered as DEGRADED, as published: the next evaluation starts from
     // what routers were told
     return route.stream()
-        .map(a -> held.contains(a.id())
-            ? a.withMemory(CarrierMemory.of(CarrierState.DEGRADED), note) : a)
+        .map(
+            a ->
+                held.contains(a.id())
+                    ? a.withMemory(CarrierMemory.of(CarrierState.DEGRADED), note)
+                    : a)
         .toList();
   }
 }

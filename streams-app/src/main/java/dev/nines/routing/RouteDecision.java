@@ -43,7 +43,8 @@ public record RouteDecision(
     for (int i = 0; i < carriers.size(); i++) {
       CarrierDecision a = carriers.get(i);
       CarrierDecision b = other.carriers.get(i);
-      if (!a.carrierId().equals(b.carrierId()) || a.weight() != b.weight()
+      if (!a.carrierId().equals(b.carrierId())
+          || a.weight() != b.weight()
           || a.state() != b.state()) {
         return false;
       }

@@ -18,15 +18,22 @@ final class RouteWeights {
     List<Assessment> enabled = route.stream().filter(a -> a.carrier().enabled()).toList();
     if (enabled.isEmpty()) {
       String note = "no carrier of the route is enabled, so every weight is 0";
-      return decision(RouteMode.NORMAL, route.stream().map(a -> a.withNote(note)).toList(),
-          new int[route.size()], "");
+      return decision(
+          RouteMode.NORMAL,
+          route.stream().map(a -> a.withNote(note)).toList(),
+          new int[route.size()],
+          "");
     }
     Optional<String> panic = panicReason(enabled, p);
     int[] weights = panic.isPresent() ? baseWeights(route) : normalWeights(route, p);
     String note = panic.orElse("");
     if (enabled.size() == 1) {
-      note = Texts.join(note, "the only enabled carrier gets all " + TOTAL_WEIGHT
-          + ": there is nowhere else to send");
+      note =
+          Texts.join(
+              note,
+              "the only enabled carrier gets all "
+                  + TOTAL_WEIGHT
+                  + ": there is nowhere else to send");
     }
     return decision(panic.isPresent() ? RouteMode.PANIC : RouteMode.NORMAL, route, weights, note);
   }
@@ -41,20 +48,31 @@ final class RouteWeights {
   private static Optional<String> panicReason(List<Assessment> enabled, RoutingPolicy p) {
     String using = "; using base weights";
     long enabledBase = enabled.stream().mapToLong(a -> a.carrier().baseWeight()).sum();
-    long healthyBase = enabled.stream()
-        .filter(a -> a.state() == CarrierState.HEALTHY || a.state() == CarrierState.RECOVERING)
-        .mapToLong(a -> a.carrier().baseWeight()).sum();
+    long healthyBase =
+        enabled.stream()
+            .filter(a -> a.state() == CarrierState.HEALTHY || a.state() == CarrierState.RECOVERING)
+            .mapToLong(a -> a.carrier().baseWeight())
+            .sum();
     if (healthyBase < p.panicBelowHealthyShare() * enabledBase) {
-      return Optional.of("route in PANIC: only " + Texts.share((double) healthyBase / enabledBase)
-          + " of base weight healthy (< " + Texts.share(p.panicBelowHealthyShare()) + ")" + using);
+      return Optional.of(
+          "route in PANIC: only "
+              + Texts.share((double) healthyBase / enabledBase)
+              + " of base weight healthy (< "
+              + Texts.share(p.panicBelowHealthyShare())
+              + ")"
+              + using);
     }
     long ejected = enabled.stream().filter(a -> a.state() == CarrierState.EJECTED).count();
     if (ejected == enabled.size()) {
       return Optional.of("route in PANIC: every enabled carrier is ejected" + using);
     }
     if (ejected * p.trickleWeight() >= TOTAL_WEIGHT) {
-      return Optional.of("route in PANIC: the trickles of " + ejected
-          + " ejected carriers would take all " + TOTAL_WEIGHT + using);
+      return Optional.of(
+          "route in PANIC: the trickles of "
+              + ejected
+              + " ejected carriers would take all "
+              + TOTAL_WEIGHT
+              + using);
     }
     return Optional.empty();
   }
@@ -90,8 +108,9 @@ final class RouteWeights {
           trickles[i] = p.trickleWeight();
           trickleTotal += p.trickleWeight();
         }
-        default -> throw new IllegalStateException(
-            "carrier '" + a.id() + "' reached weighting in state " + a.state());
+        default ->
+            throw new IllegalStateException(
+                "carrier '" + a.id() + "' reached weighting in state " + a.state());
       }
     }
     int[] rest = WeightSplitter.split(TOTAL_WEIGHT - trickleTotal, shares, ids(route));
@@ -102,8 +121,8 @@ final class RouteWeights {
   }
 
   /** @param enabledNote what the route's situation adds to the reason of each enabled carrier */
-  private static RouteDecision decision(RouteMode mode, List<Assessment> route, int[] weights,
-      String enabledNote) {
+  private static RouteDecision decision(
+      RouteMode mode, List<Assessment> route, int[] weights, String enabledNote) {
     List<CarrierDecision> carriers = new ArrayList<>();
     Map<String, CarrierMemory> memory = new LinkedHashMap<>();
     for (int i = 0; i < route.size(); i++) {

@@ -36,8 +36,11 @@ public final class RoutingDecider {
    *     new. Entries for carriers no longer in the plan are dropped.
    * @param policy the knobs
    */
-  public static RouteDecision decide(List<PlanCarrier> plan, Map<String, CarrierStats> stats,
-      Map<String, CarrierMemory> previous, RoutingPolicy policy) {
+  public static RouteDecision decide(
+      List<PlanCarrier> plan,
+      Map<String, CarrierStats> stats,
+      Map<String, CarrierMemory> previous,
+      RoutingPolicy policy) {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(stats, "stats");
     Objects.requireNonNull(previous, "previous");
@@ -51,21 +54,40 @@ public final class RoutingDecider {
     return RouteWeights.assign(EjectionCap.apply(route, policy), policy);
   }
 
-  private static Assessment assess(PlanCarrier c, List<PlanCarrier> plan,
-      Map<String, CarrierStats> stats, CarrierMemory before, RoutingPolicy p) {
+  private static Assessment assess(
+      PlanCarrier c,
+      List<PlanCarrier> plan,
+      Map<String, CarrierStats> stats,
+      CarrierMemory before,
+      RoutingPolicy p) {
     CarrierStats evidence = evidence(stats, c);
     if (!c.enabled()) {
-      return new Assessment(c, evidence, CarrierMemory.of(CarrierState.DISABLED),
+      return new Assessment(
+          c,
+          evidence,
+          CarrierMemory.of(CarrierState.DISABLED),
           "disabled in route plan (manual drain)");
     }
-    String intro = before != null && before.state() == CarrierState.DISABLED
-        ? "re-enabled after a manual drain" : "";
+    String intro =
+        before != null && before.state() == CarrierState.DISABLED
+            ? "re-enabled after a manual drain"
+            : "";
     CarrierMemory start = startingMemory(before);
     if (evidence.samples() < p.minSamples()) {
       // too little evidence to judge in either direction: the state and the streak stay put
-      return new Assessment(c, evidence, start, Texts.join(intro,
-          "not judged: n=" + evidence.samples() + Texts.over(evidence) + " is below the "
-              + p.minSamples() + " samples needed; stays " + start.state()));
+      return new Assessment(
+          c,
+          evidence,
+          start,
+          Texts.join(
+              intro,
+              "not judged: n="
+                  + evidence.samples()
+                  + Texts.over(evidence)
+                  + " is below the "
+                  + p.minSamples()
+                  + " samples needed; stays "
+                  + start.state()));
     }
     OptionalDouble peerMedian = CarrierJudge.peerMedian(peerSuccess(c, plan, stats, p), p);
     Judgement j = CarrierJudge.judge(evidence, peerMedian, p);
@@ -91,8 +113,8 @@ public final class RoutingDecider {
   }
 
   /** Success of the carrier's judged peers: the other enabled carriers with enough samples. */
-  private static List<Double> peerSuccess(PlanCarrier self, List<PlanCarrier> plan,
-      Map<String, CarrierStats> stats, RoutingPolicy p) {
+  private static List<Double> peerSuccess(
+      PlanCarrier self, List<PlanCarrier> plan, Map<String, CarrierStats> stats, RoutingPolicy p) {
     List<Double> out = new ArrayList<>();
     for (PlanCarrier peer : plan) {
       CarrierStats s = evidence(stats, peer);

@@ -65,42 +65,71 @@ public record RoutingPolicy(
     require(minSamples >= 1, "minSamples = %d: expected at least 1", minSamples);
     requireRatio("degradeSuccessBelow", degradeSuccessBelow);
     requireRatio("ejectSuccessBelow", ejectSuccessBelow);
-    require(ejectSuccessBelow <= degradeSuccessBelow,
+    require(
+        ejectSuccessBelow <= degradeSuccessBelow,
         "ejectSuccessBelow = %s is above degradeSuccessBelow = %s: " + STRICTER,
-        ejectSuccessBelow, degradeSuccessBelow);
-    require(degradeLatencyP95MsAbove > 0,
+        ejectSuccessBelow,
+        degradeSuccessBelow);
+    require(
+        degradeLatencyP95MsAbove > 0,
         "degradeLatencyP95MsAbove = %d: expected a positive number of ms",
         degradeLatencyP95MsAbove);
-    require(ejectLatencyP95MsAbove >= degradeLatencyP95MsAbove,
+    require(
+        ejectLatencyP95MsAbove >= degradeLatencyP95MsAbove,
         "ejectLatencyP95MsAbove = %d is below degradeLatencyP95MsAbove = %d: " + STRICTER,
-        ejectLatencyP95MsAbove, degradeLatencyP95MsAbove);
+        ejectLatencyP95MsAbove,
+        degradeLatencyP95MsAbove);
     requireRatio("peerDegradeGap", peerDegradeGap);
     requireRatio("peerEjectGap", peerEjectGap);
-    require(peerEjectGap >= peerDegradeGap,
+    require(
+        peerEjectGap >= peerDegradeGap,
         "peerEjectGap = %s is below peerDegradeGap = %s: " + STRICTER,
-        peerEjectGap, peerDegradeGap);
+        peerEjectGap,
+        peerDegradeGap);
     require(minPeers >= 1, "minPeers = %d: expected at least 1", minPeers);
-    require(degradedShare > 0 && degradedShare <= 1,
-        "degradedShare = %s: expected a ratio in (0, 1]", degradedShare);
+    require(
+        degradedShare > 0 && degradedShare <= 1,
+        "degradedShare = %s: expected a ratio in (0, 1]",
+        degradedShare);
     requireRatio("maxEjectedShare", maxEjectedShare);
     requireRatio("panicBelowHealthyShare", panicBelowHealthyShare);
-    require(trickleWeight >= 0 && trickleWeight < RouteDecision.TOTAL_WEIGHT,
-        "trickleWeight = %d: expected 0 to %d", trickleWeight, RouteDecision.TOTAL_WEIGHT - 1);
-    require(recoveryEvaluations >= 1,
-        "recoveryEvaluations = %d: expected at least 1", recoveryEvaluations);
+    require(
+        trickleWeight >= 0 && trickleWeight < RouteDecision.TOTAL_WEIGHT,
+        "trickleWeight = %d: expected 0 to %d",
+        trickleWeight,
+        RouteDecision.TOTAL_WEIGHT - 1);
+    require(
+        recoveryEvaluations >= 1,
+        "recoveryEvaluations = %d: expected at least 1",
+        recoveryEvaluations);
     Objects.requireNonNull(rampSteps, "rampSteps");
     rampSteps = List.copyOf(rampSteps);
     double previous = 0;
     for (Double step : rampSteps) {
-      require(step > previous && step < 1,
-          "rampSteps = %s: expected strictly increasing shares in (0, 1)", rampSteps);
+      require(
+          step > previous && step < 1,
+          "rampSteps = %s: expected strictly increasing shares in (0, 1)",
+          rampSteps);
       previous = step;
     }
   }
 
   /** The documented defaults (see the parameter descriptions). */
   public static RoutingPolicy defaults() {
-    return new RoutingPolicy(100, 0.95, 0.80, 30_000, 60_000, 0.05, 0.15, 2, 0.5, 0.5, 0.5, 100, 3,
+    return new RoutingPolicy(
+        100,
+        0.95,
+        0.80,
+        30_000,
+        60_000,
+        0.05,
+        0.15,
+        2,
+        0.5,
+        0.5,
+        0.5,
+        100,
+        3,
         List.of(0.25, 0.5, 0.75));
   }
 

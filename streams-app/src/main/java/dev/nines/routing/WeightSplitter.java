@@ -48,8 +48,8 @@ final class WeightSplitter {
     if (left < 0 || left > candidates.size()) {
       throw new IllegalStateException("largest remainder left " + left + " units of " + total);
     }
-    candidates.sort(Comparator.comparingDouble((Integer i) -> remainder[i]).reversed()
-        .thenComparing(ids::get));
+    candidates.sort(
+        Comparator.comparingDouble((Integer i) -> remainder[i]).reversed().thenComparing(ids::get));
     for (int k = 0; k < left; k++) {
       out[candidates.get(k)]++;
     }

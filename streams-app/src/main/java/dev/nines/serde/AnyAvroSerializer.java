@@ -24,11 +24,14 @@ public final class AnyAvroSerializer implements Serializer<Object> {
       return null;
     }
     if (!(data instanceof SpecificRecord)) {
-      throw new SerdeException(topic, null, "cannot write a " + data.getClass().getName()
-          + ": expected a generated Avro record", null);
+      throw new SerdeException(
+          topic,
+          null,
+          "cannot write a " + data.getClass().getName() + ": expected a generated Avro record",
+          null);
     }
-    AvroSerde serde = serdes.computeIfAbsent(data.getClass(),
-        c -> AvroSerde.forValues((Class) c, registry));
+    AvroSerde serde =
+        serdes.computeIfAbsent(data.getClass(), c -> AvroSerde.forValues((Class) c, registry));
     return serde.serialize(topic, (SpecificRecord) data);
   }
 }

@@ -1,11 +1,13 @@
 package dev.nines.serde;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -34,6 +36,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   /** Longest string or bytes value, and most items of an array or map, Avro will allocate. */
   public static final int MAX_DECLARED_LENGTH = 16 * 1024 * 1024;
+
   public static final int MAX_DECLARED_ITEMS = 1_000_000;
 
   /**
@@ -54,6 +57,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       System.setProperty(key, Integer.toString(value));
     }
   }
+
   private final Class<T> type;
   private final Schema readerSchema;
   private final SchemaRegistryClient registry;
@@ -68,8 +72,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    * @param autoRegister register the schema on first write (true for our own outputs); false
    *     looks it up and fails if the registry does not already know it
    */
-  public AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister,
-      boolean isKey) {
+  public AvroSerde(
+      Class<T> type, SchemaRegistryClient registry, boolean autoRegister, boolean isKey) {
     this.type = type;
     this.readerSchema = SpecificData.get().getSchema(type);
     this.registry = registry;
@@ -78,8 +82,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     this.writer = new SpecificDatumWriter<>(readerSchema);
   }
 
-  public static <T extends SpecificRecord> AvroSerde<T> forValues(Class<T> type,
-      SchemaRegistryClient registry) {
+  public static <T extends SpecificRecord> AvroSerde<T> forValues(
+      Class<T> type, SchemaRegistryClient registry) {
     return new AvroSerde<>(type, registry, true, false);
   }
 
@@ -98,8 +102,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     Integer id = null;
     try {
       String subject = subject(topic);
-      id = idBySubject.computeIfAbsent(subject, s -> autoRegister
-          ? registry.register(s, readerSchema) : registry.lookup(s, readerSchema));
+      id =
+          idBySubject.computeIfAbsent(
+              subject,
+              s ->
+                  autoRegister
+                      ? registry.register(s, readerSchema)
+                      : registry.lookup(s, readerSchema));
       Buffers b = buffers.get();
       b.out.reset();
       b.encoder = EncoderFactory.get().directBinaryEncoder(b.out, b.encoder);
@@ -108,14 +117,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       return WireFormat.frame(id, b.out.buffer(), b.out.size());
     } catch (SchemaRegistryClient.RegistryException e) {
       if (e.unavailable()) {
-        throw new RegistryUnavailableException(topic, id, "cannot register or find schema "
-            + readerSchema.getFullName() + ": " + e.getMessage(), e);
+        throw new RegistryUnavailableException(
+            topic,
+            id,
+            "cannot register or find schema " + readerSchema.getFullName() + ": " + e.getMessage(),
+            e);
       }
-      throw new SerdeException(topic, id, "cannot register or find schema "
-          + readerSchema.getFullName() + " under subject '" + subject(topic) + "': "
-          + e.getMessage(), e);
-    } catch (IOException | AvroRuntimeException | ClassCastException
-        | NullPointerException e) {
+      throw new SerdeException(
+          topic,
+          id,
+          "cannot register or find schema "
+              + readerSchema.getFullName()
+              + " under subject '"
+              + subject(topic)
+              + "': "
+              + e.getMessage(),
+          e);
+    } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
       throw new SerdeException(topic, id, "cannot write " + type.getSimpleName() + ": " + e, e);
     }
   }
@@ -128,20 +146,30 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     SpecificDatumReader<T> reader = readerFor(topic, id);
     try {
       Buffers b = buffers.get();
-      b.decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-          data.length - WireFormat.HEADER_SIZE, b.decoder);
+      b.decoder =
+          DecoderFactory.get()
+              .binaryDecoder(
+                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, b.decoder);
       T value = reader.read(null, b.decoder);
       if (!b.decoder.isEnd()) {
-        throw new SerdeException(topic, id, "body has trailing bytes after a complete "
-            + type.getSimpleName() + " (written with another schema than its id says?)", null);
+        throw new SerdeException(
+            topic,
+            id,
+            "body has trailing bytes after a complete "
+                + type.getSimpleName()
+                + " (written with another schema than its id says?)",
+            null);
       }
       return value;
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException
+    } catch (IOException
+        | AvroRuntimeException
+        | IndexOutOfBoundsException
         | NegativeArraySizeException e) {
       // Avro reports a body cut short as EOFException; a corrupt one as several other errors.
-      String what = e instanceof java.io.EOFException
-          ? "body is truncated: it ends before a complete " + type.getSimpleName()
-          : "body is not a valid " + type.getSimpleName() + ": " + e;
+      String what =
+          e instanceof EOFException
+              ? "body is truncated: it ends before a complete " + type.getSimpleName()
+              : "body is not a valid " + type.getSimpleName() + ": " + e;
       throw new SerdeException(topic, id, what, e);
     }
   }
@@ -157,21 +185,27 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     } catch (SchemaRegistryClient.RegistryException e) {
       if (e.unavailable()) {
         // the registry did not answer: the record is not at fault, so it is not dead-lettered
-        throw new RegistryUnavailableException(topic, id, "cannot fetch the writer schema: "
-            + e.getMessage(), e);
+        throw new RegistryUnavailableException(
+            topic, id, "cannot fetch the writer schema: " + e.getMessage(), e);
       }
-      String what = e.errorCode() == 40403 || e.status() == 404
-          ? "unknown schema id: the registry has no schema " + id
-          : "cannot fetch the writer schema: " + e.getMessage();
+      String what =
+          e.errorCode() == 40403 || e.status() == 404
+              ? "unknown schema id: the registry has no schema " + id
+              : "cannot fetch the writer schema: " + e.getMessage();
       throw new SerdeException(topic, id, what, e);
     }
-    var compat = org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(readerSchema,
-        writerSchema);
-    if (compat.getType()
-        != org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      throw new SerdeException(topic, id, "writer schema " + writerSchema.getFullName()
-          + " cannot be read as " + readerSchema.getFullName() + ": "
-          + compat.getResult().getIncompatibilities(), null);
+    var compat = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+    if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      throw new SerdeException(
+          topic,
+          id,
+          "writer schema "
+              + writerSchema.getFullName()
+              + " cannot be read as "
+              + readerSchema.getFullName()
+              + ": "
+              + compat.getResult().getIncompatibilities(),
+          null);
     }
     SpecificDatumReader<T> created = new SpecificDatumReader<>(writerSchema, readerSchema);
     readers.putIfAbsent(id, created);

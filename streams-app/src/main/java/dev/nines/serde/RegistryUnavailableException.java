@@ -8,10 +8,11 @@ import org.apache.kafka.common.errors.RetriableException;
  * is replaced, and processing resumes from the last commit (see {@code dev.nines.app.NinesApp}).
  */
 public final class RegistryUnavailableException extends RetriableException {
-  public RegistryUnavailableException(String topic, Integer schemaId, String what,
-      Throwable cause) {
-    super("topic '" + topic + "'" + (schemaId == null ? "" : ", schema id " + schemaId) + ": "
-        + what, cause);
+  public RegistryUnavailableException(
+      String topic, Integer schemaId, String what, Throwable cause) {
+    super(
+        "topic '" + topic + "'" + (schemaId == null ? "" : ", schema id " + schemaId) + ": " + what,
+        cause);
   }
 
   /** Whether {@code e} or one of its causes is a registry outage. */

@@ -8,18 +8,18 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 
 /**
@@ -30,6 +30,7 @@ import org.apache.avro.Schema;
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * How long a request is tried again while the registry does not answer (no connection, 5xx,
    * 408, 429), with backoff from 100 ms. A blip is absorbed in the stream thread; a longer outage
@@ -50,8 +51,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * @param baseUrl e.g. http://localhost:8081
    * @param basicAuthUserInfo "user:password" for HTTP basic auth, or empty
    */
-  public RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
-      Duration timeout) {
+  public RestSchemaRegistryClient(
+      String baseUrl, Optional<String> basicAuthUserInfo, Duration timeout) {
     this(baseUrl, basicAuthUserInfo, Optional.empty(), timeout);
   }
 
@@ -60,17 +61,29 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * @param tls for an https:// registry: whom to trust (and a client certificate for mutual
    *     TLS), see {@link #tls}; empty: the JVM's default trusted CAs
    */
-  public RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
-      Optional<SSLContext> tls, Duration timeout) {
+  public RestSchemaRegistryClient(
+      String baseUrl,
+      Optional<String> basicAuthUserInfo,
+      Optional<SSLContext> tls,
+      Duration timeout) {
     this(baseUrl, basicAuthUserInfo, tls, timeout, RETRY_FOR);
   }
 
-  RestSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo,
-      Optional<SSLContext> tls, Duration timeout, Duration retryFor) {
+  RestSchemaRegistryClient(
+      String baseUrl,
+      Optional<String> basicAuthUserInfo,
+      Optional<SSLContext> tls,
+      Duration timeout,
+      Duration retryFor) {
     this.retryFor = retryFor;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    this.authorization = basicAuthUserInfo.filter(s -> !s.isBlank()).map(s -> "Basic "
-        + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+    this.authorization =
+        basicAuthUserInfo
+            .filter(s -> !s.isBlank())
+            .map(
+                s ->
+                    "Basic "
+                        + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
     this.timeout = timeout;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
     tls.ifPresent(b::sslContext);
@@ -82,8 +95,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * JVM's default CAs) and presents the key of {@code keystore} (empty: none). The JDK checks
    * the registry's host name against its certificate as for any https:// URL.
    */
-  public static SSLContext tls(Optional<Path> truststore, Optional<String> truststorePassword,
-      Optional<Path> keystore, Optional<String> keystorePassword) {
+  public static SSLContext tls(
+      Optional<Path> truststore,
+      Optional<String> truststorePassword,
+      Optional<Path> keystore,
+      Optional<String> keystorePassword) {
     try {
       TrustManagerFactory tmf = null;
       if (truststore.isPresent()) {
@@ -99,8 +115,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         kmf.init(ks, pw);
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf == null ? null : kmf.getKeyManagers(),
-          tmf == null ? null : tmf.getTrustManagers(), null);
+      ctx.init(
+          kmf == null ? null : kmf.getKeyManagers(),
+          tmf == null ? null : tmf.getTrustManagers(),
+          null);
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("schema registry TLS: " + e.getMessage(), e);
@@ -114,8 +132,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     } catch (IOException | GeneralSecurityException e) {
       // the message never includes the password; a wrong one reads "keystore password was
       // incorrect" or similar
-      throw new IllegalStateException("schema registry TLS: cannot open key store '" + file
-          + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "schema registry TLS: cannot open key store '" + file + "': " + e.getMessage(), e);
     }
   }
 
@@ -129,40 +147,50 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public int register(String subject, Schema schema) {
-    return idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-        .computeIfAbsent(schema, s -> {
-          JsonNode r = post("/subjects/" + enc(subject) + "/versions", body(s));
-          int id = r.get("id").asInt();
-          byId.putIfAbsent(id, s);
-          return id;
-        });
+    return idBySubject
+        .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            schema,
+            s -> {
+              JsonNode r = post("/subjects/" + enc(subject) + "/versions", body(s));
+              int id = r.get("id").asInt();
+              byId.putIfAbsent(id, s);
+              return id;
+            });
   }
 
   @Override
   public int lookup(String subject, Schema schema) {
-    return idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-        .computeIfAbsent(schema, s -> {
-          JsonNode r = post("/subjects/" + enc(subject), body(s));
-          int id = r.get("id").asInt();
-          byId.putIfAbsent(id, s);
-          return id;
-        });
+    return idBySubject
+        .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            schema,
+            s -> {
+              JsonNode r = post("/subjects/" + enc(subject), body(s));
+              int id = r.get("id").asInt();
+              byId.putIfAbsent(id, s);
+              return id;
+            });
   }
 
   @Override
   public Schema schemaById(int id) {
-    return byId.computeIfAbsent(id, i -> {
-      JsonNode r = send(HttpRequest.newBuilder(uri("/schemas/ids/" + i)).GET());
-      return new Schema.Parser().parse(r.get("schema").asText());
-    });
+    return byId.computeIfAbsent(
+        id,
+        i -> {
+          JsonNode r = send(HttpRequest.newBuilder(uri("/schemas/ids/" + i)).GET());
+          return new Schema.Parser().parse(r.get("schema").asText());
+        });
   }
 
   @Override
   public void setCompatibility(String subject, String level) {
-    send(HttpRequest.newBuilder(uri("/config/" + enc(subject)))
-        .header("Content-Type", CONTENT_TYPE)
-        .PUT(HttpRequest.BodyPublishers.ofString(
-            JSON.createObjectNode().put("compatibility", level).toString())));
+    send(
+        HttpRequest.newBuilder(uri("/config/" + enc(subject)))
+            .header("Content-Type", CONTENT_TYPE)
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode().put("compatibility", level).toString())));
   }
 
   private static String body(Schema s) {
@@ -170,9 +198,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   private JsonNode post(String path, String body) {
-    return send(HttpRequest.newBuilder(uri(path))
-        .header("Content-Type", CONTENT_TYPE)
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", CONTENT_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private JsonNode send(HttpRequest.Builder b) {
@@ -185,7 +214,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       try {
         return sendOnce(req);
       } catch (RegistryException e) {
-        if (!e.unavailable() || Thread.currentThread().isInterrupted()
+        if (!e.unavailable()
+            || Thread.currentThread().isInterrupted()
             || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           throw e;
         }
@@ -205,8 +235,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     try {
       resp = http.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new RegistryException("schema registry " + baseUrl + " unreachable for "
-          + req.method() + " " + req.uri().getPath() + ": " + e, 0, 0);
+      throw new RegistryException(
+          "schema registry "
+              + baseUrl
+              + " unreachable for "
+              + req.method()
+              + " "
+              + req.uri().getPath()
+              + ": "
+              + e,
+          0,
+          0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while calling the schema registry", 0, 0);
@@ -219,15 +258,26 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
     if (resp.statusCode() / 100 != 2) {
       int code = json != null && json.has("error_code") ? json.get("error_code").asInt() : 0;
-      String msg = json != null && json.has("message") ? json.get("message").asText()
-          : resp.body();
-      throw new RegistryException("schema registry " + req.method() + " " + req.uri().getPath()
-          + " answered HTTP " + resp.statusCode() + " (error_code " + code + "): " + msg,
-          resp.statusCode(), code);
+      String msg = json != null && json.has("message") ? json.get("message").asText() : resp.body();
+      throw new RegistryException(
+          "schema registry "
+              + req.method()
+              + " "
+              + req.uri().getPath()
+              + " answered HTTP "
+              + resp.statusCode()
+              + " (error_code "
+              + code
+              + "): "
+              + msg,
+          resp.statusCode(),
+          code);
     }
     if (json == null) {
-      throw new RegistryException("schema registry " + req.uri().getPath()
-          + " answered with a body that is not JSON", resp.statusCode(), 0);
+      throw new RegistryException(
+          "schema registry " + req.uri().getPath() + " answered with a body that is not JSON",
+          resp.statusCode(),
+          0);
     }
     return json;
   }

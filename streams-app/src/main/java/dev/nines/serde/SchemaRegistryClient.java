@@ -18,8 +18,7 @@ public interface SchemaRegistryClient {
    * Sets the compatibility level of one subject ({@code PUT /config/{subject}}), e.g.
    * FULL_TRANSITIVE. A registry without per-subject levels may ignore it.
    */
-  default void setCompatibility(String subject, String level) {
-  }
+  default void setCompatibility(String subject, String level) {}
 
   /** Raised when the registry answers with an error; carries Confluent's error code. */
   final class RegistryException extends RuntimeException {

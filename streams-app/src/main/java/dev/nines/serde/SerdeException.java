@@ -12,8 +12,9 @@ public final class SerdeException extends SerializationException {
   private final Integer schemaId;
 
   public SerdeException(String topic, Integer schemaId, String what, Throwable cause) {
-    super("topic '" + topic + "'" + (schemaId == null ? "" : ", schema id " + schemaId) + ": "
-        + what, cause);
+    super(
+        "topic '" + topic + "'" + (schemaId == null ? "" : ", schema id " + schemaId) + ": " + what,
+        cause);
     this.topic = topic;
     this.schemaId = schemaId;
   }

@@ -26,28 +26,36 @@ public record Tagged<V>(String id, V value) {
    * inner serde}.
    */
   public static <V> Serde<Tagged<V>> serde(Serde<V> inner) {
-    Serializer<Tagged<V>> ser = (topic, t) -> {
-      if (t == null) {
-        return null;
-      }
-      byte[] id = t.id().getBytes(StandardCharsets.UTF_8);
-      byte[] v = t.value() == null ? new byte[0] : inner.serializer().serialize(topic, t.value());
-      return ByteBuffer.allocate(4 + id.length + 1 + v.length).putInt(id.length).put(id)
-          .put((byte) (t.value() == null ? 0 : 1)).put(v).array();
-    };
-    Deserializer<Tagged<V>> de = (topic, data) -> {
-      if (data == null) {
-        return null;
-      }
-      ByteBuffer b = ByteBuffer.wrap(data);
-      byte[] id = new byte[b.getInt()];
-      b.get(id);
-      boolean present = b.get() == 1;
-      byte[] v = new byte[b.remaining()];
-      b.get(v);
-      return new Tagged<>(new String(id, StandardCharsets.UTF_8),
-          present ? inner.deserializer().deserialize(topic, v) : null);
-    };
+    Serializer<Tagged<V>> ser =
+        (topic, t) -> {
+          if (t == null) {
+            return null;
+          }
+          byte[] id = t.id().getBytes(StandardCharsets.UTF_8);
+          byte[] v =
+              t.value() == null ? new byte[0] : inner.serializer().serialize(topic, t.value());
+          return ByteBuffer.allocate(4 + id.length + 1 + v.length)
+              .putInt(id.length)
+              .put(id)
+              .put((byte) (t.value() == null ? 0 : 1))
+              .put(v)
+              .array();
+        };
+    Deserializer<Tagged<V>> de =
+        (topic, data) -> {
+          if (data == null) {
+            return null;
+          }
+          ByteBuffer b = ByteBuffer.wrap(data);
+          byte[] id = new byte[b.getInt()];
+          b.get(id);
+          boolean present = b.get() == 1;
+          byte[] v = new byte[b.remaining()];
+          b.get(v);
+          return new Tagged<>(
+              new String(id, StandardCharsets.UTF_8),
+              present ? inner.deserializer().deserialize(topic, v) : null);
+        };
     return Serdes.serdeFrom(ser, de);
   }
 }

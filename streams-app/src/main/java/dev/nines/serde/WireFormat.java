@@ -22,12 +22,21 @@ public final class WireFormat {
   /** The schema id of a framed record; checks the magic byte and the length first. */
   public static int schemaId(String topic, byte[] data) {
     if (data.length < HEADER_SIZE) {
-      throw new SerdeException(topic, null, "record of " + data.length
-          + " bytes is shorter than the 5-byte Confluent header (magic byte + schema id)", null);
+      throw new SerdeException(
+          topic,
+          null,
+          "record of "
+              + data.length
+              + " bytes is shorter than the 5-byte Confluent header (magic byte + schema id)",
+          null);
     }
     if (data[0] != MAGIC) {
-      throw new SerdeException(topic, null, String.format(
-          "unknown magic byte 0x%02x (expected 0x00: Confluent wire format)", data[0]), null);
+      throw new SerdeException(
+          topic,
+          null,
+          String.format(
+              "unknown magic byte 0x%02x (expected 0x00: Confluent wire format)", data[0]),
+          null);
     }
     return ByteBuffer.wrap(data, 1, 4).getInt();
   }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class KafkaSimSink implements SimSink {
   private final Producer<String, Object> producer;
+
   /** First asynchronous send failure; reported on the next call rather than lost in a callback. */
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
@@ -23,11 +24,13 @@ public final class KafkaSimSink implements SimSink {
   @Override
   public void send(String topic, String key, SpecificRecord value, long timestampMs) {
     throwIfFailed();
-    producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value), (metadata, e) -> {
-      if (e != null) {
-        failure.compareAndSet(null, e);
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, null, timestampMs, key, value),
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
   }
 
   @Override

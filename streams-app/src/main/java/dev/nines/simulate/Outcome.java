@@ -10,24 +10,42 @@ import dev.nines.schema.FailureCause;
  */
 enum Outcome {
   DELIVERED(DeliveryStatus.DELIVERED, FailureCause.NONE, new String[0], new String[0]),
-  FAILED_CARRIER(DeliveryStatus.FAILED, FailureCause.CARRIER,
-      new String[] {"0x00000008", "0x00000045", "0x00000058"}, new String[] {"502", "503", "504"}),
-  FAILED_RECIPIENT(DeliveryStatus.FAILED, FailureCause.RECIPIENT,
-      new String[] {"0x0000000B", "0x00000033"}, new String[] {"404", "480", "486"}),
-  FAILED_CONTENT(DeliveryStatus.FAILED, FailureCause.CONTENT,
-      new String[] {"0x00000001", "0x00000400"}, new String[] {"488"}),
-  FAILED_PLATFORM(DeliveryStatus.FAILED, FailureCause.PLATFORM,
-      new String[] {"0x00000014"}, new String[] {"500"}),
+  FAILED_CARRIER(
+      DeliveryStatus.FAILED,
+      FailureCause.CARRIER,
+      new String[] {"0x00000008", "0x00000045", "0x00000058"},
+      new String[] {"502", "503", "504"}),
+  FAILED_RECIPIENT(
+      DeliveryStatus.FAILED,
+      FailureCause.RECIPIENT,
+      new String[] {"0x0000000B", "0x00000033"},
+      new String[] {"404", "480", "486"}),
+  FAILED_CONTENT(
+      DeliveryStatus.FAILED,
+      FailureCause.CONTENT,
+      new String[] {"0x00000001", "0x00000400"},
+      new String[] {"488"}),
+  FAILED_PLATFORM(
+      DeliveryStatus.FAILED,
+      FailureCause.PLATFORM,
+      new String[] {"0x00000014"},
+      new String[] {"500"}),
   /**
    * The validity period ran out, typically because the handset stayed unreachable, hence
    * RECIPIENT. The contract counts EXPIRED against the carrier whatever its cause, and this
    * exercises that rule.
    */
-  EXPIRED(DeliveryStatus.EXPIRED, FailureCause.RECIPIENT,
-      new String[] {"0x00000062"}, new String[] {"408"}),
+  EXPIRED(
+      DeliveryStatus.EXPIRED,
+      FailureCause.RECIPIENT,
+      new String[] {"0x00000062"},
+      new String[] {"408"}),
   /** Refused before delivery was attempted (filtering, unregistered sender): CONTENT. */
-  REJECTED(DeliveryStatus.REJECTED, FailureCause.CONTENT,
-      new String[] {"0x00000045"}, new String[] {"403", "603"});
+  REJECTED(
+      DeliveryStatus.REJECTED,
+      FailureCause.CONTENT,
+      new String[] {"0x00000045"},
+      new String[] {"403", "603"});
 
   private static final Outcome[] VALUES = values();
 
@@ -52,7 +70,13 @@ enum Outcome {
   /** The mix as probabilities indexed by ordinal. */
   static double[] probabilities(Scenario.FailureMix m) {
     return new double[] {
-      m.deliveredProbability(), m.carrier(), m.recipient(), m.content(), m.platform(), m.expired(), m.rejected()
+      m.deliveredProbability(),
+      m.carrier(),
+      m.recipient(),
+      m.content(),
+      m.platform(),
+      m.expired(),
+      m.rejected()
     };
   }
 

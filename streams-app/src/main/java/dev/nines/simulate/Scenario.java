@@ -67,12 +67,14 @@ public record Scenario(
     // Routes and accounts that name no regions cover all of them; resolved here so nothing
     // downstream has to remember the rule.
     List<String> allRegions = regions;
-    routes = listOrEmpty(routes).stream()
-        .map(r -> r == null || r.regions() != null ? r : r.withRegions(allRegions))
-        .toList(); // Stream.toList keeps null elements for the validator to report
-    accounts = listOrEmpty(accounts).stream()
-        .map(a -> a == null || a.regions() != null ? a : a.withRegions(allRegions))
-        .toList();
+    routes =
+        listOrEmpty(routes).stream()
+            .map(r -> r == null || r.regions() != null ? r : r.withRegions(allRegions))
+            .toList(); // Stream.toList keeps null elements for the validator to report
+    accounts =
+        listOrEmpty(accounts).stream()
+            .map(a -> a == null || a.regions() != null ? a : a.withRegions(allRegions))
+            .toList();
   }
 
   /** Reads and validates a scenario file. */
@@ -145,11 +147,12 @@ public record Scenario(
     Map<Channel, Latency> merged = new EnumMap<>(Channel.class);
     merged.putAll(Latency.DEFAULTS);
     if (given != null) {
-      given.forEach((channel, spec) -> {
-        if (channel != null) {
-          merged.put(channel, spec);
-        }
-      });
+      given.forEach(
+          (channel, spec) -> {
+            if (channel != null) {
+              merged.put(channel, spec);
+            }
+          });
     }
     return Collections.unmodifiableMap(merged);
   }
@@ -178,7 +181,8 @@ public record Scenario(
       FailureMix failureMix) {
 
     public Route {
-      carriers = carriers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(carriers));
+      carriers =
+          carriers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(carriers));
       regions = regions == null ? null : Collections.unmodifiableList(new ArrayList<>(regions));
     }
 
@@ -255,10 +259,11 @@ public record Scenario(
   /** A log-normal latency (completedAt − submittedAt) given by its median and 99th percentile. */
   public record Latency(Double medianMs, Double p99Ms) {
     /** Used for a channel the scenario does not mention. */
-    public static final Map<Channel, Latency> DEFAULTS = Map.of(
-        Channel.SMS, new Latency(2_500.0, 20_000.0),
-        Channel.MMS, new Latency(6_000.0, 45_000.0),
-        Channel.VOICE, new Latency(3_500.0, 12_000.0));
+    public static final Map<Channel, Latency> DEFAULTS =
+        Map.of(
+            Channel.SMS, new Latency(2_500.0, 20_000.0),
+            Channel.MMS, new Latency(6_000.0, 45_000.0),
+            Channel.VOICE, new Latency(3_500.0, 12_000.0));
   }
 
   /** Receipts re-sent with the same messageId and payload, shortly after the original. */
@@ -292,16 +297,27 @@ public record Scenario(
       TimeRef effectiveTo) {
 
     public Account {
-      services = services == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(services));
-      creditSchedule = creditSchedule == null
-          ? List.of() : Collections.unmodifiableList(new ArrayList<>(creditSchedule));
+      services =
+          services == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(services));
+      creditSchedule =
+          creditSchedule == null
+              ? List.of()
+              : Collections.unmodifiableList(new ArrayList<>(creditSchedule));
       regions = regions == null ? null : Collections.unmodifiableList(new ArrayList<>(regions));
       currency = currency == null ? "USD" : currency;
     }
 
     Account withRegions(List<String> newRegions) {
-      return new Account(accountId, tier, targetPercent, newRegions, services, currency,
-          creditSchedule, effectiveFrom, effectiveTo);
+      return new Account(
+          accountId,
+          tier,
+          targetPercent,
+          newRegions,
+          services,
+          currency,
+          creditSchedule,
+          effectiveFrom,
+          effectiveTo);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.nines.simulate;
 import dev.nines.schema.Channel;
 import dev.nines.schema.Service;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,13 +24,16 @@ import java.util.stream.Collectors;
  */
 final class ScenarioValidator {
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
   /** Names end up inside keys such as {@code <country>:<channel>:<carrierId>}: no ':' or spaces. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final double SUM_TOLERANCE = 1e-6;
 
   private final Scenario s;
   private final List<String> errors = new ArrayList<>();
+
   /** Valid routes by id, for the checks and events that refer to them. */
   private final Map<String, Scenario.Route> routes = new LinkedHashMap<>();
 
@@ -54,7 +58,10 @@ final class ScenarioValidator {
 
   private void regionsAndVantages() {
     if (s.regions().isEmpty()) {
-      fail("regions", s.regions(), "must list at least one platform region, e.g. [us-east, eu-west]");
+      fail(
+          "regions",
+          s.regions(),
+          "must list at least one platform region, e.g. [us-east, eu-west]");
     }
     names("regions", s.regions(), "region");
     if (!s.checks().isEmpty() && s.vantages().isEmpty()) {
@@ -113,7 +120,9 @@ final class ScenarioValidator {
       anyEnabled |= c.enabled();
     }
     if (!anyEnabled) {
-      fail(p, carriers.stream().filter(c -> c != null).map(Scenario.Carrier::carrierId).toList(),
+      fail(
+          p,
+          carriers.stream().filter(c -> c != null).map(Scenario.Carrier::carrierId).toList(),
           "at least one carrier must be enabled (enabled: false drains a carrier)");
     }
   }
@@ -136,11 +145,22 @@ final class ScenarioValidator {
     if (m.delivered() != null) {
       double sum = m.delivered() + failures;
       if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
-        fail(p, raw("delivered " + num(m.delivered()) + " + failures " + num(failures) + " = " + num(sum)),
+        fail(
+            p,
+            raw(
+                "delivered "
+                    + num(m.delivered())
+                    + " + failures "
+                    + num(failures)
+                    + " = "
+                    + num(sum)),
             "must sum to 1 (or leave delivered out to make it the remainder)");
       }
     } else if (failures > 1.0 + SUM_TOLERANCE) {
-      fail(p, raw("failures " + num(failures)), "must sum to at most 1 (delivered is the remainder)");
+      fail(
+          p,
+          raw("failures " + num(failures)),
+          "must sum to at most 1 (delivered is the remainder)");
     }
   }
 
@@ -162,7 +182,8 @@ final class ScenarioValidator {
         boolean country = country(p + ".carrier.country", path.country());
         boolean channel = channel(p + ".carrier.channel", path.channel());
         if (country && channel) {
-          carrierOfRoute(p + ".carrier", path.routeId(), p + ".carrier.carrierId", path.carrierId());
+          carrierOfRoute(
+              p + ".carrier", path.routeId(), p + ".carrier.carrierId", path.carrierId());
         }
       }
     }
@@ -181,7 +202,10 @@ final class ScenarioValidator {
   private void dailyShape() {
     Double a = s.dailyShape().amplitude();
     if (a.isNaN() || a < 0 || a >= 1) {
-      fail("dailyShape.amplitude", a, "must be >= 0 and < 1 (at 1 the rate would drop to 0 at the trough)");
+      fail(
+          "dailyShape.amplitude",
+          a,
+          "must be >= 0 and < 1 (at 1 the rate would drop to 0 at the trough)");
     }
     Double h = s.dailyShape().peakHourUtc();
     if (h.isNaN() || h < 0 || h >= 24) {
@@ -190,23 +214,27 @@ final class ScenarioValidator {
   }
 
   private void latency() {
-    s.latency().forEach((channel, spec) -> {
-      String p = "latency." + channel;
-      if (channel == Channel.UNKNOWN) {
-        fail("latency", raw(channel.toString()), "keys must be one of SMS, MMS, VOICE");
-        return;
-      }
-      if (spec == null) {
-        fail(p, null, "must give medianMs and p99Ms");
-        return;
-      }
-      Double median = spec.medianMs();
-      if (median == null || !Double.isFinite(median) || median <= 0) {
-        fail(p + ".medianMs", median, "must be > 0 (milliseconds)");
-      } else if (spec.p99Ms() == null || !Double.isFinite(spec.p99Ms()) || spec.p99Ms() < median) {
-        fail(p + ".p99Ms", spec.p99Ms(), "must be >= medianMs (" + num(median) + ")");
-      }
-    });
+    s.latency()
+        .forEach(
+            (channel, spec) -> {
+              String p = "latency." + channel;
+              if (channel == Channel.UNKNOWN) {
+                fail("latency", raw(channel.toString()), "keys must be one of SMS, MMS, VOICE");
+                return;
+              }
+              if (spec == null) {
+                fail(p, null, "must give medianMs and p99Ms");
+                return;
+              }
+              Double median = spec.medianMs();
+              if (median == null || !Double.isFinite(median) || median <= 0) {
+                fail(p + ".medianMs", median, "must be > 0 (milliseconds)");
+              } else if (spec.p99Ms() == null
+                  || !Double.isFinite(spec.p99Ms())
+                  || spec.p99Ms() < median) {
+                fail(p + ".p99Ms", spec.p99Ms(), "must be >= medianMs (" + num(median) + ")");
+              }
+            });
   }
 
   private void duplicatesAndLate() {
@@ -220,7 +248,10 @@ final class ScenarioValidator {
     Scenario.Late l = s.late();
     probability("late.fraction", l.fraction());
     if (l.minDelay().toMillis() <= 0) {
-      fail("late.minDelay", l.minDelay(), "must be at least PT0.001S: a late receipt is emitted after its event time");
+      fail(
+          "late.minDelay",
+          l.minDelay(),
+          "must be at least PT0.001S: a late receipt is emitted after its event time");
     } else if (l.maxDelay().compareTo(l.minDelay()) < 0) {
       fail("late.maxDelay", l.maxDelay(), "must be >= minDelay (" + l.minDelay() + ")");
     }
@@ -232,7 +263,10 @@ final class ScenarioValidator {
       String p = "accounts[" + i + "]";
       Scenario.Account a = s.accounts().get(i);
       if (a == null) {
-        fail(p, null, "must be a mapping with accountId, tier, targetPercent, services and creditSchedule");
+        fail(
+            p,
+            null,
+            "must be a mapping with accountId, tier, targetPercent, services and creditSchedule");
         continue;
       }
       if (name(p + ".accountId", a.accountId(), "account") && !seen.add(a.accountId())) {
@@ -252,9 +286,12 @@ final class ScenarioValidator {
       TimeRef to = a.effectiveTo();
       if (from != null && to != null) {
         // An instant and an offset can only be compared once the start is known (Simulator.seed).
-        boolean ordered = from.instant() != null && to.instant() != null
-            ? to.instant().isAfter(from.instant())
-            : from.offset() == null || to.offset() == null || to.offset().compareTo(from.offset()) > 0;
+        boolean ordered =
+            from.instant() != null && to.instant() != null
+                ? to.instant().isAfter(from.instant())
+                : from.offset() == null
+                    || to.offset() == null
+                    || to.offset().compareTo(from.offset()) > 0;
         if (!ordered) {
           fail(p + ".effectiveTo", to, "must be after effectiveFrom (" + from + ")");
         }
@@ -279,7 +316,10 @@ final class ScenarioValidator {
         fail(fp + ".service", f.service(), "duplicate service in this contract");
       }
       if (f.monthlyFeeMinor() == null || f.monthlyFeeMinor() < 0) {
-        fail(fp + ".monthlyFeeMinor", f.monthlyFeeMinor(), "must be a whole number >= 0 (minor units, e.g. cents)");
+        fail(
+            fp + ".monthlyFeeMinor",
+            f.monthlyFeeMinor(),
+            "must be a whole number >= 0 (minor units, e.g. cents)");
       }
     }
   }
@@ -328,7 +368,10 @@ final class ScenarioValidator {
       String p = "events[" + i + "]";
       ScriptedEvent e = s.events().get(i);
       if (e == null) {
-        fail(p, null, "must be a mapping with name, start, end and carrierDegradation or serviceOutage");
+        fail(
+            p,
+            null,
+            "must be a mapping with name, start, end and carrierDegradation or serviceOutage");
         continue;
       }
       if (name(p + ".name", e.name(), "event") && !seen.add(e.name())) {
@@ -337,12 +380,16 @@ final class ScenarioValidator {
       if (interval(p, e.start(), e.end(), true) && e.repeatEvery() != null) {
         Duration length = e.end().minus(e.start());
         if (e.repeatEvery().compareTo(length) < 0 || e.repeatEvery().toMillis() <= 0) {
-          fail(p + ".repeatEvery", e.repeatEvery(),
+          fail(
+              p + ".repeatEvery",
+              e.repeatEvery(),
               "must be at least the event's length (" + length + ") so occurrences do not overlap");
         }
       }
       if ((e.carrierDegradation() == null) == (e.serviceOutage() == null)) {
-        fail(p, raw(e.carrierDegradation() == null ? "neither" : "both"),
+        fail(
+            p,
+            raw(e.carrierDegradation() == null ? "neither" : "both"),
             "must have exactly one of carrierDegradation, serviceOutage");
       } else if (e.carrierDegradation() != null) {
         degradation(p + ".carrierDegradation", e.carrierDegradation());
@@ -354,7 +401,10 @@ final class ScenarioValidator {
 
   private void degradation(String p, ScriptedEvent.CarrierDegradation d) {
     if (d.route() == null || !routes.containsKey(d.route())) {
-      fail(p + ".route", d.route(), "must be the id <country>:<channel> of a route: " + String.join(", ", routes.keySet()));
+      fail(
+          p + ".route",
+          d.route(),
+          "must be the id <country>:<channel> of a route: " + String.join(", ", routes.keySet()));
     } else {
       carrierOfRoute(p, d.route(), p + ".carrierId", d.carrierId());
     }
@@ -370,7 +420,10 @@ final class ScenarioValidator {
     for (int j = 0; j < o.vantages().size(); j++) {
       String v = o.vantages().get(j);
       if (v == null || !s.vantages().contains(v)) {
-        fail(p + ".vantages[" + j + "]", v, "must be one of the scenario vantages: " + String.join(", ", s.vantages()));
+        fail(
+            p + ".vantages[" + j + "]",
+            v,
+            "must be one of the scenario vantages: " + String.join(", ", s.vantages()));
       }
     }
   }
@@ -381,8 +434,12 @@ final class ScenarioValidator {
   private boolean interval(String p, Duration start, Duration end, boolean nonNegativeStart) {
     boolean ok = true;
     if (start == null || (nonNegativeStart && start.isNegative())) {
-      fail(p + ".start", start, "must be an ISO-8601 duration " + (nonNegativeStart ? ">= PT0S " : "")
-          + "from the scenario start, such as PT5M");
+      fail(
+          p + ".start",
+          start,
+          "must be an ISO-8601 duration "
+              + (nonNegativeStart ? ">= PT0S " : "")
+              + "from the scenario start, such as PT5M");
       ok = false;
     }
     if (end == null) {
@@ -395,16 +452,20 @@ final class ScenarioValidator {
     return ok;
   }
 
-  private void carrierOfRoute(String routePath, String routeId, String carrierPath, String carrierId) {
+  private void carrierOfRoute(
+      String routePath, String routeId, String carrierPath, String carrierId) {
     Scenario.Route route = routes.get(routeId);
     if (route == null) {
       fail(routePath, raw(routeId), "no such route; routes: " + String.join(", ", routes.keySet()));
       return;
     }
-    List<String> ids = route.carriers().stream().filter(c -> c != null)
-        .map(Scenario.Carrier::carrierId).toList();
+    List<String> ids =
+        route.carriers().stream().filter(c -> c != null).map(Scenario.Carrier::carrierId).toList();
     if (carrierId == null || !ids.contains(carrierId)) {
-      fail(carrierPath, carrierId, "must be a carrier of route " + routeId + ": " + String.join(", ", ids));
+      fail(
+          carrierPath,
+          carrierId,
+          "must be a carrier of route " + routeId + ": " + String.join(", ", ids));
     }
   }
 
@@ -532,6 +593,6 @@ final class ScenarioValidator {
     if (!Double.isFinite(d)) {
       return Double.toString(d);
     }
-    return BigDecimal.valueOf(d).round(new java.math.MathContext(12)).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(d).round(new MathContext(12)).stripTrailingZeros().toPlainString();
   }
 }

@@ -29,17 +29,19 @@ import java.util.stream.Collectors;
 final class ScenarioYaml {
   private ScenarioYaml() {}
 
-  private static final ObjectMapper MAPPER = YAMLMapper.builder()
-      .addModule(new SimpleModule("nines-scenario")
-          .addDeserializer(Duration.class, new IsoDurationDeserializer())
-          .addDeserializer(TimeRef.class, new TimeRefDeserializer()))
-      // A misspelt field must not be silently ignored: the scenario would run with a default.
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      // baseWeight: 1.5 must be an error, not quietly 1.
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      // Two "routes:" keys would otherwise keep only the last one.
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final ObjectMapper MAPPER =
+      YAMLMapper.builder()
+          .addModule(
+              new SimpleModule("nines-scenario")
+                  .addDeserializer(Duration.class, new IsoDurationDeserializer())
+                  .addDeserializer(TimeRef.class, new TimeRefDeserializer()))
+          // A misspelt field must not be silently ignored: the scenario would run with a default.
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // baseWeight: 1.5 must be an error, not quietly 1.
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          // Two "routes:" keys would otherwise keep only the last one.
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   static Scenario read(String yaml) {
     if (yaml == null || yaml.isBlank()) {
@@ -60,21 +62,37 @@ final class ScenarioYaml {
   static String message(JsonProcessingException e) {
     // A syntax error met while binding a nested field arrives wrapped with that field's path;
     // the YAML position says more than the path then.
-    if (e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException cause
+    if (e instanceof JsonMappingException
+        && e.getCause() instanceof JsonProcessingException cause
         && !(cause instanceof JsonMappingException)) {
       return syntax(cause);
     }
     if (e instanceof UnrecognizedPropertyException u) {
-      String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
-          .map(Object::toString).sorted().collect(Collectors.joining(", "));
+      String known =
+          u.getKnownPropertyIds() == null
+              ? ""
+              : u.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
       return "scenario " + path(u) + ": unknown field; known fields here: " + known;
     }
-    if (e instanceof InvalidFormatException f && f.getOriginalMessage().startsWith("Cannot deserialize Map key")) {
-      return "scenario " + path(f) + "." + f.getValue() + ": is not a valid key here; keys "
+    if (e instanceof InvalidFormatException f
+        && f.getOriginalMessage().startsWith("Cannot deserialize Map key")) {
+      return "scenario "
+          + path(f)
+          + "."
+          + f.getValue()
+          + ": is not a valid key here; keys "
           + describe(f.getTargetType());
     }
     if (e instanceof InvalidFormatException f) {
-      return "scenario " + path(f) + " = " + render(f.getValue()) + ": " + describe(f.getTargetType());
+      return "scenario "
+          + path(f)
+          + " = "
+          + render(f.getValue())
+          + ": "
+          + describe(f.getTargetType());
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       return prefix(m) + ": " + describe(m.getTargetType());
@@ -86,8 +104,13 @@ final class ScenarioYaml {
   }
 
   private static String syntax(JsonProcessingException e) {
-    String where = e.getLocation() == null ? ""
-        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " at line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr();
     return "scenario: not valid YAML" + where + ": " + problem(e.getOriginalMessage());
   }
 
@@ -99,7 +122,8 @@ final class ScenarioYaml {
     if (message == null) {
       return "";
     }
-    return message.lines()
+    return message
+        .lines()
         .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
         .collect(Collectors.joining(": "));
   }
@@ -148,10 +172,11 @@ final class ScenarioYaml {
       return "must be true or false";
     }
     if (type.isEnum()) {
-      return "must be one of " + Arrays.stream(type.getEnumConstants())
-          .map(Object::toString)
-          .filter(s -> !s.equals("UNKNOWN")) // the schema's reader default, not a choice
-          .collect(Collectors.joining(", "));
+      return "must be one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(Object::toString)
+              .filter(s -> !s.equals("UNKNOWN")) // the schema's reader default, not a choice
+              .collect(Collectors.joining(", "));
     }
     if (type == String.class) {
       return "must be a single text value";
@@ -196,7 +221,8 @@ final class ScenarioYaml {
     public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (!p.hasToken(JsonToken.VALUE_STRING)) {
         if (p.currentToken().isScalarValue()) {
-          throw InvalidFormatException.from(p, "not an ISO-8601 duration", scalar(p), Duration.class);
+          throw InvalidFormatException.from(
+              p, "not an ISO-8601 duration", scalar(p), Duration.class);
         }
         return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
       }

@@ -40,7 +40,8 @@ public record ScriptedEvent(
    */
   public record ServiceOutage(Service service, String region, List<String> vantages) {
     public ServiceOutage {
-      vantages = vantages == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(vantages));
+      vantages =
+          vantages == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(vantages));
     }
 
     /** Whether a probe run from {@code vantage} is hit. */

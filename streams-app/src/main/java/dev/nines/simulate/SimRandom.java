@@ -15,6 +15,7 @@ final class SimRandom {
   private SimRandom() {}
 
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
   /** z for the 99th percentile of the standard normal distribution. */
   static final double Z_99 = 2.3263478740408408;
 
@@ -27,7 +28,8 @@ final class SimRandom {
 
   /** The generator of one stream (a route, a probe series) at one instant. */
   static SplittableRandom at(long seed, long streamId, long instant) {
-    return new SplittableRandom(mix(mix(seed) + GOLDEN_GAMMA * mix(streamId + GOLDEN_GAMMA * instant)));
+    return new SplittableRandom(
+        mix(mix(seed) + GOLDEN_GAMMA * mix(streamId + GOLDEN_GAMMA * instant)));
   }
 
   /** A stable stream id for a name; String.hashCode is specified, so it is the same on every JVM. */

@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * How many records a simulator has emitted, per topic, plus how many of the receipts were late
  * or duplicate re-sends. A snapshot: it does not change after it is taken.
  */
-public record SimulationStats(Map<String, Long> recordsByTopic, long lateReceipts, long duplicateReceipts) {
+public record SimulationStats(
+    Map<String, Long> recordsByTopic, long lateReceipts, long duplicateReceipts) {
 
   public SimulationStats {
     recordsByTopic = Collections.unmodifiableMap(new TreeMap<>(recordsByTopic));
@@ -25,6 +26,11 @@ public record SimulationStats(Map<String, Long> recordsByTopic, long lateReceipt
 
   @Override
   public String toString() {
-    return "SimulationStats" + recordsByTopic + " late=" + lateReceipts + " duplicates=" + duplicateReceipts;
+    return "SimulationStats"
+        + recordsByTopic
+        + " late="
+        + lateReceipts
+        + " duplicates="
+        + duplicateReceipts;
   }
 }

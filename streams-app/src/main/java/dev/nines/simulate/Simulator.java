@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class Simulator {
   private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
   private static final long STEP_MS = TrafficModel.STEP_MS;
+
   /** Longest sleep in live mode, so keepRunning is polled often enough to stop promptly. */
   private static final long MAX_SLEEP_MS = 100;
 
@@ -63,7 +64,8 @@ public final class Simulator {
     this.scenario = Objects.requireNonNull(scenario, "scenario");
     scenario.validate(); // a scenario built in code gets the same checks as one read from a file
     if (!Double.isFinite(rateScale) || rateScale < 0) {
-      throw new IllegalArgumentException("rateScale = " + rateScale + ": must be a finite number >= 0");
+      throw new IllegalArgumentException(
+          "rateScale = " + rateScale + ": must be a finite number >= 0");
     }
     this.seed = seed;
     this.rateScale = rateScale;
@@ -102,38 +104,70 @@ public final class Simulator {
     long t = start.toEpochMilli();
     EmissionQueue out = new EmissionQueue(sink, stats);
     for (Scenario.Route r : scenario.routes()) {
-      List<RouteCarrier> carriers = r.carriers().stream()
-          .map(c -> new RouteCarrier(c.carrierId(), c.baseWeight(), c.enabled()))
-          .toList();
-      out.add(TopicNames.ROUTE_PLANS, r.id(), new RoutePlan(r.country(), r.channel(), carriers, start), t,
+      List<RouteCarrier> carriers =
+          r.carriers().stream()
+              .map(c -> new RouteCarrier(c.carrierId(), c.baseWeight(), c.enabled()))
+              .toList();
+      out.add(
+          TopicNames.ROUTE_PLANS,
+          r.id(),
+          new RoutePlan(r.country(), r.channel(), carriers, start),
+          t,
           Emission.Kind.ON_TIME);
     }
-    Instant monthStart = start.atZone(ZoneOffset.UTC).with(TemporalAdjusters.firstDayOfMonth())
-        .truncatedTo(ChronoUnit.DAYS).toInstant();
+    Instant monthStart =
+        start
+            .atZone(ZoneOffset.UTC)
+            .with(TemporalAdjusters.firstDayOfMonth())
+            .truncatedTo(ChronoUnit.DAYS)
+            .toInstant();
     for (Scenario.Account a : scenario.accounts()) {
-      Instant effectiveFrom = a.effectiveFrom() == null ? monthStart : a.effectiveFrom().resolve(start);
+      Instant effectiveFrom =
+          a.effectiveFrom() == null ? monthStart : a.effectiveFrom().resolve(start);
       Instant effectiveTo = a.effectiveTo() == null ? null : a.effectiveTo().resolve(start);
       if (effectiveTo != null && !effectiveTo.isAfter(effectiveFrom)) {
         // Only detectable now when one end is an instant and the other an offset from the start.
-        throw new ScenarioException("scenario account " + a.accountId() + ": effectiveTo " + effectiveTo
-            + " is not after effectiveFrom " + effectiveFrom + " for a start at " + start);
+        throw new ScenarioException(
+            "scenario account "
+                + a.accountId()
+                + ": effectiveTo "
+                + effectiveTo
+                + " is not after effectiveFrom "
+                + effectiveFrom
+                + " for a start at "
+                + start);
       }
-      SlaContract contract = new SlaContract(a.accountId(), a.tier(), a.targetPercent().trim(), a.regions(),
-          a.services().stream().map(f -> new ServiceFee(f.service(), f.monthlyFeeMinor())).toList(),
-          a.currency(),
-          a.creditSchedule().stream().map(c -> new CreditTier(c.belowPercent().trim(), c.creditPercent())).toList(),
-          effectiveFrom, effectiveTo);
+      SlaContract contract =
+          new SlaContract(
+              a.accountId(),
+              a.tier(),
+              a.targetPercent().trim(),
+              a.regions(),
+              a.services().stream()
+                  .map(f -> new ServiceFee(f.service(), f.monthlyFeeMinor()))
+                  .toList(),
+              a.currency(),
+              a.creditSchedule().stream()
+                  .map(c -> new CreditTier(c.belowPercent().trim(), c.creditPercent()))
+                  .toList(),
+              effectiveFrom,
+              effectiveTo);
       out.add(TopicNames.SLA_CONTRACTS, a.accountId(), contract, t, Emission.Kind.ON_TIME);
     }
     for (Scenario.Window w : scenario.maintenance()) {
-      MaintenanceWindow window = new MaintenanceWindow(w.service(), w.region(), start.plus(w.start()),
-          start.plus(w.end()));
+      MaintenanceWindow window =
+          new MaintenanceWindow(
+              w.service(), w.region(), start.plus(w.start()), start.plus(w.end()));
       out.add(TopicNames.MAINTENANCE_WINDOWS, w.id(), window, t, Emission.Kind.ON_TIME);
     }
     out.emitAll();
     sink.flush();
-    LOG.info("Seeded {} route plans, {} contracts, {} maintenance windows at {}",
-        scenario.routes().size(), scenario.accounts().size(), scenario.maintenance().size(), start);
+    LOG.info(
+        "Seeded {} route plans, {} contracts, {} maintenance windows at {}",
+        scenario.routes().size(),
+        scenario.accounts().size(),
+        scenario.maintenance().size(),
+        start);
   }
 
   /** {@link #history(SimSink, Instant, Instant, Instant)} with the scenario starting at {@code from}. */
@@ -163,7 +197,11 @@ public final class Simulator {
     }
     out.emitAll();
     sink.flush();
-    LOG.info("History {} .. {} emitted {} records ({} before)", from, to, stats().total() - before.total(),
+    LOG.info(
+        "History {} .. {} emitted {} records ({} before)",
+        from,
+        to,
+        stats().total() - before.total(),
         before.total());
   }
 
@@ -185,7 +223,11 @@ public final class Simulator {
 
   void live(SimSink sink, Clock clock, BooleanSupplier keepRunning, Sleeper sleeper) {
     long originMs = clock.millis();
-    LOG.info("Live traffic from {} (seed {}, rate scale {})", Instant.ofEpochMilli(originMs), seed, rateScale);
+    LOG.info(
+        "Live traffic from {} (seed {}, rate scale {})",
+        Instant.ofEpochMilli(originMs),
+        seed,
+        rateScale);
     EmissionQueue out = new EmissionQueue(sink, stats);
     long nextStep = Math.floorDiv(originMs, STEP_MS) * STEP_MS;
     try {

@@ -16,7 +16,7 @@ final class StatsCounter {
     switch (e.kind()) {
       case LATE -> late.increment();
       case DUPLICATE -> duplicates.increment();
-      default -> { }
+      default -> {}
     }
   }
 

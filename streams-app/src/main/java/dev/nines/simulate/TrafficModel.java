@@ -20,8 +20,10 @@ final class TrafficModel {
   static final long STEP_MS = 1_000;
 
   private final long seed;
+
   /** Short seed-derived prefix of every id, so runs with different seeds never share an id. */
   private final String tag;
+
   private final Scenario.DailyShape daily;
   private final List<RouteModel> routes = new ArrayList<>();
   private final List<ProbeSeries> probes = new ArrayList<>();
@@ -41,9 +43,10 @@ final class TrafficModel {
     this.daily = scenario.dailyShape();
     this.probeIntervalMs = scenario.probeInterval().toMillis();
     this.probeFailureRate = scenario.probeFailureRate();
-    this.accounts = scenario.accounts().isEmpty()
-        ? new String[] {"acct-default"}
-        : scenario.accounts().stream().map(Scenario.Account::accountId).toArray(String[]::new);
+    this.accounts =
+        scenario.accounts().isEmpty()
+            ? new String[] {"acct-default"}
+            : scenario.accounts().stream().map(Scenario.Account::accountId).toArray(String[]::new);
     this.lateFraction = scenario.late().fraction();
     this.lateMinMs = scenario.late().minDelay().toMillis();
     this.lateMaxMs = scenario.late().maxDelay().toMillis();
@@ -76,7 +79,8 @@ final class TrafficModel {
     }
   }
 
-  private void receipts(RouteModel rm, long stepMs, long originMs, long fromMs, long toMs, EmissionQueue out) {
+  private void receipts(
+      RouteModel rm, long stepMs, long originMs, long fromMs, long toMs, EmissionQueue out) {
     double lambda = rm.ratePerSecond * daily.factorAt(stepMs + STEP_MS / 2);
     SplittableRandom r = SimRandom.at(seed, rm.stream, stepMs);
     int n = SimRandom.poisson(r, lambda);
@@ -99,26 +103,46 @@ final class TrafficModel {
       }
       String carrierId = rm.carrierIds[carrier];
       Degradation degradation = worstActive(rm.degradations.get(carrier), completedAt - originMs);
-      Outcome outcome = Outcome.draw(degradation == null ? rm.cumulative : degradation.cumulative, uOutcome);
+      Outcome outcome =
+          Outcome.draw(degradation == null ? rm.cumulative : degradation.cumulative, uOutcome);
       long latency = rm.latency.sample(z) + (degradation == null ? 0 : degradation.extraLatencyMs);
       String messageId = tag + "-" + rm.slug + "-" + stepMs / STEP_MS + "-" + j;
-      DeliveryReceipt receipt = new DeliveryReceipt(messageId, account, rm.channel, carrierId, rm.country,
-          region, outcome.status, outcome.cause, outcome.errorCode(rm.channel, uCode),
-          Instant.ofEpochMilli(completedAt - latency), Instant.ofEpochMilli(completedAt));
+      DeliveryReceipt receipt =
+          new DeliveryReceipt(
+              messageId,
+              account,
+              rm.channel,
+              carrierId,
+              rm.country,
+              region,
+              outcome.status,
+              outcome.cause,
+              outcome.errorCode(rm.channel, uCode),
+              Instant.ofEpochMilli(completedAt - latency),
+              Instant.ofEpochMilli(completedAt));
       boolean late = uLate < lateFraction;
-      long emitAt = late ? completedAt + SimRandom.uniform(uLateDelay, lateMinMs, lateMaxMs) : completedAt;
-      out.add(TopicNames.DELIVERY_RECEIPTS, messageId, receipt, emitAt,
+      long emitAt =
+          late ? completedAt + SimRandom.uniform(uLateDelay, lateMinMs, lateMaxMs) : completedAt;
+      out.add(
+          TopicNames.DELIVERY_RECEIPTS,
+          messageId,
+          receipt,
+          emitAt,
           late ? Emission.Kind.LATE : Emission.Kind.ON_TIME);
       if (uDuplicate < duplicateFraction) {
         // A copy, so a sink that mutates what it is given cannot change the original too.
-        out.add(TopicNames.DELIVERY_RECEIPTS, messageId, DeliveryReceipt.newBuilder(receipt).build(),
+        out.add(
+            TopicNames.DELIVERY_RECEIPTS,
+            messageId,
+            DeliveryReceipt.newBuilder(receipt).build(),
             emitAt + SimRandom.uniform(uDuplicateDelay, duplicateMinMs, duplicateMaxMs),
             Emission.Kind.DUPLICATE);
       }
     }
   }
 
-  private void probe(ProbeSeries ps, long stepMs, long originMs, long fromMs, long toMs, EmissionQueue out) {
+  private void probe(
+      ProbeSeries ps, long stepMs, long originMs, long fromMs, long toMs, EmissionQueue out) {
     // Ticks sit at phase + k × interval from the epoch: the cadence does not depend on where a
     // run starts, and the interval is at least a second, so a step holds at most one tick.
     long t = stepMs + Math.floorMod(ps.phaseMs - stepMs, probeIntervalMs);
@@ -145,19 +169,29 @@ final class TrafficModel {
       errorCode = "PROBE_TIMEOUT";
     }
     boolean success = errorCode == null;
-    Long latency = success
-        ? ps.latency.sample(z) + (degradation == null ? 0 : degradation.extraLatencyMs)
-        : null; // a failed probe gave up: there is no end-to-end latency to report
+    Long latency =
+        success
+            ? ps.latency.sample(z) + (degradation == null ? 0 : degradation.extraLatencyMs)
+            : null; // a failed probe gave up: there is no end-to-end latency to report
     Scenario.CarrierPath path = ps.check.carrier();
     String probeId = ps.idPrefix + t;
-    ProbeResult result = new ProbeResult(probeId, ps.check.name(), ps.check.service(), ps.region, ps.vantage,
-        success, path == null ? null : path.carrierId(), path == null ? null : path.country(),
-        latency, errorCode, Instant.ofEpochMilli(t));
+    ProbeResult result =
+        new ProbeResult(
+            probeId,
+            ps.check.name(),
+            ps.check.service(),
+            ps.region,
+            ps.vantage,
+            success,
+            path == null ? null : path.carrierId(),
+            path == null ? null : path.country(),
+            latency,
+            errorCode,
+            Instant.ofEpochMilli(t));
     // keyed by probe id, so that probes spread over every partition: a partition that never
     // gets a probe holds the uptime order gate back for uptime.partition.idle. (Order within a
     // region no longer depends on partitions: the gate releases probes in event-time order.)
-    out.add(TopicNames.PROBE_RESULTS, probeId, result, t,
-        Emission.Kind.ON_TIME);
+    out.add(TopicNames.PROBE_RESULTS, probeId, result, t, Emission.Kind.ON_TIME);
   }
 
   /** The active degradation with the lowest success rate: overlapping events compound to the worst. */
@@ -181,13 +215,18 @@ final class TrafficModel {
     return cumulative.length - 1;
   }
 
-  private static List<Degradation> degradationsOf(Scenario scenario, String routeId, String carrierId, double[] base) {
+  private static List<Degradation> degradationsOf(
+      Scenario scenario, String routeId, String carrierId, double[] base) {
     List<Degradation> out = new ArrayList<>();
     for (ScriptedEvent e : scenario.events()) {
       ScriptedEvent.CarrierDegradation d = e.carrierDegradation();
       if (d != null && d.route().equals(routeId) && d.carrierId().equals(carrierId)) {
-        out.add(new Degradation(e, d.successRate(), d.extraLatencyMs(),
-            Outcome.cumulative(Outcome.degraded(base, d.successRate()))));
+        out.add(
+            new Degradation(
+                e,
+                d.successRate(),
+                d.extraLatencyMs(),
+                Outcome.cumulative(Outcome.degraded(base, d.successRate()))));
       }
     }
     return out;
@@ -198,7 +237,8 @@ final class TrafficModel {
   }
 
   /** A scripted degradation as it applies to one carrier of one route. */
-  private record Degradation(ScriptedEvent event, double successRate, long extraLatencyMs, double[] cumulative) {}
+  private record Degradation(
+      ScriptedEvent event, double successRate, long extraLatencyMs, double[] cumulative) {}
 
   /** Log-normal latency from a median and a 99th percentile. */
   private record LatencyModel(double mu, double sigma) {
@@ -223,8 +263,10 @@ final class TrafficModel {
     final String[] carrierIds;
     final double[] carrierCumulative;
     final double[] cumulative;
+
     /** Per enabled carrier, in carrierIds order. */
     final List<List<Degradation>> degradations = new ArrayList<>();
+
     final LatencyModel latency;
 
     RouteModel(Scenario scenario, Scenario.Route route, double rateScale) {
@@ -235,7 +277,8 @@ final class TrafficModel {
       this.ratePerSecond = route.ratePerSecond() * rateScale;
       this.regions = route.regions().toArray(String[]::new);
       // Disabled carriers are an operator's drain: they get no traffic at all.
-      List<Scenario.Carrier> enabled = route.carriers().stream().filter(Scenario.Carrier::enabled).toList();
+      List<Scenario.Carrier> enabled =
+          route.carriers().stream().filter(Scenario.Carrier::enabled).toList();
       this.carrierIds = enabled.stream().map(Scenario.Carrier::carrierId).toArray(String[]::new);
       this.carrierCumulative = new double[enabled.size()];
       double sum = 0;
@@ -264,8 +307,14 @@ final class TrafficModel {
     final List<Degradation> degradations;
     final LatencyModel latency;
 
-    ProbeSeries(Scenario scenario, Scenario.Check check, String vantage, String region,
-        long seed, String tag, long intervalMs) {
+    ProbeSeries(
+        Scenario scenario,
+        Scenario.Check check,
+        String vantage,
+        String region,
+        long seed,
+        String tag,
+        long intervalMs) {
       this.check = check;
       this.vantage = vantage;
       this.region = region;
@@ -277,7 +326,10 @@ final class TrafficModel {
       this.idPrefix = tag + "-" + name + "-";
       for (ScriptedEvent e : scenario.events()) {
         ScriptedEvent.ServiceOutage o = e.serviceOutage();
-        if (o != null && o.service() == check.service() && o.region().equals(region) && o.affectsVantage(vantage)) {
+        if (o != null
+            && o.service() == check.service()
+            && o.region().equals(region)
+            && o.affectsVantage(vantage)) {
           outages.add(e);
         }
       }
@@ -286,11 +338,17 @@ final class TrafficModel {
         this.degradations = List.of();
       } else {
         Scenario.Route route = routeOf(scenario, path.routeId());
-        this.degradations = degradationsOf(scenario, route.id(), path.carrierId(),
-            Outcome.probabilities(scenario.failureMixOf(route)));
+        this.degradations =
+            degradationsOf(
+                scenario,
+                route.id(),
+                path.carrierId(),
+                Outcome.probabilities(scenario.failureMixOf(route)));
       }
-      Channel channel = path != null ? path.channel()
-          : check.service() == Service.VOICE ? Channel.VOICE : Channel.SMS;
+      Channel channel =
+          path != null
+              ? path.channel()
+              : check.service() == Service.VOICE ? Channel.VOICE : Channel.SMS;
       this.latency = LatencyModel.of(scenario.latency().get(channel));
     }
   }

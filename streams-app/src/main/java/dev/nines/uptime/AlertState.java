@@ -37,30 +37,39 @@ public record AlertState(long evaluatedAt, List<Firing> firing) {
   }
 
   public byte[] toBytes() {
-    return StateCodec.write(FORMAT, out -> {
-      out.writeLong(evaluatedAt);
-      out.writeInt(firing.size());
-      for (Firing f : firing) {
-        out.writeUTF(f.rule().severity().name());
-        out.writeUTF(f.rule().burnRate().toPlainString());
-        out.writeLong(f.rule().longWindow().toMillis());
-        out.writeLong(f.rule().shortWindow().toMillis());
-        out.writeLong(f.firedAt());
-      }
-    });
+    return StateCodec.write(
+        FORMAT,
+        out -> {
+          out.writeLong(evaluatedAt);
+          out.writeInt(firing.size());
+          for (Firing f : firing) {
+            out.writeUTF(f.rule().severity().name());
+            out.writeUTF(f.rule().burnRate().toPlainString());
+            out.writeLong(f.rule().longWindow().toMillis());
+            out.writeLong(f.rule().shortWindow().toMillis());
+            out.writeLong(f.firedAt());
+          }
+        });
   }
 
   public static AlertState fromBytes(byte[] data) {
-    return StateCodec.read(data, FORMAT, "AlertState", in -> {
-      long evaluatedAt = in.readLong();
-      List<Firing> firing = new ArrayList<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        BurnRule rule = new BurnRule(AlertSeverity.valueOf(in.readUTF()),
-            new BigDecimal(in.readUTF()), Duration.ofMillis(in.readLong()),
-            Duration.ofMillis(in.readLong()));
-        firing.add(new Firing(rule, in.readLong()));
-      }
-      return new AlertState(evaluatedAt, firing);
-    });
+    return StateCodec.read(
+        data,
+        FORMAT,
+        "AlertState",
+        in -> {
+          long evaluatedAt = in.readLong();
+          List<Firing> firing = new ArrayList<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            BurnRule rule =
+                new BurnRule(
+                    AlertSeverity.valueOf(in.readUTF()),
+                    new BigDecimal(in.readUTF()),
+                    Duration.ofMillis(in.readLong()),
+                    Duration.ofMillis(in.readLong()));
+            firing.add(new Firing(rule, in.readLong()));
+          }
+          return new AlertState(evaluatedAt, firing);
+        });
   }
 }

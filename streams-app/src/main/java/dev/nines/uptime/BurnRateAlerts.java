@@ -73,8 +73,8 @@ public final class BurnRateAlerts {
    *     may be left out
    * @param maintenance the maintenance windows of the same (service, region)
    */
-  public Step evaluate(AlertState state, long now, Collection<Outage> outages,
-      Collection<Interval> maintenance) {
+  public Step evaluate(
+      AlertState state, long now, Collection<Outage> outages, Collection<Interval> maintenance) {
     if (now <= state.evaluatedAt()) {
       return new Step(state, List.of());
     }
@@ -116,8 +116,10 @@ public final class BurnRateAlerts {
   /** downtime / W / (1 - target/100) > rate, cross-multiplied to stay exact. */
   private boolean burning(List<Interval> charged, long now, long windowMs, BurnRule rule) {
     BigDecimal spent = BigDecimal.valueOf(downtimeIn(charged, now, windowMs)).multiply(HUNDRED);
-    BigDecimal limit = rule.burnRate().multiply(BigDecimal.valueOf(windowMs))
-        .multiply(HUNDRED.subtract(targetPercent));
+    BigDecimal limit =
+        rule.burnRate()
+            .multiply(BigDecimal.valueOf(windowMs))
+            .multiply(HUNDRED.subtract(targetPercent));
     return spent.compareTo(limit) > 0;
   }
 

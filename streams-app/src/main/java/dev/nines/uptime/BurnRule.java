@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param longWindow e.g. 1 hour
  * @param shortWindow e.g. 5 minutes; shorter than the long window
  */
-public record BurnRule(AlertSeverity severity, BigDecimal burnRate, Duration longWindow,
-    Duration shortWindow) {
+public record BurnRule(
+    AlertSeverity severity, BigDecimal burnRate, Duration longWindow, Duration shortWindow) {
 
   public BurnRule {
     Objects.requireNonNull(severity, "severity");
@@ -25,25 +25,28 @@ public record BurnRule(AlertSeverity severity, BigDecimal burnRate, Duration lon
     Objects.requireNonNull(longWindow, "longWindow");
     Objects.requireNonNull(shortWindow, "shortWindow");
     if (severity != AlertSeverity.PAGE && severity != AlertSeverity.TICKET) {
-      throw new IllegalArgumentException("burn rule: severity " + severity
-          + ": expected PAGE or TICKET");
+      throw new IllegalArgumentException(
+          "burn rule: severity " + severity + ": expected PAGE or TICKET");
     }
     if (burnRate.signum() <= 0) {
-      throw new IllegalArgumentException("burn rule: burnRate " + burnRate.toPlainString()
-          + ": expected more than 0");
+      throw new IllegalArgumentException(
+          "burn rule: burnRate " + burnRate.toPlainString() + ": expected more than 0");
     }
     // 14.4 and 14.40 are the same rule: one identity in state and in equals
     burnRate = burnRate.stripTrailingZeros();
     requireWholeMillis("longWindow", longWindow);
     requireWholeMillis("shortWindow", shortWindow);
     if (shortWindow.compareTo(longWindow) >= 0) {
-      throw new IllegalArgumentException("burn rule: shortWindow " + shortWindow
-          + " is not shorter than longWindow " + longWindow);
+      throw new IllegalArgumentException(
+          "burn rule: shortWindow "
+              + shortWindow
+              + " is not shorter than longWindow "
+              + longWindow);
     }
   }
 
-  public static BurnRule of(AlertSeverity severity, String burnRate, Duration longWindow,
-      Duration shortWindow) {
+  public static BurnRule of(
+      AlertSeverity severity, String burnRate, Duration longWindow, Duration shortWindow) {
     return new BurnRule(severity, new BigDecimal(burnRate), longWindow, shortWindow);
   }
 
@@ -62,7 +65,12 @@ public record BurnRule(AlertSeverity severity, BigDecimal burnRate, Duration lon
 
   /** A readable identity, e.g. {@code PAGE 14.4x 1h/5m}. */
   public String id() {
-    return severity + " " + burnRate.toPlainString() + "x " + compact(longWindow) + "/"
+    return severity
+        + " "
+        + burnRate.toPlainString()
+        + "x "
+        + compact(longWindow)
+        + "/"
         + compact(shortWindow);
   }
 

@@ -24,8 +24,8 @@ public record HealthRule(int confirmations, int quorum, Duration dedupRetention)
           "health rule: confirmations = " + confirmations + ": expected at least 1");
     }
     if (quorum < 1) {
-      throw new IllegalArgumentException("health rule: quorum = " + quorum
-          + ": expected at least 1");
+      throw new IllegalArgumentException(
+          "health rule: quorum = " + quorum + ": expected at least 1");
     }
     if (dedupRetention.isNegative()) {
       throw new IllegalArgumentException(

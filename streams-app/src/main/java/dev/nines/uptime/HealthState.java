@@ -25,8 +25,11 @@ import java.util.TreeSet;
  * @param failing the current run of failures of every pair whose latest probe failed
  * @param incident the open incident, or null while UP
  */
-public record HealthState(long lastObservedAt, SortedMap<String, Long> recentIds,
-    SortedMap<CheckVantage, Run> failing, Incident incident) {
+public record HealthState(
+    long lastObservedAt,
+    SortedMap<String, Long> recentIds,
+    SortedMap<CheckVantage, Run> failing,
+    Incident incident) {
   private static final byte FORMAT = 1;
 
   /** One check as probed from one vantage. */
@@ -100,51 +103,56 @@ public record HealthState(long lastObservedAt, SortedMap<String, Long> recentIds
   }
 
   public byte[] toBytes() {
-    return StateCodec.write(FORMAT, out -> {
-      out.writeLong(lastObservedAt);
-      out.writeInt(recentIds.size());
-      for (Map.Entry<String, Long> e : recentIds.entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeLong(e.getValue());
-      }
-      out.writeInt(failing.size());
-      for (Map.Entry<CheckVantage, Run> e : failing.entrySet()) {
-        out.writeUTF(e.getKey().check());
-        out.writeUTF(e.getKey().vantage());
-        out.writeInt(e.getValue().failures());
-        out.writeLong(e.getValue().startedAt());
-      }
-      out.writeBoolean(incident != null);
-      if (incident != null) {
-        out.writeLong(incident.startedAt());
-        writeStrings(out, incident.checks());
-        writeStrings(out, incident.vantages());
-      }
-    });
+    return StateCodec.write(
+        FORMAT,
+        out -> {
+          out.writeLong(lastObservedAt);
+          out.writeInt(recentIds.size());
+          for (Map.Entry<String, Long> e : recentIds.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+          }
+          out.writeInt(failing.size());
+          for (Map.Entry<CheckVantage, Run> e : failing.entrySet()) {
+            out.writeUTF(e.getKey().check());
+            out.writeUTF(e.getKey().vantage());
+            out.writeInt(e.getValue().failures());
+            out.writeLong(e.getValue().startedAt());
+          }
+          out.writeBoolean(incident != null);
+          if (incident != null) {
+            out.writeLong(incident.startedAt());
+            writeStrings(out, incident.checks());
+            writeStrings(out, incident.vantages());
+          }
+        });
   }
 
   public static HealthState fromBytes(byte[] data) {
-    return StateCodec.read(data, FORMAT, "HealthState", in -> {
-      long last = in.readLong();
-      SortedMap<String, Long> ids = new TreeMap<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        ids.put(in.readUTF(), in.readLong());
-      }
-      SortedMap<CheckVantage, Run> failing = new TreeMap<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        failing.put(new CheckVantage(in.readUTF(), in.readUTF()),
-            new Run(in.readInt(), in.readLong()));
-      }
-      Incident incident = null;
-      if (in.readBoolean()) {
-        incident = new Incident(in.readLong(), readStrings(in), readStrings(in));
-      }
-      return new HealthState(last, ids, failing, incident);
-    });
+    return StateCodec.read(
+        data,
+        FORMAT,
+        "HealthState",
+        in -> {
+          long last = in.readLong();
+          SortedMap<String, Long> ids = new TreeMap<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            ids.put(in.readUTF(), in.readLong());
+          }
+          SortedMap<CheckVantage, Run> failing = new TreeMap<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            failing.put(
+                new CheckVantage(in.readUTF(), in.readUTF()), new Run(in.readInt(), in.readLong()));
+          }
+          Incident incident = null;
+          if (in.readBoolean()) {
+            incident = new Incident(in.readLong(), readStrings(in), readStrings(in));
+          }
+          return new HealthState(last, ids, failing, incident);
+        });
   }
 
-  private static void writeStrings(DataOutputStream out, List<String> values)
-      throws IOException {
+  private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
     out.writeInt(values.size());
     for (String v : values) {
       out.writeUTF(v);

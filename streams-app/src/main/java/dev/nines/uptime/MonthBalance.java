@@ -21,9 +21,18 @@ import java.util.Objects;
  * @param errorBudgetRemainingMs {@code errorBudgetMs - downtimeMs}; negative once overspent
  * @param incidentIds incidents whose DOWN time overlaps the month, by start then id
  */
-public record MonthBalance(YearMonth month, long periodStart, long periodEnd, long observedUntil,
-    long downtimeMs, long maintenanceMs, String availabilityPercent, String targetPercent,
-    long errorBudgetMs, long errorBudgetRemainingMs, List<String> incidentIds) {
+public record MonthBalance(
+    YearMonth month,
+    long periodStart,
+    long periodEnd,
+    long observedUntil,
+    long downtimeMs,
+    long maintenanceMs,
+    String availabilityPercent,
+    String targetPercent,
+    long errorBudgetMs,
+    long errorBudgetRemainingMs,
+    List<String> incidentIds) {
   public MonthBalance {
     Objects.requireNonNull(month, "month");
     Objects.requireNonNull(availabilityPercent, "availabilityPercent");

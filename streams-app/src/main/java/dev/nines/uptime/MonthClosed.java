@@ -2,6 +2,7 @@ package dev.nines.uptime;
 
 import dev.nines.schema.Service;
 import java.time.YearMonth;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,8 +18,8 @@ import java.util.TreeMap;
  * @param regions per region, the DOWN time outside maintenance in the month and the incidents
  *     that contributed to it
  */
-public record MonthClosed(Service service, YearMonth month, long closedAt,
-    SortedMap<String, RegionMonth> regions) {
+public record MonthClosed(
+    Service service, YearMonth month, long closedAt, SortedMap<String, RegionMonth> regions) {
 
   /** One region's charged DOWN time in the month and its evidence. */
   public record RegionMonth(List<Interval> charged, List<String> incidentIds) {
@@ -31,7 +32,7 @@ public record MonthClosed(Service service, YearMonth month, long closedAt,
   public MonthClosed {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(month, "month");
-    regions = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(regions));
+    regions = Collections.unmodifiableSortedMap(new TreeMap<>(regions));
   }
 
   /** Charged DOWN time per region, as {@code Availability.of} takes it. */

@@ -40,6 +40,7 @@ import java.util.Objects;
 public final class MonthLedger {
   /** The platform objective when none is configured. */
   public static final BigDecimal DEFAULT_TARGET_PERCENT = new BigDecimal("99.99");
+
   static final int AVAILABILITY_SCALE = 6;
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -65,8 +66,11 @@ public final class MonthLedger {
    * @param maintenance announced windows of the same (service, region); any months, any order
    * @param observedUntil stream time: nothing after it is counted
    */
-  public MonthBalance balance(YearMonth month, Collection<Outage> outages,
-      Collection<Interval> maintenance, long observedUntil) {
+  public MonthBalance balance(
+      YearMonth month,
+      Collection<Outage> outages,
+      Collection<Interval> maintenance,
+      long observedUntil) {
     Interval period = period(month);
     long observedEnd = Math.max(period.start(), Math.min(period.end(), observedUntil));
     Interval observed = new Interval(period.start(), observedEnd);
@@ -89,9 +93,18 @@ public final class MonthLedger {
     touching.sort(Comparator.comparingLong(Outage::startedAt).thenComparing(Outage::incidentId));
     LinkedHashSet<String> ids = new LinkedHashSet<>();
     touching.forEach(o -> ids.add(o.incidentId()));
-    return new MonthBalance(month, period.start(), period.end(), observedUntil, downtimeMs,
-        maintenanceMs, availabilityPercent(downtimeMs, monthMs), targetPercent.toPlainString(),
-        budgetMs, budgetMs - downtimeMs, List.copyOf(ids));
+    return new MonthBalance(
+        month,
+        period.start(),
+        period.end(),
+        observedUntil,
+        downtimeMs,
+        maintenanceMs,
+        availabilityPercent(downtimeMs, monthMs),
+        targetPercent.toPlainString(),
+        budgetMs,
+        budgetMs - downtimeMs,
+        List.copyOf(ids));
   }
 
   /** The UTC month as {@code [first instant, first instant of the next month)}. */
@@ -105,8 +118,7 @@ public final class MonthLedger {
     if (interval.isEmpty()) {
       return months;
     }
-    YearMonth m = YearMonth.from(Instant.ofEpochMilli(interval.start())
-        .atOffset(ZoneOffset.UTC));
+    YearMonth m = YearMonth.from(Instant.ofEpochMilli(interval.start()).atOffset(ZoneOffset.UTC));
     while (startOf(m) < interval.end()) {
       months.add(m);
       m = m.plusMonths(1);

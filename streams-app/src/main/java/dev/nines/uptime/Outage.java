@@ -15,8 +15,8 @@ public record Outage(String incidentId, long startedAt, Long resolvedAt) {
   public Outage {
     Objects.requireNonNull(incidentId, "incidentId");
     if (resolvedAt != null && resolvedAt < startedAt) {
-      throw new IllegalArgumentException("outage " + incidentId + ": resolvedAt " + resolvedAt
-          + " before startedAt " + startedAt);
+      throw new IllegalArgumentException(
+          "outage " + incidentId + ": resolvedAt " + resolvedAt + " before startedAt " + startedAt);
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
@@ -18,8 +19,13 @@ import java.util.TreeSet;
  * @param closedThrough the latest finalized month, or null before the first: a month at or before
  *     it never changes again
  */
-public record RegionState(ReorderState reorder, HealthState health, AlertState alerts,
-    List<Outage> outages, SortedSet<YearMonth> openMonths, YearMonth closedThrough) {
+public record RegionState(
+    ReorderState reorder,
+    HealthState health,
+    AlertState alerts,
+    List<Outage> outages,
+    SortedSet<YearMonth> openMonths,
+    YearMonth closedThrough) {
   private static final byte FORMAT = 1;
 
   public RegionState {
@@ -27,12 +33,17 @@ public record RegionState(ReorderState reorder, HealthState health, AlertState a
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(alerts, "alerts");
     outages = List.copyOf(outages);
-    openMonths = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(openMonths));
+    openMonths = Collections.unmodifiableSortedSet(new TreeSet<>(openMonths));
   }
 
   public static RegionState initial() {
-    return new RegionState(ReorderState.empty(), HealthState.initial(), AlertState.initial(),
-        List.of(), new TreeSet<>(), null);
+    return new RegionState(
+        ReorderState.empty(),
+        HealthState.initial(),
+        AlertState.initial(),
+        List.of(),
+        new TreeSet<>(),
+        null);
   }
 
   /** Whether a month may still be opened or changed: it is after the last finalized one. */
@@ -70,52 +81,58 @@ public record RegionState(ReorderState reorder, HealthState health, AlertState a
   public RegionState withClosed(YearMonth month) {
     TreeSet<YearMonth> months = new TreeSet<>(openMonths);
     months.headSet(month, true).clear();
-    YearMonth through = closedThrough == null || month.isAfter(closedThrough) ? month
-        : closedThrough;
+    YearMonth through =
+        closedThrough == null || month.isAfter(closedThrough) ? month : closedThrough;
     return new RegionState(reorder, health, alerts, outages, months, through);
   }
 
   public byte[] toBytes() {
-    return StateCodec.write(FORMAT, out -> {
-      writeBytes(out, reorder.toBytes());
-      writeBytes(out, health.toBytes());
-      writeBytes(out, alerts.toBytes());
-      out.writeInt(outages.size());
-      for (Outage o : outages) {
-        out.writeUTF(o.incidentId());
-        out.writeLong(o.startedAt());
-        out.writeBoolean(o.resolvedAt() != null);
-        if (o.resolvedAt() != null) {
-          out.writeLong(o.resolvedAt());
-        }
-      }
-      out.writeInt(openMonths.size());
-      for (YearMonth m : openMonths) {
-        out.writeUTF(m.toString());
-      }
-      out.writeUTF(closedThrough == null ? "" : closedThrough.toString());
-    });
+    return StateCodec.write(
+        FORMAT,
+        out -> {
+          writeBytes(out, reorder.toBytes());
+          writeBytes(out, health.toBytes());
+          writeBytes(out, alerts.toBytes());
+          out.writeInt(outages.size());
+          for (Outage o : outages) {
+            out.writeUTF(o.incidentId());
+            out.writeLong(o.startedAt());
+            out.writeBoolean(o.resolvedAt() != null);
+            if (o.resolvedAt() != null) {
+              out.writeLong(o.resolvedAt());
+            }
+          }
+          out.writeInt(openMonths.size());
+          for (YearMonth m : openMonths) {
+            out.writeUTF(m.toString());
+          }
+          out.writeUTF(closedThrough == null ? "" : closedThrough.toString());
+        });
   }
 
   public static RegionState fromBytes(byte[] data) {
-    return StateCodec.read(data, FORMAT, "RegionState", in -> {
-      ReorderState r = ReorderState.fromBytes(readBytes(in));
-      HealthState h = HealthState.fromBytes(readBytes(in));
-      AlertState a = AlertState.fromBytes(readBytes(in));
-      List<Outage> outages = new ArrayList<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        String id = in.readUTF();
-        long start = in.readLong();
-        outages.add(new Outage(id, start, in.readBoolean() ? in.readLong() : null));
-      }
-      SortedSet<YearMonth> months = new TreeSet<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        months.add(YearMonth.parse(in.readUTF()));
-      }
-      String through = in.readUTF();
-      return new RegionState(r, h, a, outages, months,
-          through.isEmpty() ? null : YearMonth.parse(through));
-    });
+    return StateCodec.read(
+        data,
+        FORMAT,
+        "RegionState",
+        in -> {
+          ReorderState r = ReorderState.fromBytes(readBytes(in));
+          HealthState h = HealthState.fromBytes(readBytes(in));
+          AlertState a = AlertState.fromBytes(readBytes(in));
+          List<Outage> outages = new ArrayList<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            String id = in.readUTF();
+            long start = in.readLong();
+            outages.add(new Outage(id, start, in.readBoolean() ? in.readLong() : null));
+          }
+          SortedSet<YearMonth> months = new TreeSet<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            months.add(YearMonth.parse(in.readUTF()));
+          }
+          String through = in.readUTF();
+          return new RegionState(
+              r, h, a, outages, months, through.isEmpty() ? null : YearMonth.parse(through));
+        });
   }
 
   static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

@@ -48,8 +48,11 @@ public final class ReorderBuffer {
    * @param late observations that arrived beyond the grace: not applied, for the caller to report
    * @param duplicates copies of a probe id already held: dropped
    */
-  public record Released(ReorderState state, List<ProbeObservation> ready,
-      List<ProbeObservation> late, List<ProbeObservation> duplicates) {
+  public record Released(
+      ReorderState state,
+      List<ProbeObservation> ready,
+      List<ProbeObservation> late,
+      List<ProbeObservation> duplicates) {
     public Released {
       ready = List.copyOf(ready);
       late = List.copyOf(late);
@@ -79,8 +82,8 @@ public final class ReorderBuffer {
     return release(Math.max(state.streamTime(), streamTime), state.held(), List.of());
   }
 
-  private Released release(long streamTime, List<ProbeObservation> held,
-      List<ProbeObservation> duplicates) {
+  private Released release(
+      long streamTime, List<ProbeObservation> held, List<ProbeObservation> duplicates) {
     long watermark = watermark(streamTime);
     List<ProbeObservation> ready = new ArrayList<>();
     List<ProbeObservation> kept = new ArrayList<>();

@@ -28,28 +28,35 @@ public record ReorderState(long streamTime, List<ProbeObservation> held) {
   }
 
   public byte[] toBytes() {
-    return StateCodec.write(FORMAT, out -> {
-      out.writeLong(streamTime);
-      out.writeInt(held.size());
-      for (ProbeObservation o : held) {
-        out.writeUTF(o.probeId());
-        out.writeUTF(o.check());
-        out.writeUTF(o.vantage());
-        out.writeBoolean(o.success());
-        out.writeLong(o.observedAt());
-      }
-    });
+    return StateCodec.write(
+        FORMAT,
+        out -> {
+          out.writeLong(streamTime);
+          out.writeInt(held.size());
+          for (ProbeObservation o : held) {
+            out.writeUTF(o.probeId());
+            out.writeUTF(o.check());
+            out.writeUTF(o.vantage());
+            out.writeBoolean(o.success());
+            out.writeLong(o.observedAt());
+          }
+        });
   }
 
   public static ReorderState fromBytes(byte[] data) {
-    return StateCodec.read(data, FORMAT, "ReorderState", in -> {
-      long streamTime = in.readLong();
-      List<ProbeObservation> held = new ArrayList<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        held.add(new ProbeObservation(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(),
-            in.readLong()));
-      }
-      return new ReorderState(streamTime, held);
-    });
+    return StateCodec.read(
+        data,
+        FORMAT,
+        "ReorderState",
+        in -> {
+          long streamTime = in.readLong();
+          List<ProbeObservation> held = new ArrayList<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            held.add(
+                new ProbeObservation(
+                    in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readLong()));
+          }
+          return new ReorderState(streamTime, held);
+        });
   }
 }

@@ -56,9 +56,14 @@ public final class ServiceHealthTracker {
       return new Step(state, List.of());
     }
     if (o.observedAt() < state.lastObservedAt()) {
-      throw new IllegalArgumentException("probe " + o.probeId() + " observed at " + o.observedAt()
-          + " is before the latest applied probe (" + state.lastObservedAt()
-          + "): feed probes in event-time order through a ReorderBuffer");
+      throw new IllegalArgumentException(
+          "probe "
+              + o.probeId()
+              + " observed at "
+              + o.observedAt()
+              + " is before the latest applied probe ("
+              + state.lastObservedAt()
+              + "): feed probes in event-time order through a ReorderBuffer");
     }
     SortedMap<CheckVantage, Run> failing = new TreeMap<>(state.failing());
     CheckVantage pair = new CheckVantage(o.check(), o.vantage());
@@ -81,8 +86,9 @@ public final class ServiceHealthTracker {
         incident = incident.plus(o.check(), o.vantage());
       }
       if (failing.isEmpty()) {
-        transitions.add(new HealthTransition.Up(incident.startedAt(), o.observedAt(),
-            incident.checks(), incident.vantages()));
+        transitions.add(
+            new HealthTransition.Up(
+                incident.startedAt(), o.observedAt(), incident.checks(), incident.vantages()));
         incident = null;
       }
     }
@@ -112,8 +118,8 @@ public final class ServiceHealthTracker {
   /** Adds the probe id and forgets the ids that fell out of the retention. */
   private SortedMap<String, Long> remember(SortedMap<String, Long> ids, ProbeObservation o) {
     long retention = rule.dedupRetention().toMillis();
-    long cutoff = o.observedAt() < Long.MIN_VALUE + retention
-        ? Long.MIN_VALUE : o.observedAt() - retention;
+    long cutoff =
+        o.observedAt() < Long.MIN_VALUE + retention ? Long.MIN_VALUE : o.observedAt() - retention;
     SortedMap<String, Long> kept = new TreeMap<>(ids);
     kept.values().removeIf(at -> at < cutoff);
     kept.put(o.probeId(), o.observedAt());

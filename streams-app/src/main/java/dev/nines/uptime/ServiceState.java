@@ -62,26 +62,32 @@ public record ServiceState(long clock, SortedMap<String, Window> windows) {
   }
 
   public byte[] toBytes() {
-    return StateCodec.write(FORMAT, out -> {
-      out.writeLong(clock);
-      out.writeInt(windows.size());
-      for (var e : windows.entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeUTF(e.getValue().region());
-        out.writeLong(e.getValue().start());
-        out.writeLong(e.getValue().end());
-      }
-    });
+    return StateCodec.write(
+        FORMAT,
+        out -> {
+          out.writeLong(clock);
+          out.writeInt(windows.size());
+          for (var e : windows.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue().region());
+            out.writeLong(e.getValue().start());
+            out.writeLong(e.getValue().end());
+          }
+        });
   }
 
   public static ServiceState fromBytes(byte[] data) {
-    return StateCodec.read(data, FORMAT, "ServiceState", in -> {
-      long clock = in.readLong();
-      TreeMap<String, Window> w = new TreeMap<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        w.put(in.readUTF(), new Window(in.readUTF(), in.readLong(), in.readLong()));
-      }
-      return new ServiceState(clock, w);
-    });
+    return StateCodec.read(
+        data,
+        FORMAT,
+        "ServiceState",
+        in -> {
+          long clock = in.readLong();
+          TreeMap<String, Window> w = new TreeMap<>();
+          for (int i = in.readInt(); i > 0; i--) {
+            w.put(in.readUTF(), new Window(in.readUTF(), in.readLong(), in.readLong()));
+          }
+          return new ServiceState(clock, w);
+        });
   }
 }

@@ -22,7 +22,8 @@ public final class AvroValueSerde {
     var schema = SpecificData.get().getSchema(type);
     BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
     BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
-    return Serdes.serdeFrom((topic, v) -> v == null ? null : encode(encoder, v),
+    return Serdes.serdeFrom(
+        (topic, v) -> v == null ? null : encode(encoder, v),
         (topic, b) -> b == null ? null : decode(decoder, b));
   }
 

@@ -10,10 +10,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class Json {
   private Json() {}
 
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static String write(Object o) {
     try {
@@ -27,8 +28,8 @@ public final class Json {
     try {
       return MAPPER.readValue(s, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot read JSON as " + type.getSimpleName() + ": "
-          + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "cannot read JSON as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 }

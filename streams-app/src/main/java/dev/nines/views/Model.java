@@ -5,7 +5,6 @@ import dev.nines.schema.Incident;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
-import dev.nines.views.RegionHistory;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,16 +18,27 @@ public final class Model {
 
   public record Carrier(String carrierId, int weight, String state, double score, String reason) {
     public static Carrier of(CarrierWeight c) {
-      return new Carrier(c.getCarrierId(), c.getWeight(), c.getState().name(), c.getScore(),
-          c.getReason());
+      return new Carrier(
+          c.getCarrierId(), c.getWeight(), c.getState().name(), c.getScore(), c.getReason());
     }
   }
 
-  public record Route(String routeId, String country, String channel, long version,
-      Instant effectiveAt, String mode, List<Carrier> carriers) {
+  public record Route(
+      String routeId,
+      String country,
+      String channel,
+      long version,
+      Instant effectiveAt,
+      String mode,
+      List<Carrier> carriers) {
     public static Route of(RoutingWeights w) {
-      return new Route(w.getRouteId(), w.getCountry(), w.getChannel().name(), w.getVersion(),
-          w.getEffectiveAt(), w.getMode().name(),
+      return new Route(
+          w.getRouteId(),
+          w.getCountry(),
+          w.getChannel().name(),
+          w.getVersion(),
+          w.getEffectiveAt(),
+          w.getMode().name(),
           w.getCarriers().stream().map(Carrier::of).toList());
     }
   }
@@ -37,18 +47,38 @@ public final class Model {
   public record RouteHistory(Route current, List<Route> decisions) {}
 
   /** One carrier on one route: its entry in the latest decision, and its recent states. */
-  public record CarrierHealth(String routeId, String carrierId, Instant effectiveAt,
-      long version, String mode, Carrier current, List<CarrierPoint> recent) {}
+  public record CarrierHealth(
+      String routeId,
+      String carrierId,
+      Instant effectiveAt,
+      long version,
+      String mode,
+      Carrier current,
+      List<CarrierPoint> recent) {}
 
   public record CarrierPoint(Instant effectiveAt, long version, int weight, String state) {}
 
-  public record IncidentView(String incidentId, String service, String region, String status,
-      Instant startedAt, Instant resolvedAt, List<String> checks, List<String> vantages,
+  public record IncidentView(
+      String incidentId,
+      String service,
+      String region,
+      String status,
+      Instant startedAt,
+      Instant resolvedAt,
+      List<String> checks,
+      List<String> vantages,
       boolean inMaintenance) {
     public static IncidentView of(Incident i) {
-      return new IncidentView(i.getIncidentId(), i.getService().name(), i.getRegion(),
-          i.getStatus().name(), i.getStartedAt(), i.getResolvedAt(), List.copyOf(i.getChecks()),
-          List.copyOf(i.getVantages()), i.getInMaintenance());
+      return new IncidentView(
+          i.getIncidentId(),
+          i.getService().name(),
+          i.getRegion(),
+          i.getStatus().name(),
+          i.getStartedAt(),
+          i.getResolvedAt(),
+          List.copyOf(i.getChecks()),
+          List.copyOf(i.getVantages()),
+          i.getInMaintenance());
     }
 
     public boolean open() {
@@ -56,37 +86,84 @@ public final class Model {
     }
   }
 
-  public record Ledger(String service, String region, String month, Instant periodStart,
-      Instant periodEnd, Instant observedUntil, long downtimeMs, long maintenanceMs,
-      String availabilityPercent, String targetPercent, long errorBudgetRemainingMs,
-      List<String> incidentIds, boolean finalized) {
+  public record Ledger(
+      String service,
+      String region,
+      String month,
+      Instant periodStart,
+      Instant periodEnd,
+      Instant observedUntil,
+      long downtimeMs,
+      long maintenanceMs,
+      String availabilityPercent,
+      String targetPercent,
+      long errorBudgetRemainingMs,
+      List<String> incidentIds,
+      boolean finalized) {
     public static Ledger of(UptimeLedger l) {
-      return new Ledger(l.getService().name(), l.getRegion(), l.getMonth(), l.getPeriodStart(),
-          l.getPeriodEnd(), l.getObservedUntil(), l.getDowntimeMs(), l.getMaintenanceMs(),
-          l.getAvailabilityPercent(), l.getTargetPercent(), l.getErrorBudgetRemainingMs(),
-          List.copyOf(l.getIncidentIds()), l.getFinalized());
+      return new Ledger(
+          l.getService().name(),
+          l.getRegion(),
+          l.getMonth(),
+          l.getPeriodStart(),
+          l.getPeriodEnd(),
+          l.getObservedUntil(),
+          l.getDowntimeMs(),
+          l.getMaintenanceMs(),
+          l.getAvailabilityPercent(),
+          l.getTargetPercent(),
+          l.getErrorBudgetRemainingMs(),
+          List.copyOf(l.getIncidentIds()),
+          l.getFinalized());
     }
   }
 
-  public record Credit(String creditId, String accountId, String service, String month,
-      String availabilityPercent, String targetPercent, long downtimeMs, int creditPercent,
-      long creditAmountMinor, String currency, List<String> incidentIds, Instant issuedAt) {
+  public record Credit(
+      String creditId,
+      String accountId,
+      String service,
+      String month,
+      String availabilityPercent,
+      String targetPercent,
+      long downtimeMs,
+      int creditPercent,
+      long creditAmountMinor,
+      String currency,
+      List<String> incidentIds,
+      Instant issuedAt) {
     public static Credit of(SlaCredit c) {
-      return new Credit(c.getCreditId(), c.getAccountId(), c.getService().name(), c.getMonth(),
-          c.getAvailabilityPercent(), c.getTargetPercent(), c.getDowntimeMs(),
-          c.getCreditPercent(), c.getCreditAmountMinor(), c.getCurrency(),
-          List.copyOf(c.getIncidentIds()), c.getIssuedAt());
+      return new Credit(
+          c.getCreditId(),
+          c.getAccountId(),
+          c.getService().name(),
+          c.getMonth(),
+          c.getAvailabilityPercent(),
+          c.getTargetPercent(),
+          c.getDowntimeMs(),
+          c.getCreditPercent(),
+          c.getCreditAmountMinor(),
+          c.getCurrency(),
+          List.copyOf(c.getIncidentIds()),
+          c.getIssuedAt());
     }
   }
 
   /** A service in a region as the pipeline holds it: days with probes, incidents, ledger. */
-  public record Region(String service, String region, Instant lastSeen,
-      List<LocalDate> observedDays, List<IncidentView> incidents, Ledger currentMonth) {
+  public record Region(
+      String service,
+      String region,
+      Instant lastSeen,
+      List<LocalDate> observedDays,
+      List<IncidentView> incidents,
+      Ledger currentMonth) {
     public static Region of(RegionHistory h, Ledger currentMonth) {
-      return new Region(h.service(), h.region(),
+      return new Region(
+          h.service(),
+          h.region(),
           h.lastSeenMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(h.lastSeenMs()),
           h.observedDays().stream().map(LocalDate::ofEpochDay).toList(),
-          h.incidents().stream().map(IncidentView::of).toList(), currentMonth);
+          h.incidents().stream().map(IncidentView::of).toList(),
+          currentMonth);
     }
 
     public String key() {
@@ -98,7 +175,11 @@ public final class Model {
   public record Local(String instance, List<RouteHistory> routes, List<Region> regions) {}
 
   /** One day of one region's uptime bar. */
-  public record Day(LocalDate date, boolean observed, long downtimeMs, long maintenanceMs,
+  public record Day(
+      LocalDate date,
+      boolean observed,
+      long downtimeMs,
+      long maintenanceMs,
       List<String> incidentIds) {}
 
   public record RegionStatus(Region region, List<Day> days) {}
@@ -110,7 +191,12 @@ public final class Model {
    *     replayed history reads as it was)
    * @param missing instances that did not answer (their part is missing)
    */
-  public record Status(Instant asOf, String targetPercent, List<RouteHistory> routes,
-      List<RegionStatus> regions, List<IncidentView> open, List<IncidentView> recentResolved,
+  public record Status(
+      Instant asOf,
+      String targetPercent,
+      List<RouteHistory> routes,
+      List<RegionStatus> regions,
+      List<IncidentView> open,
+      List<IncidentView> recentResolved,
       List<String> missing) {}
 }

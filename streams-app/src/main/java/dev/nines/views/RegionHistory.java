@@ -25,8 +25,12 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param observedDays epoch days (UTC) with at least one probe
  * @param incidents by start, one entry per incident id, its latest state
  */
-public record RegionHistory(String service, String region, long lastSeenMs,
-    SortedSet<Long> observedDays, List<Incident> incidents) {
+public record RegionHistory(
+    String service,
+    String region,
+    long lastSeenMs,
+    SortedSet<Long> observedDays,
+    List<Incident> incidents) {
   private static final byte FORMAT = 1;
   private static final Serde<Incident> INCIDENT = AvroValueSerde.of(Incident.class);
 
@@ -56,8 +60,7 @@ public record RegionHistory(String service, String region, long lastSeenMs,
       }
     }
     out.add(incident);
-    out.sort(Comparator.comparing(Incident::getStartedAt)
-        .thenComparing(Incident::getIncidentId));
+    out.sort(Comparator.comparing(Incident::getStartedAt).thenComparing(Incident::getIncidentId));
     return new RegionHistory(service, region, lastSeenMs, observedDays, List.copyOf(out));
   }
 
@@ -69,13 +72,18 @@ public record RegionHistory(String service, String region, long lastSeenMs,
     if (observedDays.isEmpty() && lastSeenMs == Long.MIN_VALUE) {
       return this;
     }
-    long lastDay = Math.max(observedDays.isEmpty() ? Long.MIN_VALUE : observedDays.last(),
-        lastSeenMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(lastSeenMs, 86_400_000L));
+    long lastDay =
+        Math.max(
+            observedDays.isEmpty() ? Long.MIN_VALUE : observedDays.last(),
+            lastSeenMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(lastSeenMs, 86_400_000L));
     long firstKept = lastDay - days + 1;
     SortedSet<Long> keptDays = new TreeSet<>(observedDays.tailSet(firstKept));
     long firstKeptMs = firstKept * 86_400_000L;
-    List<Incident> kept = incidents.stream().filter(i -> i.getResolvedAt() == null
-        || i.getResolvedAt().toEpochMilli() >= firstKeptMs).toList();
+    List<Incident> kept =
+        incidents.stream()
+            .filter(
+                i -> i.getResolvedAt() == null || i.getResolvedAt().toEpochMilli() >= firstKeptMs)
+            .toList();
     return new RegionHistory(service, region, lastSeenMs, keptDays, kept);
   }
 
@@ -130,7 +138,7 @@ public record RegionHistory(String service, String region, long lastSeenMs,
   }
 
   public static Serde<RegionHistory> serde() {
-    return Serdes.serdeFrom((t, v) -> v == null ? null : v.toBytes(),
-        (t, b) -> b == null ? null : fromBytes(b));
+    return Serdes.serdeFrom(
+        (t, v) -> v == null ? null : v.toBytes(), (t, b) -> b == null ? null : fromBytes(b));
   }
 }

@@ -27,8 +27,8 @@ public final class ServicePartitioner implements StreamPartitioner<String, Objec
   }
 
   @Override
-  public Optional<Set<Integer>> partitions(String topic, String key, Object value,
-      int numPartitions) {
+  public Optional<Set<Integer>> partitions(
+      String topic, String key, Object value, int numPartitions) {
     return Optional.of(Set.of(partition(serviceOf(key), numPartitions)));
   }
 }

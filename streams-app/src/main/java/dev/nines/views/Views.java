@@ -9,9 +9,11 @@ import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -51,50 +53,65 @@ public final class Views {
   static final long HOUR_MS = 3_600_000L;
 
   /** Routing: the latest decision per route and the decisions of the last hours. */
-  public static void routing(StreamsBuilder builder, NinesConfig config,
-      KStream<String, RoutingWeights> weights) {
+  public static void routing(
+      StreamsBuilder builder, NinesConfig config, KStream<String, RoutingWeights> weights) {
     var serde = AvroValueSerde.of(RoutingWeights.class);
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(ROUTE_WEIGHTS_STORE), Serdes.String(), serde));
-    builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
-        Stores.persistentVersionedKeyValueStore(ROUTE_HISTORY_STORE,
-            config.api().weightsHistory()), Serdes.String(), serde));
-    weights.process(WeightsWriter::new, Named.as("routing-weights-view"), ROUTE_WEIGHTS_STORE,
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ROUTE_WEIGHTS_STORE), Serdes.String(), serde));
+    builder.addStateStore(
+        Stores.versionedKeyValueStoreBuilder(
+            Stores.persistentVersionedKeyValueStore(
+                ROUTE_HISTORY_STORE, config.api().weightsHistory()),
+            Serdes.String(),
+            serde));
+    weights.process(
+        WeightsWriter::new,
+        Named.as("routing-weights-view"),
+        ROUTE_WEIGHTS_STORE,
         ROUTE_HISTORY_STORE);
   }
 
   /** Uptime, part 1: the stores, and the days with probes (probes keyed by service). */
-  public static <V> void uptimeProbes(StreamsBuilder builder, NinesConfig config,
-      KStream<String, V> probesByService, Function<V, ProbeResult> probeOf) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(LEDGER_STORE), Serdes.String(),
-        AvroValueSerde.of(UptimeLedger.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(REGION_STORE), Serdes.String(), RegionHistory.serde()));
+  public static <V> void uptimeProbes(
+      StreamsBuilder builder,
+      NinesConfig config,
+      KStream<String, V> probesByService,
+      Function<V, ProbeResult> probeOf) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(LEDGER_STORE),
+            Serdes.String(),
+            AvroValueSerde.of(UptimeLedger.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(REGION_STORE), Serdes.String(), RegionHistory.serde()));
     int days = config.api().historyDays();
-    probesByService.process(() -> new ProbeDaysWriter<V>(days, probeOf),
-        Named.as("uptime-probes-view"), REGION_STORE);
+    probesByService.process(
+        () -> new ProbeDaysWriter<V>(days, probeOf), Named.as("uptime-probes-view"), REGION_STORE);
   }
 
   /** Uptime, part 2: incidents into the region histories. */
   public static void incidents(NinesConfig config, KStream<String, Incident> incidents) {
     int days = config.api().historyDays();
-    incidents.process(() -> new IncidentWriter(days), Named.as("uptime-incidents-view"),
-        REGION_STORE);
+    incidents.process(
+        () -> new IncidentWriter(days), Named.as("uptime-incidents-view"), REGION_STORE);
   }
 
   /** Uptime, part 3: the latest ledger line per service, region and month. */
   public static void ledger(NinesConfig config, KStream<String, UptimeLedger> ledger) {
     int days = config.api().historyDays();
-    ledger.process(() -> new LedgerWriter(days), Named.as("uptime-ledger-view"), LEDGER_STORE,
-        REGION_STORE);
+    ledger.process(
+        () -> new LedgerWriter(days), Named.as("uptime-ledger-view"), LEDGER_STORE, REGION_STORE);
   }
 
   /** Credits per service, account and month, in the service's task. */
   public static void credits(StreamsBuilder builder, KStream<String, SlaCredit> credits) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(CREDIT_STORE), Serdes.String(),
-        AvroValueSerde.of(SlaCredit.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CREDIT_STORE),
+            Serdes.String(),
+            AvroValueSerde.of(SlaCredit.class)));
     credits.process(CreditWriter::new, Named.as("credit-view"), CREDIT_STORE);
   }
 
@@ -105,9 +122,12 @@ public final class Views {
       before.getCarriers().forEach(c -> prev.put(c.getCarrierId(), c.getState()));
     }
     return now.getCarriers().stream()
-        .filter(c -> c.getState() == CarrierState.EJECTED
-            && prev.get(c.getCarrierId()) != CarrierState.EJECTED)
-        .map(CarrierWeight::getCarrierId).collect(Collectors.toCollection(java.util.TreeSet::new));
+        .filter(
+            c ->
+                c.getState() == CarrierState.EJECTED
+                    && prev.get(c.getCarrierId()) != CarrierState.EJECTED)
+        .map(CarrierWeight::getCarrierId)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private abstract static class Writer<V> implements Processor<String, V, Void, Void> {
@@ -156,6 +176,7 @@ public final class Views {
     private final int days;
     private final Function<V, ProbeResult> probeOf;
     private KeyValueStore<String, RegionHistory> store;
+
     /**
      * Per region, the hour (event time) last written: a region's history is rewritten at most
      * once per hour of probes, not per probe. Emptied in init, which Kafka Streams calls again
@@ -228,8 +249,7 @@ public final class Views {
       }
       long at = (i.getResolvedAt() != null ? i.getResolvedAt() : i.getStartedAt()).toEpochMilli();
       store.put(key, h.seen(at, false).with(i).trimmed(days));
-      count(OutputCounters.INCIDENTS, "status", i.getStatus().name().toLowerCase(
-          java.util.Locale.ROOT), 1);
+      count(OutputCounters.INCIDENTS, "status", i.getStatus().name().toLowerCase(Locale.ROOT), 1);
     }
   }
 

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +51,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final RetrySchedule schedule;
   private final Map<String, Object> consumerConfig;
   private final String topic;
-  private final org.apache.kafka.common.serialization.Serde<Incident> incidents;
+  private final Serde<Incident> incidents;
   private volatile KafkaConsumer<String, Incident> consumer;
   private final AtomicLong errors = new AtomicLong();
   private volatile Problem lastProblem;
@@ -62,8 +65,9 @@ public final class WebhookDispatcher implements AutoCloseable {
   public WebhookDispatcher(NinesConfig config, Platform platform, SchemaRegistryClient registry) {
     String startFrom = config.webhooks().startFrom();
     this.config = config.webhooks();
-    this.schedule = new RetrySchedule(this.config.attempts(), this.config.initialBackoff(),
-        this.config.maxBackoff());
+    this.schedule =
+        new RetrySchedule(
+            this.config.attempts(), this.config.initialBackoff(), this.config.maxBackoff());
     this.secret = this.config.secret().value().getBytes(StandardCharsets.UTF_8);
     Map<String, Object> c = new HashMap<>(platform.clientOverrides());
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
@@ -73,9 +77,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startFrom);
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
     // one record may take every attempt to every URL; the group must not evict us meanwhile
-    long worst = schedule.worstCase(this.config.timeout()).toMillis()
-        * Math.max(1, this.config.urls().size());
-    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+    long worst =
+        schedule.worstCase(this.config.timeout()).toMillis()
+            * Math.max(1, this.config.urls().size());
+    c.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         (int) Math.min(Integer.MAX_VALUE, worst + 60_000));
     this.consumerConfig = c;
     this.topic = config.topics().name(Topics.INCIDENTS);
@@ -105,11 +111,16 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /** What /ready shows: running, or the last error if it was within the last minute. */
-  public record Status(boolean running, long delivered, long gaveUp, long errors,
-      String lastError, Instant lastErrorAt) {
+  public record Status(
+      boolean running,
+      long delivered,
+      long gaveUp,
+      long errors,
+      String lastError,
+      Instant lastErrorAt) {
     public boolean healthy(Instant now) {
-      return running && (lastErrorAt == null
-          || Duration.between(lastErrorAt, now).compareTo(RECENT) >= 0);
+      return running
+          && (lastErrorAt == null || Duration.between(lastErrorAt, now).compareTo(RECENT) >= 0);
     }
   }
 
@@ -117,8 +128,13 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   public Status status() {
     Problem p = lastProblem;
-    return new Status(thread.isAlive() && closing.getCount() > 0, delivered.get(), failed.get(),
-        errors.get(), p == null ? null : p.text(), p == null ? null : p.at());
+    return new Status(
+        thread.isAlive() && closing.getCount() > 0,
+        delivered.get(),
+        failed.get(),
+        errors.get(),
+        p == null ? null : p.text(),
+        p == null ? null : p.at());
   }
 
   private record Problem(String text, Instant at) {}
@@ -131,8 +147,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   private void loop() {
     long backoffMs = 1_000;
     while (closing.getCount() > 0) {
-      try (KafkaConsumer<String, Incident> consumer = new KafkaConsumer<>(consumerConfig,
-          new StringDeserializer(), incidents.deserializer())) {
+      try (KafkaConsumer<String, Incident> consumer =
+          new KafkaConsumer<>(consumerConfig, new StringDeserializer(), incidents.deserializer())) {
         this.consumer = consumer;
         if (closing.getCount() == 0) {
           break;
@@ -145,9 +161,10 @@ public final class WebhookDispatcher implements AutoCloseable {
                 deliver(url, r.value());
               }
             }
-            consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(r.topic(),
-                r.partition()), new org.apache.kafka.clients.consumer.OffsetAndMetadata(
-                    r.offset() + 1)));
+            consumer.commitSync(
+                Map.of(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1)));
           }
           backoffMs = 1_000;
         }
@@ -160,10 +177,14 @@ public final class WebhookDispatcher implements AutoCloseable {
           root = root.getCause();
         }
         // the innermost cause says what is wrong (the consumer's own message rarely does)
-        lastProblem = new Problem(root == e ? e.toString() : e.getClass().getSimpleName()
-            + ": " + root, Instant.now());
-        log.error("webhook dispatcher failed; a new consumer resumes from the last commit in "
-            + "{} s", backoffMs / 1000, e);
+        lastProblem =
+            new Problem(
+                root == e ? e.toString() : e.getClass().getSimpleName() + ": " + root,
+                Instant.now());
+        log.error(
+            "webhook dispatcher failed; a new consumer resumes from the last commit in " + "{} s",
+            backoffMs / 1000,
+            e);
         try {
           if (closing.await(backoffMs, TimeUnit.MILLISECONDS)) {
             break;
@@ -188,14 +209,17 @@ public final class WebhookDispatcher implements AutoCloseable {
         throw new InterruptedException("closing");
       }
       String ts = Long.toString(Instant.now().getEpochSecond());
-      HttpRequest req = HttpRequest.newBuilder(url).timeout(config.timeout())
-          .header("Content-Type", "application/json")
-          .header("User-Agent", "nines-webhooks")
-          .header(WebhookSigner.EVENT_HEADER, WebhookPayload.event(incident))
-          .header(WebhookSigner.DELIVERY_HEADER, delivery)
-          .header(WebhookSigner.TIMESTAMP_HEADER, ts)
-          .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(secret, ts, body))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(url)
+              .timeout(config.timeout())
+              .header("Content-Type", "application/json")
+              .header("User-Agent", "nines-webhooks")
+              .header(WebhookSigner.EVENT_HEADER, WebhookPayload.event(incident))
+              .header(WebhookSigner.DELIVERY_HEADER, delivery)
+              .header(WebhookSigner.TIMESTAMP_HEADER, ts)
+              .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(secret, ts, body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
       String outcome;
       try {
         HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
@@ -208,12 +232,24 @@ public final class WebhookDispatcher implements AutoCloseable {
         outcome = e.getClass().getSimpleName();
       }
       // the URL may carry a token in its query: log scheme, host and path only
-      log.warn("webhook {} to {}://{}{} attempt {}/{} failed: {}", delivery, url.getScheme(),
-          url.getAuthority(), url.getPath(), attempt, schedule.attempts(), outcome);
+      log.warn(
+          "webhook {} to {}://{}{} attempt {}/{} failed: {}",
+          delivery,
+          url.getScheme(),
+          url.getAuthority(),
+          url.getPath(),
+          attempt,
+          schedule.attempts(),
+          outcome);
     }
     failed.incrementAndGet();
-    log.error("webhook {} to {}://{}{} given up after {} attempts", delivery, url.getScheme(),
-        url.getAuthority(), url.getPath(), schedule.attempts());
+    log.error(
+        "webhook {} to {}://{}{} given up after {} attempts",
+        delivery,
+        url.getScheme(),
+        url.getAuthority(),
+        url.getPath(),
+        schedule.attempts());
     return false;
   }
 

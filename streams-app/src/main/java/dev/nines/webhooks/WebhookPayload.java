@@ -1,8 +1,8 @@
 package dev.nines.webhooks;
 
+import dev.nines.schema.Incident;
 import dev.nines.views.Json;
 import dev.nines.views.Model;
-import dev.nines.schema.Incident;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

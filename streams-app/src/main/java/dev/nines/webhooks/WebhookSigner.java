@@ -38,7 +38,8 @@ public final class WebhookSigner {
     if (signature == null || timestamp == null) {
       return false;
     }
-    return MessageDigest.isEqual(sign(secret, timestamp, body).getBytes(StandardCharsets.UTF_8),
+    return MessageDigest.isEqual(
+        sign(secret, timestamp, body).getBytes(StandardCharsets.UTF_8),
         signature.getBytes(StandardCharsets.UTF_8));
   }
 }

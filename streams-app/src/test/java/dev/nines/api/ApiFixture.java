@@ -1,9 +1,10 @@
 package dev.nines.api;
 
-import dev.nines.app.NinesApp;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.config.Settings;
 import dev.nines.platform.LocalKafka;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.platform.PortCheck;
@@ -44,7 +45,8 @@ final class ApiFixture {
   static final Instant END = Instant.parse("2026-11-01T00:12:00Z");
   static final long FEE = 50_000;
 
-  static final String SCENARIO = """
+  static final String SCENARIO =
+      """
       name: api-it
       seed: 7
       regions: [us-east, eu-west]
@@ -106,7 +108,8 @@ final class ApiFixture {
           start: PT20M
           end: PT40M
           serviceOutage: {service: SMS, region: eu-west}
-      """.formatted(FEE);
+      """
+          .formatted(FEE);
 
   /** The settings every instance of one test shares (one app, one set of topics). */
   static Map<String, String> settings(String prefix, int partitions) {
@@ -125,10 +128,10 @@ final class ApiFixture {
     s.put("api.port", Integer.toString(PortCheck.freePort()));
     // secrets are refused as flags: they come from the environment, as in production
     Map<String, String> env = new LinkedHashMap<>();
-    for (String secret : dev.nines.config.Settings.SECRET_KEYS) {
+    for (String secret : Settings.SECRET_KEYS) {
       String v = s.remove(secret);
       if (v != null) {
-        env.put(dev.nines.config.Settings.envName(secret), v);
+        env.put(Settings.envName(secret), v);
       }
     }
     return ConfigLoader.load(Optional.empty(), env, s);
@@ -144,10 +147,17 @@ final class ApiFixture {
   static void produceHistory(LocalPlatform platform, String prefix) {
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     Simulator sim = new Simulator(Scenario.parse(SCENARIO), 7L);
-    try (var producer = new KafkaProducer<String, Object>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-        new StringSerializer(), new AnyAvroSerializer(registry))) {
+    try (var producer =
+        new KafkaProducer<String, Object>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                platform.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024),
+            new StringSerializer(),
+            new AnyAvroSerializer(registry))) {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
       sim.seed(sink, ORIGIN);
       sim.history(sink, ORIGIN, END);
@@ -169,7 +179,7 @@ final class ApiFixture {
       // do not reach Streams with the in-process test platform, hence here)
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
       props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
-      NinesApp app = NinesApp.start(config, platform, registry, props, s -> { });
+      NinesApp app = NinesApp.start(config, platform, registry, props, s -> {});
       api.attach(app);
       return new Instance(config, api, app, state);
     }
@@ -192,8 +202,8 @@ final class ApiFixture {
 
   record Response(int status, String body, String servedBy) {}
 
-  static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   static Response get(String url) {
     return get(url, null);
@@ -202,14 +212,14 @@ final class ApiFixture {
   /** GET with {@code Authorization: Bearer <token>} when a token is given. */
   static Response get(String url, String token) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(20)).GET();
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
       if (token != null) {
         b.header("Authorization", "Bearer " + token);
       }
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body(),
-          r.headers().firstValue("X-Nines-Served-By").orElse(null));
+      return new Response(
+          r.statusCode(), r.body(), r.headers().firstValue("X-Nines-Served-By").orElse(null));
     } catch (IOException e) {
       return new Response(-1, e.toString(), null);
     } catch (InterruptedException e) {
@@ -217,5 +227,4 @@ final class ApiFixture {
       throw new IllegalStateException(e);
     }
   }
-
 }

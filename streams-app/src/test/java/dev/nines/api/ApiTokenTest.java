@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.platform.PortCheck;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,9 @@ class ApiTokenTest {
   ApiServer server;
 
   ApiServer start(Map<String, String> env) {
-    NinesConfig config = ConfigLoader.load(Optional.empty(), env, Map.of("api.port", Integer.toString(dev.nines.platform.PortCheck.freePort())));
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.empty(), env, Map.of("api.port", Integer.toString(PortCheck.freePort())));
     server = ApiServer.start(config);
     return server;
   }
@@ -39,8 +42,8 @@ class ApiTokenTest {
   }
 
   HttpResponse<String> get(String path, String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(10));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
@@ -50,21 +53,28 @@ class ApiTokenTest {
   @Test
   void withATokenTheApiNeedsItAndThePublicPagesDoNot() throws Exception {
     start(Map.of("NINES_API_TOKEN", TOKEN));
-    for (String path : new String[] {"api/status", "api/routes/US:SMS", "internal/local",
-        "internal/status", "metrics"}) {
+    for (String path :
+        new String[] {
+          "api/status", "api/routes/US:SMS", "internal/local", "internal/status", "metrics"
+        }) {
       HttpResponse<String> none = get(path, null);
       assertThat(none.statusCode()).as(path + " without a token").isEqualTo(401);
-      assertThat(none.headers().firstValue("WWW-Authenticate")).as(path)
+      assertThat(none.headers().firstValue("WWW-Authenticate"))
+          .as(path)
           .contains("Bearer realm=\"nines\"");
       assertThat(none.body()).contains("needs the API token").doesNotContain(TOKEN);
       assertThat(get(path, "Bearer wrong").statusCode()).as(path + " wrong token").isEqualTo(401);
-      assertThat(get(path, "Bearer " + TOKEN + "x").statusCode()).as(path + " longer token")
+      assertThat(get(path, "Bearer " + TOKEN + "x").statusCode())
+          .as(path + " longer token")
           .isEqualTo(401);
-      assertThat(get(path, "Basic " + TOKEN).statusCode()).as(path + " not a bearer")
+      assertThat(get(path, "Basic " + TOKEN).statusCode())
+          .as(path + " not a bearer")
           .isEqualTo(401);
-      assertThat(get(path, "Bearer " + TOKEN).statusCode()).as(path + " with the token")
+      assertThat(get(path, "Bearer " + TOKEN).statusCode())
+          .as(path + " with the token")
           .isIn(200, 503);
-      assertThat(get(path, "bearer " + TOKEN).statusCode()).as(path + " scheme any case")
+      assertThat(get(path, "bearer " + TOKEN).statusCode())
+          .as(path + " scheme any case")
           .isIn(200, 503);
     }
     assertThat(get("metrics", "Bearer " + TOKEN).statusCode()).isEqualTo(200);

@@ -16,6 +16,7 @@ final class DashboardMetrics {
   private DashboardMetrics() {}
 
   static final String FILE = "docs/grafana/nines-dashboard.json";
+
   /** A metric name in PromQL: the product's own, Kafka's and the JVM's prefixes. */
   private static final Pattern METRIC = Pattern.compile("\\b((?:nines|kafka|jvm|process)_\\w+)");
 
@@ -41,7 +42,9 @@ final class DashboardMetrics {
   /** The metric names of a Prometheus text exposition. */
   static Set<String> names(String exposition) {
     Set<String> out = new TreeSet<>();
-    exposition.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+    exposition
+        .lines()
+        .filter(l -> !l.startsWith("#") && !l.isBlank())
         .forEach(l -> out.add(l.split("[{ ]", 2)[0]));
     return out;
   }

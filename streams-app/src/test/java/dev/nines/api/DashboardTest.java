@@ -22,24 +22,33 @@ class DashboardTest {
     assertThat(d.at("/templating/list/0/type").asText()).isEqualTo("datasource");
     assertThat(d.get("panels")).isNotEmpty();
     for (JsonNode p : d.get("panels")) {
-      assertThat(p.at("/datasource/uid").asText()).as(p.get("title").asText())
+      assertThat(p.at("/datasource/uid").asText())
+          .as(p.get("title").asText())
           .isEqualTo("${datasource}");
       assertThat(p.get("targets")).as(p.get("title").asText()).isNotEmpty();
     }
-    assertThat(DashboardMetrics.queried()).contains("nines_routing_decisions_total",
-        "nines_routing_ejections_total", "nines_dead_letters_total",
-        "kafka_consumer_fetch_manager_records_lag_max",
-        "kafka_nines_watermark_late_records_total", "kafka_nines_windows_late_records_total",
-        "kafka_nines_uptime_late_probes_total", "nines_webhooks_gave_up_total");
+    assertThat(DashboardMetrics.queried())
+        .contains(
+            "nines_routing_decisions_total",
+            "nines_routing_ejections_total",
+            "nines_dead_letters_total",
+            "kafka_consumer_fetch_manager_records_lag_max",
+            "kafka_nines_watermark_late_records_total",
+            "kafka_nines_windows_late_records_total",
+            "kafka_nines_uptime_late_probes_total",
+            "nines_webhooks_gave_up_total");
   }
 
   @Test
   void metricNamesAreReadFromAnExposition() {
-    assertThat(DashboardMetrics.names("""
+    assertThat(
+            DashboardMetrics.names(
+                """
         # HELP x_total help
         # TYPE x_total counter
         x_total{a="1"} 3.0
         y 1
-        """)).containsExactly("x_total", "y");
+        """))
+        .containsExactly("x_total", "y");
   }
 }

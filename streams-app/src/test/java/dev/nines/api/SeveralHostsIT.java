@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nines.Topics;
+import dev.nines.config.Settings;
 import dev.nines.platform.LocalKafka;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.platform.PortCheck;
@@ -122,7 +123,8 @@ class SeveralHostsIT {
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void eachInstanceOnItsOwnAddressAnswersEveryRouteForwardingAcrossHosts() throws Exception {
     Assumptions.assumeThat(canMakeNamespaces())
-        .as("network namespaces (root and iproute2's ip netns; CI runs as root)").isTrue();
+        .as("network namespaces (root and iproute2's ip netns; CI runs as root)")
+        .isTrue();
     ip("link", "add", bridge, "type", "bridge");
     ip("addr", "add", subnet + "1/24", "dev", bridge);
     ip("link", "set", bridge, "up");
@@ -135,9 +137,13 @@ class SeveralHostsIT {
     Path data = Files.createTempDirectory("nines-hosts-");
     dirs.add(data);
     var ports = PortCheck.freePorts(3);
-    platform = LocalPlatform.start(LocalKafka.Options.of(subnet + "1", 1, ports.get(0),
-        ports.get(1), data.resolve("kafka"), true, "512m"), subnet + "1", ports.get(2),
-        (short) 1);
+    platform =
+        LocalPlatform.start(
+            LocalKafka.Options.of(
+                subnet + "1", 1, ports.get(0), ports.get(1), data.resolve("kafka"), true, "512m"),
+            subnet + "1",
+            ports.get(2),
+            (short) 1);
     String prefix = "hosts" + tag + ".";
     Map<String, String> shared = ApiFixture.settings(prefix, 2);
     ApiFixture.createTopics(platform, ApiFixture.config(shared, data));
@@ -145,15 +151,30 @@ class SeveralHostsIT {
     for (int i = 0; i < hosts.length; i++) {
       Path state = Files.createTempDirectory("nines-host-state-");
       dirs.add(state);
-      List<String> cmd = List.of("ip", "netns", "exec", namespaces.get(i),
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-          "-jar", JAR.toAbsolutePath().toString(), "run", "--no-simulate", "--no-prelude",
-          "--quiet", "--bootstrap-servers", platform.bootstrapServers(),
-          "--schema-registry-url", platform.schemaRegistryUrl());
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(state.resolve("out.log").toFile());
+      List<String> cmd =
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              namespaces.get(i),
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Xmx384m",
+              "-jar",
+              JAR.toAbsolutePath().toString(),
+              "run",
+              "--no-simulate",
+              "--no-prelude",
+              "--quiet",
+              "--bootstrap-servers",
+              platform.bootstrapServers(),
+              "--schema-registry-url",
+              platform.schemaRegistryUrl());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(state.resolve("out.log").toFile());
       Map<String, String> env = pb.environment();
-      shared.forEach((k, v) -> env.put(dev.nines.config.Settings.envName(k), v));
+      shared.forEach((k, v) -> env.put(Settings.envName(k), v));
       env.put("NINES_API_HOST", hosts[i]);
       env.put("NINES_API_PORT", "8080");
       env.put("NINES_API_TOKEN", TOKEN);
@@ -161,10 +182,11 @@ class SeveralHostsIT {
       env.put("NINES_KAFKA_COMMIT_INTERVAL_MS", "1000");
       instances.add(pb.start());
     }
-    List<String> urls = List.of("http://" + hosts[0] + ":8080/", "http://" + hosts[1]
-        + ":8080/");
+    List<String> urls = List.of("http://" + hosts[0] + ":8080/", "http://" + hosts[1] + ":8080/");
     // from the host's namespace, across the bridge
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
         .alias("both instances ready, reached at their own addresses")
         .until(() -> urls.stream().allMatch(u -> get(u + "ready", false).status() == 200));
 
@@ -174,31 +196,36 @@ class SeveralHostsIT {
     var serde = Topics.ROUTING_WEIGHTS.valueSerde(registry);
     Set<String> servedBy = new TreeSet<>();
     Map<String, String> answeredElsewhere = new TreeMap<>();
-    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
         .alias("every route answered by both hosts as the topic holds it")
-        .untilAsserted(() -> {
-          Map<String, RoutingWeights> latest = new LinkedHashMap<>();
-          TopicRecords.readAll(platform, weightsTopic).forEach(r ->
-              latest.put(r.key(), serde.deserialize(weightsTopic, r.value())));
-          assertThat(latest.keySet()).containsExactlyInAnyOrder("US:SMS", "GB:SMS", "FR:SMS",
-              "DE:VOICE");
-          for (int i = 0; i < urls.size(); i++) {
-            for (RoutingWeights w : latest.values()) {
-              ApiFixture.Response r = get(urls.get(i) + "api/routes/" + w.getRouteId(), true);
-              assertThat(r.status()).as("%s asked at %s: %s", w.getRouteId(), hosts[i], r.body())
-                  .isEqualTo(200);
-              assertThat(Json.read(r.body(), Model.Route.class)).isEqualTo(Model.Route.of(w));
-              servedBy.add(r.servedBy());
-              if (!r.servedBy().equals(hosts[i] + ":8080")) {
-                answeredElsewhere.put(w.getRouteId() + " asked at " + hosts[i], r.servedBy());
+        .untilAsserted(
+            () -> {
+              Map<String, RoutingWeights> latest = new LinkedHashMap<>();
+              TopicRecords.readAll(platform, weightsTopic)
+                  .forEach(r -> latest.put(r.key(), serde.deserialize(weightsTopic, r.value())));
+              assertThat(latest.keySet())
+                  .containsExactlyInAnyOrder("US:SMS", "GB:SMS", "FR:SMS", "DE:VOICE");
+              for (int i = 0; i < urls.size(); i++) {
+                for (RoutingWeights w : latest.values()) {
+                  ApiFixture.Response r = get(urls.get(i) + "api/routes/" + w.getRouteId(), true);
+                  assertThat(r.status())
+                      .as("%s asked at %s: %s", w.getRouteId(), hosts[i], r.body())
+                      .isEqualTo(200);
+                  assertThat(Json.read(r.body(), Model.Route.class)).isEqualTo(Model.Route.of(w));
+                  servedBy.add(r.servedBy());
+                  if (!r.servedBy().equals(hosts[i] + ":8080")) {
+                    answeredElsewhere.put(w.getRouteId() + " asked at " + hosts[i], r.servedBy());
+                  }
+                }
               }
-            }
-          }
-        });
+            });
     // each instance advertises its own address, and answers held by the other host crossed
     // the network: both hosts forwarded at least once
     assertThat(servedBy).containsExactlyInAnyOrder(hosts[0] + ":8080", hosts[1] + ":8080");
-    assertThat(answeredElsewhere.keySet()).anyMatch(k -> k.endsWith(hosts[0]))
+    assertThat(answeredElsewhere.keySet())
+        .anyMatch(k -> k.endsWith(hosts[0]))
         .anyMatch(k -> k.endsWith(hosts[1]));
 
     // the status page (public) and /metrics (with the token) from the host's namespace; the
@@ -211,7 +238,8 @@ class SeveralHostsIT {
       assertThat(s.missing()).isEmpty();
       assertThat(s.routes()).hasSize(4);
     }
-    System.out.printf("SeveralHostsIT: hosts %s; answered by the other host: %s%n",
+    System.out.printf(
+        "SeveralHostsIT: hosts %s; answered by the other host: %s%n",
         List.of(hosts), answeredElsewhere);
   }
 }

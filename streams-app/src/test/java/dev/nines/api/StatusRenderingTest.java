@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rometools.rome.feed.synd.SyndEntry;
 import com.rometools.rome.feed.synd.SyndFeed;
 import com.rometools.rome.io.SyndFeedInput;
+import dev.nines.views.Model;
 import dev.nines.views.Model.Carrier;
 import dev.nines.views.Model.Day;
 import dev.nines.views.Model.IncidentView;
 import dev.nines.views.Model.Region;
 import dev.nines.views.Model.Route;
 import dev.nines.views.Model.RouteHistory;
-import dev.nines.views.Model;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,36 +24,54 @@ class StatusRenderingTest {
   static final long MIN = 60_000;
 
   static IncidentView incident(String id, String start, String end, boolean maintenance) {
-    return new IncidentView(id, "SMS", "us-east", end == null ? "OPEN" : "RESOLVED",
-        Instant.parse(start), end == null ? null : Instant.parse(end), List.of("sms-send"),
-        List.of("v1"), maintenance);
+    return new IncidentView(
+        id,
+        "SMS",
+        "us-east",
+        end == null ? "OPEN" : "RESOLVED",
+        Instant.parse(start),
+        end == null ? null : Instant.parse(end),
+        List.of("sms-send"),
+        List.of("v1"),
+        maintenance);
   }
 
   static Region region() {
-    return new Region("SMS", "us-east", Instant.parse("2026-11-03T10:30:00Z"),
+    return new Region(
+        "SMS",
+        "us-east",
+        Instant.parse("2026-11-03T10:30:00Z"),
         List.of(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02")),
-        List.of(incident("A", "2026-11-01T23:50:00Z", "2026-11-02T00:20:00Z", false),
+        List.of(
+            incident("A", "2026-11-01T23:50:00Z", "2026-11-02T00:20:00Z", false),
             incident("C", "2026-11-02T12:00:00Z", "2026-11-02T12:05:00Z", true),
-            incident("B", "2026-11-03T10:00:00Z", null, false)), null);
+            incident("B", "2026-11-03T10:00:00Z", null, false)),
+        null);
   }
 
   @Test
   void eachDayGetsThePartOfEachIncidentThatFallsOnIt() {
     List<Day> days = DailyUptime.days(region(), LocalDate.parse("2026-11-04"), 5);
-    assertThat(days).extracting(Day::date).containsExactly(LocalDate.parse("2026-10-31"),
-        LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02"),
-        LocalDate.parse("2026-11-03"), LocalDate.parse("2026-11-04"));
+    assertThat(days)
+        .extracting(Day::date)
+        .containsExactly(
+            LocalDate.parse("2026-10-31"),
+            LocalDate.parse("2026-11-01"),
+            LocalDate.parse("2026-11-02"),
+            LocalDate.parse("2026-11-03"),
+            LocalDate.parse("2026-11-04"));
     assertThat(days).extracting(Day::observed).containsExactly(false, true, true, true, false);
     // A: 23:50-00:20 is 10 min on the 1st, 20 on the 2nd; C is maintenance; open B runs to
     // the last seen 10:30
-    assertThat(days).extracting(Day::downtimeMs).containsExactly(0L, 10 * MIN, 20 * MIN,
-        30 * MIN, 0L);
+    assertThat(days)
+        .extracting(Day::downtimeMs)
+        .containsExactly(0L, 10 * MIN, 20 * MIN, 30 * MIN, 0L);
     assertThat(days).extracting(Day::maintenanceMs).containsExactly(0L, 0L, 5 * MIN, 0L, 0L);
     assertThat(days.get(2).incidentIds()).containsExactly("A", "C");
     assertThat(StatusPage.dayClass(days.get(0))).isEqualTo("nodata");
     assertThat(StatusPage.dayClass(days.get(1))).isEqualTo("partial"); // 99.31%
-    assertThat(StatusPage.dayTitle(days.get(2))).isEqualTo(
-        "2026-11-02: down 20m 0s, maintenance 5m 0s; incidents: A, C");
+    assertThat(StatusPage.dayTitle(days.get(2)))
+        .isEqualTo("2026-11-02: down 20m 0s, maintenance 5m 0s; incidents: A, C");
     assertThat(StatusPage.dayClass(new Day(LocalDate.EPOCH, true, MIN, 0, List.of())))
         .isEqualTo("minor"); // 99.93%
     assertThat(StatusPage.dayClass(new Day(LocalDate.EPOCH, true, 0, MIN, List.of())))
@@ -65,16 +83,29 @@ class StatusRenderingTest {
   }
 
   static Route route(long v, String at, int a, String stateB) {
-    return new Route("US:SMS", "US", "SMS", v, Instant.parse(at), "NORMAL", List.of(
-        new Carrier("atlas", a, "HEALTHY", 1, "fine"),
-        new Carrier("bluewave", 10_000 - a, stateB, 0.4, "success 41% < 80% <eject>")));
+    return new Route(
+        "US:SMS",
+        "US",
+        "SMS",
+        v,
+        Instant.parse(at),
+        "NORMAL",
+        List.of(
+            new Carrier("atlas", a, "HEALTHY", 1, "fine"),
+            new Carrier("bluewave", 10_000 - a, stateB, 0.4, "success 41% < 80% <eject>")));
   }
 
   static Model.Status status() {
     Route r1 = route(1, "2026-11-03T09:00:00Z", 5000, "HEALTHY");
     Route r2 = route(2, "2026-11-03T10:00:00Z", 9900, "EJECTED");
-    return StatusBuilder.build(List.of(new Model.Local("a:1", List.of(new RouteHistory(r2,
-        List.of(r1, r2))), List.of(region()))), List.of(), 5, Duration.ofDays(7), "99.99");
+    return StatusBuilder.build(
+        List.of(
+            new Model.Local(
+                "a:1", List.of(new RouteHistory(r2, List.of(r1, r2))), List.of(region()))),
+        List.of(),
+        5,
+        Duration.ofDays(7),
+        "99.99");
   }
 
   @Test
@@ -82,7 +113,8 @@ class StatusRenderingTest {
     Model.Status s = status();
     assertThat(s.asOf()).isEqualTo(Instant.parse("2026-11-03T10:30:00Z"));
     String html = StatusPage.render(s);
-    assertThat(html).contains("<title>nines status</title>")
+    assertThat(html)
+        .contains("<title>nines status</title>")
         .contains("data-region=\"SMS:us-east\"")
         .contains("data-date=\"2026-11-01\" data-downtime-ms=\"600000\"")
         .contains("data-incident-id=\"B\" data-status=\"OPEN\"")
@@ -90,8 +122,16 @@ class StatusRenderingTest {
         .contains("1 open incident")
         .doesNotContain("http://", "https://"); // nothing loaded from elsewhere
     // the carrier matrix is the platform's own business: no route, carrier, weight or reason
-    assertThat(html).doesNotContain("atlas", "bluewave", "US:SMS", "data-carrier",
-        "data-route", "41%", "api/status", "metrics");
+    assertThat(html)
+        .doesNotContain(
+            "atlas",
+            "bluewave",
+            "US:SMS",
+            "data-carrier",
+            "data-route",
+            "41%",
+            "api/status",
+            "metrics");
     // 5 days: the bar cells
     assertThat(html.split("class=\"d ", -1).length - 1).isEqualTo(5 + 6); // + legend
   }
@@ -99,7 +139,8 @@ class StatusRenderingTest {
   @Test
   void theInternalPageAddsEveryRouteWithItsCarriersWeightsAndReasons() {
     String html = StatusPage.renderInternal(status());
-    assertThat(html).contains("<title>nines status (internal)</title>")
+    assertThat(html)
+        .contains("<title>nines status (internal)</title>")
         .contains("data-region=\"SMS:us-east\"")
         .contains("data-incident-id=\"B\" data-status=\"OPEN\"")
         .contains("data-route=\"US:SMS\"")
@@ -120,11 +161,15 @@ class StatusRenderingTest {
   void theChartStacksEachDecisionUntilTheNext() {
     Route r1 = route(1, "2026-11-03T09:00:00Z", 5000, "HEALTHY");
     Route r2 = route(2, "2026-11-03T10:00:00Z", 9900, "EJECTED");
-    String svg = WeightsChart.svg(List.of(r1, r2), Instant.parse("2026-11-03T09:00:00Z"),
-        Instant.parse("2026-11-03T11:00:00Z"));
+    String svg =
+        WeightsChart.svg(
+            List.of(r1, r2),
+            Instant.parse("2026-11-03T09:00:00Z"),
+            Instant.parse("2026-11-03T11:00:00Z"));
     // first hour = left half (x 0..300): atlas 50% at the bottom (y 60..120), bluewave on top;
     // second hour: atlas 99% (height 118.8), bluewave 1% (1.2)
-    assertThat(svg).contains("<rect x=\"0.00\" y=\"60.00\" width=\"300.00\" height=\"60.00\"")
+    assertThat(svg)
+        .contains("<rect x=\"0.00\" y=\"60.00\" width=\"300.00\" height=\"60.00\"")
         .contains("<rect x=\"0.00\" y=\"0.00\" width=\"300.00\" height=\"60.00\"")
         .contains("<rect x=\"300.00\" y=\"1.20\" width=\"300.00\" height=\"118.80\"")
         .contains("<rect x=\"300.00\" y=\"0.00\" width=\"300.00\" height=\"1.20\"")
@@ -136,8 +181,9 @@ class StatusRenderingTest {
     String xml = AtomFeed.render(status(), "http://127.0.0.1:8080/");
     SyndFeed feed = new SyndFeedInput().build(new StringReader(xml));
     assertThat(feed.getFeedType()).isEqualTo("atom_1.0");
-    assertThat(feed.getEntries()).extracting(SyndEntry::getUri).containsExactly(
-        "urn:nines:incident:B", "urn:nines:incident:C", "urn:nines:incident:A");
+    assertThat(feed.getEntries())
+        .extracting(SyndEntry::getUri)
+        .containsExactly("urn:nines:incident:B", "urn:nines:incident:C", "urn:nines:incident:A");
     SyndEntry b = feed.getEntries().get(0);
     assertThat(b.getTitle()).isEqualTo("SMS in us-east: down");
     assertThat(b.getUpdatedDate().toInstant()).isEqualTo(Instant.parse("2026-11-03T10:00:00Z"));
@@ -145,25 +191,47 @@ class StatusRenderingTest {
     assertThat(a.getTitle()).isEqualTo("SMS in us-east: resolved after 30m 0s");
     assertThat(a.getPublishedDate().toInstant()).isEqualTo(Instant.parse("2026-11-01T23:50:00Z"));
     assertThat(a.getLink()).isEqualTo("http://127.0.0.1:8080/#incident-A");
-    assertThat(feed.getPublishedDate().toInstant()).isEqualTo(Instant.parse("2026-11-03T10:00:00Z"));
+    assertThat(feed.getPublishedDate().toInstant())
+        .isEqualTo(Instant.parse("2026-11-03T10:00:00Z"));
   }
 
   @Test
   void controlCharactersInNamesDoNotBreakTheFeed() throws Exception {
     // a region name as a producer wrote it: with a NUL, an escape and a bell among its letters
-    Region r = new Region("SMS", "eu\u0000-west\u001b[31m\u0007", Instant.parse(
-        "2026-11-03T10:30:00Z"), List.of(LocalDate.parse("2026-11-03")), List.of(
-            new IncidentView("D\u0001", "SMS", "eu\u0000-west\u001b[31m\u0007", "OPEN",
-                Instant.parse("2026-11-03T10:00:00Z"), null, List.of("sms-send"),
-                List.of("v1"), false)), null);
-    Model.Status st = StatusBuilder.build(List.of(new Model.Local("a:1", List.of(),
-        List.of(r))), List.of(), 5, Duration.ofDays(7), "99.99");
+    Region r =
+        new Region(
+            "SMS",
+            "eu\u0000-west\u001b[31m\u0007",
+            Instant.parse("2026-11-03T10:30:00Z"),
+            List.of(LocalDate.parse("2026-11-03")),
+            List.of(
+                new IncidentView(
+                    "D\u0001",
+                    "SMS",
+                    "eu\u0000-west\u001b[31m\u0007",
+                    "OPEN",
+                    Instant.parse("2026-11-03T10:00:00Z"),
+                    null,
+                    List.of("sms-send"),
+                    List.of("v1"),
+                    false)),
+            null);
+    Model.Status st =
+        StatusBuilder.build(
+            List.of(new Model.Local("a:1", List.of(), List.of(r))),
+            List.of(),
+            5,
+            Duration.ofDays(7),
+            "99.99");
     String xml = AtomFeed.render(st, "http://127.0.0.1:8080/");
     SyndFeed feed = new SyndFeedInput().build(new StringReader(xml));
-    assertThat(feed.getEntries()).singleElement().satisfies(e -> {
-      assertThat(e.getTitle()).isEqualTo("SMS in eu-west[31m: down");
-      assertThat(e.getUri()).isEqualTo("urn:nines:incident:D");
-    });
+    assertThat(feed.getEntries())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getTitle()).isEqualTo("SMS in eu-west[31m: down");
+              assertThat(e.getUri()).isEqualTo("urn:nines:incident:D");
+            });
     assertThat(Texts.escape("a\tb\nc\u0000d\ud83d\ude00e\ud83df\uffffg"))
         .as("tab and line feed kept, a pair kept, a lone surrogate and U+FFFF dropped")
         .isEqualTo("a\tb\ncd\ud83d\ude00efg");
@@ -177,7 +245,7 @@ class StatusRenderingTest {
     assertThat(Texts.duration(3_900_000)).isEqualTo("1h 5m");
     assertThat(Texts.duration(183_600_000)).isEqualTo("2d 3h");
     assertThat(Texts.duration(-61_000)).isEqualTo("\u22121m 1s");
-    assertThat(Texts.escape("<a href=\"x\">&'")).isEqualTo(
-        "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    assertThat(Texts.escape("<a href=\"x\">&'"))
+        .isEqualTo("&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
   }
 }

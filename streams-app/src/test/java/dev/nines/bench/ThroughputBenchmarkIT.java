@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue #7: {@code ./nines bench throughput} end to end on the real broker, small. Each figure
@@ -41,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scenario carrier; two instances split the work and still finish; memory, CPU and latency are
  * real numbers; the charts are PNG files.
  */
-@org.junit.jupiter.api.parallel.Isolated
+@Isolated
 @ExtendWith(KafkaPlatformExtension.class)
 @Timeout(600)
 class ThroughputBenchmarkIT {
@@ -50,16 +54,34 @@ class ThroughputBenchmarkIT {
   @Test
   void measuresCeilingPassThroughNinesLatencyAndScaling(@TempDir Path work) throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-        "bootstrap.servers", platform.bootstrapServers(),
-        "schema.registry.url", platform.schemaRegistryUrl()));
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl()));
     // 200 s of event time at 250 receipts/s: the health windows of the first minute close once
     // every input partition has passed 90 s, the probes' too (a round a minute: 0 s, 60 s, ...)
-    var options = new ThroughputBenchmark.Options(50_000, 2,
-        new ThroughputBenchmark.Routes(ROUTES, ThroughputBenchmark.CARRIERS_PER_ROUTE), 250, 1,
-        "256m", EnumSet.allOf(ThroughputBenchmark.Part.class), 20_000, Duration.ofSeconds(4),
-        Duration.ofSeconds(2), 20_000, List.of(2), List.of(2), List.of(ThroughputBenchmark.Routes.parse("20x8")), 7,
-        Duration.ofMinutes(4), work);
+    var options =
+        new ThroughputBenchmark.Options(
+            50_000,
+            2,
+            new ThroughputBenchmark.Routes(ROUTES, ThroughputBenchmark.CARRIERS_PER_ROUTE),
+            250,
+            1,
+            "256m",
+            EnumSet.allOf(ThroughputBenchmark.Part.class),
+            20_000,
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(2),
+            20_000,
+            List.of(2),
+            List.of(2),
+            List.of(ThroughputBenchmark.Routes.parse("20x8")),
+            7,
+            Duration.ofMinutes(4),
+            work);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ThroughputBenchmark.Result r;
     try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
@@ -87,15 +109,16 @@ class ThroughputBenchmarkIT {
     assertThat(r.passThrough().events()).isEqualTo(r.load().receipts());
 
     // nines: the first minute's carrier-health window closed for every carrier of the scenario
-    Map<String, Integer> firstWindow = firstWindowRecords(platform,
-        r.load().prefix() + Topics.CARRIER_HEALTH.name());
+    Map<String, Integer> firstWindow =
+        firstWindowRecords(platform, r.load().prefix() + Topics.CARRIER_HEALTH.name());
     assertThat(firstWindow.keySet()).isEqualTo(scenarioCarriers());
     assertThat(firstWindow.values()).allMatch(n -> n == 1);
     assertThat(r.nines().events()).isEqualTo(r.load().receipts() + r.load().probes());
     for (var run : List.of(r.passThrough(), r.nines())) {
       assertThat(run.rate()).isPositive();
       assertThat(run.appCpu()).isPositive();
-      assertThat(run.peakLiveHeap()).isPositive()
+      assertThat(run.peakLiveHeap())
+          .isPositive()
           .isLessThanOrEqualTo(run.memory().get(0).maxHeap());
       assertThat(run.peakRss()).isGreaterThan(run.peakLiveHeap());
     }
@@ -115,20 +138,26 @@ class ThroughputBenchmarkIT {
 
     // scaling: two instances on 2 partitions, then 20 routes of 8 carriers; each through its own
     // load, whose carriers the broker saw
-    assertThat(r.scaling()).extracting(ThroughputBenchmark.AppRun::instances)
-        .containsExactly(2, 1);
-    assertThat(r.scaling()).extracting(a -> a.routes().routes() + "x" + a.routes().carriers())
+    assertThat(r.scaling()).extracting(ThroughputBenchmark.AppRun::instances).containsExactly(2, 1);
+    assertThat(r.scaling())
+        .extracting(a -> a.routes().routes() + "x" + a.routes().carriers())
         .containsExactly(ROUTES + "x5", "20x8");
     assertThat(report).contains("| 20 x 8 | 160 |");
     assertThat(r.scaling().get(0).memory()).hasSize(2);
 
-    assertThat(report).contains("nines / pass-through = ", "nines / ceiling",
-        "kafka-producer-perf-test", "end-to-end latency", "| scaling");
+    assertThat(report)
+        .contains(
+            "nines / pass-through = ",
+            "nines / ceiling",
+            "kafka-producer-perf-test",
+            "end-to-end latency",
+            "| scaling");
     List<Path> charts = ThroughputReport.charts(r, work.resolve("charts"));
-    assertThat(charts).extracting(p -> p.getFileName().toString())
+    assertThat(charts)
+        .extracting(p -> p.getFileName().toString())
         .containsExactly("throughput.png", "scaling.png");
     for (Path png : charts) {
-      byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+      byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
       assertThat(head).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     }
   }
@@ -140,23 +169,33 @@ class ThroughputBenchmarkIT {
       String country = ThroughputBenchmark.COUNTRIES.get(i / 3);
       String channel = ThroughputBenchmark.CHANNELS.get(i % 3);
       for (int c = 0; c < ThroughputBenchmark.CARRIERS_PER_ROUTE; c++) {
-        keys.add(country + ":" + channel + ":" + country.toLowerCase() + "-"
-            + channel.toLowerCase() + "-c" + c);
+        keys.add(
+            country
+                + ":"
+                + channel
+                + ":"
+                + country.toLowerCase()
+                + "-"
+                + channel.toLowerCase()
+                + "-c"
+                + c);
       }
     }
     return keys;
   }
 
   static Map<String, Integer> firstWindowRecords(LocalPlatform platform, String topic) {
-    AvroSerde<CarrierHealth> serde = Topics.CARRIER_HEALTH.valueSerde(
-        platform.registryClient());
+    AvroSerde<CarrierHealth> serde = Topics.CARRIER_HEALTH.valueSerde(platform.registryClient());
     Instant first = Instant.parse("2026-10-01T00:00:00Z");
     Map<String, Integer> seen = new TreeMap<>();
-    readAll(platform, topic, rec -> {
-      if (serde.deserialize(topic, rec.value()).getWindowStart().equals(first)) {
-        seen.merge(rec.key(), 1, Integer::sum);
-      }
-    });
+    readAll(
+        platform,
+        topic,
+        rec -> {
+          if (serde.deserialize(topic, rec.value()).getWindowStart().equals(first)) {
+            seen.merge(rec.key(), 1, Integer::sum);
+          }
+        });
     return seen;
   }
 
@@ -168,9 +207,8 @@ class ThroughputBenchmarkIT {
   }
 
   /** Every committed record of {@code topic}, from the start to the end it has now. */
-  static void readAll(LocalPlatform platform, String topic,
-      java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>>
-          each) {
+  static void readAll(
+      LocalPlatform platform, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
     try (var consumer = consumer(platform)) {
       List<TopicPartition> parts = partitions(consumer, topic);
       consumer.assign(parts);
@@ -192,6 +230,7 @@ class ThroughputBenchmarkIT {
 
   static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
     return consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
   }
 }

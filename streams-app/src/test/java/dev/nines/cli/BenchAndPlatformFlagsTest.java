@@ -26,16 +26,22 @@ class BenchAndPlatformFlagsTest {
   @Test
   void zeroBenchThreadsStopWithOneLine() {
     assertThat(run("bench", "throughput", "--threads", "0")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("nines: --partitions, --threads, --event-rate and the "
-        + "scaling counts must be at least 1" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "nines: --partitions, --threads, --event-rate and the "
+                + "scaling counts must be at least 1"
+                + System.lineSeparator());
   }
 
   @Test
   void aSecuritySettingWithoutAClusterStopsTheEmbeddedPlatformBeforeItStarts() {
     assertThat(run("platform", "--set", "kafka.security.protocol=SASL_SSL")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("nines: config 'kafka.security.protocol' is a "
-        + "security setting, but no external cluster is configured and the embedded broker "
-        + "speaks PLAINTEXT only: give the secured cluster's --bootstrap-servers and "
-        + "--schema-registry-url, or remove 'kafka.security.protocol'" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "nines: config 'kafka.security.protocol' is a "
+                + "security setting, but no external cluster is configured and the embedded broker "
+                + "speaks PLAINTEXT only: give the secured cluster's --bootstrap-servers and "
+                + "--schema-registry-url, or remove 'kafka.security.protocol'"
+                + System.lineSeparator());
   }
 }

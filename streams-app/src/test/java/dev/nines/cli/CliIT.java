@@ -8,11 +8,15 @@ import dev.nines.testing.KafkaPlatformExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -20,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,11 +66,14 @@ class CliIT {
 
   static List<String> defaultSigint() {
     try {
-      Process p = new ProcessBuilder("env", "--default-signal=INT", "true")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("env", "--default-signal=INT", "true")
+              .redirectErrorStream(true)
+              .start();
       p.getInputStream().readAllBytes();
       return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0
-          ? List.of("env", "--default-signal=INT") : List.of();
+          ? List.of("env", "--default-signal=INT")
+          : List.of();
     } catch (IOException | InterruptedException e) {
       return List.of();
     }
@@ -72,23 +81,28 @@ class CliIT {
 
   Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
-    cmd.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-jar", JAR.toAbsolutePath().toString()));
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-jar",
+            JAR.toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
-    process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-        .start();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // process ended
-      }
-    });
+    process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // process ended
+              }
+            });
     t.setDaemon(true);
     t.start();
     return process;
@@ -96,17 +110,21 @@ class CliIT {
 
   void awaitLine(Predicate<String> p, int seconds) {
     try {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(seconds))
-          .pollInterval(java.time.Duration.ofMillis(200))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(seconds))
+          .pollInterval(Duration.ofMillis(200))
           .failFast("process exited early: " + lines, () -> !process.isAlive())
           .until(() -> lines.stream().anyMatch(p));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       // say what the program did print, or a timeout tells nothing
-      throw new AssertionError("no matching line within " + seconds + " s; the last lines were:\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())), e);
+      throw new AssertionError(
+          "no matching line within "
+              + seconds
+              + " s; the last lines were:\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())),
+          e);
     }
   }
-
 
   /** SIGINT (what Ctrl-C sends), then the app and every child must be gone. */
   void interruptAndExpectCleanExit() throws Exception {
@@ -116,8 +134,9 @@ class CliIT {
     // SIGTERM, which no shell ignores for its jobs, takes the same shutdown path
     String signal = DEFAULT_SIGINT.isEmpty() ? "-TERM" : "-INT";
     new ProcessBuilder("kill", signal, Long.toString(process.pid())).start().waitFor();
-    assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("exited after SIG" + signal.substring(1)
-        + ": " + lines).isTrue();
+    assertThat(process.waitFor(90, TimeUnit.SECONDS))
+        .as("exited after SIG" + signal.substring(1) + ": " + lines)
+        .isTrue();
     // 130 / 143 = ended by SIGINT / SIGTERM after the shutdown hooks ran
     assertThat(process.exitValue()).isIn(0, 130, 143);
     for (ProcessHandle c : children) {
@@ -132,11 +151,19 @@ class CliIT {
     var ports = PortCheck.freePorts(3);
     int kafka = ports.get(0);
     int registry = ports.get(1);
-    start("platform", "--ephemeral", "--kafka-port", "" + kafka, "--registry-port", "" + registry,
-        "--set", "platform.controller.port=" + ports.get(2));
+    start(
+        "platform",
+        "--ephemeral",
+        "--kafka-port",
+        "" + kafka,
+        "--registry-port",
+        "" + registry,
+        "--set",
+        "platform.controller.port=" + ports.get(2));
     awaitLine(l -> l.contains("Ctrl-C stops it."), 120);
-    assertThat(lines).contains("Kafka:           localhost:" + kafka,
-        "Schema registry: http://localhost:" + registry);
+    assertThat(lines)
+        .contains(
+            "Kafka:           localhost:" + kafka, "Schema registry: http://localhost:" + registry);
     interruptAndExpectCleanExit();
     PortCheck.requireFree("localhost", kafka, "test", "-");
     PortCheck.requireFree("localhost", registry, "test", "-");
@@ -147,12 +174,23 @@ class CliIT {
     // a kept data directory (the work dir's ./data, deleted after the test): the second run
     // below starts on it
     var ports = PortCheck.freePorts(4);
-    String[] args = {"run", "--kafka-port", "" + ports.get(0),
-        "--registry-port", "" + ports.get(1),
-        "--set", "platform.controller.port=" + ports.get(2),
-        "--set", "api.port=" + ports.get(3),
-        "--set", "health.window.size=PT5S", "--set", "health.window.grace=PT1S",
-        "--set", "simulate.rate.scale=0.3"};
+    String[] args = {
+      "run",
+      "--kafka-port",
+      "" + ports.get(0),
+      "--registry-port",
+      "" + ports.get(1),
+      "--set",
+      "platform.controller.port=" + ports.get(2),
+      "--set",
+      "api.port=" + ports.get(3),
+      "--set",
+      "health.window.size=PT5S",
+      "--set",
+      "health.window.grace=PT1S",
+      "--set",
+      "simulate.rate.scale=0.3"
+    };
     start(args);
     // the prelude replays the end of last month: an incident opens and resolves, the month's
     // ledger lines are finalized and its credit is issued; then live weights move.
@@ -170,30 +208,48 @@ class CliIT {
     lines.clear();
     start(args);
     awaitLine(l -> l.contains("Ctrl-C stops it."), 300);
-    assertThat(lines).contains("nines: probe-results already holds data (a kept data "
-        + "directory); no prelude this time");
+    assertThat(lines)
+        .contains(
+            "nines: probe-results already holds data (a kept data "
+                + "directory); no prelude this time");
     assertThat(lines).noneMatch(l -> l.startsWith("nines: prelude"));
     interruptAndExpectCleanExit();
   }
 
   @Test
   void busyPortIsOneClearLine() throws Exception {
-    try (var busy = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("localhost"))) {
+    try (var busy = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
       start("platform", "--ephemeral", "--kafka-port", "" + busy.getLocalPort());
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).isEqualTo(1);
-      assertThat(lines).anyMatch(l -> l.startsWith("nines: the embedded broker cannot use "
-          + "localhost:" + busy.getLocalPort()) && l.contains("--kafka-port"));
+      assertThat(lines)
+          .anyMatch(
+              l ->
+                  l.startsWith(
+                          "nines: the embedded broker cannot use "
+                              + "localhost:"
+                              + busy.getLocalPort())
+                      && l.contains("--kafka-port"));
     }
   }
 
   @Test
   void simulateHistoryIntoAnExistingCluster() throws Exception {
     var p = KafkaPlatformExtension.platform();
-    start("simulate", "--bootstrap-servers", p.bootstrapServers(),
-        "--schema-registry-url", p.schemaRegistryUrl(), "--pace", "history",
-        "--span", "PT2M", "--end", "2026-10-01T00:00:00Z", "--rate-scale", "0.1");
+    start(
+        "simulate",
+        "--bootstrap-servers",
+        p.bootstrapServers(),
+        "--schema-registry-url",
+        p.schemaRegistryUrl(),
+        "--pace",
+        "history",
+        "--span",
+        "PT2M",
+        "--end",
+        "2026-10-01T00:00:00Z",
+        "--rate-scale",
+        "0.1");
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
     assertThat(lines).anyMatch(l -> l.startsWith("produced "));
@@ -204,18 +260,22 @@ class CliIT {
   }
 
   static List<String> keys(String bootstrap, String topic) {
-    try (var c = new KafkaConsumer<>(java.util.Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (var c =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       var end = c.endOffsets(parts);
       List<String> keys = new ArrayList<>();
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        c.poll(java.time.Duration.ofMillis(200)).forEach(r ->
-            keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+        c.poll(Duration.ofMillis(200))
+            .forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
       }
       return keys;
     }

@@ -44,22 +44,25 @@ class MainTest {
   @Test
   void unknownFlagIsOneLineWithExit2() {
     assertThat(Main.execute("run", "--bogus")).isEqualTo(2);
-    assertThat(err().lines()).containsExactly(
-        "nines: Unknown option: '--bogus' (see 'nines run --help')");
+    assertThat(err().lines())
+        .containsExactly("nines: Unknown option: '--bogus' (see 'nines run --help')");
   }
 
   @Test
   void badConfigValueIsOneLineWithExit2() {
     assertThat(Main.execute("platform", "--kafka-port", "abc")).isEqualTo(2);
-    assertThat(err().lines()).containsExactly("nines: config 'platform.kafka.port' = 'abc' "
-        + "(flag): expected a port number from 1 to 65535");
+    assertThat(err().lines())
+        .containsExactly(
+            "nines: config 'platform.kafka.port' = 'abc' "
+                + "(flag): expected a port number from 1 to 65535");
   }
 
   @Test
   void badPaceIsOneLine() {
     assertThat(Main.execute("simulate", "--pace", "fast")).isEqualTo(2);
-    assertThat(err().lines()).containsExactly(
-        "nines: config 'simulate.pace' = 'fast' (flag): expected one of [live, history]");
+    assertThat(err().lines())
+        .containsExactly(
+            "nines: config 'simulate.pace' = 'fast' (flag): expected one of [live, history]");
   }
 
   @Test
@@ -71,8 +74,14 @@ class MainTest {
 
   @Test
   void platformRefusesWhenAnExternalClusterIsConfigured() {
-    assertThat(Main.execute("platform", "--bootstrap-servers", "k:9092",
-        "--schema-registry-url", "http://r:8081")).isEqualTo(2);
+    assertThat(
+            Main.execute(
+                "platform",
+                "--bootstrap-servers",
+                "k:9092",
+                "--schema-registry-url",
+                "http://r:8081"))
+        .isEqualTo(2);
     assertThat(err().lines()).hasSize(1);
     assertThat(err()).startsWith("nines: 'platform' starts the embedded cluster");
   }

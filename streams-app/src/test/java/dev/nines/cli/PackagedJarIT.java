@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,8 +31,10 @@ class PackagedJarIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", List.of(cmd)).isTrue();
     // the test JVMs' options reach children through JDK_JAVA_OPTIONS, which the JVM announces
-    String own = out.lines().filter(l -> !l.startsWith("NOTE: Picked up"))
-        .reduce("", (a, b) -> a + b + "\n");
+    String own =
+        out.lines()
+            .filter(l -> !l.startsWith("NOTE: Picked up"))
+            .reduce("", (a, b) -> a + b + "\n");
     return new Run(p.exitValue(), own);
   }
 
@@ -46,20 +49,20 @@ class PackagedJarIT {
   void bashCompletionIsGenerated() throws Exception {
     Run r = run(Map.of(), JAVA, "-jar", JAR.toString(), "generate-completion");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("complete -F", "_complete_nines")
+    assertThat(r.out())
+        .contains("complete -F", "_complete_nines")
         .contains("run", "replay", "status", "tail", "--bootstrap-servers");
   }
 
   @Test
   void logLinesAreTextOrOneJsonObjectEach() throws Exception {
-    String cp = Path.of("target/test-classes").toAbsolutePath() + java.io.File.pathSeparator
-        + JAR.toAbsolutePath();
+    String cp =
+        Path.of("target/test-classes").toAbsolutePath() + File.pathSeparator + JAR.toAbsolutePath();
     Run text = run(Map.of(), JAVA, "-cp", cp, LogProbe.class.getName());
-    assertThat(text.out()).containsPattern("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  d\\.n\\.probe - "
-        + "first line");
+    assertThat(text.out())
+        .containsPattern("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  d\\.n\\.probe - " + "first line");
 
-    Run json = run(Map.of("NINES_LOG_FORMAT", "json"), JAVA, "-cp", cp,
-        LogProbe.class.getName());
+    Run json = run(Map.of("NINES_LOG_FORMAT", "json"), JAVA, "-cp", cp, LogProbe.class.getName());
     List<JsonNode> lines = new ArrayList<>();
     for (String l : json.out().lines().toList()) {
       lines.add(new ObjectMapper().readTree(l));

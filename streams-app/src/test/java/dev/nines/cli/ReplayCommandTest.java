@@ -32,17 +32,21 @@ class ReplayCommandTest {
   @Test
   void toNotAfterFromIsOneLine() {
     assertThat(replay("--from", "2026-10-31T00:00:00Z", "--to", "2026-10-01")).isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("nines: --to 2026-10-01T00:00:00Z is not "
-        + "after --from 2026-10-31T00:00:00Z: the range is [from, to), so --to must be later, "
-        + "e.g. --from 2026-10 --to 2026-11");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nines: --to 2026-10-01T00:00:00Z is not "
+                + "after --from 2026-10-31T00:00:00Z: the range is [from, to), so --to must be later, "
+                + "e.g. --from 2026-10 --to 2026-11");
   }
 
   @Test
   void unparseableTimeIsOneLine() {
     assertThat(replay("--from", "last month", "--to", "2026-11")).isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("nines: --from 'last month' is not a time: "
-        + "expected an ISO-8601 instant such as 2026-10-01T00:00:00Z, a date 2026-10-01 or a "
-        + "month 2026-10 (UTC)");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nines: --from 'last month' is not a time: "
+                + "expected an ISO-8601 instant such as 2026-10-01T00:00:00Z, a date 2026-10-01 or a "
+                + "month 2026-10 (UTC)");
   }
 
   @Test
@@ -57,9 +61,12 @@ class ReplayCommandTest {
     Path missing = dir.resolve("strict.properties");
     assertThat(replay("--from", "2026-10", "--to", "2026-11", "--policy", missing.toString()))
         .isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("nines: --policy '" + missing
-        + "' cannot be read: expected a properties file of policy keys, e.g. "
-        + "routing.eject.success.below=0.9");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nines: --policy '"
+                + missing
+                + "' cannot be read: expected a properties file of policy keys, e.g. "
+                + "routing.eject.success.below=0.9");
   }
 
   @Test
@@ -69,8 +76,12 @@ class ReplayCommandTest {
     assertThat(replay("--from", "2026-10", "--to", "2026-11", "--policy", f.toString()))
         .isEqualTo(2);
     assertThat(err.toString().lines()).hasSize(1);
-    assertThat(err.toString()).startsWith("nines: unknown config key "
-        + "'routing.eject.sucess.below' (policy file " + f + "): expected one of [");
+    assertThat(err.toString())
+        .startsWith(
+            "nines: unknown config key "
+                + "'routing.eject.sucess.below' (policy file "
+                + f
+                + "): expected one of [");
   }
 
   @Test
@@ -79,10 +90,14 @@ class ReplayCommandTest {
     Files.writeString(f, "topics.prefix=other.\n");
     assertThat(replay("--from", "2026-10", "--to", "2026-11", "--policy", f.toString()))
         .isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("nines: config 'topics.prefix' (policy "
-        + "file " + f + ") is not a policy setting: a policy file may set only routing.*, "
-        + "health.*, dedup.retention, uptime.* and credits.* keys; give others with --config or "
-        + "--set");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nines: config 'topics.prefix' (policy "
+                + "file "
+                + f
+                + ") is not a policy setting: a policy file may set only routing.*, "
+                + "health.*, dedup.retention, uptime.* and credits.* keys; give others with --config or "
+                + "--set");
   }
 
   @Test
@@ -91,25 +106,32 @@ class ReplayCommandTest {
     Files.writeString(f, "uptime.target.percent=100\n");
     assertThat(replay("--from", "2026-10", "--to", "2026-11", "--policy", f.toString()))
         .isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("nines: config 'uptime.target.percent' = "
-        + "'100' (policy file " + f + "): expected a decimal percent above 0 and below 100, "
-        + "e.g. 99.99");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nines: config 'uptime.target.percent' = "
+                + "'100' (policy file "
+                + f
+                + "): expected a decimal percent above 0 and below 100, "
+                + "e.g. 99.99");
   }
 
   @Test
   void badSuffixIsOneLine() {
-    assertThat(replay("--from", "2026-10", "--to", "2026-11", "--suffix", "/shadow"))
-        .isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly("nines: --suffix '/shadow': expected only "
-        + "letters, digits, '.', '_' and '-' (it becomes part of topic names), e.g. "
-        + ".replay-2026-10");
+    assertThat(replay("--from", "2026-10", "--to", "2026-11", "--suffix", "/shadow")).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "nines: --suffix '/shadow': expected only "
+                + "letters, digits, '.', '_' and '-' (it becomes part of topic names), e.g. "
+                + ".replay-2026-10");
   }
 
   @Test
   void helpNamesTheFlags() {
-    assertThat(Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "replay",
-        "--help")).isZero();
-    assertThat(out.toString()).contains("--from", "--to", "--suffix", "--policy", "--[no-]diff",
-        "--replace");
+    assertThat(
+            Main.execute(
+                new PrintWriter(out, true), new PrintWriter(err, true), "replay", "--help"))
+        .isZero();
+    assertThat(out.toString())
+        .contains("--from", "--to", "--suffix", "--policy", "--[no-]diff", "--replace");
   }
 }

@@ -52,10 +52,17 @@ class TailCommandIT {
     StringWriter err = new StringWriter();
     List<String> cmd = new ArrayList<>(List.of("tail"));
     cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--bootstrap-servers", platform.bootstrapServers(),
-        "--schema-registry-url", platform.schemaRegistryUrl(), "--set", "topics.prefix=" + prefix));
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        cmd.toArray(String[]::new));
+    cmd.addAll(
+        List.of(
+            "--bootstrap-servers",
+            platform.bootstrapServers(),
+            "--schema-registry-url",
+            platform.schemaRegistryUrl(),
+            "--set",
+            "topics.prefix=" + prefix));
+    int exit =
+        Main.execute(
+            new PrintWriter(out, true), new PrintWriter(err, true), cmd.toArray(String[]::new));
     List<String> lines = out.toString().lines().filter(l -> !l.isBlank()).toList();
     return new Run(exit, lines, err.toString());
   }
@@ -64,34 +71,55 @@ class TailCommandIT {
   void printsIncidentsAndDeadLettersAsJsonLines() throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("tail") + ".";
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(),
-        Map.of("topics.prefix", prefix));
+    NinesConfig config =
+        ConfigLoader.load(Optional.empty(), Map.of(), Map.of("topics.prefix", prefix));
     try (Admin admin = platform.kafka().admin()) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
-    Incident open = Incident.newBuilder().setIncidentId("SMS-us-east-20261101T000000000Z")
-        .setService(Service.SMS).setRegion("us-east").setStatus(IncidentStatus.OPEN)
-        .setStartedAt(Instant.parse("2026-11-01T00:00:00Z")).setResolvedAt(null)
-        .setChecks(List.of("sms-send")).setVantages(List.of("v1", "v2"))
-        .setInMaintenance(false).build();
-    Incident resolved = Incident.newBuilder(open).setStatus(IncidentStatus.RESOLVED)
-        .setResolvedAt(Instant.parse("2026-11-01T00:07:30.250Z")).build();
+    Incident open =
+        Incident.newBuilder()
+            .setIncidentId("SMS-us-east-20261101T000000000Z")
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setStatus(IncidentStatus.OPEN)
+            .setStartedAt(Instant.parse("2026-11-01T00:00:00Z"))
+            .setResolvedAt(null)
+            .setChecks(List.of("sms-send"))
+            .setVantages(List.of("v1", "v2"))
+            .setInMaintenance(false)
+            .build();
+    Incident resolved =
+        Incident.newBuilder(open)
+            .setStatus(IncidentStatus.RESOLVED)
+            .setResolvedAt(Instant.parse("2026-11-01T00:07:30.250Z"))
+            .build();
     byte[] garbage = {0x00, 0x00, 0x00, 0x7f, (byte) 0xff, 0x01};
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        platform.bootstrapServers());
+    Map<String, Object> props =
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     var incidentSerde = Topics.INCIDENTS.valueSerde(registry);
     try (var p = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       String topic = config.topics().name(Topics.INCIDENTS);
-      p.send(new ProducerRecord<>(topic, 0, Instant.parse("2026-11-01T00:02:00Z").toEpochMilli(),
-          "SMS:us-east", incidentSerde.serialize(topic, open)));
-      p.send(new ProducerRecord<>(topic, 0, Instant.parse("2026-11-01T00:09:00Z").toEpochMilli(),
-          "SMS:us-east", incidentSerde.serialize(topic, resolved)));
+      p.send(
+          new ProducerRecord<>(
+              topic,
+              0,
+              Instant.parse("2026-11-01T00:02:00Z").toEpochMilli(),
+              "SMS:us-east",
+              incidentSerde.serialize(topic, open)));
+      p.send(
+          new ProducerRecord<>(
+              topic,
+              0,
+              Instant.parse("2026-11-01T00:09:00Z").toEpochMilli(),
+              "SMS:us-east",
+              incidentSerde.serialize(topic, resolved)));
       RecordHeaders h = new RecordHeaders();
       h.add("nines.source.topic", (prefix + "probe-results").getBytes(StandardCharsets.UTF_8));
       h.add("nines.error.reason", "unreadable".getBytes(StandardCharsets.UTF_8));
-      p.send(new ProducerRecord<>(config.topics().name(Topics.DEAD_LETTERS), 0, 1_000L, "k1",
-          garbage, h));
+      p.send(
+          new ProducerRecord<>(
+              config.topics().name(Topics.DEAD_LETTERS), 0, 1_000L, "k1", garbage, h));
       p.flush();
     }
 
@@ -103,10 +131,13 @@ class TailCommandIT {
     assertThat(first.get("partition").asInt()).isZero();
     assertThat(first.get("offset").asLong()).isZero();
     assertThat(first.get("timestamp").asText()).isEqualTo("2026-11-01T00:02:00Z");
-    assertThat(first.get("value")).isEqualTo(JSON.readTree("{\"incidentId\":"
-        + "\"SMS-us-east-20261101T000000000Z\",\"service\":\"SMS\",\"region\":\"us-east\","
-        + "\"status\":\"OPEN\",\"startedAt\":\"2026-11-01T00:00:00Z\",\"resolvedAt\":null,"
-        + "\"checks\":[\"sms-send\"],\"vantages\":[\"v1\",\"v2\"],\"inMaintenance\":false}"));
+    assertThat(first.get("value"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"incidentId\":"
+                    + "\"SMS-us-east-20261101T000000000Z\",\"service\":\"SMS\",\"region\":\"us-east\","
+                    + "\"status\":\"OPEN\",\"startedAt\":\"2026-11-01T00:00:00Z\",\"resolvedAt\":null,"
+                    + "\"checks\":[\"sms-send\"],\"vantages\":[\"v1\",\"v2\"],\"inMaintenance\":false}"));
     JsonNode second = JSON.readTree(incidents.out().get(1));
     assertThat(second.get("offset").asLong()).isEqualTo(1);
     assertThat(second.get("value").get("status").asText()).isEqualTo("RESOLVED");
@@ -134,7 +165,9 @@ class TailCommandIT {
 
     Run unknown = tail(platform, prefix, "incidentz", "--no-follow");
     assertThat(unknown.exit()).isEqualTo(2);
-    assertThat(unknown.err().lines().toList()).singleElement().asString()
+    assertThat(unknown.err().lines().toList())
+        .singleElement()
+        .asString()
         .startsWith("nines: unknown topic 'incidentz': expected one of [");
   }
 }

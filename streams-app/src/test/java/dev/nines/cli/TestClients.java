@@ -13,12 +13,17 @@ public final class TestClients {
   private TestClients() {}
 
   public static KafkaConsumer<String, byte[]> committedConsumer(String bootstrap, String topic) {
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> parts = c.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> parts =
+        c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     c.assign(parts);
     c.seekToBeginning(parts);
     return c;

@@ -19,8 +19,11 @@ class ContractHistoryTest {
   private static final YearMonth APRIL = YearMonth.of(2025, 4);
 
   private static SlaContract version(String from, String to, String tier) {
-    return contract().setTier(tier).setEffectiveFrom(at(from))
-        .setEffectiveTo(to == null ? null : at(to)).build();
+    return contract()
+        .setTier(tier)
+        .setEffectiveFrom(at(from))
+        .setEffectiveTo(to == null ? null : at(to))
+        .build();
   }
 
   private static String tierAt(ContractHistory h, String instant) {
@@ -51,9 +54,10 @@ class ContractHistoryTest {
 
   @Test
   void whereVersionsOverlapTheLatestEffectiveFromIsInForce() {
-    ContractHistory h = history(
-        version("2025-01-01T00:00:00Z", null, "base"),
-        version("2025-03-01T00:00:00Z", "2025-07-01T00:00:00Z", "promo"));
+    ContractHistory h =
+        history(
+            version("2025-01-01T00:00:00Z", null, "base"),
+            version("2025-03-01T00:00:00Z", "2025-07-01T00:00:00Z", "promo"));
     assertThat(tierAt(h, "2025-02-15T00:00:00Z")).isEqualTo("base");
     assertThat(tierAt(h, "2025-04-15T00:00:00Z")).isEqualTo("promo");
     // when the newer one ends, the older open-ended one is in force again
@@ -74,9 +78,10 @@ class ContractHistoryTest {
 
   @Test
   void aVersionWithTheSameEffectiveFromReplacesTheKeptOne() {
-    ContractHistory h = history(
-        version("2025-01-01T00:00:00Z", null, "open"),
-        version("2025-01-01T00:00:00Z", "2025-04-10T00:00:00Z", "ended"));
+    ContractHistory h =
+        history(
+            version("2025-01-01T00:00:00Z", null, "open"),
+            version("2025-01-01T00:00:00Z", "2025-04-10T00:00:00Z", "ended"));
     assertThat(h.versions()).extracting(Contract::tier).containsExactly("ended");
     assertThat(tierAt(h, "2025-04-11T00:00:00Z")).isNull();
   }
@@ -84,8 +89,8 @@ class ContractHistoryTest {
   @Test
   void anInvalidUpdateIsRejectedAndThePreviousVersionStaysInForce() {
     ContractHistory h = history(version("2025-01-01T00:00:00Z", null, "good"));
-    SlaContract bad = contract().setEffectiveFrom(at("2025-03-01T00:00:00Z"))
-        .setCurrency("usd").build();
+    SlaContract bad =
+        contract().setEffectiveFrom(at("2025-03-01T00:00:00Z")).setCurrency("usd").build();
     ContractHistory.Update u = h.with(bad);
     assertThat(u.accepted()).isFalse();
     assertThat(u.problems())
@@ -98,48 +103,74 @@ class ContractHistoryTest {
   void aVersionOfAnotherAccountIsRejected() {
     ContractHistory h = history(contract().build());
     ContractHistory.Update u = h.with(contract().setAccountId("globex").build());
-    assertThat(u.problems()).containsExactly(
-        "accountId = \"globex\": this history is of \"acme\", expected a version of that account");
+    assertThat(u.problems())
+        .containsExactly(
+            "accountId = \"globex\": this history is of \"acme\", expected a version of that account");
     assertThat(u.history()).isSameAs(h);
   }
 
   @Test
   void theVersionInForceAtTheMonthsLastMillisecondGovernsTheMonth() {
     // changed mid-month: the new one governs all of April
-    assertThat(governing(history(
-        version("2024-01-01T00:00:00Z", null, "old"),
-        version("2025-04-15T00:00:00Z", null, "new")), APRIL)).isEqualTo("new");
+    assertThat(
+            governing(
+                history(
+                    version("2024-01-01T00:00:00Z", null, "old"),
+                    version("2025-04-15T00:00:00Z", null, "new")),
+                APRIL))
+        .isEqualTo("new");
     // changed at May's first instant: April is still the old one's
-    assertThat(governing(history(
-        version("2024-01-01T00:00:00Z", null, "old"),
-        version("2025-05-01T00:00:00Z", null, "new")), APRIL)).isEqualTo("old");
+    assertThat(
+            governing(
+                history(
+                    version("2024-01-01T00:00:00Z", null, "old"),
+                    version("2025-05-01T00:00:00Z", null, "new")),
+                APRIL))
+        .isEqualTo("old");
     // changed at April's last millisecond: that one governs April
-    assertThat(governing(history(
-        version("2024-01-01T00:00:00Z", null, "old"),
-        version("2025-04-30T23:59:59.999Z", null, "new")), APRIL)).isEqualTo("new");
+    assertThat(
+            governing(
+                history(
+                    version("2024-01-01T00:00:00Z", null, "old"),
+                    version("2025-04-30T23:59:59.999Z", null, "new")),
+                APRIL))
+        .isEqualTo("new");
   }
 
   @Test
   void aContractThatEndedBeforeTheMonthsEndGovernsNothing() {
-    assertThat(governing(history(version("2024-01-01T00:00:00Z", "2025-04-20T00:00:00Z", "x")),
-        APRIL)).isNull();
-    assertThat(governing(history(version("2024-01-01T00:00:00Z", "2025-04-30T23:59:59.999Z", "x")),
-        APRIL)).isNull();
+    assertThat(
+            governing(history(version("2024-01-01T00:00:00Z", "2025-04-20T00:00:00Z", "x")), APRIL))
+        .isNull();
+    assertThat(
+            governing(
+                history(version("2024-01-01T00:00:00Z", "2025-04-30T23:59:59.999Z", "x")), APRIL))
+        .isNull();
     // ending exactly at the month boundary covers all of April
-    assertThat(governing(history(version("2024-01-01T00:00:00Z", "2025-05-01T00:00:00Z", "x")),
-        APRIL)).isEqualTo("x");
+    assertThat(
+            governing(history(version("2024-01-01T00:00:00Z", "2025-05-01T00:00:00Z", "x")), APRIL))
+        .isEqualTo("x");
   }
 
   @Test
   void versionsAreParsedExactlyAndKeptToTheMillisecond() {
-    Contract v = history(contract().setTargetPercent("99.990")
-        .setEffectiveFrom(at("2025-01-01T00:00:00.123456789Z"))
-        .setEffectiveTo(at("2025-02-01T00:00:00.000999Z")).build()).versions().get(0);
+    Contract v =
+        history(
+                contract()
+                    .setTargetPercent("99.990")
+                    .setEffectiveFrom(at("2025-01-01T00:00:00.123456789Z"))
+                    .setEffectiveTo(at("2025-02-01T00:00:00.000999Z"))
+                    .build())
+            .versions()
+            .get(0);
     assertThat(v.targetPercent()).isEqualTo(new BigDecimal("99.990"));
     assertThat(v.effectiveFrom()).isEqualTo(at("2025-01-01T00:00:00.123Z"));
     assertThat(v.effectiveTo()).isEqualTo(at("2025-02-01T00:00:00Z"));
-    assertThat(v.creditSchedule()).containsExactly(new Tier(new BigDecimal("99.99"), 10),
-        new Tier(new BigDecimal("99.0"), 25), new Tier(new BigDecimal("95.0"), 100));
+    assertThat(v.creditSchedule())
+        .containsExactly(
+            new Tier(new BigDecimal("99.99"), 10),
+            new Tier(new BigDecimal("99.0"), 25),
+            new Tier(new BigDecimal("95.0"), 100));
   }
 
   @Test
@@ -156,13 +187,20 @@ class ContractHistoryTest {
 
   @Test
   void bytesRoundTrip() {
-    ContractHistory h = history(
-        contract().setAccountId("ácme-β").setTargetPercent("99.990")
-            .setRegions(List.of("us-east", "eu-west", "us-east")).build(),
-        contract().setAccountId("ácme-β").setTier("promo")
-            .setEffectiveFrom(at("2025-03-01T00:00:00.001Z"))
-            .setEffectiveTo(at("2025-07-01T00:00:00Z"))
-            .setCreditSchedule(List.of(tier("100", 0))).build());
+    ContractHistory h =
+        history(
+            contract()
+                .setAccountId("ácme-β")
+                .setTargetPercent("99.990")
+                .setRegions(List.of("us-east", "eu-west", "us-east"))
+                .build(),
+            contract()
+                .setAccountId("ácme-β")
+                .setTier("promo")
+                .setEffectiveFrom(at("2025-03-01T00:00:00.001Z"))
+                .setEffectiveTo(at("2025-07-01T00:00:00Z"))
+                .setCreditSchedule(List.of(tier("100", 0)))
+                .build());
     byte[] bytes = h.toBytes();
     ContractHistory back = ContractHistory.fromBytes(bytes);
     assertThat(back).isEqualTo(h);
@@ -180,10 +218,12 @@ class ContractHistoryTest {
     byte[] otherFormat = good.clone();
     otherFormat[0] = 9;
     assertThatThrownBy(() -> ContractHistory.fromBytes(otherFormat))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("format 9");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("format 9");
     assertThatThrownBy(() -> ContractHistory.fromBytes(Arrays.copyOf(good, good.length - 3)))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> ContractHistory.fromBytes(Arrays.copyOf(good, good.length + 1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("left after");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("left after");
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaContract;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -43,11 +44,16 @@ class ContractValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"abc", "0", "0.0", "100.01", "101", "-5", "+99", "1e2", " 99.9", "99.",
-      ".5", "99,99", ""})
+  @ValueSource(
+      strings = {
+        "abc", "0", "0.0", "100.01", "101", "-5", "+99", "1e2", " 99.9", "99.", ".5", "99,99", ""
+      })
   void targetPercentMustBeAPlainDecimalAbove0AndAtMost100(String target) {
-    assertThat(problems(c -> c.setTargetPercent(target))).containsExactly("targetPercent = \""
-        + target + "\": expected a plain decimal above 0 and at most 100, e.g. \"99.99\"");
+    assertThat(problems(c -> c.setTargetPercent(target)))
+        .containsExactly(
+            "targetPercent = \""
+                + target
+                + "\": expected a plain decimal above 0 and at most 100, e.g. \"99.99\"");
   }
 
   @ParameterizedTest
@@ -58,10 +64,11 @@ class ContractValidatorTest {
 
   @Test
   void atLeastOneNonBlankRegion() {
-    assertThat(problems(c -> c.setRegions(List.of()))).containsExactly(
-        "regions is empty: expected at least one covered region, e.g. \"us-east\"");
-    assertThat(problems(c -> c.setRegions(List.of("us-east", " ")))).containsExactly(
-        "regions[1] = \" \": expected a non-blank region name");
+    assertThat(problems(c -> c.setRegions(List.of())))
+        .containsExactly(
+            "regions is empty: expected at least one covered region, e.g. \"us-east\"");
+    assertThat(problems(c -> c.setRegions(List.of("us-east", " "))))
+        .containsExactly("regions[1] = \" \": expected a non-blank region name");
   }
 
   @Test
@@ -71,24 +78,29 @@ class ContractValidatorTest {
 
   @Test
   void servicesMustBeKnownListedOnceWithAFeeOfZeroOrMore() {
-    assertThat(problems(c -> c.setServices(List.of()))).containsExactly(
-        "services is empty: expected at least one {service, monthlyFeeMinor}");
-    assertThat(problems(c -> c.setServices(List.of(fee(Service.UNKNOWN, 1))))).containsExactly(
-        "services[0].service = UNKNOWN: expected one of SMS, VOICE, VERIFY");
-    assertThat(problems(c -> c.setServices(
-        List.of(fee(Service.SMS, 1), fee(Service.VOICE, 1), fee(Service.SMS, 2)))))
+    assertThat(problems(c -> c.setServices(List.of())))
+        .containsExactly("services is empty: expected at least one {service, monthlyFeeMinor}");
+    assertThat(problems(c -> c.setServices(List.of(fee(Service.UNKNOWN, 1)))))
+        .containsExactly("services[0].service = UNKNOWN: expected one of SMS, VOICE, VERIFY");
+    assertThat(
+            problems(
+                c ->
+                    c.setServices(
+                        List.of(fee(Service.SMS, 1), fee(Service.VOICE, 1), fee(Service.SMS, 2)))))
         .containsExactly(
             "services[2].service = SMS is already services[0]: expected each service once");
-    assertThat(problems(c -> c.setServices(List.of(fee(Service.SMS, -1))))).containsExactly(
-        "services[0].monthlyFeeMinor = -1: expected 0 or more minor units of the currency");
+    assertThat(problems(c -> c.setServices(List.of(fee(Service.SMS, -1)))))
+        .containsExactly(
+            "services[0].monthlyFeeMinor = -1: expected 0 or more minor units of the currency");
     assertThat(problems(c -> c.setServices(List.of(fee(Service.SMS, 0))))).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"usd", "XYZ", "US", "", "EURO"})
   void currencyMustBeAnIso4217Code(String currency) {
-    assertThat(problems(c -> c.setCurrency(currency))).containsExactly(
-        "currency = \"" + currency + "\": expected an ISO 4217 code, e.g. \"USD\"");
+    assertThat(problems(c -> c.setCurrency(currency)))
+        .containsExactly(
+            "currency = \"" + currency + "\": expected an ISO 4217 code, e.g. \"USD\"");
   }
 
   @Test
@@ -99,49 +111,55 @@ class ContractValidatorTest {
 
   @Test
   void theScheduleNeedsARow() {
-    assertThat(problems(c -> c.setCreditSchedule(List.of()))).containsExactly(
-        "creditSchedule is empty: expected at least one {belowPercent, creditPercent} row");
+    assertThat(problems(c -> c.setCreditSchedule(List.of())))
+        .containsExactly(
+            "creditSchedule is empty: expected at least one {belowPercent, creditPercent} row");
   }
 
   @Test
   void belowPercentMustBeAPlainDecimalAbove0AndAtMost100() {
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", 10), tier("abc", 25)))))
-        .containsExactly("creditSchedule[1].belowPercent = \"abc\": expected a plain decimal "
-            + "above 0 and at most 100");
-    assertThat(problems(c -> c.setCreditSchedule(List.of(tier("0", 10))))).containsExactly(
-        "creditSchedule[0].belowPercent = \"0\": expected a plain decimal above 0 and at most 100");
+        .containsExactly(
+            "creditSchedule[1].belowPercent = \"abc\": expected a plain decimal "
+                + "above 0 and at most 100");
+    assertThat(problems(c -> c.setCreditSchedule(List.of(tier("0", 10)))))
+        .containsExactly(
+            "creditSchedule[0].belowPercent = \"0\": expected a plain decimal above 0 and at most 100");
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("100", 10))))).isEmpty();
   }
 
   @Test
   void rowsMustBeInStrictlyDescendingBelowPercent() {
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.0", 10), tier("99.99", 25)))))
-        .containsExactly("creditSchedule[1].belowPercent = \"99.99\" is not below "
-            + "creditSchedule[0].belowPercent = \"99.0\": expected rows in strictly descending "
-            + "belowPercent, e.g. 99.99, 99.0, 95.0");
+        .containsExactly(
+            "creditSchedule[1].belowPercent = \"99.99\" is not below "
+                + "creditSchedule[0].belowPercent = \"99.0\": expected rows in strictly descending "
+                + "belowPercent, e.g. 99.99, 99.0, 95.0");
     // equal by value though written differently
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.0", 10), tier("99.00", 25)))))
-        .containsExactly("creditSchedule[1].belowPercent = \"99.00\" is not below "
-            + "creditSchedule[0].belowPercent = \"99.0\": expected rows in strictly descending "
-            + "belowPercent, e.g. 99.99, 99.0, 95.0");
+        .containsExactly(
+            "creditSchedule[1].belowPercent = \"99.00\" is not below "
+                + "creditSchedule[0].belowPercent = \"99.0\": expected rows in strictly descending "
+                + "belowPercent, e.g. 99.99, 99.0, 95.0");
   }
 
   @Test
   void aLowerRowMustNotGiveASmallerCredit() {
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", 25), tier("99.0", 10)))))
-        .containsExactly("creditSchedule[1].creditPercent = 10 is less than "
-            + "creditSchedule[0].creditPercent = 25: expected a lower belowPercent to give at "
-            + "least the credit of the row above");
+        .containsExactly(
+            "creditSchedule[1].creditPercent = 10 is less than "
+                + "creditSchedule[0].creditPercent = 25: expected a lower belowPercent to give at "
+                + "least the credit of the row above");
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", 25), tier("99.0", 25)))))
         .isEmpty();
   }
 
   @Test
   void creditPercentIsFrom0To100() {
-    assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", 101))))).containsExactly(
-        "creditSchedule[0].creditPercent = 101: expected 0 to 100");
-    assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", -1))))).containsExactly(
-        "creditSchedule[0].creditPercent = -1: expected 0 to 100");
+    assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", 101)))))
+        .containsExactly("creditSchedule[0].creditPercent = 101: expected 0 to 100");
+    assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", -1)))))
+        .containsExactly("creditSchedule[0].creditPercent = -1: expected 0 to 100");
     assertThat(problems(c -> c.setCreditSchedule(List.of(tier("99.99", 0), tier("99", 100)))))
         .isEmpty();
   }
@@ -149,12 +167,14 @@ class ContractValidatorTest {
   @Test
   void effectiveFromIsRequiredAndEffectiveToAfterIt() {
     // put: the generated setter truncates and so cannot take null
-    assertThat(problems(c -> c.put("effectiveFrom", null))).containsExactly(
-        "effectiveFrom is missing: expected the instant the contract takes effect");
+    assertThat(problems(c -> c.put("effectiveFrom", null)))
+        .containsExactly(
+            "effectiveFrom is missing: expected the instant the contract takes effect");
     Instant from = CreditFixtures.SINCE_2024;
-    assertThat(problems(c -> c.setEffectiveTo(from))).containsExactly(
-        "effectiveTo = 2024-01-01T00:00:00Z is not after effectiveFrom = 2024-01-01T00:00:00Z: "
-            + "expected a later effectiveTo, or null for no end");
+    assertThat(problems(c -> c.setEffectiveTo(from)))
+        .containsExactly(
+            "effectiveTo = 2024-01-01T00:00:00Z is not after effectiveFrom = 2024-01-01T00:00:00Z: "
+                + "expected a later effectiveTo, or null for no end");
     assertThat(problems(c -> c.setEffectiveTo(from.minusSeconds(1)))).hasSize(1);
     // to the millisecond: a later instant within the same millisecond is not later
     assertThat(problems(c -> c.setEffectiveTo(from.plusNanos(999_999)))).hasSize(1);
@@ -163,26 +183,29 @@ class ContractValidatorTest {
 
   @Test
   void everyProblemIsReportedAtOnceInFieldOrder() {
-    assertThat(problems(c -> {
-      c.setAccountId("");
-      c.setCurrency("usd");
-      c.setCreditSchedule(List.of(tier("95", 100), tier("99", 10)));
-    })).containsExactly(
-        "accountId = \"\": expected a non-blank account id",
-        "currency = \"usd\": expected an ISO 4217 code, e.g. \"USD\"",
-        "creditSchedule[1].belowPercent = \"99\" is not below creditSchedule[0].belowPercent = "
-            + "\"95\": expected rows in strictly descending belowPercent, e.g. 99.99, 99.0, 95.0",
-        "creditSchedule[1].creditPercent = 10 is less than creditSchedule[0].creditPercent = 100: "
-            + "expected a lower belowPercent to give at least the credit of the row above");
+    assertThat(
+            problems(
+                c -> {
+                  c.setAccountId("");
+                  c.setCurrency("usd");
+                  c.setCreditSchedule(List.of(tier("95", 100), tier("99", 10)));
+                }))
+        .containsExactly(
+            "accountId = \"\": expected a non-blank account id",
+            "currency = \"usd\": expected an ISO 4217 code, e.g. \"USD\"",
+            "creditSchedule[1].belowPercent = \"99\" is not below creditSchedule[0].belowPercent = "
+                + "\"95\": expected rows in strictly descending belowPercent, e.g. 99.99, 99.0, 95.0",
+            "creditSchedule[1].creditPercent = 10 is less than creditSchedule[0].creditPercent = 100: "
+                + "expected a lower belowPercent to give at least the credit of the row above");
   }
 
   @Test
   void missingListsAndRowsAreProblemsNotExceptions() {
     SlaContract c = new SlaContract();
     assertThat(ContractValidator.problems(c)).hasSize(8);
-    assertThat(problems(x -> x.setServices(java.util.Arrays.asList(fee(Service.SMS, 1), null))))
+    assertThat(problems(x -> x.setServices(Arrays.asList(fee(Service.SMS, 1), null))))
         .containsExactly("services[1] is missing: expected {service, monthlyFeeMinor}");
-    assertThat(problems(x -> x.setCreditSchedule(java.util.Arrays.asList(tier("99", 1), null))))
+    assertThat(problems(x -> x.setCreditSchedule(Arrays.asList(tier("99", 1), null))))
         .containsExactly("creditSchedule[1] is missing: expected {belowPercent, creditPercent}");
   }
 }

@@ -1,14 +1,12 @@
 package dev.nines.credits;
 
-import dev.nines.uptime.Interval;
-import dev.nines.uptime.Intervals;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.schema.CreditTier;
 import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaContract;
+import dev.nines.uptime.Interval;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +21,7 @@ final class CreditFixtures {
 
   /** One day, one hour, one minute in ms. */
   static final long DAY = 86_400_000L;
+
   static final long HOUR = 3_600_000L;
   static final long MINUTE = 60_000L;
 
@@ -38,8 +37,8 @@ final class CreditFixtures {
         .setRegions(new ArrayList<>(List.of("us-east", "eu-west")))
         .setServices(new ArrayList<>(List.of(fee(Service.SMS, 100_000), fee(Service.VOICE, 333))))
         .setCurrency("USD")
-        .setCreditSchedule(new ArrayList<>(
-            List.of(tier("99.99", 10), tier("99.0", 25), tier("95.0", 100))))
+        .setCreditSchedule(
+            new ArrayList<>(List.of(tier("99.99", 10), tier("99.0", 25), tier("95.0", 100))))
         .setEffectiveFrom(SINCE_2024)
         .setEffectiveTo(null);
   }

@@ -12,16 +12,24 @@ import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.config.Setting;
 import dev.nines.config.Settings;
+import dev.nines.ingest.stream.DeadLetters;
+import dev.nines.platform.TopicManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +69,16 @@ class ComposeFileTest {
 
   @Test
   void hasExactlyTheServicesOfACluster() {
-    assertThat(names(services)).containsExactlyInAnyOrder("kafka-1", "kafka-2", "kafka-3",
-        "topics", "schema-registry", "nines-1", "nines-2", "simulator");
+    assertThat(names(services))
+        .containsExactlyInAnyOrder(
+            "kafka-1",
+            "kafka-2",
+            "kafka-3",
+            "topics",
+            "schema-registry",
+            "nines-1",
+            "nines-2",
+            "simulator");
   }
 
   @Test
@@ -81,8 +97,12 @@ class ComposeFileTest {
       assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
           .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
       assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
-          .contains(env.get("KAFKA_NODE_ID") + "@" + b + ":" + port(env.get("KAFKA_LISTENERS"),
-              "CONTROLLER"));
+          .contains(
+              env.get("KAFKA_NODE_ID")
+                  + "@"
+                  + b
+                  + ":"
+                  + port(env.get("KAFKA_LISTENERS"), "CONTROLLER"));
       Map<String, String> protocols = listenerMap(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"));
       for (String l : listenerNames(env.get("KAFKA_LISTENERS"))) {
         assertThat(protocols).as(b + " protocol of listener " + l).containsKey(l);
@@ -90,32 +110,40 @@ class ComposeFileTest {
       assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("PLAINTEXT://" + b + ":9092");
       // the host port published is the one the EXTERNAL listener advertises
       String external = port(env.get("KAFKA_LISTENERS"), "EXTERNAL");
-      assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("EXTERNAL://localhost:"
-          + external);
+      assertThat(env.get("KAFKA_ADVERTISED_LISTENERS"))
+          .contains("EXTERNAL://localhost:" + external);
       assertThat(strings(s.get("ports"))).containsExactly(external + ":" + external);
-      assertThat(env).containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3")
+      assertThat(env)
+          .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3")
           .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
           .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3")
           .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3")
           .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")
           .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
       // its data on its own named volume, where the broker writes it
-      assertThat(strings(s.get("volumes"))).containsExactly(b + "-data:"
-          + env.get("KAFKA_LOG_DIRS"));
+      assertThat(strings(s.get("volumes")))
+          .containsExactly(b + "-data:" + env.get("KAFKA_LOG_DIRS"));
       assertThat(s.get("healthcheck").get("test").toString()).contains("localhost:9092");
     }
     assertThat(nodeIds).containsExactlyInAnyOrder("1", "2", "3");
     assertThat(clusterIds).hasSize(1);
     // a KRaft cluster id is a base64url UUID: 16 bytes
-    assertThat(java.util.Base64.getUrlDecoder().decode(clusterIds.iterator().next())).hasSize(16);
+    assertThat(Base64.getUrlDecoder().decode(clusterIds.iterator().next())).hasSize(16);
   }
 
   @Test
   void theTopicsStepCreatesExactlyTheContractTopicsWithReplicationFactorThree() {
     JsonNode s = services.get("topics");
     assertThat(text(s, "image")).isEqualTo("apache/kafka:" + kafkaVersion());
-    assertThat(dependsOn(s)).isEqualTo(Map.of("kafka-1", "service_healthy", "kafka-2",
-        "service_healthy", "kafka-3", "service_healthy"));
+    assertThat(dependsOn(s))
+        .isEqualTo(
+            Map.of(
+                "kafka-1",
+                "service_healthy",
+                "kafka-2",
+                "service_healthy",
+                "kafka-3",
+                "service_healthy"));
     String script = String.join("\n", strings(s.get("command")));
     Pattern create = Pattern.compile("kafka-topics\\.sh (.*--create.*)");
     Map<String, String> created = new LinkedHashMap<>();
@@ -126,13 +154,16 @@ class ComposeFileTest {
         String topic = flag(args, "--topic");
         assertThat(created.put(topic, args)).as("created once: " + topic).isNull();
         assertThat(flag(args, "--replication-factor")).as(topic).isEqualTo("3");
-        assertThat(args).as(topic).contains("--config min.insync.replicas=2")
-            .contains("--if-not-exists").contains("--bootstrap-server kafka-1:9092");
+        assertThat(args)
+            .as(topic)
+            .contains("--config min.insync.replicas=2")
+            .contains("--if-not-exists")
+            .contains("--bootstrap-server kafka-1:9092");
         assertThat(Integer.parseInt(flag(args, "--partitions"))).as(topic).isGreaterThan(1);
       }
     }
-    assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(
-        Topics.ALL.stream().map(Topic::name).toList());
+    assertThat(created.keySet())
+        .containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(Topic::name).toList());
     for (Topic<?> t : Topics.ALL) {
       String args = created.get(t.name());
       assertThat(args).as(t.name()).contains("--config cleanup.policy=" + t.cleanupPolicy());
@@ -142,14 +173,13 @@ class ComposeFileTest {
       }
     }
     // room in dead-letters for the dead letter of the largest input the broker takes
-    assertThat(created.get("dead-letters")).contains("--config max.message.bytes="
-        + dev.nines.platform.TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
-    assertThat(dev.nines.platform.TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES)
-        .isGreaterThan(dev.nines.ingest.stream.DeadLetters.MAX_RECORD_BYTES);
+    assertThat(created.get("dead-letters"))
+        .contains("--config max.message.bytes=" + TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
+    assertThat(TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES)
+        .isGreaterThan(DeadLetters.MAX_RECORD_BYTES);
     // every topic the same partition count: the app co-partitions nothing across them, but
     // one number is what the partitioning advice of docs/operations.md assumes
-    assertThat(created.values().stream().map(a -> flag(a, "--partitions")).distinct())
-        .hasSize(1);
+    assertThat(created.values().stream().map(a -> flag(a, "--partitions")).distinct()).hasSize(1);
   }
 
   @Test
@@ -159,7 +189,8 @@ class ComposeFileTest {
     Map<String, String> env = env(s);
     assertThat(env.get("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS"))
         .isEqualTo("PLAINTEXT://kafka-1:9092,PLAINTEXT://kafka-2:9092,PLAINTEXT://kafka-3:9092");
-    assertThat(env).containsEntry("SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR", "3")
+    assertThat(env)
+        .containsEntry("SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR", "3")
         .containsEntry("SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL", "backward")
         .containsEntry("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081");
     assertThat(strings(s.get("ports"))).containsExactly("8081:8081");
@@ -174,8 +205,12 @@ class ComposeFileTest {
       settingVars.add(st.envName() + Settings.FILE_ENV_SUFFIX);
     }
     Set<String> kafkaKeys = new HashSet<>();
-    Stream.of(StreamsConfig.configDef(), ConsumerConfig.configDef(), ProducerConfig.configDef(),
-        AdminClientConfig.configDef()).forEach(d -> kafkaKeys.addAll(d.names()));
+    Stream.of(
+            StreamsConfig.configDef(),
+            ConsumerConfig.configDef(),
+            ProducerConfig.configDef(),
+            AdminClientConfig.configDef())
+        .forEach(d -> kafkaKeys.addAll(d.names()));
     for (String svc : NINES) {
       Map<String, String> env = env(services.get(svc));
       assertThat(env).as(svc).isNotEmpty();
@@ -183,7 +218,8 @@ class ComposeFileTest {
         assertThat(name).as(svc + " variable").startsWith("NINES_");
         if (name.startsWith(Settings.KAFKA_ENV_PREFIX)) {
           String key = Settings.keyOfKafkaEnv(name).substring(Settings.KAFKA_PREFIX.length());
-          assertThat(kafkaKeys).as(svc + ": " + name + " names a Kafka client or Streams key")
+          assertThat(kafkaKeys)
+              .as(svc + ": " + name + " names a Kafka client or Streams key")
               .contains(key);
         } else {
           assertThat(settingVars).as(svc + ": " + name + " names a nines key").contains(name);
@@ -191,9 +227,11 @@ class ComposeFileTest {
       }
       // and the real loader takes them, values and cross-checks included
       NinesConfig c = ConfigLoader.load(Optional.empty(), withSecretFiles(env), Map.of());
-      assertThat(c.cluster().embedded()).as(svc + " uses the cluster, not an embedded one")
+      assertThat(c.cluster().embedded())
+          .as(svc + " uses the cluster, not an embedded one")
           .isFalse();
-      assertThat(c.cluster().bootstrapServers().split(",")).as(svc)
+      assertThat(c.cluster().bootstrapServers().split(","))
+          .as(svc)
           .containsExactly("kafka-1:9092", "kafka-2:9092", "kafka-3:9092");
       assertThat(c.cluster().schemaRegistryUrl()).isEqualTo("http://schema-registry:8081");
       assertThat(c.topics().replicationFactor()).isEqualTo((short) 3);
@@ -203,18 +241,19 @@ class ComposeFileTest {
   /** The environment with each *_FILE variable pointing at a temporary file with a value. */
   static Map<String, String> withSecretFiles(Map<String, String> env) {
     Map<String, String> out = new LinkedHashMap<>(env);
-    env.forEach((k, v) -> {
-      if (k.endsWith(Settings.FILE_ENV_SUFFIX)) {
-        try {
-          Path f = Files.createTempFile("compose-secret", "");
-          f.toFile().deleteOnExit();
-          Files.writeString(f, "t0ken-from-a-docker-secret\n");
-          out.put(k, f.toString());
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (k.endsWith(Settings.FILE_ENV_SUFFIX)) {
+            try {
+              Path f = Files.createTempFile("compose-secret", "");
+              f.toFile().deleteOnExit();
+              Files.writeString(f, "t0ken-from-a-docker-secret\n");
+              out.put(k, f.toString());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        });
     return out;
   }
 
@@ -222,8 +261,12 @@ class ComposeFileTest {
   void eachInstanceServesItsApiBeyondTheContainerWithATokenAndIsReachedByServiceName()
       throws Exception {
     JsonNode declaredSecrets = root.get("secrets");
-    String expose = DockerFiles.dockerfile().stream().filter(i -> i.keyword().equals("EXPOSE"))
-        .map(i -> i.args().trim()).findFirst().orElse("none");
+    String expose =
+        DockerFiles.dockerfile().stream()
+            .filter(i -> i.keyword().equals("EXPOSE"))
+            .map(i -> i.args().trim())
+            .findFirst()
+            .orElse("none");
     Set<String> hostPorts = new HashSet<>();
     for (String svc : List.of("nines-1", "nines-2")) {
       JsonNode s = services.get(svc);
@@ -260,8 +303,8 @@ class ComposeFileTest {
     NinesConfig c = ConfigLoader.load(Optional.empty(), withSecretFiles(one), Map.of());
     assertThat(c.cluster().kafkaOverrides()).containsEntry("num.standby.replicas", "1");
     // the partition count nines would create equals the one the topics step creates
-    String created = flag(String.join("\n", strings(services.get("topics").get("command"))),
-        "--partitions");
+    String created =
+        flag(String.join("\n", strings(services.get("topics").get("command"))), "--partitions");
     assertThat(c.topics().partitions()).isEqualTo(Integer.parseInt(created));
     String dataDir = DockerFiles.env(DockerFiles.dockerfile(), "NINES_PLATFORM_DATA_DIR");
     assertThat(strings(services.get("nines-1").get("volumes")))
@@ -270,9 +313,11 @@ class ComposeFileTest {
         .containsExactly("nines-2-state:" + dataDir);
     // a clean stop (NinesApp.close) waits up to 30 s for the last commit: SIGKILL must wait longer
     for (String svc : List.of("nines-1", "nines-2")) {
-      assertThat(java.time.Duration.parse("PT" + text(services.get(svc), "stop_grace_period")
-          .toUpperCase(java.util.Locale.ROOT))).as(svc).isGreaterThan(java.time.Duration
-          .ofSeconds(30));
+      assertThat(
+              Duration.parse(
+                  "PT" + text(services.get(svc), "stop_grace_period").toUpperCase(Locale.ROOT)))
+          .as(svc)
+          .isGreaterThan(Duration.ofSeconds(30));
     }
   }
 
@@ -286,7 +331,8 @@ class ComposeFileTest {
       // picocli parses the flags as the program would, or throws
       cli.parseArgs(cmd.toArray(String[]::new));
       assertThat(text(s, "image")).isEqualTo("nines:local");
-      assertThat(dependsOn(s)).containsEntry("topics", "service_completed_successfully")
+      assertThat(dependsOn(s))
+          .containsEntry("topics", "service_completed_successfully")
           .containsEntry("schema-registry", "service_healthy");
     }
     assertThat(strings(services.get("nines-1").get("command"))).startsWith("run");
@@ -296,8 +342,7 @@ class ComposeFileTest {
     Path context = compose.getParent().resolve(text(build, "context")).normalize();
     assertThat(context).isEqualTo(DockerFiles.repoRoot().normalize());
     assertThat(context.resolve(text(build, "dockerfile"))).isRegularFile();
-    assertThat(services.get("nines-2").get("build").toString())
-        .isEqualTo(build.toString());
+    assertThat(services.get("nines-2").get("build").toString()).isEqualTo(build.toString());
     // the simulator runs no Streams app, so the image's health check (its state file) is off
     assertThat(services.get("simulator").get("healthcheck").get("disable").asBoolean()).isTrue();
   }
@@ -326,11 +371,16 @@ class ComposeFileTest {
 
   @Test
   void dockerComposeItselfAcceptsTheFile() throws Exception {
-    Optional<Path> exe = Stream.of("/usr/bin/docker-compose", "/usr/local/bin/docker-compose")
-        .map(Path::of).filter(Files::isExecutable).findFirst();
+    Optional<Path> exe =
+        Stream.of("/usr/bin/docker-compose", "/usr/local/bin/docker-compose")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
     assumeThat(exe).as("Debian's docker-compose (apt-get install docker-compose)").isPresent();
-    Process p = new ProcessBuilder(exe.get().toString(), "-f", compose.toString(), "config",
-        "-q").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(exe.get().toString(), "-f", compose.toString(), "config", "-q")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
@@ -372,8 +422,7 @@ class ComposeFileTest {
     Map<String, String> out = new HashMap<>();
     JsonNode d = service.get("depends_on");
     if (d != null) {
-      d.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().get("condition")
-          .asText()));
+      d.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().get("condition").asText()));
     }
     return out;
   }
@@ -389,8 +438,10 @@ class ComposeFileTest {
   }
 
   static String port(String listeners, String name) {
-    return Stream.of(listeners.split(",")).filter(l -> l.startsWith(name + "://"))
-        .map(l -> l.substring(l.lastIndexOf(':') + 1)).findFirst()
+    return Stream.of(listeners.split(","))
+        .filter(l -> l.startsWith(name + "://"))
+        .map(l -> l.substring(l.lastIndexOf(':') + 1))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no listener " + name + " in " + listeners));
   }
 
@@ -405,11 +456,11 @@ class ComposeFileTest {
 
   /** The version of the Kafka clients on the classpath, as their jar states it. */
   static String kafkaVersion() {
-    java.util.Properties p = new java.util.Properties();
+    Properties p = new Properties();
     try (var in = ProducerConfig.class.getResourceAsStream("/kafka/kafka-version.properties")) {
       p.load(in);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return p.getProperty("version");
   }

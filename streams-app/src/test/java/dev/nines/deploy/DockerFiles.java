@@ -1,5 +1,6 @@
 package dev.nines.deploy;
 
+import dev.nines.testing.RepoFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ final class DockerFiles {
 
   /** The repository root. */
   static Path repoRoot() {
-    return dev.nines.testing.RepoFiles.root();
+    return RepoFiles.root();
   }
 
   static List<Instruction> dockerfile() {
@@ -36,8 +37,9 @@ final class DockerFiles {
         String full = current.toString().strip();
         current.setLength(0);
         int sp = full.indexOf(' ');
-        out.add(new Instruction(full.substring(0, sp).toUpperCase(Locale.ROOT),
-            full.substring(sp + 1).strip()));
+        out.add(
+            new Instruction(
+                full.substring(0, sp).toUpperCase(Locale.ROOT), full.substring(sp + 1).strip()));
       }
       return out;
     } catch (IOException e) {
@@ -58,9 +60,12 @@ final class DockerFiles {
 
   /** The value an ENV of the final stage gives {@code name} ("NAME=value" form). */
   static String env(List<Instruction> all, String name) {
-    return finalStage(all).stream().filter(i -> i.keyword().equals("ENV"))
-        .map(Instruction::args).filter(a -> a.startsWith(name + "="))
-        .map(a -> a.substring(name.length() + 1)).findFirst()
+    return finalStage(all).stream()
+        .filter(i -> i.keyword().equals("ENV"))
+        .map(Instruction::args)
+        .filter(a -> a.startsWith(name + "="))
+        .map(a -> a.substring(name.length() + 1))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no ENV " + name + " in the final stage"));
   }
 }

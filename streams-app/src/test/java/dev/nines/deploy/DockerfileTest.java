@@ -2,11 +2,18 @@ package dev.nines.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.cli.HealthFile;
 import dev.nines.deploy.DockerFiles.Instruction;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.assertj.core.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,14 +28,15 @@ class DockerfileTest {
 
   @Test
   void aMavenBuildStageThenAJreOnlyStage() {
-    List<String> froms = all.stream().filter(i -> i.keyword().equals("FROM"))
-        .map(Instruction::args).toList();
+    List<String> froms =
+        all.stream().filter(i -> i.keyword().equals("FROM")).map(Instruction::args).toList();
     assertThat(froms).hasSize(2);
     assertThat(froms.get(0)).startsWith("maven:").contains("17").endsWith(" AS build");
     assertThat(froms.get(1)).startsWith("eclipse-temurin:17-jre").doesNotContain(" AS ");
     // nothing of the build stage but the jar and its lib/ reaches the image
     assertThat(last.stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::args))
-        .containsExactly("--from=build /src/streams-app/target/nines.jar /app/nines.jar",
+        .containsExactly(
+            "--from=build /src/streams-app/target/nines.jar /app/nines.jar",
             "--from=build /src/streams-app/target/lib /app/lib");
   }
 
@@ -36,21 +44,25 @@ class DockerfileTest {
   void theBuildStageCopiesWhatExistsAndBuildsWhatTheFinalStageCopies() throws Exception {
     Path root = DockerFiles.repoRoot();
     List<Instruction> build = all.subList(0, all.indexOf(last.get(0)));
-    build.stream().filter(i -> i.keyword().equals("COPY"))
+    build.stream()
+        .filter(i -> i.keyword().equals("COPY"))
         .forEach(i -> assertThat(root.resolve(i.args().split(" ")[0])).exists());
-    assertThat(build).extracting(Instruction::args)
-        .contains("mvn -B -q -DskipTests package");
+    // the same build as the launcher's: tests and style checks are CI's
+    String mvn = "mvn -B -q -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true package";
+    assertThat(build).extracting(Instruction::args).contains(mvn);
+    assertThat(Files.readString(root.resolve("nines"))).contains(mvn);
     // the module pom names the jar nines.jar and copies its runtime dependencies to lib/
     String pom = Files.readString(root.resolve("streams-app/pom.xml"));
-    assertThat(pom).contains("<finalName>nines</finalName>")
+    assertThat(pom)
+        .contains("<finalName>nines</finalName>")
         .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>")
         .contains("<classpathPrefix>lib/</classpathPrefix>");
   }
 
   @Test
   void runsAsANonRootNumericUser() {
-    List<String> users = last.stream().filter(i -> i.keyword().equals("USER"))
-        .map(Instruction::args).toList();
+    List<String> users =
+        last.stream().filter(i -> i.keyword().equals("USER")).map(Instruction::args).toList();
     assertThat(users).hasSize(1);
     // numeric, so that Kubernetes' runAsNonRoot can verify it
     assertThat(users.get(0)).matches("[0-9]+").isNotEqualTo("0");
@@ -64,13 +76,21 @@ class DockerfileTest {
   @Test
   void theHealthCheckReadsTheStateFileThatRunWrites() {
     String dataDir = DockerFiles.env(all, "NINES_PLATFORM_DATA_DIR");
-    List<String> checks = last.stream().filter(i -> i.keyword().equals("HEALTHCHECK"))
-        .map(Instruction::args).toList();
-    assertThat(checks).singleElement().satisfies(h -> assertThat(h)
-        .contains("CMD ").contains(dataDir + "/" + "nines.state")
-        .contains("RUNNING|REBALANCING"));
+    List<String> checks =
+        last.stream()
+            .filter(i -> i.keyword().equals("HEALTHCHECK"))
+            .map(Instruction::args)
+            .toList();
+    assertThat(checks)
+        .singleElement()
+        .satisfies(
+            h ->
+                assertThat(h)
+                    .contains("CMD ")
+                    .contains(dataDir + "/" + "nines.state")
+                    .contains("RUNNING|REBALANCING"));
     // the name the app writes
-    assertThat(dev.nines.cli.HealthFile.NAME).isEqualTo("nines.state");
+    assertThat(HealthFile.NAME).isEqualTo("nines.state");
     assertThat(last.stream().filter(i -> i.keyword().equals("VOLUME")).map(Instruction::args))
         .containsExactly("[\"" + dataDir + "\"]");
   }
@@ -80,12 +100,14 @@ class DockerfileTest {
     for (Instruction i : all) {
       String a = i.args().toUpperCase(Locale.ROOT);
       if (i.keyword().equals("ENV") || i.keyword().equals("ARG")) {
-        assertThat(a).as(i.toString()).doesNotContain("PASSWORD", "SECRET", "JAAS", "TOKEN",
-            "USER_INFO");
+        assertThat(a)
+            .as(i.toString())
+            .doesNotContain("PASSWORD", "SECRET", "JAAS", "TOKEN", "USER_INFO");
       }
       if (i.keyword().equals("COPY") || i.keyword().equals("ADD")) {
-        assertThat(i.args()).as(i.toString()).doesNotContain(".p12", ".jks", ".pem", ".key",
-            ".env", "secrets");
+        assertThat(i.args())
+            .as(i.toString())
+            .doesNotContain(".p12", ".jks", ".pem", ".key", ".env", "secrets");
       }
     }
     assertThat(all).extracting(Instruction::keyword).doesNotContain("ADD");
@@ -94,8 +116,9 @@ class DockerfileTest {
   @Test
   void theEntrypointRunsTheJarAndTheDefaultCommandIsRun() {
     assertThat(last.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args))
-        .singleElement().satisfies(e -> assertThat(e).startsWith("[\"java\"")
-            .endsWith("\"-jar\", \"/app/nines.jar\"]"));
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e).startsWith("[\"java\"").endsWith("\"-jar\", \"/app/nines.jar\"]"));
     assertThat(last.stream().filter(i -> i.keyword().equals("CMD")).map(Instruction::args))
         .containsExactly("[\"run\", \"--quiet\"]");
   }
@@ -110,17 +133,23 @@ class DockerfileTest {
   void aDockerfileLinterFindsNothing() throws Exception {
     // dockerfile-utils (npm; .ci/run installs it): syntax, instruction arguments, duplicate
     // HEALTHCHECK/CMD per stage, deprecated instructions
-    java.util.Optional<Path> lint = java.util.stream.Stream.of(
-            System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-        .map(d -> Path.of(d, "dockerfile-utils")).filter(Files::isExecutable).findFirst();
-    org.assertj.core.api.Assumptions.assumeThat(lint).as("dockerfile-utils on the PATH (npm install -g dockerfile-utils)")
+    Optional<Path> lint =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+            .map(d -> Path.of(d, "dockerfile-utils"))
+            .filter(Files::isExecutable)
+            .findFirst();
+    Assumptions.assumeThat(lint)
+        .as("dockerfile-utils on the PATH (npm install -g dockerfile-utils)")
         .isPresent();
-    Process p = new ProcessBuilder(lint.get().toString(), "lint",
-        DockerFiles.repoRoot().resolve("docker/Dockerfile").toString())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Process p =
+        new ProcessBuilder(
+                lint.get().toString(),
+                "lint",
+                DockerFiles.repoRoot().resolve("docker/Dockerfile").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(out).as("lint output").isBlank();
     assertThat(p.exitValue()).isZero();
   }

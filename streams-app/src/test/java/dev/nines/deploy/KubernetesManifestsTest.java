@@ -10,6 +10,8 @@ import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.config.Settings;
+import dev.nines.platform.TopicManager;
+import dev.nines.testing.Npm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +46,9 @@ class KubernetesManifestsTest {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
         var parser = new YAMLFactory().createParser(f.toFile());
-        new YAMLMapper().readValues(parser, JsonNode.class).forEachRemaining(d ->
-            byKindAndName.put(d.get("kind").asText() + "/" + name(d), d));
+        new YAMLMapper()
+            .readValues(parser, JsonNode.class)
+            .forEachRemaining(d -> byKindAndName.put(d.get("kind").asText() + "/" + name(d), d));
       }
     }
   }
@@ -67,8 +70,10 @@ class KubernetesManifestsTest {
   /** The container's environment as the pod sees it: the ConfigMap, then env (token: a file). */
   static Map<String, String> podEnv() throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
-    get("ConfigMap/nines-config").get("data").fields().forEachRemaining(e ->
-        env.put(e.getKey(), e.getValue().asText()));
+    get("ConfigMap/nines-config")
+        .get("data")
+        .fields()
+        .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
     for (JsonNode e : container().get("env")) {
       env.put(e.get("name").asText(), e.path("value").asText("from " + e.get("valueFrom")));
     }
@@ -86,9 +91,12 @@ class KubernetesManifestsTest {
     List<String> listed = new ArrayList<>();
     get("Kustomization/").get("resources").forEach(r -> listed.add(r.asText()));
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(listed).containsExactlyInAnyOrderElementsOf(files.map(p -> p.getFileName()
-          .toString()).filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
-          .toList());
+      assertThat(listed)
+          .containsExactlyInAnyOrderElementsOf(
+              files
+                  .map(p -> p.getFileName().toString())
+                  .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                  .toList());
     }
   }
 
@@ -126,8 +134,7 @@ class KubernetesManifestsTest {
     JsonNode sts = get("StatefulSet/nines");
     JsonNode labels = sts.at("/spec/template/metadata/labels");
     assertThat(sts.at("/spec/selector/matchLabels")).isEqualTo(labels);
-    assertThat(get("PodDisruptionBudget/nines").at("/spec/selector/matchLabels"))
-        .isEqualTo(labels);
+    assertThat(get("PodDisruptionBudget/nines").at("/spec/selector/matchLabels")).isEqualTo(labels);
     assertThat(get("Service/nines").at("/spec/selector")).isEqualTo(labels);
     assertThat(get("Service/nines-headless").at("/spec/selector")).isEqualTo(labels);
     // the state volume where the image keeps its data; the image's user
@@ -135,8 +142,8 @@ class KubernetesManifestsTest {
     String claim = sts.at("/spec/volumeClaimTemplates/0/metadata/name").asText();
     boolean mounted = false;
     for (JsonNode m : container().get("volumeMounts")) {
-      mounted |= m.get("name").asText().equals(claim)
-          && m.get("mountPath").asText().equals(dataDir);
+      mounted |=
+          m.get("name").asText().equals(claim) && m.get("mountPath").asText().equals(dataDir);
     }
     assertThat(mounted).as(claim + " mounted at " + dataDir).isTrue();
     assertThat(sts.at("/spec/template/spec/securityContext/runAsUser").asInt()).isEqualTo(10001);
@@ -154,8 +161,8 @@ class KubernetesManifestsTest {
         mountPath = m.get("mountPath").asText();
       }
     }
-    assertThat(tokenFile).isEqualTo(mountPath + "/"
-        + secretVolume.at("/secret/items/0/path").asText());
+    assertThat(tokenFile)
+        .isEqualTo(mountPath + "/" + secretVolume.at("/secret/items/0/path").asText());
     // a clean stop commits its last transaction within 30 s
     assertThat(sts.at("/spec/template/spec/terminationGracePeriodSeconds").asInt())
         .isGreaterThan(30);
@@ -163,10 +170,8 @@ class KubernetesManifestsTest {
 
   @Test
   void theJobCreatesExactlyTheContractTopics() {
-    String script = get("Job/nines-topics").at("/spec/template/spec/containers/0/args/0")
-        .asText();
-    Matcher m = Pattern.compile("--topic (\\S+) .*--config cleanup.policy=(\\w+)")
-        .matcher(script);
+    String script = get("Job/nines-topics").at("/spec/template/spec/containers/0/args/0").asText();
+    Matcher m = Pattern.compile("--topic (\\S+) .*--config cleanup.policy=(\\w+)").matcher(script);
     Map<String, String> created = new LinkedHashMap<>();
     while (m.find()) {
       created.put(m.group(1), m.group(2));
@@ -176,21 +181,28 @@ class KubernetesManifestsTest {
       expected.put(t.name(), t.cleanupPolicy());
     }
     assertThat(created).isEqualTo(expected);
-    assertThat(script).contains("--topic dead-letters --partitions 6 --replication-factor 3 "
-        + "--config min.insync.replicas=2 --config cleanup.policy=delete --config "
-        + "retention.ms=-1 --config max.message.bytes="
-        + dev.nines.platform.TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
-    assertThat(script).contains("--replication-factor 3", "min.insync.replicas=2",
-        "--bootstrap-server \"$NINES_BOOTSTRAP_SERVERS\"");
+    assertThat(script)
+        .contains(
+            "--topic dead-letters --partitions 6 --replication-factor 3 "
+                + "--config min.insync.replicas=2 --config cleanup.policy=delete --config "
+                + "retention.ms=-1 --config max.message.bytes="
+                + TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
+    assertThat(script)
+        .contains(
+            "--replication-factor 3",
+            "min.insync.replicas=2",
+            "--bootstrap-server \"$NINES_BOOTSTRAP_SERVERS\"");
   }
 
   @Test
   void everyManifestIsValidAgainstTheKubernetesApiSchemas() throws Exception {
-    Path modules = dev.nines.testing.Npm.globalModules().orElse(Path.of("/nonexistent"));
-    Assumptions.assumeThat(Files.isDirectory(modules.resolve("kubernetes-models"))
-            && Files.isDirectory(modules.resolve("yaml")))
-        .as("the npm Kubernetes schema validator (npm install -g kubernetes-models@5.1.0 "
-            + "yaml@2; .ci/run does)")
+    Path modules = Npm.globalModules().orElse(Path.of("/nonexistent"));
+    Assumptions.assumeThat(
+            Files.isDirectory(modules.resolve("kubernetes-models"))
+                && Files.isDirectory(modules.resolve("yaml")))
+        .as(
+            "the npm Kubernetes schema validator (npm install -g kubernetes-models@5.1.0 "
+                + "yaml@2; .ci/run does)")
         .isTrue();
     Path script = Files.createTempFile("validate-kubernetes", ".mjs");
     try (var in = getClass().getResourceAsStream("/deploy/validate-kubernetes.mjs")) {
@@ -198,7 +210,9 @@ class KubernetesManifestsTest {
     }
     List<String> cmd = new ArrayList<>(List.of("node", script.toString(), modules.toString()));
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(p -> p.toString().endsWith(".yaml")).sorted()
+      files
+          .filter(p -> p.toString().endsWith(".yaml"))
+          .sorted()
           .forEach(p -> cmd.add(p.toString()));
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -16,8 +16,9 @@ class ConfigurationPageTest {
   void theCheckedInPageIsWhatTheCodeGenerates() throws Exception {
     String onDisk = Files.readString(RepoFiles.path("docs/configuration.md"));
     assertThat(onDisk)
-        .as("docs/configuration.md is out of date: run "
-            + "./nines config --reference > docs/configuration.md")
+        .as(
+            "docs/configuration.md is out of date: run "
+                + "./nines config --reference > docs/configuration.md")
         .isEqualTo(ConfigReference.markdown());
   }
 
@@ -27,8 +28,11 @@ class ConfigurationPageTest {
     for (Setting<?> s : Settings.ALL) {
       assertThat(s.doc()).as(s.key()).isNotBlank();
       assertThat(s.type()).as(s.key()).isNotBlank();
-      String row = page.lines().filter(l -> l.startsWith("| `" + s.key() + "`")).findFirst()
-          .orElseThrow(() -> new AssertionError("no row for " + s.key()));
+      String row =
+          page.lines()
+              .filter(l -> l.startsWith("| `" + s.key() + "`"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no row for " + s.key()));
       assertThat(row).contains("`" + s.envName() + "`").contains(s.doc().replace("|", "\\|"));
     }
   }
@@ -36,7 +40,8 @@ class ConfigurationPageTest {
   @Test
   void aPolicyKeyAndASecretAreMarked() {
     String page = ConfigReference.markdown();
-    assertThat(page).contains("| `routing.trickle.weight` *policy* |")
+    assertThat(page)
+        .contains("| `routing.trickle.weight` *policy* |")
         .contains("| `api.token` *secret* |")
         .contains("| `api.port` |");
   }

@@ -8,6 +8,8 @@ import dev.nines.testing.RepoFiles;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class TopicsPageTest {
       case UNION -> s.getTypes().forEach(x -> collect(x, out));
       case ARRAY -> collect(s.getElementType(), out);
       case MAP -> collect(s.getValueType(), out);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -64,8 +66,9 @@ class TopicsPageTest {
     for (Schema r : records().values()) {
       String section = section(page, "### " + r.getName());
       for (Schema.Field f : r.getFields()) {
-        assertThat(section).as("docs/topics.md, section %s, field %s", r.getName(), f.name())
-            .containsPattern("(?m)^\\| `" + java.util.regex.Pattern.quote(f.name()) + "` \\|");
+        assertThat(section)
+            .as("docs/topics.md, section %s, field %s", r.getName(), f.name())
+            .containsPattern("(?m)^\\| `" + Pattern.quote(f.name()) + "` \\|");
       }
     }
   }
@@ -75,8 +78,7 @@ class TopicsPageTest {
     int i = page.indexOf("\n" + heading + "\n");
     assertThat(i).as("docs/topics.md has a section '%s'", heading).isNotNegative();
     int start = i + heading.length() + 2;
-    java.util.regex.Matcher next = java.util.regex.Pattern.compile("(?m)^#{1,3} ")
-        .matcher(page);
+    Matcher next = Pattern.compile("(?m)^#{1,3} ").matcher(page);
     int end = next.find(start) ? next.start() : page.length();
     return page.substring(start, end);
   }

@@ -2,9 +2,11 @@ package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.testing.Drivers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -54,25 +56,33 @@ class ClosingWindowsTest {
   @Test
   void aWindowIsKeptUntilItClosesWhateverTheGapInEventTime() {
     // three weeks without records for any key: the window still closes, and is emitted, once
-    List<In> input = List.of(new In("a", 1, T0), new In("a", 2, T0 + 10_000),
-        new In("b", 5, T0 + Duration.ofDays(21).toMillis()));
+    List<In> input =
+        List.of(
+            new In("a", 1, T0),
+            new In("a", 2, T0 + 10_000),
+            new In("b", 5, T0 + Duration.ofDays(21).toMillis()));
     assertThat(run(ownTopology("open-gap"), input, "own-out"))
         .containsExactly(new Out("a", T0, 3, T0 + 10_000));
   }
 
   @Test
   void aLateRecordIsDroppedAndCounted() {
-    List<In> input = List.of(new In("a", 1, T0), new In("a", 1, T0 + 90_000),
-        new In("a", 100, T0 + 10_000), // its window [T0, T0+60s) closed at T0+90s
-        new In("b", 100, T0 + 59_999)); // the same window of another key: late too
+    List<In> input =
+        List.of(
+            new In("a", 1, T0),
+            new In("a", 1, T0 + 90_000),
+            new In("a", 100, T0 + 10_000), // its window [T0, T0+60s) closed at T0+90s
+            new In("b", 100, T0 + 59_999)); // the same window of another key: late too
     try (TopologyTestDriver driver = new TopologyTestDriver(ownTopology("open-late"), props())) {
       List<Out> out = pipe(driver, input, "own-out");
       assertThat(out).containsExactly(new Out("a", T0, 1, T0));
-      assertThat(driver.metrics().entrySet()).anySatisfy(e -> {
-        assertThat(e.getKey().name()).isEqualTo(ClosingWindows.LATE_METRIC);
-        assertThat(e.getKey().group()).isEqualTo(ClosingWindows.METRIC_GROUP);
-        assertThat(e.getValue().metricValue()).isEqualTo(2.0);
-      });
+      assertThat(driver.metrics().entrySet())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getKey().name()).isEqualTo(ClosingWindows.LATE_METRIC);
+                assertThat(e.getKey().group()).isEqualTo(ClosingWindows.METRIC_GROUP);
+                assertThat(e.getValue().metricValue()).isEqualTo(2.0);
+              });
     }
   }
 
@@ -83,16 +93,23 @@ class ClosingWindowsTest {
     try (TopologyTestDriver driver = new TopologyTestDriver(ownTopology("open-log"), props())) {
       pipe(driver, List.of(new In("a", 4, T0 + 1_000)), "own-out");
       pipe(driver, List.of(new In("a", 3, T0 + 2_000)), "own-out");
-      var changelog = driver.createOutputTopic("closing-test-open-log-changelog",
-          Serdes.Bytes().deserializer(), Serdes.ByteArray().deserializer()).readRecordsToList();
+      var changelog =
+          driver
+              .createOutputTopic(
+                  "closing-test-open-log-changelog",
+                  Serdes.Bytes().deserializer(),
+                  Serdes.ByteArray().deserializer())
+              .readRecordsToList();
       List<Long> windowSums = new ArrayList<>();
       List<Long> streamTimes = new ArrayList<>();
       for (TestRecord<Bytes, byte[]> r : changelog) {
         ByteBuffer v = ByteBuffer.wrap(r.value());
         if (r.key().get()[0] == 1) {
           v.getLong(); // newest record timestamp
-          windowSums.add(Serdes.Long().deserializer().deserialize(null,
-              java.util.Arrays.copyOfRange(r.value(), 8, r.value().length)));
+          windowSums.add(
+              Serdes.Long()
+                  .deserializer()
+                  .deserialize(null, Arrays.copyOfRange(r.value(), 8, r.value().length)));
         } else {
           streamTimes.add(v.getLong());
         }
@@ -110,9 +127,12 @@ class ClosingWindowsTest {
         .groupByKey()
         .windowedBy(TimeWindows.ofSizeAndGrace(SIZE, GRACE))
         .emitStrategy(EmitStrategy.onWindowClose())
-        .aggregate(() -> 0L, (k, v, sum) -> sum + v,
+        .aggregate(
+            () -> 0L,
+            (k, v, sum) -> sum + v,
             Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("dsl-store")
-                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .withKeySerde(Serdes.String())
+                .withValueSerde(Serdes.Long()))
         .toStream()
         .map((w, sum) -> KeyValue.pair(w.key(), w.window().start() + ":" + sum))
         .to("dsl-out", Produced.with(Serdes.String(), Serdes.String()));
@@ -122,17 +142,18 @@ class ClosingWindowsTest {
   static Topology ownTopology(String store) {
     StreamsBuilder b = new StreamsBuilder();
     b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
-        .mapValues(v -> dev.nines.eventtime.Marked.<Long>item(v), Named.as("items"))
-        .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), SIZE, GRACE, () -> 0L,
-            Long::sum), Named.as("windows"))
-        .flatMapValues(dev.nines.eventtime.Marked::items)
+        .mapValues(v -> Marked.<Long>item(v), Named.as("items"))
+        .process(
+            new ClosingWindows<Long, Long>(store, Serdes.Long(), SIZE, GRACE, () -> 0L, Long::sum),
+            Named.as("windows"))
+        .flatMapValues(Marked::items)
         .mapValues(w -> w.start() + ":" + w.value())
         .to("own-out", Produced.with(Serdes.String(), Serdes.String()));
     return b.build();
   }
 
   static Properties props() {
-    Properties p = dev.nines.testing.Drivers.props("closing-test");
+    Properties p = Drivers.props("closing-test");
     p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
     return p;
   }
@@ -144,17 +165,19 @@ class ClosingWindowsTest {
   }
 
   static List<Out> pipe(TopologyTestDriver driver, List<In> input, String output) {
-    var in = driver.createInputTopic("in", Serdes.String().serializer(),
-        Serdes.Long().serializer());
+    var in =
+        driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
     for (In r : input) {
       in.pipeInput(r.key(), r.value(), r.timestamp());
     }
     List<Out> out = new ArrayList<>();
-    for (TestRecord<String, String> r : driver.createOutputTopic(output,
-        Serdes.String().deserializer(), Serdes.String().deserializer()).readRecordsToList()) {
+    for (TestRecord<String, String> r :
+        driver
+            .createOutputTopic(
+                output, Serdes.String().deserializer(), Serdes.String().deserializer())
+            .readRecordsToList()) {
       String[] parts = r.value().split(":");
-      out.add(new Out(r.key(), Long.parseLong(parts[0]), Long.parseLong(parts[1]),
-          r.timestamp()));
+      out.add(new Out(r.key(), Long.parseLong(parts[0]), Long.parseLong(parts[1]), r.timestamp()));
     }
     return out;
   }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.eventtime.ClosingWindowsTest.In;
 import dev.nines.eventtime.ClosingWindowsTest.Out;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.Watermark;
+import dev.nines.testing.Interleave;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,15 +53,16 @@ class ClosingWindowsWatermarkTest {
       for (long order = 1; order <= 4; order++) {
         List<Sent> interleaved = interleave(upstreams, new Random(seed * 1000 + order));
         Result own = run(UPSTREAMS, "wm-" + seed + "-" + order, interleaved);
-        assertThat(own.byKey()).as("seed %d, interleaving %d", seed, order)
+        assertThat(own.byKey())
+            .as("seed %d, interleaving %d", seed, order)
             .isEqualTo(expected.windows());
-        assertThat(own.late()).as("late, seed %d, interleaving %d", seed, order)
+        assertThat(own.late())
+            .as("late, seed %d, interleaving %d", seed, order)
             .isEqualTo(expected.late());
         // closing by stream time, with one record far ahead to close every window
         List<Sent> byStreamTime = new ArrayList<>(interleaved);
         byStreamTime.add(item(0, "zzz-last", 1, FAR));
-        if (!run(0, "st-" + seed + "-" + order, byStreamTime).byKey()
-            .equals(expected.windows())) {
+        if (!run(0, "st-" + seed + "-" + order, byStreamTime).byKey().equals(expected.windows())) {
           skewedRunsThatStreamTimeGetsWrong++;
         }
       }
@@ -102,8 +101,12 @@ class ClosingWindowsWatermarkTest {
     // a's at 120 s too, not b's at 180 s
     in.add(mark(0, t0 + 240_000, true, t0 + 240_000));
     in.add(mark(1, t0 + 150_000, true, t0 + 150_000));
-    assertThat(run(UPSTREAMS, "idle-4", in).byKey()).isEqualTo(Map.of("a",
-        List.of(new Out("a", t0, 3, t0 + 5_000), new Out("a", t0 + 120_000, 8, t0 + 150_000))));
+    assertThat(run(UPSTREAMS, "idle-4", in).byKey())
+        .isEqualTo(
+            Map.of(
+                "a",
+                List.of(
+                    new Out("a", t0, 3, t0 + 5_000), new Out("a", t0 + 120_000, 8, t0 + 150_000))));
   }
 
   /** A mark that comes again lower (out of order) does not lower its partition's watermark. */
@@ -123,8 +126,8 @@ class ClosingWindowsWatermarkTest {
     in.add(mark(0, FAR, false, FAR));
     Result r = run(UPSTREAMS, "lower-mark", in);
     assertThat(r.late()).isEqualTo(1);
-    assertThat(r.byKey()).isEqualTo(Map.of("a", List.of(new Out("a", t0 + 180_000, 2,
-        t0 + 190_000))));
+    assertThat(r.byKey())
+        .isEqualTo(Map.of("a", List.of(new Out("a", t0 + 180_000, 2, t0 + 190_000))));
   }
 
   // --- the upstream side, as WatermarkEmitter sends it (written again here, independently) ---
@@ -138,8 +141,9 @@ class ClosingWindowsWatermarkTest {
       out.add(new Sent(u, r, null));
       long before = streamTime;
       streamTime = Math.max(streamTime, r.timestamp());
-      boolean crossed = streamTime != before && (before == Long.MIN_VALUE
-          || streamTime / INTERVAL > before / INTERVAL);
+      boolean crossed =
+          streamTime != before
+              && (before == Long.MIN_VALUE || streamTime / INTERVAL > before / INTERVAL);
       if (crossed) {
         marked = streamTime;
       }
@@ -163,7 +167,7 @@ class ClosingWindowsWatermarkTest {
 
   /** A random merge keeping each upstream's own order; runs of one upstream make skew. */
   static List<Sent> interleave(List<List<Sent>> upstreams, Random random) {
-    return dev.nines.testing.Interleave.randomRuns(upstreams, random, 40);
+    return Interleave.randomRuns(upstreams, random, 40);
   }
 
   // --- the expectation: each upstream's items judged by that upstream's own last mark ---
@@ -186,15 +190,21 @@ class ClosingWindowsWatermarkTest {
           late++;
           continue;
         }
-        long[] w = sums.computeIfAbsent(s.item().key(), k -> new TreeMap<>())
-            .computeIfAbsent(start, x -> new long[] {0, Long.MIN_VALUE});
+        long[] w =
+            sums.computeIfAbsent(s.item().key(), k -> new TreeMap<>())
+                .computeIfAbsent(start, x -> new long[] {0, Long.MIN_VALUE});
         w[0] += s.item().value();
         w[1] = Math.max(w[1], ts);
       }
     }
     Map<String, List<Out>> windows = new TreeMap<>();
-    sums.forEach((key, byStart) -> byStart.forEach((start, w) ->
-        windows.computeIfAbsent(key, k -> new ArrayList<>()).add(new Out(key, start, w[0], w[1]))));
+    sums.forEach(
+        (key, byStart) ->
+            byStart.forEach(
+                (start, w) ->
+                    windows
+                        .computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(new Out(key, start, w[0], w[1]))));
     return new Expected(windows, late);
   }
 
@@ -205,38 +215,54 @@ class ClosingWindowsWatermarkTest {
   static Result run(int upstreams, String store, List<Sent> input) {
     StreamsBuilder b = new StreamsBuilder();
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.Long())))
-        .process(new ClosingWindows<Long, Long>(store, Serdes.Long(), ClosingWindowsTest.SIZE,
-            ClosingWindowsTest.GRACE, () -> 0L, Long::sum, upstreams), Named.as("windows"))
-        .flatMapValues(dev.nines.eventtime.Marked::items)
+        .process(
+            new ClosingWindows<Long, Long>(
+                store,
+                Serdes.Long(),
+                ClosingWindowsTest.SIZE,
+                ClosingWindowsTest.GRACE,
+                () -> 0L,
+                Long::sum,
+                upstreams),
+            Named.as("windows"))
+        .flatMapValues(Marked::items)
         .mapValues(w -> w.start() + ":" + w.value())
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     Topology topology = b.build();
-    try (TopologyTestDriver driver = new TopologyTestDriver(topology,
-        ClosingWindowsTest.props())) {
-      var in = driver.createInputTopic("in", Serdes.String().serializer(),
-          MarkedSerde.of(Serdes.Long()).serializer());
+    try (TopologyTestDriver driver = new TopologyTestDriver(topology, ClosingWindowsTest.props())) {
+      var in =
+          driver.createInputTopic(
+              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.Long()).serializer());
       for (Sent s : input) {
         RecordHeaders headers = new RecordHeaders();
         if (s.item() != null) {
           headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
-          in.pipeInput(new TestRecord<>(s.item().key(), Marked.item(s.item().value()), headers,
-              s.item().timestamp()));
+          in.pipeInput(
+              new TestRecord<>(
+                  s.item().key(), Marked.item(s.item().value()), headers, s.item().timestamp()));
         } else {
           long ts = Math.max(0, s.mark().streamTime());
-          in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<Long>mark(s.mark()), headers,
-              ts));
+          in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<Long>mark(s.mark()), headers, ts));
         }
       }
       Map<String, List<Out>> byKey = new TreeMap<>();
-      for (TestRecord<String, String> r : driver.createOutputTopic("out",
-          Serdes.String().deserializer(), Serdes.String().deserializer()).readRecordsToList()) {
+      for (TestRecord<String, String> r :
+          driver
+              .createOutputTopic(
+                  "out", Serdes.String().deserializer(), Serdes.String().deserializer())
+              .readRecordsToList()) {
         String[] parts = r.value().split(":");
-        byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new Out(r.key(),
-            Long.parseLong(parts[0]), Long.parseLong(parts[1]), r.timestamp()));
+        byKey
+            .computeIfAbsent(r.key(), k -> new ArrayList<>())
+            .add(
+                new Out(
+                    r.key(), Long.parseLong(parts[0]), Long.parseLong(parts[1]), r.timestamp()));
       }
-      long late = driver.metrics().entrySet().stream()
-          .filter(e -> e.getKey().name().equals(ClosingWindows.LATE_METRIC))
-          .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum();
+      long late =
+          driver.metrics().entrySet().stream()
+              .filter(e -> e.getKey().name().equals(ClosingWindows.LATE_METRIC))
+              .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+              .sum();
       return new Result(byKey, late);
     }
   }

@@ -3,9 +3,8 @@ package dev.nines.eventtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.Watermark;
+import dev.nines.testing.Drivers;
+import dev.nines.testing.Interleave;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -28,6 +26,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Dedup}: every id counts once whatever the skew between upstream partitions, as long as
@@ -54,8 +53,13 @@ class DedupTest {
     int runsTheOldRuleDoubles = 0;
     for (long seed = 1; seed <= 8; seed++) {
       List<List<Sent>> sent = traffic(new Random(seed), upstreams, 0, upstreams, 150, 0.3);
-      long distinct = sent.stream().flatMap(List::stream).filter(s -> s.id() != null)
-          .map(Sent::id).distinct().count();
+      long distinct =
+          sent.stream()
+              .flatMap(List::stream)
+              .filter(s -> s.id() != null)
+              .map(Sent::id)
+              .distinct()
+              .count();
       long items = sent.stream().flatMap(List::stream).filter(s -> s.id() != null).count();
       assertThat(items).as("seed %d has duplicates", seed).isGreaterThan(distinct + 50);
       List<List<Sent>> orders = new ArrayList<>();
@@ -65,8 +69,10 @@ class DedupTest {
       }
       for (int o = 0; o < orders.size(); o++) {
         Run run = run(0, upstreams, upstreams, orders.get(o));
-        assertThat(run.counts()).as("seed %d, order %d: ids forwarded", seed, o)
-            .hasSize((int) distinct).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+        assertThat(run.counts())
+            .as("seed %d, order %d: ids forwarded", seed, o)
+            .hasSize((int) distinct)
+            .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         if (oldRuleDoubles(orders.get(o)) > 0) {
           runsTheOldRuleDoubles++;
         }
@@ -132,22 +138,26 @@ class DedupTest {
    * for ever on the "y" pair; in a separate thread so that such a loop fails the test).
    */
   @Test
-  @org.junit.jupiter.api.Timeout(value = 60,
-      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void extremeTimestampsAreDeduplicatedToo() {
-    List<Sent> in = List.of(item(0, "z", Long.MAX_VALUE - R / 2), item(0, "z", Long.MAX_VALUE),
-        item(0, "y", Long.MAX_VALUE - R - 1), item(0, "y", Long.MAX_VALUE - 1));
+    List<Sent> in =
+        List.of(
+            item(0, "z", Long.MAX_VALUE - R / 2),
+            item(0, "z", Long.MAX_VALUE),
+            item(0, "y", Long.MAX_VALUE - R - 1),
+            item(0, "y", Long.MAX_VALUE - 1));
     assertThat(run(0, 1, 1, in).counts()).isEqualTo(Map.of("z", 1, "y", 1));
   }
 
   @Test
   void aBucketFoundEmptyIsReadAgainOnceAnIdIsPutInIt() {
     long b = Math.floorDiv(T0, R) * R;
-    List<Sent> in = List.of(
-        item(0, "a", b + 10), // looks at the next bucket too, and finds it empty
-        item(0, "c", b + R + 10), // the first id put in that bucket
-        item(0, "c", b + 20), // its duplicate, R - 10 earlier: found in the next bucket
-        item(0, "a", b + R + 5)); // and one the other way round
+    List<Sent> in =
+        List.of(
+            item(0, "a", b + 10), // looks at the next bucket too, and finds it empty
+            item(0, "c", b + R + 10), // the first id put in that bucket
+            item(0, "c", b + 20), // its duplicate, R - 10 earlier: found in the next bucket
+            item(0, "a", b + R + 5)); // and one the other way round
     Run run = run(0, 1, 1, in);
     assertThat(run.counts()).isEqualTo(Map.of("a", 1, "c", 1));
     assertThat(run.forwardedItems()).isEqualTo(2);
@@ -205,8 +215,9 @@ class DedupTest {
         .hasMessageContaining("expected 0 <= from < to <= upstreams");
     assertThatThrownBy(() -> new Dedup<String>(STORE, s -> s, Duration.ZERO, 0, 1, 1))
         .hasMessageContaining("must be > 0");
-    assertThatThrownBy(() -> new Dedup<String>(STORE, s -> s, Duration.ofMillis(Long.MAX_VALUE),
-        0, 1, 1)).hasMessageContaining("must be > 0 and at most");
+    assertThatThrownBy(
+            () -> new Dedup<String>(STORE, s -> s, Duration.ofMillis(Long.MAX_VALUE), 0, 1, 1))
+        .hasMessageContaining("must be > 0 and at most");
   }
 
   // --- traffic: originals and duplicates over one event-time span per partition ---
@@ -217,8 +228,8 @@ class DedupTest {
    * partition; marks as {@code WatermarkEmitter} sends them (every {@link #INTERVAL} of stream
    * time), and a last mark far ahead.
    */
-  static List<List<Sent>> traffic(Random random, int upstreams, int from, int to, int perPartition,
-      double duplicates) {
+  static List<List<Sent>> traffic(
+      Random random, int upstreams, int from, int to, int perPartition, double duplicates) {
     List<List<long[]>> timed = new ArrayList<>(); // per partition, see jittered
     List<String> ids = new ArrayList<>();
     for (int u = from; u < to; u++) {
@@ -231,8 +242,9 @@ class DedupTest {
         timed.get(u - from).add(jittered(random, ts, ids.size() - 1));
         if (random.nextDouble() < duplicates) {
           int v = random.nextBoolean() ? u : from + random.nextInt(to - from);
-          timed.get(v - from).add(jittered(random, ts + (long) (random.nextDouble() * R),
-              ids.size() - 1));
+          timed
+              .get(v - from)
+              .add(jittered(random, ts + (long) (random.nextDouble() * R), ids.size() - 1));
         }
       }
     }
@@ -270,7 +282,7 @@ class DedupTest {
 
   /** A random merge keeping each upstream's own order; runs of one upstream make skew. */
   static List<Sent> interleave(List<List<Sent>> upstreams, Random random) {
-    return dev.nines.testing.Interleave.randomRuns(upstreams, random, 120);
+    return Interleave.randomRuns(upstreams, random, 120);
   }
 
   /**
@@ -286,8 +298,9 @@ class DedupTest {
         continue;
       }
       long horizon = max == Long.MIN_VALUE ? Long.MIN_VALUE : max - 2 * R;
-      boolean dup = kept.getOrDefault(s.id(), List.of()).stream()
-          .anyMatch(t -> t >= horizon && Math.abs(t - s.ts()) <= R);
+      boolean dup =
+          kept.getOrDefault(s.id(), List.of()).stream()
+              .anyMatch(t -> t >= horizon && Math.abs(t - s.ts()) <= R);
       if (!dup && s.ts() >= horizon) {
         kept.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(s.ts());
         max = Math.max(max, s.ts());
@@ -310,39 +323,50 @@ class DedupTest {
 
   // --- the processor ---
 
-  record Run(Map<String, Integer> counts, long forwardedItems, long forwardedMarks, long ids,
+  record Run(
+      Map<String, Integer> counts,
+      long forwardedItems,
+      long forwardedMarks,
+      long ids,
       Map<Integer, Watermark> marks) {}
 
   static Run run(int from, int to, int upstreams, List<Sent> input) {
     StreamsBuilder b = new StreamsBuilder();
-    Dedup<String> dedup = new Dedup<>(STORE, s -> s.startsWith("null") ? null : s,
-        Duration.ofMillis(R), from, to, upstreams);
+    Dedup<String> dedup =
+        new Dedup<>(
+            STORE, s -> s.startsWith("null") ? null : s, Duration.ofMillis(R), from, to, upstreams);
     b.addStateStore(dedup.storeBuilder());
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
         .processValues(dedup, Named.as("dedup"), STORE)
         .mapValues(m -> m instanceof Marked.Item<String> i ? "item:" + i.value() : "mark")
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
-    Properties props = dev.nines.testing.Drivers.props("dedup-test");
+    Properties props = Drivers.props("dedup-test");
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), props)) {
-      var in = driver.createInputTopic("in", Serdes.String().serializer(),
-          MarkedSerde.of(Serdes.String()).serializer());
+      var in =
+          driver.createInputTopic(
+              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
       for (Sent s : input) {
         RecordHeaders headers = new RecordHeaders();
         if (s.mark() == null) {
           headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
-          in.pipeInput(new TestRecord<>("k", Marked.item(s.id() == null ? "null" : s.id()),
-              headers, s.ts()));
+          in.pipeInput(
+              new TestRecord<>(
+                  "k", Marked.item(s.id() == null ? "null" : s.id()), headers, s.ts()));
         } else {
           Watermark m = s.mark();
-          in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<String>mark(m), headers,
-              Math.max(0, m.streamTime())));
+          in.pipeInput(
+              new TestRecord<>(
+                  Marked.MARK_KEY, Marked.<String>mark(m), headers, Math.max(0, m.streamTime())));
         }
       }
       Map<String, Integer> counts = new TreeMap<>();
       long items = 0;
       long marks = 0;
-      for (TestRecord<String, String> r : driver.createOutputTopic("out",
-          Serdes.String().deserializer(), Serdes.String().deserializer()).readRecordsToList()) {
+      for (TestRecord<String, String> r :
+          driver
+              .createOutputTopic(
+                  "out", Serdes.String().deserializer(), Serdes.String().deserializer())
+              .readRecordsToList()) {
         if (r.value().startsWith("item:")) {
           items++;
           String id = r.value().substring(5);

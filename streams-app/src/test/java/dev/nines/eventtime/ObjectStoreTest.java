@@ -3,13 +3,13 @@ package dev.nines.eventtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nines.testing.Drivers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -62,9 +62,12 @@ class ObjectStoreTest {
 
   static Topology topology(int times) {
     StreamsBuilder b = new StreamsBuilder();
-    b.addStateStore(ObjectStore.builder(STORE, Serdes.serdeFrom(
-        (t, v) -> Serdes.Long().serializer().serialize(t, v[0]),
-        (t, bytes) -> new long[] {Serdes.Long().deserializer().deserialize(t, bytes)})));
+    b.addStateStore(
+        ObjectStore.builder(
+            STORE,
+            Serdes.serdeFrom(
+                (t, v) -> Serdes.Long().serializer().serialize(t, v[0]),
+                (t, bytes) -> new long[] {Serdes.Long().deserializer().deserialize(t, bytes)})));
     b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
         .process(() -> new Adder(times), Named.as("add"), STORE)
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
@@ -72,13 +75,16 @@ class ObjectStoreTest {
   }
 
   static Properties props() {
-    return dev.nines.testing.Drivers.props("object-store-test");
+    return Drivers.props("object-store-test");
   }
 
   static List<KeyValue<String, Long>> changelog(TopologyTestDriver driver) {
     List<KeyValue<String, Long>> out = new ArrayList<>();
-    for (TestRecord<String, Long> r : driver.createOutputTopic(CHANGELOG,
-        Serdes.String().deserializer(), Serdes.Long().deserializer()).readRecordsToList()) {
+    for (TestRecord<String, Long> r :
+        driver
+            .createOutputTopic(
+                CHANGELOG, Serdes.String().deserializer(), Serdes.Long().deserializer())
+            .readRecordsToList()) {
       out.add(KeyValue.pair(r.key(), r.value()));
     }
     return out;
@@ -87,33 +93,33 @@ class ObjectStoreTest {
   @Test
   void eachCommitWritesTheLatestValueOfEachKeyOnceInPlainStringAndSerdeBytes() {
     try (TopologyTestDriver driver = new TopologyTestDriver(topology(3), props())) {
-      var in = driver.createInputTopic("in", Serdes.String().serializer(),
-          Serdes.Long().serializer());
-      var out = driver.createOutputTopic("out", Serdes.String().deserializer(),
-          Serdes.String().deserializer());
+      var in =
+          driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+      var out =
+          driver.createOutputTopic(
+              "out", Serdes.String().deserializer(), Serdes.String().deserializer());
       in.pipeInput("a", 2L);
       in.pipeInput("b", 5L);
       in.pipeInput("a", 1L);
       // three puts per record, one changelog record per key and commit: a store that encodes
       // per put would log 3 records per input record (expectation: a 3 x 2 = 6, b 15, a 6 + 3)
-      assertThat(changelog(driver)).containsExactly(KeyValue.pair("a", 6L),
-          KeyValue.pair("b", 15L), KeyValue.pair("a", 9L));
+      assertThat(changelog(driver))
+          .containsExactly(KeyValue.pair("a", 6L), KeyValue.pair("b", 15L), KeyValue.pair("a", 9L));
       // within a record, nothing was written back yet: one key pending
-      assertThat(out.readValuesToList()).containsExactly("6 pending 1", "15 pending 1",
-          "9 pending 1");
+      assertThat(out.readValuesToList())
+          .containsExactly("6 pending 1", "15 pending 1", "9 pending 1");
     }
   }
 
   @Test
   void aValueWrittenBackIsReadFromTheStoreAfterTheCommit() {
     try (TopologyTestDriver driver = new TopologyTestDriver(topology(1), props())) {
-      var in = driver.createInputTopic("in", Serdes.String().serializer(),
-          Serdes.Long().serializer());
+      var in =
+          driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
       in.pipeInput("a", 4L);
       in.pipeInput("a", 3L);
       // the second record found 4 in RocksDB (the cache was emptied by the first commit)
-      assertThat(changelog(driver)).containsExactly(KeyValue.pair("a", 4L),
-          KeyValue.pair("a", 7L));
+      assertThat(changelog(driver)).containsExactly(KeyValue.pair("a", 4L), KeyValue.pair("a", 7L));
       ObjectStore<long[]> store = (ObjectStore<long[]>) driver.getStateStore(STORE);
       assertThat(store.pending()).isZero();
       assertThat(store.get("a")[0]).isEqualTo(7L);
@@ -124,8 +130,7 @@ class ObjectStoreTest {
   void nullIsRefused() {
     try (TopologyTestDriver driver = new TopologyTestDriver(topology(1), props())) {
       ObjectStore<long[]> store = (ObjectStore<long[]>) driver.getStateStore(STORE);
-      assertThatThrownBy(() -> store.put("a", null))
-          .hasMessageContaining("does not delete");
+      assertThatThrownBy(() -> store.put("a", null)).hasMessageContaining("does not delete");
     }
   }
 }

@@ -53,15 +53,25 @@ class OrderGatePropertiesTest {
       out.add(new Event(p, new Item(time, id, key), null));
       long before = streamTime;
       streamTime = Math.max(streamTime, time);
-      if (streamTime != before && (before == Long.MIN_VALUE
-          || Math.floorDiv(streamTime, INTERVAL) > Math.floorDiv(before, INTERVAL))) {
+      if (streamTime != before
+          && (before == Long.MIN_VALUE
+              || Math.floorDiv(streamTime, INTERVAL) > Math.floorDiv(before, INTERVAL))) {
         out.add(new Event(p, null, new Watermark(p, n, streamTime, false)));
       }
     }
-    long marked = out.stream().filter(e -> e.mark() != null)
-        .mapToLong(e -> e.mark().streamTime()).max().orElse(Long.MIN_VALUE);
-    out.add(new Event(p, null, endIdle ? new Watermark(p, n, marked, true, streamTime)
-        : new Watermark(p, n, END, false)));
+    long marked =
+        out.stream()
+            .filter(e -> e.mark() != null)
+            .mapToLong(e -> e.mark().streamTime())
+            .max()
+            .orElse(Long.MIN_VALUE);
+    out.add(
+        new Event(
+            p,
+            null,
+            endIdle
+                ? new Watermark(p, n, marked, true, streamTime)
+                : new Watermark(p, n, END, false)));
     return out;
   }
 
@@ -112,7 +122,8 @@ class OrderGatePropertiesTest {
       } else {
         for (int g = 0; g < gates; g++) {
           for (OrderGate.Released<Item> x : gs.get(g).onMark(e.mark())) {
-            releasedByGate.computeIfAbsent(g, k -> new ArrayList<>())
+            releasedByGate
+                .computeIfAbsent(g, k -> new ArrayList<>())
                 .add(describe(x.slot().upstream(), x.value()));
           }
         }
@@ -150,8 +161,10 @@ class OrderGatePropertiesTest {
         }
       }
     }
-    sortable.sort(Comparator.comparing((Object[] o) -> new OrderGate.Slot(((Item) o[0]).time(),
-        ((Item) o[0]).id(), (Integer) o[1])));
+    sortable.sort(
+        Comparator.comparing(
+            (Object[] o) ->
+                new OrderGate.Slot(((Item) o[0]).time(), ((Item) o[0]).id(), (Integer) o[1])));
     List<String> released = new ArrayList<>();
     for (Object[] o : sortable) {
       released.add(describe((Integer) o[1], (Item) o[0]));
@@ -162,9 +175,12 @@ class OrderGatePropertiesTest {
   }
 
   @Property(tries = 200)
-  void anyInterleavingReleasesTheSameSequence(@ForAll @IntRange(min = 1, max = 4) int n,
-      @ForAll @IntRange(min = 1, max = 3) int gates, @ForAll @IntRange(min = 0, max = 120) int items,
-      @ForAll @LongRange(min = 0, max = 1_000_000) long seed, @ForAll boolean endIdle) {
+  void anyInterleavingReleasesTheSameSequence(
+      @ForAll @IntRange(min = 1, max = 4) int n,
+      @ForAll @IntRange(min = 1, max = 3) int gates,
+      @ForAll @IntRange(min = 0, max = 120) int items,
+      @ForAll @LongRange(min = 0, max = 1_000_000) long seed,
+      @ForAll boolean endIdle) {
     Random r = new Random(seed);
     List<List<Event>> histories = new ArrayList<>();
     for (int p = 0; p < n; p++) {

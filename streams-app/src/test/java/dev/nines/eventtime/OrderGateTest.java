@@ -2,13 +2,16 @@ package dev.nines.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.Topics;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.testing.TestRegistry;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
 /** The gate's rules one by one, worked by hand (grace 30 s). */
@@ -50,8 +53,7 @@ class OrderGateTest {
     // the same time from partition 1 (no mark yet) is held
     assertThat(gate.offer(1, 70 * S, "x", "x1")).isEmpty();
     // frontier min(100, 110) - 30 = 70 s: x1 (70 s) goes, y (71 s) waits
-    assertThat(values(gate.onMark(new Watermark(1, 2, 110 * S, false))))
-        .containsExactly("x1");
+    assertThat(values(gate.onMark(new Watermark(1, 2, 110 * S, false)))).containsExactly("x1");
     assertThat(store.held()).isEqualTo(1);
   }
 
@@ -61,8 +63,7 @@ class OrderGateTest {
     gate.offer(0, 200 * S, "a", "a");
     gate.onMark(new Watermark(0, 2, 300 * S, false));
     // partition 1 never sent data: idle; the frontier is partition 0's alone, 270 s
-    assertThat(values(gate.onMark(new Watermark(1, 2, Long.MIN_VALUE, true))))
-        .containsExactly("a");
+    assertThat(values(gate.onMark(new Watermark(1, 2, Long.MIN_VALUE, true)))).containsExactly("a");
     assertThat(store.released()).isEqualTo(270 * S);
     // partition 1 wakes up with old data: it cannot go in its place any more
     assertThat(gate.offer(1, 250 * S, "old", "old")).contains(OrderGate.Late.BEHIND_RELEASED);
@@ -70,8 +71,7 @@ class OrderGateTest {
     assertThat(gate.offer(1, 280 * S, "new", "new")).isEmpty();
     assertThat(gate.onMark(new Watermark(1, 2, 280 * S, false))).isEmpty(); // 250 < 270
     gate.onMark(new Watermark(0, 2, 400 * S, false));
-    assertThat(values(gate.onMark(new Watermark(1, 2, 320 * S, false))))
-        .containsExactly("new");
+    assertThat(values(gate.onMark(new Watermark(1, 2, 320 * S, false)))).containsExactly("new");
   }
 
   @Test
@@ -101,9 +101,16 @@ class OrderGateTest {
 
   @Test
   void theSerdeStillReadsVersionOneMarks() {
-    var serde = MarkedSerde.of(org.apache.kafka.common.serialization.Serdes.String());
-    byte[] v1 = java.nio.ByteBuffer.allocate(19).put(MarkedSerde.MARK).put((byte) 1).putInt(1)
-        .putInt(3).putLong(42L).put((byte) 1).array();
+    var serde = MarkedSerde.of(Serdes.String());
+    byte[] v1 =
+        ByteBuffer.allocate(19)
+            .put(MarkedSerde.MARK)
+            .put((byte) 1)
+            .putInt(1)
+            .putInt(3)
+            .putLong(42L)
+            .put((byte) 1)
+            .array();
     assertThat(serde.deserializer().deserialize("t", v1))
         .isEqualTo(Marked.mark(new Watermark(1, 3, 42L, true, 42L)));
   }
@@ -126,11 +133,18 @@ class OrderGateTest {
   @Test
   void theSerdeReadsConfluentFramedRecordsAsItemsAndWritesMarksWithTheirOwnByte() {
     TestRegistry registry = new TestRegistry();
-    var inner = dev.nines.Topics.PROBE_RESULTS.valueSerde(registry);
+    var inner = Topics.PROBE_RESULTS.valueSerde(registry);
     var serde = MarkedSerde.of(inner);
-    ProbeResult p = ProbeResult.newBuilder().setProbeId("p1").setCheck("sms-send")
-        .setService(Service.SMS).setRegion("us-east").setVantage("v").setSuccess(true)
-        .setObservedAt(Instant.parse("2026-03-01T00:00:00Z")).build();
+    ProbeResult p =
+        ProbeResult.newBuilder()
+            .setProbeId("p1")
+            .setCheck("sms-send")
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setVantage("v")
+            .setSuccess(true)
+            .setObservedAt(Instant.parse("2026-03-01T00:00:00Z"))
+            .build();
     byte[] legacy = inner.serializer().serialize("t", p); // what the topic carried before
     assertThat(legacy[0]).isEqualTo((byte) 0);
     assertThat(serde.deserializer().deserialize("t", legacy)).isEqualTo(Marked.item(p));
@@ -163,17 +177,20 @@ class OrderGateTest {
           var k = OrderGateProcessor.heldKey(new OrderGate.Slot(t, id, u));
           assertThat(k.compareTo(from)).as("%d %s %d after from", t, id, u).isPositive();
           assertThat(k.compareTo(to)).as("%d %s %d before to", t, id, u).isNegative();
-          assertThat(OrderGateProcessor.slotOf(k.get()))
-              .isEqualTo(new OrderGate.Slot(t, id, u));
+          assertThat(OrderGateProcessor.slotOf(k.get())).isEqualTo(new OrderGate.Slot(t, id, u));
         }
       }
     }
-    assertThat(OrderGateProcessor.heldKey(new OrderGate.Slot(after, "\uffff", 7))
-        .compareTo(from)).as("a time at the previous frontier is outside").isNegative();
-    assertThat(OrderGateProcessor.heldKey(new OrderGate.Slot(upTo + 1, "", -1))
-        .compareTo(to)).as("a time past the new frontier is outside").isPositive();
-    assertThat(OrderGateProcessor.heldKey(new OrderGate.Slot(-5 * S, "x", 0))
-        .compareTo(OrderGateProcessor.timeKey(-4 * S))).as("negative times order too")
+    assertThat(OrderGateProcessor.heldKey(new OrderGate.Slot(after, "\uffff", 7)).compareTo(from))
+        .as("a time at the previous frontier is outside")
+        .isNegative();
+    assertThat(OrderGateProcessor.heldKey(new OrderGate.Slot(upTo + 1, "", -1)).compareTo(to))
+        .as("a time past the new frontier is outside")
+        .isPositive();
+    assertThat(
+            OrderGateProcessor.heldKey(new OrderGate.Slot(-5 * S, "x", 0))
+                .compareTo(OrderGateProcessor.timeKey(-4 * S)))
+        .as("negative times order too")
         .isNegative();
   }
 }

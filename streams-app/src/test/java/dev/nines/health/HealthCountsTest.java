@@ -2,11 +2,13 @@ package dev.nines.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.schema.DeliveryStatus;
+import dev.nines.schema.FailureCause;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HealthCountsTest {
@@ -35,15 +37,15 @@ class HealthCountsTest {
 
   @Test
   void outcomeAttributionFollowsTheContract() {
-    assertThat(Outcome.of(dev.nines.schema.DeliveryStatus.EXPIRED,
-        dev.nines.schema.FailureCause.RECIPIENT)).isEqualTo(Outcome.CARRIER_FAILURE);
-    assertThat(Outcome.of(dev.nines.schema.DeliveryStatus.FAILED,
-        dev.nines.schema.FailureCause.CARRIER)).isEqualTo(Outcome.CARRIER_FAILURE);
-    assertThat(Outcome.of(dev.nines.schema.DeliveryStatus.FAILED,
-        dev.nines.schema.FailureCause.PLATFORM)).isEqualTo(Outcome.OTHER_FAILURE);
-    assertThat(Outcome.of(dev.nines.schema.DeliveryStatus.REJECTED,
-        dev.nines.schema.FailureCause.CONTENT)).isEqualTo(Outcome.OTHER_FAILURE);
-    assertThat(Outcome.of(dev.nines.schema.DeliveryStatus.DELIVERED,
-        dev.nines.schema.FailureCause.NONE)).isEqualTo(Outcome.DELIVERED);
+    assertThat(Outcome.of(DeliveryStatus.EXPIRED, FailureCause.RECIPIENT))
+        .isEqualTo(Outcome.CARRIER_FAILURE);
+    assertThat(Outcome.of(DeliveryStatus.FAILED, FailureCause.CARRIER))
+        .isEqualTo(Outcome.CARRIER_FAILURE);
+    assertThat(Outcome.of(DeliveryStatus.FAILED, FailureCause.PLATFORM))
+        .isEqualTo(Outcome.OTHER_FAILURE);
+    assertThat(Outcome.of(DeliveryStatus.REJECTED, FailureCause.CONTENT))
+        .isEqualTo(Outcome.OTHER_FAILURE);
+    assertThat(Outcome.of(DeliveryStatus.DELIVERED, FailureCause.NONE))
+        .isEqualTo(Outcome.DELIVERED);
   }
 }

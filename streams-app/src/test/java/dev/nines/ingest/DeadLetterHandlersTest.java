@@ -8,12 +8,16 @@ import dev.nines.serde.SerdeException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
@@ -67,8 +71,11 @@ class DeadLetterHandlersTest {
   }
 
   static Map<String, Object> configs(DeadLetters counter) {
-    return Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dead-letters",
-        DeadLetters.CONFIG_KEY, counter);
+    return Map.of(
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+        "dead-letters",
+        DeadLetters.CONFIG_KEY,
+        counter);
   }
 
   @Test
@@ -78,17 +85,26 @@ class DeadLetterHandlersTest {
       h.configure(configs(counter));
       Record<Object, Object> record = new Record<>("k", "v", 1L);
 
-      var invalid = h.handleError(context("delivery-receipts"), record,
-          new InvalidInputException("unknown-route", "no plan for ZZ:SMS"));
+      var invalid =
+          h.handleError(
+              context("delivery-receipts"),
+              record,
+              new InvalidInputException("unknown-route", "no plan for ZZ:SMS"));
       assertThat(invalid.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
-      assertThat(invalid.deadLetterQueueRecords()).singleElement()
+      assertThat(invalid.deadLetterQueueRecords())
+          .singleElement()
           .satisfies(r -> assertThat(r.topic()).isEqualTo("dead-letters"));
 
-      for (Exception internal : new Exception[] {new IllegalStateException("a bug"),
-          new NullPointerException(), new PlansUnavailableException("reader stopped", null),
-          new RegistryUnavailableException("t", 1, "down", null)}) {
+      for (Exception internal :
+          new Exception[] {
+            new IllegalStateException("a bug"),
+            new NullPointerException(),
+            new PlansUnavailableException("reader stopped", null),
+            new RegistryUnavailableException("t", 1, "down", null)
+          }) {
         var r = h.handleError(context("app-uptime-by-service-repartition"), record, internal);
-        assertThat(r.result()).as(internal.toString())
+        assertThat(r.result())
+            .as(internal.toString())
             .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(r.deadLetterQueueRecords()).as(internal.toString()).isEmpty();
       }
@@ -103,15 +119,22 @@ class DeadLetterHandlersTest {
       h.configure(configs(counter));
       var raw = new ConsumerRecord<>("delivery-receipts", 0, 5L, BYTES, BYTES);
 
-      var down = h.handleError(context("delivery-receipts"), raw,
-          new RegistryUnavailableException("delivery-receipts", 3, "unreachable", null));
+      var down =
+          h.handleError(
+              context("delivery-receipts"),
+              raw,
+              new RegistryUnavailableException("delivery-receipts", 3, "unreachable", null));
       assertThat(down.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
       assertThat(down.deadLetterQueueRecords()).isEmpty();
 
-      var bad = h.handleError(context("delivery-receipts"), raw,
-          new SerdeException("delivery-receipts", 3, "unknown schema id", null));
+      var bad =
+          h.handleError(
+              context("delivery-receipts"),
+              raw,
+              new SerdeException("delivery-receipts", 3, "unknown schema id", null));
       assertThat(bad.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
-      assertThat(bad.deadLetterQueueRecords()).singleElement()
+      assertThat(bad.deadLetterQueueRecords())
+          .singleElement()
           .satisfies(r -> assertThat(r.value()).isEqualTo(BYTES));
       assertThat(counter.counts()).isEqualTo(Map.of("delivery-receipts SerdeException", 1L));
     }
@@ -122,22 +145,22 @@ class DeadLetterHandlersTest {
     try (DeadLetters counter = new DeadLetters()) {
       var h = new DeadLetters.ProductionHandler();
       h.configure(configs(counter));
-      var out = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
-          "uptime-ledger", new byte[2_000_000]);
-      var tooLarge = h.handleError(context("probe-results"), out,
-          new org.apache.kafka.common.errors.RecordTooLargeException("2000100 bytes"));
-      assertThat(tooLarge.result())
-          .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.RESUME);
-      assertThat(tooLarge.deadLetterQueueRecords()).singleElement().satisfies(r -> {
-        assertThat(r.topic()).isEqualTo("dead-letters");
-        assertThat(r.value()).as("the input's own bytes").isEqualTo(BYTES);
-      });
+      var out = new ProducerRecord<byte[], byte[]>("uptime-ledger", new byte[2_000_000]);
+      var tooLarge =
+          h.handleError(
+              context("probe-results"), out, new RecordTooLargeException("2000100 bytes"));
+      assertThat(tooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+      assertThat(tooLarge.deadLetterQueueRecords())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.topic()).isEqualTo("dead-letters");
+                assertThat(r.value()).as("the input's own bytes").isEqualTo(BYTES);
+              });
       assertThat(counter.counts()).isEqualTo(Map.of("probe-results output-too-large", 1L));
 
-      var other = h.handleError(context("probe-results"), out,
-          new org.apache.kafka.common.errors.InvalidTopicException("gone"));
-      assertThat(other.result())
-          .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.FAIL);
+      var other = h.handleError(context("probe-results"), out, new InvalidTopicException("gone"));
+      assertThat(other.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
   }
 }

@@ -66,8 +66,10 @@ class PlanBookTest {
    * in [from, to] has one with the carrier.
    */
   @Property(tries = 300)
-  void agreesWithABruteForceOverEveryInstant(@ForAll("edits") List<Edit> edits,
-      @ForAll("spans") long[] span, @ForAll("carrier") String carrier) {
+  void agreesWithABruteForceOverEveryInstant(
+      @ForAll("edits") List<Edit> edits,
+      @ForAll("spans") long[] span,
+      @ForAll("carrier") String carrier) {
     PlanBook book = new PlanBook(LONG);
     for (Edit e : edits) {
       if (e.carriers() == null) {
@@ -94,17 +96,20 @@ class PlanBookTest {
         carrierSeen |= inForce.carriers().contains(carrier);
       }
     }
-    Verdict expected = carrierSeen ? Verdict.KNOWN
-        : routeSeen ? Verdict.UNKNOWN_CARRIER : Verdict.UNKNOWN_ROUTE;
+    Verdict expected =
+        carrierSeen ? Verdict.KNOWN : routeSeen ? Verdict.UNKNOWN_CARRIER : Verdict.UNKNOWN_ROUTE;
     assertThat(book.verdict("R", carrier, from, to)).isEqualTo(expected);
   }
 
   @Provide
   Arbitrary<List<Edit>> edits() {
-    Arbitrary<Set<String>> carriers = Arbitraries.of("a", "b", "c").set().ofMaxSize(3)
-        .injectNull(0.2);
-    return Combinators.combine(Arbitraries.longs().between(0, 40), carriers).as(Edit::new)
-        .list().ofMaxSize(8).map(ArrayList::new);
+    Arbitrary<Set<String>> carriers =
+        Arbitraries.of("a", "b", "c").set().ofMaxSize(3).injectNull(0.2);
+    return Combinators.combine(Arbitraries.longs().between(0, 40), carriers)
+        .as(Edit::new)
+        .list()
+        .ofMaxSize(8)
+        .map(ArrayList::new);
   }
 
   @Provide

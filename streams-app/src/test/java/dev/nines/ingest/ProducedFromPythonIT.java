@@ -3,8 +3,8 @@ package dev.nines.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.app.NinesApp;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.LocalPlatform;
@@ -14,6 +14,7 @@ import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.TestTopics;
 import dev.nines.testing.TopicRecords;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.utils.Utils;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,13 +59,15 @@ class ProducedFromPythonIT {
   static Optional<String> python() throws Exception {
     for (String candidate : List.of("/usr/bin/python3", "python3")) {
       try {
-        Process p = new ProcessBuilder(candidate, "-c", "import confluent_kafka, avro, requests")
-            .redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder(candidate, "-c", "import confluent_kafka, avro, requests")
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
           return Optional.of(candidate);
         }
-      } catch (java.io.IOException notThere) {
+      } catch (IOException notThere) {
         // try the next one
       }
     }
@@ -77,58 +81,98 @@ class ProducedFromPythonIT {
     Assumptions.assumeTrue(python.isPresent(), "no Python 3 with confluent-kafka: " + INSTALL);
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("python") + ".";
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-        "topics.prefix", prefix, "application.id", prefix + "app",
-        "platform.ephemeral", "true", "topics.partitions", "3"));
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "topics.prefix",
+                prefix,
+                "application.id",
+                prefix + "app",
+                "platform.ephemeral",
+                "true",
+                "topics.partitions",
+                "3"));
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     try (Admin admin = platform.kafka().admin()) {
       TestTopics.ensure(admin, config.topics());
     }
     String weightsTopic = config.topics().name(Topics.ROUTING_WEIGHTS);
     Path log = Files.createTempFile("produce-from-python-", ".log");
-    Process p = new ProcessBuilder(python.get(), SCRIPT.toString(),
-        platform.bootstrapServers(), platform.schemaRegistryUrl(), SCHEMAS.toString(), prefix)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                python.get(),
+                SCRIPT.toString(),
+                platform.bootstrapServers(),
+                platform.schemaRegistryUrl(),
+                SCHEMAS.toString(),
+                prefix)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("the script finished").isTrue();
-    assertThat(p.exitValue()).as("the script's exit code; it printed:%n%s",
-        Files.readString(log)).isZero();
+    assertThat(p.exitValue())
+        .as("the script's exit code; it printed:%n%s", Files.readString(log))
+        .isZero();
     Files.delete(log);
 
     try (NinesApp app = NinesApp.start(config, platform, registry)) {
-      var plan = TopicRecords.readAll(platform, config.topics().name(Topics.ROUTE_PLANS))
-          .stream().filter(r -> r.key().equals("US:SMS")).findFirst().orElseThrow();
-      assertThat(plan.partition()).as("librdkafka put the plan elsewhere than murmur2 would")
-          .isNotEqualTo(Utils.toPositive(Utils.murmur2("US:SMS".getBytes(
-              StandardCharsets.UTF_8))) % 3);
+      var plan =
+          TopicRecords.readAll(platform, config.topics().name(Topics.ROUTE_PLANS)).stream()
+              .filter(r -> r.key().equals("US:SMS"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(plan.partition())
+          .as("librdkafka put the plan elsewhere than murmur2 would")
+          .isNotEqualTo(
+              Utils.toPositive(Utils.murmur2("US:SMS".getBytes(StandardCharsets.UTF_8))) % 3);
 
       try {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(1))
             .alias("routing-weights of US:SMS with bluewave ejected")
-            .until(() -> weights(platform, weightsTopic, registry).stream()
-                .anyMatch(w -> AnyPartitionerIT.state(w, "bluewave") == CarrierState.EJECTED));
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError("no decision ejects bluewave; carrier-health records: "
-            + TopicRecords.readAll(platform, config.topics().name(Topics.CARRIER_HEALTH)).size()
-            + "; US:SMS decisions: " + weights(platform, weightsTopic, registry)
-            + "; dead letters: " + app.deadLetters().counts(), e);
+            .until(
+                () ->
+                    weights(platform, weightsTopic, registry).stream()
+                        .anyMatch(
+                            w -> AnyPartitionerIT.state(w, "bluewave") == CarrierState.EJECTED));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            "no decision ejects bluewave; carrier-health records: "
+                + TopicRecords.readAll(platform, config.topics().name(Topics.CARRIER_HEALTH)).size()
+                + "; US:SMS decisions: "
+                + weights(platform, weightsTopic, registry)
+                + "; dead letters: "
+                + app.deadLetters().counts(),
+            e);
       }
     }
     List<RoutingWeights> us = weights(platform, weightsTopic, registry);
-    assertThat(us).as("US:SMS decisions").isNotEmpty()
-        .allSatisfy(w -> assertThat(w.getCarriers().stream().mapToInt(c -> c.getWeight()).sum())
-            .isEqualTo(10_000));
+    assertThat(us)
+        .as("US:SMS decisions")
+        .isNotEmpty()
+        .allSatisfy(
+            w ->
+                assertThat(w.getCarriers().stream().mapToInt(c -> c.getWeight()).sum())
+                    .isEqualTo(10_000));
     assertThat(us.stream().filter(w -> w.getEffectiveAt().isBefore(EDIT)))
-        .as("decisions before the edit").isNotEmpty()
+        .as("decisions before the edit")
+        .isNotEmpty()
         .noneMatch(w -> AnyPartitionerIT.state(w, "corvid") == CarrierState.DISABLED);
     assertThat(TopicRecords.readAll(platform, config.topics().name(Topics.DEAD_LETTERS)))
-        .as("dead letters").isEmpty();
+        .as("dead letters")
+        .isEmpty();
   }
 
-  static List<RoutingWeights> weights(LocalPlatform platform, String topic,
-      RestSchemaRegistryClient registry) {
+  static List<RoutingWeights> weights(
+      LocalPlatform platform, String topic, RestSchemaRegistryClient registry) {
     var serde = Topics.ROUTING_WEIGHTS.valueSerde(registry);
-    return TopicRecords.readAll(platform, topic).stream().filter(r -> r.key().equals("US:SMS"))
+    return TopicRecords.readAll(platform, topic).stream()
+        .filter(r -> r.key().equals("US:SMS"))
         .map(r -> serde.deserializer().deserialize(topic, r.value()))
-        .sorted(Comparator.comparing(RoutingWeights::getVersion)).toList();
+        .sorted(Comparator.comparing(RoutingWeights::getVersion))
+        .toList();
   }
 }

@@ -14,8 +14,14 @@ class BoundedRocksDbTest {
   @Test
   void everyStoreGetsSmallMemtablesAndTheSharedCache() {
     RocksDB.loadLibrary();
-    Map<String, Object> configs = Map.of(BoundedRocksDb.TOTAL_BYTES, 64L << 20,
-        BoundedRocksDb.MEMTABLE_SHARE, 0.5, BoundedRocksDb.MEMTABLE_BYTES, 2L << 20);
+    Map<String, Object> configs =
+        Map.of(
+            BoundedRocksDb.TOTAL_BYTES,
+            64L << 20,
+            BoundedRocksDb.MEMTABLE_SHARE,
+            0.5,
+            BoundedRocksDb.MEMTABLE_BYTES,
+            2L << 20);
     BoundedRocksDb setter = new BoundedRocksDb();
     int before = BoundedRocksDb.openStores();
     try (Options a = new Options().setTableFormatConfig(new BlockBasedTableConfig());

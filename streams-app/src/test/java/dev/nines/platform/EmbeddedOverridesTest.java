@@ -24,27 +24,51 @@ class EmbeddedOverridesTest {
 
   @Test
   void everyKafkaSettingReachesTheClients() {
-    NinesConfig c = config(Map.of("kafka.commit.interval.ms", "1000",
-        "kafka.num.stream.threads", "2", "kafka.producer.linger.ms", "7"));
+    NinesConfig c =
+        config(
+            Map.of(
+                "kafka.commit.interval.ms",
+                "1000",
+                "kafka.num.stream.threads",
+                "2",
+                "kafka.producer.linger.ms",
+                "7"));
     assertThat(c.cluster().embedded()).isTrue();
-    assertThat(LocalPlatform.embeddedOverrides(c.cluster())).containsExactlyInAnyOrderEntriesOf(
-        Map.of("commit.interval.ms", "1000", "num.stream.threads", "2",
-            "producer.linger.ms", "7"));
+    assertThat(LocalPlatform.embeddedOverrides(c.cluster()))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "commit.interval.ms",
+                "1000",
+                "num.stream.threads",
+                "2",
+                "producer.linger.ms",
+                "7"));
     assertThat(LocalPlatform.embeddedOverrides(config(Map.of()).cluster())).isEmpty();
   }
 
   @Test
   void aSecuritySettingIsRefusedWithOneLine() {
-    for (String key : List.of("security.protocol", "sasl.mechanism", "ssl.truststore.location",
-        "producer.ssl.endpoint.identification.algorithm", "main.consumer.sasl.mechanism",
-        "admin.security.protocol")) {
+    for (String key :
+        List.of(
+            "security.protocol",
+            "sasl.mechanism",
+            "ssl.truststore.location",
+            "producer.ssl.endpoint.identification.algorithm",
+            "main.consumer.sasl.mechanism",
+            "admin.security.protocol")) {
       NinesConfig c = config(Map.of("kafka." + key, "x", "kafka.linger.ms", "5"));
-      assertThatThrownBy(() -> LocalPlatform.embeddedOverrides(c.cluster())).as(key)
+      assertThatThrownBy(() -> LocalPlatform.embeddedOverrides(c.cluster()))
+          .as(key)
           .isInstanceOf(ConfigException.class)
-          .hasMessage("config 'kafka." + key + "' is a security setting, but no external "
-              + "cluster is configured and the embedded broker speaks PLAINTEXT only: give the "
-              + "secured cluster's --bootstrap-servers and --schema-registry-url, or remove "
-              + "'kafka." + key + "'");
+          .hasMessage(
+              "config 'kafka."
+                  + key
+                  + "' is a security setting, but no external "
+                  + "cluster is configured and the embedded broker speaks PLAINTEXT only: give the "
+                  + "secured cluster's --bootstrap-servers and --schema-registry-url, or remove "
+                  + "'kafka."
+                  + key
+                  + "'");
     }
   }
 
@@ -53,8 +77,15 @@ class EmbeddedOverridesTest {
     assertThat(LocalPlatform.isSecurity("security.protocol")).isTrue();
     assertThat(LocalPlatform.isSecurity("restore.consumer.ssl.keystore.type")).isTrue();
     assertThat(LocalPlatform.isSecurity("global.consumer.sasl.jaas.config")).isTrue();
-    for (String key : List.of("commit.interval.ms", "linger.ms", "consumer.max.poll.records",
-        "producer.compression.type", "security.providers", "sasl", "my.ssl.thing")) {
+    for (String key :
+        List.of(
+            "commit.interval.ms",
+            "linger.ms",
+            "consumer.max.poll.records",
+            "producer.compression.type",
+            "security.providers",
+            "sasl",
+            "my.ssl.thing")) {
       assertThat(LocalPlatform.isSecurity(key)).as(key).isFalse();
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,12 @@ class FaultsTest {
     }
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }
@@ -41,10 +42,12 @@ class FaultsTest {
       assertThat(f.failed("schema-registry", "down")).isEqualTo(Duration.ofSeconds(e));
       clock.now = clock.now.plusSeconds(5);
     }
-    assertThat(f.recent()).hasValueSatisfying(x -> {
-      assertThat(x.cause()).isEqualTo("schema-registry");
-      assertThat(x.inARow()).isEqualTo(7);
-    });
+    assertThat(f.recent())
+        .hasValueSatisfying(
+            x -> {
+              assertThat(x.cause()).isEqualTo("schema-registry");
+              assertThat(x.inARow()).isEqualTo(7);
+            });
     clock.now = clock.now.plusSeconds(55); // 60 s after the last failure
     assertThat(f.recent()).as("ready again a minute after the last failure").isEmpty();
     assertThat(f.failed("internal", "bug")).isEqualTo(Duration.ofSeconds(1));

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
+import dev.nines.config.ConfigLoader;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.serde.AvroSerde;
@@ -15,12 +17,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,19 +52,35 @@ class LocalPlatformIT {
   final HttpClient http = HttpClient.newHttpClient();
 
   static ProbeResult probe(int i) {
-    return ProbeResult.newBuilder().setProbeId("p" + i).setCheck("sms-send")
-        .setService(Service.SMS).setRegion("us-east").setVantage("v1").setSuccess(i % 2 == 0)
-        .setCarrierId(null).setCountry(null).setLatencyMs((long) i).setErrorCode(null)
-        .setObservedAt(Instant.ofEpochMilli(1_700_000_000_000L + i)).build();
+    return ProbeResult.newBuilder()
+        .setProbeId("p" + i)
+        .setCheck("sms-send")
+        .setService(Service.SMS)
+        .setRegion("us-east")
+        .setVantage("v1")
+        .setSuccess(i % 2 == 0)
+        .setCarrierId(null)
+        .setCountry(null)
+        .setLatencyMs((long) i)
+        .setErrorCode(null)
+        .setObservedAt(Instant.ofEpochMilli(1_700_000_000_000L + i))
+        .build();
   }
 
   @Test
   void restartKeepsDataAndSchemaIdsAndLeavesNothingRunning() throws Exception {
     LocalKafka.Options options = LocalKafka.Options.ephemeral(1);
     // keep the directory across the restart; delete it ourselves at the end
-    LocalKafka.Options keep = new LocalKafka.Options(options.host(), options.brokerPorts(),
-        options.controllerPorts(), options.dataDir(), false, options.heap(),
-        options.startTimeout(), Map.of());
+    LocalKafka.Options keep =
+        new LocalKafka.Options(
+            options.host(),
+            options.brokerPorts(),
+            options.controllerPorts(),
+            options.dataDir(),
+            false,
+            options.heap(),
+            options.startTimeout(),
+            Map.of());
     int registryPort = PortCheck.freePort();
     String topic = Topics.PROBE_RESULTS.name();
     int schemaId;
@@ -67,11 +90,13 @@ class LocalPlatformIT {
       try (Admin admin = p.kafka().admin()) {
         admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
       }
-      var serde = Topics.PROBE_RESULTS.valueSerde(new RestSchemaRegistryClient(
-          p.schemaRegistryUrl()));
-      try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, p.bootstrapServers()),
-          new StringSerializer(), serde.serializer())) {
+      var serde =
+          Topics.PROBE_RESULTS.valueSerde(new RestSchemaRegistryClient(p.schemaRegistryUrl()));
+      try (var producer =
+          new KafkaProducer<>(
+              Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, p.bootstrapServers()),
+              new StringSerializer(),
+              serde.serializer())) {
         for (int i = 0; i < 10; i++) {
           producer.send(new ProducerRecord<>(topic, "p" + i, probe(i))).get();
         }
@@ -80,7 +105,8 @@ class LocalPlatformIT {
       assertThat(readAll(p.bootstrapServers(), topic, serde)).hasSize(10);
     }
     assertThat(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false))
-        .as("broker process gone after close").isFalse();
+        .as("broker process gone after close")
+        .isFalse();
     assertPortFree(keep.brokerPorts().get(0));
     assertPortFree(registryPort);
 
@@ -88,11 +114,12 @@ class LocalPlatformIT {
       // the registry rebuilt its state from _schemas: same id for the same subject
       assertThat(idOfLatest(p.schemaRegistryUrl(), topic + "-value")).isEqualTo(schemaId);
       // a fresh client (empty caches) reads the old records via the id stored in their bytes
-      var serde = Topics.PROBE_RESULTS.valueSerde(new RestSchemaRegistryClient(
-          p.schemaRegistryUrl()));
+      var serde =
+          Topics.PROBE_RESULTS.valueSerde(new RestSchemaRegistryClient(p.schemaRegistryUrl()));
       List<ProbeResult> read = readAll(p.bootstrapServers(), topic, serde);
-      assertThat(read).containsExactlyInAnyOrderElementsOf(
-          java.util.stream.IntStream.range(0, 10).mapToObj(LocalPlatformIT::probe).toList());
+      assertThat(read)
+          .containsExactlyInAnyOrderElementsOf(
+              IntStream.range(0, 10).mapToObj(LocalPlatformIT::probe).toList());
       // and the raw bytes carry that id in Confluent's framing
       for (byte[] raw : readRaw(p.bootstrapServers(), topic)) {
         assertThat(raw[0]).isEqualTo(WireFormat.MAGIC);
@@ -104,9 +131,12 @@ class LocalPlatformIT {
   }
 
   int idOfLatest(String registry, String subject) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create(registry + "/subjects/" + subject + "/versions/latest")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(registry + "/subjects/" + subject + "/versions/latest"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode j = JSON.readTree(r.body());
     assertThat(j.get("subject").asText()).isEqualTo(subject);
@@ -114,8 +144,8 @@ class LocalPlatformIT {
     return j.get("id").asInt();
   }
 
-  static <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(String bootstrap,
-      String topic, AvroSerde<T> serde) {
+  static <T extends SpecificRecord> List<T> readAll(
+      String bootstrap, String topic, AvroSerde<T> serde) {
     List<T> out = new ArrayList<>();
     for (byte[] raw : readRaw(bootstrap, topic)) {
       out.add(serde.deserialize(topic, raw));
@@ -124,21 +154,28 @@ class LocalPlatformIT {
   }
 
   static List<byte[]> readRaw(String bootstrap, String topic) {
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       List<byte[]> out = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(r.value());
-        }
-        return parts.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  out.add(r.value());
+                }
+                return parts.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+              });
       return out;
     }
   }
@@ -153,20 +190,34 @@ class LocalPlatformIT {
     int kafkaPort = ports.get(0);
     int controllerPort = ports.get(1);
     int registryPort = ports.get(2);
-    var config = dev.nines.config.ConfigLoader.load(java.util.Optional.empty(), Map.of(),
-        Map.of("platform.ephemeral", "true", "platform.kafka.port", "" + kafkaPort,
-            "platform.controller.port", "" + controllerPort,
-            "platform.registry.port", "" + registryPort,
-            "kafka.commit.interval.ms", "1000", "kafka.producer.linger.ms", "7"));
+    var config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "platform.ephemeral",
+                "true",
+                "platform.kafka.port",
+                "" + kafkaPort,
+                "platform.controller.port",
+                "" + controllerPort,
+                "platform.registry.port",
+                "" + registryPort,
+                "kafka.commit.interval.ms",
+                "1000",
+                "kafka.producer.linger.ms",
+                "7"));
     try (LocalPlatform p = LocalPlatform.start(config)) {
-      assertThat(p.clientOverrides()).containsEntry("commit.interval.ms", "1000")
+      assertThat(p.clientOverrides())
+          .containsEntry("commit.interval.ms", "1000")
           .containsEntry("producer.linger.ms", "7");
-      var streams = dev.nines.app.NinesApp.streamsProperties(config, p);
-      assertThat(streams).containsEntry("commit.interval.ms", "1000")
+      var streams = NinesApp.streamsProperties(config, p);
+      assertThat(streams)
+          .containsEntry("commit.interval.ms", "1000")
           .containsEntry("producer.linger.ms", "7")
           .containsEntry("bootstrap.servers", "localhost:" + kafkaPort);
       // and the clients still connect with them
-      Map<String, Object> admin = new java.util.HashMap<>(p.clientOverrides());
+      Map<String, Object> admin = new HashMap<>(p.clientOverrides());
       admin.put("bootstrap.servers", p.bootstrapServers());
       try (Admin a = Admin.create(admin)) {
         assertThat(a.describeCluster().nodes().get()).hasSize(1);
@@ -182,11 +233,10 @@ class LocalPlatformIT {
 
   @Test
   void optionsPutNodesOnConsecutivePorts() {
-    var o = LocalKafka.Options.of("localhost", 3, 9092, 9093, java.nio.file.Path.of("d"), false,
-        "1g");
+    var o = LocalKafka.Options.of("localhost", 3, 9092, 9093, Path.of("d"), false, "1g");
     assertThat(o.brokerPorts()).containsExactly(9092, 9093, 9094);
     assertThat(o.controllerPorts()).containsExactly(9093, 9103, 9113);
-    assertThat(Set.copyOf(o.brokerPorts())).doesNotContainAnyElementsOf(o.controllerPorts()
-        .subList(1, 3));
+    assertThat(Set.copyOf(o.brokerPorts()))
+        .doesNotContainAnyElementsOf(o.controllerPorts().subList(1, 3));
   }
 }

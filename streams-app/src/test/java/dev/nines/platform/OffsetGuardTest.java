@@ -14,22 +14,26 @@ class OffsetGuardTest {
 
   @Test
   void onlyACommittedOffsetBeforeTheLogStartIsAGap() {
-    var gaps = OffsetGuard.gaps(
-        Map.of(R0, 10L, R1, 5L, P0, 7L),
-        // R0: log starts exactly at the committed offset (nothing lost); R1: 3 records deleted
-        // unread; P0: the log start is unknown (topic not described), so no claim is made
-        Map.of(R0, 10L, R1, 8L));
+    var gaps =
+        OffsetGuard.gaps(
+            Map.of(R0, 10L, R1, 5L, P0, 7L),
+            // R0: log starts exactly at the committed offset (nothing lost); R1: 3 records deleted
+            // unread; P0: the log start is unknown (topic not described), so no claim is made
+            Map.of(R0, 10L, R1, 8L));
     assertThat(gaps).containsExactly(new OffsetGuard.Gap(R1, 5L, 8L));
     assertThat(gaps.get(0).lost()).isEqualTo(3L);
   }
 
   @Test
   void messageSaysWhatWasLostAndBothWaysOut() {
-    String m = OffsetGuard.message("nines", List.of(new OffsetGuard.Gap(P0, 2L, 5L),
-        new OffsetGuard.Gap(R1, 5L, 8L)));
-    assertThat(m).isEqualTo("input of application 'nines' was deleted before it was read: 6 "
-        + "record(s) in 2 partition(s), e.g. probes-0 committed at offset 2 but the log starts at "
-        + "5; raise topics.retention (retention.ms) and restore the input, or accept the loss "
-        + "with kafka-streams-application-reset --application-id nines");
+    String m =
+        OffsetGuard.message(
+            "nines", List.of(new OffsetGuard.Gap(P0, 2L, 5L), new OffsetGuard.Gap(R1, 5L, 8L)));
+    assertThat(m)
+        .isEqualTo(
+            "input of application 'nines' was deleted before it was read: 6 "
+                + "record(s) in 2 partition(s), e.g. probes-0 committed at offset 2 but the log starts at "
+                + "5; raise topics.retention (retention.ms) and restore the input, or accept the loss "
+                + "with kafka-streams-application-reset --application-id nines");
   }
 }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,8 +32,8 @@ class ReadCommittedIT {
   void twoWritersMarkersAndAnAbortedRecordAreNotRecordsLeft() throws Exception {
     String topic = KafkaPlatformExtension.unique("two-writers");
     TopicPartition tp = new TopicPartition(topic, 0);
-    Map<String, Object> clients = Map.of("bootstrap.servers",
-        KafkaPlatformExtension.platform().bootstrapServers());
+    Map<String, Object> clients =
+        Map.of("bootstrap.servers", KafkaPlatformExtension.platform().bootstrapServers());
     try (Admin admin = KafkaPlatformExtension.platform().kafka().admin();
         KafkaProducer<String, String> a = producer(topic + "-a");
         KafkaProducer<String, String> b = producer(topic + "-b");
@@ -51,11 +52,21 @@ class ReadCommittedIT {
       c.abortTransaction();
 
       // the coordinator writes the markers after commit/abort returns: wait for the last one
-      long end = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
-              new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().get(tp).offset(),
-              e -> e == 6);
+      long end =
+          Awaitility.await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () ->
+                      admin
+                          .listOffsets(
+                              Map.of(tp, OffsetSpec.latest()),
+                              new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                          .all()
+                          .get()
+                          .get(tp)
+                          .offset(),
+                  e -> e == 6);
       Map<TopicPartition, Long> ends = Map.of(tp, end);
 
       // a consumer that processed both records commits offset 2: four short of the end
@@ -70,11 +81,15 @@ class ReadCommittedIT {
   }
 
   static KafkaProducer<String, String> producer(String transactionalId) {
-    KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        KafkaPlatformExtension.platform().bootstrapServers(),
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
-        new StringSerializer(), new StringSerializer());
+    KafkaProducer<String, String> p =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaPlatformExtension.platform().bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalId),
+            new StringSerializer(),
+            new StringSerializer());
     p.initTransactions();
     return p;
   }

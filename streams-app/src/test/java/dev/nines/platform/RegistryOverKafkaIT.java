@@ -24,10 +24,13 @@ class RegistryOverKafkaIT {
   final String base = KafkaPlatformExtension.platform().schemaRegistryUrl();
 
   HttpResponse<String> call(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", CT);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", CT);
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -39,8 +42,11 @@ class RegistryOverKafkaIT {
   @Test
   void registerLookupAndEvolveLikeConfluent() throws Exception {
     String subject = KafkaPlatformExtension.unique("t") + "-value";
-    HttpResponse<String> r = call("POST", "/subjects/" + subject + "/versions",
-        schemaBody("{\"name\":\"a\",\"type\":\"string\"}"));
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/subjects/" + subject + "/versions",
+            schemaBody("{\"name\":\"a\",\"type\":\"string\"}"));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue(CT);
     JsonNode reg = JSON.readTree(r.body());
@@ -57,18 +63,25 @@ class RegistryOverKafkaIT {
     assertThat(byId.get("schema").asText()).isEqualTo(v1.get("schema").asText());
 
     // BACKWARD (the default): adding a field with a default is fine, without one is not
-    HttpResponse<String> ok = call("POST", "/subjects/" + subject + "/versions",
-        schemaBody("{\"name\":\"a\",\"type\":\"string\"},"
-            + "{\"name\":\"b\",\"type\":\"int\",\"default\":0}"));
+    HttpResponse<String> ok =
+        call(
+            "POST",
+            "/subjects/" + subject + "/versions",
+            schemaBody(
+                "{\"name\":\"a\",\"type\":\"string\"},"
+                    + "{\"name\":\"b\",\"type\":\"int\",\"default\":0}"));
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(ok.body()).get("id").asInt()).isNotEqualTo(id);
-    HttpResponse<String> bad = call("POST", "/subjects/" + subject + "/versions",
-        schemaBody("{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"c\",\"type\":\"int\"}"));
+    HttpResponse<String> bad =
+        call(
+            "POST",
+            "/subjects/" + subject + "/versions",
+            schemaBody("{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"c\",\"type\":\"int\"}"));
     assertThat(bad.statusCode()).isEqualTo(409);
     assertThat(JSON.readTree(bad.body()).get("error_code").asInt()).isEqualTo(409);
 
-    JsonNode versions = JSON.readTree(call("GET", "/subjects/" + subject + "/versions", null)
-        .body());
+    JsonNode versions =
+        JSON.readTree(call("GET", "/subjects/" + subject + "/versions", null).body());
     assertThat(versions.toString()).isEqualTo("[1,2]");
   }
 
@@ -80,13 +93,13 @@ class RegistryOverKafkaIT {
     assertThat(m.fieldNames()).toIterable().containsExactly("error_code", "message");
     assertThat(m.get("error_code").asInt()).isEqualTo(400);
 
-    HttpResponse<String> invalid = call("POST", "/subjects/x-value/versions",
-        "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}");
+    HttpResponse<String> invalid =
+        call("POST", "/subjects/x-value/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}");
     assertThat(invalid.statusCode()).isEqualTo(422);
     assertThat(JSON.readTree(invalid.body()).get("error_code").asInt()).isEqualTo(42201);
 
-    HttpResponse<String> noSubject = call("GET", "/subjects/"
-        + KafkaPlatformExtension.unique("none") + "/versions", null);
+    HttpResponse<String> noSubject =
+        call("GET", "/subjects/" + KafkaPlatformExtension.unique("none") + "/versions", null);
     assertThat(noSubject.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(noSubject.body()).get("error_code").asInt()).isEqualTo(40401);
 

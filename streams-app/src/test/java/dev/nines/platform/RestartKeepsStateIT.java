@@ -3,8 +3,8 @@ package dev.nines.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.app.NinesApp;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.cli.TestClients;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
@@ -17,6 +17,7 @@ import dev.nines.simulate.Scenario;
 import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
+import dev.nines.testing.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,7 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaPlatformExtension.class)
 class RestartKeepsStateIT {
   static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
-  static final String SCENARIO = """
+  static final String SCENARIO =
+      """
       name: restart
       seed: 11
       regions: [us-east]
@@ -80,25 +83,40 @@ class RestartKeepsStateIT {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("restart") + ".";
     Path stateDir = Files.createTempDirectory("nines-restart-it-");
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-        "topics.prefix", prefix, "application.id", prefix + "app",
-        "state.dir", stateDir.toString(), "topics.partitions", "1"));
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "topics.prefix",
+                prefix,
+                "application.id",
+                prefix + "app",
+                "state.dir",
+                stateDir.toString(),
+                "topics.partitions",
+                "1"));
     try (Admin admin = platform.kafka().admin()) {
-      dev.nines.testing.TestTopics.ensure(admin, config.topics());
+      TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     Simulator sim = new Simulator(Scenario.parse(SCENARIO), 11L);
     String topic = config.topics().name(Topics.ROUTING_WEIGHTS);
     var serde = Topics.ROUTING_WEIGHTS.valueSerde(registry);
-    String changelog = config.streams().applicationId() + "-" + RoutingTopology.STATE_STORE
-        + "-changelog";
+    String changelog =
+        config.streams().applicationId() + "-" + RoutingTopology.STATE_STORE + "-changelog";
     List<RoutingWeights> seen = new ArrayList<>();
     List<Long> restoredPerRun = new ArrayList<>();
 
-    try (var producer = new KafkaProducer<String, Object>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(),
-            new AnyAvroSerializer(registry));
+    try (var producer =
+            new KafkaProducer<String, Object>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    platform.bootstrapServers(),
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    20),
+                new StringSerializer(),
+                new AnyAvroSerializer(registry));
         var consumer = TestClients.committedConsumer(platform.bootstrapServers(), topic)) {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), prefix);
       sim.seed(sink, T0);
@@ -113,20 +131,29 @@ class RestartKeepsStateIT {
         }
         AtomicLong restored = new AtomicLong();
         Map<String, Long> restoredByStore = new ConcurrentHashMap<>();
-        try (NinesApp app = NinesApp.start(config, platform, registry,
-            s -> s.setGlobalStateRestoreListener(counting(restored, restoredByStore)))) {
+        try (NinesApp app =
+            NinesApp.start(
+                config,
+                platform,
+                registry,
+                s -> s.setGlobalStateRestoreListener(counting(restored, restoredByStore)))) {
           // done with this chunk once beta's degradation in it was seen and lifted again
           Instant degradationEnd = from.plus(Duration.ofMinutes(2));
-          await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
-              .until(() -> {
-                consumer.poll(Duration.ofMillis(300))
-                    .forEach(r -> seen.add(serde.deserialize(topic, r.value())));
-                return seen.stream().anyMatch(w -> w.getEffectiveAt().isAfter(degradationEnd));
-              });
+          await()
+              .atMost(Duration.ofSeconds(180))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> {
+                    consumer
+                        .poll(Duration.ofMillis(300))
+                        .forEach(r -> seen.add(serde.deserialize(topic, r.value())));
+                    return seen.stream().anyMatch(w -> w.getEffectiveAt().isAfter(degradationEnd));
+                  });
         }
         restoredPerRun.add(restoredByStore.getOrDefault(RoutingTopology.STATE_STORE, 0L));
-        System.out.printf("restart IT run %d: %d routing decisions so far, restored from "
-            + "changelogs: %s%n", run + 1, seen.size(), restoredByStore);
+        System.out.printf(
+            "restart IT run %d: %d routing decisions so far, restored from " + "changelogs: %s%n",
+            run + 1, seen.size(), restoredByStore);
       }
     } finally {
       LocalKafka.deleteRecursively(stateDir);
@@ -135,17 +162,26 @@ class RestartKeepsStateIT {
     // a clean stop leaves a checkpoint: the second run reuses the local state, restoring
     // nothing of the routing state; the third, without its directory, restores it
     assertThat(restoredPerRun.get(1)).as("routing state restored after a clean stop").isZero();
-    assertThat(restoredPerRun.get(2)).as("routing state restored after losing the directory")
+    assertThat(restoredPerRun.get(2))
+        .as("routing state restored after losing the directory")
         .isPositive();
     // one sequence of decisions across the three runs: versions 1..n, no gap, no repeat
-    assertThat(seen).extracting(RoutingWeights::getVersion)
-        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, seen.size())
-            .boxed().toList());
+    assertThat(seen)
+        .extracting(RoutingWeights::getVersion)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, seen.size()).boxed().toList());
     // and decisions were made in every run (three degradations, each ejecting beta)
-    assertThat(seen.stream().filter(w -> w.getCarriers().stream().anyMatch(c ->
-        c.getCarrierId().equals("beta") && c.getState().name().equals("EJECTED")))
-        .map(w -> (w.getEffectiveAt().toEpochMilli() - T0.toEpochMilli()) / 180_000)
-        .distinct()).containsExactly(0L, 1L, 2L);
+    assertThat(
+            seen.stream()
+                .filter(
+                    w ->
+                        w.getCarriers().stream()
+                            .anyMatch(
+                                c ->
+                                    c.getCarrierId().equals("beta")
+                                        && c.getState().name().equals("EJECTED")))
+                .map(w -> (w.getEffectiveAt().toEpochMilli() - T0.toEpochMilli()) / 180_000)
+                .distinct())
+        .containsExactly(0L, 1L, 2L);
     assertThat(changelog).isNotBlank();
   }
 

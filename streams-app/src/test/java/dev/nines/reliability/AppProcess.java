@@ -30,19 +30,36 @@ final class AppProcess {
    *     and {@code kafka.client.id} (= name, so the consumer group shows which instance owns
    *     which partitions) are added here
    */
-  AppProcess(String name, Path jar, String bootstrapServers, String registryUrl,
-      Map<String, String> settings, Path dir) throws IOException {
+  AppProcess(
+      String name,
+      Path jar,
+      String bootstrapServers,
+      String registryUrl,
+      Map<String, String> settings,
+      Path dir)
+      throws IOException {
     this.name = name;
     this.dir = dir;
     this.log = dir.resolve("app.log");
     Files.createDirectories(dir.resolve("state"));
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-jar", jar.toAbsolutePath().toString(), "run",
-        "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl,
-        "--no-simulate", "--quiet",
-        "--set", "state.dir=" + dir.resolve("state").toAbsolutePath(),
-        "--set", "kafka.client.id=" + name));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                jar.toAbsolutePath().toString(),
+                "run",
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--schema-registry-url",
+                registryUrl,
+                "--no-simulate",
+                "--quiet",
+                "--set",
+                "state.dir=" + dir.resolve("state").toAbsolutePath(),
+                "--set",
+                "kafka.client.id=" + name));
     settings.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
     this.command = List.copyOf(cmd);
   }
@@ -52,10 +69,18 @@ final class AppProcess {
       throw new IllegalStateException(name + " is running");
     }
     starts++;
-    Files.writeString(log, "=== " + name + " start " + starts + " at " + Instant.now() + "\n",
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Files.writeString(
+        log,
+        "=== " + name + " start " + starts + " at " + Instant.now() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     return this;
   }
 
@@ -104,8 +129,8 @@ final class AppProcess {
   /** Throws with the end of the log when the process has exited on its own. */
   void requireAlive(String whileDoing) {
     if (process != null && !process.isAlive()) {
-      throw new AssertionError(name + " exited (" + process.exitValue() + ") while " + whileDoing
-          + "\n" + tail());
+      throw new AssertionError(
+          name + " exited (" + process.exitValue() + ") while " + whileDoing + "\n" + tail());
     }
   }
 

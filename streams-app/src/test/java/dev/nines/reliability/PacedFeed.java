@@ -5,6 +5,7 @@ import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.simulate.Scenario;
 import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,21 +57,34 @@ final class PacedFeed implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long finishedAtNanos;
 
-  PacedFeed(String bootstrapServers, SchemaRegistryClient registry, List<Sent> records,
-      String prefix, Instant origin, double speed) {
+  PacedFeed(
+      String bootstrapServers,
+      SchemaRegistryClient registry,
+      List<Sent> records,
+      String prefix,
+      Instant origin,
+      double speed) {
     this.records = records;
     this.prefix = prefix;
     this.originMs = origin.toEpochMilli();
     this.speed = speed;
     // idempotent and acks=all: a broker stopped mid-run must not lose or double input either,
     // or the comparison with the fault-free run would blame the app for the feed
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-        new StringSerializer(), new AnyAvroSerializer(registry));
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024),
+            new StringSerializer(),
+            new AnyAvroSerializer(registry));
     this.thread = new Thread(this::feed, "paced-feed-" + prefix);
     this.thread.setDaemon(true);
   }
@@ -92,8 +106,9 @@ final class PacedFeed implements AutoCloseable {
         // pacing a producer to a rate, not waiting for a condition
         LockSupport.parkNanos(wait);
       }
-      producer.send(new ProducerRecord<>(prefix + s.topic(), null, s.timestampMs(), s.key(),
-          s.value()), (md, e) -> {
+      producer.send(
+          new ProducerRecord<>(prefix + s.topic(), null, s.timestampMs(), s.key(), s.value()),
+          (md, e) -> {
             if (e != null) {
               failure.compareAndSet(null, e);
             }
@@ -130,6 +145,6 @@ final class PacedFeed implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.close(java.time.Duration.ofSeconds(30));
+    producer.close(Duration.ofSeconds(30));
   }
 }

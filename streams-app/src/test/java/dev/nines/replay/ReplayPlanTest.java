@@ -30,8 +30,8 @@ class ReplayPlanTest {
   @Test
   void emptyRangeIsRefused() {
     assertThatThrownBy(() -> ReplayPlan.of("2026-10", "2026-10-01T00:00:00Z", null, "nines"))
-        .hasMessageStartingWith("--to 2026-10-01T00:00:00Z is not after --from "
-            + "2026-10-01T00:00:00Z");
+        .hasMessageStartingWith(
+            "--to 2026-10-01T00:00:00Z is not after --from " + "2026-10-01T00:00:00Z");
   }
 
   @Test

@@ -2,8 +2,8 @@ package dev.nines.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nines.app.NinesTopology;
 import dev.nines.Topics;
+import dev.nines.app.NinesTopology;
 import dev.nines.config.NinesConfig;
 import dev.nines.testing.TestRegistry;
 import java.util.Set;
@@ -20,7 +20,8 @@ class ShadowTopicsTest {
         .isEqualTo("routing-weights");
     assertThat(live.name(Topics.ROUTING_WEIGHTS)).isEqualTo("t1.routing-weights");
     assertThat(live.suffix()).isEmpty();
-    assertThat(ShadowTopics.contractTopics(shadow)).hasSize(Topics.ALL.size())
+    assertThat(ShadowTopics.contractTopics(shadow))
+        .hasSize(Topics.ALL.size())
         .allSatisfy(n -> assertThat(n).startsWith("t1.").endsWith(".replay-2026-10"));
   }
 
@@ -28,18 +29,23 @@ class ShadowTopicsTest {
   void internalTopicsAreNamedExactlyFromTheTopology() {
     NinesConfig c = NinesConfig.defaults();
     NinesConfig.TopicLayout shadow = c.topics().withSuffix(".r");
-    var internal = ShadowTopics.internal(
-        NinesTopology.build(c.withTopics(shadow), new TestRegistry()), "nines.r",
-        Set.copyOf(ShadowTopics.contractTopics(shadow)));
-    assertThat(internal.repartition()).contains(
-        "nines.r-receipts-by-carrier-repartition",
-        "nines.r-carrier-probes-by-carrier-repartition",
-        "nines.r-routing-buckets-by-route-repartition",
-        "nines.r-uptime-probes-by-service-repartition",
-        "nines.r-credit-contracts-by-service-repartition")
+    var internal =
+        ShadowTopics.internal(
+            NinesTopology.build(c.withTopics(shadow), new TestRegistry()),
+            "nines.r",
+            Set.copyOf(ShadowTopics.contractTopics(shadow)));
+    assertThat(internal.repartition())
+        .contains(
+            "nines.r-receipts-by-carrier-repartition",
+            "nines.r-carrier-probes-by-carrier-repartition",
+            "nines.r-routing-buckets-by-route-repartition",
+            "nines.r-uptime-probes-by-service-repartition",
+            "nines.r-credit-contracts-by-service-repartition")
         .allSatisfy(n -> assertThat(n).startsWith("nines.r-").endsWith("-repartition"));
-    assertThat(internal.changelog()).contains("nines.r-routing-state-store-changelog",
-        "nines.r-carrier-health-open-windows-store-changelog");
+    assertThat(internal.changelog())
+        .contains(
+            "nines.r-routing-state-store-changelog",
+            "nines.r-carrier-health-open-windows-store-changelog");
     assertThat(internal.all()).noneMatch(n -> n.contains("delivery-receipts"));
   }
 }

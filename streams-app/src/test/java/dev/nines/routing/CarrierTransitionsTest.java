@@ -43,8 +43,9 @@ class CarrierTransitionsTest {
   void healthyToDegradedOnLowSuccess() {
     CarrierDecision d = x(MEDIOCRE);
     assertThat(d.state()).isEqualTo(CarrierState.DEGRADED);
-    assertThat(d.reason()).isEqualTo(
-        "success 90.0% over 2m (n=1000) below degrade threshold 95.0%; degraded to 50% of base");
+    assertThat(d.reason())
+        .isEqualTo(
+            "success 90.0% over 2m (n=1000) below degrade threshold 95.0%; degraded to 50% of base");
     // shares 500 : 4500 : 4500 of 10000 -> 526.3, 4736.8, 4736.8; the two units left go to the
     // largest remainders (.842, .842 before .316)
     assertThat(run.weights()).containsExactly(526, 4737, 4737);
@@ -54,8 +55,10 @@ class CarrierTransitionsTest {
   void healthyToEjectedOnVeryLowSuccess() {
     CarrierDecision d = x(Fixtures.success(0.412, 1184));
     assertThat(d.state()).isEqualTo(CarrierState.EJECTED);
-    assertThat(d.reason()).isEqualTo("success 41.2% over 2m (n=1184) below eject threshold 80.0%;"
-        + " ejected: keeps a trickle of 100 of 10000 so that its recovery can be seen");
+    assertThat(d.reason())
+        .isEqualTo(
+            "success 41.2% over 2m (n=1184) below eject threshold 80.0%;"
+                + " ejected: keeps a trickle of 100 of 10000 so that its recovery can be seen");
     // the trickle first, then 9900 split 4500 : 4500
     assertThat(run.weights()).containsExactly(100, 4950, 4950);
   }
@@ -74,9 +77,10 @@ class CarrierTransitionsTest {
   @Test
   void bothRulesBrokenAreBothQuoted() {
     CarrierStats slowAndFailing = new CarrierStats(500, 500, 0, 0, 61_000L, Fixtures.TWO_MINUTES);
-    assertThat(x(slowAndFailing).reason()).startsWith(
-        "success 50.0% over 2m (n=1000) below eject threshold 80.0%;"
-            + " p95 latency 61000 ms over 2m above eject threshold 60000 ms; ejected");
+    assertThat(x(slowAndFailing).reason())
+        .startsWith(
+            "success 50.0% over 2m (n=1000) below eject threshold 80.0%;"
+                + " p95 latency 61000 ms over 2m above eject threshold 60000 ms; ejected");
   }
 
   @Test
@@ -126,9 +130,10 @@ class CarrierTransitionsTest {
     CarrierDecision second = x(GOOD);
     assertThat(second.state()).isEqualTo(CarrierState.EJECTED);
     assertThat(second.weight()).isEqualTo(100);
-    assertThat(second.reason()).isEqualTo(
-        "success 99.5% over 2m (n=1000): within thresholds;"
-            + " healthy 2 of 3 evaluations before recovery");
+    assertThat(second.reason())
+        .isEqualTo(
+            "success 99.5% over 2m (n=1000): within thresholds;"
+                + " healthy 2 of 3 evaluations before recovery");
     CarrierDecision third = x(GOOD);
     assertThat(third.state()).isEqualTo(CarrierState.RECOVERING);
     assertThat(third.reason()).endsWith("recovering: step 1 of 3 (25% of base)");

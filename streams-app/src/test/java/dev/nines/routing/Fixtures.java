@@ -77,9 +77,21 @@ final class Fixtures {
     }
 
     RoutingPolicy build() {
-      return new RoutingPolicy(minSamples, degradeSuccessBelow, ejectSuccessBelow, degradeLatency,
-          ejectLatency, peerDegradeGap, peerEjectGap, minPeers, degradedShare, maxEjectedShare,
-          panicBelowHealthyShare, trickleWeight, recoveryEvaluations, rampSteps);
+      return new RoutingPolicy(
+          minSamples,
+          degradeSuccessBelow,
+          ejectSuccessBelow,
+          degradeLatency,
+          ejectLatency,
+          peerDegradeGap,
+          peerEjectGap,
+          minPeers,
+          degradedShare,
+          maxEjectedShare,
+          panicBelowHealthyShare,
+          trickleWeight,
+          recoveryEvaluations,
+          rampSteps);
     }
   }
 
@@ -106,8 +118,10 @@ final class Fixtures {
     }
 
     CarrierDecision carrier(String id) {
-      return last.carriers().stream().filter(c -> c.carrierId().equals(id))
-          .findFirst().orElseThrow();
+      return last.carriers().stream()
+          .filter(c -> c.carrierId().equals(id))
+          .findFirst()
+          .orElseThrow();
     }
 
     int[] weights() {

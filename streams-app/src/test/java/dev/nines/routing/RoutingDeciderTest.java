@@ -20,7 +20,9 @@ class RoutingDeciderTest {
 
   private static final RoutingPolicy DEFAULTS = RoutingPolicy.defaults();
 
-  private static RouteDecision decide(List<PlanCarrier> plan, Map<String, CarrierStats> stats,
+  private static RouteDecision decide(
+      List<PlanCarrier> plan,
+      Map<String, CarrierStats> stats,
       Map<String, CarrierMemory> previous) {
     return RoutingDecider.decide(plan, stats, previous, DEFAULTS);
   }
@@ -37,8 +39,8 @@ class RoutingDeciderTest {
 
   @Test
   void aDisabledCarrierGetsZeroWhateverItsHealth() {
-    RouteDecision d = decide(List.of(on("a", 5000), off("b", 5000)),
-        stats("a", MEDIOCRE, "b", GOOD), Map.of());
+    RouteDecision d =
+        decide(List.of(on("a", 5000), off("b", 5000)), stats("a", MEDIOCRE, "b", GOOD), Map.of());
     CarrierDecision b = carrier(d, "b");
     assertThat(b.state()).isEqualTo(CarrierState.DISABLED);
     assertThat(b.weight()).isZero();
@@ -49,14 +51,15 @@ class RoutingDeciderTest {
 
   @Test
   void aDrainDropsAnEjectionAndReEnablingStartsHealthy() {
-    Map<String, CarrierMemory> ejected = Map.of(
-        "a", CarrierMemory.fresh(), "b", new CarrierMemory(CarrierState.EJECTED, 2, 0));
-    RouteDecision drained = decide(List.of(on("a", 5000), off("b", 5000)),
-        stats("a", GOOD, "b", GOOD), ejected);
+    Map<String, CarrierMemory> ejected =
+        Map.of("a", CarrierMemory.fresh(), "b", new CarrierMemory(CarrierState.EJECTED, 2, 0));
+    RouteDecision drained =
+        decide(List.of(on("a", 5000), off("b", 5000)), stats("a", GOOD, "b", GOOD), ejected);
     assertThat(carrier(drained, "b").state()).isEqualTo(CarrierState.DISABLED);
 
-    RouteDecision back = decide(List.of(on("a", 5000), on("b", 5000)),
-        stats("a", GOOD, "b", GOOD), drained.memory());
+    RouteDecision back =
+        decide(
+            List.of(on("a", 5000), on("b", 5000)), stats("a", GOOD, "b", GOOD), drained.memory());
     CarrierDecision b = carrier(back, "b");
     assertThat(b.state()).isEqualTo(CarrierState.HEALTHY);
     assertThat(b.reason()).startsWith("re-enabled after a manual drain; success 99.5%");
@@ -68,17 +71,21 @@ class RoutingDeciderTest {
     RouteDecision d = decide(List.of(off("a", 1), off("b", 2)), Map.of(), Map.of());
     assertThat(weights(d)).containsExactly(0, 0);
     assertThat(d.mode()).isEqualTo(RouteMode.NORMAL);
-    assertThat(carrier(d, "a").reason()).isEqualTo(
-        "disabled in route plan (manual drain);"
-            + " no carrier of the route is enabled, so every weight is 0");
+    assertThat(carrier(d, "a").reason())
+        .isEqualTo(
+            "disabled in route plan (manual drain);"
+                + " no carrier of the route is enabled, so every weight is 0");
   }
 
   // --- minimum samples ---
 
   @Test
   void aNewCarrierBelowMinSamplesIsNotJudgedAndStartsHealthy() {
-    RouteDecision d = decide(List.of(on("a", 5000), on("b", 5000)),
-        stats("a", GOOD, "b", success(0.0, 99)), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 5000), on("b", 5000)),
+            stats("a", GOOD, "b", success(0.0, 99)),
+            Map.of());
     CarrierDecision b = carrier(d, "b");
     assertThat(b.state()).isEqualTo(CarrierState.HEALTHY);
     assertThat(b.score()).isEqualTo(0.0);
@@ -90,8 +97,11 @@ class RoutingDeciderTest {
   @Test
   void belowMinSamplesTheStateAndTheStreakStayPut() {
     CarrierMemory before = new CarrierMemory(CarrierState.EJECTED, 2, 0);
-    RouteDecision d = decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", GOOD, "b", GOOD, "c", success(1.0, 10)), Map.of("c", before));
+    RouteDecision d =
+        decide(
+            List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
+            stats("a", GOOD, "b", GOOD, "c", success(1.0, 10)),
+            Map.of("c", before));
     assertThat(carrier(d, "c").state()).isEqualTo(CarrierState.EJECTED);
     assertThat(carrier(d, "c").reason()).startsWith("not judged: n=10 over 2m");
     assertThat(d.memory().get("c")).isEqualTo(before);
@@ -99,8 +109,11 @@ class RoutingDeciderTest {
 
   @Test
   void exactlyMinSamplesIsJudged() {
-    RouteDecision d = decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", GOOD, "b", GOOD, "c", success(0.0, 100)), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
+            stats("a", GOOD, "b", GOOD, "c", success(0.0, 100)),
+            Map.of());
     assertThat(carrier(d, "c").state()).isEqualTo(CarrierState.EJECTED);
   }
 
@@ -116,8 +129,11 @@ class RoutingDeciderTest {
   void failedProbesCountAgainstACarrierThatSilentlyDropsTraffic() {
     // no failure receipt at all, but its probes fail: 100 delivered + 0 of 60 probes = 62.5%
     CarrierStats silent = new CarrierStats(100, 0, 0, 60, null, Fixtures.TWO_MINUTES);
-    RouteDecision d = decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", GOOD, "b", GOOD, "c", silent), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
+            stats("a", GOOD, "b", GOOD, "c", silent),
+            Map.of());
     assertThat(carrier(d, "c").state()).isEqualTo(CarrierState.EJECTED);
     assertThat(carrier(d, "c").score()).isEqualTo(0.625);
   }
@@ -126,32 +142,44 @@ class RoutingDeciderTest {
 
   @Test
   void aCarrierFarBelowTwoHealthyPeersIsEjectedAboveTheAbsoluteThreshold() {
-    RouteDecision d = decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", GOOD, "b", GOOD, "c", success(0.83, 1000)), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
+            stats("a", GOOD, "b", GOOD, "c", success(0.83, 1000)),
+            Map.of());
     CarrierDecision c = carrier(d, "c");
     assertThat(c.state()).isEqualTo(CarrierState.EJECTED);
-    assertThat(c.reason()).startsWith("success 83.0% over 2m (n=1000) is 16.5 points below the peer"
-        + " median 99.5% (eject gap 15.0, degrade gap 5.0); ejected");
+    assertThat(c.reason())
+        .startsWith(
+            "success 83.0% over 2m (n=1000) is 16.5 points below the peer"
+                + " median 99.5% (eject gap 15.0, degrade gap 5.0); ejected");
   }
 
   @Test
   void thePeerRuleDegradesAboveTheAbsoluteDegradeThreshold() {
     Fixtures.Policy p = new Fixtures.Policy();
     p.degradeSuccessBelow = 0.85;
-    RouteDecision d = RoutingDecider.decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", success(0.99, 1000), "b", success(0.99, 1000), "c", success(0.88, 900)),
-        Map.of(), p.build());
+    RouteDecision d =
+        RoutingDecider.decide(
+            List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
+            stats("a", success(0.99, 1000), "b", success(0.99, 1000), "c", success(0.88, 900)),
+            Map.of(),
+            p.build());
     CarrierDecision c = carrier(d, "c");
     assertThat(c.state()).isEqualTo(CarrierState.DEGRADED);
-    assertThat(c.reason()).isEqualTo("success 88.0% over 2m (n=900) is 11.0 points below the peer"
-        + " median 99.0% (eject gap 15.0, degrade gap 5.0); degraded to 50% of base");
+    assertThat(c.reason())
+        .isEqualTo(
+            "success 88.0% over 2m (n=900) is 11.0 points below the peer"
+                + " median 99.0% (eject gap 15.0, degrade gap 5.0); degraded to 50% of base");
   }
 
   @Test
   void thePeerMedianOfAnEvenNumberOfPeersIsTheMeanOfTheMiddleTwo() {
-    RouteDecision d = decide(List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
-        stats("a", success(0.99, 1000), "b", success(0.97, 1000), "c", success(0.82, 1000)),
-        Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
+            stats("a", success(0.99, 1000), "b", success(0.97, 1000), "c", success(0.82, 1000)),
+            Map.of());
     assertThat(carrier(d, "c").state()).isEqualTo(CarrierState.EJECTED);
     assertThat(carrier(d, "c").reason()).contains("is 16.0 points below the peer median 98.0%");
   }
@@ -159,8 +187,11 @@ class RoutingDeciderTest {
   @Test
   void thePeerRuleNeedsTwoJudgedEnabledPeers() {
     // b has too few samples and d is drained: a is the only judged peer
-    RouteDecision d = decide(List.of(on("a", 4000), on("b", 3000), on("c", 2000), off("d", 1000)),
-        stats("a", GOOD, "b", success(1.0, 10), "c", success(0.83, 1000), "d", GOOD), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 4000), on("b", 3000), on("c", 2000), off("d", 1000)),
+            stats("a", GOOD, "b", success(1.0, 10), "c", success(0.83, 1000), "d", GOOD),
+            Map.of());
     CarrierDecision c = carrier(d, "c");
     assertThat(c.state()).isEqualTo(CarrierState.DEGRADED);
     assertThat(c.reason()).contains("below degrade threshold 95.0%").doesNotContain("peer");
@@ -171,19 +202,24 @@ class RoutingDeciderTest {
   @Test
   void whenTwoOfThreeFailOnlyTheWorseIsEjected() {
     // listed better-first, to show the order comes from the scores
-    RouteDecision d = decide(List.of(on("a", 1000), on("b", 1000), on("c", 1000)),
-        stats("a", success(0.60, 1000), "b", success(0.40, 1000), "c", GOOD), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 1000), on("b", 1000), on("c", 1000)),
+            stats("a", success(0.60, 1000), "b", success(0.40, 1000), "c", GOOD),
+            Map.of());
     assertThat(carrier(d, "b").state()).isEqualTo(CarrierState.EJECTED);
     CarrierDecision a = carrier(d, "a");
     assertThat(a.state()).isEqualTo(CarrierState.DEGRADED);
-    assertThat(a.reason()).startsWith("success 60.0% over 2m (n=1000) below eject threshold 80.0%;"
-        + " ejected: keeps a trickle of 100 of 10000 so that its recovery can be seen;"
-        + " held at DEGRADED: ejecting it would exceed the 50% max ejected share");
+    assertThat(a.reason())
+        .startsWith(
+            "success 60.0% over 2m (n=1000) below eject threshold 80.0%;"
+                + " ejected: keeps a trickle of 100 of 10000 so that its recovery can be seen;"
+                + " held at DEGRADED: ejecting it would exceed the 50% max ejected share");
     assertThat(d.memory().get("a")).isEqualTo(new CarrierMemory(CarrierState.DEGRADED, 0, 0));
     // only c is healthy: 1/3 of the base weight, below the 50% panic threshold
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
-    assertThat(carrier(d, "c").reason()).endsWith(
-        "route in PANIC: only 33.3% of base weight healthy (< 50%); using base weights");
+    assertThat(carrier(d, "c").reason())
+        .endsWith("route in PANIC: only 33.3% of base weight healthy (< 50%); using base weights");
     // base weights 1 : 1 : 1; the unit left goes to the smallest id
     assertThat(weights(d)).containsExactly(3334, 3333, 3333);
   }
@@ -192,21 +228,30 @@ class RoutingDeciderTest {
   void theCapAlsoHoldsInNormalMode() {
     Fixtures.Policy p = new Fixtures.Policy();
     p.panicBelowHealthyShare = 0.3;
-    RouteDecision d = RoutingDecider.decide(List.of(on("a", 1000), on("b", 1000), on("c", 1000)),
-        stats("a", success(0.40, 1000), "b", success(0.60, 1000), "c", GOOD), Map.of(), p.build());
+    RouteDecision d =
+        RoutingDecider.decide(
+            List.of(on("a", 1000), on("b", 1000), on("c", 1000)),
+            stats("a", success(0.40, 1000), "b", success(0.60, 1000), "c", GOOD),
+            Map.of(),
+            p.build());
     assertThat(d.mode()).isEqualTo(RouteMode.NORMAL);
-    assertThat(d.carriers()).extracting(CarrierDecision::state).containsExactly(
-        CarrierState.EJECTED, CarrierState.DEGRADED, CarrierState.HEALTHY);
+    assertThat(d.carriers())
+        .extracting(CarrierDecision::state)
+        .containsExactly(CarrierState.EJECTED, CarrierState.DEGRADED, CarrierState.HEALTHY);
     // a: the trickle, 100; the other 9900 split b : c = 500 : 1000
     assertThat(weights(d)).containsExactly(100, 3300, 6600);
   }
 
   @Test
   void twoEjectionsThatFitTheCapTogetherAreBothKept() {
-    RouteDecision d = decide(List.of(on("a", 2500), on("b", 2500), on("c", 5000)),
-        stats("a", BAD, "b", BAD, "c", GOOD), Map.of());
-    assertThat(d.carriers()).extracting(CarrierDecision::state).containsExactly(
-        CarrierState.EJECTED, CarrierState.EJECTED, CarrierState.HEALTHY);
+    RouteDecision d =
+        decide(
+            List.of(on("a", 2500), on("b", 2500), on("c", 5000)),
+            stats("a", BAD, "b", BAD, "c", GOOD),
+            Map.of());
+    assertThat(d.carriers())
+        .extracting(CarrierDecision::state)
+        .containsExactly(CarrierState.EJECTED, CarrierState.EJECTED, CarrierState.HEALTHY);
     assertThat(d.mode()).isEqualTo(RouteMode.NORMAL);
     assertThat(weights(d)).containsExactly(100, 100, 9800);
   }
@@ -215,21 +260,28 @@ class RoutingDeciderTest {
 
   @Test
   void tooLittleHealthyWeightPutsTheRouteInPanicWithBaseWeights() {
-    RouteDecision d = decide(List.of(on("a", 3000), on("b", 3000), on("c", 4000)),
-        stats("a", BAD, "b", MEDIOCRE, "c", GOOD), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 3000), on("b", 3000), on("c", 4000)),
+            stats("a", BAD, "b", MEDIOCRE, "c", GOOD),
+            Map.of());
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
     // the states are still told as they are; only the weights fall back
-    assertThat(d.carriers()).extracting(CarrierDecision::state).containsExactly(
-        CarrierState.EJECTED, CarrierState.DEGRADED, CarrierState.HEALTHY);
+    assertThat(d.carriers())
+        .extracting(CarrierDecision::state)
+        .containsExactly(CarrierState.EJECTED, CarrierState.DEGRADED, CarrierState.HEALTHY);
     assertThat(weights(d)).containsExactly(3000, 3000, 4000);
-    assertThat(carrier(d, "a").reason()).endsWith(
-        "route in PANIC: only 40% of base weight healthy (< 50%); using base weights");
+    assertThat(carrier(d, "a").reason())
+        .endsWith("route in PANIC: only 40% of base weight healthy (< 50%); using base weights");
   }
 
   @Test
   void panicWithADrainedCarrierLeavesItAtZero() {
-    RouteDecision d = decide(List.of(on("a", 3000), on("b", 3000), on("c", 4000), off("d", 5000)),
-        stats("a", BAD, "b", MEDIOCRE, "c", GOOD), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("a", 3000), on("b", 3000), on("c", 4000), off("d", 5000)),
+            stats("a", BAD, "b", MEDIOCRE, "c", GOOD),
+            Map.of());
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
     assertThat(weights(d)).containsExactly(3000, 3000, 4000, 0);
     assertThat(carrier(d, "d").reason()).isEqualTo("disabled in route plan (manual drain)");
@@ -240,12 +292,13 @@ class RoutingDeciderTest {
     Fixtures.Policy p = new Fixtures.Policy();
     p.maxEjectedShare = 1.0;
     p.panicBelowHealthyShare = 0.0;
-    RouteDecision d = RoutingDecider.decide(List.of(on("a", 1000), on("b", 3000)),
-        stats("a", BAD, "b", BAD), Map.of(), p.build());
+    RouteDecision d =
+        RoutingDecider.decide(
+            List.of(on("a", 1000), on("b", 3000)), stats("a", BAD, "b", BAD), Map.of(), p.build());
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
     assertThat(weights(d)).containsExactly(2500, 7500);
-    assertThat(carrier(d, "a").reason()).endsWith(
-        "route in PANIC: every enabled carrier is ejected; using base weights");
+    assertThat(carrier(d, "a").reason())
+        .endsWith("route in PANIC: every enabled carrier is ejected; using base weights");
   }
 
   @Test
@@ -254,13 +307,18 @@ class RoutingDeciderTest {
     p.maxEjectedShare = 1.0;
     p.panicBelowHealthyShare = 0.0;
     p.trickleWeight = 5000;
-    RouteDecision d = RoutingDecider.decide(List.of(on("a", 1), on("b", 1), on("c", 2)),
-        stats("a", BAD, "b", BAD, "c", GOOD), Map.of(), p.build());
+    RouteDecision d =
+        RoutingDecider.decide(
+            List.of(on("a", 1), on("b", 1), on("c", 2)),
+            stats("a", BAD, "b", BAD, "c", GOOD),
+            Map.of(),
+            p.build());
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
     assertThat(weights(d)).containsExactly(2500, 2500, 5000);
-    assertThat(carrier(d, "c").reason()).endsWith(
-        "route in PANIC: the trickles of 2 ejected carriers would take all 10000;"
-            + " using base weights");
+    assertThat(carrier(d, "c").reason())
+        .endsWith(
+            "route in PANIC: the trickles of 2 ejected carriers would take all 10000;"
+                + " using base weights");
   }
 
   // --- one carrier ---
@@ -337,36 +395,48 @@ class RoutingDeciderTest {
 
   @Test
   void equalRemaindersGoToTheSmallerCarrierIdWhateverThePlanOrder() {
-    RouteDecision d = decide(List.of(on("c", 1), on("b", 1), on("a", 1)),
-        stats("a", GOOD, "b", GOOD, "c", GOOD), Map.of());
+    RouteDecision d =
+        decide(
+            List.of(on("c", 1), on("b", 1), on("a", 1)),
+            stats("a", GOOD, "b", GOOD, "c", GOOD),
+            Map.of());
     assertThat(d.carriers()).extracting(CarrierDecision::carrierId).containsExactly("c", "b", "a");
     assertThat(weights(d)).containsExactly(3333, 3333, 3334);
   }
 
   @Test
   void memoryOfCarriersNoLongerInThePlanIsDropped() {
-    RouteDecision d = decide(List.of(on("a", 1)), Map.of(),
-        Map.of("a", CarrierMemory.fresh(), "gone", new CarrierMemory(CarrierState.EJECTED, 1, 0)));
+    RouteDecision d =
+        decide(
+            List.of(on("a", 1)),
+            Map.of(),
+            Map.of(
+                "a", CarrierMemory.fresh(), "gone", new CarrierMemory(CarrierState.EJECTED, 1, 0)));
     assertThat(d.memory()).containsOnlyKeys("a");
   }
 
   @Test
   void anUnknownRememberedStateStartsOverAsHealthy() {
-    RouteDecision d = decide(List.of(on("a", 1)), stats("a", GOOD),
-        Map.of("a", new CarrierMemory(CarrierState.UNKNOWN, 0, 0)));
+    RouteDecision d =
+        decide(
+            List.of(on("a", 1)),
+            stats("a", GOOD),
+            Map.of("a", new CarrierMemory(CarrierState.UNKNOWN, 0, 0)));
     assertThat(carrier(d, "a").state()).isEqualTo(CarrierState.HEALTHY);
   }
 
   @Test
   void aRampStepBeyondThePolicyUsesTheLastStep() {
     // memory written under a policy with more steps than the current one
-    RouteDecision held = decide(List.of(on("a", 5000), on("b", 5000)),
-        stats("a", GOOD, "b", success(1.0, 5)),
-        Map.of("b", new CarrierMemory(CarrierState.RECOVERING, 0, 7)));
+    RouteDecision held =
+        decide(
+            List.of(on("a", 5000), on("b", 5000)),
+            stats("a", GOOD, "b", success(1.0, 5)),
+            Map.of("b", new CarrierMemory(CarrierState.RECOVERING, 0, 7)));
     // b at 75% of base: 5000 : 3750
     assertThat(weights(held)).containsExactly(5714, 4286);
-    RouteDecision next = decide(List.of(on("a", 5000), on("b", 5000)),
-        stats("a", GOOD, "b", GOOD), held.memory());
+    RouteDecision next =
+        decide(List.of(on("a", 5000), on("b", 5000)), stats("a", GOOD, "b", GOOD), held.memory());
     assertThat(carrier(next, "b").state()).isEqualTo(CarrierState.HEALTHY);
   }
 
@@ -389,8 +459,8 @@ class RoutingDeciderTest {
     RouteDecision changed =
         decide(List.of(on("a", 1), off("b", 1)), stats("a", GOOD), first.memory());
     assertThat(changed.sameWeightsAndStates(first)).isFalse();
-    RouteDecision reweighted = decide(List.of(on("a", 2), on("b", 1)),
-        stats("a", GOOD, "b", GOOD), first.memory());
+    RouteDecision reweighted =
+        decide(List.of(on("a", 2), on("b", 1)), stats("a", GOOD, "b", GOOD), first.memory());
     assertThat(reweighted.sameWeightsAndStates(first)).isFalse();
   }
 }

@@ -28,8 +28,11 @@ class RoutingPropertiesTest {
 
   private static final List<String> IDS = List.of("a", "b", "c", "d", "e", "f", "g", "h");
 
-  record Input(List<PlanCarrier> plan, Map<String, CarrierStats> stats,
-      Map<String, CarrierMemory> previous, RoutingPolicy policy) {
+  record Input(
+      List<PlanCarrier> plan,
+      Map<String, CarrierStats> stats,
+      Map<String, CarrierMemory> previous,
+      RoutingPolicy policy) {
 
     RouteDecision decide() {
       return RoutingDecider.decide(plan, stats, previous, policy);
@@ -77,8 +80,9 @@ class RoutingPropertiesTest {
     RouteDecision first = in.decide();
     assertThat(in.decide()).isEqualTo(first);
     // nor may the iteration order of the maps matter
-    RouteDecision sorted = RoutingDecider.decide(in.plan(), new TreeMap<>(in.stats()),
-        new TreeMap<>(in.previous()), in.policy());
+    RouteDecision sorted =
+        RoutingDecider.decide(
+            in.plan(), new TreeMap<>(in.stats()), new TreeMap<>(in.previous()), in.policy());
     assertThat(sorted).isEqualTo(first);
     assertThat(sorted.sameWeightsAndStates(first)).isTrue();
   }
@@ -124,45 +128,59 @@ class RoutingPropertiesTest {
 
   @Provide
   Arbitrary<Input> inputs() {
-    Arbitrary<Slot> slot = Combinators.combine(
-        Arbitraries.integers().between(1, 10_000),
-        Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false)),
-        evidence(),
-        memory().injectNull(0.3)).as(Slot::new);
+    Arbitrary<Slot> slot =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 10_000),
+                Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false)),
+                evidence(),
+                memory().injectNull(0.3))
+            .as(Slot::new);
     return Combinators.combine(
             Arbitraries.shuffle(IDS), slot.list().ofMinSize(1).ofMaxSize(8), policies())
-        .as((ids, slots, policy) -> {
-          List<PlanCarrier> plan = new ArrayList<>();
-          Map<String, CarrierStats> stats = new HashMap<>();
-          Map<String, CarrierMemory> previous = new LinkedHashMap<>();
-          for (int i = 0; i < slots.size(); i++) {
-            Slot s = slots.get(i);
-            String id = ids.get(i);
-            plan.add(new PlanCarrier(id, s.base(), s.enabled()));
-            stats.put(id, s.stats());
-            if (s.memory() != null) {
-              previous.put(id, s.memory());
-            }
-          }
-          return new Input(List.copyOf(plan), stats, previous, policy);
-        });
+        .as(
+            (ids, slots, policy) -> {
+              List<PlanCarrier> plan = new ArrayList<>();
+              Map<String, CarrierStats> stats = new HashMap<>();
+              Map<String, CarrierMemory> previous = new LinkedHashMap<>();
+              for (int i = 0; i < slots.size(); i++) {
+                Slot s = slots.get(i);
+                String id = ids.get(i);
+                plan.add(new PlanCarrier(id, s.base(), s.enabled()));
+                stats.put(id, s.stats());
+                if (s.memory() != null) {
+                  previous.put(id, s.memory());
+                }
+              }
+              return new Input(List.copyOf(plan), stats, previous, policy);
+            });
   }
 
   private static Arbitrary<CarrierStats> evidence() {
     Arbitrary<Long> p95 = Arbitraries.longs().between(0, 120_000).injectNull(0.3);
-    Arbitrary<CarrierStats> little = Combinators.combine(
-        Arbitraries.longs().between(0, 15), Arbitraries.longs().between(0, 15),
-        Arbitraries.longs().between(0, 5), Arbitraries.longs().between(0, 5), p95)
-        .as((d, f, ps, pf, l) -> new CarrierStats(d, f, ps, pf, l, 120_000));
-    Arbitrary<CarrierStats> healthy = Combinators.combine(
-        Arbitraries.longs().between(500, 2000), Arbitraries.longs().between(0, 20),
-        Arbitraries.longs().between(0, 40), Arbitraries.longs().between(0, 2),
-        Arbitraries.longs().between(0, 15_000).injectNull(0.2))
-        .as((d, f, ps, pf, l) -> new CarrierStats(d, f, ps, pf, l, 120_000));
-    Arbitrary<CarrierStats> anything = Combinators.combine(
-        Arbitraries.longs().between(0, 2000), Arbitraries.longs().between(0, 800),
-        Arbitraries.longs().between(0, 40), Arbitraries.longs().between(0, 40), p95)
-        .as((d, f, ps, pf, l) -> new CarrierStats(d, f, ps, pf, l, 120_000));
+    Arbitrary<CarrierStats> little =
+        Combinators.combine(
+                Arbitraries.longs().between(0, 15),
+                Arbitraries.longs().between(0, 15),
+                Arbitraries.longs().between(0, 5),
+                Arbitraries.longs().between(0, 5),
+                p95)
+            .as((d, f, ps, pf, l) -> new CarrierStats(d, f, ps, pf, l, 120_000));
+    Arbitrary<CarrierStats> healthy =
+        Combinators.combine(
+                Arbitraries.longs().between(500, 2000),
+                Arbitraries.longs().between(0, 20),
+                Arbitraries.longs().between(0, 40),
+                Arbitraries.longs().between(0, 2),
+                Arbitraries.longs().between(0, 15_000).injectNull(0.2))
+            .as((d, f, ps, pf, l) -> new CarrierStats(d, f, ps, pf, l, 120_000));
+    Arbitrary<CarrierStats> anything =
+        Combinators.combine(
+                Arbitraries.longs().between(0, 2000),
+                Arbitraries.longs().between(0, 800),
+                Arbitraries.longs().between(0, 40),
+                Arbitraries.longs().between(0, 40),
+                p95)
+            .as((d, f, ps, pf, l) -> new CarrierStats(d, f, ps, pf, l, 120_000));
     return Arbitraries.frequencyOf(
         Tuple.of(1, Arbitraries.just(CarrierStats.none())),
         Tuple.of(2, little),
@@ -172,37 +190,45 @@ class RoutingPropertiesTest {
 
   private static Arbitrary<CarrierMemory> memory() {
     return Combinators.combine(
-        Arbitraries.of(CarrierState.class),
-        Arbitraries.integers().between(0, 5),
-        Arbitraries.integers().between(0, 5)).as(CarrierMemory::new);
+            Arbitraries.of(CarrierState.class),
+            Arbitraries.integers().between(0, 5),
+            Arbitraries.integers().between(0, 5))
+        .as(CarrierMemory::new);
   }
 
   /** The defaults half of the time; otherwise any valid policy, extremes included. */
   private static Arbitrary<RoutingPolicy> policies() {
-    Arbitrary<RoutingPolicy> random = Combinators.combine(
-        Arbitraries.integers().between(1, 60),
-        Arbitraries.doubles().between(0, 1).ofScale(2).edgeCases(e -> e.includeOnly(0.0, 1.0)),
-        Arbitraries.doubles().between(0, 1).ofScale(2),
-        Arbitraries.integers().between(0, 4000),
-        Arbitraries.doubles().between(0.01, 1).ofScale(2),
-        Arbitraries.integers().between(1, 4),
-        Arbitraries.of(List.<Double>of(), List.of(0.5), List.of(0.25, 0.5, 0.75),
-            List.of(0.1, 0.2, 0.3, 0.4, 0.9)),
-        Arbitraries.integers().between(1, 3))
-        .as((minSamples, maxEjected, panic, trickle, degraded, recovery, steps, minPeers) -> {
-          Fixtures.Policy p = new Fixtures.Policy();
-          p.minSamples = minSamples;
-          p.maxEjectedShare = maxEjected;
-          p.panicBelowHealthyShare = panic;
-          p.trickleWeight = trickle;
-          p.degradedShare = degraded;
-          p.recoveryEvaluations = recovery;
-          p.rampSteps = steps;
-          p.minPeers = minPeers;
-          return p.build();
-        });
+    Arbitrary<RoutingPolicy> random =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 60),
+                Arbitraries.doubles()
+                    .between(0, 1)
+                    .ofScale(2)
+                    .edgeCases(e -> e.includeOnly(0.0, 1.0)),
+                Arbitraries.doubles().between(0, 1).ofScale(2),
+                Arbitraries.integers().between(0, 4000),
+                Arbitraries.doubles().between(0.01, 1).ofScale(2),
+                Arbitraries.integers().between(1, 4),
+                Arbitraries.of(
+                    List.<Double>of(),
+                    List.of(0.5),
+                    List.of(0.25, 0.5, 0.75),
+                    List.of(0.1, 0.2, 0.3, 0.4, 0.9)),
+                Arbitraries.integers().between(1, 3))
+            .as(
+                (minSamples, maxEjected, panic, trickle, degraded, recovery, steps, minPeers) -> {
+                  Fixtures.Policy p = new Fixtures.Policy();
+                  p.minSamples = minSamples;
+                  p.maxEjectedShare = maxEjected;
+                  p.panicBelowHealthyShare = panic;
+                  p.trickleWeight = trickle;
+                  p.degradedShare = degraded;
+                  p.recoveryEvaluations = recovery;
+                  p.rampSteps = steps;
+                  p.minPeers = minPeers;
+                  return p.build();
+                });
     return Arbitraries.frequencyOf(
-        Tuple.of(1, Arbitraries.just(RoutingPolicy.defaults())),
-        Tuple.of(1, random));
+        Tuple.of(1, Arbitraries.just(RoutingPolicy.defaults())), Tuple.of(1, random));
   }
 }

@@ -3,12 +3,15 @@ package dev.nines.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nines.Topics;
 import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.registry.InMemorySchemaStore;
 import dev.nines.platform.registry.SchemaRegistry;
 import dev.nines.platform.registry.SchemaRegistryServer;
+import dev.nines.schema.DeliveryReceipt;
+import dev.nines.schema.Roles;
 import dev.nines.schema.SlaCredit;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,9 +50,13 @@ class OutputSubjectsTest {
   }
 
   String level(String subject) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(server.url() + "/config/" + subject + "?defaultToGlobal=true")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(server.url() + "/config/" + subject + "?defaultToGlobal=true"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     return r.body();
   }
 
@@ -64,22 +71,28 @@ class OutputSubjectsTest {
     SchemaRegistryClient registry = app(Map.of("topics.prefix", "t."));
     Schema credit = SpecificData.get().getSchema(SlaCredit.class);
     registry.register("t.sla-credits-value", credit);
-    registry.register("t.delivery-receipts-value",
-        SpecificData.get().getSchema(dev.nines.schema.DeliveryReceipt.class));
+    registry.register(
+        "t.delivery-receipts-value", SpecificData.get().getSchema(DeliveryReceipt.class));
     registry.register("nines-app-some-repartition-value", credit);
     assertThat(level("t.sla-credits-value")).contains("FULL_TRANSITIVE");
     assertThat(level("t.delivery-receipts-value")).contains("\"BACKWARD\"");
     assertThat(level("nines-app-some-repartition-value")).contains("\"BACKWARD\"");
 
     // the level holds: a version without a field old consumers need is refused
-    Schema withoutAmount = Schema.createRecord(credit.getName(), credit.getDoc(),
-        credit.getNamespace(), false, credit.getFields().stream()
-            .filter(f -> !f.name().equals("creditAmountMinor"))
-            .map(f -> new Schema.Field(f, f.schema())).toList());
+    Schema withoutAmount =
+        Schema.createRecord(
+            credit.getName(),
+            credit.getDoc(),
+            credit.getNamespace(),
+            false,
+            credit.getFields().stream()
+                .filter(f -> !f.name().equals("creditAmountMinor"))
+                .map(f -> new Schema.Field(f, f.schema()))
+                .toList());
     assertThatThrownBy(() -> client.register("t.sla-credits-value", withoutAmount))
         .isInstanceOf(SchemaRegistryClient.RegistryException.class)
-        .satisfies(e -> assertThat(((SchemaRegistryClient.RegistryException) e).status())
-            .isEqualTo(409));
+        .satisfies(
+            e -> assertThat(((SchemaRegistryClient.RegistryException) e).status()).isEqualTo(409));
   }
 
   @Test
@@ -91,10 +104,13 @@ class OutputSubjectsTest {
 
   @Test
   void theOutputsAreTheSchemasModulesOutputs() {
-    assertThat(dev.nines.Topics.OUTPUTS.stream().filter(t -> t.valueType() != null)
-        .map(t -> t.valueType().getName()).toList())
-        .containsExactlyInAnyOrderElementsOf(dev.nines.schema.Roles.OUTPUTS);
-    assertThat(dev.nines.Topics.INPUTS.stream().map(t -> t.valueType().getName()).toList())
-        .containsExactlyInAnyOrderElementsOf(dev.nines.schema.Roles.INPUTS);
+    assertThat(
+            Topics.OUTPUTS.stream()
+                .filter(t -> t.valueType() != null)
+                .map(t -> t.valueType().getName())
+                .toList())
+        .containsExactlyInAnyOrderElementsOf(Roles.OUTPUTS);
+    assertThat(Topics.INPUTS.stream().map(t -> t.valueType().getName()).toList())
+        .containsExactlyInAnyOrderElementsOf(Roles.INPUTS);
   }
 }

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * auth as Confluent's clients do ({@code Authorization: Basic base64(user:password)}).
  */
 class RegistryClientTlsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static TestPki pki;
   static HttpsServer server;
   static final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -38,23 +37,24 @@ class RegistryClientTlsTest {
   @BeforeAll
   static void start() throws Exception {
     pki = TestPki.create(dir.resolve("pki"), "changeit-42");
-    KeyStore ks = KeyStore.getInstance(pki.serverKeystore().toFile(),
-        pki.password().toCharArray());
+    KeyStore ks = KeyStore.getInstance(pki.serverKeystore().toFile(), pki.password().toCharArray());
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, pki.password().toCharArray());
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
     server = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(ctx));
-    server.createContext("/schemas/ids/7", ex -> {
-      authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
-      byte[] body = "{\"schema\":\"\\\"string\\\"\"}".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(body);
-      }
-    });
+    server.createContext(
+        "/schemas/ids/7",
+        ex -> {
+          authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+          byte[] body = "{\"schema\":\"\\\"string\\\"\"}".getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(body);
+          }
+        });
     server.start();
   }
 
@@ -69,10 +69,15 @@ class RegistryClientTlsTest {
 
   @Test
   void trustsTheGivenCaAndSendsBasicAuth() {
-    SSLContext tls = RestSchemaRegistryClient.tls(Optional.of(pki.truststore()),
-        Optional.of(pki.password()), Optional.empty(), Optional.empty());
-    var client = new RestSchemaRegistryClient(url(), Optional.of("alice:pa:ss"), Optional.of(tls),
-        Duration.ofSeconds(10));
+    SSLContext tls =
+        RestSchemaRegistryClient.tls(
+            Optional.of(pki.truststore()),
+            Optional.of(pki.password()),
+            Optional.empty(),
+            Optional.empty());
+    var client =
+        new RestSchemaRegistryClient(
+            url(), Optional.of("alice:pa:ss"), Optional.of(tls), Duration.ofSeconds(10));
     authorizations.clear();
     assertThat(client.schemaById(7)).isEqualTo(Schema.create(Schema.Type.STRING));
     // base64("alice:pa:ss"), worked out by hand: YWxp Y2U6 cGE6 c3M=
@@ -81,8 +86,9 @@ class RegistryClientTlsTest {
 
   @Test
   void withoutTheTruststoreTheCertificateIsRefused() {
-    var client = new RestSchemaRegistryClient(url(), Optional.empty(), Optional.empty(),
-        Duration.ofSeconds(10));
+    var client =
+        new RestSchemaRegistryClient(
+            url(), Optional.empty(), Optional.empty(), Duration.ofSeconds(10));
     assertThatThrownBy(() -> client.schemaById(7))
         .isInstanceOf(SchemaRegistryClient.RegistryException.class)
         .hasMessageContaining("unreachable")
@@ -91,20 +97,30 @@ class RegistryClientTlsTest {
 
   @Test
   void aWrongStorePasswordIsNamedWithoutThePassword() {
-    assertThatThrownBy(() -> RestSchemaRegistryClient.tls(Optional.of(pki.truststore()),
-        Optional.of("wrong-pw-31"), Optional.empty(), Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                RestSchemaRegistryClient.tls(
+                    Optional.of(pki.truststore()),
+                    Optional.of("wrong-pw-31"),
+                    Optional.empty(),
+                    Optional.empty()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("schema registry TLS: cannot open key store '"
-            + pki.truststore() + "'")
+        .hasMessageStartingWith(
+            "schema registry TLS: cannot open key store '" + pki.truststore() + "'")
         .hasMessageNotContaining("wrong-pw-31");
   }
 
   @Test
   void noAuthorizationHeaderWithoutUserInfo() {
-    SSLContext tls = RestSchemaRegistryClient.tls(Optional.of(pki.truststore()),
-        Optional.of(pki.password()), Optional.empty(), Optional.empty());
-    var client = new RestSchemaRegistryClient(url(), Optional.empty(), Optional.of(tls),
-        Duration.ofSeconds(10));
+    SSLContext tls =
+        RestSchemaRegistryClient.tls(
+            Optional.of(pki.truststore()),
+            Optional.of(pki.password()),
+            Optional.empty(),
+            Optional.empty());
+    var client =
+        new RestSchemaRegistryClient(
+            url(), Optional.empty(), Optional.of(tls), Duration.ofSeconds(10));
     authorizations.clear();
     client.schemaById(7);
     assertThat(authorizations).containsExactly("null");

@@ -19,14 +19,18 @@ class CarrierDegradationTest {
 
   static final Instant ORIGIN = Instant.parse("2026-04-10T08:00:00Z");
   static final Instant TO = ORIGIN.plus(Duration.ofMinutes(40));
+
   /** Written down from the YAML below, not asked of the code under test. */
-  static final List<Instant[]> WINDOWS = List.of(
-      new Instant[] {ORIGIN.plus(Duration.ofMinutes(10)), ORIGIN.plus(Duration.ofMinutes(15))},
-      new Instant[] {ORIGIN.plus(Duration.ofMinutes(30)), ORIGIN.plus(Duration.ofMinutes(35))});
+  static final List<Instant[]> WINDOWS =
+      List.of(
+          new Instant[] {ORIGIN.plus(Duration.ofMinutes(10)), ORIGIN.plus(Duration.ofMinutes(15))},
+          new Instant[] {ORIGIN.plus(Duration.ofMinutes(30)), ORIGIN.plus(Duration.ofMinutes(35))});
+
   /** delivered / (delivered + CARRIER + EXPIRED) of the failure mix below. */
   static final double NORMAL_SUCCESS = 0.92 / (0.92 + 0.04 + 0.01);
 
-  static final String YAML = """
+  static final String YAML =
+      """
       regions: [r1, r2]
       vantages: [v1, v2, v3]
       probeFailureRate: 0
@@ -70,8 +74,12 @@ class CarrierDegradationTest {
   /** The contract's successRatio: delivered / (delivered + failures that count against the carrier). */
   static double successRatio(List<DeliveryReceipt> receipts) {
     long delivered = count(receipts, r -> r.getStatus() == DeliveryStatus.DELIVERED);
-    long carrierFailures = count(receipts, r -> r.getFailureCause() == FailureCause.CARRIER
-        || r.getStatus() == DeliveryStatus.EXPIRED);
+    long carrierFailures =
+        count(
+            receipts,
+            r ->
+                r.getFailureCause() == FailureCause.CARRIER
+                    || r.getStatus() == DeliveryStatus.EXPIRED);
     return delivered / (double) (delivered + carrierFailures);
   }
 
@@ -82,8 +90,12 @@ class CarrierDegradationTest {
   @Test
   void theQueryableOccurrencesAreTheScriptedWindows() {
     List<EventOccurrence> occurrences = Scenario.parse(YAML).eventOccurrences(ORIGIN, ORIGIN, TO);
-    assertThat(occurrences).extracting(EventOccurrence::start).containsExactly(WINDOWS.get(0)[0], WINDOWS.get(1)[0]);
-    assertThat(occurrences).extracting(EventOccurrence::end).containsExactly(WINDOWS.get(0)[1], WINDOWS.get(1)[1]);
+    assertThat(occurrences)
+        .extracting(EventOccurrence::start)
+        .containsExactly(WINDOWS.get(0)[0], WINDOWS.get(1)[0]);
+    assertThat(occurrences)
+        .extracting(EventOccurrence::end)
+        .containsExactly(WINDOWS.get(0)[1], WINDOWS.get(1)[1]);
   }
 
   @Test
@@ -92,8 +104,14 @@ class CarrierDegradationTest {
     assertThat(inside).hasSizeGreaterThan(10_000);
     assertThat(successRatio(inside)).isCloseTo(0.40, within(0.02));
     // Only carrier blame rises: recipient failures keep their share.
-    assertThat(count(inside, r -> r.getFailureCause() == FailureCause.RECIPIENT && r.getStatus() == DeliveryStatus.FAILED)
-        / (double) inside.size()).isCloseTo(0.03, within(0.006));
+    assertThat(
+            count(
+                    inside,
+                    r ->
+                        r.getFailureCause() == FailureCause.RECIPIENT
+                            && r.getStatus() == DeliveryStatus.FAILED)
+                / (double) inside.size())
+        .isCloseTo(0.03, within(0.006));
   }
 
   @Test
@@ -110,27 +128,36 @@ class CarrierDegradationTest {
   }
 
   static double medianLatency(List<DeliveryReceipt> receipts) {
-    long[] l = receipts.stream()
-        .mapToLong(r -> r.getCompletedAt().toEpochMilli() - r.getSubmittedAt().toEpochMilli()).sorted().toArray();
+    long[] l =
+        receipts.stream()
+            .mapToLong(r -> r.getCompletedAt().toEpochMilli() - r.getSubmittedAt().toEpochMilli())
+            .sorted()
+            .toArray();
     return l[l.length / 2];
   }
 
   @Test
   void probesOnTheDegradedCarrierPathFailInsideTheWindowOnly() {
     List<ProbeResult> probes = sink.probes();
-    List<ProbeResult> bInside = probes.stream()
-        .filter(p -> p.getCheck().equals("sms-b") && inWindow(p.getObservedAt())).toList();
+    List<ProbeResult> bInside =
+        probes.stream()
+            .filter(p -> p.getCheck().equals("sms-b") && inWindow(p.getObservedAt()))
+            .toList();
     // 3 vantages × 2 regions × 10 minutes of windows.
     assertThat(bInside).hasSize(60);
     double failed = bInside.stream().filter(p -> !p.getSuccess()).count() / 60.0;
     assertThat(failed).isBetween(0.4, 0.8); // 1 − 0.40 expected; 60 probes are few
-    assertThat(bInside).filteredOn(p -> !p.getSuccess()).allSatisfy(p -> {
-      assertThat(p.getCarrierId()).isEqualTo("b");
-      assertThat(p.getCountry()).isEqualTo("US");
-      assertThat(p.getLatencyMs()).isNull();
-      assertThat(p.getErrorCode()).isNotNull();
-    });
-    assertThat(probes).filteredOn(p -> p.getCheck().equals("sms-a") || !inWindow(p.getObservedAt()))
+    assertThat(bInside)
+        .filteredOn(p -> !p.getSuccess())
+        .allSatisfy(
+            p -> {
+              assertThat(p.getCarrierId()).isEqualTo("b");
+              assertThat(p.getCountry()).isEqualTo("US");
+              assertThat(p.getLatencyMs()).isNull();
+              assertThat(p.getErrorCode()).isNotNull();
+            });
+    assertThat(probes)
+        .filteredOn(p -> p.getCheck().equals("sms-a") || !inWindow(p.getObservedAt()))
         .allMatch(ProbeResult::getSuccess);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.TopicNames;
 import dev.nines.schema.DeliveryReceipt;
+import dev.nines.schema.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class DeterminismTest {
   }
 
   static String id(RecordingSink.Sent s) {
-    return s.value() instanceof dev.nines.schema.ProbeResult p ? p.getProbeId() : s.key();
+    return s.value() instanceof ProbeResult p ? p.getProbeId() : s.key();
   }
 
   @Test
@@ -55,12 +56,14 @@ class DeterminismTest {
     List<RecordingSink.Sent> chunks = new ArrayList<>(history(42, FROM, FROM, mid));
     chunks.addAll(history(42, FROM, mid, TO));
     // Only the order differs: late receipts of the first chunk come out at its end.
-    Comparator<RecordingSink.Sent> byContent = Comparator.comparing(RecordingSink.Sent::key)
-        .thenComparingLong(RecordingSink.Sent::timestampMs);
+    Comparator<RecordingSink.Sent> byContent =
+        Comparator.comparing(RecordingSink.Sent::key)
+            .thenComparingLong(RecordingSink.Sent::timestampMs);
     assertThat(sorted(chunks, byContent)).isEqualTo(sorted(whole, byContent));
   }
 
-  private static List<RecordingSink.Sent> sorted(List<RecordingSink.Sent> list, Comparator<RecordingSink.Sent> c) {
+  private static List<RecordingSink.Sent> sorted(
+      List<RecordingSink.Sent> list, Comparator<RecordingSink.Sent> c) {
     List<RecordingSink.Sent> copy = new ArrayList<>(list);
     copy.sort(c);
     return copy;
@@ -72,17 +75,20 @@ class DeterminismTest {
     RecordingSink live = new RecordingSink();
     Instant stop = FROM.plus(Duration.ofMinutes(3));
     List<Long> lags = new ArrayList<>();
-    SimSink lagRecorder = (topic, key, value, ts) -> {
-      lags.add(clock.millis() - ts);
-      live.send(topic, key, value, ts);
-    };
-    new Simulator(DEFAULT, 42, 0.05).live(lagRecorder, clock, () -> clock.instant().isBefore(stop), clock::advance);
+    SimSink lagRecorder =
+        (topic, key, value, ts) -> {
+          lags.add(clock.millis() - ts);
+          live.send(topic, key, value, ts);
+        };
+    new Simulator(DEFAULT, 42, 0.05)
+        .live(lagRecorder, clock, () -> clock.instant().isBefore(stop), clock::advance);
 
     List<RecordingSink.Sent> history = history(42, FROM, FROM, TO);
     assertThat(live.sent).hasSizeGreaterThan(1000);
     assertThat(live.sent).isEqualTo(history.subList(0, live.sent.size()));
     // Every record due before the stop was emitted, none later, each exactly when due.
-    assertThat(history.get(live.sent.size()).timestampMs()).isGreaterThanOrEqualTo(stop.toEpochMilli());
+    assertThat(history.get(live.sent.size()).timestampMs())
+        .isGreaterThanOrEqualTo(stop.toEpochMilli());
     assertThat(lags).containsOnly(0L);
   }
 
@@ -99,17 +105,27 @@ class DeterminismTest {
   void eventOffsetsCountFromTheOrigin() {
     // The default degradation starts at PT2M; moving the origin moves it.
     Instant later = FROM.plus(Duration.ofMinutes(3));
-    long earlyFailures = carrierFailures(history(42, FROM, FROM, TO), FROM.plus(Duration.ofMinutes(2)),
-        FROM.plus(Duration.ofMinutes(3)));
-    long lateOriginFailures = carrierFailures(history(42, later, FROM, TO), FROM.plus(Duration.ofMinutes(2)),
-        FROM.plus(Duration.ofMinutes(3)));
+    long earlyFailures =
+        carrierFailures(
+            history(42, FROM, FROM, TO),
+            FROM.plus(Duration.ofMinutes(2)),
+            FROM.plus(Duration.ofMinutes(3)));
+    long lateOriginFailures =
+        carrierFailures(
+            history(42, later, FROM, TO),
+            FROM.plus(Duration.ofMinutes(2)),
+            FROM.plus(Duration.ofMinutes(3)));
     assertThat(earlyFailures).isGreaterThan(lateOriginFailures * 3);
   }
 
   private static long carrierFailures(List<RecordingSink.Sent> sent, Instant from, Instant to) {
-    return sent.stream().filter(s -> s.topic().equals(TopicNames.DELIVERY_RECEIPTS))
+    return sent.stream()
+        .filter(s -> s.topic().equals(TopicNames.DELIVERY_RECEIPTS))
         .map(s -> (DeliveryReceipt) s.value())
-        .filter(r -> r.getCarrierId().equals("bluewave") && r.getFailureCause().toString().equals("CARRIER"))
+        .filter(
+            r ->
+                r.getCarrierId().equals("bluewave")
+                    && r.getFailureCause().toString().equals("CARRIER"))
         .filter(r -> !r.getCompletedAt().isBefore(from) && r.getCompletedAt().isBefore(to))
         .count();
   }

@@ -21,7 +21,8 @@ class KafkaSimSinkTest {
 
   @Test
   void sendsTopicKeyValueAndTimestampAsGiven() {
-    MockProducer<String, Object> producer = new MockProducer<>(true, null, new StringSerializer(), ANY);
+    MockProducer<String, Object> producer =
+        new MockProducer<>(true, null, new StringSerializer(), ANY);
     KafkaSimSink sink = new KafkaSimSink(producer);
     sink.send(TopicNames.MAINTENANCE_WINDOWS, "mw-1", VALUE, 1234L);
     sink.flush();
@@ -38,11 +39,14 @@ class KafkaSimSinkTest {
 
   @Test
   void anAsynchronousSendFailureSurfacesOnFlush() {
-    MockProducer<String, Object> producer = new MockProducer<>(false, null, new StringSerializer(), ANY);
+    MockProducer<String, Object> producer =
+        new MockProducer<>(false, null, new StringSerializer(), ANY);
     KafkaSimSink sink = new KafkaSimSink(producer);
     sink.send(TopicNames.MAINTENANCE_WINDOWS, "mw-1", VALUE, 1L);
     producer.errorNext(new RuntimeException("broker gone"));
-    assertThatThrownBy(sink::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("broker gone");
+    assertThatThrownBy(sink::flush)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("broker gone");
     assertThatThrownBy(() -> sink.send(TopicNames.MAINTENANCE_WINDOWS, "mw-2", VALUE, 2L))
         .isInstanceOf(IllegalStateException.class);
   }

@@ -29,7 +29,8 @@ class ReceiptTrafficTest {
   static final Instant FROM = Instant.parse("2026-03-02T06:00:00Z");
   static final Instant TO = Instant.parse("2026-03-02T07:00:00Z");
 
-  static final String YAML = """
+  static final String YAML =
+      """
       seed: 7
       regions: [r1, r2]
       routes:
@@ -57,8 +58,10 @@ class ReceiptTrafficTest {
 
   static RecordingSink sink;
   static Simulator simulator;
+
   /** First occurrence of each messageId, with its position and record timestamp. */
   static Map<String, Integer> firstIndex;
+
   static List<RecordingSink.Sent> records;
 
   @BeforeAll
@@ -74,7 +77,10 @@ class ReceiptTrafficTest {
   }
 
   static List<DeliveryReceipt> originals(Predicate<DeliveryReceipt> filter) {
-    return firstIndex.values().stream().map(i -> (DeliveryReceipt) records.get(i).value()).filter(filter).toList();
+    return firstIndex.values().stream()
+        .map(i -> (DeliveryReceipt) records.get(i).value())
+        .filter(filter)
+        .toList();
   }
 
   static double expectedCount(double rate) {
@@ -96,10 +102,12 @@ class ReceiptTrafficTest {
 
   @Test
   void onlyReceiptsAreProducedAndEveryKeyIsTheMessageId() {
-    assertThat(records).allSatisfy(r -> {
-      assertThat(r.topic()).isEqualTo(TopicNames.DELIVERY_RECEIPTS);
-      assertThat(r.key()).isEqualTo(((DeliveryReceipt) r.value()).getMessageId());
-    });
+    assertThat(records)
+        .allSatisfy(
+            r -> {
+              assertThat(r.topic()).isEqualTo(TopicNames.DELIVERY_RECEIPTS);
+              assertThat(r.key()).isEqualTo(((DeliveryReceipt) r.value()).getMessageId());
+            });
     assertThat(sink.flushes).isEqualTo(1);
   }
 
@@ -108,7 +116,8 @@ class ReceiptTrafficTest {
     double sms = originals(r -> r.getChannel() == Channel.SMS).size();
     double voice = originals(r -> r.getChannel() == Channel.VOICE).size();
     assertThat(sms).isCloseTo(expectedCount(SMS_RATE), within(expectedCount(SMS_RATE) * 0.03));
-    assertThat(voice).isCloseTo(expectedCount(VOICE_RATE), within(expectedCount(VOICE_RATE) * 0.05));
+    assertThat(voice)
+        .isCloseTo(expectedCount(VOICE_RATE), within(expectedCount(VOICE_RATE) * 0.05));
     // Sanity of the expectation itself: between 06:00 and 07:00 with the peak at 12:00 the
     // factor rises from 1 to 1 + 0.5 × cos(75°) ≈ 1.13.
     assertThat(expectedCount(SMS_RATE) / (SMS_RATE * 3600)).isBetween(1.0, 1.13);
@@ -125,7 +134,8 @@ class ReceiptTrafficTest {
 
   @Test
   void trafficLeavesFromTheRouteRegions() {
-    assertThat(originals(r -> r.getChannel() == Channel.VOICE)).allMatch(r -> r.getRegion().equals("r2"));
+    assertThat(originals(r -> r.getChannel() == Channel.VOICE))
+        .allMatch(r -> r.getRegion().equals("r2"));
     List<DeliveryReceipt> sms = originals(r -> r.getChannel() == Channel.SMS);
     double r1 = sms.stream().filter(r -> r.getRegion().equals("r1")).count() / (double) sms.size();
     assertThat(r1).isCloseTo(0.5, within(tolerance(0.5, sms.size())));
@@ -133,31 +143,57 @@ class ReceiptTrafficTest {
 
   @Test
   void failureMixMatchesTheGlobalAndThePerRouteConfiguration() {
-    Map<String, Double> global = Map.of("DELIVERED/NONE", 0.9, "FAILED/CARRIER", 0.03, "FAILED/RECIPIENT", 0.02,
-        "FAILED/CONTENT", 0.01, "FAILED/PLATFORM", 0.01, "EXPIRED", 0.02, "REJECTED", 0.01);
+    Map<String, Double> global =
+        Map.of(
+            "DELIVERED/NONE",
+            0.9,
+            "FAILED/CARRIER",
+            0.03,
+            "FAILED/RECIPIENT",
+            0.02,
+            "FAILED/CONTENT",
+            0.01,
+            "FAILED/PLATFORM",
+            0.01,
+            "EXPIRED",
+            0.02,
+            "REJECTED",
+            0.01);
     assertMix(originals(r -> r.getChannel() == Channel.SMS), global);
     // delivered left out: the remainder, 1 − 0.35
-    Map<String, Double> voice = Map.of("DELIVERED/NONE", 0.65, "FAILED/CARRIER", 0.1, "FAILED/RECIPIENT", 0.2,
-        "REJECTED", 0.05);
+    Map<String, Double> voice =
+        Map.of(
+            "DELIVERED/NONE",
+            0.65,
+            "FAILED/CARRIER",
+            0.1,
+            "FAILED/RECIPIENT",
+            0.2,
+            "REJECTED",
+            0.05);
     assertMix(originals(r -> r.getChannel() == Channel.VOICE), voice);
   }
 
   private static void assertMix(List<DeliveryReceipt> receipts, Map<String, Double> expected) {
     Map<String, Integer> counts = new HashMap<>();
     for (DeliveryReceipt r : receipts) {
-      String outcome = switch (r.getStatus()) {
-        case DELIVERED, FAILED -> r.getStatus() + "/" + r.getFailureCause();
-        default -> r.getStatus().toString();
-      };
+      String outcome =
+          switch (r.getStatus()) {
+            case DELIVERED, FAILED -> r.getStatus() + "/" + r.getFailureCause();
+            default -> r.getStatus().toString();
+          };
       counts.merge(outcome, 1, Integer::sum);
     }
     assertThat(expected.keySet()).containsAll(counts.keySet());
-    expected.forEach((outcome, p) -> {
-      double share = counts.getOrDefault(outcome, 0) / (double) receipts.size();
-      assertThat(share).as(outcome).isCloseTo(p, within(tolerance(p, receipts.size())));
-    });
+    expected.forEach(
+        (outcome, p) -> {
+          double share = counts.getOrDefault(outcome, 0) / (double) receipts.size();
+          assertThat(share).as(outcome).isCloseTo(p, within(tolerance(p, receipts.size())));
+        });
     // A delivered receipt has no error code; every failure has one.
-    assertThat(receipts).allMatch(r -> (r.getErrorCode() == null) == (r.getFailureCause().toString().equals("NONE")));
+    assertThat(receipts)
+        .allMatch(
+            r -> (r.getErrorCode() == null) == (r.getFailureCause().toString().equals("NONE")));
   }
 
   @Test
@@ -167,11 +203,17 @@ class ReceiptTrafficTest {
   }
 
   private static void assertLatency(Channel channel, double median, double p99) {
-    long[] latencies = originals(r -> r.getChannel() == channel).stream()
-        .mapToLong(r -> r.getCompletedAt().toEpochMilli() - r.getSubmittedAt().toEpochMilli())
-        .sorted().toArray();
-    assertThat((double) latencies[latencies.length / 2]).as("median").isCloseTo(median, within(median * 0.05));
-    assertThat((double) latencies[(int) (latencies.length * 0.99)]).as("p99").isCloseTo(p99, within(p99 * 0.12));
+    long[] latencies =
+        originals(r -> r.getChannel() == channel).stream()
+            .mapToLong(r -> r.getCompletedAt().toEpochMilli() - r.getSubmittedAt().toEpochMilli())
+            .sorted()
+            .toArray();
+    assertThat((double) latencies[latencies.length / 2])
+        .as("median")
+        .isCloseTo(median, within(median * 0.05));
+    assertThat((double) latencies[(int) (latencies.length * 0.99)])
+        .as("p99")
+        .isCloseTo(p99, within(p99 * 0.12));
   }
 
   @Test
@@ -228,8 +270,9 @@ class ReceiptTrafficTest {
       DeliveryReceipt receipt = (DeliveryReceipt) r.value();
       assertThat(receipt.getCompletedAt()).isAfterOrEqualTo(receipt.getSubmittedAt());
       assertThat(receipt.getCompletedAt()).isAfterOrEqualTo(FROM).isBefore(TO);
-      assertThat(r.timestampMs()).isGreaterThanOrEqualTo(previous).isGreaterThanOrEqualTo(
-          receipt.getCompletedAt().toEpochMilli());
+      assertThat(r.timestampMs())
+          .isGreaterThanOrEqualTo(previous)
+          .isGreaterThanOrEqualTo(receipt.getCompletedAt().toEpochMilli());
       previous = r.timestampMs();
     }
   }
@@ -246,7 +289,9 @@ class ReceiptTrafficTest {
     Instant to = FROM.plusSeconds(1200);
     simulator.withRateScale(RATE_SCALE / 4).history(small, FROM, to);
     double expected = expectedCount((SMS_RATE + VOICE_RATE) / 4, FROM, to);
-    assertThat((double) small.receipts().stream().map(DeliveryReceipt::getMessageId).distinct().count())
+    assertThat(
+            (double)
+                small.receipts().stream().map(DeliveryReceipt::getMessageId).distinct().count())
         .isCloseTo(expected, within(expected * 0.1));
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,14 +22,20 @@ class ScenarioLoadingTest {
 
     assertThat(s.regions()).hasSize(3);
     assertThat(s.vantages()).hasSize(3);
-    assertThat(s.checks()).extracting(Scenario.Check::name, Scenario.Check::service)
-        .containsExactly(tuple("sms-send", Service.SMS), tuple("voice-call", Service.VOICE),
+    assertThat(s.checks())
+        .extracting(Scenario.Check::name, Scenario.Check::service)
+        .containsExactly(
+            tuple("sms-send", Service.SMS),
+            tuple("voice-call", Service.VOICE),
             tuple("verify-send", Service.VERIFY));
-    assertThat(s.routes()).extracting(Scenario.Route::id).contains("US:SMS", "GB:SMS", "DE:SMS", "US:VOICE");
+    assertThat(s.routes())
+        .extracting(Scenario.Route::id)
+        .contains("US:SMS", "GB:SMS", "DE:SMS", "US:VOICE");
     assertThat(s.routes()).allSatisfy(r -> assertThat(r.carriers()).hasSizeBetween(2, 3));
     double total = s.routes().stream().mapToDouble(Scenario.Route::ratePerSecond).sum();
     assertThat(total).isBetween(100.0, 200.0);
-    assertThat(s.accounts()).extracting(Scenario.Account::targetPercent)
+    assertThat(s.accounts())
+        .extracting(Scenario.Account::targetPercent)
         .containsExactlyInAnyOrder("99.9", "99.95", "99.99");
     assertThat(s.accounts()).allSatisfy(a -> assertThat(a.creditSchedule()).isNotEmpty());
     assertThat(s.maintenance()).isNotEmpty();
@@ -36,22 +43,28 @@ class ScenarioLoadingTest {
     // A viewer sees a carrier at 40% and a regional outage within the first ten minutes.
     Instant t0 = Instant.parse("2026-05-01T00:00:00Z");
     List<EventOccurrence> first10 = s.eventOccurrences(t0, t0, t0.plus(Duration.ofMinutes(10)));
-    assertThat(first10).anySatisfy(o -> {
-      assertThat(o.event().carrierDegradation()).isNotNull();
-      assertThat(o.event().carrierDegradation().successRate()).isEqualTo(0.40);
-      assertThat(Duration.between(o.start(), o.end())).isEqualTo(Duration.ofMinutes(5));
-      assertThat(o.event().repeatEvery()).isEqualTo(Duration.ofMinutes(20));
-    });
-    assertThat(first10).anySatisfy(o -> {
-      assertThat(o.event().serviceOutage()).isNotNull();
-      assertThat(Duration.between(o.start(), o.end())).isEqualTo(Duration.ofMinutes(4));
-      assertThat(o.event().repeatEvery()).isEqualTo(Duration.ofMinutes(30));
-    });
+    assertThat(first10)
+        .anySatisfy(
+            o -> {
+              assertThat(o.event().carrierDegradation()).isNotNull();
+              assertThat(o.event().carrierDegradation().successRate()).isEqualTo(0.40);
+              assertThat(Duration.between(o.start(), o.end())).isEqualTo(Duration.ofMinutes(5));
+              assertThat(o.event().repeatEvery()).isEqualTo(Duration.ofMinutes(20));
+            });
+    assertThat(first10)
+        .anySatisfy(
+            o -> {
+              assertThat(o.event().serviceOutage()).isNotNull();
+              assertThat(Duration.between(o.start(), o.end())).isEqualTo(Duration.ofMinutes(4));
+              assertThat(o.event().repeatEvery()).isEqualTo(Duration.ofMinutes(30));
+            });
   }
 
   @Test
   void omittedFieldsTakeTheirDocumentedDefaults() {
-    Scenario s = Scenario.parse("""
+    Scenario s =
+        Scenario.parse(
+            """
         regions: [r1, r2]
         routes:
           - {country: FR, channel: SMS, ratePerSecond: 1, carriers: [{carrierId: c1, baseWeight: 1}]}
@@ -62,11 +75,14 @@ class ScenarioLoadingTest {
     assertThat(s.probeInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.probeFailureRate()).isEqualTo(0.001);
     assertThat(s.dailyShape()).isEqualTo(new Scenario.DailyShape(0.0, 14.0));
-    assertThat(s.failureMix()).isEqualTo(new Scenario.FailureMix(0.962, 0.006, 0.02, 0.003, 0.002, 0.004, 0.003));
+    assertThat(s.failureMix())
+        .isEqualTo(new Scenario.FailureMix(0.962, 0.006, 0.02, 0.003, 0.002, 0.004, 0.003));
     assertThat(s.latency().get(Channel.SMS)).isEqualTo(new Scenario.Latency(2500.0, 20000.0));
     assertThat(s.latency().get(Channel.VOICE)).isEqualTo(new Scenario.Latency(3500.0, 12000.0));
-    assertThat(s.duplicates()).isEqualTo(new Scenario.Duplicates(0.0, Duration.ZERO, Duration.ofSeconds(5)));
-    assertThat(s.late()).isEqualTo(new Scenario.Late(0.0, Duration.ofSeconds(1), Duration.ofMinutes(2)));
+    assertThat(s.duplicates())
+        .isEqualTo(new Scenario.Duplicates(0.0, Duration.ZERO, Duration.ofSeconds(5)));
+    assertThat(s.late())
+        .isEqualTo(new Scenario.Late(0.0, Duration.ofSeconds(1), Duration.ofMinutes(2)));
     assertThat(s.routes().get(0).regions()).containsExactly("r1", "r2");
     assertThat(s.routes().get(0).carriers().get(0).enabled()).isTrue();
     assertThat(s.accounts().get(0).regions()).containsExactly("r1", "r2");
@@ -78,7 +94,7 @@ class ScenarioLoadingTest {
   @Test
   void aFailureMixWithoutDeliveredMakesItTheRemainder() {
     Scenario.FailureMix mix = new Scenario.FailureMix(null, 0.1, 0.05, null, null, null, null);
-    assertThat(mix.deliveredProbability()).isCloseTo(0.85, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(mix.deliveredProbability()).isCloseTo(0.85, Offset.offset(1e-12));
   }
 
   @Test
@@ -100,7 +116,7 @@ class ScenarioLoadingTest {
     assertThat(s.routes()).hasSize(2);
     assertThat(s.events()).hasSize(3);
     assertThat(s.failureMixOf(s.routes().get(1)).deliveredProbability())
-        .isCloseTo(0.86, org.assertj.core.data.Offset.offset(1e-9));
+        .isCloseTo(0.86, Offset.offset(1e-9));
   }
 
   @Test
@@ -113,8 +129,14 @@ class ScenarioLoadingTest {
 
   @Test
   void repeatingEventsExpandIntoConcreteIntervals() {
-    ScriptedEvent e = new ScriptedEvent("e", Duration.ofMinutes(2), Duration.ofMinutes(7), Duration.ofMinutes(20),
-        null, new ScriptedEvent.ServiceOutage(Service.SMS, "r", null));
+    ScriptedEvent e =
+        new ScriptedEvent(
+            "e",
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(7),
+            Duration.ofMinutes(20),
+            null,
+            new ScriptedEvent.ServiceOutage(Service.SMS, "r", null));
     Instant o = Instant.parse("2026-05-01T10:00:00Z");
     // [2,7) [22,27) [42,47) [62,67): the span [25, 63) overlaps the last three.
     assertThat(e.occurrences(o, o.plus(Duration.ofMinutes(25)), o.plus(Duration.ofMinutes(63))))
@@ -127,9 +149,16 @@ class ScenarioLoadingTest {
     assertThat(e.isActiveAt(Duration.ofMinutes(27).toMillis())).isFalse();
     assertThat(e.isActiveAt(Duration.ofMinutes(1).toMillis())).isFalse();
 
-    ScriptedEvent once = new ScriptedEvent("once", Duration.ofMinutes(2), Duration.ofMinutes(7), null,
-        null, new ScriptedEvent.ServiceOutage(Service.SMS, "r", null));
+    ScriptedEvent once =
+        new ScriptedEvent(
+            "once",
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(7),
+            null,
+            null,
+            new ScriptedEvent.ServiceOutage(Service.SMS, "r", null));
     assertThat(once.occurrences(o, o, o.plus(Duration.ofHours(5)))).hasSize(1);
-    assertThat(once.occurrences(o, o.plus(Duration.ofMinutes(7)), o.plus(Duration.ofHours(5)))).isEmpty();
+    assertThat(once.occurrences(o, o.plus(Duration.ofMinutes(7)), o.plus(Duration.ofHours(5))))
+        .isEmpty();
   }
 }

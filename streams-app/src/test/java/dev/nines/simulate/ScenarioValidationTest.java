@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each bad field gets one precise line naming the field, its value and what would be right. */
 class ScenarioValidationTest {
 
-  static final String VALID = """
+  static final String VALID =
+      """
       regions: [us-east, eu-west]
       vantages: [v1, v2]
       checks:
@@ -74,63 +75,93 @@ class ScenarioValidationTest {
 
   static Stream<Arguments> badFields() {
     return Stream.of(
-        Arguments.of(with("{carrierId: thames, baseWeight: 10}", "{carrierId: thames, baseWeight: -5}"),
+        Arguments.of(
+            with("{carrierId: thames, baseWeight: 10}", "{carrierId: thames, baseWeight: -5}"),
             "scenario routes[1].carriers[0].baseWeight = -5: must be > 0"),
-        Arguments.of(with("- country: GB", "- country: UK"),
+        Arguments.of(
+            with("- country: GB", "- country: UK"),
             "scenario routes[1].country = \"UK\": must be an ISO 3166-1 alpha-2 country code such as US"),
-        Arguments.of(with("carrier: 0.05, recipient", "carrier: 0.15, recipient"),
+        Arguments.of(
+            with("carrier: 0.05, recipient", "carrier: 0.15, recipient"),
             "scenario failureMix = delivered 0.9 + failures 0.2 = 1.1: must sum to 1"
                 + " (or leave delivered out to make it the remainder)"),
-        Arguments.of(with("p99Ms: 20000", "p99Ms: 1000"),
+        Arguments.of(
+            with("p99Ms: 20000", "p99Ms: 1000"),
             "scenario latency.SMS.p99Ms = 1000: must be >= medianMs (2500)"),
-        Arguments.of(with("route: \"US:SMS\"", "route: \"FR:SMS\""),
+        Arguments.of(
+            with("route: \"US:SMS\"", "route: \"FR:SMS\""),
             "scenario events[0].carrierDegradation.route = \"FR:SMS\":"
                 + " must be the id <country>:<channel> of a route: US:SMS, GB:SMS"),
-        Arguments.of(with("carrierId: bluewave, successRate", "carrierId: zeta, successRate"),
+        Arguments.of(
+            with("carrierId: bluewave, successRate", "carrierId: zeta, successRate"),
             "scenario events[0].carrierDegradation.carrierId = \"zeta\": must be a carrier of route US:SMS: atlas, bluewave"),
-        Arguments.of(with("successRate: 0.4", "successRate: 1.4"),
+        Arguments.of(
+            with("successRate: 0.4", "successRate: 1.4"),
             "scenario events[0].carrierDegradation.successRate = 1.4: must be a probability between 0 and 1"),
-        Arguments.of(with("region: us-east, vantages", "region: mars, vantages"),
+        Arguments.of(
+            with("region: us-east, vantages", "region: mars, vantages"),
             "scenario events[1].serviceOutage.region = \"mars\": must be one of the scenario regions: us-east, eu-west"),
-        Arguments.of(with("vantages: [v1]}", "vantages: [v9]}"),
+        Arguments.of(
+            with("vantages: [v1]}", "vantages: [v9]}"),
             "scenario events[1].serviceOutage.vantages[0] = \"v9\": must be one of the scenario vantages: v1, v2"),
-        Arguments.of(with("    end: PT5M", "    end: PT1M"),
+        Arguments.of(
+            with("    end: PT5M", "    end: PT1M"),
             "scenario events[0].end = PT1M: must be after start (PT2M)"),
-        Arguments.of(with("repeatEvery: PT20M", "repeatEvery: PT1M"),
+        Arguments.of(
+            with("repeatEvery: PT20M", "repeatEvery: PT1M"),
             "scenario events[0].repeatEvery = PT1M: must be at least the event's length (PT3M) so occurrences do not overlap"),
-        Arguments.of(with("    serviceOutage: {service: SMS, region: us-east, vantages: [v1]}\n", ""),
+        Arguments.of(
+            with("    serviceOutage: {service: SMS, region: us-east, vantages: [v1]}\n", ""),
             "scenario events[1] = neither: must have exactly one of carrierDegradation, serviceOutage"),
-        Arguments.of(with("minDelay: PT2S", "minDelay: PT0S"),
+        Arguments.of(
+            with("minDelay: PT2S", "minDelay: PT0S"),
             "scenario late.minDelay = PT0S: must be at least PT0.001S: a late receipt is emitted after its event time"),
-        Arguments.of(with("targetPercent: \"99.95\"", "targetPercent: \"abc\""),
+        Arguments.of(
+            with("targetPercent: \"99.95\"", "targetPercent: \"abc\""),
             "scenario accounts[0].targetPercent = \"abc\": must be a decimal percent > 0 and <= 100 such as \"99.95\""),
-        Arguments.of(with("creditPercent: 10", "creditPercent: 0"),
+        Arguments.of(
+            with("creditPercent: 10", "creditPercent: 0"),
             "scenario accounts[0].creditSchedule[0].creditPercent = 0: must be a whole number between 1 and 100"),
-        Arguments.of(with("currency: USD", "currency: usd"),
+        Arguments.of(
+            with("currency: USD", "currency: usd"),
             "scenario accounts[0].currency = \"usd\": must be an ISO 4217 currency code such as USD"),
-        Arguments.of(with("region: eu-west, start", "region: eu-central, start"),
+        Arguments.of(
+            with("region: eu-west, start", "region: eu-central, start"),
             "scenario maintenance[0].region = \"eu-central\": must be one of the scenario regions: us-east, eu-west"),
-        Arguments.of(with("carrier: {country: US, channel: SMS, carrierId: atlas}",
+        Arguments.of(
+            with(
+                "carrier: {country: US, channel: SMS, carrierId: atlas}",
                 "carrier: {country: US, channel: MMS, carrierId: atlas}"),
             "scenario checks[0].carrier = US:MMS: no such route; routes: US:SMS, GB:SMS"),
-        Arguments.of(with("    ratePerSecond: 5\n", ""),
+        Arguments.of(
+            with("    ratePerSecond: 5\n", ""),
             "scenario routes[1].ratePerSecond = (missing): must be a number >= 0 (receipts per second)"),
-        Arguments.of(with("{carrierId: thames, baseWeight: 10}", "{carrierId: thames, baseWeight: 10, enabled: false}"),
+        Arguments.of(
+            with(
+                "{carrierId: thames, baseWeight: 10}",
+                "{carrierId: thames, baseWeight: 10, enabled: false}"),
             "scenario routes[1].carriers = [\"thames\"]: at least one carrier must be enabled (enabled: false drains a carrier)"),
-        Arguments.of(with("regions: [us-east, eu-west]", "regions: [us-east, eu-west, us-east]"),
+        Arguments.of(
+            with("regions: [us-east, eu-west]", "regions: [us-east, eu-west, us-east]"),
             "scenario regions[2] = \"us-east\": duplicate region"),
-        Arguments.of(with("failureMix:", "dailyShape: {amplitude: 1.2}\nfailureMix:"),
+        Arguments.of(
+            with("failureMix:", "dailyShape: {amplitude: 1.2}\nfailureMix:"),
             "scenario dailyShape.amplitude = 1.2: must be >= 0 and < 1 (at 1 the rate would drop to 0 at the trough)"),
         // Errors found while reading the YAML get the same shape.
-        Arguments.of(with("channel: SMS\n    ratePerSecond: 10", "channel: SMTP\n    ratePerSecond: 10"),
+        Arguments.of(
+            with("channel: SMS\n    ratePerSecond: 10", "channel: SMTP\n    ratePerSecond: 10"),
             "scenario routes[0].channel = \"SMTP\": must be one of SMS, MMS, VOICE"),
-        Arguments.of(with("failureMix:", "probeInterval: 60\nfailureMix:"),
+        Arguments.of(
+            with("failureMix:", "probeInterval: 60\nfailureMix:"),
             "scenario probeInterval = 60: must be an ISO-8601 duration such as PT60S"),
-        Arguments.of(with("{carrierId: atlas, baseWeight: 60}", "{carrierId: atlas, baseWeigth: 60}"),
+        Arguments.of(
+            with("{carrierId: atlas, baseWeight: 60}", "{carrierId: atlas, baseWeigth: 60}"),
             "scenario routes[0].carriers[0].baseWeigth: unknown field; known fields here: baseWeight, carrierId, enabled"),
-        Arguments.of(with("{carrierId: atlas, baseWeight: 60}", "{carrierId: atlas, baseWeight: 1.5}"),
+        Arguments.of(
+            with("{carrierId: atlas, baseWeight: 60}", "{carrierId: atlas, baseWeight: 1.5}"),
             "scenario routes[0].carriers[0].baseWeight = 1.5: must be a whole number"),
-        Arguments.of(with("currency: USD", "currency: USD\n    effectiveFrom: yesterday"),
+        Arguments.of(
+            with("currency: USD", "currency: USD\n    effectiveFrom: yesterday"),
             "scenario accounts[0].effectiveFrom = \"yesterday\": must be an ISO-8601 instant such as"
                 + " 2026-01-01T00:00:00Z or an ISO-8601 duration from the scenario start such as -P30D"));
   }
@@ -146,12 +177,14 @@ class ScenarioValidationTest {
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    String yaml = with("currency: USD", "currency: usd")
-        .replace("{carrierId: thames, baseWeight: 10}", "{carrierId: thames, baseWeight: -5}");
+    String yaml =
+        with("currency: USD", "currency: usd")
+            .replace("{carrierId: thames, baseWeight: 10}", "{carrierId: thames, baseWeight: -5}");
     ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Scenario.parse(yaml));
-    assertThat(e.errors()).containsExactly(
-        "scenario routes[1].carriers[0].baseWeight = -5: must be > 0",
-        "scenario accounts[0].currency = \"usd\": must be an ISO 4217 currency code such as USD");
+    assertThat(e.errors())
+        .containsExactly(
+            "scenario routes[1].carriers[0].baseWeight = -5: must be > 0",
+            "scenario accounts[0].currency = \"usd\": must be an ISO 4217 currency code such as USD");
     assertThat(e.getMessage()).isEqualTo(String.join("; ", e.errors()));
   }
 
@@ -159,15 +192,17 @@ class ScenarioValidationTest {
   void anUnknownLatencyChannelIsNamed() {
     assertThatThrownBy(() -> Scenario.parse(with("SMS: {medianMs", "SMTP: {medianMs")))
         .isInstanceOf(ScenarioException.class)
-        .hasMessage("scenario latency.SMTP: is not a valid key here; keys must be one of SMS, MMS, VOICE");
+        .hasMessage(
+            "scenario latency.SMTP: is not a valid key here; keys must be one of SMS, MMS, VOICE");
   }
 
   @Test
   void brokenYamlSaysWhere() {
     assertThatThrownBy(() -> Scenario.parse("regions: [us-east\nroutes: {"))
         .isInstanceOf(ScenarioException.class)
-        .hasMessage("scenario: not valid YAML at line 2, column 7:"
-            + " while parsing a flow sequence: expected ',' or ']', but got :");
+        .hasMessage(
+            "scenario: not valid YAML at line 2, column 7:"
+                + " while parsing a flow sequence: expected ',' or ']', but got :");
   }
 
   @Test
@@ -183,7 +218,8 @@ class ScenarioValidationTest {
   @Test
   void aScenarioWithoutRegionsIsRejected() {
     assertThatThrownBy(() -> Scenario.parse("routes: []\n"))
-        .hasMessage("scenario regions = []: must list at least one platform region, e.g. [us-east, eu-west]");
+        .hasMessage(
+            "scenario regions = []: must list at least one platform region, e.g. [us-east, eu-west]");
   }
 
   @Test
@@ -192,16 +228,32 @@ class ScenarioValidationTest {
     Files.writeString(file, with("currency: USD", "currency: usd"));
     assertThatThrownBy(() -> Scenario.load(file))
         .isInstanceOf(ScenarioException.class)
-        .hasMessage(file + ": scenario accounts[0].currency = \"usd\": must be an ISO 4217 currency code such as USD");
+        .hasMessage(
+            file
+                + ": scenario accounts[0].currency = \"usd\": must be an ISO 4217 currency code such as USD");
   }
 
   @Test
   void aScenarioBuiltInCodeIsValidatedBySimulator() {
     Scenario parsed = Scenario.parse(VALID);
-    Scenario broken = new Scenario(parsed.name(), parsed.seed(), parsed.regions(), parsed.vantages(),
-        parsed.checks(), parsed.probeInterval(), 1.5, parsed.routes(), parsed.dailyShape(),
-        parsed.failureMix(), parsed.latency(), parsed.duplicates(), parsed.late(), parsed.accounts(),
-        parsed.maintenance(), parsed.events());
+    Scenario broken =
+        new Scenario(
+            parsed.name(),
+            parsed.seed(),
+            parsed.regions(),
+            parsed.vantages(),
+            parsed.checks(),
+            parsed.probeInterval(),
+            1.5,
+            parsed.routes(),
+            parsed.dailyShape(),
+            parsed.failureMix(),
+            parsed.latency(),
+            parsed.duplicates(),
+            parsed.late(),
+            parsed.accounts(),
+            parsed.maintenance(),
+            parsed.events());
     assertThatThrownBy(() -> new Simulator(broken, 1))
         .isInstanceOf(ScenarioException.class)
         .hasMessage("scenario probeFailureRate = 1.5: must be a probability between 0 and 1");

@@ -20,7 +20,8 @@ class SeedTest {
 
   static final Instant START = Instant.parse("2026-02-17T09:30:00Z");
 
-  static final String YAML = """
+  static final String YAML =
+      """
       regions: [us-east, eu-west]
       routes:
         - country: US
@@ -58,18 +59,34 @@ class SeedTest {
     simulator.seed(sink, START);
 
     assertThat(sink.sent).allMatch(s -> s.timestampMs() == START.toEpochMilli());
-    assertThat(sink.sent).extracting(RecordingSink.Sent::topic, RecordingSink.Sent::key).containsExactly(
-        tuple(TopicNames.ROUTE_PLANS, "US:SMS"), tuple(TopicNames.ROUTE_PLANS, "GB:VOICE"),
-        tuple(TopicNames.SLA_CONTRACTS, "acme"), tuple(TopicNames.SLA_CONTRACTS, "initech"),
-        tuple(TopicNames.MAINTENANCE_WINDOWS, "mw-1"), tuple(TopicNames.MAINTENANCE_WINDOWS, "mw-0"));
+    assertThat(sink.sent)
+        .extracting(RecordingSink.Sent::topic, RecordingSink.Sent::key)
+        .containsExactly(
+            tuple(TopicNames.ROUTE_PLANS, "US:SMS"), tuple(TopicNames.ROUTE_PLANS, "GB:VOICE"),
+            tuple(TopicNames.SLA_CONTRACTS, "acme"), tuple(TopicNames.SLA_CONTRACTS, "initech"),
+            tuple(TopicNames.MAINTENANCE_WINDOWS, "mw-1"),
+                tuple(TopicNames.MAINTENANCE_WINDOWS, "mw-0"));
 
-    assertThat(sink.sent.get(0).value()).isEqualTo(new RoutePlan("US", Channel.SMS,
-        List.of(new RouteCarrier("a", 70, true), new RouteCarrier("b", 30, false)), START));
+    assertThat(sink.sent.get(0).value())
+        .isEqualTo(
+            new RoutePlan(
+                "US",
+                Channel.SMS,
+                List.of(new RouteCarrier("a", 70, true), new RouteCarrier("b", 30, false)),
+                START));
 
-    assertThat(sink.sent.get(2).value()).isEqualTo(new SlaContract("acme", "gold", "99.95", List.of("eu-west"),
-        List.of(new ServiceFee(Service.SMS, 123456L), new ServiceFee(Service.VOICE, 0L)), "EUR",
-        List.of(new CreditTier("99.95", 10), new CreditTier("99.0", 30)),
-        Instant.parse("2026-02-01T00:00:00Z"), null)); // no effectiveFrom: the start of the month
+    assertThat(sink.sent.get(2).value())
+        .isEqualTo(
+            new SlaContract(
+                "acme",
+                "gold",
+                "99.95",
+                List.of("eu-west"),
+                List.of(new ServiceFee(Service.SMS, 123456L), new ServiceFee(Service.VOICE, 0L)),
+                "EUR",
+                List.of(new CreditTier("99.95", 10), new CreditTier("99.0", 30)),
+                Instant.parse("2026-02-01T00:00:00Z"),
+                null)); // no effectiveFrom: the start of the month
     SlaContract initech = (SlaContract) sink.sent.get(3).value();
     assertThat(initech.getTargetPercent()).isEqualTo("99.99"); // unquoted in YAML, still exact
     assertThat(initech.getRegions()).containsExactly("us-east", "eu-west");
@@ -77,10 +94,20 @@ class SeedTest {
     assertThat(initech.getEffectiveFrom()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
     assertThat(initech.getEffectiveTo()).isEqualTo(Instant.parse("2026-03-19T09:30:00Z"));
 
-    assertThat(sink.sent.get(4).value()).isEqualTo(new MaintenanceWindow(Service.VOICE, "eu-west",
-        Instant.parse("2026-02-17T09:40:00Z"), Instant.parse("2026-02-17T10:10:00Z")));
-    assertThat(sink.sent.get(5).value()).isEqualTo(new MaintenanceWindow(Service.SMS, "us-east",
-        Instant.parse("2026-02-17T08:30:00Z"), Instant.parse("2026-02-17T10:30:00Z")));
+    assertThat(sink.sent.get(4).value())
+        .isEqualTo(
+            new MaintenanceWindow(
+                Service.VOICE,
+                "eu-west",
+                Instant.parse("2026-02-17T09:40:00Z"),
+                Instant.parse("2026-02-17T10:10:00Z")));
+    assertThat(sink.sent.get(5).value())
+        .isEqualTo(
+            new MaintenanceWindow(
+                Service.SMS,
+                "us-east",
+                Instant.parse("2026-02-17T08:30:00Z"),
+                Instant.parse("2026-02-17T10:30:00Z")));
 
     assertThat(simulator.stats().count(TopicNames.ROUTE_PLANS)).isEqualTo(2);
     assertThat(simulator.stats().count(TopicNames.SLA_CONTRACTS)).isEqualTo(2);

@@ -20,7 +20,8 @@ class ServiceOutageTest {
   static final Instant ORIGIN = Instant.parse("2026-04-10T08:00:00Z");
   static final Instant TO = ORIGIN.plus(Duration.ofHours(1));
 
-  static final String YAML = """
+  static final String YAML =
+      """
       regions: [r1, r2]
       vantages: [v1, v2, v3]
       probeInterval: PT60S
@@ -50,34 +51,47 @@ class ServiceOutageTest {
   }
 
   static boolean between(Instant t, int fromMinute, int toMinute) {
-    return !t.isBefore(ORIGIN.plus(Duration.ofMinutes(fromMinute))) && t.isBefore(ORIGIN.plus(Duration.ofMinutes(toMinute)));
+    return !t.isBefore(ORIGIN.plus(Duration.ofMinutes(fromMinute)))
+        && t.isBefore(ORIGIN.plus(Duration.ofMinutes(toMinute)));
   }
 
   /** The expectation, written from the YAML above. */
   static boolean shouldFail(ProbeResult p) {
     Instant t = p.getObservedAt();
-    boolean smsDown = p.getService() == Service.SMS && p.getRegion().equals("r2")
-        && (between(t, 10, 14) || between(t, 40, 44));
-    boolean verifyDown = p.getService() == Service.VERIFY && p.getRegion().equals("r1")
-        && p.getVantage().equals("v1") && between(t, 20, 25);
+    boolean smsDown =
+        p.getService() == Service.SMS
+            && p.getRegion().equals("r2")
+            && (between(t, 10, 14) || between(t, 40, 44));
+    boolean verifyDown =
+        p.getService() == Service.VERIFY
+            && p.getRegion().equals("r1")
+            && p.getVantage().equals("v1")
+            && between(t, 20, 25);
     return smsDown || verifyDown;
   }
 
   @Test
   void probesFailExactlyDuringTheOutagesOfTheirServiceRegionAndVantage() {
     List<ProbeResult> probes = sink.probes();
-    assertThat(probes).allSatisfy(p -> assertThat(p.getSuccess()).as(p.toString()).isEqualTo(!shouldFail(p)));
+    assertThat(probes)
+        .allSatisfy(p -> assertThat(p.getSuccess()).as(p.toString()).isEqualTo(!shouldFail(p)));
     // 3 vantages × 4 minutes × 2 occurrences, plus 1 vantage × 5 minutes.
     assertThat(probes.stream().filter(p -> !p.getSuccess()).count()).isEqualTo(3 * 4 * 2 + 5);
-    assertThat(probes).filteredOn(p -> !p.getSuccess()).allSatisfy(p -> {
-      assertThat(p.getErrorCode()).isNotNull();
-      assertThat(p.getLatencyMs()).isNull();
-    });
-    assertThat(probes).filteredOn(ProbeResult::getSuccess).allSatisfy(p -> {
-      assertThat(p.getErrorCode()).isNull();
-      assertThat(p.getLatencyMs()).isNotNull().isPositive();
-      assertThat(p.getCarrierId()).isNull();
-    });
+    assertThat(probes)
+        .filteredOn(p -> !p.getSuccess())
+        .allSatisfy(
+            p -> {
+              assertThat(p.getErrorCode()).isNotNull();
+              assertThat(p.getLatencyMs()).isNull();
+            });
+    assertThat(probes)
+        .filteredOn(ProbeResult::getSuccess)
+        .allSatisfy(
+            p -> {
+              assertThat(p.getErrorCode()).isNull();
+              assertThat(p.getLatencyMs()).isNotNull().isPositive();
+              assertThat(p.getCarrierId()).isNull();
+            });
   }
 
   @Test
@@ -85,23 +99,31 @@ class ServiceOutageTest {
     List<RecordingSink.Sent> records = sink.on(TopicNames.PROBE_RESULTS);
     assertThat(sink.sent).hasSameSizeAs(records); // no routes, so no receipts
     assertThat(records).hasSize(3 * 3 * 2 * 60);
-    Map<String, List<ProbeResult>> series = sink.probes().stream()
-        .collect(Collectors.groupingBy(p -> p.getCheck() + "/" + p.getVantage() + "/" + p.getRegion()));
+    Map<String, List<ProbeResult>> series =
+        sink.probes().stream()
+            .collect(
+                Collectors.groupingBy(
+                    p -> p.getCheck() + "/" + p.getVantage() + "/" + p.getRegion()));
     assertThat(series).hasSize(18);
-    series.forEach((name, runs) -> {
-      assertThat(runs).as(name).hasSize(60);
-      List<Long> gaps = new ArrayList<>();
-      for (int i = 1; i < runs.size(); i++) {
-        gaps.add(runs.get(i).getObservedAt().toEpochMilli() - runs.get(i - 1).getObservedAt().toEpochMilli());
-      }
-      assertThat(gaps).as(name).containsOnly(60_000L);
-    });
-    assertThat(records).allSatisfy(r -> {
-      ProbeResult p = (ProbeResult) r.value();
-      assertThat(r.key()).isEqualTo(p.getProbeId());
-      assertThat(r.timestampMs()).isEqualTo(p.getObservedAt().toEpochMilli());
-      assertThat(p.getObservedAt()).isAfterOrEqualTo(ORIGIN).isBefore(TO);
-    });
+    series.forEach(
+        (name, runs) -> {
+          assertThat(runs).as(name).hasSize(60);
+          List<Long> gaps = new ArrayList<>();
+          for (int i = 1; i < runs.size(); i++) {
+            gaps.add(
+                runs.get(i).getObservedAt().toEpochMilli()
+                    - runs.get(i - 1).getObservedAt().toEpochMilli());
+          }
+          assertThat(gaps).as(name).containsOnly(60_000L);
+        });
+    assertThat(records)
+        .allSatisfy(
+            r -> {
+              ProbeResult p = (ProbeResult) r.value();
+              assertThat(r.key()).isEqualTo(p.getProbeId());
+              assertThat(r.timestampMs()).isEqualTo(p.getObservedAt().toEpochMilli());
+              assertThat(p.getObservedAt()).isAfterOrEqualTo(ORIGIN).isBefore(TO);
+            });
     assertThat(records.stream().map(r -> ((ProbeResult) r.value()).getProbeId()).distinct().count())
         .isEqualTo(records.size());
   }

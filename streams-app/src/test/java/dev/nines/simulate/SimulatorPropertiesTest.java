@@ -15,7 +15,9 @@ import net.jqwik.api.constraints.LongRange;
 /** Invariants that hold for every seed, start and span. */
 class SimulatorPropertiesTest {
 
-  static final Scenario SCENARIO = Scenario.parse("""
+  static final Scenario SCENARIO =
+      Scenario.parse(
+          """
       regions: [r1, r2]
       vantages: [v1, v2]
       probeInterval: PT10S
@@ -46,13 +48,16 @@ class SimulatorPropertiesTest {
     long previous = Long.MIN_VALUE;
     Map<String, Integer> occurrences = new HashMap<>();
     for (RecordingSink.Sent s : sink.sent) {
-      assertThat(s.timestampMs()).as("emission order is timestamp order").isGreaterThanOrEqualTo(previous);
+      assertThat(s.timestampMs())
+          .as("emission order is timestamp order")
+          .isGreaterThanOrEqualTo(previous);
       previous = s.timestampMs();
       if (s.topic().equals(TopicNames.DELIVERY_RECEIPTS)) {
         DeliveryReceipt r = (DeliveryReceipt) s.value();
         assertThat(r.getCompletedAt()).isAfterOrEqualTo(r.getSubmittedAt());
         assertThat(r.getCompletedAt()).isAfterOrEqualTo(from).isBefore(to);
-        assertThat(s.timestampMs()).isGreaterThanOrEqualTo(r.getCompletedAt().toEpochMilli())
+        assertThat(s.timestampMs())
+            .isGreaterThanOrEqualTo(r.getCompletedAt().toEpochMilli())
             .isLessThanOrEqualTo(r.getCompletedAt().toEpochMilli() + 20_000 + 3_000);
         assertThat(occurrences.merge(s.key(), 1, Integer::sum)).isLessThanOrEqualTo(2);
       } else {

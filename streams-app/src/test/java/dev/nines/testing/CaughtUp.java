@@ -1,7 +1,7 @@
 package dev.nines.testing;
 
-import dev.nines.app.NinesTopology;
 import dev.nines.Topics;
+import dev.nines.app.NinesTopology;
 import dev.nines.config.NinesConfig;
 import dev.nines.replay.CatchUp;
 import dev.nines.replay.ShadowTopics;
@@ -19,13 +19,22 @@ import org.apache.kafka.clients.admin.Admin;
 public final class CaughtUp {
   private CaughtUp() {}
 
-  public static Callable<Boolean> condition(Admin admin, String bootstrapServers,
-      NinesConfig config, SchemaRegistryClient registry) {
+  public static Callable<Boolean> condition(
+      Admin admin, String bootstrapServers, NinesConfig config, SchemaRegistryClient registry) {
     String appId = config.streams().applicationId();
-    var internal = ShadowTopics.internal(NinesTopology.build(config, registry), appId,
-        Set.copyOf(ShadowTopics.contractTopics(config.topics())));
+    var internal =
+        ShadowTopics.internal(
+            NinesTopology.build(config, registry),
+            appId,
+            Set.copyOf(ShadowTopics.contractTopics(config.topics())));
     List<String> sources = Topics.INPUTS.stream().map(config.topics()::name).toList();
-    return () -> CatchUp.status(admin, Map.of("bootstrap.servers", bootstrapServers), appId,
-        sources, internal.repartition()).done();
+    return () ->
+        CatchUp.status(
+                admin,
+                Map.of("bootstrap.servers", bootstrapServers),
+                appId,
+                sources,
+                internal.repartition())
+            .done();
   }
 }

@@ -3,6 +3,8 @@ package dev.nines.testing;
 import dev.nines.app.NinesApp;
 import dev.nines.app.NinesTopology;
 import dev.nines.config.NinesConfig;
+import dev.nines.ingest.PlanCheck;
+import dev.nines.ingest.stream.DeadLetters;
 import dev.nines.platform.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,31 +27,35 @@ public final class Drivers {
    * {@code PlanReader}); tests of that check pass a book with {@link #start(NinesConfig,
    * TestRegistry, dev.nines.ingest.stream.DeadLetters, dev.nines.ingest.PlanCheck.Plans)}.
    */
-  public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
-      dev.nines.ingest.stream.DeadLetters deadLetters) {
-    return start(config.withIngest(config.ingest().withCheckPlans(false)), registry, deadLetters,
-        null);
+  public static TopologyTestDriver start(
+      NinesConfig config, TestRegistry registry, DeadLetters deadLetters) {
+    return start(
+        config.withIngest(config.ingest().withCheckPlans(false)), registry, deadLetters, null);
   }
 
   /** As above, with receipts checked against {@code plans} (null: as configured, no book). */
-  public static TopologyTestDriver start(NinesConfig config, TestRegistry registry,
-      dev.nines.ingest.stream.DeadLetters deadLetters, dev.nines.ingest.PlanCheck.Plans plans) {
+  public static TopologyTestDriver start(
+      NinesConfig config, TestRegistry registry, DeadLetters deadLetters, PlanCheck.Plans plans) {
     // TopologyTestDriver gives every topic one partition: the uptime watermarks must expect one
     // input partition, or the order gate would wait for partitions that never send
     NinesConfig.TopicLayout t = config.topics();
-    config = config.withTopics(new NinesConfig.TopicLayout(1, t.replicationFactor(), t.prefix(),
-        t.retentionMs(), t.suffix()));
-    Properties props = NinesApp.streamsProperties(config, Platform.external(
-        new NinesConfig.Cluster("unused:9092", "http://unused", Map.of())));
+    config =
+        config.withTopics(
+            new NinesConfig.TopicLayout(
+                1, t.replicationFactor(), t.prefix(), t.retentionMs(), t.suffix()));
+    Properties props =
+        NinesApp.streamsProperties(
+            config,
+            Platform.external(new NinesConfig.Cluster("unused:9092", "http://unused", Map.of())));
     props.put("state.dir", stateDir());
     if (plans != null) {
-      props.put(dev.nines.ingest.PlanCheck.CONFIG_KEY, plans);
+      props.put(PlanCheck.CONFIG_KEY, plans);
     }
     if (deadLetters != null) {
-      props.put(dev.nines.ingest.stream.DeadLetters.CONFIG_KEY, deadLetters);
+      props.put(DeadLetters.CONFIG_KEY, deadLetters);
     }
-    TopologyTestDriver driver = new TopologyTestDriver(NinesTopology.build(config, registry),
-        props);
+    TopologyTestDriver driver =
+        new TopologyTestDriver(NinesTopology.build(config, registry), props);
     // Carrier-health windows and routing buckets close by the watermarks of both inputs,
     // receipts and probes. A test that sends only receipts would never close one (the probes'
     // partition has not said where it is), as a real app would not until that partition is

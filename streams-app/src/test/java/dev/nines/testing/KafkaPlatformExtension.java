@@ -24,14 +24,17 @@ public final class KafkaPlatformExtension implements BeforeAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+    context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent("nines-platform", k -> new Resource(start()), Resource.class);
   }
 
   private static synchronized LocalPlatform start() {
     if (platform == null) {
-      platform = LocalPlatform.start(LocalKafka.Options.ephemeral(1), "localhost",
-          PortCheck.freePort(), (short) 1);
+      platform =
+          LocalPlatform.start(
+              LocalKafka.Options.ephemeral(1), "localhost", PortCheck.freePort(), (short) 1);
     }
     return platform;
   }
@@ -46,8 +49,11 @@ public final class KafkaPlatformExtension implements BeforeAllCallback {
 
   /** A name no other test in this JVM uses, e.g. for topics and application ids. */
   public static String unique(String prefix) {
-    return prefix + "-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString()
-        .substring(0, 8);
+    return prefix
+        + "-"
+        + COUNTER.incrementAndGet()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private record Resource(LocalPlatform platform)

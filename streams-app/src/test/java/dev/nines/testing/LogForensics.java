@@ -29,8 +29,8 @@ public final class LogForensics {
     List<String> out = new ArrayList<>();
     Path data = platform.kafka().options().dataDir();
     try (Stream<Path> dirs = Files.walk(data, 3)) {
-      for (Path dir : dirs.filter(d -> d.getFileName().toString().equals(topic + "-" + partition))
-          .toList()) {
+      for (Path dir :
+          dirs.filter(d -> d.getFileName().toString().equals(topic + "-" + partition)).toList()) {
         out.add("== " + dir);
         try (Stream<Path> files = Files.list(dir)) {
           for (Path f : files.filter(x -> x.toString().endsWith(".log")).sorted().toList()) {
@@ -49,9 +49,15 @@ public final class LogForensics {
     try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
       for (FileChannelRecordBatch b : records.batches()) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("offsets %d-%d pid=%d epoch=%d seq=%d txn=%s", b.baseOffset(),
-            b.lastOffset(), b.producerId(), b.producerEpoch(), b.baseSequence(),
-            b.isTransactional()));
+        s.append(
+            String.format(
+                "offsets %d-%d pid=%d epoch=%d seq=%d txn=%s",
+                b.baseOffset(),
+                b.lastOffset(),
+                b.producerId(),
+                b.producerEpoch(),
+                b.baseSequence(),
+                b.isTransactional()));
         if (b.isControlBatch()) {
           for (Record r : b) {
             s.append(" CONTROL ").append(ControlRecordType.parse(r.key()));

@@ -25,10 +25,15 @@ class LogForensicsIT {
     try (Admin admin = platform.kafka().admin()) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic + "-txn"),
-        new StringSerializer(), new StringSerializer())) {
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                platform.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                topic + "-txn"),
+            new StringSerializer(),
+            new StringSerializer())) {
       producer.initTransactions();
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(topic, 0, 1000L, "kept-1", "v"));
@@ -42,9 +47,14 @@ class LogForensicsIT {
     List<String> lines = LogForensics.batches(platform, topic, 0);
     // the producer may send the two records of the first transaction in one batch or two
     String all = String.join("\n", lines.stream().filter(l -> l.startsWith("offsets")).toList());
-    assertThat(all).containsSubsequence("txn=true", "kept-1@1970-01-01T00:00:01Z",
-        "kept-2@1970-01-01T00:00:02Z", "CONTROL COMMIT", "dropped@1970-01-01T00:00:03Z",
-        "CONTROL ABORT");
+    assertThat(all)
+        .containsSubsequence(
+            "txn=true",
+            "kept-1@1970-01-01T00:00:01Z",
+            "kept-2@1970-01-01T00:00:02Z",
+            "CONTROL COMMIT",
+            "dropped@1970-01-01T00:00:03Z",
+            "CONTROL ABORT");
     assertThat(all).containsOnlyOnce("CONTROL COMMIT").containsOnlyOnce("CONTROL ABORT");
   }
 }

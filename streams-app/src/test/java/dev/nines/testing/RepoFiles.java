@@ -10,8 +10,9 @@ public final class RepoFiles {
   /** The repository's root: the first directory above the working directory with a README. */
   public static Path root() {
     Path p = Path.of("").toAbsolutePath();
-    while (p != null && !(Files.isRegularFile(p.resolve("README.md"))
-        && Files.isDirectory(p.resolve("streams-app")))) {
+    while (p != null
+        && !(Files.isRegularFile(p.resolve("README.md"))
+            && Files.isDirectory(p.resolve("streams-app")))) {
       p = p.getParent();
     }
     if (p == null) {

@@ -17,8 +17,8 @@ import org.junit.platform.launcher.TestIdentifier;
  * check must not pass silently for a green run.
  */
 public final class SkippedChecks implements TestExecutionListener {
-  static final Path FILE = Path.of(System.getProperty("nines.skipped.checks",
-      "target/skipped-checks.txt"));
+  static final Path FILE =
+      Path.of(System.getProperty("nines.skipped.checks", "target/skipped-checks.txt"));
 
   @Override
   public void executionSkipped(TestIdentifier test, String reason) {
@@ -34,14 +34,20 @@ public final class SkippedChecks implements TestExecutionListener {
 
   private static void record(TestIdentifier test, String reason) {
     String name = test.getLegacyReportingName();
-    String where = test.getParentIdObject().isPresent() ? test.getUniqueId()
-        .replaceAll(".*\\[class:([^\\]]*)\\].*", "$1").replaceAll(".*\\.", "") + "." + name : name;
-    String line = where + " (" + (reason == null ? "skipped" : reason.replace('\n', ' ').trim())
-        + "); ";
+    String where =
+        test.getParentIdObject().isPresent()
+            ? test.getUniqueId()
+                    .replaceAll(".*\\[class:([^\\]]*)\\].*", "$1")
+                    .replaceAll(".*\\.", "")
+                + "."
+                + name
+            : name;
+    String line =
+        where + " (" + (reason == null ? "skipped" : reason.replace('\n', ' ').trim()) + "); ";
     try {
       Files.createDirectories(FILE.toAbsolutePath().getParent());
-      Files.writeString(FILE, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      Files.writeString(
+          FILE, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       System.err.println("could not note a skipped check in " + FILE + ": " + e);
     }

@@ -25,25 +25,115 @@ public record TestPki(Path dir, String password, Path serverKeystore, Path trust
       Path csr = dir.resolve("server.csr");
       Path serverPem = dir.resolve("server.pem");
       Path trust = dir.resolve("truststore.p12");
-      keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048",
-          "-dname", "CN=nines-test-ca", "-ext", "bc:c", "-validity", "2",
-          "-keystore", ca.toString(), "-storetype", "PKCS12", "-storepass", password);
-      keytool("-exportcert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", password,
-          "-rfc", "-file", caPem.toString());
-      keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
-          "-dname", "CN=localhost", "-validity", "2",
-          "-keystore", server.toString(), "-storetype", "PKCS12", "-storepass", password);
-      keytool("-certreq", "-alias", "server", "-keystore", server.toString(),
-          "-storepass", password, "-file", csr.toString());
-      keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", password,
-          "-infile", csr.toString(), "-outfile", serverPem.toString(), "-rfc", "-validity", "2",
-          "-ext", "san=dns:localhost,ip:127.0.0.1");
-      keytool("-importcert", "-alias", "ca", "-keystore", server.toString(),
-          "-storepass", password, "-file", caPem.toString(), "-noprompt");
-      keytool("-importcert", "-alias", "server", "-keystore", server.toString(),
-          "-storepass", password, "-file", serverPem.toString());
-      keytool("-importcert", "-alias", "ca", "-keystore", trust.toString(),
-          "-storetype", "PKCS12", "-storepass", password, "-file", caPem.toString(),
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "ca",
+          "-keyalg",
+          "RSA",
+          "-keysize",
+          "2048",
+          "-dname",
+          "CN=nines-test-ca",
+          "-ext",
+          "bc:c",
+          "-validity",
+          "2",
+          "-keystore",
+          ca.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password);
+      keytool(
+          "-exportcert",
+          "-alias",
+          "ca",
+          "-keystore",
+          ca.toString(),
+          "-storepass",
+          password,
+          "-rfc",
+          "-file",
+          caPem.toString());
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "server",
+          "-keyalg",
+          "RSA",
+          "-keysize",
+          "2048",
+          "-dname",
+          "CN=localhost",
+          "-validity",
+          "2",
+          "-keystore",
+          server.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password);
+      keytool(
+          "-certreq",
+          "-alias",
+          "server",
+          "-keystore",
+          server.toString(),
+          "-storepass",
+          password,
+          "-file",
+          csr.toString());
+      keytool(
+          "-gencert",
+          "-alias",
+          "ca",
+          "-keystore",
+          ca.toString(),
+          "-storepass",
+          password,
+          "-infile",
+          csr.toString(),
+          "-outfile",
+          serverPem.toString(),
+          "-rfc",
+          "-validity",
+          "2",
+          "-ext",
+          "san=dns:localhost,ip:127.0.0.1");
+      keytool(
+          "-importcert",
+          "-alias",
+          "ca",
+          "-keystore",
+          server.toString(),
+          "-storepass",
+          password,
+          "-file",
+          caPem.toString(),
+          "-noprompt");
+      keytool(
+          "-importcert",
+          "-alias",
+          "server",
+          "-keystore",
+          server.toString(),
+          "-storepass",
+          password,
+          "-file",
+          serverPem.toString());
+      keytool(
+          "-importcert",
+          "-alias",
+          "ca",
+          "-keystore",
+          trust.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password,
+          "-file",
+          caPem.toString(),
           "-noprompt");
       return new TestPki(dir, password, server, trust);
     } catch (IOException e) {

@@ -2,7 +2,9 @@ package dev.nines.testing;
 
 import dev.nines.serde.SchemaRegistryClient;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
@@ -13,8 +15,10 @@ import org.apache.avro.Schema;
 public final class TestRegistry implements SchemaRegistryClient {
   private final Map<Integer, Schema> byId = new HashMap<>();
   private final Map<Schema, Integer> ids = new HashMap<>();
+
   /** Registrations as "subject|schema", for tests of the subject naming strategy. */
-  public final java.util.Set<String> registrations = new java.util.HashSet<>();
+  public final Set<String> registrations = new HashSet<>();
+
   private int nextId;
 
   public TestRegistry() {
@@ -29,11 +33,13 @@ public final class TestRegistry implements SchemaRegistryClient {
   @Override
   public synchronized int register(String subject, Schema schema) {
     registrations.add(subject + "|" + schema);
-    return ids.computeIfAbsent(schema, s -> {
-      int id = nextId++;
-      byId.put(id, s);
-      return id;
-    });
+    return ids.computeIfAbsent(
+        schema,
+        s -> {
+          int id = nextId++;
+          byId.put(id, s);
+          return id;
+        });
   }
 
   @Override

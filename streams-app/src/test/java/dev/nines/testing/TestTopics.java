@@ -1,8 +1,8 @@
 package dev.nines.testing;
 
+import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
-import dev.nines.Topic;
 import dev.nines.platform.TopicManager;
 import java.time.Duration;
 import java.util.List;
@@ -28,10 +28,8 @@ public final class TestTopics {
   public static final String SEGMENT_MS = Long.toString(Duration.ofDays(36_500).toMillis());
 
   /** {@link TopicManager#ensure} for every topic, with {@code partitions} each. */
-  public static List<String> ensure(Admin admin, NinesConfig.TopicLayout layout,
-      int partitions) {
-    return TopicManager.ensure(admin, Topics.ALL, layout, t -> partitions,
-        TestTopics::keepHistory);
+  public static List<String> ensure(Admin admin, NinesConfig.TopicLayout layout, int partitions) {
+    return TopicManager.ensure(admin, Topics.ALL, layout, t -> partitions, TestTopics::keepHistory);
   }
 
   /** {@link TopicManager#ensure} for every topic, with the layout's partition count. */

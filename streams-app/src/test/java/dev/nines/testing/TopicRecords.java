@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Whole topics read back as plain records, for tests that compare two runs record for record
@@ -34,8 +34,11 @@ public final class TopicRecords {
   public record Rec(int partition, String key, byte[] value, long timestamp) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Rec r && partition == r.partition && key.equals(r.key)
-          && Arrays.equals(value, r.value) && timestamp == r.timestamp;
+      return o instanceof Rec r
+          && partition == r.partition
+          && key.equals(r.key)
+          && Arrays.equals(value, r.value)
+          && timestamp == r.timestamp;
     }
 
     @Override
@@ -45,7 +48,13 @@ public final class TopicRecords {
 
     @Override
     public String toString() {
-      return "p" + partition + " " + key + " @" + Instant.ofEpochMilli(timestamp) + " "
+      return "p"
+          + partition
+          + " "
+          + key
+          + " @"
+          + Instant.ofEpochMilli(timestamp)
+          + " "
           + HexFormat.of().formatHex(value);
     }
   }
@@ -56,14 +65,17 @@ public final class TopicRecords {
   }
 
   /** A consumer assigned to every partition of the topic, at the beginning. */
-  public static KafkaConsumer<String, byte[]> consumer(LocalPlatform platform, String topic,
-      IsolationLevel isolation) {
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString()),
-        new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> parts = c.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+  public static KafkaConsumer<String, byte[]> consumer(
+      LocalPlatform platform, String topic, IsolationLevel isolation) {
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString()),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> parts =
+        c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     c.assign(parts);
     c.seekToBeginning(parts);
     return c;
@@ -78,19 +90,20 @@ public final class TopicRecords {
    * Every record of the topic, per partition in offset order; read_uncommitted also returns the
    * records of transactions that were aborted.
    */
-  public static List<Rec> readAll(LocalPlatform platform, String topic,
-      IsolationLevel isolation) {
+  public static List<Rec> readAll(LocalPlatform platform, String topic, IsolationLevel isolation) {
     try (var c = consumer(platform, topic, isolation)) {
       Set<TopicPartition> parts = c.assignment();
       // the LSO under read_committed, the high watermark under read_uncommitted
-      Map<TopicPartition, Long> end = isolation == IsolationLevel.READ_COMMITTED
-          ? settledEnds(platform, topic, c) : c.endOffsets(parts);
+      Map<TopicPartition, Long> end =
+          isolation == IsolationLevel.READ_COMMITTED
+              ? settledEnds(platform, topic, c)
+              : c.endOffsets(parts);
       List<Rec> out = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
-        c.poll(Duration.ofMillis(200)).forEach(r -> out.add(
-            new Rec(r.partition(), r.key(), r.value(), r.timestamp())));
+        c.poll(Duration.ofMillis(200))
+            .forEach(r -> out.add(new Rec(r.partition(), r.key(), r.value(), r.timestamp())));
       }
       out.sort(Comparator.comparingInt(Rec::partition)); // stable: offset order kept
       return out;
@@ -104,19 +117,23 @@ public final class TopicRecords {
    * closed can leave its last outputs behind the LSO for a moment. A transaction left open by a
    * killed writer ends by its timeout; after a minute the LSO then is taken as it is.
    */
-  private static Map<TopicPartition, Long> settledEnds(LocalPlatform platform, String topic,
-      KafkaConsumer<String, byte[]> committed) {
+  private static Map<TopicPartition, Long> settledEnds(
+      LocalPlatform platform, String topic, KafkaConsumer<String, byte[]> committed) {
     Map<TopicPartition, Long> high;
     try (var uncommitted = consumer(platform, topic, IsolationLevel.READ_UNCOMMITTED)) {
       high = uncommitted.endOffsets(uncommitted.assignment());
     }
     Map<TopicPartition, Long> stable = new HashMap<>(committed.endOffsets(high.keySet()));
     try {
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            stable.putAll(committed.endOffsets(high.keySet()));
-            return high.entrySet().stream().allMatch(e -> stable.get(e.getKey()) >= e.getValue());
-          });
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                stable.putAll(committed.endOffsets(high.keySet()));
+                return high.entrySet().stream()
+                    .allMatch(e -> stable.get(e.getKey()) >= e.getValue());
+              });
     } catch (ConditionTimeoutException openTransaction) {
       // left open by a killed writer: what is stable now is what a reader sees
     }

@@ -40,8 +40,8 @@ class BurnRateAlertsTest {
   }
 
   /** Ticks every minute from 09:00 to 17:00 with the outages known at each tick. */
-  private static List<AlertEvent> tick(BurnRateAlerts alerts, LongFunction<List<Outage>> known,
-      List<Interval> maintenance) {
+  private static List<AlertEvent> tick(
+      BurnRateAlerts alerts, LongFunction<List<Outage>> known, List<Interval> maintenance) {
     AlertState state = AlertState.initial();
     List<AlertEvent> events = new ArrayList<>();
     for (long now = T9; now <= at("17:00:00"); now += 60_000) {
@@ -63,13 +63,16 @@ class BurnRateAlertsTest {
     // 10:06: 5m [10:01, 10:06) holds nothing -> resolves (the 1h window still holds it).
     Outage o = Outage.resolved("x", at("10:00:30"), at("10:00:40"));
 
-    List<AlertEvent> events = tick(BurnRateAlerts.defaults(),
-        now -> now < o.resolvedAt() ? List.of(Outage.open("x", o.startedAt())) : List.of(o),
-        List.of());
+    List<AlertEvent> events =
+        tick(
+            BurnRateAlerts.defaults(),
+            now -> now < o.resolvedAt() ? List.of(Outage.open("x", o.startedAt())) : List.of(o),
+            List.of());
 
-    assertThat(events).containsExactly(
-        new Fired(PAGE_FAST, at("10:01:00")),
-        new Resolved(PAGE_FAST, at("10:01:00"), at("10:06:00")));
+    assertThat(events)
+        .containsExactly(
+            new Fired(PAGE_FAST, at("10:01:00")),
+            new Resolved(PAGE_FAST, at("10:01:00"), at("10:06:00")));
   }
 
   @Test
@@ -81,18 +84,23 @@ class BurnRateAlertsTest {
     long start = at("10:00:00");
     long end = at("10:20:00");
 
-    List<AlertEvent> events = tick(BurnRateAlerts.defaults(),
-        now -> List.of(now < end ? Outage.open("x", start) : Outage.resolved("x", start, end)),
-        List.of());
+    List<AlertEvent> events =
+        tick(
+            BurnRateAlerts.defaults(),
+            now -> List.of(now < end ? Outage.open("x", start) : Outage.resolved("x", start, end)),
+            List.of());
 
     long fired = at("10:01:00");
-    assertThat(events).containsExactly(
-        new Fired(PAGE_FAST, fired), new Fired(PAGE_SLOW, fired),
-        new Fired(TICKET_FAST, fired), new Fired(TICKET_SLOW, fired),
-        new Resolved(PAGE_FAST, fired, at("10:25:00")),
-        new Resolved(PAGE_SLOW, fired, at("10:50:00")),
-        new Resolved(TICKET_FAST, fired, at("12:20:00")),
-        new Resolved(TICKET_SLOW, fired, at("16:20:00")));
+    assertThat(events)
+        .containsExactly(
+            new Fired(PAGE_FAST, fired),
+            new Fired(PAGE_SLOW, fired),
+            new Fired(TICKET_FAST, fired),
+            new Fired(TICKET_SLOW, fired),
+            new Resolved(PAGE_FAST, fired, at("10:25:00")),
+            new Resolved(PAGE_SLOW, fired, at("10:50:00")),
+            new Resolved(TICKET_FAST, fired, at("12:20:00")),
+            new Resolved(TICKET_SLOW, fired, at("16:20:00")));
   }
 
   @Test
@@ -104,9 +112,10 @@ class BurnRateAlertsTest {
 
     // one ms more: 14.4028 -> pages at 10:01, clear of the 5m window at 10:06
     List<Outage> above = List.of(Outage.resolved("x", at("10:00:00"), at("10:00:00") + 5_185));
-    assertThat(tick(BurnRateAlerts.defaults(), now -> above, List.of())).containsExactly(
-        new Fired(PAGE_FAST, at("10:01:00")),
-        new Resolved(PAGE_FAST, at("10:01:00"), at("10:06:00")));
+    assertThat(tick(BurnRateAlerts.defaults(), now -> above, List.of()))
+        .containsExactly(
+            new Fired(PAGE_FAST, at("10:01:00")),
+            new Resolved(PAGE_FAST, at("10:01:00"), at("10:06:00")));
   }
 
   @Test
@@ -125,7 +134,8 @@ class BurnRateAlertsTest {
         alerts.evaluate(AlertState.initial(), at("10:01:00"), outage, List.of());
     assertThat(first.events()).hasSize(4);
 
-    BurnRateAlerts.Step again = alerts.evaluate(first.state(), at("10:01:00"), List.of(), List.of());
+    BurnRateAlerts.Step again =
+        alerts.evaluate(first.state(), at("10:01:00"), List.of(), List.of());
     assertThat(again.events()).isEmpty();
     assertThat(again.state()).isEqualTo(first.state());
     assertThat(alerts.evaluate(first.state(), at("10:00:30"), List.of(), List.of()).events())
@@ -135,42 +145,58 @@ class BurnRateAlertsTest {
   @Test
   void aFiringRuleDroppedFromTheConfigurationResolvesAtTheNextEvaluation() {
     List<Outage> outage = List.of(Outage.open("x", at("10:00:00")));
-    AlertState firing = BurnRateAlerts.defaults()
-        .evaluate(AlertState.initial(), at("10:01:00"), outage, List.of()).state();
-    BurnRateAlerts ticketsOnly = new BurnRateAlerts(new BigDecimal("99.99"),
-        List.of(TICKET_FAST, TICKET_SLOW));
+    AlertState firing =
+        BurnRateAlerts.defaults()
+            .evaluate(AlertState.initial(), at("10:01:00"), outage, List.of())
+            .state();
+    BurnRateAlerts ticketsOnly =
+        new BurnRateAlerts(new BigDecimal("99.99"), List.of(TICKET_FAST, TICKET_SLOW));
 
     BurnRateAlerts.Step step = ticketsOnly.evaluate(firing, at("10:02:00"), outage, List.of());
 
-    assertThat(step.events()).containsExactly(
-        new Resolved(PAGE_FAST, at("10:01:00"), at("10:02:00")),
-        new Resolved(PAGE_SLOW, at("10:01:00"), at("10:02:00")));
-    assertThat(step.state().firing()).extracting(f -> f.rule())
+    assertThat(step.events())
+        .containsExactly(
+            new Resolved(PAGE_FAST, at("10:01:00"), at("10:02:00")),
+            new Resolved(PAGE_SLOW, at("10:01:00"), at("10:02:00")));
+    assertThat(step.state().firing())
+        .extracting(f -> f.rule())
         .containsExactlyInAnyOrder(TICKET_FAST, TICKET_SLOW);
   }
 
   @Test
   void rulesAreValidatedAndNamed() {
-    assertThat(RULES).extracting(BurnRule::id).containsExactly(
-        "PAGE 14.4x 1h/5m", "PAGE 6x 6h/30m", "TICKET 3x 1d/2h", "TICKET 1x 3d/6h");
-    assertThat(BurnRule.of(AlertSeverity.PAGE, "14.40", Duration.ofHours(1),
-        Duration.ofMinutes(5))).isEqualTo(PAGE_FAST);
-    assertThatThrownBy(() -> BurnRule.of(AlertSeverity.PAGE, "2", Duration.ofMinutes(5),
-        Duration.ofHours(1))).hasMessageContaining("not shorter");
-    assertThatThrownBy(() -> BurnRule.of(AlertSeverity.UNKNOWN, "2", Duration.ofHours(1),
-        Duration.ofMinutes(5))).hasMessageContaining("PAGE or TICKET");
-    assertThatThrownBy(() -> BurnRule.of(AlertSeverity.PAGE, "0", Duration.ofHours(1),
-        Duration.ofMinutes(5))).hasMessageContaining("more than 0");
-    assertThatThrownBy(() -> new BurnRateAlerts(new BigDecimal("99.99"),
-        List.of(PAGE_FAST, PAGE_FAST))).hasMessageContaining("given twice");
+    assertThat(RULES)
+        .extracting(BurnRule::id)
+        .containsExactly(
+            "PAGE 14.4x 1h/5m", "PAGE 6x 6h/30m", "TICKET 3x 1d/2h", "TICKET 1x 3d/6h");
+    assertThat(BurnRule.of(AlertSeverity.PAGE, "14.40", Duration.ofHours(1), Duration.ofMinutes(5)))
+        .isEqualTo(PAGE_FAST);
+    assertThatThrownBy(
+            () -> BurnRule.of(AlertSeverity.PAGE, "2", Duration.ofMinutes(5), Duration.ofHours(1)))
+        .hasMessageContaining("not shorter");
+    assertThatThrownBy(
+            () ->
+                BurnRule.of(AlertSeverity.UNKNOWN, "2", Duration.ofHours(1), Duration.ofMinutes(5)))
+        .hasMessageContaining("PAGE or TICKET");
+    assertThatThrownBy(
+            () -> BurnRule.of(AlertSeverity.PAGE, "0", Duration.ofHours(1), Duration.ofMinutes(5)))
+        .hasMessageContaining("more than 0");
+    assertThatThrownBy(
+            () -> new BurnRateAlerts(new BigDecimal("99.99"), List.of(PAGE_FAST, PAGE_FAST)))
+        .hasMessageContaining("given twice");
   }
 
   @Test
   void theStateSurvivesBytes() {
-    AlertState state = new AlertState(at("10:01:00"), List.of(
-        new AlertState.Firing(TICKET_SLOW, at("10:01:00")),
-        new AlertState.Firing(BurnRule.of(AlertSeverity.PAGE, "60", Duration.ofMillis(1500),
-            Duration.ofMillis(1)), at("09:00:00"))));
+    AlertState state =
+        new AlertState(
+            at("10:01:00"),
+            List.of(
+                new AlertState.Firing(TICKET_SLOW, at("10:01:00")),
+                new AlertState.Firing(
+                    BurnRule.of(
+                        AlertSeverity.PAGE, "60", Duration.ofMillis(1500), Duration.ofMillis(1)),
+                    at("09:00:00"))));
 
     assertThat(AlertState.fromBytes(state.toBytes())).isEqualTo(state);
     assertThat(AlertState.fromBytes(AlertState.initial().toBytes()))

@@ -27,8 +27,15 @@ class HealthPropertiesTest {
   private static final List<String> VANTAGES = List.of("fra", "iad");
 
   /** One generated probe and how it arrives. */
-  record Draw(int check, int vantage, boolean success, int gapMs, int delayMs, boolean copied,
-      int copyDelayMs, int tieBreak) {}
+  record Draw(
+      int check,
+      int vantage,
+      boolean success,
+      int gapMs,
+      int delayMs,
+      boolean copied,
+      int copyDelayMs,
+      int tieBreak) {}
 
   /** A probe (or its copy) with its arrival time. */
   record Arrival(ProbeObservation probe, long arrivesAt, int tieBreak) {}
@@ -37,19 +44,23 @@ class HealthPropertiesTest {
 
   @Provide
   Arbitrary<Series> series() {
-    Arbitrary<Draw> draw = Combinators.combine(
-        Arbitraries.integers().between(0, CHECKS.size() - 1),
-        Arbitraries.integers().between(0, VANTAGES.size() - 1),
-        Arbitraries.of(true, false),
-        Arbitraries.integers().between(0, 90_000).edgeCases(c -> c.add(0)),
-        Arbitraries.integers().between(0, (int) GRACE),
-        Arbitraries.of(false, false, false, true),
-        Arbitraries.integers().between(0, (int) GRACE),
-        Arbitraries.integers()).as(Draw::new);
-    Arbitrary<HealthRule> rule = Combinators.combine(
-        Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 2))
-        .as((c, q) -> new HealthRule(c, q, Duration.ofMinutes(10)));
-    return Combinators.combine(draw.list().ofMinSize(4).ofMaxSize(80), rule).as(HealthPropertiesTest::build);
+    Arbitrary<Draw> draw =
+        Combinators.combine(
+                Arbitraries.integers().between(0, CHECKS.size() - 1),
+                Arbitraries.integers().between(0, VANTAGES.size() - 1),
+                Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, 90_000).edgeCases(c -> c.add(0)),
+                Arbitraries.integers().between(0, (int) GRACE),
+                Arbitraries.of(false, false, false, true),
+                Arbitraries.integers().between(0, (int) GRACE),
+                Arbitraries.integers())
+            .as(Draw::new);
+    Arbitrary<HealthRule> rule =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 2))
+            .as((c, q) -> new HealthRule(c, q, Duration.ofMinutes(10)));
+    return Combinators.combine(draw.list().ofMinSize(4).ofMaxSize(80), rule)
+        .as(HealthPropertiesTest::build);
   }
 
   private static Series build(List<Draw> draws, HealthRule rule) {
@@ -59,8 +70,9 @@ class HealthPropertiesTest {
     for (int i = 0; i < draws.size(); i++) {
       Draw d = draws.get(i);
       t += d.gapMs();
-      ProbeObservation p = new ProbeObservation("p" + i, CHECKS.get(d.check()),
-          VANTAGES.get(d.vantage()), d.success(), t);
+      ProbeObservation p =
+          new ProbeObservation(
+              "p" + i, CHECKS.get(d.check()), VANTAGES.get(d.vantage()), d.success(), t);
       probes.add(p);
       arrivals.add(new Arrival(p, t + d.delayMs(), d.tieBreak()));
       if (d.copied()) {
@@ -68,8 +80,7 @@ class HealthPropertiesTest {
       }
     }
     // arrival order: by arrival time, ties in a random order
-    arrivals.sort(Comparator.comparingLong(Arrival::arrivesAt)
-        .thenComparingInt(Arrival::tieBreak));
+    arrivals.sort(Comparator.comparingLong(Arrival::arrivesAt).thenComparingInt(Arrival::tieBreak));
     return new Series(probes, arrivals, rule);
   }
 
@@ -129,8 +140,7 @@ class HealthPropertiesTest {
   }
 
   @Property(tries = 300)
-  void feedingTwiceChangesNothingAndTheStateSurvivesBytesAtEveryStep(
-      @ForAll("series") Series s) {
+  void feedingTwiceChangesNothingAndTheStateSurvivesBytesAtEveryStep(@ForAll("series") Series s) {
     List<ProbeObservation> inOrder = new ArrayList<>(s.probes());
     inOrder.sort(ProbeObservation.EVENT_ORDER);
     ServiceHealthTracker tracker = new ServiceHealthTracker(s.rule());

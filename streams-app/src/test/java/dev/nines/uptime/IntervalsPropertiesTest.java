@@ -22,16 +22,18 @@ class IntervalsPropertiesTest {
 
   @Provide
   Arbitrary<List<Interval>> sets() {
-    Arbitrary<Interval> interval = Combinators.combine(
-        Arbitraries.integers().between(0, RANGE - 60), Arbitraries.integers().between(0, 60))
-        .as((start, length) -> Interval.of(start, start + length));
+    Arbitrary<Interval> interval =
+        Combinators.combine(
+                Arbitraries.integers().between(0, RANGE - 60),
+                Arbitraries.integers().between(0, 60))
+            .as((start, length) -> Interval.of(start, start + length));
     return interval.list().ofMaxSize(8);
   }
 
   @Provide
   Arbitrary<Interval> periods() {
     return Combinators.combine(
-        Arbitraries.integers().between(-20, RANGE), Arbitraries.integers().between(0, RANGE))
+            Arbitraries.integers().between(-20, RANGE), Arbitraries.integers().between(0, RANGE))
         .as((start, length) -> Interval.of(start, start + length));
   }
 
@@ -59,21 +61,21 @@ class IntervalsPropertiesTest {
   }
 
   @Property(tries = 300)
-  void intersectionCoversWhatBothCover(@ForAll("sets") List<Interval> a,
-      @ForAll("sets") List<Interval> b) {
+  void intersectionCoversWhatBothCover(
+      @ForAll("sets") List<Interval> a, @ForAll("sets") List<Interval> b) {
     assertIsSet(Intervals.intersection(a, b), t -> covers(a, t) && covers(b, t));
     assertThat(Intervals.intersection(a, b)).isEqualTo(Intervals.intersection(b, a));
   }
 
   @Property(tries = 300)
-  void subtractionCoversWhatOnlyTheFirstCovers(@ForAll("sets") List<Interval> a,
-      @ForAll("sets") List<Interval> b) {
+  void subtractionCoversWhatOnlyTheFirstCovers(
+      @ForAll("sets") List<Interval> a, @ForAll("sets") List<Interval> b) {
     assertIsSet(Intervals.subtract(a, b), t -> covers(a, t) && !covers(b, t));
   }
 
   @Property(tries = 300)
-  void clipIsIntersectionWithThePeriod(@ForAll("sets") List<Interval> a,
-      @ForAll("periods") Interval p) {
+  void clipIsIntersectionWithThePeriod(
+      @ForAll("sets") List<Interval> a, @ForAll("periods") Interval p) {
     assertIsSet(Intervals.clip(a, p), t -> covers(a, t) && p.contains(t));
     assertThat(Intervals.length(Intervals.clip(a, p))).isLessThanOrEqualTo(p.length());
   }
@@ -86,19 +88,23 @@ class IntervalsPropertiesTest {
   }
 
   @Property(tries = 1000)
-  void subtractionAndIntersectionAddUpToTheOriginal(@ForAll("sets") List<Interval> a,
-      @ForAll("sets") List<Interval> b) {
-    assertThat(Intervals.length(Intervals.subtract(a, b))
-        + Intervals.length(Intervals.intersection(a, b)))
+  void subtractionAndIntersectionAddUpToTheOriginal(
+      @ForAll("sets") List<Interval> a, @ForAll("sets") List<Interval> b) {
+    assertThat(
+            Intervals.length(Intervals.subtract(a, b))
+                + Intervals.length(Intervals.intersection(a, b)))
         .isEqualTo(Intervals.length(a));
   }
 
   @Property(tries = 1000)
-  void unionOfTwoIsInclusionExclusion(@ForAll("sets") List<Interval> a,
-      @ForAll("sets") List<Interval> b) {
+  void unionOfTwoIsInclusionExclusion(
+      @ForAll("sets") List<Interval> a, @ForAll("sets") List<Interval> b) {
     List<Interval> both = new ArrayList<>(a);
     both.addAll(b);
-    assertThat(Intervals.length(both)).isEqualTo(Intervals.length(a) + Intervals.length(b)
-        - Intervals.length(Intervals.intersection(a, b)));
+    assertThat(Intervals.length(both))
+        .isEqualTo(
+            Intervals.length(a)
+                + Intervals.length(b)
+                - Intervals.length(Intervals.intersection(a, b)));
   }
 }

@@ -24,13 +24,18 @@ class MonthLedgerPropertiesTest {
   private static final long FROM = Instant.parse("2024-10-20T00:00:00Z").toEpochMilli();
   private static final long SPAN = Instant.parse("2025-01-10T00:00:00Z").toEpochMilli() - FROM;
   private static final long DAY = 86_400_000L;
-  /** Every month anything can fall in: an open outage runs to observedUntil, up to 9 Feb. */
-  private static final List<YearMonth> MONTHS = List.of(YearMonth.of(2024, 10),
-      YearMonth.of(2024, 11), YearMonth.of(2024, 12), YearMonth.of(2025, 1),
-      YearMonth.of(2025, 2));
 
-  record History(List<Outage> outages, List<Interval> maintenance, long observedUntil,
-      BigDecimal target) {
+  /** Every month anything can fall in: an open outage runs to observedUntil, up to 9 Feb. */
+  private static final List<YearMonth> MONTHS =
+      List.of(
+          YearMonth.of(2024, 10),
+          YearMonth.of(2024, 11),
+          YearMonth.of(2024, 12),
+          YearMonth.of(2025, 1),
+          YearMonth.of(2025, 2));
+
+  record History(
+      List<Outage> outages, List<Interval> maintenance, long observedUntil, BigDecimal target) {
 
     List<Interval> known() {
       return outages.stream().map(o -> o.knownUntil(observedUntil)).toList();
@@ -40,17 +45,26 @@ class MonthLedgerPropertiesTest {
   @Provide
   Arbitrary<History> histories() {
     Arbitrary<Long> start = Arbitraries.longs().between(FROM, FROM + SPAN);
-    Arbitrary<Outage> outage = Combinators.combine(start,
-        Arbitraries.longs().between(0, 20 * DAY), Arbitraries.integers().between(0, 3),
-        Arbitraries.integers().between(0, 999))
-        .as((s, length, kind, n) -> kind == 0
-            ? Outage.open("i" + n, s) : Outage.resolved("i" + n, s, s + length));
-    Arbitrary<Interval> window = Combinators.combine(start,
-        Arbitraries.longs().between(0, 3 * DAY)).as((s, length) -> Interval.of(s, s + length));
-    Arbitrary<BigDecimal> target = Arbitraries.of("99.99", "99.9", "99.95", "99.999", "99",
-        "100", "0", "99.9999").map(BigDecimal::new);
-    return Combinators.combine(outage.list().ofMaxSize(6), window.list().ofMaxSize(4),
-        Arbitraries.longs().between(FROM, FROM + SPAN + 30 * DAY), target)
+    Arbitrary<Outage> outage =
+        Combinators.combine(
+                start,
+                Arbitraries.longs().between(0, 20 * DAY),
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 999))
+            .as(
+                (s, length, kind, n) ->
+                    kind == 0 ? Outage.open("i" + n, s) : Outage.resolved("i" + n, s, s + length));
+    Arbitrary<Interval> window =
+        Combinators.combine(start, Arbitraries.longs().between(0, 3 * DAY))
+            .as((s, length) -> Interval.of(s, s + length));
+    Arbitrary<BigDecimal> target =
+        Arbitraries.of("99.99", "99.9", "99.95", "99.999", "99", "100", "0", "99.9999")
+            .map(BigDecimal::new);
+    return Combinators.combine(
+            outage.list().ofMaxSize(6),
+            window.list().ofMaxSize(4),
+            Arbitraries.longs().between(FROM, FROM + SPAN + 30 * DAY),
+            target)
         .as(History::new);
   }
 
@@ -68,8 +82,10 @@ class MonthLedgerPropertiesTest {
       @ForAll("histories") History h) {
     for (MonthBalance b : balances(h)) {
       long monthMs = b.periodEnd() - b.periodStart();
-      Interval observed = Interval.of(b.periodStart(),
-          Math.max(b.periodStart(), Math.min(b.periodEnd(), h.observedUntil())));
+      Interval observed =
+          Interval.of(
+              b.periodStart(),
+              Math.max(b.periodStart(), Math.min(b.periodEnd(), h.observedUntil())));
       assertThat(b.downtimeMs()).isBetween(0L, monthMs);
       assertThat(b.maintenanceMs()).isNotNegative();
       assertThat(b.downtimeMs() + b.maintenanceMs())
@@ -94,8 +110,9 @@ class MonthLedgerPropertiesTest {
     BigDecimal step = new BigDecimal("0.000001");
     for (MonthBalance b : balances(h)) {
       BigDecimal month = BigDecimal.valueOf(b.periodEnd() - b.periodStart());
-      BigDecimal exact = BigDecimal.valueOf(b.periodEnd() - b.periodStart() - b.downtimeMs())
-          .multiply(hundred);  // = availability * month, exactly
+      BigDecimal exact =
+          BigDecimal.valueOf(b.periodEnd() - b.periodStart() - b.downtimeMs())
+              .multiply(hundred); // = availability * month, exactly
       BigDecimal shown = new BigDecimal(b.availabilityPercent());
 
       assertThat(shown.scale()).isEqualTo(6);
@@ -110,8 +127,9 @@ class MonthLedgerPropertiesTest {
     BigDecimal hundred = BigDecimal.valueOf(100);
     for (MonthBalance b : balances(h)) {
       // budget * 100 <= month * (100 - target) < (budget + 1) * 100
-      BigDecimal allowance = BigDecimal.valueOf(b.periodEnd() - b.periodStart())
-          .multiply(hundred.subtract(h.target()));
+      BigDecimal allowance =
+          BigDecimal.valueOf(b.periodEnd() - b.periodStart())
+              .multiply(hundred.subtract(h.target()));
       assertThat(BigDecimal.valueOf(b.errorBudgetMs()).multiply(hundred))
           .isLessThanOrEqualTo(allowance);
       assertThat(BigDecimal.valueOf(b.errorBudgetMs() + 1).multiply(hundred))
@@ -124,10 +142,16 @@ class MonthLedgerPropertiesTest {
   void theIncidentsListedAreThoseWithDownTimeInTheMonth(@ForAll("histories") History h) {
     for (MonthBalance b : balances(h)) {
       Interval period = Interval.of(b.periodStart(), b.periodEnd());
-      List<String> expected = h.outages().stream()
-          .filter(o -> Intervals.length(Intervals.clip(
-              List.of(o.knownUntil(h.observedUntil())), period)) > 0)
-          .map(Outage::incidentId).distinct().toList();
+      List<String> expected =
+          h.outages().stream()
+              .filter(
+                  o ->
+                      Intervals.length(
+                              Intervals.clip(List.of(o.knownUntil(h.observedUntil())), period))
+                          > 0)
+              .map(Outage::incidentId)
+              .distinct()
+              .toList();
       assertThat(b.incidentIds()).containsExactlyInAnyOrderElementsOf(expected);
     }
   }

@@ -22,8 +22,11 @@ class MonthLedgerTest {
 
   @Test
   void anIncidentAcrossMonthsIsSplitAtTheBoundary() {
-    Outage o = Outage.resolved("SMS-us-east-20241031T235800000Z", t("2024-10-31T23:58:00Z"),
-        t("2024-11-01T00:07:00Z"));
+    Outage o =
+        Outage.resolved(
+            "SMS-us-east-20241031T235800000Z",
+            t("2024-10-31T23:58:00Z"),
+            t("2024-11-01T00:07:00Z"));
 
     MonthBalance oct = ledger.balance(OCT, List.of(o), List.of(), LATER);
     MonthBalance nov = ledger.balance(NOV, List.of(o), List.of(), LATER);
@@ -66,8 +69,7 @@ class MonthLedgerTest {
   @Test
   void theErrorBudgetOfAThirtyDayMonthAtFourNinesIs259200Ms() {
     // 30 * 86_400_000 = 2_592_000_000 ms; * (100 - 99.99) / 100 = * 0.0001 = 259_200
-    assertThat(ledger.balance(NOV, List.of(), List.of(), LATER).errorBudgetMs())
-        .isEqualTo(259_200);
+    assertThat(ledger.balance(NOV, List.of(), List.of(), LATER).errorBudgetMs()).isEqualTo(259_200);
     assertThat(MonthLedger.period(NOV).length()).isEqualTo(30 * DAY);
   }
 
@@ -75,18 +77,20 @@ class MonthLedgerTest {
   void theErrorBudgetIsExactAndFloored() {
     // February 2023: 28 days = 2_419_200_000 ms; at 99.9999: * 0.000001 = 2419.2 -> 2419
     MonthLedger sixNines = new MonthLedger(new BigDecimal("99.9999"));
-    assertThat(sixNines.balance(YearMonth.of(2023, 2), List.of(), List.of(), LATER)
-        .errorBudgetMs()).isEqualTo(2_419);
+    assertThat(sixNines.balance(YearMonth.of(2023, 2), List.of(), List.of(), LATER).errorBudgetMs())
+        .isEqualTo(2_419);
     // February 2024 (leap): 29 days = 2_505_600_000 ms; at 99.9: * 0.001 = 2_505_600
     MonthLedger threeNines = new MonthLedger(new BigDecimal("99.9"));
-    assertThat(threeNines.balance(YearMonth.of(2024, 2), List.of(), List.of(), LATER)
-        .errorBudgetMs()).isEqualTo(2_505_600);
+    assertThat(
+            threeNines.balance(YearMonth.of(2024, 2), List.of(), List.of(), LATER).errorBudgetMs())
+        .isEqualTo(2_505_600);
   }
 
   @Test
   void maintenanceCoveringAnIncidentWhollyChargesNothingButIsShown() {
-    Outage o = Outage.resolved("SMS-eu-20241105T100000000Z", t("2024-11-05T10:00:00Z"),
-        t("2024-11-05T10:30:00Z"));
+    Outage o =
+        Outage.resolved(
+            "SMS-eu-20241105T100000000Z", t("2024-11-05T10:00:00Z"), t("2024-11-05T10:30:00Z"));
     Interval window = Interval.of(t("2024-11-05T09:00:00Z"), t("2024-11-05T12:00:00Z"));
 
     MonthBalance b = ledger.balance(NOV, List.of(o), List.of(window), LATER);
@@ -100,8 +104,9 @@ class MonthLedgerTest {
 
   @Test
   void maintenanceCoveringAnIncidentPartlyChargesTheRest() {
-    Outage o = Outage.resolved("SMS-eu-20241105T100000000Z", t("2024-11-05T10:00:00Z"),
-        t("2024-11-05T10:30:00Z"));
+    Outage o =
+        Outage.resolved(
+            "SMS-eu-20241105T100000000Z", t("2024-11-05T10:00:00Z"), t("2024-11-05T10:30:00Z"));
     Interval window = Interval.of(t("2024-11-05T10:20:00Z"), t("2024-11-05T11:00:00Z"));
 
     MonthBalance b = ledger.balance(NOV, List.of(o), List.of(window), LATER);
@@ -118,21 +123,27 @@ class MonthLedgerTest {
   void anOpenIncidentCountsUpToObservedUntil() {
     Outage open = Outage.open("VOICE-eu-20241105T100000000Z", t("2024-11-05T10:00:00Z"));
 
-    assertThat(ledger.balance(NOV, List.of(open), List.of(), t("2024-11-05T10:15:00Z"))
-        .downtimeMs()).isEqualTo(900_000);
-    assertThat(ledger.balance(NOV, List.of(open), List.of(), t("2024-11-05T10:45:00Z"))
-        .downtimeMs()).isEqualTo(2_700_000);
+    assertThat(
+            ledger.balance(NOV, List.of(open), List.of(), t("2024-11-05T10:15:00Z")).downtimeMs())
+        .isEqualTo(900_000);
+    assertThat(
+            ledger.balance(NOV, List.of(open), List.of(), t("2024-11-05T10:45:00Z")).downtimeMs())
+        .isEqualTo(2_700_000);
     // an open incident that started last month: this month from its first instant
-    assertThat(ledger.balance(YearMonth.of(2024, 12), List.of(open), List.of(),
-        t("2024-12-01T01:00:00Z")).downtimeMs()).isEqualTo(3_600_000);
+    assertThat(
+            ledger
+                .balance(
+                    YearMonth.of(2024, 12), List.of(open), List.of(), t("2024-12-01T01:00:00Z"))
+                .downtimeMs())
+        .isEqualTo(3_600_000);
   }
 
   @Test
   void nothingAfterObservedUntilCountsEvenForAResolvedIncident() {
     Outage o = Outage.resolved("a", t("2024-11-05T10:00:00Z"), t("2024-11-05T11:00:00Z"));
 
-    assertThat(ledger.balance(NOV, List.of(o), List.of(), t("2024-11-05T10:10:00Z"))
-        .downtimeMs()).isEqualTo(600_000);
+    assertThat(ledger.balance(NOV, List.of(o), List.of(), t("2024-11-05T10:10:00Z")).downtimeMs())
+        .isEqualTo(600_000);
     MonthBalance before = ledger.balance(NOV, List.of(o), List.of(), t("2024-11-05T09:00:00Z"));
     assertThat(before.downtimeMs()).isZero();
     assertThat(before.incidentIds()).isEmpty();
@@ -168,16 +179,20 @@ class MonthLedgerTest {
         .hasMessageContaining("expected 0 to 100");
     assertThatThrownBy(() -> new MonthLedger(new BigDecimal("-1")))
         .hasMessageContaining("expected 0 to 100");
-    assertThat(new MonthLedger(BigDecimal.valueOf(100)).balance(NOV, List.of(), List.of(), LATER)
-        .errorBudgetMs()).isZero();
+    assertThat(
+            new MonthLedger(BigDecimal.valueOf(100))
+                .balance(NOV, List.of(), List.of(), LATER)
+                .errorBudgetMs())
+        .isZero();
   }
 
   @Test
   void monthsOfAnIntervalAreTheMonthsItHasTimeIn() {
-    assertThat(MonthLedger.monthsOf(Interval.of(t("2024-10-31T23:00:00Z"),
-        t("2024-11-01T00:00:00Z")))).containsExactly(OCT);
-    assertThat(MonthLedger.monthsOf(Interval.of(t("2024-12-31T23:00:00Z"),
-        t("2025-02-01T00:00:01Z"))))
+    assertThat(
+            MonthLedger.monthsOf(Interval.of(t("2024-10-31T23:00:00Z"), t("2024-11-01T00:00:00Z"))))
+        .containsExactly(OCT);
+    assertThat(
+            MonthLedger.monthsOf(Interval.of(t("2024-12-31T23:00:00Z"), t("2025-02-01T00:00:01Z"))))
         .containsExactly(YearMonth.of(2024, 12), YearMonth.of(2025, 1), YearMonth.of(2025, 2));
     assertThat(MonthLedger.monthsOf(Interval.of(5, 5))).isEmpty();
   }

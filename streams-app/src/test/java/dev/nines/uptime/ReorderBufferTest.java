@@ -16,8 +16,11 @@ class ReorderBufferTest {
   private final ReorderBuffer buffer = new ReorderBuffer(Duration.ofMinutes(2));
 
   /** Offers each probe in turn, collecting what is released. */
-  private record Fed(ReorderState state, List<ProbeObservation> ready,
-      List<ProbeObservation> late, List<ProbeObservation> duplicates) {}
+  private record Fed(
+      ReorderState state,
+      List<ProbeObservation> ready,
+      List<ProbeObservation> late,
+      List<ProbeObservation> duplicates) {}
 
   private Fed offer(ReorderState state, ProbeObservation... probes) {
     List<ProbeObservation> ready = new ArrayList<>();
@@ -123,8 +126,9 @@ class ReorderBufferTest {
 
   @Test
   void theStateSurvivesBytes() {
-    ReorderState state = offer(ReorderState.empty(), ok(SEND, A, 5), fail(SEND, "iad", 4),
-        ok("voice-call", A, 5)).state();
+    ReorderState state =
+        offer(ReorderState.empty(), ok(SEND, A, 5), fail(SEND, "iad", 4), ok("voice-call", A, 5))
+            .state();
 
     assertThat(ReorderState.fromBytes(state.toBytes())).isEqualTo(state);
     assertThat(ReorderState.fromBytes(ReorderState.empty().toBytes()))

@@ -32,13 +32,20 @@ class ServiceHealthTrackerTest {
 
   @Test
   void twoConsecutiveFailuresAreDownFromTheFirstUntilTheNextSuccess() {
-    Probes.Run run = feed(ok(SEND, A, 0), fail(SEND, A, 1), fail(SEND, A, 2), fail(SEND, A, 3),
-        ok(SEND, A, 4), ok(SEND, A, 5));
+    Probes.Run run =
+        feed(
+            ok(SEND, A, 0),
+            fail(SEND, A, 1),
+            fail(SEND, A, 2),
+            fail(SEND, A, 3),
+            ok(SEND, A, 4),
+            ok(SEND, A, 5));
 
-    assertThat(run.transitions()).containsExactly(
-        // decided at minute 2, but DOWN from the first failure of the run
-        new Down(at(1), at(2), List.of(SEND), List.of(A)),
-        new Up(at(1), at(4), List.of(SEND), List.of(A)));
+    assertThat(run.transitions())
+        .containsExactly(
+            // decided at minute 2, but DOWN from the first failure of the run
+            new Down(at(1), at(2), List.of(SEND), List.of(A)),
+            new Up(at(1), at(4), List.of(SEND), List.of(A)));
     assertThat(run.state().isDown()).isFalse();
   }
 
@@ -46,10 +53,14 @@ class ServiceHealthTrackerTest {
   void moreConfirmationsNeedALongerRun() {
     HealthRule three = HealthRule.defaults().withConfirmations(3);
 
-    assertThat(Probes.feed(three, List.of(fail(SEND, A, 1), fail(SEND, A, 2), ok(SEND, A, 3)))
-        .transitions()).isEmpty();
-    assertThat(Probes.feed(three, List.of(fail(SEND, A, 1), fail(SEND, A, 2), fail(SEND, A, 3)))
-        .transitions()).containsExactly(new Down(at(1), at(3), List.of(SEND), List.of(A)));
+    assertThat(
+            Probes.feed(three, List.of(fail(SEND, A, 1), fail(SEND, A, 2), ok(SEND, A, 3)))
+                .transitions())
+        .isEmpty();
+    assertThat(
+            Probes.feed(three, List.of(fail(SEND, A, 1), fail(SEND, A, 2), fail(SEND, A, 3)))
+                .transitions())
+        .containsExactly(new Down(at(1), at(3), List.of(SEND), List.of(A)));
   }
 
   @Test
@@ -74,29 +85,36 @@ class ServiceHealthTrackerTest {
     // A fails from minute 1 (confirmed at 2); B fails from minute 4 (confirmed at 5, quorum
     // reached). The runs making up the quorum started at 1 and 4: DOWN from minute 1.
     HealthRule quorum2 = HealthRule.defaults().withQuorum(2);
-    List<ProbeObservation> probes = List.of(
-        fail(SEND, A, 1), ok(SEND, B, 1),
-        fail(SEND, A, 2), ok(SEND, B, 2),
-        fail(SEND, A, 3), ok(SEND, B, 3),
-        fail(SEND, A, 4), fail(SEND, B, 4),
-        fail(SEND, A, 5), fail(SEND, B, 5),
-        ok(SEND, A, 6), fail(SEND, B, 6),
-        ok(SEND, A, 7), ok(SEND, B, 7));
+    List<ProbeObservation> probes =
+        List.of(
+            fail(SEND, A, 1), ok(SEND, B, 1),
+            fail(SEND, A, 2), ok(SEND, B, 2),
+            fail(SEND, A, 3), ok(SEND, B, 3),
+            fail(SEND, A, 4), fail(SEND, B, 4),
+            fail(SEND, A, 5), fail(SEND, B, 5),
+            ok(SEND, A, 6), fail(SEND, B, 6),
+            ok(SEND, A, 7), ok(SEND, B, 7));
 
     Probes.Run run = Probes.feed(quorum2, probes);
 
-    assertThat(run.transitions()).containsExactly(
-        new Down(at(1), at(5), List.of(SEND), List.of(A, B)),
-        // recovery needs every vantage, quorum or not: B is healthy again only at minute 7
-        new Up(at(1), at(7), List.of(SEND), List.of(A, B)));
+    assertThat(run.transitions())
+        .containsExactly(
+            new Down(at(1), at(5), List.of(SEND), List.of(A, B)),
+            // recovery needs every vantage, quorum or not: B is healthy again only at minute 7
+            new Up(at(1), at(7), List.of(SEND), List.of(A, B)));
   }
 
   @Test
   void withQuorumTwoARunThatEndsBeforeTheOtherVantageConfirmsDoesNotCount() {
     HealthRule quorum2 = HealthRule.defaults().withQuorum(2);
-    List<ProbeObservation> probes = List.of(
-        fail(SEND, A, 1), fail(SEND, A, 2), ok(SEND, A, 3),
-        fail(SEND, B, 3), fail(SEND, B, 4), ok(SEND, B, 5));
+    List<ProbeObservation> probes =
+        List.of(
+            fail(SEND, A, 1),
+            fail(SEND, A, 2),
+            ok(SEND, A, 3),
+            fail(SEND, B, 3),
+            fail(SEND, B, 4),
+            ok(SEND, B, 5));
 
     assertThat(Probes.feed(quorum2, probes).transitions()).isEmpty();
   }
@@ -116,27 +134,35 @@ class ServiceHealthTrackerTest {
 
   @Test
   void recoveryRequiresTheLatestProbeOfEveryCheckFromEveryVantageToSucceed() {
-    Probes.Run run = feed(
-        ok(SEND, A, 0), ok(SEND, B, 0), ok(VERIFY, A, 0), ok(VERIFY, B, 0),
-        fail(SEND, A, 1), fail(SEND, A, 2),      // DOWN from minute 1, decided at 2
-        fail(VERIFY, B, 3),                      // one failure only, but during the incident
-        ok(SEND, A, 4),                          // the confirming pair is fine again...
-        ok(SEND, B, 5), ok(VERIFY, A, 5),        // ...and so are the pairs that never failed...
-        fail(SEND, B, 6),                        // ...but now this one fails
-        ok(VERIFY, B, 7),                        // verify-send from iad: fine again
-        ok(SEND, B, 8),                          // the last failing pair succeeds: UP
-        ok(SEND, A, 9));
+    Probes.Run run =
+        feed(
+            ok(SEND, A, 0),
+            ok(SEND, B, 0),
+            ok(VERIFY, A, 0),
+            ok(VERIFY, B, 0),
+            fail(SEND, A, 1),
+            fail(SEND, A, 2), // DOWN from minute 1, decided at 2
+            fail(VERIFY, B, 3), // one failure only, but during the incident
+            ok(SEND, A, 4), // the confirming pair is fine again...
+            ok(SEND, B, 5),
+            ok(VERIFY, A, 5), // ...and so are the pairs that never failed...
+            fail(SEND, B, 6), // ...but now this one fails
+            ok(VERIFY, B, 7), // verify-send from iad: fine again
+            ok(SEND, B, 8), // the last failing pair succeeds: UP
+            ok(SEND, A, 9));
 
-    assertThat(run.transitions()).containsExactly(
-        new Down(at(1), at(2), List.of(SEND), List.of(A)),
-        new Up(at(1), at(8), List.of(SEND, VERIFY), List.of(A, B)));
+    assertThat(run.transitions())
+        .containsExactly(
+            new Down(at(1), at(2), List.of(SEND), List.of(A)),
+            new Up(at(1), at(8), List.of(SEND, VERIFY), List.of(A, B)));
   }
 
   @Test
   void aPairSeenOnlySucceedingNeverHoldsUpRecovery() {
     Probes.Run run = feed(ok(VERIFY, B, 0), fail(SEND, A, 1), fail(SEND, A, 2), ok(SEND, A, 3));
 
-    assertThat(run.transitions()).extracting(HealthTransition::getClass)
+    assertThat(run.transitions())
+        .extracting(HealthTransition::getClass)
         .containsExactly(Down.class, Up.class);
   }
 
@@ -150,11 +176,12 @@ class ServiceHealthTrackerTest {
     // nor does a copy of the resolving success resolve anything twice, nor a copy of a failure
     // re-open the incident
     ProbeObservation resolving = ok(SEND, A, 3);
-    Probes.Run run = feed(fail(SEND, A, 1), fail(SEND, A, 2), resolving, resolving,
-        fail(SEND, A, 2));
-    assertThat(run.transitions()).containsExactly(
-        new Down(at(1), at(2), List.of(SEND), List.of(A)),
-        new Up(at(1), at(3), List.of(SEND), List.of(A)));
+    Probes.Run run =
+        feed(fail(SEND, A, 1), fail(SEND, A, 2), resolving, resolving, fail(SEND, A, 2));
+    assertThat(run.transitions())
+        .containsExactly(
+            new Down(at(1), at(2), List.of(SEND), List.of(A)),
+            new Up(at(1), at(3), List.of(SEND), List.of(A)));
   }
 
   @Test
@@ -169,12 +196,13 @@ class ServiceHealthTrackerTest {
 
   @Test
   void probesAtTheSameInstantAreFine() {
-    Probes.Run run = feed(
-        new ProbeObservation("p1", SEND, A, false, at(1)),
-        new ProbeObservation("p2", SEND, A, false, at(1)));
+    Probes.Run run =
+        feed(
+            new ProbeObservation("p1", SEND, A, false, at(1)),
+            new ProbeObservation("p2", SEND, A, false, at(1)));
 
-    assertThat(run.transitions()).containsExactly(
-        new Down(at(1), at(1), List.of(SEND), List.of(A)));
+    assertThat(run.transitions())
+        .containsExactly(new Down(at(1), at(1), List.of(SEND), List.of(A)));
   }
 
   @Test
@@ -191,8 +219,7 @@ class ServiceHealthTrackerTest {
 
   @Test
   void theStateSurvivesBytes() {
-    Probes.Run run = feed(ok(VERIFY, B, 0), fail(SEND, A, 1), fail(SEND, A, 2),
-        fail(VERIFY, B, 3));
+    Probes.Run run = feed(ok(VERIFY, B, 0), fail(SEND, A, 1), fail(SEND, A, 2), fail(VERIFY, B, 3));
     HealthState state = run.state();
     assertThat(state.isDown()).isTrue();
 

@@ -3,12 +3,13 @@ package dev.nines.uptime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nines.app.NinesApp;
 import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
+import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.platform.LocalPlatform;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
@@ -18,9 +19,10 @@ import dev.nines.serde.AnyAvroSerializer;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.simulate.Scenario;
 import dev.nines.simulate.Simulator;
+import dev.nines.testing.CaughtUp;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.LogForensics;
-import dev.nines.eventtime.OrderGateProcessor;
+import dev.nines.testing.TestTopics;
 import dev.nines.uptime.stream.UptimeProcessor;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +31,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -84,14 +89,15 @@ class UptimeAcrossPartitionsIT {
   static final Instant ORIGIN = Instant.parse("2026-09-29T00:00:00Z");
   static final Instant HISTORY_END = Instant.parse("2026-10-01T01:10:00Z");
   static final Instant END_OF_INPUT = HISTORY_END.plus(Duration.ofDays(1));
-  static final List<Topic<?>> COMPARED = List.of(Topics.UPTIME_LEDGER, Topics.INCIDENTS,
-      Topics.ERROR_BUDGET_ALERTS, Topics.SLA_CREDITS);
+  static final List<Topic<?>> COMPARED =
+      List.of(
+          Topics.UPTIME_LEDGER, Topics.INCIDENTS, Topics.ERROR_BUDGET_ALERTS, Topics.SLA_CREDITS);
 
   record Sent(String topic, String key, SpecificRecord value, long timestampMs) {}
 
   /** What one run wrote: per topic, per comparison key, the records in order. */
-  record Outputs(Map<String, Map<String, List<String>>> byTopic, long late, String prefix,
-      int partitions) {}
+  record Outputs(
+      Map<String, Map<String, List<String>>> byTopic, long late, String prefix, int partitions) {}
 
   @Test
   @Timeout(value = 14, unit = TimeUnit.MINUTES)
@@ -104,8 +110,11 @@ class UptimeAcrossPartitionsIT {
     List<Sent> probes = new ArrayList<>();
     Simulator sim = new Simulator(scenario);
     sim.seed((t, k, v, ts) -> reference.add(new Sent(t, k, v, ts)), ORIGIN);
-    sim.history((t, k, v, ts) -> (t.equals(TopicNames.PROBE_RESULTS) ? probes : reference)
-        .add(new Sent(t, k, v, ts)), ORIGIN, HISTORY_END);
+    sim.history(
+        (t, k, v, ts) ->
+            (t.equals(TopicNames.PROBE_RESULTS) ? probes : reference).add(new Sent(t, k, v, ts)),
+        ORIGIN,
+        HISTORY_END);
     assertThat(reference).noneMatch(s -> s.topic().equals(TopicNames.DELIVERY_RECEIPTS));
 
     long t0 = System.nanoTime();
@@ -114,18 +123,32 @@ class UptimeAcrossPartitionsIT {
     Outputs three = run(3, reference, probes);
     long t2 = System.nanoTime();
 
-    int records = three.byTopic().values().stream()
-        .mapToInt(m -> m.values().stream().mapToInt(List::size).sum()).sum();
-    System.out.printf(java.util.Locale.ROOT, "UptimeAcrossPartitionsIT: %d probes; 1 partition "
+    int records =
+        three.byTopic().values().stream()
+            .mapToInt(m -> m.values().stream().mapToInt(List::size).sum())
+            .sum();
+    System.out.printf(
+        Locale.ROOT,
+        "UptimeAcrossPartitionsIT: %d probes; 1 partition "
             + "in %.1f s, 3 skewed partitions in %.1f s; per topic (keys/records): %s; %d records "
-            + "compared; late: %d and %d%n", probes.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-        summary(three), records, one.late(), three.late());
+            + "compared; late: %d and %d%n",
+        probes.size(),
+        (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9,
+        summary(three),
+        records,
+        one.late(),
+        three.late());
 
     // the history is complete and meaningful: something of each kind to compare
     Map<String, List<String>> ledger = one.byTopic().get(TopicNames.UPTIME_LEDGER);
     assertThat(ledger.keySet()).as("every service and region, both months").hasSize(12);
-    assertThat(ledger.values().stream().flatMap(List::stream)
-        .filter(s -> s.contains("finalized")).count()).as("September closed in 6 regions")
+    assertThat(
+            ledger.values().stream()
+                .flatMap(List::stream)
+                .filter(s -> s.contains("finalized"))
+                .count())
+        .as("September closed in 6 regions")
         .isEqualTo(6);
     assertThat(one.byTopic().get(TopicNames.INCIDENTS)).isNotEmpty();
     assertThat(one.byTopic().get(TopicNames.ERROR_BUDGET_ALERTS)).isNotEmpty();
@@ -141,8 +164,9 @@ class UptimeAcrossPartitionsIT {
       Map<String, List<String>> a = one.byTopic().get(t.name());
       Map<String, List<String>> b = three.byTopic().get(t.name());
       assertThat(b.keySet()).as(t.name() + ": keys").isEqualTo(a.keySet());
-      a.forEach((key, records1) -> assertThat(b.get(key)).as(t.name() + " " + key)
-          .containsExactlyElementsOf(records1));
+      a.forEach(
+          (key, records1) ->
+              assertThat(b.get(key)).as(t.name() + " " + key).containsExactlyElementsOf(records1));
     }
   }
 
@@ -156,7 +180,7 @@ class UptimeAcrossPartitionsIT {
   static void explainDifferences(Topic<?> t, Outputs one, Outputs three) {
     Map<String, List<String>> a = one.byTopic().get(t.name());
     Map<String, List<String>> b = three.byTopic().get(t.name());
-    java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
+    Set<String> keys = new TreeSet<>(a.keySet());
     keys.addAll(b.keySet());
     for (String key : keys) {
       List<String> ra = a.getOrDefault(key, List.of());
@@ -168,19 +192,23 @@ class UptimeAcrossPartitionsIT {
       rb.forEach(missing::remove);
       List<String> extra = new ArrayList<>(rb);
       ra.forEach(extra::remove);
-      System.out.printf("DIFFERENCE in %s %s: %d records in 1 partition, %d in 3; %d only in "
-          + "the first run, %d only in the second%n", t.name(), key, ra.size(), rb.size(),
-          missing.size(), extra.size());
+      System.out.printf(
+          "DIFFERENCE in %s %s: %d records in 1 partition, %d in 3; %d only in "
+              + "the first run, %d only in the second%n",
+          t.name(), key, ra.size(), rb.size(), missing.size(), extra.size());
       missing.forEach(m -> System.out.println("  only in 1 partition: " + abbreviate(m)));
       extra.forEach(m -> System.out.println("  only in 3 partitions: " + abbreviate(m)));
-      String recordKey = key.contains(":") && t == Topics.SLA_CREDITS
-          ? key.substring(0, key.lastIndexOf(':')) : key;
+      String recordKey =
+          key.contains(":") && t == Topics.SLA_CREDITS
+              ? key.substring(0, key.lastIndexOf(':'))
+              : key;
       for (Outputs o : List.of(one, three)) {
         for (int p = 0; p < o.partitions(); p++) {
-          System.out.printf("  batches of %s%s-%d holding %s, and all markers:%n", o.prefix(),
-              t.name(), p, recordKey);
-          LogForensics.batches(KafkaPlatformExtension.platform(), o.prefix() + t.name(), p)
-              .stream().filter(l -> l.contains(recordKey + "@") || l.contains("CONTROL"))
+          System.out.printf(
+              "  batches of %s%s-%d holding %s, and all markers:%n",
+              o.prefix(), t.name(), p, recordKey);
+          LogForensics.batches(KafkaPlatformExtension.platform(), o.prefix() + t.name(), p).stream()
+              .filter(l -> l.contains(recordKey + "@") || l.contains("CONTROL"))
               .forEach(l -> System.out.println("    " + l));
         }
       }
@@ -193,8 +221,15 @@ class UptimeAcrossPartitionsIT {
 
   static String summary(Outputs o) {
     StringBuilder s = new StringBuilder();
-    o.byTopic().forEach((t, m) -> s.append(t).append(' ').append(m.size()).append('/')
-        .append(m.values().stream().mapToInt(List::size).sum()).append(' '));
+    o.byTopic()
+        .forEach(
+            (t, m) ->
+                s.append(t)
+                    .append(' ')
+                    .append(m.size())
+                    .append('/')
+                    .append(m.values().stream().mapToInt(List::size).sum())
+                    .append(' '));
     return s.toString().trim();
   }
 
@@ -202,81 +237,133 @@ class UptimeAcrossPartitionsIT {
   Outputs run(int partitions, List<Sent> reference, List<Sent> probes) throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("uptime-parts-" + partitions) + ".";
-    NinesConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-        "topics.prefix", prefix, "application.id", prefix + "app",
-        "platform.ephemeral", "true", "topics.partitions", Integer.toString(partitions),
-        "uptime.partition.idle", "PT10M"));
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "topics.prefix",
+                prefix,
+                "application.id",
+                prefix + "app",
+                "platform.ephemeral",
+                "true",
+                "topics.partitions",
+                Integer.toString(partitions),
+                "uptime.partition.idle",
+                "PT10M"));
     try (Admin admin = platform.kafka().admin()) {
-      dev.nines.testing.TestTopics.ensure(admin, config.topics());
+      TestTopics.ensure(admin, config.topics());
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String probeTopic = config.topics().name(Topics.PROBE_RESULTS);
-    List<String> serviceRegions = probes.stream().map(UptimeAcrossPartitionsIT::serviceRegion)
-        .distinct().sorted().toList();
+    List<String> serviceRegions =
+        probes.stream().map(UptimeAcrossPartitionsIT::serviceRegion).distinct().sorted().toList();
     assertThat(serviceRegions).as("six service/region series").hasSize(6);
 
     Map<String, Map<String, List<String>>> out = new TreeMap<>();
     long late;
-    try (var producer = new KafkaProducer<String, Object>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
-        new StringSerializer(), new AnyAvroSerializer(registry));
+    try (var producer =
+            new KafkaProducer<String, Object>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    platform.bootstrapServers(),
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    20,
+                    ProducerConfig.BATCH_SIZE_CONFIG,
+                    262_144),
+                new StringSerializer(),
+                new AnyAvroSerializer(registry));
         NinesApp app = NinesApp.start(config, platform, registry);
         Admin admin = platform.kafka().admin()) {
       for (Sent s : reference) {
-        producer.send(new ProducerRecord<>(prefix + s.topic(), null, s.timestampMs(), s.key(),
-            s.value()));
+        producer.send(
+            new ProducerRecord<>(prefix + s.topic(), null, s.timestampMs(), s.key(), s.value()));
       }
       producer.flush();
       // A maintenance window applies to the ledger lines made after it reaches the uptime step,
-      // not by its event time (docs/guarantees.md, "What is deterministic"): a window still in flight while
+      // not by its event time (docs/guarantees.md, "What is deterministic"): a window still in
+      // flight while
       // the first probes were released turned their downtime into maintenance only in the run
       // where it arrived first (seen once, 2026-12-06). So the reference data is processed first.
-      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-          .ignoreExceptions().until(dev.nines.testing.CaughtUp.condition(admin,
-              platform.bootstrapServers(), config, registry));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(CaughtUp.condition(admin, platform.bootstrapServers(), config, registry));
       for (int p = 0; p < partitions; p++) {
         int partition = p;
         // key i of the sorted six goes to partition i mod 3: SMS's and VERIFY's three regions
         // each on three partitions
         for (Sent s : probes) {
           if (serviceRegions.indexOf(serviceRegion(s)) % partitions == partition) {
-            producer.send(new ProducerRecord<>(probeTopic, partition, s.timestampMs(), s.key(),
-                s.value()));
+            producer.send(
+                new ProducerRecord<>(probeTopic, partition, s.timestampMs(), s.key(), s.value()));
           }
         }
-        ProbeResult last = ProbeResult.newBuilder().setProbeId("end-of-input-" + partition)
-            .setCheck("end-of-input").setService(Service.SMS).setRegion("nowhere")
-            .setVantage("test").setSuccess(true).setObservedAt(END_OF_INPUT).build();
-        producer.send(new ProducerRecord<>(probeTopic, partition, END_OF_INPUT.toEpochMilli(),
-            "end-of-input", last));
+        ProbeResult last =
+            ProbeResult.newBuilder()
+                .setProbeId("end-of-input-" + partition)
+                .setCheck("end-of-input")
+                .setService(Service.SMS)
+                .setRegion("nowhere")
+                .setVantage("test")
+                .setSuccess(true)
+                .setObservedAt(END_OF_INPUT)
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                probeTopic, partition, END_OF_INPUT.toEpochMilli(), "end-of-input", last));
         producer.flush();
         // skew: the next partition only once the app has consumed this one to its end
         TopicPartition tp = new TopicPartition(probeTopic, partition);
-        long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp)
-            .offset();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> {
-          var c = admin.listConsumerGroupOffsets(config.streams().applicationId())
-              .partitionsToOffsetAndMetadata().get().get(tp);
-          return c != null && c.offset() >= end;
-        });
+        long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  var c =
+                      admin
+                          .listConsumerGroupOffsets(config.streams().applicationId())
+                          .partitionsToOffsetAndMetadata()
+                          .get()
+                          .get(tp);
+                  return c != null && c.offset() >= end;
+                });
       }
       // then everything: September finalized in its six regions, every input read to its end
       String ledgerTopic = config.topics().name(Topics.UPTIME_LEDGER);
       var ledgerSerde = Topics.UPTIME_LEDGER.valueSerde(registry);
       List<ConsumerRecord<String, byte[]>> ledger = new ArrayList<>();
       try (var c = UptimeEndToEndIT.committedConsumer(platform, ledgerTopic)) {
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> {
-          c.poll(Duration.ofMillis(200)).forEach(ledger::add);
-          return ledger.stream().filter(r -> ledgerSerde.deserializer()
-              .deserialize(ledgerTopic, r.value()).getFinalized()).count() >= 6
-              && UptimeEndToEndIT.caughtUp(admin, config.streams().applicationId(), probeTopic);
-        });
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  c.poll(Duration.ofMillis(200)).forEach(ledger::add);
+                  return ledger.stream()
+                              .filter(
+                                  r ->
+                                      ledgerSerde
+                                          .deserializer()
+                                          .deserialize(ledgerTopic, r.value())
+                                          .getFinalized())
+                              .count()
+                          >= 6
+                      && UptimeEndToEndIT.caughtUp(
+                          admin, config.streams().applicationId(), probeTopic);
+                });
       }
-      late = app.streams().metrics().entrySet().stream()
-          .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC)
-              || e.getKey().name().equals(OrderGateProcessor.LATE_METRIC))
-          .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum();
+      late =
+          app.streams().metrics().entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC)
+                          || e.getKey().name().equals(OrderGateProcessor.LATE_METRIC))
+              .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+              .sum();
       for (Topic<?> t : COMPARED) {
         String name = config.topics().name(t);
         var serde = t.valueSerde(registry);
@@ -285,8 +372,15 @@ class UptimeAcrossPartitionsIT {
           Object v = serde.deserializer().deserialize(name, r.value());
           String key = v instanceof SlaCredit c ? r.key() + ":" + c.getService() : r.key();
           String finalized = v instanceof UptimeLedger l && l.getFinalized() ? " finalized" : "";
-          byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r.key() + " @" + r.timestamp()
-              + " " + HexFormat.of().formatHex(r.value()) + finalized);
+          byKey
+              .computeIfAbsent(key, k -> new ArrayList<>())
+              .add(
+                  r.key()
+                      + " @"
+                      + r.timestamp()
+                      + " "
+                      + HexFormat.of().formatHex(r.value())
+                      + finalized);
         }
         out.put(t.name(), byKey);
       }

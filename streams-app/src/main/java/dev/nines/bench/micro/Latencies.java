@@ -15,11 +15,15 @@ final class Latencies {
 
   static final double MEDIAN_MS = 2_500;
   static final double P99_MS = 20_000;
+
   /** The 99th percentile of the standard normal distribution. */
   private static final double Z_99 = 2.326_347_874;
+
   private static final double SIGMA = Math.log(P99_MS / MEDIAN_MS) / Z_99;
+
   /** Fixed, so that every run measures the same sketch. */
   private static final long SEED = 42;
+
   /**
    * Draws in a warmed sketch: more than its bins, which the spread fixes at a few hundred, so
    * the sketch has the size of a busy carrier's one-minute window.
@@ -38,8 +42,8 @@ final class Latencies {
 
   /** Counts with the app's default sketch accuracy, holding {@link #WARM_SAMPLES} deliveries. */
   static HealthCounts warmCounts() {
-    HealthCounts counts = new HealthCounts(
-        NinesConfig.defaults().health().latencyRelativeAccuracy());
+    HealthCounts counts =
+        new HealthCounts(NinesConfig.defaults().health().latencyRelativeAccuracy());
     for (long latency : draw(WARM_SAMPLES)) {
       counts.addReceipt(Outcome.DELIVERED, latency);
     }

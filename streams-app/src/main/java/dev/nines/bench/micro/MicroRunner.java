@@ -45,8 +45,14 @@ public final class MicroRunner {
    * @param json where JMH writes its JSON results, if anywhere
    * @param verbosity JMH's own progress output
    */
-  public record Settings(int forks, int warmupIterations, int iterations, TimeValue time,
-      String include, Optional<Path> json, VerboseMode verbosity) {}
+  public record Settings(
+      int forks,
+      int warmupIterations,
+      int iterations,
+      TimeValue time,
+      String include,
+      Optional<Path> json,
+      VerboseMode verbosity) {}
 
   /** A score in ns/op and its error (the 99.9% confidence half-width; NaN from one sample). */
   public record Score(double nsPerOp, double error) {
@@ -68,12 +74,19 @@ public final class MicroRunner {
 
   /** @throws org.openjdk.jmh.runner.NoBenchmarksException when the include regex matches none */
   public static List<Pair> run(Settings s) throws RunnerException {
-    ChainedOptionsBuilder options = new OptionsBuilder().include(s.include()).forks(s.forks())
-        .warmupIterations(s.warmupIterations()).warmupTime(s.time())
-        .measurementIterations(s.iterations()).measurementTime(s.time())
-        .mode(Mode.AverageTime).timeUnit(TimeUnit.NANOSECONDS)
-        // a benchmark that throws must fail the run, not quietly leave its row empty
-        .shouldFailOnError(true).verbosity(s.verbosity());
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(s.include())
+            .forks(s.forks())
+            .warmupIterations(s.warmupIterations())
+            .warmupTime(s.time())
+            .measurementIterations(s.iterations())
+            .measurementTime(s.time())
+            .mode(Mode.AverageTime)
+            .timeUnit(TimeUnit.NANOSECONDS)
+            // a benchmark that throws must fail the run, not quietly leave its row empty
+            .shouldFailOnError(true)
+            .verbosity(s.verbosity());
     s.json().ifPresent(p -> options.resultFormat(ResultFormatType.JSON).result(p.toString()));
     return pairs(new Runner(options.build()).run());
   }
@@ -87,24 +100,36 @@ public final class MicroRunner {
       String benchmark = r.getParams().getBenchmark();
       int dot = benchmark.lastIndexOf('.');
       String method = benchmark.substring(dot + 1);
-      String group = benchmark.substring(benchmark.lastIndexOf('.', dot - 1) + 1, dot)
-          .replace(CLASS_SUFFIX, "").toLowerCase(Locale.ROOT);
+      String group =
+          benchmark
+              .substring(benchmark.lastIndexOf('.', dot - 1) + 1, dot)
+              .replace(CLASS_SUFFIX, "")
+              .toLowerCase(Locale.ROOT);
       Score score = Score.of(r.getPrimaryResult());
       if (method.startsWith(NINES)) {
         nines.put(group + ": " + operation(method, NINES), score);
       } else if (method.startsWith(BASELINE)) {
         baselines.put(group + ": " + operation(method, BASELINE), score);
       } else {
-        throw new IllegalStateException("benchmark " + benchmark + " is neither " + NINES
-            + "X nor " + BASELINE + "X: it has no place in the table");
+        throw new IllegalStateException(
+            "benchmark "
+                + benchmark
+                + " is neither "
+                + NINES
+                + "X nor "
+                + BASELINE
+                + "X: it has no place in the table");
       }
     }
     SortedSet<String> names = new TreeSet<>(nines.keySet());
     names.addAll(baselines.keySet());
     List<Pair> rows = new ArrayList<>();
     for (String name : names) {
-      rows.add(new Pair(name, Optional.ofNullable(nines.get(name)),
-          Optional.ofNullable(baselines.get(name))));
+      rows.add(
+          new Pair(
+              name,
+              Optional.ofNullable(nines.get(name)),
+              Optional.ofNullable(baselines.get(name))));
     }
     return rows;
   }
@@ -117,22 +142,38 @@ public final class MicroRunner {
   /** The results as a Markdown table for BENCHMARKS.md; the first header cell says how run. */
   public static String markdown(Settings s, List<Pair> pairs) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "| micro-benchmark (%s, JDK %s, %d fork(s), %d x %s "
-            + "after %d warm-up(s), average time) | nines ns/op | baseline ns/op "
-            + "| nines / baseline |%n|---|---|---|---|%n", LocalDate.now(ZoneOffset.UTC),
-        System.getProperty("java.version"), s.forks(), s.iterations(), s.time(),
-        s.warmupIterations()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| micro-benchmark (%s, JDK %s, %d fork(s), %d x %s "
+                + "after %d warm-up(s), average time) | nines ns/op | baseline ns/op "
+                + "| nines / baseline |%n|---|---|---|---|%n",
+            LocalDate.now(ZoneOffset.UTC),
+            System.getProperty("java.version"),
+            s.forks(),
+            s.iterations(),
+            s.time(),
+            s.warmupIterations()));
     for (Pair p : pairs) {
-      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", p.name(),
-          cell(p.nines()), cell(p.baseline()),
-          p.ratio().map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("-")));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s |%n",
+              p.name(),
+              cell(p.nines()),
+              cell(p.baseline()),
+              p.ratio().map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("-")));
     }
     return out.toString();
   }
 
   private static String cell(Optional<Score> score) {
-    return score.map(s -> Double.isFinite(s.error())
-        ? String.format(Locale.ROOT, "%,.1f +/- %,.1f", s.nsPerOp(), s.error())
-        : String.format(Locale.ROOT, "%,.1f", s.nsPerOp())).orElse("-");
+    return score
+        .map(
+            s ->
+                Double.isFinite(s.error())
+                    ? String.format(Locale.ROOT, "%,.1f +/- %,.1f", s.nsPerOp(), s.error())
+                    : String.format(Locale.ROOT, "%,.1f", s.nsPerOp()))
+        .orElse("-");
   }
 }

@@ -25,24 +25,32 @@ import org.openjdk.jmh.annotations.State;
 public class RoutingBenchmark {
   /** A minute of a busy route's receipts per carrier: well above the default minSamples. */
   private static final long RECEIPTS = 1_000;
+
   /** The default scenario's healthy carriers deliver about 99%. */
   private static final double HEALTHY_SUCCESS = 0.99;
+
   private static final long MINUTE_MS = 60_000;
 
   RoutingPolicy policy;
   List<PlanCarrier> plan;
   Map<String, CarrierStats> stats;
+
   /** What the previous evaluation left: the degraded carrier is DEGRADED already. */
   Map<String, CarrierMemory> memory;
+
   /** The carrier that is degraded. */
   String degraded;
 
   @Setup
   public void setup() {
     policy = RoutingPolicy.defaults();
-    plan = List.of(new PlanCarrier("atlas", 30, true), new PlanCarrier("bluewave", 25, true),
-        new PlanCarrier("corvid", 20, true), new PlanCarrier("delta-mobile", 15, true),
-        new PlanCarrier("ember-tel", 10, true));
+    plan =
+        List.of(
+            new PlanCarrier("atlas", 30, true),
+            new PlanCarrier("bluewave", 25, true),
+            new PlanCarrier("corvid", 20, true),
+            new PlanCarrier("delta-mobile", 15, true),
+            new PlanCarrier("ember-tel", 10, true));
     degraded = plan.get(1).carrierId();
     // p95 of realistic latencies, so the latency rule is evaluated on a real value, not null
     Long p95 = Latencies.warmCounts().latencyMs(0.95);
@@ -52,8 +60,8 @@ public class RoutingBenchmark {
     for (PlanCarrier c : plan) {
       double success = c.carrierId().equals(degraded) ? degradedSuccess : HEALTHY_SUCCESS;
       long delivered = Math.round(success * RECEIPTS);
-      stats.put(c.carrierId(),
-          new CarrierStats(delivered, RECEIPTS - delivered, 0, 0, p95, MINUTE_MS));
+      stats.put(
+          c.carrierId(), new CarrierStats(delivered, RECEIPTS - delivered, 0, 0, p95, MINUTE_MS));
     }
     // one evaluation first: the benchmark measures a route under a lasting problem, the steady
     // state, rather than the one evaluation in which the carrier's state changes
@@ -72,8 +80,8 @@ public class RoutingBenchmark {
     long healthyBase = 0;
     for (int i = 0; i < weights.length; i++) {
       PlanCarrier c = plan.get(i);
-      healthy[i] = c.enabled()
-          && stats.get(c.carrierId()).successRatio() >= policy.degradeSuccessBelow();
+      healthy[i] =
+          c.enabled() && stats.get(c.carrierId()).successRatio() >= policy.degradeSuccessBelow();
       healthyBase += healthy[i] ? c.baseWeight() : 0;
     }
     if (healthyBase == 0) {

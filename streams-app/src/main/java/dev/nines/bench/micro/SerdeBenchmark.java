@@ -31,6 +31,7 @@ public class SerdeBenchmark {
 
   DeliveryReceipt receipt;
   AvroSerde<DeliveryReceipt> serde;
+
   /** The receipt in the wire format, as a consumer reads it. */
   byte[] framed;
 
@@ -39,6 +40,7 @@ public class SerdeBenchmark {
   private BinaryEncoder rawEncoder;
   private SpecificDatumReader<DeliveryReceipt> rawReader;
   private BinaryDecoder rawDecoder;
+
   /** The receipt as raw Avro bytes: no header. */
   byte[] raw;
 
@@ -61,11 +63,19 @@ public class SerdeBenchmark {
    */
   static DeliveryReceipt receipt() {
     Instant completed = Instant.parse("2026-09-14T15:02:17.412Z");
-    return DeliveryReceipt.newBuilder().setMessageId("5e0c7a91-us-sms-1789398137-17")
-        .setAccountId("acme-retail").setChannel(Channel.SMS).setCarrierId("atlas")
-        .setCountry("US").setRegion("us-east").setStatus(DeliveryStatus.DELIVERED)
-        .setFailureCause(FailureCause.NONE).setErrorCode(null)
-        .setSubmittedAt(completed.minusMillis(2_500)).setCompletedAt(completed).build();
+    return DeliveryReceipt.newBuilder()
+        .setMessageId("5e0c7a91-us-sms-1789398137-17")
+        .setAccountId("acme-retail")
+        .setChannel(Channel.SMS)
+        .setCarrierId("atlas")
+        .setCountry("US")
+        .setRegion("us-east")
+        .setStatus(DeliveryStatus.DELIVERED)
+        .setFailureCause(FailureCause.NONE)
+        .setErrorCode(null)
+        .setSubmittedAt(completed.minusMillis(2_500))
+        .setCompletedAt(completed)
+        .build();
   }
 
   @Benchmark

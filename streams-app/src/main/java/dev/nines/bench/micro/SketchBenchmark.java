@@ -19,13 +19,16 @@ import org.openjdk.jmh.annotations.State;
 public class SketchBenchmark {
   /** Pre-drawn inputs, cycled with a mask (a power of two): no random numbers in the loop. */
   private static final int INPUTS = 1 << 10;
+
   /**
    * The default scenario's failure mix (scenarios/default.yaml): 96.2% delivered; carrier and
    * expired, which count against the carrier, 1.0%; the rest (recipient, content, platform,
    * rejected) do not.
    */
   private static final double DELIVERED_SHARE = 0.962;
+
   private static final double CARRIER_FAILURE_SHARE = 0.010;
+
   /** Fixed, so that every run measures the same inputs. */
   private static final long SEED = 7;
 
@@ -35,8 +38,10 @@ public class SketchBenchmark {
 
   HealthCounts counts;
   PlainCounts plain;
+
   /** What the window store holds for a carrier that already has a busy minute in it. */
   byte[] storedCounts;
+
   byte[] storedPlain;
 
   @Setup
@@ -44,9 +49,12 @@ public class SketchBenchmark {
     latencies = Latencies.draw(INPUTS);
     double[] u = new Random(SEED).doubles(INPUTS).toArray();
     for (int i = 0; i < INPUTS; i++) {
-      outcomes[i] = u[i] < DELIVERED_SHARE ? Outcome.DELIVERED
-          : u[i] < DELIVERED_SHARE + CARRIER_FAILURE_SHARE ? Outcome.CARRIER_FAILURE
-          : Outcome.OTHER_FAILURE;
+      outcomes[i] =
+          u[i] < DELIVERED_SHARE
+              ? Outcome.DELIVERED
+              : u[i] < DELIVERED_SHARE + CARRIER_FAILURE_SHARE
+                  ? Outcome.CARRIER_FAILURE
+                  : Outcome.OTHER_FAILURE;
     }
     counts = Latencies.warmCounts();
     plain = new PlainCounts();
@@ -110,9 +118,14 @@ public class SketchBenchmark {
     }
 
     byte[] toBytes() {
-      return ByteBuffer.allocate(BYTES).putLong(attempts).putLong(delivered)
-          .putLong(carrierFailures).putLong(otherFailures).putLong(probeFailures)
-          .putLong(probeSuccesses).array();
+      return ByteBuffer.allocate(BYTES)
+          .putLong(attempts)
+          .putLong(delivered)
+          .putLong(carrierFailures)
+          .putLong(otherFailures)
+          .putLong(probeFailures)
+          .putLong(probeSuccesses)
+          .array();
     }
 
     static PlainCounts fromBytes(byte[] bytes) {

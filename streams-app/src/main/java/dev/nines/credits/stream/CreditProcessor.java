@@ -3,15 +3,17 @@ package dev.nines.credits.stream;
 import dev.nines.credits.ClosedMonth;
 import dev.nines.credits.ContractHistory;
 import dev.nines.credits.CreditCalculator;
+import dev.nines.schema.Service;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
-import dev.nines.schema.Service;
 import dev.nines.serde.Tagged;
 import dev.nines.uptime.MonthClosed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -82,7 +84,8 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Sl
       return;
     }
     byte[] old = contracts.get(key);
-    ContractHistory history = old == null ? ContractHistory.empty() : ContractHistory.fromBytes(old);
+    ContractHistory history =
+        old == null ? ContractHistory.empty() : ContractHistory.fromBytes(old);
     ContractHistory.Update update = history.with(t.value());
     if (!update.accepted()) {
       // the source check rejects these first; this only guards the history's own rules
@@ -112,7 +115,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Sl
         contracts.prefixScan(service.name() + ":", new StringSerializer())) {
       it.forEachRemaining(accounts::add);
     }
-    ClosedMonth cm = new ClosedMonth(closed, new java.util.TreeSet<>());
+    ClosedMonth cm = new ClosedMonth(closed, new TreeSet<>());
     int issued = 0;
     for (KeyValue<String, byte[]> kv : accounts) {
       String account = kv.key.substring(service.name().length() + 1);
@@ -124,24 +127,40 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Sl
     closedMonths.put(service.name() + ":" + closed.month(), cm.toBytes());
     // keys sort by month within a service: drop the oldest beyond the kept number
     closedMonths.delete(service.name() + ":" + closed.month().minusMonths(keepMonths));
-    log.info("credits: {} {} closed; {} of {} accounts get a credit", service, closed.month(),
-        issued, accounts.size());
+    log.info(
+        "credits: {} {} closed; {} of {} accounts get a credit",
+        service,
+        closed.month(),
+        issued,
+        accounts.size());
   }
 
   /** Computes and, when above zero, issues one account's credit; true if one was issued. */
   private boolean decide(MonthClosed closed, String account, ContractHistory history) {
     List<String> evidence = new ArrayList<>();
-    history.governing(closed.month()).ifPresent(c -> c.regions().forEach(r -> {
-      MonthClosed.RegionMonth rm = closed.regions().get(r);
-      if (rm != null) {
-        evidence.addAll(rm.incidentIds());
-      }
-    }));
-    Optional<SlaCredit> credit = CreditCalculator.credit(account, closed.service(),
-        closed.month(), history, closed.chargedByRegion(), java.util.Map.of(), evidence,
-        Instant.ofEpochMilli(closed.closedAt()));
+    history
+        .governing(closed.month())
+        .ifPresent(
+            c ->
+                c.regions()
+                    .forEach(
+                        r -> {
+                          MonthClosed.RegionMonth rm = closed.regions().get(r);
+                          if (rm != null) {
+                            evidence.addAll(rm.incidentIds());
+                          }
+                        }));
+    Optional<SlaCredit> credit =
+        CreditCalculator.credit(
+            account,
+            closed.service(),
+            closed.month(),
+            history,
+            closed.chargedByRegion(),
+            Map.of(),
+            evidence,
+            Instant.ofEpochMilli(closed.closedAt()));
     credit.ifPresent(c -> context.forward(new Record<>(account, c, closed.closedAt())));
     return credit.isPresent();
   }
-
 }

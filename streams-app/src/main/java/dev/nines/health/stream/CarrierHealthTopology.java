@@ -4,10 +4,15 @@ import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.ClosingWindows;
 import dev.nines.eventtime.Dedup;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
-import dev.nines.ingest.stream.Admission;
+import dev.nines.ingest.PlanCheck;
 import dev.nines.ingest.ReceiptCheck;
+import dev.nines.ingest.stream.Admission;
 import dev.nines.model.CarrierKey;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.DeliveryReceipt;
@@ -22,10 +27,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.MulticastPartitioner;
-import dev.nines.eventtime.WatermarkEmitter;
 
 /**
  * Per-carrier health in event-time windows.
@@ -47,12 +48,17 @@ public final class CarrierHealthTopology {
    * another name).
    */
   public static final String RECEIPTS_DEDUP_STORE = "receipts-seen-ids-store";
+
   public static final String PROBES_DEDUP_STORE = "carrier-probes-seen-ids-store";
+
   /** Open windows (see {@link ClosingWindows}); was the DSL's "carrier-health-window-store". */
   public static final String WINDOW_STORE = "carrier-health-open-windows-store";
+
   public static final String RECEIPTS_ADMITTED_STORE = "receipts-admitted-store";
+
   /** Per input partition: its stream time and last watermark, receipts and probes. */
   public static final String RECEIPTS_WATERMARK_STORE = "receipts-watermark-store";
+
   public static final String CARRIER_PROBES_WATERMARK_STORE = "carrier-probes-watermark-store";
 
   /**
@@ -67,87 +73,168 @@ public final class CarrierHealthTopology {
    * Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key,
    * with the watermarks of the {@link #upstreams} input partitions.
    */
-  public static KStream<String, Marked<HealthSample>> build(StreamsBuilder builder, NinesConfig config,
-      SchemaRegistryClient registry, KStream<String, ProbeResult> probes) {
+  public static KStream<String, Marked<HealthSample>> build(
+      StreamsBuilder builder,
+      NinesConfig config,
+      SchemaRegistryClient registry,
+      KStream<String, ProbeResult> probes) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
-    Serde<DeliveryReceipt> receiptSerde = Topics.DELIVERY_RECEIPTS.valueSerde(registry);
-    Serde<ProbeResult> probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
     int partitions = config.topics().partitions();
 
     int upstreams = upstreams(config);
     // each forgets ids by the watermarks of its own input: receipts 0..p-1, probes p..2p-1
-    Dedup<CarrierReceipt> receiptDedup = new Dedup<>(RECEIPTS_DEDUP_STORE,
-        CarrierReceipt::messageId, h.dedupRetention(), 0, partitions, upstreams);
-    Dedup<ProbeResult> probeDedup = new Dedup<>(PROBES_DEDUP_STORE,
-        ProbeResult::getProbeId, h.dedupRetention(), partitions, 2 * partitions, upstreams);
+    Dedup<CarrierReceipt> receiptDedup =
+        new Dedup<>(
+            RECEIPTS_DEDUP_STORE,
+            CarrierReceipt::messageId,
+            h.dedupRetention(),
+            0,
+            partitions,
+            upstreams);
+    Dedup<ProbeResult> probeDedup =
+        new Dedup<>(
+            PROBES_DEDUP_STORE,
+            ProbeResult::getProbeId,
+            h.dedupRetention(),
+            partitions,
+            2 * partitions,
+            upstreams);
     builder.addStateStore(receiptDedup.storeBuilder());
     builder.addStateStore(probeDedup.storeBuilder());
 
-    // A duplicate carries the same payload, so it has the same carrier key and lands on the same
-    // partition after this one repartition: de-duplicating here costs no second shuffle.
-    Admission<DeliveryReceipt> admission = new Admission<>(Topics.DELIVERY_RECEIPTS.name(),
-        RECEIPTS_ADMITTED_STORE, ReceiptCheck::problems,
-        r -> "receipt '" + r.getMessageId() + "'", r -> r.getCompletedAt().toEpochMilli(),
-        config.ingest(), config.ingest().checkPlans() ? dev.nines.ingest.PlanCheck::from : null);
-    // Watermarks across both repartitions: each input partition's task sends its
-    // stream time, in band, to every partition of the repartition topic, and the windows close
-    // by the slowest input partition instead of by the fastest (see ClosingWindows). Without
-    // them a fast catch-up dropped a third of the receipts from the routing buckets as late.
-    KStream<String, Marked<HealthSample>> fromReceipts = builder
-        .stream(config.topics().name(Topics.DELIVERY_RECEIPTS), Consumed.with(keys, receiptSerde)
-            .withTimestampExtractor(new Admission.RecordTime()).withName("receipts-source"))
-        .processValues(admission, Named.as("receipts-check"))
-        // only what carrier health needs crosses the repartition (see CarrierReceipt)
-        .map((k, r) -> KeyValue.pair(
-                CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
-                CarrierReceipt.of(r)),
-            Named.as("receipts-key-by-carrier"))
-        .process(new WatermarkEmitter<CarrierReceipt>(RECEIPTS_WATERMARK_STORE, partitions,
-                h.watermarkInterval(), h.partitionIdle(), CarrierReceipt::completedAt, 0,
-                upstreams),
-            Named.as("receipts-watermarks"))
-        .repartition(Repartitioned.with(keys,
-                MarkedSerde.of(CarrierReceipt.serde(receiptSerde.deserializer())))
-            .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
-            .withName("receipts-by-carrier").withNumberOfPartitions(partitions))
-        .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE)
-        .mapValues(m -> Marked.map(m, CarrierReceipt::sample), Named.as("receipts-to-samples"));
-
-    // The emitter sees every probe, so that a partition whose probes are mostly not carrier
-    // checks still moves its watermark (and is not taken for idle); only the carrier checks and
-    // the marks cross the repartition.
-    KStream<String, Marked<HealthSample>> fromProbes = probes
-        .process(new WatermarkEmitter<ProbeResult>(CARRIER_PROBES_WATERMARK_STORE, partitions,
-                h.watermarkInterval(), h.partitionIdle(), p -> p.getObservedAt().toEpochMilli(),
-                partitions, upstreams),
-            Named.as("carrier-probes-watermarks"))
-        .filter((k, m) -> !(m instanceof Marked.Item<ProbeResult> i)
-                || i.value().getCarrierId() != null && i.value().getCountry() != null,
-            Named.as("probes-with-carrier"))
-        .selectKey((k, m) -> m instanceof Marked.Item<ProbeResult> i
-                ? CarrierKey.carrier(i.value().getCountry(),
-                    CarrierKey.channelOf(i.value().getService()), i.value().getCarrierId())
-                : Marked.MARK_KEY,
-            Named.as("probes-key-by-carrier"))
-        .repartition(Repartitioned.with(keys, MarkedSerde.of(probeSerde))
-            .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
-            .withName("carrier-probes-by-carrier").withNumberOfPartitions(partitions))
-        .processValues(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE)
-        .mapValues(m -> Marked.map(m, HealthSample::of), Named.as("carrier-probes-to-samples"));
-
+    KStream<String, Marked<HealthSample>> fromReceipts =
+        receiptSamples(builder, config, registry, receiptDedup, upstreams);
+    KStream<String, Marked<HealthSample>> fromProbes =
+        probeSamples(probes, config, registry, probeDedup, upstreams);
     KStream<String, Marked<HealthSample>> samples =
         fromReceipts.merge(fromProbes, Named.as("carrier-samples"));
 
     samples
-        .process(new ClosingWindows<HealthSample, HealthCounts>(WINDOW_STORE, HealthCountsSerde.serde(),
-            h.windowSize(), h.grace(), () -> new HealthCounts(h.latencyRelativeAccuracy()),
-            HealthSample::addTo, upstreams), Named.as("carrier-health-windows"))
+        .process(
+            new ClosingWindows<HealthSample, HealthCounts>(
+                WINDOW_STORE,
+                HealthCountsSerde.serde(),
+                h.windowSize(),
+                h.grace(),
+                () -> new HealthCounts(h.latencyRelativeAccuracy()),
+                HealthSample::addTo,
+                upstreams),
+            Named.as("carrier-health-windows"))
         .flatMapValues(Marked::items, Named.as("carrier-health-closed"))
         .mapValues(CarrierHealthTopology::toRecord, Named.as("carrier-health-record"))
-        .to(config.topics().name(Topics.CARRIER_HEALTH), Produced.with(keys,
-            Topics.CARRIER_HEALTH.valueSerde(registry)).withName("carrier-health-sink"));
+        .to(
+            config.topics().name(Topics.CARRIER_HEALTH),
+            Produced.with(keys, Topics.CARRIER_HEALTH.valueSerde(registry))
+                .withName("carrier-health-sink"));
     return samples;
+  }
+
+  /** Receipts: admitted, reduced to what health needs, by carrier, de-duplicated, as samples. */
+  private static KStream<String, Marked<HealthSample>> receiptSamples(
+      StreamsBuilder builder,
+      NinesConfig config,
+      SchemaRegistryClient registry,
+      Dedup<CarrierReceipt> receiptDedup,
+      int upstreams) {
+    NinesConfig.Health h = config.health();
+    Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
+    Serde<DeliveryReceipt> receiptSerde = Topics.DELIVERY_RECEIPTS.valueSerde(registry);
+    int partitions = config.topics().partitions();
+    // A duplicate carries the same payload, so it has the same carrier key and lands on the same
+    // partition after this one repartition: de-duplicating here costs no second shuffle.
+    Admission<DeliveryReceipt> admission =
+        new Admission<>(
+            Topics.DELIVERY_RECEIPTS.name(),
+            RECEIPTS_ADMITTED_STORE,
+            ReceiptCheck::problems,
+            r -> "receipt '" + r.getMessageId() + "'",
+            r -> r.getCompletedAt().toEpochMilli(),
+            config.ingest(),
+            config.ingest().checkPlans() ? PlanCheck::from : null);
+    // Watermarks across both repartitions: each input partition's task sends its
+    // stream time, in band, to every partition of the repartition topic, and the windows close
+    // by the slowest input partition instead of by the fastest (see ClosingWindows). Without
+    // them a fast catch-up dropped a third of the receipts from the routing buckets as late.
+    return builder.stream(
+            config.topics().name(Topics.DELIVERY_RECEIPTS),
+            Consumed.with(keys, receiptSerde)
+                .withTimestampExtractor(new Admission.RecordTime())
+                .withName("receipts-source"))
+        .processValues(admission, Named.as("receipts-check"))
+        // only what carrier health needs crosses the repartition (see CarrierReceipt)
+        .map(
+            (k, r) ->
+                KeyValue.pair(
+                    CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
+                    CarrierReceipt.of(r)),
+            Named.as("receipts-key-by-carrier"))
+        .process(
+            new WatermarkEmitter<CarrierReceipt>(
+                RECEIPTS_WATERMARK_STORE,
+                partitions,
+                h.watermarkInterval(),
+                h.partitionIdle(),
+                CarrierReceipt::completedAt,
+                0,
+                upstreams),
+            Named.as("receipts-watermarks"))
+        .repartition(
+            Repartitioned.with(
+                    keys, MarkedSerde.of(CarrierReceipt.serde(receiptSerde.deserializer())))
+                .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
+                .withName("receipts-by-carrier")
+                .withNumberOfPartitions(partitions))
+        .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE)
+        .mapValues(m -> Marked.map(m, CarrierReceipt::sample), Named.as("receipts-to-samples"));
+  }
+
+  /** Carrier probes: by carrier, de-duplicated, as samples (every probe moves the watermark). */
+  private static KStream<String, Marked<HealthSample>> probeSamples(
+      KStream<String, ProbeResult> probes,
+      NinesConfig config,
+      SchemaRegistryClient registry,
+      Dedup<ProbeResult> probeDedup,
+      int upstreams) {
+    NinesConfig.Health h = config.health();
+    Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
+    Serde<ProbeResult> probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
+    int partitions = config.topics().partitions();
+    // The emitter sees every probe, so that a partition whose probes are mostly not carrier
+    // checks still moves its watermark (and is not taken for idle); only the carrier checks and
+    // the marks cross the repartition.
+    return probes
+        .process(
+            new WatermarkEmitter<ProbeResult>(
+                CARRIER_PROBES_WATERMARK_STORE,
+                partitions,
+                h.watermarkInterval(),
+                h.partitionIdle(),
+                p -> p.getObservedAt().toEpochMilli(),
+                partitions,
+                upstreams),
+            Named.as("carrier-probes-watermarks"))
+        .filter(
+            (k, m) ->
+                !(m instanceof Marked.Item<ProbeResult> i)
+                    || i.value().getCarrierId() != null && i.value().getCountry() != null,
+            Named.as("probes-with-carrier"))
+        .selectKey(
+            (k, m) ->
+                m instanceof Marked.Item<ProbeResult> i
+                    ? CarrierKey.carrier(
+                        i.value().getCountry(),
+                        CarrierKey.channelOf(i.value().getService()),
+                        i.value().getCarrierId())
+                    : Marked.MARK_KEY,
+            Named.as("probes-key-by-carrier"))
+        .repartition(
+            Repartitioned.with(keys, MarkedSerde.of(probeSerde))
+                .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
+                .withName("carrier-probes-by-carrier")
+                .withNumberOfPartitions(partitions))
+        .processValues(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE)
+        .mapValues(m -> Marked.map(m, HealthSample::of), Named.as("carrier-probes-to-samples"));
   }
 
   static CarrierHealth toRecord(String key, ClosingWindows.Window<HealthCounts> w) {

@@ -25,18 +25,20 @@ import org.apache.kafka.common.serialization.Serializer;
  * byte {@code 'W'}, so the topic can carry both formats and marks: records an older version
  * wrote (Confluent-framed Avro receipts) are still read, through {@code legacy}.
  */
-public record CarrierReceipt(String messageId, long completedAt, Outcome outcome,
-    long latencyMs) {
+public record CarrierReceipt(String messageId, long completedAt, Outcome outcome, long latencyMs) {
   static final byte TAG = 'R';
   static final byte VERSION = 1;
   static final int FIXED = 1 + 1 + 8 + 8 + 1;
   // the outcome's byte in the format: fixed here, never the enum's ordinal
-  private static final Outcome[] OUTCOMES = {Outcome.DELIVERED, Outcome.CARRIER_FAILURE,
-      Outcome.OTHER_FAILURE};
+  private static final Outcome[] OUTCOMES = {
+    Outcome.DELIVERED, Outcome.CARRIER_FAILURE, Outcome.OTHER_FAILURE
+  };
 
   public static CarrierReceipt of(DeliveryReceipt r) {
     long completed = r.getCompletedAt().toEpochMilli();
-    return new CarrierReceipt(r.getMessageId(), completed,
+    return new CarrierReceipt(
+        r.getMessageId(),
+        completed,
         Outcome.of(r.getStatus(), r.getFailureCause()),
         completed - r.getSubmittedAt().toEpochMilli());
   }
@@ -47,36 +49,54 @@ public record CarrierReceipt(String messageId, long completedAt, Outcome outcome
 
   /** This format; Confluent-framed receipts (what the topic carried before) are read too. */
   public static Serde<CarrierReceipt> serde(Deserializer<DeliveryReceipt> legacy) {
-    Serializer<CarrierReceipt> ser = (topic, c) -> {
-      if (c == null) {
-        return null;
-      }
-      byte[] id = c.messageId().getBytes(StandardCharsets.UTF_8);
-      return ByteBuffer.allocate(FIXED + id.length).put(TAG).put(VERSION).putLong(c.completedAt())
-          .putLong(c.latencyMs()).put(code(c.outcome())).put(id).array();
-    };
-    Deserializer<CarrierReceipt> de = (topic, data) -> {
-      if (data == null) {
-        return null;
-      }
-      if (data.length > 0 && data[0] == 0) {
-        return of(legacy.deserialize(topic, data));
-      }
-      if (data.length < FIXED || data[0] != TAG || data[1] != VERSION) {
-        throw new SerdeException(topic, null, "not a carrier receipt: " + data.length
-            + " bytes, expected 'R' version 1 and at least " + FIXED + " bytes", null);
-      }
-      ByteBuffer b = ByteBuffer.wrap(data, 2, data.length - 2);
-      long completedAt = b.getLong();
-      long latency = b.getLong();
-      int outcome = b.get();
-      if (outcome < 0 || outcome >= OUTCOMES.length) {
-        throw new SerdeException(topic, null, "carrier receipt with unknown outcome " + outcome,
-            null);
-      }
-      return new CarrierReceipt(new String(data, FIXED, data.length - FIXED,
-          StandardCharsets.UTF_8), completedAt, OUTCOMES[outcome], latency);
-    };
+    Serializer<CarrierReceipt> ser =
+        (topic, c) -> {
+          if (c == null) {
+            return null;
+          }
+          byte[] id = c.messageId().getBytes(StandardCharsets.UTF_8);
+          return ByteBuffer.allocate(FIXED + id.length)
+              .put(TAG)
+              .put(VERSION)
+              .putLong(c.completedAt())
+              .putLong(c.latencyMs())
+              .put(code(c.outcome()))
+              .put(id)
+              .array();
+        };
+    Deserializer<CarrierReceipt> de =
+        (topic, data) -> {
+          if (data == null) {
+            return null;
+          }
+          if (data.length > 0 && data[0] == 0) {
+            return of(legacy.deserialize(topic, data));
+          }
+          if (data.length < FIXED || data[0] != TAG || data[1] != VERSION) {
+            throw new SerdeException(
+                topic,
+                null,
+                "not a carrier receipt: "
+                    + data.length
+                    + " bytes, expected 'R' version 1 and at least "
+                    + FIXED
+                    + " bytes",
+                null);
+          }
+          ByteBuffer b = ByteBuffer.wrap(data, 2, data.length - 2);
+          long completedAt = b.getLong();
+          long latency = b.getLong();
+          int outcome = b.get();
+          if (outcome < 0 || outcome >= OUTCOMES.length) {
+            throw new SerdeException(
+                topic, null, "carrier receipt with unknown outcome " + outcome, null);
+          }
+          return new CarrierReceipt(
+              new String(data, FIXED, data.length - FIXED, StandardCharsets.UTF_8),
+              completedAt,
+              OUTCOMES[outcome],
+              latency);
+        };
     return Serdes.serdeFrom(ser, de);
   }
 

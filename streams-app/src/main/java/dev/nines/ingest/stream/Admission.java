@@ -5,11 +5,17 @@ import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.Problem;
 import dev.nines.ingest.TextLimit;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
@@ -52,15 +58,20 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
   private final Function<V, String> describe;
   private final ToLongFunction<V> eventTime;
   private final InputBounds bounds;
-  private final Function<java.util.Map<String, Object>, Function<V, Problem>> reference;
+  private final Function<Map<String, Object>, Function<V, Problem>> reference;
 
   /**
    * @param topic contract name of the source topic, for messages
    * @param describe names the record in messages, e.g. "receipt 'm-1'"
    * @param eventTime the record's event time; called only when {@code check} found nothing
    */
-  public Admission(String topic, String storeName, Function<V, List<Problem>> check,
-      Function<V, String> describe, ToLongFunction<V> eventTime, InputBounds bounds) {
+  public Admission(
+      String topic,
+      String storeName,
+      Function<V, List<Problem>> check,
+      Function<V, String> describe,
+      ToLongFunction<V> eventTime,
+      InputBounds bounds) {
     this(topic, storeName, check, describe, eventTime, bounds, null);
   }
 
@@ -71,9 +82,14 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
    *
    * @param reference null: none
    */
-  public Admission(String topic, String storeName, Function<V, List<Problem>> check,
-      Function<V, String> describe, ToLongFunction<V> eventTime, InputBounds bounds,
-      Function<java.util.Map<String, Object>, Function<V, Problem>> reference) {
+  public Admission(
+      String topic,
+      String storeName,
+      Function<V, List<Problem>> check,
+      Function<V, String> describe,
+      ToLongFunction<V> eventTime,
+      InputBounds bounds,
+      Function<Map<String, Object>, Function<V, Problem>> reference) {
     this.reference = reference;
     this.topic = topic;
     this.storeName = storeName;
@@ -85,8 +101,9 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
 
   /** Per input partition: the largest event time admitted. Cached: written once per commit. */
   public StoreBuilder<KeyValueStore<Integer, Long>> storeBuilder() {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName),
-        Serdes.Integer(), Serdes.Long()).withCachingEnabled();
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(storeName), Serdes.Integer(), Serdes.Long())
+        .withCachingEnabled();
   }
 
   @Override
@@ -112,11 +129,11 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
       public void process(FixedKeyRecord<String, V> record) {
         V v = record.value();
         if (v == null) {
-          throw new InvalidInputException(Problem.TOMBSTONE,
-              topic + ": tombstone; expected a record");
+          throw new InvalidInputException(
+              Problem.TOMBSTONE, topic + ": tombstone; expected a record");
         }
-        List<Problem> problems = new java.util.ArrayList<>(check.apply(v));
-        if (v instanceof org.apache.avro.generic.IndexedRecord r) {
+        List<Problem> problems = new ArrayList<>(check.apply(v));
+        if (v instanceof IndexedRecord r) {
           TextLimit.check(r, bounds.maxTextLength()).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
@@ -125,27 +142,51 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
         long event = eventTime.applyAsLong(v);
         long own = record.timestamp();
         if (own - event > bounds.maxRecordSkew().toMillis()) {
-          throw new InvalidInputException(Problem.RECORD_SKEW, topic + ": "
-              + describe.apply(v) + " rejected: event time " + java.time.Instant.ofEpochMilli(event)
-              + " is " + Duration.ofMillis(own - event) + " before the record's own timestamp "
-              + java.time.Instant.ofEpochMilli(own)
-              + ": expected at most ingest.max.record.skew = " + bounds.maxRecordSkew());
+          throw new InvalidInputException(
+              Problem.RECORD_SKEW,
+              topic
+                  + ": "
+                  + describe.apply(v)
+                  + " rejected: event time "
+                  + Instant.ofEpochMilli(event)
+                  + " is "
+                  + Duration.ofMillis(own - event)
+                  + " before the record's own timestamp "
+                  + Instant.ofEpochMilli(own)
+                  + ": expected at most ingest.max.record.skew = "
+                  + bounds.maxRecordSkew());
         }
         if (event - own > bounds.maxAhead().toMillis()) {
-          throw new InvalidInputException(Problem.AHEAD, topic + ": " + describe.apply(v)
-              + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "
-              + Duration.ofMillis(event - own) + " after the record's own timestamp "
-              + java.time.Instant.ofEpochMilli(own) + ": expected at most ingest.max.ahead = "
-              + bounds.maxAhead());
+          throw new InvalidInputException(
+              Problem.AHEAD,
+              topic
+                  + ": "
+                  + describe.apply(v)
+                  + " rejected: event time "
+                  + Instant.ofEpochMilli(event)
+                  + " is "
+                  + Duration.ofMillis(event - own)
+                  + " after the record's own timestamp "
+                  + Instant.ofEpochMilli(own)
+                  + ": expected at most ingest.max.ahead = "
+                  + bounds.maxAhead());
         }
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
         Long high = admitted.get(partition);
         if (high != null && high - event > bounds.maxBehind().toMillis()) {
-          throw new InvalidInputException(Problem.BEHIND, topic + ": " + describe.apply(v)
-              + " rejected: event time " + java.time.Instant.ofEpochMilli(event) + " is "
-              + Duration.ofMillis(high - event) + " behind this partition's stream time "
-              + java.time.Instant.ofEpochMilli(high) + ": expected at most ingest.max.behind = "
-              + bounds.maxBehind());
+          throw new InvalidInputException(
+              Problem.BEHIND,
+              topic
+                  + ": "
+                  + describe.apply(v)
+                  + " rejected: event time "
+                  + Instant.ofEpochMilli(event)
+                  + " is "
+                  + Duration.ofMillis(high - event)
+                  + " behind this partition's stream time "
+                  + Instant.ofEpochMilli(high)
+                  + ": expected at most ingest.max.behind = "
+                  + bounds.maxBehind());
         }
         if (against != null) {
           Problem p = against.apply(v);
@@ -163,16 +204,15 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
 
   /** One exception naming every problem, tagged with the first one's reason. */
   static InvalidInputException rejected(String what, List<Problem> problems) {
-    return new InvalidInputException(problems.get(0).reason(), what + " rejected: "
-        + String.join("; ", problems.stream().map(Problem::text).toList()));
+    return new InvalidInputException(
+        problems.get(0).reason(),
+        what + " rejected: " + String.join("; ", problems.stream().map(Problem::text).toList()));
   }
 
   /** The record's own timestamp (producer or broker time); partition time if it has none. */
-  public static final class RecordTime
-      implements org.apache.kafka.streams.processor.TimestampExtractor {
+  public static final class RecordTime implements TimestampExtractor {
     @Override
-    public long extract(org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object> record,
-        long partitionTime) {
+    public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
       return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
     }
   }

@@ -2,11 +2,14 @@ package dev.nines.ingest.stream;
 
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.serde.RegistryUnavailableException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
 import org.apache.kafka.common.metrics.MetricConfig;
@@ -14,10 +17,14 @@ import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts dead letters per source topic and reason, as the metric {@code
@@ -42,32 +49,50 @@ public final class DeadLetters implements AutoCloseable {
    * it again and again.
    */
   public static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
+
   public static final String GROUP = "nines-dead-letters";
   public static final String NAME = "dead-letters-total";
 
-  private final Metrics metrics = new Metrics(new MetricConfig(),
-      java.util.List.of(new JmxReporter()), Time.SYSTEM, new KafkaMetricsContext("nines"));
+  private final Metrics metrics =
+      new Metrics(
+          new MetricConfig(),
+          List.of(new JmxReporter()),
+          Time.SYSTEM,
+          new KafkaMetricsContext("nines"));
   private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
 
   void count(String topic, String reason) {
     String t = topic == null ? "unknown" : topic;
-    sensors.computeIfAbsent(t + "\u0000" + reason, k -> {
-      Sensor s = metrics.sensor("dead-letters." + t + "." + reason);
-      s.add(new MetricName(NAME, GROUP, "dead letters by source topic and reason",
-          Map.of("topic", t, "reason", reason)), new CumulativeCount());
-      return s;
-    }).record();
+    sensors
+        .computeIfAbsent(
+            t + "\u0000" + reason,
+            k -> {
+              Sensor s = metrics.sensor("dead-letters." + t + "." + reason);
+              s.add(
+                  new MetricName(
+                      NAME,
+                      GROUP,
+                      "dead letters by source topic and reason",
+                      Map.of("topic", t, "reason", reason)),
+                  new CumulativeCount());
+              return s;
+            })
+        .record();
   }
 
   /** "topic reason" to count, sorted: for tests, logs and the status API. */
   public Map<String, Long> counts() {
     Map<String, Long> out = new TreeMap<>();
-    metrics.metrics().forEach((name, m) -> {
-      if (name.group().equals(GROUP)) {
-        out.put(name.tags().get("topic") + " " + name.tags().get("reason"),
-            ((Number) m.metricValue()).longValue());
-      }
-    });
+    metrics
+        .metrics()
+        .forEach(
+            (name, m) -> {
+              if (name.group().equals(GROUP)) {
+                out.put(
+                    name.tags().get("topic") + " " + name.tags().get("reason"),
+                    ((Number) m.metricValue()).longValue());
+              }
+            });
     return out;
   }
 
@@ -96,8 +121,8 @@ public final class DeadLetters implements AutoCloseable {
     private DeadLetters counter;
 
     @Override
-    public Response handleError(ErrorHandlerContext context, Record<?, ?> record,
-        Exception exception) {
+    public Response handleError(
+        ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
       if (!(exception instanceof InvalidInputException)) {
         // Not bad input: the plans unreadable for now (see PlansUnavailableException), a
         // dependency down, or a bug in an internal stage. Skipping the record would lose a month
@@ -124,38 +149,41 @@ public final class DeadLetters implements AutoCloseable {
    * and processing goes on, instead of a thread that fails on the same record for ever. Any
    * other failure to send fails the thread, as Kafka Streams' default handler does.
    */
-  public static final class ProductionHandler
-      extends org.apache.kafka.streams.errors.DefaultProductionExceptionHandler {
+  public static final class ProductionHandler extends DefaultProductionExceptionHandler {
     public static final String TOO_LARGE = "output-too-large";
     private DeadLetters counter;
     private String topic;
 
     @Override
-    public Response handleError(ErrorHandlerContext context,
-        org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
-        Exception exception) {
-      if (!(exception instanceof org.apache.kafka.common.errors.RecordTooLargeException)) {
+    public Response handleError(
+        ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+      if (!(exception instanceof RecordTooLargeException)) {
         return super.handleError(context, record, exception);
       }
-      org.slf4j.LoggerFactory.getLogger(DeadLetters.class).error("output to {} of {} bytes "
-          + "is over the producer's max.request.size; the input record {}-{} offset {} goes to "
-          + "dead-letters", record.topic(), (record.value() == null ? 0 : record.value().length),
-          context.topic(), context.partition(), context.offset());
+      LoggerFactory.getLogger(DeadLetters.class)
+          .error(
+              "output to {} of {} bytes "
+                  + "is over the producer's max.request.size; the input record {}-{} offset {} goes to "
+                  + "dead-letters",
+              record.topic(),
+              (record.value() == null ? 0 : record.value().length),
+              context.topic(),
+              context.partition(),
+              context.offset());
       if (counter != null) {
         counter.count(context.topic(), TOO_LARGE);
       }
       // Kafka's own helper, as its handlers use it: the same headers as every other dead letter
-      return Response.resume(org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils
-          .maybeBuildDeadLetterQueueRecords(topic, context.sourceRawKey(),
-              context.sourceRawValue(), context, exception));
+      return Response.resume(
+          ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(
+              topic, context.sourceRawKey(), context.sourceRawValue(), context, exception));
     }
 
     @Override
     public void configure(Map<String, ?> configs) {
       super.configure(configs);
       counter = from(configs);
-      Object t = configs.get(org.apache.kafka.streams.StreamsConfig
-          .ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+      Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
       topic = t == null ? null : t.toString();
     }
   }
@@ -168,8 +196,8 @@ public final class DeadLetters implements AutoCloseable {
     private DeadLetters counter;
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-        Exception exception) {
+    public Response handleError(
+        ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
       if (RegistryUnavailableException.causedBy(exception)) {
         // the registry did not answer: the bytes may be fine; read them again later
         return Response.fail();

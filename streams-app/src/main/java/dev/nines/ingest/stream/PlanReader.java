@@ -5,8 +5,11 @@ import dev.nines.ingest.PlanCheck;
 import dev.nines.ingest.PlansUnavailableException;
 import dev.nines.model.EventTime;
 import dev.nines.schema.RoutePlan;
+import dev.nines.serde.RegistryUnavailableException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -44,25 +48,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PlanReader.class);
+
   /** How long one poll may block when no round is asked for; a round interrupts it. */
   private static final Duration POLL = Duration.ofMillis(500);
+
   /** How long the broker may hold a fetch that finds no new plan (Kafka's default: 500 ms). */
   private static final Duration ROUND_FETCH_WAIT = Duration.ofMillis(50);
+
   /** How often a receipt still waiting for a round says so in the log. */
   private static final Duration WAIT_LOG = Duration.ofSeconds(10);
+
   /** Above this many remembered unknown route/carrier pairs, the expired ones are dropped. */
   private static final int UNKNOWN_PAIRS_KEPT = 1024;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
+
   /** Also the reader thread's name, e.g. {@code <app>-route-plans-reader}. */
   private final String clientId;
+
   private final Deserializer<RoutePlan> plans;
   private final PlanBook book;
   private final long recheckMs;
   private final Duration startTimeout;
+
   /** The thread is in a poll that waits for plans; only then does a round wake it. */
   private volatile boolean idle;
+
   private final AtomicLong requested = new AtomicLong();
   private final AtomicLong rounds = new AtomicLong();
   private final Object lock = new Object();
@@ -70,8 +82,10 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
   private long completed;
   private volatile boolean running = true;
   private volatile Throwable failure;
+
   /** The reader thread has ended (closed, or an Error): no round will come any more. */
   private boolean stopped;
+
   private List<TopicPartition> partitions = List.of();
   private Thread thread;
 
@@ -79,8 +93,13 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
    * @param clientConfig bootstrap servers and security settings of the app's Kafka clients
    * @param plans reads the registry's wire format (the routing table's serde)
    */
-  public PlanReader(Map<String, Object> clientConfig, String clientId, String topic,
-      Deserializer<RoutePlan> plans, PlanBook book, Duration recheck) {
+  public PlanReader(
+      Map<String, Object> clientConfig,
+      String clientId,
+      String topic,
+      Deserializer<RoutePlan> plans,
+      PlanBook book,
+      Duration recheck) {
     Map<String, Object> c = new HashMap<>(clientConfig);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     // no group: every instance reads every partition, and nothing is committed
@@ -91,15 +110,18 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
     // a round waits for the fetch in flight when it starts; the broker's default of holding an
     // empty fetch for 500 ms made every round that had a new plan to read take that long
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) ROUND_FETCH_WAIT.toMillis());
-    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.clientId = clientId;
     this.plans = plans;
     this.book = book;
     this.recheckMs = recheck.toMillis();
-    this.startTimeout = Duration.ofMillis(Long.parseLong(String.valueOf(c.getOrDefault(
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))));
+    this.startTimeout =
+        Duration.ofMillis(
+            Long.parseLong(
+                String.valueOf(
+                    c.getOrDefault(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))));
   }
 
   /**
@@ -107,18 +129,25 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
    * the clients' {@code default.api.timeout.ms} (60 s unless set through {@code kafka.*}).
    */
   public PlanReader start() {
-    partitions = consumer.partitionsFor(topic, startTimeout).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    partitions =
+        consumer.partitionsFor(topic, startTimeout).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     try {
       readToEnd(startTimeout);
-      log.info("read route plans of {} routes from {} ({} partitions)",
-          book.routes(), topic, partitions.size());
-    } catch (dev.nines.serde.RegistryUnavailableException e) {
+      log.info(
+          "read route plans of {} routes from {} ({} partitions)",
+          book.routes(),
+          topic,
+          partitions.size());
+    } catch (RegistryUnavailableException e) {
       // not a reason to refuse to start: receipts wait for a round that has read every plan,
       // which the reader's thread completes once the registry answers
-      log.warn("route plans of {} not read yet: {}; receipts wait until they are", topic,
+      log.warn(
+          "route plans of {} not read yet: {}; receipts wait until they are",
+          topic,
           e.getMessage());
     }
     thread = new Thread(this::run, clientId);
@@ -167,21 +196,28 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
     synchronized (lock) {
       while (completed < ticket) {
         if (stopped || !running) {
-          throw new PlansUnavailableException("the route plans reader of " + topic + " has "
-              + "stopped" + (failure == null ? "" : " (" + failure + ")")
-              + ": a receipt the plans do not know yet cannot be checked", failure);
+          throw new PlansUnavailableException(
+              "the route plans reader of "
+                  + topic
+                  + " has "
+                  + "stopped"
+                  + (failure == null ? "" : " (" + failure + ")")
+                  + ": a receipt the plans do not know yet cannot be checked",
+              failure);
         }
         try {
           lock.wait(WAIT_LOG.toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PlansUnavailableException("interrupted while waiting for the route plans "
-              + "of " + topic, e);
+          throw new PlansUnavailableException(
+              "interrupted while waiting for the route plans " + "of " + topic, e);
         }
         if (completed < ticket && System.nanoTime() - logged >= WAIT_LOG.toNanos()) {
           logged = System.nanoTime();
-          log.warn("a receipt has waited {} s for the route plans of {} to be read to their end",
-              Duration.ofNanos(logged - started).toSeconds(), topic);
+          log.warn(
+              "a receipt has waited {} s for the route plans of {} to be read to their end",
+              Duration.ofNanos(logged - started).toSeconds(),
+              topic);
         }
       }
     }
@@ -201,7 +237,10 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
             long began = System.nanoTime();
             readToEnd(null);
             rounds.incrementAndGet();
-            log.debug("round {} read {} to its end in {} ms", want, topic,
+            log.debug(
+                "round {} read {} to its end in {} ms",
+                want,
+                topic,
                 (System.nanoTime() - began) / 1_000_000);
             synchronized (lock) {
               completed = Math.max(completed, want);
@@ -224,8 +263,7 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
           idle = false;
           if (System.nanoTime() - lastWarned >= WAIT_LOG.toNanos()) {
             lastWarned = System.nanoTime();
-            log.warn("reading route plans from {} failed ({}); trying again", topic,
-                e.toString());
+            log.warn("reading route plans from {} failed ({}); trying again", topic, e.toString());
           }
           pause();
         }
@@ -258,26 +296,28 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
 
   /** Reads up to the end offsets as of now. {@code timeout} null: as long as it takes. */
   private void readToEnd(Duration timeout) {
-    Map<TopicPartition, Long> ends = timeout == null ? consumer.endOffsets(partitions)
-        : consumer.endOffsets(partitions, timeout);
+    Map<TopicPartition, Long> ends =
+        timeout == null
+            ? consumer.endOffsets(partitions)
+            : consumer.endOffsets(partitions, timeout);
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
       if (System.nanoTime() > deadline) {
-        throw new org.apache.kafka.common.errors.TimeoutException("could not read " + topic
-            + " to its end offsets " + ends + " within " + timeout);
+        throw new TimeoutException(
+            "could not read " + topic + " to its end offsets " + ends + " within " + timeout);
       }
       apply(consumer.poll(POLL));
     }
   }
 
   private void apply(Iterable<ConsumerRecord<byte[], byte[]>> records) {
-    java.util.Iterator<ConsumerRecord<byte[], byte[]>> it = records.iterator();
+    Iterator<ConsumerRecord<byte[], byte[]>> it = records.iterator();
     while (it.hasNext()) {
       ConsumerRecord<byte[], byte[]> r = it.next();
       if (r.key() == null) {
         continue;
       }
-      String route = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+      String route = new String(r.key(), StandardCharsets.UTF_8);
       if (r.value() == null) {
         // a removal: as the routing's table has it, at the tombstone's own timestamp
         book.remove(route, r.timestamp());
@@ -286,23 +326,30 @@ public final class PlanReader implements PlanCheck.Plans, AutoCloseable {
       RoutePlan plan;
       try {
         plan = plans.deserialize(r.topic(), r.headers(), r.value());
-      } catch (dev.nines.serde.RegistryUnavailableException e) {
+      } catch (RegistryUnavailableException e) {
         // not the plan's fault: read it and what follows again once the registry answers (the
         // round starts over; receipts wait for it rather than meet a book without the plan)
-        Map<TopicPartition, Long> rewind = new java.util.HashMap<>();
+        Map<TopicPartition, Long> rewind = new HashMap<>();
         rewind.put(new TopicPartition(r.topic(), r.partition()), r.offset());
-        it.forEachRemaining(x -> rewind.putIfAbsent(new TopicPartition(x.topic(),
-            x.partition()), x.offset()));
+        it.forEachRemaining(
+            x -> rewind.putIfAbsent(new TopicPartition(x.topic(), x.partition()), x.offset()));
         rewind.forEach(consumer::seek);
         throw e;
       } catch (RuntimeException e) {
-        log.warn("route plan at {}-{} offset {} unreadable; skipped here (the routing's table "
-            + "dead-letters it): {}", r.topic(), r.partition(), r.offset(), e.toString());
+        log.warn(
+            "route plan at {}-{} offset {} unreadable; skipped here (the routing's table "
+                + "dead-letters it): {}",
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            e.toString());
         continue;
       }
       // the plan's time as the routing's versioned table reads it
-      book.put(route, EventTime.of(plan, r.timestamp()), plan.getCarriers().stream().map(c -> c.getCarrierId())
-          .collect(Collectors.toSet()));
+      book.put(
+          route,
+          EventTime.of(plan, r.timestamp()),
+          plan.getCarriers().stream().map(c -> c.getCarrierId()).collect(Collectors.toSet()));
     }
   }
 

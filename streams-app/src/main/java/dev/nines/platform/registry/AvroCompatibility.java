@@ -43,8 +43,9 @@ final class AvroCompatibility {
       List<String> messages = new ArrayList<>();
       if (level.oldReadsNew) {
         // For FULL Confluent lists the old-reads-new findings first, without the old schema.
-        messages.addAll(describe(previous.schema(), candidate, "old", "new",
-            level.newReadsOld ? null : previous));
+        messages.addAll(
+            describe(
+                previous.schema(), candidate, "old", "new", level.newReadsOld ? null : previous));
       }
       if (level.newReadsOld) {
         messages.addAll(describe(candidate, previous.schema(), "new", "old", previous));
@@ -61,10 +62,12 @@ final class AvroCompatibility {
    * The incompatibilities of reading data written with {@code writer} using {@code reader}.
    * {@code appendOld}, when not null, is appended (version and text) after any finding.
    */
-  private static List<String> describe(Schema reader, Schema writer, String readerName,
-      String writerName, Previous appendOld) {
-    List<Incompatibility> found = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
-        .getResult().getIncompatibilities();
+  private static List<String> describe(
+      Schema reader, Schema writer, String readerName, String writerName, Previous appendOld) {
+    List<Incompatibility> found =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+            .getResult()
+            .getIncompatibilities();
     List<String> messages = new ArrayList<>();
     for (Incompatibility incompatibility : found) {
       messages.add(describe(incompatibility, readerName, writerName));
@@ -72,9 +75,10 @@ final class AvroCompatibility {
     if (!messages.isEmpty() && appendOld != null) {
       messages.add("{oldSchemaVersion: " + appendOld.version() + "}");
       String old = appendOld.canonical();
-      messages.add(old.length() <= MAX_SCHEMA_IN_MESSAGE
-          ? "{oldSchema: '" + old + "'}"
-          : "{oldSchema: <truncated> '" + old.substring(0, MAX_SCHEMA_IN_MESSAGE) + "...'}");
+      messages.add(
+          old.length() <= MAX_SCHEMA_IN_MESSAGE
+              ? "{oldSchema: '" + old + "'}"
+              : "{oldSchema: <truncated> '" + old.substring(0, MAX_SCHEMA_IN_MESSAGE) + "...'}");
     }
     return messages;
   }
@@ -85,32 +89,71 @@ final class AvroCompatibility {
     String description;
     switch (incompatibility.getType()) {
       case FIXED_SIZE_MISMATCH:
-        description = "The size of FIXED type field at path '" + path + "' in the " + reader
-            + " schema does not match with the " + writer + " schema";
+        description =
+            "The size of FIXED type field at path '"
+                + path
+                + "' in the "
+                + reader
+                + " schema does not match with the "
+                + writer
+                + " schema";
         break;
       case TYPE_MISMATCH:
-        description = "The type (path '" + path + "') of a field in the " + reader
-            + " schema does not match with the " + writer + " schema";
+        description =
+            "The type (path '"
+                + path
+                + "') of a field in the "
+                + reader
+                + " schema does not match with the "
+                + writer
+                + " schema";
         break;
       case NAME_MISMATCH:
         description = "The name of the schema has changed (path '" + path + "')";
         break;
       case MISSING_ENUM_SYMBOLS:
-        description = "The " + reader + " schema is missing enum symbols '" + info
-            + "' at path '" + path + "' in the " + writer + " schema";
+        description =
+            "The "
+                + reader
+                + " schema is missing enum symbols '"
+                + info
+                + "' at path '"
+                + path
+                + "' in the "
+                + writer
+                + " schema";
         break;
       case MISSING_UNION_BRANCH:
-        description = "The " + reader + " schema is missing a type inside a union field at path '"
-            + path + "' in the " + writer + " schema";
+        description =
+            "The "
+                + reader
+                + " schema is missing a type inside a union field at path '"
+                + path
+                + "' in the "
+                + writer
+                + " schema";
         break;
       case READER_FIELD_MISSING_DEFAULT_VALUE:
-        description = "The field '" + info + "' at path '" + path + "' in the " + reader
-            + " schema has no default value and is missing in the " + writer + " schema";
+        description =
+            "The field '"
+                + info
+                + "' at path '"
+                + path
+                + "' in the "
+                + reader
+                + " schema has no default value and is missing in the "
+                + writer
+                + " schema";
         break;
       default:
         description = "";
     }
-    return "{errorType:'" + incompatibility.getType() + "', description:'" + description
-        + "', additionalInfo:'" + info + "'}";
+    return "{errorType:'"
+        + incompatibility.getType()
+        + "', description:'"
+        + description
+        + "', additionalInfo:'"
+        + info
+        + "'}";
   }
 }

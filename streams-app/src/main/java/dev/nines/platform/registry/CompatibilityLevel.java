@@ -21,8 +21,10 @@ public enum CompatibilityLevel {
 
   /** The new schema must be able to read data written with the old ones. */
   final boolean newReadsOld;
+
   /** The old schemas must be able to read data written with the new one. */
   final boolean oldReadsNew;
+
   /** Check against every live version rather than only the latest. */
   final boolean transitive;
 

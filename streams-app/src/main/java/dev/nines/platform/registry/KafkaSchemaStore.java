@@ -73,6 +73,7 @@ public final class KafkaSchemaStore implements SchemaStore {
 
   /** How long one admin call, a replay poll round or a write may take before failing. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
   /** How long the whole replay at start may take. */
   private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(2);
 
@@ -94,14 +95,21 @@ public final class KafkaSchemaStore implements SchemaStore {
    *     settings, client ids, ...); it cannot override the settings this store's guarantees rest
    *     on (serializers, acks, idempotence, offsets)
    */
-  public KafkaSchemaStore(String bootstrapServers, String topic, short replicationFactor,
+  public KafkaSchemaStore(
+      String bootstrapServers,
+      String topic,
+      short replicationFactor,
       Map<String, Object> extraClientConfig) {
     this(bootstrapServers, topic, replicationFactor, extraClientConfig, DEFAULT_TIMEOUT);
   }
 
   /** As the other constructor, with the per-operation timeout given. */
-  public KafkaSchemaStore(String bootstrapServers, String topic, short replicationFactor,
-      Map<String, Object> extraClientConfig, Duration timeout) {
+  public KafkaSchemaStore(
+      String bootstrapServers,
+      String topic,
+      short replicationFactor,
+      Map<String, Object> extraClientConfig,
+      Duration timeout) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.topic = Objects.requireNonNull(topic, "topic");
     if (replicationFactor < 1) {
@@ -146,11 +154,12 @@ public final class KafkaSchemaStore implements SchemaStore {
       // guards against a future that is never completed.
       producer.send(record).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new SchemaStoreException("Could not write " + event + " to schema topic '" + topic
-          + "': " + e.getCause(), e.getCause());
+      throw new SchemaStoreException(
+          "Could not write " + event + " to schema topic '" + topic + "': " + e.getCause(),
+          e.getCause());
     } catch (TimeoutException e) {
-      throw new SchemaStoreException("Timed out writing " + event + " to schema topic '" + topic
-          + "' after " + timeout, e);
+      throw new SchemaStoreException(
+          "Timed out writing " + event + " to schema topic '" + topic + "' after " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaStoreException(
@@ -177,20 +186,29 @@ public final class KafkaSchemaStore implements SchemaStore {
   private void ensureTopic(Admin admin) {
     Optional<TopicDescription> existing = describe(admin);
     if (existing.isEmpty()) {
-      NewTopic newTopic = new NewTopic(topic, 1, replicationFactor)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      NewTopic newTopic =
+          new NewTopic(topic, 1, replicationFactor)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       try {
         await(admin.createTopics(List.of(newTopic)).all(), "create schema topic");
-        log.info("Created schema topic '{}' (1 partition, replication factor {}, compacted)",
-            topic, replicationFactor);
+        log.info(
+            "Created schema topic '{}' (1 partition, replication factor {}, compacted)",
+            topic,
+            replicationFactor);
         return;
       } catch (SchemaStoreException e) {
         if (e.getCause() instanceof TimeoutException) {
           throw e;
         }
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new SchemaStoreException("Could not create schema topic '" + topic
-              + "' with replication factor " + replicationFactor + ": " + e.getCause(),
+          throw new SchemaStoreException(
+              "Could not create schema topic '"
+                  + topic
+                  + "' with replication factor "
+                  + replicationFactor
+                  + ": "
+                  + e.getCause(),
               e.getCause());
         }
         // Created by someone else meanwhile: verify it like any existing topic.
@@ -202,8 +220,12 @@ public final class KafkaSchemaStore implements SchemaStore {
     }
     int partitions = existing.get().partitions().size();
     if (partitions != 1) {
-      throw new SchemaStoreException("Schema topic '" + topic + "' has " + partitions
-          + " partitions; it must have exactly 1 so that the registry's log has a single order");
+      throw new SchemaStoreException(
+          "Schema topic '"
+              + topic
+              + "' has "
+              + partitions
+              + " partitions; it must have exactly 1 so that the registry's log has a single order");
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Map<ConfigResource, Config> configs =
@@ -213,8 +235,12 @@ public final class KafkaSchemaStore implements SchemaStore {
     if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(value)) {
       // With "delete" (even alongside "compact") old schemas would expire while records framed
       // with their ids are still around; Confluent refuses such a topic too.
-      throw new SchemaStoreException("Schema topic '" + topic + "' has cleanup.policy=" + value
-          + "; it must be exactly 'compact' so that no schema ever expires");
+      throw new SchemaStoreException(
+          "Schema topic '"
+              + topic
+              + "' has cleanup.policy="
+              + value
+              + "; it must be exactly 'compact' so that no schema ever expires");
     }
   }
 
@@ -242,9 +268,15 @@ public final class KafkaSchemaStore implements SchemaStore {
       long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
       while (consumer.position(partition, timeout) < end) {
         if (System.nanoTime() > deadline) {
-          throw new SchemaStoreException("Timed out reading schema topic '" + topic
-              + "': at offset " + consumer.position(partition, timeout) + " of " + end
-              + " after " + REPLAY_TIMEOUT);
+          throw new SchemaStoreException(
+              "Timed out reading schema topic '"
+                  + topic
+                  + "': at offset "
+                  + consumer.position(partition, timeout)
+                  + " of "
+                  + end
+                  + " after "
+                  + REPLAY_TIMEOUT);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.offset() >= end) {
@@ -254,15 +286,28 @@ public final class KafkaSchemaStore implements SchemaStore {
           try {
             event = codec.decode(record.key(), record.value());
           } catch (IllegalArgumentException e) {
-            throw new SchemaStoreException("Schema topic '" + topic + "' has an unreadable record"
-                + " at offset " + record.offset() + ": " + e.getMessage(), e);
+            throw new SchemaStoreException(
+                "Schema topic '"
+                    + topic
+                    + "' has an unreadable record"
+                    + " at offset "
+                    + record.offset()
+                    + ": "
+                    + e.getMessage(),
+                e);
           }
           if (event.isPresent()) {
             try {
               sink.accept(event.get());
             } catch (RuntimeException e) {
-              throw new SchemaStoreException("Schema topic '" + topic + "' record at offset "
-                  + record.offset() + " cannot be applied: " + e.getMessage(), e);
+              throw new SchemaStoreException(
+                  "Schema topic '"
+                      + topic
+                      + "' record at offset "
+                      + record.offset()
+                      + " cannot be applied: "
+                      + e.getMessage(),
+                  e);
             }
             events++;
           }
@@ -281,8 +326,16 @@ public final class KafkaSchemaStore implements SchemaStore {
       throw new SchemaStoreException(
           "Could not " + what + " '" + topic + "': " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new SchemaStoreException("Timed out after " + timeout + " trying to " + what + " '"
-          + topic + "' at " + bootstrapServers, e);
+      throw new SchemaStoreException(
+          "Timed out after "
+              + timeout
+              + " trying to "
+              + what
+              + " '"
+              + topic
+              + "' at "
+              + bootstrapServers,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaStoreException("Interrupted while trying to " + what + " '" + topic + "'", e);

@@ -1,5 +1,7 @@
 package dev.nines.platform.registry;
 
+import java.util.List;
+
 /**
  * A registry rule refused a request. It carries Confluent's HTTP status and {@code error_code}
  * because those codes are the registry API's vocabulary that clients branch on (a serializer
@@ -46,35 +48,59 @@ public final class RegistryException extends RuntimeException {
 
   // The missing space after "deleted." is Confluent's own text, kept verbatim.
   static RegistryException subjectSoftDeleted(String subject) {
-    return new RegistryException(404, 40404, "Subject '" + subject + "' was soft deleted."
-        + "Set permanent=true to delete permanently");
+    return new RegistryException(
+        404,
+        40404,
+        "Subject '" + subject + "' was soft deleted." + "Set permanent=true to delete permanently");
   }
 
   static RegistryException subjectNotSoftDeleted(String subject) {
-    return new RegistryException(404, 40405, "Subject '" + subject + "' was not deleted first "
-        + "before being permanently deleted");
+    return new RegistryException(
+        404,
+        40405,
+        "Subject '" + subject + "' was not deleted first " + "before being permanently deleted");
   }
 
   static RegistryException versionSoftDeleted(String subject, int version) {
-    return new RegistryException(404, 40406, "Subject '" + subject + "' Version " + version
-        + " was soft deleted.Set permanent=true to delete permanently");
+    return new RegistryException(
+        404,
+        40406,
+        "Subject '"
+            + subject
+            + "' Version "
+            + version
+            + " was soft deleted.Set permanent=true to delete permanently");
   }
 
   static RegistryException versionNotSoftDeleted(String subject, int version) {
-    return new RegistryException(404, 40407, "Subject '" + subject + "' Version " + version
-        + " was not deleted first before being permanently deleted");
+    return new RegistryException(
+        404,
+        40407,
+        "Subject '"
+            + subject
+            + "' Version "
+            + version
+            + " was not deleted first before being permanently deleted");
   }
 
   static RegistryException subjectConfigNotFound(String subject) {
-    return new RegistryException(404, 40408,
+    return new RegistryException(
+        404,
+        40408,
         "Subject '" + subject + "' does not have subject-level compatibility configured");
   }
 
-  static RegistryException incompatible(String subject, java.util.List<String> details) {
+  static RegistryException incompatible(String subject, List<String> details) {
     // error_code 409 is what Confluent answered up to 8.0 and what its documentation shows;
     // Confluent 8.1 switched to 40901. Clients key on the HTTP status 409, which both share.
-    return new RegistryException(409, 409, "Schema being registered is incompatible with an "
-        + "earlier schema for subject \"" + subject + "\", details: " + details);
+    return new RegistryException(
+        409,
+        409,
+        "Schema being registered is incompatible with an "
+            + "earlier schema for subject \""
+            + subject
+            + "\", details: "
+            + details);
   }
 
   static RegistryException invalidSchema(String message) {
@@ -82,14 +108,21 @@ public final class RegistryException extends RuntimeException {
   }
 
   static RegistryException invalidVersion(String version) {
-    return new RegistryException(422, 42202, "The specified version '" + version
-        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "
-        + "\"latest\"");
+    return new RegistryException(
+        422,
+        42202,
+        "The specified version '"
+            + version
+            + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "
+            + "\"latest\"");
   }
 
   static RegistryException invalidCompatibilityLevel() {
-    return new RegistryException(422, 42203, "Invalid compatibility level. Valid values are none, "
-        + "backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
+    return new RegistryException(
+        422,
+        42203,
+        "Invalid compatibility level. Valid values are none, "
+            + "backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
   }
 
   static RegistryException storeError(String message, Throwable cause) {

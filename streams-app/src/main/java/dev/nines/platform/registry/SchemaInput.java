@@ -15,8 +15,8 @@ public record SchemaInput(String schema, String schemaType, List<?> references) 
   public SchemaInput {
     // Not List.copyOf: a client may send [null], which must reach the "no references" check
     // rather than fail here with a NullPointerException.
-    references = references == null
-        ? List.of() : Collections.unmodifiableList(new ArrayList<>(references));
+    references =
+        references == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(references));
   }
 
   public static SchemaInput avro(String schema) {

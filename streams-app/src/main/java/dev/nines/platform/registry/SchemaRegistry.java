@@ -95,8 +95,11 @@ public final class SchemaRegistry {
         stateLock.writeLock().unlock();
       }
     }
-    log.info("Schema registry started: {} subjects, {} schemas, highest id {}",
-        subjects.size(), schemasById.size(), maxId);
+    log.info(
+        "Schema registry started: {} subjects, {} schemas, highest id {}",
+        subjects.size(),
+        schemasById.size(),
+        maxId);
   }
 
   // ---------------------------------------------------------------- schemas and subjects
@@ -130,9 +133,11 @@ public final class SchemaRegistry {
       // As Confluent does: a soft-deleted earlier version holding the same schema is dropped
       // for good, so the subject's history does not list the schema twice.
       // (Collected first: committing a removal changes the map being walked.)
-      List<Integer> sameSchemaDeleted = versions.entrySet().stream()
-          .filter(v -> v.getValue().deleted() && v.getValue().id() == id)
-          .map(Map.Entry::getKey).toList();
+      List<Integer> sameSchemaDeleted =
+          versions.entrySet().stream()
+              .filter(v -> v.getValue().deleted() && v.getValue().id() == id)
+              .map(Map.Entry::getKey)
+              .toList();
       for (int deletedVersion : sameSchemaDeleted) {
         commit(new SchemaVersionRemoved(subject, deletedVersion), failure);
       }
@@ -150,20 +155,21 @@ public final class SchemaRegistry {
    */
   public RegisteredSchema lookup(String subject, SchemaInput input, boolean includeDeleted) {
     Parsed parsed = parse(input);
-    return read(() -> {
-      TreeMap<Integer, VersionEntry> versions = subjects.getOrDefault(subject, new TreeMap<>());
-      for (Map.Entry<Integer, VersionEntry> v : versions.descendingMap().entrySet()) {
-        VersionEntry entry = v.getValue();
-        if ((includeDeleted || !entry.deleted())
-            && schemasById.get(entry.id()).canonical().equals(parsed.canonical())) {
-          return new RegisteredSchema(subject, v.getKey(), entry.id(), parsed.canonical());
-        }
-      }
-      if (!hasSubject(subject, includeDeleted)) {
-        throw RegistryException.subjectNotFound(subject);
-      }
-      throw RegistryException.schemaNotFound();
-    });
+    return read(
+        () -> {
+          TreeMap<Integer, VersionEntry> versions = subjects.getOrDefault(subject, new TreeMap<>());
+          for (Map.Entry<Integer, VersionEntry> v : versions.descendingMap().entrySet()) {
+            VersionEntry entry = v.getValue();
+            if ((includeDeleted || !entry.deleted())
+                && schemasById.get(entry.id()).canonical().equals(parsed.canonical())) {
+              return new RegisteredSchema(subject, v.getKey(), entry.id(), parsed.canonical());
+            }
+          }
+          if (!hasSubject(subject, includeDeleted)) {
+            throw RegistryException.subjectNotFound(subject);
+          }
+          throw RegistryException.schemaNotFound();
+        });
   }
 
   /**
@@ -173,13 +179,14 @@ public final class SchemaRegistry {
    * @throws RegistryException 40403 unknown id
    */
   public String schemaById(int id) {
-    return read(() -> {
-      SchemaEntry entry = schemasById.get(id);
-      if (entry == null) {
-        throw RegistryException.schemaNotFound(id);
-      }
-      return entry.canonical();
-    });
+    return read(
+        () -> {
+          SchemaEntry entry = schemasById.get(id);
+          if (entry == null) {
+            throw RegistryException.schemaNotFound(id);
+          }
+          return entry.canonical();
+        });
   }
 
   /**
@@ -188,18 +195,22 @@ public final class SchemaRegistry {
    * @throws RegistryException 40403 unknown id
    */
   public List<SubjectVersion> versionsForId(int id, boolean includeDeleted) {
-    return read(() -> {
-      if (!schemasById.containsKey(id)) {
-        throw RegistryException.schemaNotFound();
-      }
-      List<SubjectVersion> result = new ArrayList<>();
-      subjects.forEach((subject, versions) -> versions.forEach((version, entry) -> {
-        if (entry.id() == id && (includeDeleted || !entry.deleted())) {
-          result.add(new SubjectVersion(subject, version));
-        }
-      }));
-      return result;
-    });
+    return read(
+        () -> {
+          if (!schemasById.containsKey(id)) {
+            throw RegistryException.schemaNotFound();
+          }
+          List<SubjectVersion> result = new ArrayList<>();
+          subjects.forEach(
+              (subject, versions) ->
+                  versions.forEach(
+                      (version, entry) -> {
+                        if (entry.id() == id && (includeDeleted || !entry.deleted())) {
+                          result.add(new SubjectVersion(subject, version));
+                        }
+                      }));
+          return result;
+        });
   }
 
   /**
@@ -209,13 +220,18 @@ public final class SchemaRegistry {
    */
   public List<String> subjectsForId(int id, boolean includeDeleted) {
     return versionsForId(id, includeDeleted).stream()
-        .map(SubjectVersion::subject).distinct().toList();
+        .map(SubjectVersion::subject)
+        .distinct()
+        .toList();
   }
 
   /** The subjects with a live version (or any version, with {@code includeDeleted}), sorted. */
   public List<String> subjects(boolean includeDeleted) {
-    return read(() -> subjects.keySet().stream()
-        .filter(subject -> hasSubject(subject, includeDeleted)).toList());
+    return read(
+        () ->
+            subjects.keySet().stream()
+                .filter(subject -> hasSubject(subject, includeDeleted))
+                .toList());
   }
 
   /**
@@ -225,14 +241,16 @@ public final class SchemaRegistry {
    *     {@code includeDeleted})
    */
   public List<Integer> versions(String subject, boolean includeDeleted) {
-    return read(() -> {
-      if (!hasSubject(subject, includeDeleted)) {
-        throw RegistryException.subjectNotFound(subject);
-      }
-      return subjects.get(subject).entrySet().stream()
-          .filter(v -> includeDeleted || !v.getValue().deleted())
-          .map(Map.Entry::getKey).toList();
-    });
+    return read(
+        () -> {
+          if (!hasSubject(subject, includeDeleted)) {
+            throw RegistryException.subjectNotFound(subject);
+          }
+          return subjects.get(subject).entrySet().stream()
+              .filter(v -> includeDeleted || !v.getValue().deleted())
+              .map(Map.Entry::getKey)
+              .toList();
+        });
   }
 
   /**
@@ -244,16 +262,17 @@ public final class SchemaRegistry {
    */
   public RegisteredSchema version(String subject, String version, boolean includeDeleted) {
     int v = parseVersion(version);
-    return read(() -> {
-      Map.Entry<Integer, VersionEntry> found = find(subject, v, includeDeleted);
-      if (found == null) {
-        if (!hasSubject(subject, includeDeleted)) {
-          throw RegistryException.subjectNotFound(subject);
-        }
-        throw RegistryException.versionNotFound(v);
-      }
-      return registered(subject, found);
-    });
+    return read(
+        () -> {
+          Map.Entry<Integer, VersionEntry> found = find(subject, v, includeDeleted);
+          if (found == null) {
+            if (!hasSubject(subject, includeDeleted)) {
+              throw RegistryException.subjectNotFound(subject);
+            }
+            throw RegistryException.versionNotFound(v);
+          }
+          return registered(subject, found);
+        });
   }
 
   /**
@@ -275,8 +294,11 @@ public final class SchemaRegistry {
         if (!hasSubject(subject, false)) {
           throw RegistryException.subjectSoftDeleted(subject);
         }
-        List<Integer> live = versions.entrySet().stream()
-            .filter(v -> !v.getValue().deleted()).map(Map.Entry::getKey).toList();
+        List<Integer> live =
+            versions.entrySet().stream()
+                .filter(v -> !v.getValue().deleted())
+                .map(Map.Entry::getKey)
+                .toList();
         commit(new SubjectSoftDeleted(subject, live.get(live.size() - 1)), failure);
         log.info("Soft-deleted subject {} versions {}", subject, live);
         return live;
@@ -323,8 +345,10 @@ public final class SchemaRegistry {
       VersionEntry entry = found.getValue();
       String failure = "Delete Schema Version operation failed while writing to the Kafka store";
       if (!permanent) {
-        commit(new SchemaVersionWritten(subject, number, entry.id(),
-            schemasById.get(entry.id()).canonical(), true), failure);
+        commit(
+            new SchemaVersionWritten(
+                subject, number, entry.id(), schemasById.get(entry.id()).canonical(), true),
+            failure);
         log.info("Soft-deleted {} version {}", subject, number);
         return number;
       }
@@ -353,16 +377,18 @@ public final class SchemaRegistry {
    */
   public List<String> testCompatibility(String subject, String version, SchemaInput input) {
     int v = parseVersion(version);
-    Optional<AvroCompatibility.Previous> against = read(() -> {
-      Map.Entry<Integer, VersionEntry> found = find(subject, v, false);
-      if (found == null && v != -1) {
-        throw RegistryException.versionNotFound(v);
-      }
-      return Optional.ofNullable(found).map(this::previous);
-    });
+    Optional<AvroCompatibility.Previous> against =
+        read(
+            () -> {
+              Map.Entry<Integer, VersionEntry> found = find(subject, v, false);
+              if (found == null && v != -1) {
+                throw RegistryException.versionNotFound(v);
+              }
+              return Optional.ofNullable(found).map(this::previous);
+            });
     Parsed parsed = parse(input);
-    return AvroCompatibility.check(effectiveLevel(subject), parsed.schema(),
-        against.map(List::of).orElse(List.of()));
+    return AvroCompatibility.check(
+        effectiveLevel(subject), parsed.schema(), against.map(List::of).orElse(List.of()));
   }
 
   /**
@@ -415,13 +441,14 @@ public final class SchemaRegistry {
 
   /** The level that applies to the subject: its own, else the global one. */
   public CompatibilityLevel effectiveLevel(String subject) {
-    return read(() -> {
-      CompatibilityLevel own = subjectLevels.get(subject);
-      if (own != null) {
-        return own;
-      }
-      return globalLevel != null ? globalLevel : defaultLevel;
-    });
+    return read(
+        () -> {
+          CompatibilityLevel own = subjectLevels.get(subject);
+          if (own != null) {
+            return own;
+          }
+          return globalLevel != null ? globalLevel : defaultLevel;
+        });
   }
 
   /**
@@ -498,8 +525,11 @@ public final class SchemaRegistry {
           "Invalid schema type " + type + ": this registry supports only AVRO");
     }
     if (!input.references().isEmpty()) {
-      throw RegistryException.invalidSchema("Invalid schema: schema references are not "
-          + "supported by this registry, got " + input.references().size() + " reference(s)");
+      throw RegistryException.invalidSchema(
+          "Invalid schema: schema references are not "
+              + "supported by this registry, got "
+              + input.references().size()
+              + " reference(s)");
     }
     if (input.schema() == null || input.schema().isBlank()) {
       throw RegistryException.invalidSchema("Empty schema");
@@ -544,21 +574,39 @@ public final class SchemaRegistry {
         try {
           parsed = new Schema.Parser().setValidateDefaults(false).parse(e.schema());
         } catch (RuntimeException ex) {
-          throw new IllegalStateException("schema log holds an unparsable schema for "
-              + e.subject() + " version " + e.version() + " (id " + e.id() + ")", ex);
+          throw new IllegalStateException(
+              "schema log holds an unparsable schema for "
+                  + e.subject()
+                  + " version "
+                  + e.version()
+                  + " (id "
+                  + e.id()
+                  + ")",
+              ex);
         }
         // Stored text is already canonical when we wrote it; canonicalise anyway in case the
         // log was written by another registry with different formatting.
         known = new SchemaEntry(e.id(), parsed.toString(), parsed);
         schemasById.put(e.id(), known);
         idsByCanonical.putIfAbsent(known.canonical(), e.id());
-      } else if (!known.canonical().equals(e.schema()) && !known.canonical().equals(
-          new Schema.Parser().setValidateDefaults(false).parse(e.schema()).toString())) {
+      } else if (!known.canonical().equals(e.schema())
+          && !known
+              .canonical()
+              .equals(
+                  new Schema.Parser().setValidateDefaults(false).parse(e.schema()).toString())) {
         // (The cheap text comparison first: replaying a long log should not re-parse.)
-        throw new IllegalStateException("schema log gives id " + e.id() + " to two different "
-            + "schemas (again at " + e.subject() + " version " + e.version() + ")");
+        throw new IllegalStateException(
+            "schema log gives id "
+                + e.id()
+                + " to two different "
+                + "schemas (again at "
+                + e.subject()
+                + " version "
+                + e.version()
+                + ")");
       }
-      subjects.computeIfAbsent(e.subject(), s -> new TreeMap<>())
+      subjects
+          .computeIfAbsent(e.subject(), s -> new TreeMap<>())
           .put(e.version(), new VersionEntry(e.id(), e.deleted()));
       maxId = Math.max(maxId, e.id());
     } else if (event instanceof SchemaVersionRemoved e) {
@@ -577,7 +625,8 @@ public final class SchemaRegistry {
     } else if (event instanceof SubjectSoftDeleted e) {
       TreeMap<Integer, VersionEntry> versions = subjects.get(e.subject());
       if (versions != null) {
-        versions.headMap(e.upToVersion(), true)
+        versions
+            .headMap(e.upToVersion(), true)
             .replaceAll((version, entry) -> new VersionEntry(entry.id(), true));
       }
     } else if (event instanceof ConfigSet e) {
@@ -618,17 +667,20 @@ public final class SchemaRegistry {
     }
     if (version == -1) {
       return versions.descendingMap().entrySet().stream()
-          .filter(v -> !v.getValue().deleted()).findFirst().orElse(null);
+          .filter(v -> !v.getValue().deleted())
+          .findFirst()
+          .orElse(null);
     }
     VersionEntry entry = versions.get(version);
-    return entry == null || (entry.deleted() && !includeDeleted)
-        ? null : Map.entry(version, entry);
+    return entry == null || (entry.deleted() && !includeDeleted) ? null : Map.entry(version, entry);
   }
 
   private List<AvroCompatibility.Previous> liveNewestFirst(
       TreeMap<Integer, VersionEntry> versions) {
     return versions.descendingMap().entrySet().stream()
-        .filter(v -> !v.getValue().deleted()).map(this::previous).toList();
+        .filter(v -> !v.getValue().deleted())
+        .map(this::previous)
+        .toList();
   }
 
   private AvroCompatibility.Previous previous(Map.Entry<Integer, VersionEntry> version) {

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,11 +81,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);
 
   static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final Set<String> ACCEPTED_REQUEST_TYPES = Set.of(
-      "application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
-      "application/json", "application/octet-stream");
+  private static final Set<String> ACCEPTED_REQUEST_TYPES =
+      Set.of(
+          "application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
+          "application/json", "application/octet-stream");
+
   /** Requests beyond this are refused rather than buffered: the body is held in memory. */
   private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
   /** A handful of threads: registry traffic is a few calls per client start, then cached. */
   private static final int THREADS = 4;
 
@@ -98,9 +102,10 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      // Confluent clients send fields we do not use (version, id, metadata, ruleSet, ...).
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          // Confluent clients send fields we do not use (version, id, metadata, ruleSet, ...).
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   // Request bodies. Package-private rather than private so Jackson can construct them.
   record RegisterRequest(String schema, String schemaType, List<JsonNode> references) {}
@@ -162,12 +167,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
           "Schema registry cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     AtomicInteger threadNumber = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(THREADS, runnable -> {
-      Thread thread = new Thread(runnable, "schema-registry-http-" + threadNumber.incrementAndGet());
-      // Daemon: a server someone forgot to close must not keep the JVM from exiting.
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor =
+        Executors.newFixedThreadPool(
+            THREADS,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "schema-registry-http-" + threadNumber.incrementAndGet());
+              // Daemon: a server someone forgot to close must not keep the JVM from exiting.
+              thread.setDaemon(true);
+              return thread;
+            });
     http.setExecutor(executor);
     http.createContext("/", this::handle);
     http.start();
@@ -220,71 +229,101 @@ public final class SchemaRegistryServer implements AutoCloseable {
     get("/", r -> json(200, JSON.createObjectNode()));
     get("/schemas/types", r -> json(200, JSON.createArrayNode().add("AVRO")));
 
-    get("/schemas/ids/{id}", r -> {
-      ObjectNode body = JSON.createObjectNode();
-      body.put("schema", registry.schemaById(schemaId(r.param(0))));
-      return json(200, body);
-    });
-    get("/schemas/ids/{id}/schema",
-        r -> raw(registry.schemaById(schemaId(r.param(0)))));
-    get("/schemas/ids/{id}/subjects",
+    get(
+        "/schemas/ids/{id}",
+        r -> {
+          ObjectNode body = JSON.createObjectNode();
+          body.put("schema", registry.schemaById(schemaId(r.param(0))));
+          return json(200, body);
+        });
+    get("/schemas/ids/{id}/schema", r -> raw(registry.schemaById(schemaId(r.param(0)))));
+    get(
+        "/schemas/ids/{id}/subjects",
         r -> json(200, registry.subjectsForId(schemaId(r.param(0)), r.flag("deleted"))));
-    get("/schemas/ids/{id}/versions", r -> {
-      ArrayNode body = JSON.createArrayNode();
-      for (SubjectVersion sv : registry.versionsForId(schemaId(r.param(0)), r.flag("deleted"))) {
-        body.addObject().put("subject", sv.subject()).put("version", sv.version());
-      }
-      return json(200, body);
-    });
+    get(
+        "/schemas/ids/{id}/versions",
+        r -> {
+          ArrayNode body = JSON.createArrayNode();
+          for (SubjectVersion sv :
+              registry.versionsForId(schemaId(r.param(0)), r.flag("deleted"))) {
+            body.addObject().put("subject", sv.subject()).put("version", sv.version());
+          }
+          return json(200, body);
+        });
 
-    get("/subjects", r -> {
-      String prefix = r.query().getOrDefault("subjectPrefix", "");
-      return json(200, registry.subjects(r.flag("deleted")).stream()
-          .filter(s -> s.startsWith(prefix)).toList());
-    });
-    post("/subjects/{subject}", r -> json(200, schemaJson(
-        registry.lookup(r.param(0), schemaInput(r.body()), r.flag("deleted")))));
-    delete("/subjects/{subject}",
+    get(
+        "/subjects",
+        r -> {
+          String prefix = r.query().getOrDefault("subjectPrefix", "");
+          return json(
+              200,
+              registry.subjects(r.flag("deleted")).stream()
+                  .filter(s -> s.startsWith(prefix))
+                  .toList());
+        });
+    post(
+        "/subjects/{subject}",
+        r ->
+            json(
+                200,
+                schemaJson(registry.lookup(r.param(0), schemaInput(r.body()), r.flag("deleted")))));
+    delete(
+        "/subjects/{subject}",
         r -> json(200, registry.deleteSubject(r.param(0), r.flag("permanent"))));
-    get("/subjects/{subject}/versions",
+    get(
+        "/subjects/{subject}/versions",
         r -> json(200, registry.versions(r.param(0), r.flag("deleted"))));
-    post("/subjects/{subject}/versions", r -> {
-      RegisteredSchema registered = registry.register(r.param(0), schemaInput(r.body()));
-      ObjectNode body = JSON.createObjectNode();
-      body.put("id", registered.id());
-      return json(200, body);
-    });
-    get("/subjects/{subject}/versions/{version}", r -> json(200,
-        schemaJson(registry.version(r.param(0), r.param(1), r.flag("deleted")))));
-    delete("/subjects/{subject}/versions/{version}", r -> json(200,
-        registry.deleteVersion(r.param(0), r.param(1), r.flag("permanent"))));
-    get("/subjects/{subject}/versions/{version}/schema",
+    post(
+        "/subjects/{subject}/versions",
+        r -> {
+          RegisteredSchema registered = registry.register(r.param(0), schemaInput(r.body()));
+          ObjectNode body = JSON.createObjectNode();
+          body.put("id", registered.id());
+          return json(200, body);
+        });
+    get(
+        "/subjects/{subject}/versions/{version}",
+        r -> json(200, schemaJson(registry.version(r.param(0), r.param(1), r.flag("deleted")))));
+    delete(
+        "/subjects/{subject}/versions/{version}",
+        r -> json(200, registry.deleteVersion(r.param(0), r.param(1), r.flag("permanent"))));
+    get(
+        "/subjects/{subject}/versions/{version}/schema",
         r -> raw(registry.version(r.param(0), r.param(1), r.flag("deleted")).schema()));
 
-    post("/compatibility/subjects/{subject}/versions/{version}", r -> {
-      SchemaInput input = schemaInput(r.body());
-      return compatibility(r, () -> registry.testCompatibility(r.param(0), r.param(1), input));
-    });
-    post("/compatibility/subjects/{subject}/versions", r -> {
-      SchemaInput input = schemaInput(r.body());
-      return compatibility(r, () -> registry.testCompatibility(r.param(0), input));
-    });
+    post(
+        "/compatibility/subjects/{subject}/versions/{version}",
+        r -> {
+          SchemaInput input = schemaInput(r.body());
+          return compatibility(r, () -> registry.testCompatibility(r.param(0), r.param(1), input));
+        });
+    post(
+        "/compatibility/subjects/{subject}/versions",
+        r -> {
+          SchemaInput input = schemaInput(r.body());
+          return compatibility(r, () -> registry.testCompatibility(r.param(0), input));
+        });
 
     get("/config", r -> levelJson("compatibilityLevel", registry.globalLevel()));
-    put("/config", r -> levelJson("compatibility",
-        registry.setGlobalLevel(level(r.body()))));
+    put("/config", r -> levelJson("compatibility", registry.setGlobalLevel(level(r.body()))));
     delete("/config", r -> levelJson("compatibilityLevel", registry.deleteGlobalLevel()));
-    get("/config/{subject}", r -> {
-      String subject = r.param(0);
-      CompatibilityLevel level = r.flag("defaultToGlobal")
-          ? registry.effectiveLevel(subject)
-          : registry.subjectLevel(subject)
-              .orElseThrow(() -> RegistryException.subjectConfigNotFound(subject));
-      return levelJson("compatibilityLevel", level);
-    });
-    put("/config/{subject}", r -> levelJson("compatibility",
-        registry.setSubjectLevel(r.param(0), level(r.body()))));
-    delete("/config/{subject}",
+    get(
+        "/config/{subject}",
+        r -> {
+          String subject = r.param(0);
+          CompatibilityLevel level =
+              r.flag("defaultToGlobal")
+                  ? registry.effectiveLevel(subject)
+                  : registry
+                      .subjectLevel(subject)
+                      .orElseThrow(() -> RegistryException.subjectConfigNotFound(subject));
+          return levelJson("compatibilityLevel", level);
+        });
+    put(
+        "/config/{subject}",
+        r -> levelJson("compatibility", registry.setSubjectLevel(r.param(0), level(r.body()))));
+    delete(
+        "/config/{subject}",
         r -> levelJson("compatibilityLevel", registry.deleteSubjectLevel(r.param(0))));
   }
 
@@ -320,8 +359,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
     } catch (BadRequest e) {
       response = error(e.status, e.status, e.getMessage());
     } catch (RuntimeException | IOException e) {
-      log.error("Schema registry request {} {} failed", exchange.getRequestMethod(),
-          exchange.getRequestURI(), e);
+      log.error(
+          "Schema registry request {} {} failed",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI(),
+          e);
       response = error(500, 500, "Internal Server Error");
     }
     try {
@@ -334,8 +376,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      log.debug("Could not answer {} {}: {}", exchange.getRequestMethod(),
-          exchange.getRequestURI(), e.toString());
+      log.debug(
+          "Could not answer {} {}: {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI(),
+          e.toString());
     } finally {
       exchange.close();
     }
@@ -358,8 +403,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
         checkContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
         body = readBody(exchange.getRequestBody());
       }
-      return route.handler().handle(
-          new Request(params, query(exchange.getRequestURI().getRawQuery()), body));
+      return route
+          .handler()
+          .handle(new Request(params, query(exchange.getRequestURI().getRawQuery()), body));
     }
     if (!allowed.isEmpty()) {
       if (allowed.contains("GET")) {
@@ -417,11 +463,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
     int i = 0;
     while (i < raw.length()) {
       char c = raw.charAt(i);
-      if (c == '%' && i + 2 < raw.length()
+      if (c == '%'
+          && i + 2 < raw.length()
           && Character.digit(raw.charAt(i + 1), 16) >= 0
           && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-        bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16
-            + Character.digit(raw.charAt(i + 2), 16));
+        bytes.write(
+            Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
         i += 3;
       } else {
         int codePoint = raw.codePointAt(i);
@@ -439,10 +486,10 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
     for (String pair : rawQuery.split("&")) {
       int eq = pair.indexOf('=');
-      String name = java.net.URLDecoder.decode(
-          eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : java.net.URLDecoder.decode(
-          pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       query.putIfAbsent(name, value); // the first occurrence wins, as JAX-RS @QueryParam
     }
     return query;
@@ -490,8 +537,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private static <T> T readJson(byte[] body, Class<T> type) {
     T value;
     try {
-      value = new String(body, StandardCharsets.UTF_8).isBlank()
-          ? null : JSON.readValue(body, type);
+      value =
+          new String(body, StandardCharsets.UTF_8).isBlank() ? null : JSON.readValue(body, type);
     } catch (JsonParseException e) {
       throw new BadRequest(400, e.getOriginalMessage());
     } catch (JsonMappingException e) {

@@ -84,57 +84,87 @@ public final class StoreEventCodec {
     JsonNode k = parse(key, "key");
     String keyType = requiredText(k, "keytype", "key");
     switch (keyType) {
-      case SCHEMA: {
-        String subject = requiredText(k, "subject", "SCHEMA key");
-        int version = requiredInt(k, "version", "SCHEMA key");
-        if (value == null) {
-          return Optional.of(new SchemaVersionRemoved(subject, version));
+      case SCHEMA:
+        {
+          String subject = requiredText(k, "subject", "SCHEMA key");
+          int version = requiredInt(k, "version", "SCHEMA key");
+          if (value == null) {
+            return Optional.of(new SchemaVersionRemoved(subject, version));
+          }
+          JsonNode v = parse(value, "SCHEMA value");
+          String schemaType = text(v, "schemaType", "SCHEMA value");
+          if (schemaType != null && !"AVRO".equals(schemaType)) {
+            throw new IllegalArgumentException(
+                "schema "
+                    + subject
+                    + " v"
+                    + version
+                    + " has schemaType "
+                    + schemaType
+                    + "; only AVRO is supported");
+          }
+          JsonNode refs = v.get("references");
+          if (refs != null && !refs.isNull() && !refs.isEmpty()) {
+            throw new IllegalArgumentException(
+                "schema "
+                    + subject
+                    + " v"
+                    + version
+                    + " has schema references, which are not supported");
+          }
+          String valueSubject = requiredText(v, "subject", "SCHEMA value");
+          int valueVersion = requiredInt(v, "version", "SCHEMA value");
+          if (!valueSubject.equals(subject) || valueVersion != version) {
+            throw new IllegalArgumentException(
+                "SCHEMA key "
+                    + subject
+                    + " v"
+                    + version
+                    + " does not match its value "
+                    + valueSubject
+                    + " v"
+                    + valueVersion);
+          }
+          JsonNode deleted = v.get("deleted");
+          return Optional.of(
+              new SchemaVersionWritten(
+                  subject,
+                  version,
+                  requiredInt(v, "id", "SCHEMA value"),
+                  requiredText(v, "schema", "SCHEMA value"),
+                  deleted != null && deleted.asBoolean(false)));
         }
-        JsonNode v = parse(value, "SCHEMA value");
-        String schemaType = text(v, "schemaType", "SCHEMA value");
-        if (schemaType != null && !"AVRO".equals(schemaType)) {
-          throw new IllegalArgumentException("schema " + subject + " v" + version
-              + " has schemaType " + schemaType + "; only AVRO is supported");
+      case DELETE_SUBJECT:
+        {
+          if (value == null) {
+            return Optional.empty();
+          }
+          String subject = requiredText(k, "subject", "DELETE_SUBJECT key");
+          JsonNode v = parse(value, "DELETE_SUBJECT value");
+          return Optional.of(
+              new SubjectSoftDeleted(subject, requiredInt(v, "version", "DELETE_SUBJECT value")));
         }
-        JsonNode refs = v.get("references");
-        if (refs != null && !refs.isNull() && !refs.isEmpty()) {
-          throw new IllegalArgumentException("schema " + subject + " v" + version
-              + " has schema references, which are not supported");
+      case CONFIG:
+        {
+          String subject = text(k, "subject", "CONFIG key");
+          if (value == null) {
+            return Optional.of(new ConfigRemoved(subject));
+          }
+          JsonNode v = parse(value, "CONFIG value");
+          String level = text(v, "compatibilityLevel", "CONFIG value");
+          if (level == null) {
+            // A Confluent config record may carry only other settings: no level is configured.
+            return Optional.of(new ConfigRemoved(subject));
+          }
+          return Optional.of(
+              new ConfigSet(
+                  subject,
+                  CompatibilityLevel.parse(level)
+                      .orElseThrow(
+                          () ->
+                              new IllegalArgumentException(
+                                  "unknown compatibility level " + level))));
         }
-        String valueSubject = requiredText(v, "subject", "SCHEMA value");
-        int valueVersion = requiredInt(v, "version", "SCHEMA value");
-        if (!valueSubject.equals(subject) || valueVersion != version) {
-          throw new IllegalArgumentException("SCHEMA key " + subject + " v" + version
-              + " does not match its value " + valueSubject + " v" + valueVersion);
-        }
-        JsonNode deleted = v.get("deleted");
-        return Optional.of(new SchemaVersionWritten(subject, version,
-            requiredInt(v, "id", "SCHEMA value"), requiredText(v, "schema", "SCHEMA value"),
-            deleted != null && deleted.asBoolean(false)));
-      }
-      case DELETE_SUBJECT: {
-        if (value == null) {
-          return Optional.empty();
-        }
-        String subject = requiredText(k, "subject", "DELETE_SUBJECT key");
-        JsonNode v = parse(value, "DELETE_SUBJECT value");
-        return Optional.of(
-            new SubjectSoftDeleted(subject, requiredInt(v, "version", "DELETE_SUBJECT value")));
-      }
-      case CONFIG: {
-        String subject = text(k, "subject", "CONFIG key");
-        if (value == null) {
-          return Optional.of(new ConfigRemoved(subject));
-        }
-        JsonNode v = parse(value, "CONFIG value");
-        String level = text(v, "compatibilityLevel", "CONFIG value");
-        if (level == null) {
-          // A Confluent config record may carry only other settings: no level is configured.
-          return Optional.of(new ConfigRemoved(subject));
-        }
-        return Optional.of(new ConfigSet(subject, CompatibilityLevel.parse(level).orElseThrow(
-            () -> new IllegalArgumentException("unknown compatibility level " + level))));
-      }
       default:
         return Optional.empty();
     }
@@ -169,13 +199,13 @@ public final class StoreEventCodec {
     try {
       JsonNode node = JSON.readTree(bytes);
       if (node == null || !node.isObject()) {
-        throw new IllegalArgumentException(what + " is not a JSON object: "
-            + new String(bytes, StandardCharsets.UTF_8));
+        throw new IllegalArgumentException(
+            what + " is not a JSON object: " + new String(bytes, StandardCharsets.UTF_8));
       }
       return node;
     } catch (IOException e) {
-      throw new IllegalArgumentException(what + " is not valid JSON: "
-          + new String(bytes, StandardCharsets.UTF_8), e);
+      throw new IllegalArgumentException(
+          what + " is not valid JSON: " + new String(bytes, StandardCharsets.UTF_8), e);
     }
   }
 

@@ -16,7 +16,11 @@ public record CarrierBucket(String carrierId, long start, HealthCounts counts) {
     byte[] id = carrierId.getBytes(StandardCharsets.UTF_8);
     byte[] c = counts.toBytes();
     return ByteBuffer.allocate(4 + id.length + 8 + c.length)
-        .putInt(id.length).put(id).putLong(start).put(c).array();
+        .putInt(id.length)
+        .put(id)
+        .putLong(start)
+        .put(c)
+        .array();
   }
 
   public static CarrierBucket fromBytes(byte[] bytes) {
@@ -26,12 +30,12 @@ public record CarrierBucket(String carrierId, long start, HealthCounts counts) {
     long start = b.getLong();
     byte[] c = new byte[b.remaining()];
     b.get(c);
-    return new CarrierBucket(new String(id, StandardCharsets.UTF_8), start,
-        HealthCounts.fromBytes(c));
+    return new CarrierBucket(
+        new String(id, StandardCharsets.UTF_8), start, HealthCounts.fromBytes(c));
   }
 
   public static Serde<CarrierBucket> serde() {
-    return Serdes.serdeFrom((t, v) -> v == null ? null : v.toBytes(),
-        (t, b) -> b == null ? null : fromBytes(b));
+    return Serdes.serdeFrom(
+        (t, v) -> v == null ? null : v.toBytes(), (t, b) -> b == null ? null : fromBytes(b));
   }
 }

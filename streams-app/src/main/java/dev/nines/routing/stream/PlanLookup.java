@@ -17,11 +17,14 @@ import org.apache.kafka.streams.state.VersionedRecord;
 final class PlanLookup {
   private final VersionedKeyValueStore<String, RoutePlan> plans;
   private final String route;
+
   /** The latest version's time, once looked up; it is in force from then on. */
   private long latestFrom = Long.MAX_VALUE;
+
   private RoutePlan latest;
   private static final long UNKNOWN = Long.MIN_VALUE;
   private static final long NONE = Long.MAX_VALUE;
+
   /** The latest version's time as the store has it, once asked. */
   private long newestFrom = UNKNOWN;
 

@@ -1,6 +1,7 @@
 package dev.nines.routing.stream;
 
 import dev.nines.ingest.InvalidInputException;
+import dev.nines.ingest.TextLimit;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
@@ -39,8 +40,12 @@ public final class PlanValidator {
     }
     String route = plan.getCountry() + ":" + plan.getChannel();
     if (problems.isEmpty() && !key.equals(route)) {
-      problems.add("key '" + key + "' differs from the plan's route '" + route
-          + "': expected the record keyed by its route id");
+      problems.add(
+          "key '"
+              + key
+              + "' differs from the plan's route '"
+              + route
+              + "': expected the record keyed by its route id");
     }
     if (plan.getCarriers() == null || plan.getCarriers().isEmpty()) {
       problems.add("no carriers: expected at least one (a tombstone removes a route)");
@@ -55,8 +60,12 @@ public final class PlanValidator {
         problems.add("carrier '" + id + "' is listed twice: expected each carrier once");
       }
       if (c.getBaseWeight() <= 0) {
-        problems.add("carrier '" + id + "' has baseWeight " + c.getBaseWeight()
-            + ": expected more than 0 (enabled = false drains a carrier)");
+        problems.add(
+            "carrier '"
+                + id
+                + "' has baseWeight "
+                + c.getBaseWeight()
+                + ": expected more than 0 (enabled = false drains a carrier)");
       }
     }
     return problems;
@@ -78,14 +87,17 @@ public final class PlanValidator {
 
     @Override
     public void process(FixedKeyRecord<String, RoutePlan> record) {
-      List<String> problems = new java.util.ArrayList<>(problems(record.key(), record.value()));
+      List<String> problems = new ArrayList<>(problems(record.key(), record.value()));
       if (record.value() != null) {
-        dev.nines.ingest.TextLimit.check(record.value(), maxTextLength)
-            .ifPresent(p -> problems.add(p.text()));
+        TextLimit.check(record.value(), maxTextLength).ifPresent(p -> problems.add(p.text()));
       }
       if (!problems.isEmpty()) {
-        throw new InvalidInputException("invalid-plan", "route-plans: plan of '" + record.key()
-            + "' rejected, the previous version stays in force: " + String.join("; ", problems));
+        throw new InvalidInputException(
+            "invalid-plan",
+            "route-plans: plan of '"
+                + record.key()
+                + "' rejected, the previous version stays in force: "
+                + String.join("; ", problems));
       }
       context.forward(record);
     }

@@ -1,5 +1,8 @@
 package dev.nines.routing.stream;
 
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.ObjectStore;
+import dev.nines.eventtime.Watermark;
 import dev.nines.health.HealthCounts;
 import dev.nines.routing.CarrierDecision;
 import dev.nines.routing.CarrierStats;
@@ -10,6 +13,7 @@ import dev.nines.routing.RoutingPolicy;
 import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.RoutePlan;
 import dev.nines.schema.RoutingWeights;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,10 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import dev.nines.eventtime.ObjectStore;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.Watermark;
-import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,7 +28,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * ObjectStore}: decoded once and encoded once per commit, not once per bucket. Encoding it per
  * bucket was the largest cost of nines' own code in the profile (BENCHMARKS.md).
  */
-final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, String,
-    RoutingWeights> {
+final class RouteEvaluator
+    implements Processor<String, Marked<CarrierBucket>, String, RoutingWeights> {
   private static final Logger log = LoggerFactory.getLogger(RouteEvaluator.class);
   private static final String MARK_PREFIX = "mark/";
   private static final String PENDING_PREFIX = "pending/";
@@ -87,8 +86,14 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
   private long frontier;
   private boolean warnedMark;
 
-  RouteEvaluator(String storeName, String plansStoreName, String frontierStoreName,
-      int upstreams, Duration interval, Duration history, RoutingPolicy policy,
+  RouteEvaluator(
+      String storeName,
+      String plansStoreName,
+      String frontierStoreName,
+      int upstreams,
+      Duration interval,
+      Duration history,
+      RoutingPolicy policy,
       double sketchAccuracy) {
     this.storeName = storeName;
     this.plansStoreName = plansStoreName;
@@ -133,7 +138,8 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
       // after the first bucket), so the route starts at this one, whichever task ran first.
       s.evaluatedUpTo = bucket.start();
     }
-    s.buckets.computeIfAbsent(bucket.carrierId(), c -> new TreeMap<>())
+    s.buckets
+        .computeIfAbsent(bucket.carrierId(), c -> new TreeMap<>())
         .merge(bucket.start(), bucket.counts(), HealthCounts::merge);
     s.maxBucketStart = Math.max(s.maxBucketStart, bucket.start());
     advance(route, s);
@@ -144,8 +150,12 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
       // a mark of another layout (topics.partitions changed): it says nothing about this one
       if (!warnedMark) {
         warnedMark = true;
-        log.warn("routing (task {}): watermark of upstream {} of {} ignored: this topology "
-            + "expects {} upstream partitions", context.taskId(), w.partition(), w.partitions(),
+        log.warn(
+            "routing (task {}): watermark of upstream {} of {} ignored: this topology "
+                + "expects {} upstream partitions",
+            context.taskId(),
+            w.partition(),
+            w.partitions(),
             upstreams);
       }
       return;
@@ -154,16 +164,16 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
       return;
     }
     marks[w.partition()] = w.streamTime();
-    frontierStore.put(MARK_PREFIX + w.partition(),
-        ByteBuffer.allocate(8).putLong(w.streamTime()).array());
+    frontierStore.put(
+        MARK_PREFIX + w.partition(), ByteBuffer.allocate(8).putLong(w.streamTime()).array());
     long f = min(marks);
     if (f <= frontier) {
       return;
     }
     frontier = f;
     List<String> pending = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = frontierStore.prefixScan(PENDING_PREFIX,
-        new StringSerializer())) {
+    try (KeyValueIterator<String, byte[]> it =
+        frontierStore.prefixScan(PENDING_PREFIX, new StringSerializer())) {
       it.forEachRemaining(kv -> pending.add(kv.key.substring(PENDING_PREFIX.length())));
     }
     for (String route : pending) {
@@ -208,8 +218,10 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
   }
 
   private void evaluate(String route, RoutePlan plan, RouteState s, long end) {
-    List<PlanCarrier> carriers = plan.getCarriers().stream()
-        .map(c -> new PlanCarrier(c.getCarrierId(), c.getBaseWeight(), c.getEnabled())).toList();
+    List<PlanCarrier> carriers =
+        plan.getCarriers().stream()
+            .map(c -> new PlanCarrier(c.getCarrierId(), c.getBaseWeight(), c.getEnabled()))
+            .toList();
     Map<String, CarrierStats> stats = new HashMap<>();
     for (PlanCarrier c : carriers) {
       stats.put(c.carrierId(), statsOf(s.buckets.get(c.carrierId()), end));
@@ -239,14 +251,18 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
       if (b != null) {
         sum.merge(b);
       }
-      long n = sum.delivered() + sum.carrierFailures() + sum.probeFailures()
-          + sum.probeSuccesses();
+      long n = sum.delivered() + sum.carrierFailures() + sum.probeFailures() + sum.probeSuccesses();
       if (n >= policy.minSamples()) {
         break;
       }
     }
-    return new CarrierStats(sum.delivered(), sum.carrierFailures(), sum.probeSuccesses(),
-        sum.probeFailures(), sum.latencyMs(0.95), Math.max(span, interval));
+    return new CarrierStats(
+        sum.delivered(),
+        sum.carrierFailures(),
+        sum.probeSuccesses(),
+        sum.probeFailures(),
+        sum.latencyMs(0.95),
+        Math.max(span, interval));
   }
 
   private void prune(RouteState s, long end) {
@@ -255,15 +271,27 @@ final class RouteEvaluator implements Processor<String, Marked<CarrierBucket>, S
     s.buckets.values().removeIf(TreeMap::isEmpty);
   }
 
-  static RoutingWeights toRecord(String route, RoutePlan plan, long version, long end,
-      RouteDecision d) {
+  static RoutingWeights toRecord(
+      String route, RoutePlan plan, long version, long end, RouteDecision d) {
     List<CarrierWeight> carriers = new ArrayList<>();
     for (CarrierDecision c : d.carriers()) {
-      carriers.add(CarrierWeight.newBuilder().setCarrierId(c.carrierId()).setWeight(c.weight())
-          .setState(c.state()).setScore(c.score()).setReason(c.reason()).build());
+      carriers.add(
+          CarrierWeight.newBuilder()
+              .setCarrierId(c.carrierId())
+              .setWeight(c.weight())
+              .setState(c.state())
+              .setScore(c.score())
+              .setReason(c.reason())
+              .build());
     }
-    return RoutingWeights.newBuilder().setRouteId(route).setCountry(plan.getCountry())
-        .setChannel(plan.getChannel()).setVersion(version).setEffectiveAt(Instant.ofEpochMilli(end))
-        .setMode(d.mode()).setCarriers(carriers).build();
+    return RoutingWeights.newBuilder()
+        .setRouteId(route)
+        .setCountry(plan.getCountry())
+        .setChannel(plan.getChannel())
+        .setVersion(version)
+        .setEffectiveAt(Instant.ofEpochMilli(end))
+        .setMode(d.mode())
+        .setCarriers(carriers)
+        .build();
   }
 }

@@ -28,13 +28,18 @@ final class RouteState {
   private static final byte FORMAT = 1;
 
   long version;
+
   /** End of the last evaluated interval (event time); Long.MIN_VALUE before the first. */
   long evaluatedUpTo = Long.MIN_VALUE;
+
   /** Latest bucket start seen for this route. */
   long maxBucketStart = Long.MIN_VALUE;
+
   /** carrierId -> bucket start -> counts, sorted so the history reads newest first. */
   final Map<String, TreeMap<Long, HealthCounts>> buckets = new TreeMap<>();
+
   final Map<String, CarrierMemory> memory = new TreeMap<>();
+
   /** The last decision written, or null before the first. */
   RouteDecision last;
 
@@ -105,15 +110,21 @@ final class RouteState {
         s.buckets.put(carrier, m);
       }
       for (int i = in.readInt(); i > 0; i--) {
-        s.memory.put(in.readUTF(), new CarrierMemory(CarrierState.valueOf(in.readUTF()),
-            in.readInt(), in.readInt()));
+        s.memory.put(
+            in.readUTF(),
+            new CarrierMemory(CarrierState.valueOf(in.readUTF()), in.readInt(), in.readInt()));
       }
       if (in.readBoolean()) {
         RouteMode mode = RouteMode.valueOf(in.readUTF());
         List<CarrierDecision> carriers = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-          carriers.add(new CarrierDecision(in.readUTF(), in.readInt(),
-              CarrierState.valueOf(in.readUTF()), in.readDouble(), in.readUTF()));
+          carriers.add(
+              new CarrierDecision(
+                  in.readUTF(),
+                  in.readInt(),
+                  CarrierState.valueOf(in.readUTF()),
+                  in.readDouble(),
+                  in.readUTF()));
         }
         s.last = new RouteDecision(mode, carriers, Map.copyOf(s.memory));
       }
@@ -124,7 +135,7 @@ final class RouteState {
   }
 
   static Serde<RouteState> serde() {
-    return Serdes.serdeFrom((t, v) -> v == null ? null : v.toBytes(),
-        (t, b) -> b == null ? null : fromBytes(b));
+    return Serdes.serdeFrom(
+        (t, v) -> v == null ? null : v.toBytes(), (t, b) -> b == null ? null : fromBytes(b));
   }
 }

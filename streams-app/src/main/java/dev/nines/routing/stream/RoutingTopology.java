@@ -3,13 +3,22 @@ package dev.nines.routing.stream;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.ClosingWindows;
-import dev.nines.health.stream.HealthCountsSerde;
-import dev.nines.ingest.stream.EventTimeExtractor;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.ObjectStore;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
+import dev.nines.health.stream.CarrierHealthTopology;
+import dev.nines.health.stream.HealthCountsSerde;
+import dev.nines.ingest.stream.EventTimeExtractor;
+import dev.nines.model.CarrierKey;
 import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingWeights;
 import dev.nines.serde.SchemaRegistryClient;
+import dev.nines.views.Views;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -19,10 +28,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.MulticastPartitioner;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Routing weights per route, decided in event time.
@@ -46,14 +51,18 @@ public final class RoutingTopology {
 
   /** Open buckets (see {@link ClosingWindows}); was the DSL's "routing-bucket-store". */
   public static final String BUCKET_STORE = "routing-open-buckets-store";
+
   public static final String PLANS_STORE = "route-plans-versioned-store";
   public static final String STATE_STORE = "routing-state-store";
+
   /** The bucket tasks' relayed watermarks, and the routes with an interval left to decide. */
   public static final String FRONTIER_STORE = "routing-frontier-store";
 
-  public static void build(StreamsBuilder builder, NinesConfig config,
+  public static void build(
+      StreamsBuilder builder,
+      NinesConfig config,
       SchemaRegistryClient registry,
-      KStream<String, dev.nines.eventtime.Marked<HealthSample>> carrierSamples) {
+      KStream<String, Marked<HealthSample>> carrierSamples) {
     NinesConfig.Routing r = config.routing();
     double accuracy = config.health().latencyRelativeAccuracy();
     Serde<String> keys = Topics.ROUTE_PLANS.keySerde();
@@ -65,48 +74,85 @@ public final class RoutingTopology {
     // the evaluator finds a route's plan only on the partition murmur2 gives its route id, where
     // the route's buckets go. The repartition keeps each version's event time as its timestamp.
     // Not joined: the evaluator reads it as of each interval's end (connected by store name).
-    builder.stream(config.topics().name(Topics.ROUTE_PLANS),
-            Consumed.with(keys, planSerde).withTimestampExtractor(new EventTimeExtractor())
+    builder.stream(
+            config.topics().name(Topics.ROUTE_PLANS),
+            Consumed.with(keys, planSerde)
+                .withTimestampExtractor(new EventTimeExtractor())
                 .withName("route-plans-source"))
-        .processValues(() -> new PlanValidator.Gate(config.ingest().maxTextLength()),
+        .processValues(
+            () -> new PlanValidator.Gate(config.ingest().maxTextLength()),
             Named.as("route-plans-check"))
-        .repartition(Repartitioned.with(keys, planSerde).withName("route-plans-by-route")
-            .withNumberOfPartitions(config.topics().partitions()))
-        .toTable(Named.as("route-plans-table"), Materialized.<String, RoutePlan>as(
-                Stores.persistentVersionedKeyValueStore(PLANS_STORE, r.planHistory()))
-            .withKeySerde(keys).withValueSerde(planSerde));
+        .repartition(
+            Repartitioned.with(keys, planSerde)
+                .withName("route-plans-by-route")
+                .withNumberOfPartitions(config.topics().partitions()))
+        .toTable(
+            Named.as("route-plans-table"),
+            Materialized.<String, RoutePlan>as(
+                    Stores.persistentVersionedKeyValueStore(PLANS_STORE, r.planHistory()))
+                .withKeySerde(keys)
+                .withValueSerde(planSerde));
 
     // the same changelog bytes as a String / RouteState key-value store, with an object cache
-    builder.addStateStore(dev.nines.eventtime.ObjectStore.builder(STATE_STORE, RouteState.serde()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(FRONTIER_STORE), keys, Serdes.ByteArray())
-        .withCachingEnabled());
+    builder.addStateStore(ObjectStore.builder(STATE_STORE, RouteState.serde()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(FRONTIER_STORE), keys, Serdes.ByteArray())
+            .withCachingEnabled());
     int partitions = config.topics().partitions();
 
-    KStream<String, dev.nines.schema.RoutingWeights> weights = carrierSamples
-        .process(new ClosingWindows<HealthSample, HealthCounts>(BUCKET_STORE,
-            HealthCountsSerde.serde(), r.interval(), r.bucketGrace(), () -> new HealthCounts(accuracy),
-            HealthSample::addTo, dev.nines.health.stream.CarrierHealthTopology.upstreams(config),
-            partitions), Named.as("routing-buckets-windows"))
-        .map((key, m) -> {
-          if (m instanceof Marked.Mark<ClosingWindows.Window<HealthCounts>> mark) {
-            return KeyValue.pair(Marked.MARK_KEY, Marked.<CarrierBucket>mark(mark.watermark()));
-          }
-          var i = (Marked.Item<ClosingWindows.Window<HealthCounts>>) m;
-          var k = dev.nines.model.CarrierKey.parse(key);
-          var w = i.value();
-          return KeyValue.pair(k.route(),
-              Marked.item(new CarrierBucket(k.carrierId(), w.start(), w.value())));
-        }, Named.as("routing-buckets-key-by-route"))
-        .repartition(Repartitioned.with(keys, MarkedSerde.of(CarrierBucket.serde()))
-            .withStreamPartitioner(new MulticastPartitioner<CarrierBucket>())
-            .withName("routing-buckets-by-route").withNumberOfPartitions(partitions))
-        .process(() -> new RouteEvaluator(STATE_STORE, PLANS_STORE, FRONTIER_STORE, partitions,
-            r.interval(), r.history(), r.policy(), accuracy), Named.as("routing-evaluate"),
-            STATE_STORE, PLANS_STORE, FRONTIER_STORE);
-    weights.to(config.topics().name(Topics.ROUTING_WEIGHTS), Produced.with(keys,
-        Topics.ROUTING_WEIGHTS.valueSerde(registry)).withName("routing-weights-sink"));
+    KStream<String, RoutingWeights> weights =
+        carrierSamples
+            .process(
+                new ClosingWindows<HealthSample, HealthCounts>(
+                    BUCKET_STORE,
+                    HealthCountsSerde.serde(),
+                    r.interval(),
+                    r.bucketGrace(),
+                    () -> new HealthCounts(accuracy),
+                    HealthSample::addTo,
+                    CarrierHealthTopology.upstreams(config),
+                    partitions),
+                Named.as("routing-buckets-windows"))
+            .map(
+                (key, m) -> {
+                  if (m instanceof Marked.Mark<ClosingWindows.Window<HealthCounts>> mark) {
+                    return KeyValue.pair(
+                        Marked.MARK_KEY, Marked.<CarrierBucket>mark(mark.watermark()));
+                  }
+                  var i = (Marked.Item<ClosingWindows.Window<HealthCounts>>) m;
+                  var k = CarrierKey.parse(key);
+                  var w = i.value();
+                  return KeyValue.pair(
+                      k.route(),
+                      Marked.item(new CarrierBucket(k.carrierId(), w.start(), w.value())));
+                },
+                Named.as("routing-buckets-key-by-route"))
+            .repartition(
+                Repartitioned.with(keys, MarkedSerde.of(CarrierBucket.serde()))
+                    .withStreamPartitioner(new MulticastPartitioner<CarrierBucket>())
+                    .withName("routing-buckets-by-route")
+                    .withNumberOfPartitions(partitions))
+            .process(
+                () ->
+                    new RouteEvaluator(
+                        STATE_STORE,
+                        PLANS_STORE,
+                        FRONTIER_STORE,
+                        partitions,
+                        r.interval(),
+                        r.history(),
+                        r.policy(),
+                        accuracy),
+                Named.as("routing-evaluate"),
+                STATE_STORE,
+                PLANS_STORE,
+                FRONTIER_STORE);
+    weights.to(
+        config.topics().name(Topics.ROUTING_WEIGHTS),
+        Produced.with(keys, Topics.ROUTING_WEIGHTS.valueSerde(registry))
+            .withName("routing-weights-sink"));
     // queryable views for the API: latest decision and the last hours, per route
-    dev.nines.views.Views.routing(builder, config, weights);
+    Views.routing(builder, config, weights);
   }
 }

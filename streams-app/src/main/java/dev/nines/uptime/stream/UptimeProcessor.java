@@ -36,6 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -60,8 +63,7 @@ import org.slf4j.LoggerFactory;
  * has been reached are finalized. Ticks come from data only, never from the wall clock, so a
  * replay ticks at the same instants.
  */
-public final class UptimeProcessor
-    implements Processor<String, UptimeInput, String, UptimeOutput> {
+public final class UptimeProcessor implements Processor<String, UptimeInput, String, UptimeOutput> {
   private static final Logger log = LoggerFactory.getLogger(UptimeProcessor.class);
 
   private final NinesConfig.Uptime config;
@@ -77,6 +79,7 @@ public final class UptimeProcessor
   private ProcessorContext<String, UptimeOutput> context;
   private KeyValueStore<String, byte[]> regions;
   private KeyValueStore<String, byte[]> services;
+
   /**
    * The decoded values of the two stores, as last read from or written to them, so that a probe
    * does not decode its region's and service's state again (decoding was about a sixth of the
@@ -87,11 +90,13 @@ public final class UptimeProcessor
    * value is never taken from here that the store does not hold.
    */
   private final Map<String, RegionState> regionCache = new HashMap<>();
+
   private final Map<Service, ServiceState> serviceCache = new EnumMap<>(Service.class);
-  private org.apache.kafka.common.metrics.Sensor lateProbes;
+  private Sensor lateProbes;
 
   /** Metric (group {@value #METRIC_GROUP}) counting probes that were dropped as late. */
   public static final String LATE_PROBES_METRIC = "late-probes-total";
+
   public static final String METRIC_GROUP = "nines-uptime";
 
   public UptimeProcessor(NinesConfig.Uptime config, String regionStore, String serviceStore) {
@@ -103,8 +108,8 @@ public final class UptimeProcessor
     this.ledger = new MonthLedger(config.targetPercent());
     this.alerts = new BurnRateAlerts(config.targetPercent(), config.alertRules());
     this.tickMs = config.tick().toMillis();
-    this.longestAlertWindowMs = config.alertRules().stream()
-        .mapToLong(r -> r.longWindow().toMillis()).max().orElse(0);
+    this.longestAlertWindowMs =
+        config.alertRules().stream().mapToLong(r -> r.longWindow().toMillis()).max().orElse(0);
   }
 
   @Override
@@ -116,12 +121,17 @@ public final class UptimeProcessor
     this.services = context.getStateStore(serviceStoreName);
     // dropped probes are counted, not only logged: a rising count means producers lag more than
     // the reorder grace, or data arrives for months already finalized
-    this.lateProbes = context.metrics().addSensor("nines-uptime-late-probes-" + context.taskId(),
-        org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO);
-    lateProbes.add(new org.apache.kafka.common.MetricName(LATE_PROBES_METRIC, METRIC_GROUP,
-        "Probes not applied: later than uptime.reorder.grace, or for a finalized month",
-        Map.of("task-id", context.taskId().toString())),
-        new org.apache.kafka.common.metrics.stats.CumulativeCount());
+    this.lateProbes =
+        context
+            .metrics()
+            .addSensor("nines-uptime-late-probes-" + context.taskId(), Sensor.RecordingLevel.INFO);
+    lateProbes.add(
+        new MetricName(
+            LATE_PROBES_METRIC,
+            METRIC_GROUP,
+            "Probes not applied: later than uptime.reorder.grace, or for a finalized month",
+            Map.of("task-id", context.taskId().toString())),
+        new CumulativeCount());
   }
 
   @Override
@@ -146,13 +156,22 @@ public final class UptimeProcessor
     String rk = regionKey(service, p.getRegion());
     RegionState rs = region(rk);
     long regionBefore = rs.reorder().streamTime();
-    ProbeObservation o = new ProbeObservation(p.getProbeId(), p.getCheck(), p.getVantage(),
-        p.getSuccess(), p.getObservedAt().toEpochMilli());
+    ProbeObservation o =
+        new ProbeObservation(
+            p.getProbeId(),
+            p.getCheck(),
+            p.getVantage(),
+            p.getSuccess(),
+            p.getObservedAt().toEpochMilli());
     ReorderBuffer.Released released = reorder.offer(rs.reorder(), o);
     for (ProbeObservation late : released.late()) {
-      log.warn("uptime {}: probe {} observed at {} arrived more than {} behind the region's "
-          + "stream time; not applied", rk, late.probeId(),
-          Instant.ofEpochMilli(late.observedAt()), config.reorderGrace());
+      log.warn(
+          "uptime {}: probe {} observed at {} arrived more than {} behind the region's "
+              + "stream time; not applied",
+          rk,
+          late.probeId(),
+          Instant.ofEpochMilli(late.observedAt()),
+          config.reorderGrace());
       lateProbes.record();
     }
     rs = apply(service, p.getRegion(), rs.withReorder(released.state()), released.ready(), ss);
@@ -170,7 +189,8 @@ public final class UptimeProcessor
 
   private boolean crossesTick(long before, long after) {
     return after != Long.MIN_VALUE
-        && (before == Long.MIN_VALUE || Math.floorDiv(after, tickMs) > Math.floorDiv(before, tickMs));
+        && (before == Long.MIN_VALUE
+            || Math.floorDiv(after, tickMs) > Math.floorDiv(before, tickMs));
   }
 
   private void onMaintenance(Service service, Tagged<MaintenanceWindow> t) {
@@ -179,19 +199,32 @@ public final class UptimeProcessor
     if (w == null && !ss.windows().containsKey(t.id())) {
       return; // a tombstone sent to every service; not ours
     }
-    ss = ss.withWindow(t.id(), w == null ? null : new ServiceState.Window(w.getRegion(),
-        w.getStartsAt().toEpochMilli(), w.getEndsAt().toEpochMilli()));
+    ss =
+        ss.withWindow(
+            t.id(),
+            w == null
+                ? null
+                : new ServiceState.Window(
+                    w.getRegion(), w.getStartsAt().toEpochMilli(), w.getEndsAt().toEpochMilli()));
     putService(service, ss);
   }
 
   /** Applies released probes in order: transitions become incidents and ledger lines. */
-  private RegionState apply(Service service, String region, RegionState rs,
-      List<ProbeObservation> ready, ServiceState ss) {
+  private RegionState apply(
+      Service service,
+      String region,
+      RegionState rs,
+      List<ProbeObservation> ready,
+      ServiceState ss) {
     for (ProbeObservation o : ready) {
       YearMonth month = month(o.observedAt());
       if (!rs.isOpenable(month)) {
-        log.warn("uptime {}:{}: probe {} falls in finalized month {}; not applied", service,
-            region, o.probeId(), month);
+        log.warn(
+            "uptime {}:{}: probe {} falls in finalized month {}; not applied",
+            service,
+            region,
+            o.probeId(),
+            month);
         lateProbes.record();
         continue;
       }
@@ -205,17 +238,40 @@ public final class UptimeProcessor
         List<Outage> outages = new ArrayList<>(rs.outages());
         if (t instanceof HealthTransition.Down d) {
           outages.add(Outage.open(id, d.startedAt()));
-          forward(regionKey(service, region), new UptimeOutput.IncidentChange(incident(service,
-              region, id, d.startedAt(), null, d.checks(), d.vantages(), ss)), o.observedAt());
+          forward(
+              regionKey(service, region),
+              new UptimeOutput.IncidentChange(
+                  incident(service, region, id, d.startedAt(), null, d.checks(), d.vantages(), ss)),
+              o.observedAt());
         } else if (t instanceof HealthTransition.Up u) {
-          outages.replaceAll(x -> x.incidentId().equals(id)
-              ? Outage.resolved(id, x.startedAt(), u.resolvedAt()) : x);
-          forward(regionKey(service, region), new UptimeOutput.IncidentChange(incident(service,
-              region, id, u.startedAt(), u.resolvedAt(), u.checks(), u.vantages(), ss)),
+          outages.replaceAll(
+              x ->
+                  x.incidentId().equals(id)
+                      ? Outage.resolved(id, x.startedAt(), u.resolvedAt())
+                      : x);
+          forward(
+              regionKey(service, region),
+              new UptimeOutput.IncidentChange(
+                  incident(
+                      service,
+                      region,
+                      id,
+                      u.startedAt(),
+                      u.resolvedAt(),
+                      u.checks(),
+                      u.vantages(),
+                      ss)),
               o.observedAt());
         }
-        rs = ledgerLines(service, region, rs.withOutages(outages), ss, t.startedAt(),
-            o.observedAt(), written);
+        rs =
+            ledgerLines(
+                service,
+                region,
+                rs.withOutages(outages),
+                ss,
+                t.startedAt(),
+                o.observedAt(),
+                written);
       }
       if (newMonth && !written.contains(month)) {
         ledgerLine(service, region, rs, ss, month, o.observedAt(), false);
@@ -229,16 +285,26 @@ public final class UptimeProcessor
    * {@code observedUntil}; a month already finalized is left as it is. The months written are
    * added to {@code written}.
    */
-  private RegionState ledgerLines(Service service, String region, RegionState rs,
-      ServiceState ss, long from, long observedUntil, List<YearMonth> written) {
+  private RegionState ledgerLines(
+      Service service,
+      String region,
+      RegionState rs,
+      ServiceState ss,
+      long from,
+      long observedUntil,
+      List<YearMonth> written) {
     for (YearMonth m = month(from); !m.isAfter(month(observedUntil)); m = m.plusMonths(1)) {
       rs = rs.withOpenMonth(m);
       if (rs.openMonths().contains(m)) {
         ledgerLine(service, region, rs, ss, m, observedUntil, false);
         written.add(m);
       } else {
-        log.warn("uptime {}:{}: DOWN time reaches back into finalized month {}; that month is "
-            + "not changed", service, region, m);
+        log.warn(
+            "uptime {}:{}: DOWN time reaches back into finalized month {}; that month is "
+                + "not changed",
+            service,
+            region,
+            m);
       }
     }
     return rs;
@@ -249,8 +315,7 @@ public final class UptimeProcessor
    * a region whose probes stopped still moves on, while one whose probes merely lag behind
    * another region's is not hurried.
    */
-  private RegionState tickRegion(Service service, String region, RegionState rs,
-      ServiceState ss) {
+  private RegionState tickRegion(Service service, String region, RegionState rs, ServiceState ss) {
     long effective = effectiveTime(rs, ss);
     ReorderBuffer.Released released = reorder.advance(rs.reorder(), effective);
     rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
@@ -278,8 +343,12 @@ public final class UptimeProcessor
     List<Map.Entry<String, RegionState>> all = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         regions.prefixScan(service.name() + ":", new StringSerializer())) {
-      it.forEachRemaining(kv -> all.add(Map.entry(kv.key,
-          regionCache.computeIfAbsent(kv.key, k -> RegionState.fromBytes(kv.value)))));
+      it.forEachRemaining(
+          kv ->
+              all.add(
+                  Map.entry(
+                      kv.key,
+                      regionCache.computeIfAbsent(kv.key, k -> RegionState.fromBytes(kv.value)))));
     }
     // a month closes when every region's effective time has reached its end plus the grace:
     // regions of one service come through different partitions, and one that lags (catching
@@ -299,8 +368,8 @@ public final class UptimeProcessor
         }
         // everything observed before the end is applied now; a probe of the month arriving
         // later is late and dropped: a finalized month never changes
-        ReorderBuffer.Released released = reorder.advance(rs.reorder(),
-            end + config.reorderGrace().toMillis());
+        ReorderBuffer.Released released =
+            reorder.advance(rs.reorder(), end + config.reorderGrace().toMillis());
         rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
         ledgerLine(service, region, rs, ss, m, end, true);
         closed.computeIfAbsent(m, x -> new TreeMap<>()).put(region, charged(rs, ss, region, m));
@@ -308,22 +377,26 @@ public final class UptimeProcessor
       }
       putRegion(e.getKey(), rs);
     }
-    closed.forEach((m, byRegion) -> {
-      long closedAt = start(m.plusMonths(1)) + config.monthGrace().toMillis();
-      context.forward(new Record<>(service.name(),
-          new UptimeOutput.Closed(new MonthClosed(service, m, closedAt, byRegion)), closedAt));
-    });
+    closed.forEach(
+        (m, byRegion) -> {
+          long closedAt = start(m.plusMonths(1)) + config.monthGrace().toMillis();
+          context.forward(
+              new Record<>(
+                  service.name(),
+                  new UptimeOutput.Closed(new MonthClosed(service, m, closedAt, byRegion)),
+                  closedAt));
+        });
   }
 
   /** The region's own stream time, or the service's less uptime.region.idle if later. */
   private long effectiveTime(RegionState rs, ServiceState ss) {
-    return Math.max(rs.reorder().streamTime(),
-        saturatedMinus(ss.clock(), config.regionIdle().toMillis()));
+    return Math.max(
+        rs.reorder().streamTime(), saturatedMinus(ss.clock(), config.regionIdle().toMillis()));
   }
 
   /** Evaluates the burn-rate rules at each tick boundary up to {@code known}. */
-  private RegionState evaluateAlerts(Service service, String region, RegionState rs,
-      ServiceState ss, long known) {
+  private RegionState evaluateAlerts(
+      Service service, String region, RegionState rs, ServiceState ss, long known) {
     AlertState state = rs.alerts();
     long from = state.evaluatedAt() == Long.MIN_VALUE ? known : state.evaluatedAt() + tickMs;
     List<Interval> maintenance = ss.maintenance(region);
@@ -334,8 +407,7 @@ public final class UptimeProcessor
       BurnRateAlerts.Step step = alerts.evaluate(state, b, rs.outages(), maintenance);
       state = step.state();
       for (AlertEvent ev : step.events()) {
-        forward(regionKey(service, region), new UptimeOutput.Alert(alert(service, region, ev)),
-            b);
+        forward(regionKey(service, region), new UptimeOutput.Alert(alert(service, region, ev)), b);
       }
     }
     if (known > state.evaluatedAt()) {
@@ -360,20 +432,21 @@ public final class UptimeProcessor
       cutoff = Math.min(cutoff, start(rs.openMonths().first()));
     }
     long keepAfter = cutoff;
-    List<Outage> kept = rs.outages().stream()
-        .filter(o -> o.isOpen() || o.resolvedAt() >= keepAfter).toList();
+    List<Outage> kept =
+        rs.outages().stream().filter(o -> o.isOpen() || o.resolvedAt() >= keepAfter).toList();
     return kept.size() == rs.outages().size() ? rs : rs.withOutages(kept);
   }
 
-  private MonthClosed.RegionMonth charged(RegionState rs, ServiceState ss, String region,
-      YearMonth m) {
+  private MonthClosed.RegionMonth charged(
+      RegionState rs, ServiceState ss, String region, YearMonth m) {
     Interval period = new Interval(start(m), start(m.plusMonths(1)));
     List<Interval> maintenance = ss.maintenance(region);
     List<Interval> charged = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (Outage o : rs.outages()) {
-      List<Interval> c = Intervals.subtract(
-          Intervals.clip(List.of(o.knownUntil(period.end())), period), maintenance);
+      List<Interval> c =
+          Intervals.subtract(
+              Intervals.clip(List.of(o.knownUntil(period.end())), period), maintenance);
       if (Intervals.length(c) > 0) {
         charged.addAll(c);
         ids.add(o.incidentId());
@@ -382,30 +455,43 @@ public final class UptimeProcessor
     return new MonthClosed.RegionMonth(Intervals.union(charged), ids);
   }
 
-  private void ledgerLine(Service service, String region, RegionState rs, ServiceState ss,
-      YearMonth m, long observedUntil, boolean finalized) {
+  private void ledgerLine(
+      Service service,
+      String region,
+      RegionState rs,
+      ServiceState ss,
+      YearMonth m,
+      long observedUntil,
+      boolean finalized) {
     MonthBalance b = ledger.balance(m, rs.outages(), ss.maintenance(region), observedUntil);
-    UptimeLedger line = UptimeLedger.newBuilder()
-        .setService(service)
-        .setRegion(region)
-        .setMonth(m.toString())
-        .setPeriodStart(Instant.ofEpochMilli(b.periodStart()))
-        .setPeriodEnd(Instant.ofEpochMilli(b.periodEnd()))
-        .setObservedUntil(Instant.ofEpochMilli(b.observedUntil()))
-        .setDowntimeMs(b.downtimeMs())
-        .setMaintenanceMs(b.maintenanceMs())
-        .setAvailabilityPercent(b.availabilityPercent())
-        .setTargetPercent(b.targetPercent())
-        .setErrorBudgetRemainingMs(b.errorBudgetRemainingMs())
-        .setIncidentIds(b.incidentIds())
-        .setFinalized(finalized)
-        .build();
-    forward(regionKey(service, region) + ":" + m, new UptimeOutput.LedgerLine(line),
-        observedUntil);
+    UptimeLedger line =
+        UptimeLedger.newBuilder()
+            .setService(service)
+            .setRegion(region)
+            .setMonth(m.toString())
+            .setPeriodStart(Instant.ofEpochMilli(b.periodStart()))
+            .setPeriodEnd(Instant.ofEpochMilli(b.periodEnd()))
+            .setObservedUntil(Instant.ofEpochMilli(b.observedUntil()))
+            .setDowntimeMs(b.downtimeMs())
+            .setMaintenanceMs(b.maintenanceMs())
+            .setAvailabilityPercent(b.availabilityPercent())
+            .setTargetPercent(b.targetPercent())
+            .setErrorBudgetRemainingMs(b.errorBudgetRemainingMs())
+            .setIncidentIds(b.incidentIds())
+            .setFinalized(finalized)
+            .build();
+    forward(regionKey(service, region) + ":" + m, new UptimeOutput.LedgerLine(line), observedUntil);
   }
 
-  private static Incident incident(Service service, String region, String id, long startedAt,
-      Long resolvedAt, List<String> checks, List<String> vantages, ServiceState ss) {
+  private static Incident incident(
+      Service service,
+      String region,
+      String id,
+      long startedAt,
+      Long resolvedAt,
+      List<String> checks,
+      List<String> vantages,
+      ServiceState ss) {
     boolean inMaintenance = ss.maintenance(region).stream().anyMatch(w -> w.contains(startedAt));
     return Incident.newBuilder()
         .setIncidentId(id)
@@ -422,19 +508,21 @@ public final class UptimeProcessor
 
   private static ErrorBudgetAlert alert(Service service, String region, AlertEvent ev) {
     BurnRule r = ev.rule();
-    ErrorBudgetAlert.Builder b = ErrorBudgetAlert.newBuilder()
-        .setService(service)
-        .setRegion(region)
-        .setSeverity(r.severity())
-        .setBurnRate(r.burnRate().doubleValue())
-        .setLongWindow(r.longWindow().toString())
-        .setShortWindow(r.shortWindow().toString());
+    ErrorBudgetAlert.Builder b =
+        ErrorBudgetAlert.newBuilder()
+            .setService(service)
+            .setRegion(region)
+            .setSeverity(r.severity())
+            .setBurnRate(r.burnRate().doubleValue())
+            .setLongWindow(r.longWindow().toString())
+            .setShortWindow(r.shortWindow().toString());
     if (ev instanceof AlertEvent.Fired f) {
       return b.setFiredAt(Instant.ofEpochMilli(f.firedAt())).setResolvedAt(null).build();
     }
     AlertEvent.Resolved res = (AlertEvent.Resolved) ev;
     return b.setFiredAt(Instant.ofEpochMilli(res.firedAt()))
-        .setResolvedAt(Instant.ofEpochMilli(res.resolvedAt())).build();
+        .setResolvedAt(Instant.ofEpochMilli(res.resolvedAt()))
+        .build();
   }
 
   private void forward(String key, UptimeOutput value, long timestamp) {

@@ -2,8 +2,12 @@ package dev.nines.uptime.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.OrderGateProcessor;
+import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.ingest.InvalidInputException;
-import dev.nines.schema.ErrorBudgetAlert;
+import dev.nines.ingest.TextLimit;
 import dev.nines.schema.Incident;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
@@ -11,11 +15,8 @@ import dev.nines.schema.Service;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.MulticastPartitioner;
-import dev.nines.eventtime.OrderGateProcessor;
-import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.uptime.MonthClosed;
+import dev.nines.views.Views;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -51,8 +52,10 @@ public final class UptimeTopology {
 
   public static final String REGION_STORE = "uptime-region-store";
   public static final String SERVICE_STORE = "uptime-service-store";
+
   /** Per input partition: its stream time and last watermark (upstream of the repartition). */
   public static final String WATERMARK_STORE = "uptime-probes-watermark-store";
+
   /** Probes waiting for the watermarks, the watermarks and the released frontier. */
   public static final String ORDER_STORE = "uptime-probes-order-store";
 
@@ -64,95 +67,174 @@ public final class UptimeTopology {
    * Adds the uptime features; returns the {@link MonthClosed} stream, keyed by service, for the
    * credit rule to join in the same task.
    */
-  public static KStream<String, MonthClosed> build(StreamsBuilder builder, NinesConfig config,
-      SchemaRegistryClient registry, KStream<String, ProbeResult> probes) {
+  public static KStream<String, MonthClosed> build(
+      StreamsBuilder builder,
+      NinesConfig config,
+      SchemaRegistryClient registry,
+      KStream<String, ProbeResult> probes) {
+    KStream<String, UptimeInput> byService = probesInOrder(builder, config, registry, probes);
+    KStream<String, UptimeInput> windows = maintenanceByService(builder, config, registry);
+    addStateStores(builder);
+    // Probes pass two re-ordering stages with the same grace, on purpose for now. The order
+    // gate (probesInOrder) orders a service's probes across the upstream partitions (that is what
+    // makes the
+    // outputs independent of partitioning). The per-region ReorderBuffer inside the processor
+    // then sees them in order already; what it still does is drop a second copy of a probe id
+    // that reached the gate from two partitions, and apply each probe only once the region's
+    // stream time is a grace past it, which decides which probes a tick or a month close has
+    // seen. Taking it out would change outputs, so it waits for a release that may.
+    KStream<String, UptimeOutput> out =
+        windows
+            .merge(byService, Named.as("uptime-inputs"))
+            .process(
+                () -> new UptimeProcessor(config.uptime(), REGION_STORE, SERVICE_STORE),
+                Named.as("uptime-processor"),
+                REGION_STORE,
+                SERVICE_STORE);
+
+    return toTopics(out, config, registry);
+  }
+
+  /** A service's probes, in event-time order whatever the upstream partitions did. */
+  private static KStream<String, UptimeInput> probesInOrder(
+      StreamsBuilder builder,
+      NinesConfig config,
+      SchemaRegistryClient registry,
+      KStream<String, ProbeResult> probes) {
     Serde<String> keys = Serdes.String();
     int partitions = config.topics().partitions();
-
     // Watermarks across the repartition (deterministic replay): the task of each input
     // partition sends its stream time to every partition of the repartition topic; the gate
     // after it releases probes in (observedAt, probeId) order once every input partition has
     // gone past them, so UptimeProcessor sees the same sequence whatever the interleaving of
     // the upstream tasks, the partition count or restarts (dev.nines.eventtime.OrderGate).
     var probeSerde = Topics.PROBE_RESULTS.valueSerde(registry);
-    KStream<String, UptimeInput> byService = probes
-        .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))
-        .process(new WatermarkEmitter<ProbeResult>(WATERMARK_STORE, partitions,
-                config.uptime().watermarkInterval(), config.uptime().partitionIdle(),
-                p -> p.getObservedAt().toEpochMilli()),
-            Named.as("uptime-probes-watermarks"))
-        .repartition(Repartitioned.with(keys, MarkedSerde.of(probeSerde))
-            .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
-            .withName("uptime-probes-by-service").withNumberOfPartitions(partitions))
-        .process(new OrderGateProcessor<ProbeResult>(ORDER_STORE, probeSerde,
-                p -> p.getObservedAt().toEpochMilli(), ProbeResult::getProbeId,
-                config.uptime().reorderGrace()),
-            Named.as("uptime-probes-in-order"))
-        .mapValues(p -> (UptimeInput) new UptimeInput.Probe(p),
-            Named.as("uptime-probes-as-input"));
+    KStream<String, UptimeInput> byService =
+        probes
+            .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))
+            .process(
+                new WatermarkEmitter<ProbeResult>(
+                    WATERMARK_STORE,
+                    partitions,
+                    config.uptime().watermarkInterval(),
+                    config.uptime().partitionIdle(),
+                    p -> p.getObservedAt().toEpochMilli()),
+                Named.as("uptime-probes-watermarks"))
+            .repartition(
+                Repartitioned.with(keys, MarkedSerde.of(probeSerde))
+                    .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
+                    .withName("uptime-probes-by-service")
+                    .withNumberOfPartitions(partitions))
+            .process(
+                new OrderGateProcessor<ProbeResult>(
+                    ORDER_STORE,
+                    probeSerde,
+                    p -> p.getObservedAt().toEpochMilli(),
+                    ProbeResult::getProbeId,
+                    config.uptime().reorderGrace()),
+                Named.as("uptime-probes-in-order"))
+            .mapValues(
+                p -> (UptimeInput) new UptimeInput.Probe(p), Named.as("uptime-probes-as-input"));
     // queryable views for the API: days with probes, incidents, ledger lines
-    dev.nines.views.Views.uptimeProbes(builder, config, byService, UptimeInput::probeOf);
+    Views.uptimeProbes(builder, config, byService, UptimeInput::probeOf);
 
-    KStream<String, UptimeInput> windows = builder
-        .stream(config.topics().name(Topics.MAINTENANCE_WINDOWS),
+    return byService;
+  }
+
+  /** Maintenance windows (checked) keyed by their service; a removal goes to every service. */
+  private static KStream<String, UptimeInput> maintenanceByService(
+      StreamsBuilder builder, NinesConfig config, SchemaRegistryClient registry) {
+    Serde<String> keys = Serdes.String();
+    int partitions = config.topics().partitions();
+    return builder.stream(
+            config.topics().name(Topics.MAINTENANCE_WINDOWS),
             Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
                 .withName("maintenance-source"))
-        .flatMap((id, w) -> windowByService(id, w, config.ingest().maxTextLength()),
+        .flatMap(
+            (id, w) -> windowByService(id, w, config.ingest().maxTextLength()),
             Named.as("maintenance-check-and-key"))
-        .repartition(Repartitioned.with(keys,
-                Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
-            .withName("uptime-maintenance-by-service").withNumberOfPartitions(partitions))
-        .mapValues(t -> (UptimeInput) new UptimeInput.Maintenance(t),
+        .repartition(
+            Repartitioned.with(keys, Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
+                .withName("uptime-maintenance-by-service")
+                .withNumberOfPartitions(partitions))
+        .mapValues(
+            t -> (UptimeInput) new UptimeInput.Maintenance(t),
             Named.as("uptime-maintenance-as-input"));
+  }
 
+  private static void addStateStores(StreamsBuilder builder) {
+    Serde<String> keys = Serdes.String();
     // Cached: both states are rewritten on every probe (a few hundred bytes to kB each), and
     // without a cache every write went to RocksDB and, as its own record, to the changelog: on a
     // month's replay most of the broker's and the producer's work. With the cache only a key's
     // latest value per commit is written. Outputs do not go through the stores, so they do not
     // change (BENCHMARKS.md, "Uptime replay").
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(REGION_STORE), keys, Serdes.ByteArray())
-        .withCachingEnabled());
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray())
-        .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(REGION_STORE), keys, Serdes.ByteArray())
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray())
+            .withCachingEnabled());
+  }
 
-    // Probes pass two re-ordering stages with the same grace, on purpose for now. The gate
-    // above orders a service's probes across the upstream partitions (that is what makes the
-    // outputs independent of partitioning). The per-region ReorderBuffer inside the processor
-    // then sees them in order already; what it still does is drop a second copy of a probe id
-    // that reached the gate from two partitions, and apply each probe only once the region's
-    // stream time is a grace past it, which decides which probes a tick or a month close has
-    // seen. Taking it out would change outputs, so it waits for a release that may.
-    KStream<String, UptimeOutput> out = windows.merge(byService, Named.as("uptime-inputs"))
-        .process(() -> new UptimeProcessor(config.uptime(), REGION_STORE, SERVICE_STORE),
-            Named.as("uptime-processor"), REGION_STORE, SERVICE_STORE);
-
+  /** Each kind of output to its topic; returns the closed months for the credit rule. */
+  private static KStream<String, MonthClosed> toTopics(
+      KStream<String, UptimeOutput> out, NinesConfig config, SchemaRegistryClient registry) {
+    Serde<String> keys = Serdes.String();
     List<KStream<String, MonthClosed>> closed = new ArrayList<>();
     out.split(Named.as("uptime-out-"))
-        .branch((k, v) -> v instanceof UptimeOutput.IncidentChange, Branched.withConsumer(s -> {
-          KStream<String, Incident> incidents = s.mapValues(
-              v -> ((UptimeOutput.IncidentChange) v).incident(),
-              Named.as("uptime-incident-records"));
-          incidents.to(config.topics().name(Topics.INCIDENTS), Produced.with(keys,
-              Topics.INCIDENTS.valueSerde(registry)).withName("incidents-sink"));
-          dev.nines.views.Views.incidents(config, incidents);
-        }, "incidents"))
-        .branch((k, v) -> v instanceof UptimeOutput.LedgerLine, Branched.withConsumer(s -> {
-          KStream<String, UptimeLedger> ledger = s.mapValues(
-              v -> ((UptimeOutput.LedgerLine) v).line(), Named.as("uptime-ledger-records"));
-          ledger.to(config.topics().name(Topics.UPTIME_LEDGER), Produced.with(keys,
-              Topics.UPTIME_LEDGER.valueSerde(registry)).withName("uptime-ledger-sink"));
-          dev.nines.views.Views.ledger(config, ledger);
-        }, "ledger"))
-        .branch((k, v) -> v instanceof UptimeOutput.Alert, Branched.withConsumer(s -> s
-            .mapValues(v -> ((UptimeOutput.Alert) v).alert(), Named.as("uptime-alert-records"))
-            .to(config.topics().name(Topics.ERROR_BUDGET_ALERTS), Produced.with(keys,
-                Topics.ERROR_BUDGET_ALERTS.valueSerde(registry)).withName("alerts-sink")),
-            "alerts"))
-        .branch((k, v) -> v instanceof UptimeOutput.Closed, Branched.withConsumer(s -> closed.add(s
-            .mapValues(v -> ((UptimeOutput.Closed) v).month(), Named.as("uptime-month-closed"))),
-            "closed"));
+        .branch(
+            (k, v) -> v instanceof UptimeOutput.IncidentChange,
+            Branched.withConsumer(
+                s -> {
+                  KStream<String, Incident> incidents =
+                      s.mapValues(
+                          v -> ((UptimeOutput.IncidentChange) v).incident(),
+                          Named.as("uptime-incident-records"));
+                  incidents.to(
+                      config.topics().name(Topics.INCIDENTS),
+                      Produced.with(keys, Topics.INCIDENTS.valueSerde(registry))
+                          .withName("incidents-sink"));
+                  Views.incidents(config, incidents);
+                },
+                "incidents"))
+        .branch(
+            (k, v) -> v instanceof UptimeOutput.LedgerLine,
+            Branched.withConsumer(
+                s -> {
+                  KStream<String, UptimeLedger> ledger =
+                      s.mapValues(
+                          v -> ((UptimeOutput.LedgerLine) v).line(),
+                          Named.as("uptime-ledger-records"));
+                  ledger.to(
+                      config.topics().name(Topics.UPTIME_LEDGER),
+                      Produced.with(keys, Topics.UPTIME_LEDGER.valueSerde(registry))
+                          .withName("uptime-ledger-sink"));
+                  Views.ledger(config, ledger);
+                },
+                "ledger"))
+        .branch(
+            (k, v) -> v instanceof UptimeOutput.Alert,
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(
+                            v -> ((UptimeOutput.Alert) v).alert(), Named.as("uptime-alert-records"))
+                        .to(
+                            config.topics().name(Topics.ERROR_BUDGET_ALERTS),
+                            Produced.with(keys, Topics.ERROR_BUDGET_ALERTS.valueSerde(registry))
+                                .withName("alerts-sink")),
+                "alerts"))
+        .branch(
+            (k, v) -> v instanceof UptimeOutput.Closed,
+            Branched.withConsumer(
+                s ->
+                    closed.add(
+                        s.mapValues(
+                            v -> ((UptimeOutput.Closed) v).month(),
+                            Named.as("uptime-month-closed"))),
+                "closed"));
     return closed.get(0);
   }
 
@@ -160,14 +242,15 @@ public final class UptimeTopology {
    * A window to its service, with its id; a tombstone to every service (the removed window's
    * service is not in it). A window that cannot be applied goes to dead-letters.
    */
-  static List<KeyValue<String, Tagged<MaintenanceWindow>>> windowByService(String id,
-      MaintenanceWindow w, int maxTextLength) {
+  static List<KeyValue<String, Tagged<MaintenanceWindow>>> windowByService(
+      String id, MaintenanceWindow w, int maxTextLength) {
     if (id == null || id.isBlank()) {
       throw new InvalidInputException("maintenance-windows: record without a window id key");
     }
     if (w == null) {
       return SERVICES.stream()
-          .map(s -> KeyValue.pair(s.name(), new Tagged<MaintenanceWindow>(id, null))).toList();
+          .map(s -> KeyValue.pair(s.name(), new Tagged<MaintenanceWindow>(id, null)))
+          .toList();
     }
     List<String> problems = new ArrayList<>();
     if (w.getService() == null || w.getService() == Service.UNKNOWN) {
@@ -176,14 +259,15 @@ public final class UptimeTopology {
     if (w.getRegion() == null || w.getRegion().isBlank()) {
       problems.add("region is blank: expected a platform region, e.g. us-east");
     }
-    if (w.getStartsAt() == null || w.getEndsAt() == null
+    if (w.getStartsAt() == null
+        || w.getEndsAt() == null
         || !w.getEndsAt().isAfter(w.getStartsAt())) {
       problems.add("endsAt = " + w.getEndsAt() + " is not after startsAt = " + w.getStartsAt());
     }
-    dev.nines.ingest.TextLimit.check(w, maxTextLength).ifPresent(p -> problems.add(p.text()));
+    TextLimit.check(w, maxTextLength).ifPresent(p -> problems.add(p.text()));
     if (!problems.isEmpty()) {
-      throw new InvalidInputException("maintenance-windows: window '" + id + "' rejected: "
-          + String.join("; ", problems));
+      throw new InvalidInputException(
+          "maintenance-windows: window '" + id + "' rejected: " + String.join("; ", problems));
     }
     return List.of(KeyValue.pair(w.getService().name(), new Tagged<>(id, w)));
   }

@@ -31,18 +31,34 @@ class MicroBenchmarksTest {
   @Test
   void everyPairScoresBothSidesAndTheJsonIsWritten(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("micro.json");
-    MicroRunner.Settings quick = new MicroRunner.Settings(0, 1, 1, TimeValue.milliseconds(100),
-        "^dev\\.nines\\.bench\\.micro\\.", Optional.of(json), VerboseMode.SILENT);
+    MicroRunner.Settings quick =
+        new MicroRunner.Settings(
+            0,
+            1,
+            1,
+            TimeValue.milliseconds(100),
+            "^dev\\.nines\\.bench\\.micro\\.",
+            Optional.of(json),
+            VerboseMode.SILENT);
 
     List<MicroRunner.Pair> pairs = MicroRunner.run(quick);
 
-    assertThat(pairs).extracting(MicroRunner.Pair::name).containsExactly("routing: evaluate",
-        "serde: deserialize", "serde: serialize", "sketch: addReceipt", "sketch: storeRoundTrip");
-    assertThat(pairs).allSatisfy(p -> {
-      assertThat(p.nines()).hasValueSatisfying(s -> assertThat(s.nsPerOp()).isPositive());
-      assertThat(p.baseline()).hasValueSatisfying(s -> assertThat(s.nsPerOp()).isPositive());
-      assertThat(p.ratio()).hasValueSatisfying(r -> assertThat(r).isPositive());
-    });
+    assertThat(pairs)
+        .extracting(MicroRunner.Pair::name)
+        .containsExactly(
+            "routing: evaluate",
+            "serde: deserialize",
+            "serde: serialize",
+            "sketch: addReceipt",
+            "sketch: storeRoundTrip");
+    assertThat(pairs)
+        .allSatisfy(
+            p -> {
+              assertThat(p.nines()).hasValueSatisfying(s -> assertThat(s.nsPerOp()).isPositive());
+              assertThat(p.baseline())
+                  .hasValueSatisfying(s -> assertThat(s.nsPerOp()).isPositive());
+              assertThat(p.ratio()).hasValueSatisfying(r -> assertThat(r).isPositive());
+            });
     assertThat(json).isNotEmptyFile();
     assertThat(MicroRunner.markdown(quick, pairs).lines())
         .hasSize(2 + pairs.size())
@@ -76,10 +92,10 @@ class MicroBenchmarksTest {
     assertThat(b.storedPlain).hasSize(SketchBenchmark.PlainCounts.BYTES);
     // the warmed sketch's quantiles are those of the default scenario's SMS latency
     HealthCounts warm = HealthCounts.fromBytes(b.storedCounts);
-    assertThat(warm.latencyMs(0.5)).isCloseTo((long) Latencies.MEDIAN_MS,
-        Percentage.withPercentage(10));
-    assertThat(warm.latencyMs(0.99)).isCloseTo((long) Latencies.P99_MS,
-        Percentage.withPercentage(25));
+    assertThat(warm.latencyMs(0.5))
+        .isCloseTo((long) Latencies.MEDIAN_MS, Percentage.withPercentage(10));
+    assertThat(warm.latencyMs(0.99))
+        .isCloseTo((long) Latencies.P99_MS, Percentage.withPercentage(25));
     assertThat(b.ninesAddReceipt().attempts()).isEqualTo(Latencies.WARM_SAMPLES + 1);
   }
 
@@ -89,8 +105,15 @@ class MicroBenchmarksTest {
     b.setup();
     RouteDecision d = b.ninesEvaluate();
     assertThat(d.mode()).isEqualTo(RouteMode.NORMAL);
-    assertThat(d.carriers()).hasSize(5).allSatisfy(c -> assertThat(c.state()).isEqualTo(
-        c.carrierId().equals(b.degraded) ? CarrierState.DEGRADED : CarrierState.HEALTHY));
+    assertThat(d.carriers())
+        .hasSize(5)
+        .allSatisfy(
+            c ->
+                assertThat(c.state())
+                    .isEqualTo(
+                        c.carrierId().equals(b.degraded)
+                            ? CarrierState.DEGRADED
+                            : CarrierState.HEALTHY));
     assertThat(d.carriers().stream().mapToInt(CarrierDecision::weight).sum())
         .isEqualTo(RouteDecision.TOTAL_WEIGHT);
     int[] baseline = b.baselineEvaluate();
@@ -104,15 +127,22 @@ class MicroBenchmarksTest {
   void badOptionsAreOneLineWithExit2() {
     assertThat(error("--iterations", "0"))
         .containsExactly("nines: --iterations must be at least 1, not 0");
-    assertThat(error("--time", "fast")).containsExactly("nines: --time must be a positive "
-        + "duration such as 1s, 200ms or 500us, not 'fast'");
+    assertThat(error("--time", "fast"))
+        .containsExactly(
+            "nines: --time must be a positive "
+                + "duration such as 1s, 200ms or 500us, not 'fast'");
     assertThat(error("--forks", "-1"))
         .containsExactly("nines: --forks must be 0 or more (0 runs in this JVM), not -1");
-    assertThat(error("--include", "(")).hasSize(1).first().asString()
+    assertThat(error("--include", "("))
+        .hasSize(1)
+        .first()
+        .asString()
         .startsWith("nines: --include must be a regular expression");
-    assertThat(error("--include", "NoSuchBenchmark")).containsExactly("nines: --include "
-        + "'NoSuchBenchmark' matches no benchmark; they are named "
-        + "dev.nines.bench.micro.<Class>.<method>, e.g. 'SerdeBenchmark'");
+    assertThat(error("--include", "NoSuchBenchmark"))
+        .containsExactly(
+            "nines: --include "
+                + "'NoSuchBenchmark' matches no benchmark; they are named "
+                + "dev.nines.bench.micro.<Class>.<method>, e.g. 'SerdeBenchmark'");
   }
 
   private static List<String> error(String... option) {
@@ -121,8 +151,8 @@ class MicroBenchmarksTest {
     args[0] = "bench";
     args[1] = "micro";
     System.arraycopy(option, 0, args, 2, option.length);
-    int code = Main.execute(new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true), args);
+    int code =
+        Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
     assertThat(code).isEqualTo(2);
     return err.toString().lines().toList();
   }

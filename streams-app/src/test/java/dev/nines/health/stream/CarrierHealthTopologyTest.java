@@ -14,12 +14,15 @@ import dev.nines.schema.DeliveryStatus;
 import dev.nines.schema.FailureCause;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
+import dev.nines.testing.Drivers;
 import dev.nines.testing.TestRegistry;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,16 +39,22 @@ class CarrierHealthTopologyTest {
   void start() throws Exception {
     NinesConfig config = NinesConfig.defaults(); // 1 min windows, 30 s grace
     TestRegistry registry = new TestRegistry();
-    driver = dev.nines.testing.Drivers.start(config, registry);
-    receipts = driver.createInputTopic(Topics.DELIVERY_RECEIPTS.name(),
-        Topics.DELIVERY_RECEIPTS.keySerde().serializer(),
-        Topics.DELIVERY_RECEIPTS.valueSerde(registry).serializer());
-    probes = driver.createInputTopic(Topics.PROBE_RESULTS.name(),
-        Topics.PROBE_RESULTS.keySerde().serializer(),
-        Topics.PROBE_RESULTS.valueSerde(registry).serializer());
-    health = driver.createOutputTopic(Topics.CARRIER_HEALTH.name(),
-        Topics.CARRIER_HEALTH.keySerde().deserializer(),
-        Topics.CARRIER_HEALTH.valueSerde(registry).deserializer());
+    driver = Drivers.start(config, registry);
+    receipts =
+        driver.createInputTopic(
+            Topics.DELIVERY_RECEIPTS.name(),
+            Topics.DELIVERY_RECEIPTS.keySerde().serializer(),
+            Topics.DELIVERY_RECEIPTS.valueSerde(registry).serializer());
+    probes =
+        driver.createInputTopic(
+            Topics.PROBE_RESULTS.name(),
+            Topics.PROBE_RESULTS.keySerde().serializer(),
+            Topics.PROBE_RESULTS.valueSerde(registry).serializer());
+    health =
+        driver.createOutputTopic(
+            Topics.CARRIER_HEALTH.name(),
+            Topics.CARRIER_HEALTH.keySerde().deserializer(),
+            Topics.CARRIER_HEALTH.valueSerde(registry).deserializer());
   }
 
   @AfterEach
@@ -71,11 +80,15 @@ class CarrierHealthTopologyTest {
   @Test
   void noStoreKeepsSegmentsInSeveralRocksDbs() {
     var stores = driver.getAllStateStores();
-    assertThat(stores).containsKeys(CarrierHealthTopology.RECEIPTS_DEDUP_STORE,
-        CarrierHealthTopology.PROBES_DEDUP_STORE);
-    stores.forEach((name, store) -> assertThat(store).as(name)
-        .isNotInstanceOf(org.apache.kafka.streams.state.WindowStore.class)
-        .isNotInstanceOf(org.apache.kafka.streams.state.SessionStore.class));
+    assertThat(stores)
+        .containsKeys(
+            CarrierHealthTopology.RECEIPTS_DEDUP_STORE, CarrierHealthTopology.PROBES_DEDUP_STORE);
+    stores.forEach(
+        (name, store) ->
+            assertThat(store)
+                .as(name)
+                .isNotInstanceOf(WindowStore.class)
+                .isNotInstanceOf(SessionStore.class));
   }
 
   @Test
@@ -83,23 +96,28 @@ class CarrierHealthTopologyTest {
     // window [10:00, 10:01) for US:SMS:a
     send(delivered("m1", "a", T0.plusSeconds(1), 100));
     send(delivered("m2", "a", T0.plusSeconds(2), 200));
-    send(delivered("m2", "a", T0.plusSeconds(2), 200));            // duplicate DLR: once
+    send(delivered("m2", "a", T0.plusSeconds(2), 200)); // duplicate DLR: once
     send(receipt("m3", "a", DeliveryStatus.FAILED, FailureCause.CARRIER, T0.plusSeconds(3), 300));
     send(receipt("m4", "a", DeliveryStatus.EXPIRED, FailureCause.NONE, T0.plusSeconds(4), 400));
     send(receipt("m5", "a", DeliveryStatus.FAILED, FailureCause.RECIPIENT, T0.plusSeconds(5), 500));
     send(receipt("m6", "a", DeliveryStatus.REJECTED, FailureCause.CONTENT, T0.plusSeconds(6), 600));
-    sendProbe(probe("p1", Service.SMS, "us-east", "v1", false, "a", "US",
-        T0.plusSeconds(7)));
-    sendProbe(probe("p1", Service.SMS, "us-east", "v1", false, "a", "US",
-        T0.plusSeconds(7)));                                          // duplicate probe: once
-    sendProbe(probe("p2", Service.SMS, "us-east", "v2", true, "a", "US",
-        T0.plusSeconds(8)));
+    sendProbe(probe("p1", Service.SMS, "us-east", "v1", false, "a", "US", T0.plusSeconds(7)));
+    sendProbe(
+        probe(
+            "p1",
+            Service.SMS,
+            "us-east",
+            "v1",
+            false,
+            "a",
+            "US",
+            T0.plusSeconds(7))); // duplicate probe: once
+    sendProbe(probe("p2", Service.SMS, "us-east", "v2", true, "a", "US", T0.plusSeconds(8)));
     assertThat(health.isEmpty()).as("window still open").isTrue();
 
     // stream time 10:01:30 = window end + grace: the window closes
     send(delivered("m9", "a", T0.plusSeconds(90), 100));
-    sendProbe(probe("p9", Service.SMS, "us-east", "v1", true, "a", "US",
-        T0.plusSeconds(90)));
+    sendProbe(probe("p9", Service.SMS, "us-east", "v1", true, "a", "US", T0.plusSeconds(90)));
 
     List<CarrierHealth> out = health.readValuesToList();
     assertThat(out).hasSize(1);
@@ -127,16 +145,17 @@ class CarrierHealthTopologyTest {
   @Test
   void lateWithinGraceCountsAndBeyondGraceDoesNot() {
     send(delivered("m1", "a", T0.plusSeconds(10), 100));
-    send(delivered("m2", "a", T0.plusSeconds(80), 100));   // stream time 10:01:20
-    send(delivered("late-ok", "a", T0.plusSeconds(30), 100));  // 10:00:30, within 30 s grace
-    send(delivered("m3", "a", T0.plusSeconds(95), 100));   // stream time 10:01:35: closes 10:00
+    send(delivered("m2", "a", T0.plusSeconds(80), 100)); // stream time 10:01:20
+    send(delivered("late-ok", "a", T0.plusSeconds(30), 100)); // 10:00:30, within 30 s grace
+    send(delivered("m3", "a", T0.plusSeconds(95), 100)); // stream time 10:01:35: closes 10:00
     send(delivered("too-late", "a", T0.plusSeconds(40), 100)); // window closed: dropped
-    send(delivered("m4", "a", T0.plusSeconds(200), 100));  // closes 10:01
+    send(delivered("m4", "a", T0.plusSeconds(200), 100)); // closes 10:01
     List<CarrierHealth> out = health.readValuesToList();
-    assertThat(out).extracting(CarrierHealth::getWindowStart)
+    assertThat(out)
+        .extracting(CarrierHealth::getWindowStart)
         .containsExactly(T0, T0.plusSeconds(60));
-    assertThat(out.get(0).getAttempts()).isEqualTo(2);   // m1 + late-ok
-    assertThat(out.get(1).getAttempts()).isEqualTo(2);   // m2 + m3
+    assertThat(out.get(0).getAttempts()).isEqualTo(2); // m1 + late-ok
+    assertThat(out.get(1).getAttempts()).isEqualTo(2); // m2 + m3
   }
 
   @Test
@@ -153,12 +172,9 @@ class CarrierHealthTopologyTest {
 
   @Test
   void probesWithoutACarrierDoNotTouchCarrierHealth() {
-    sendProbe(probe("p1", Service.VOICE, "us-east", "v1", false, null, null,
-        T0.plusSeconds(1)));
-    sendProbe(probe("p2", Service.VOICE, "us-east", "v1", false, "c", "US",
-        T0.plusSeconds(2)));
-    sendProbe(probe("p3", Service.VOICE, "us-east", "v1", true, "c", "US",
-        T0.plusSeconds(200)));
+    sendProbe(probe("p1", Service.VOICE, "us-east", "v1", false, null, null, T0.plusSeconds(1)));
+    sendProbe(probe("p2", Service.VOICE, "us-east", "v1", false, "c", "US", T0.plusSeconds(2)));
+    sendProbe(probe("p3", Service.VOICE, "us-east", "v1", true, "c", "US", T0.plusSeconds(200)));
     var out = health.readKeyValuesToMap();
     assertThat(out).containsOnlyKeys("US:VOICE:c");
     CarrierHealth h = out.get("US:VOICE:c");

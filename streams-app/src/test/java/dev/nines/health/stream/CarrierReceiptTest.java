@@ -3,6 +3,9 @@ package dev.nines.health.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.Watermark;
 import dev.nines.health.HealthSample;
 import dev.nines.health.Outcome;
 import dev.nines.schema.DeliveryReceipt;
@@ -11,9 +14,6 @@ import dev.nines.schema.FailureCause;
 import dev.nines.serde.AvroSerde;
 import dev.nines.testing.Records;
 import dev.nines.testing.TestRegistry;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.Watermark;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -27,12 +27,12 @@ class CarrierReceiptTest {
 
   @Test
   void keepsWhatCarrierHealthReadsOfAReceipt() {
-    DeliveryReceipt r = Records.receipt("m-ü-1", "vivo", DeliveryStatus.FAILED,
-        FailureCause.CARRIER, AT, 1_234);
+    DeliveryReceipt r =
+        Records.receipt("m-ü-1", "vivo", DeliveryStatus.FAILED, FailureCause.CARRIER, AT, 1_234);
     // expectation from the contract's rule, not from the code: a FAILED receipt with cause
     // CARRIER counts against the carrier; latency is completedAt - submittedAt
-    assertThat(CarrierReceipt.of(r)).isEqualTo(new CarrierReceipt("m-ü-1", AT.toEpochMilli(),
-        Outcome.CARRIER_FAILURE, 1_234));
+    assertThat(CarrierReceipt.of(r))
+        .isEqualTo(new CarrierReceipt("m-ü-1", AT.toEpochMilli(), Outcome.CARRIER_FAILURE, 1_234));
     assertThat(CarrierReceipt.of(r).sample())
         .isEqualTo(new HealthSample.Receipt(Outcome.CARRIER_FAILURE, 1_234));
   }
@@ -53,8 +53,8 @@ class CarrierReceiptTest {
 
   @Test
   void readsTheAvroReceiptsAnOlderVersionWroteToTheTopic() {
-    DeliveryReceipt r = Records.receipt("old-1", "tim", DeliveryStatus.EXPIRED,
-        FailureCause.NONE, AT, 4_000);
+    DeliveryReceipt r =
+        Records.receipt("old-1", "tim", DeliveryStatus.EXPIRED, FailureCause.NONE, AT, 4_000);
     byte[] legacy = avro.serializer().serialize(TOPIC, r);
     assertThat(legacy[0]).isZero(); // Confluent's magic byte
     assertThat(serde.deserializer().deserialize(TOPIC, legacy))
@@ -66,18 +66,21 @@ class CarrierReceiptTest {
     Serde<Marked<CarrierReceipt>> marked = MarkedSerde.of(serde);
     Watermark w = new Watermark(1, 8, AT.toEpochMilli(), false, AT.toEpochMilli());
     Marked<CarrierReceipt> item = Marked.item(new CarrierReceipt("a", 1, Outcome.DELIVERED, 2));
-    assertThat(marked.deserializer().deserialize(TOPIC,
-        marked.serializer().serialize(TOPIC, Marked.mark(w)))).isEqualTo(Marked.mark(w));
-    assertThat(marked.deserializer().deserialize(TOPIC,
-        marked.serializer().serialize(TOPIC, item))).isEqualTo(item);
+    assertThat(
+            marked
+                .deserializer()
+                .deserialize(TOPIC, marked.serializer().serialize(TOPIC, Marked.mark(w))))
+        .isEqualTo(Marked.mark(w));
+    assertThat(marked.deserializer().deserialize(TOPIC, marked.serializer().serialize(TOPIC, item)))
+        .isEqualTo(item);
   }
 
   @Test
   void refusesWhatIsNeitherFormat() {
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {'R', 1, 0}))
         .hasMessageContaining("not a carrier receipt");
-    byte[] badOutcome = serde.serializer().serialize(TOPIC,
-        new CarrierReceipt("x", 1, Outcome.DELIVERED, 2));
+    byte[] badOutcome =
+        serde.serializer().serialize(TOPIC, new CarrierReceipt("x", 1, Outcome.DELIVERED, 2));
     badOutcome[18] = 9;
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, badOutcome))
         .hasMessageContaining("unknown outcome 9");

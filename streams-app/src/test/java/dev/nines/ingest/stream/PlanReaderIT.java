@@ -3,8 +3,8 @@ package dev.nines.ingest.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.Topics;
-import dev.nines.ingest.PlanBook.Verdict;
 import dev.nines.ingest.PlanBook;
+import dev.nines.ingest.PlanBook.Verdict;
 import dev.nines.ingest.PlansUnavailableException;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
@@ -14,8 +14,10 @@ import dev.nines.testing.KafkaPlatformExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,29 +35,42 @@ class PlanReaderIT {
   static final Instant T0 = Instant.parse("2026-10-01T10:00:00Z");
 
   @Test
-  void readsEveryPlanBeforeStartingAndAPlanWrittenBeforeAReceiptIsAlwaysSeen()
-      throws Exception {
+  void readsEveryPlanBeforeStartingAndAPlanWrittenBeforeAReceiptIsAlwaysSeen() throws Exception {
     var platform = KafkaPlatformExtension.platform();
     String topic = KafkaPlatformExtension.unique("plans");
     try (Admin admin = platform.kafka().admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get();
     }
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     var serde = Topics.ROUTE_PLANS.valueSerde(registry);
-    Map<String, Object> clients = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      java.util.function.BiConsumer<String, RoutePlan> send = (route, plan) -> {
-        try {
-          producer.send(new ProducerRecord<>(topic, null, T0.toEpochMilli(), bytes(route),
-              serde.serializer().serialize(topic, plan))).get();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      };
+    Map<String, Object> clients =
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      BiConsumer<String, RoutePlan> send =
+          (route, plan) -> {
+            try {
+              producer
+                  .send(
+                      new ProducerRecord<>(
+                          topic,
+                          null,
+                          T0.toEpochMilli(),
+                          bytes(route),
+                          serde.serializer().serialize(topic, plan)))
+                  .get();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
       // on the topic before the reader starts: two routes, a removed one, and unreadable bytes
       send.accept("US:SMS", plan("US", T0, "a", "b"));
       send.accept("DE:SMS", plan("DE", T0, "c"));
@@ -64,8 +80,15 @@ class PlanReaderIT {
       producer.send(new ProducerRecord<>(topic, bytes("IT:SMS"), bytes("not avro"))).get();
       long t = T0.plusSeconds(60).toEpochMilli();
 
-      try (PlanReader reader = new PlanReader(clients, "plans-it", topic,
-          serde.deserializer(), new PlanBook(Duration.ofDays(35)), Duration.ZERO).start()) {
+      try (PlanReader reader =
+          new PlanReader(
+                  clients,
+                  "plans-it",
+                  topic,
+                  serde.deserializer(),
+                  new PlanBook(Duration.ofDays(35)),
+                  Duration.ZERO)
+              .start()) {
         assertThat(reader.verdict("US:SMS", "b", t, t)).isEqualTo(Verdict.KNOWN);
         assertThat(reader.verdict("DE:SMS", "c", t, t)).isEqualTo(Verdict.KNOWN);
         assertThat(reader.verdict("DE:SMS", "a", t, t)).isEqualTo(Verdict.UNKNOWN_CARRIER);
@@ -73,8 +96,7 @@ class PlanReaderIT {
         assertThat(reader.verdict("FR:SMS", "f", t, t)).isEqualTo(Verdict.KNOWN);
         // ... and is not after the removal
         long later = System.currentTimeMillis() + 60_000;
-        assertThat(reader.verdict("FR:SMS", "f", later, later))
-            .isEqualTo(Verdict.UNKNOWN_ROUTE);
+        assertThat(reader.verdict("FR:SMS", "f", later, later)).isEqualTo(Verdict.UNKNOWN_ROUTE);
         assertThat(reader.verdict("IT:SMS", "x", t, t)).isEqualTo(Verdict.UNKNOWN_ROUTE);
 
         // a plan acknowledged by the broker just before a receipt is checked: always seen,
@@ -91,8 +113,15 @@ class PlanReaderIT {
       }
 
       // with a recheck interval, a burst of receipts for a route found unknown costs one round
-      try (PlanReader reader = new PlanReader(clients, "plans-it-2", topic,
-          serde.deserializer(), new PlanBook(Duration.ofDays(35)), Duration.ofHours(1)).start()) {
+      try (PlanReader reader =
+          new PlanReader(
+                  clients,
+                  "plans-it-2",
+                  topic,
+                  serde.deserializer(),
+                  new PlanBook(Duration.ofDays(35)),
+                  Duration.ofHours(1))
+              .start()) {
         for (int i = 0; i < 50; i++) {
           assertThat(reader.verdict("Y:SMS", "k", t, t)).isEqualTo(Verdict.UNKNOWN_ROUTE);
         }
@@ -102,20 +131,38 @@ class PlanReaderIT {
       }
 
       // once closed: what the book knows is still answered, the rest cannot be judged
-      PlanReader closed = new PlanReader(clients, "plans-it-3", topic, serde.deserializer(),
-          new PlanBook(Duration.ofDays(35)), Duration.ZERO).start();
+      PlanReader closed =
+          new PlanReader(
+                  clients,
+                  "plans-it-3",
+                  topic,
+                  serde.deserializer(),
+                  new PlanBook(Duration.ofDays(35)),
+                  Duration.ZERO)
+              .start();
       closed.close();
       assertThat(closed.verdict("US:SMS", "a", t, t)).isEqualTo(Verdict.KNOWN);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> closed.verdict("Q:SMS", "k", t, t))
+      Assertions.assertThatThrownBy(() -> closed.verdict("Q:SMS", "k", t, t))
           .isInstanceOf(PlansUnavailableException.class);
     }
   }
 
   static RoutePlan plan(String country, Instant updatedAt, String... carriers) {
-    return RoutePlan.newBuilder().setCountry(country).setChannel(Channel.SMS)
-        .setCarriers(java.util.Arrays.stream(carriers).map(c -> RouteCarrier.newBuilder()
-            .setCarrierId(c).setBaseWeight(100).setEnabled(true).build()).toList())
-        .setUpdatedAt(updatedAt).build();
+    return RoutePlan.newBuilder()
+        .setCountry(country)
+        .setChannel(Channel.SMS)
+        .setCarriers(
+            Arrays.stream(carriers)
+                .map(
+                    c ->
+                        RouteCarrier.newBuilder()
+                            .setCarrierId(c)
+                            .setBaseWeight(100)
+                            .setEnabled(true)
+                            .build())
+                .toList())
+        .setUpdatedAt(updatedAt)
+        .build();
   }
 
   static byte[] bytes(String s) {

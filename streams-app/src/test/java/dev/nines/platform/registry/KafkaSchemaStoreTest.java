@@ -18,10 +18,18 @@ class KafkaSchemaStoreTest {
 
   @Test
   void refusesNonsenseArguments() {
-    assertThatThrownBy(() -> new KafkaSchemaStore("localhost:9092", TopicNames.SCHEMAS,
-        (short) 0, Map.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new KafkaSchemaStore("localhost:9092", TopicNames.SCHEMAS,
-        (short) 1, Map.of(), Duration.ofMillis(10))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new KafkaSchemaStore("localhost:9092", TopicNames.SCHEMAS, (short) 0, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new KafkaSchemaStore(
+                    "localhost:9092",
+                    TopicNames.SCHEMAS,
+                    (short) 1,
+                    Map.of(),
+                    Duration.ofMillis(10)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -30,7 +38,8 @@ class KafkaSchemaStoreTest {
         new KafkaSchemaStore("localhost:9092", "my-schemas", (short) 1, null)) {
       assertThatThrownBy(() -> store.append(new StoreEvent.ConfigRemoved(null)))
           .isInstanceOf(SchemaStoreException.class)
-          .hasMessageContaining("'my-schemas'").hasMessageContaining("not started");
+          .hasMessageContaining("'my-schemas'")
+          .hasMessageContaining("not started");
     }
   }
 
@@ -40,10 +49,15 @@ class KafkaSchemaStoreTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort(); // nothing listens here once the socket is closed
     }
-    try (KafkaSchemaStore store = new KafkaSchemaStore("localhost:" + closedPort,
-        TopicNames.SCHEMAS, (short) 1, Map.of(), Duration.ofSeconds(1))) {
+    try (KafkaSchemaStore store =
+        new KafkaSchemaStore(
+            "localhost:" + closedPort,
+            TopicNames.SCHEMAS,
+            (short) 1,
+            Map.of(),
+            Duration.ofSeconds(1))) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> store.start(event -> { }))
+      assertThatThrownBy(() -> store.start(event -> {}))
           .isInstanceOf(SchemaStoreException.class)
           .hasMessageContaining("'" + TopicNames.SCHEMAS + "'");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,10 +61,14 @@ class SchemaRegistryHttpTest {
 
   private Answer send(String method, String path, String body, String contentType)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null
-            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -75,8 +80,11 @@ class SchemaRegistryHttpTest {
     } catch (IOException e) {
       json = null;
     }
-    return new Answer(response.statusCode(),
-        response.headers().firstValue("Content-Type").orElse(null), response.body(), json);
+    return new Answer(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(null),
+        response.body(),
+        json);
   }
 
   private Answer get(String path) throws Exception {
@@ -124,8 +132,8 @@ class SchemaRegistryHttpTest {
     assertThat(answer.json().get("message").textValue()).isEqualTo(message);
   }
 
-  private static void assertErrorStartingWith(Answer answer, int status, int errorCode,
-      String messagePrefix) {
+  private static void assertErrorStartingWith(
+      Answer answer, int status, int errorCode, String messagePrefix) {
     assertErrorShape(answer, status, errorCode);
     assertThat(answer.json().get("message").textValue()).startsWith(messagePrefix);
   }
@@ -141,7 +149,7 @@ class SchemaRegistryHttpTest {
   }
 
   private static String canonical(String schema) {
-    return new org.apache.avro.Schema.Parser().parse(schema).toString();
+    return new Schema.Parser().parse(schema).toString();
   }
 
   private static String quoted(String text) {
@@ -182,7 +190,8 @@ class SchemaRegistryHttpTest {
     assertOk(post("/subjects/b-value/versions", schemaBody(V1)), "{\"id\":2}");
     assertOk(post("/subjects/c-value/versions", schemaBody(V1)), "{\"id\":2}");
     assertOk(get("/schemas/ids/2/subjects"), "[\"b-value\",\"c-value\"]");
-    assertOk(get("/schemas/ids/2/versions"),
+    assertOk(
+        get("/schemas/ids/2/versions"),
         "[{\"subject\":\"b-value\",\"version\":1},{\"subject\":\"c-value\",\"version\":1}]");
   }
 
@@ -190,8 +199,16 @@ class SchemaRegistryHttpTest {
   void registeringAgainReturnsTheSameIdAndNoNewVersion() throws Exception {
     register("s", V1);
     assertOk(post("/subjects/s/versions", schemaBody(V1)), "{\"id\":1}");
-    assertOk(post("/subjects/s/versions", schemaBody(V1, "\"schemaType\":\"AVRO\"",
-        "\"references\":[]", "\"version\":0", "\"metadata\":null")), "{\"id\":1}");
+    assertOk(
+        post(
+            "/subjects/s/versions",
+            schemaBody(
+                V1,
+                "\"schemaType\":\"AVRO\"",
+                "\"references\":[]",
+                "\"version\":0",
+                "\"metadata\":null")),
+        "{\"id\":1}");
     assertOk(get("/subjects/s/versions"), "[1]");
   }
 
@@ -199,28 +216,44 @@ class SchemaRegistryHttpTest {
   void incompatibleRegistrationIs409() throws Exception {
     register("s", V1);
     Answer answer = post("/subjects/s/versions", schemaBody(ADD_B_NO_DEFAULT));
-    assertErrorStartingWith(answer, 409, 409, "Schema being registered is incompatible with an "
-        + "earlier schema for subject \"s\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT"
-        + "_VALUE', description:'The field 'b' at path '/fields/1' in the new schema has no "
-        + "default value and is missing in the old schema', additionalInfo:'b'}, "
-        + "{oldSchemaVersion: 1}, {oldSchema: '");
+    assertErrorStartingWith(
+        answer,
+        409,
+        409,
+        "Schema being registered is incompatible with an "
+            + "earlier schema for subject \"s\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT"
+            + "_VALUE', description:'The field 'b' at path '/fields/1' in the new schema has no "
+            + "default value and is missing in the old schema', additionalInfo:'b'}, "
+            + "{oldSchemaVersion: 1}, {oldSchema: '");
     assertThat(answer.json().get("message").textValue())
         .endsWith("{validateFields: 'false', compatibility: 'BACKWARD'}]");
   }
 
   @Test
   void invalidSchemasAre422() throws Exception {
-    assertErrorStartingWith(post("/subjects/s/versions", schemaBody("{\"type\":\"record\"}")),
-        422, 42201, "Invalid schema");
-    assertErrorStartingWith(post("/subjects/s/versions", schemaBody("nonsense")),
-        422, 42201, "Invalid schema");
+    assertErrorStartingWith(
+        post("/subjects/s/versions", schemaBody("{\"type\":\"record\"}")),
+        422,
+        42201,
+        "Invalid schema");
+    assertErrorStartingWith(
+        post("/subjects/s/versions", schemaBody("nonsense")), 422, 42201, "Invalid schema");
     assertError(post("/subjects/s/versions", "{}"), 422, 42201, "Empty schema");
-    assertError(post("/subjects/s/versions",
-        schemaBody("syntax = \"proto3\";", "\"schemaType\":\"PROTOBUF\"")),
-        422, 42201, "Invalid schema type PROTOBUF: this registry supports only AVRO");
-    assertError(post("/subjects/s/versions", schemaBody(V1,
-        "\"references\":[{\"name\":\"t.Other\",\"subject\":\"other\",\"version\":1}]")),
-        422, 42201, "Invalid schema: schema references are not supported by this registry, "
+    assertError(
+        post(
+            "/subjects/s/versions",
+            schemaBody("syntax = \"proto3\";", "\"schemaType\":\"PROTOBUF\"")),
+        422,
+        42201,
+        "Invalid schema type PROTOBUF: this registry supports only AVRO");
+    assertError(
+        post(
+            "/subjects/s/versions",
+            schemaBody(
+                V1, "\"references\":[{\"name\":\"t.Other\",\"subject\":\"other\",\"version\":1}]")),
+        422,
+        42201,
+        "Invalid schema: schema references are not supported by this registry, "
             + "got 1 reference(s)");
   }
 
@@ -230,16 +263,19 @@ class SchemaRegistryHttpTest {
   void lookupUnderSubject() throws Exception {
     register("s", V1);
     register("s", ADD_B_WITH_DEFAULT);
-    assertOk(post("/subjects/s", schemaBody(ADD_B_WITH_DEFAULT)),
+    assertOk(
+        post("/subjects/s", schemaBody(ADD_B_WITH_DEFAULT)),
         "{\"subject\":\"s\",\"version\":2,\"id\":2,\"schema\":"
-            + quoted(canonical(ADD_B_WITH_DEFAULT)) + "}");
+            + quoted(canonical(ADD_B_WITH_DEFAULT))
+            + "}");
     assertError(post("/subjects/nope", schemaBody(V1)), 404, 40401, "Subject 'nope' not found.");
     assertError(post("/subjects/s", schemaBody("\"int\"")), 404, 40403, "Schema not found");
     assertErrorStartingWith(post("/subjects/s", schemaBody("{")), 422, 42201, "Invalid schema");
 
     delete("/subjects/s");
     assertError(post("/subjects/s", schemaBody(V1)), 404, 40401, "Subject 's' not found.");
-    assertOk(post("/subjects/s?deleted=true", schemaBody(V1)),
+    assertOk(
+        post("/subjects/s?deleted=true", schemaBody(V1)),
         "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":" + quoted(canonical(V1)) + "}");
   }
 
@@ -256,10 +292,12 @@ class SchemaRegistryHttpTest {
     assertOk(get("/subjects/a/versions"), "[1,2]");
     assertError(get("/subjects/zzz/versions"), 404, 40401, "Subject 'zzz' not found.");
 
-    String v1 = "{\"subject\":\"a\",\"version\":1,\"id\":1,\"schema\":"
-        + quoted(canonical(V1)) + "}";
-    String v2 = "{\"subject\":\"a\",\"version\":2,\"id\":2,\"schema\":"
-        + quoted(canonical(ADD_B_WITH_DEFAULT)) + "}";
+    String v1 =
+        "{\"subject\":\"a\",\"version\":1,\"id\":1,\"schema\":" + quoted(canonical(V1)) + "}";
+    String v2 =
+        "{\"subject\":\"a\",\"version\":2,\"id\":2,\"schema\":"
+            + quoted(canonical(ADD_B_WITH_DEFAULT))
+            + "}";
     assertOk(get("/subjects/a/versions/1"), v1);
     assertOk(get("/subjects/a/versions/2"), v2);
     assertOk(get("/subjects/a/versions/latest"), v2);
@@ -272,13 +310,13 @@ class SchemaRegistryHttpTest {
     assertError(get("/subjects/a/versions/3"), 404, 40402, "Version 3 not found.");
     assertError(get("/subjects/zzz/versions/1"), 404, 40401, "Subject 'zzz' not found.");
     assertError(get("/subjects/zzz/versions/latest"), 404, 40401, "Subject 'zzz' not found.");
-    String invalid = "The specified version '%s' is not a valid version id. Allowed values are "
-        + "between [1, 2^31-1] and the string \"latest\"";
+    String invalid =
+        "The specified version '%s' is not a valid version id. Allowed values are "
+            + "between [1, 2^31-1] and the string \"latest\"";
     assertError(get("/subjects/a/versions/abc"), 422, 42202, String.format(invalid, "abc"));
     assertError(get("/subjects/a/versions/0"), 422, 42202, String.format(invalid, "0"));
     assertError(get("/subjects/a/versions/-2"), 422, 42202, String.format(invalid, "-2"));
-    assertError(get("/subjects/a/versions/abc/schema"), 422, 42202,
-        String.format(invalid, "abc"));
+    assertError(get("/subjects/a/versions/abc/schema"), 422, 42202, String.format(invalid, "abc"));
   }
 
   @Test
@@ -288,10 +326,12 @@ class SchemaRegistryHttpTest {
     assertOk(get("/subjects/team%2Fa%20b%2Bc-value/versions"), "[1]");
     register("caf%C3%A9", V1);
     assertOk(get("/subjects"), "[\"café\",\"team/a b+c-value\"]");
-    assertOk(get("/schemas/ids/1/versions"), "[{\"subject\":\"café\",\"version\":1},"
-        + "{\"subject\":\"team/a b+c-value\",\"version\":1}]");
-    assertOk(get("/config/caf%C3%A9?defaultToGlobal=true"),
-        "{\"compatibilityLevel\":\"BACKWARD\"}");
+    assertOk(
+        get("/schemas/ids/1/versions"),
+        "[{\"subject\":\"café\",\"version\":1},"
+            + "{\"subject\":\"team/a b+c-value\",\"version\":1}]");
+    assertOk(
+        get("/config/caf%C3%A9?defaultToGlobal=true"), "{\"compatibilityLevel\":\"BACKWARD\"}");
   }
 
   // ---------------------------------------------------------------- deletes
@@ -302,17 +342,24 @@ class SchemaRegistryHttpTest {
     register("s", ADD_B_WITH_DEFAULT);
     register("t", V1);
 
-    assertError(delete("/subjects/s?permanent=true"), 404, 40405,
+    assertError(
+        delete("/subjects/s?permanent=true"),
+        404,
+        40405,
         "Subject 's' was not deleted first before being permanently deleted");
     assertOk(delete("/subjects/s"), "[1,2]");
-    assertError(delete("/subjects/s"), 404, 40404,
+    assertError(
+        delete("/subjects/s"),
+        404,
+        40404,
         "Subject 's' was soft deleted.Set permanent=true to delete permanently");
     assertOk(get("/subjects"), "[\"t\"]");
     assertOk(get("/subjects?deleted=true"), "[\"s\",\"t\"]");
     assertError(get("/subjects/s/versions"), 404, 40401, "Subject 's' not found.");
     assertOk(get("/subjects/s/versions?deleted=true"), "[1,2]");
-    assertOk(get("/subjects/s/versions/1?deleted=true"), "{\"subject\":\"s\",\"version\":1,"
-        + "\"id\":1,\"schema\":" + quoted(canonical(V1)) + "}");
+    assertOk(
+        get("/subjects/s/versions/1?deleted=true"),
+        "{\"subject\":\"s\",\"version\":1," + "\"id\":1,\"schema\":" + quoted(canonical(V1)) + "}");
     assertOk(get("/schemas/ids/2"), "{\"schema\":" + quoted(canonical(ADD_B_WITH_DEFAULT)) + "}");
     assertOk(get("/schemas/ids/1/subjects"), "[\"t\"]");
     assertOk(get("/schemas/ids/1/subjects?deleted=true"), "[\"s\",\"t\"]");
@@ -327,17 +374,26 @@ class SchemaRegistryHttpTest {
   void deleteVersion() throws Exception {
     register("s", V1);
     register("s", ADD_B_WITH_DEFAULT);
-    assertError(delete("/subjects/s/versions/1?permanent=true"), 404, 40407,
+    assertError(
+        delete("/subjects/s/versions/1?permanent=true"),
+        404,
+        40407,
         "Subject 's' Version 1 was not deleted first before being permanently deleted");
     assertOk(delete("/subjects/s/versions/1"), "1");
-    assertError(delete("/subjects/s/versions/1"), 404, 40406,
+    assertError(
+        delete("/subjects/s/versions/1"),
+        404,
+        40406,
         "Subject 's' Version 1 was soft deleted.Set permanent=true to delete permanently");
     assertOk(get("/subjects/s/versions"), "[2]");
     assertOk(delete("/subjects/s/versions/1?permanent=true"), "1");
     assertOk(delete("/subjects/s/versions/latest"), "2");
     assertError(delete("/subjects/s/versions/9"), 404, 40402, "Version 9 not found.");
     assertError(delete("/subjects/x/versions/1"), 404, 40401, "Subject 'x' not found.");
-    assertErrorStartingWith(delete("/subjects/s/versions/x"), 422, 42202,
+    assertErrorStartingWith(
+        delete("/subjects/s/versions/x"),
+        422,
+        42202,
         "The specified version 'x' is not a valid version id");
   }
 
@@ -346,43 +402,65 @@ class SchemaRegistryHttpTest {
   @Test
   void compatibilityChecks() throws Exception {
     register("s", V1);
-    assertOk(post("/compatibility/subjects/s/versions/latest", schemaBody(ADD_B_WITH_DEFAULT)),
+    assertOk(
+        post("/compatibility/subjects/s/versions/latest", schemaBody(ADD_B_WITH_DEFAULT)),
         "{\"is_compatible\":true}");
-    assertOk(post("/compatibility/subjects/s/versions/1", schemaBody(ADD_B_NO_DEFAULT)),
+    assertOk(
+        post("/compatibility/subjects/s/versions/1", schemaBody(ADD_B_NO_DEFAULT)),
         "{\"is_compatible\":false}");
-    assertOk(post("/compatibility/subjects/s/versions", schemaBody(ADD_B_NO_DEFAULT)),
+    assertOk(
+        post("/compatibility/subjects/s/versions", schemaBody(ADD_B_NO_DEFAULT)),
         "{\"is_compatible\":false}");
-    assertOk(post("/compatibility/subjects/s/versions/latest?verbose=true",
-        schemaBody(ADD_B_WITH_DEFAULT)), "{\"is_compatible\":true,\"messages\":[]}");
+    assertOk(
+        post(
+            "/compatibility/subjects/s/versions/latest?verbose=true",
+            schemaBody(ADD_B_WITH_DEFAULT)),
+        "{\"is_compatible\":true,\"messages\":[]}");
 
-    Answer verbose = post("/compatibility/subjects/s/versions/latest?verbose=true",
-        schemaBody(ADD_B_NO_DEFAULT));
+    Answer verbose =
+        post(
+            "/compatibility/subjects/s/versions/latest?verbose=true", schemaBody(ADD_B_NO_DEFAULT));
     assertThat(verbose.status()).isEqualTo(200);
     assertThat(verbose.contentType()).isEqualTo(V1_JSON);
     assertThat(verbose.json().size()).isEqualTo(2);
     assertThat(verbose.json().get("is_compatible").booleanValue()).isFalse();
-    assertThat(verbose.json().get("messages")).extracting(JsonNode::textValue).containsExactly(
-        "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path "
-            + "'/fields/1' in the new schema has no default value and is missing in the old "
-            + "schema', additionalInfo:'b'}",
-        "{oldSchemaVersion: 1}",
-        "{oldSchema: '" + canonical(V1) + "'}",
-        "{validateFields: 'false', compatibility: 'BACKWARD'}");
+    assertThat(verbose.json().get("messages"))
+        .extracting(JsonNode::textValue)
+        .containsExactly(
+            "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'b' at path "
+                + "'/fields/1' in the new schema has no default value and is missing in the old "
+                + "schema', additionalInfo:'b'}",
+            "{oldSchemaVersion: 1}",
+            "{oldSchema: '" + canonical(V1) + "'}",
+            "{validateFields: 'false', compatibility: 'BACKWARD'}");
 
     // As Confluent: "latest" of a subject with nothing registered is compatible; a missing
     // numbered version is 40402 whether or not the subject exists.
-    assertOk(post("/compatibility/subjects/new/versions/latest", schemaBody(V1)),
+    assertOk(
+        post("/compatibility/subjects/new/versions/latest", schemaBody(V1)),
         "{\"is_compatible\":true}");
-    assertError(post("/compatibility/subjects/s/versions/2", schemaBody(V1)),
-        404, 40402, "Version 2 not found.");
-    assertError(post("/compatibility/subjects/new/versions/1", schemaBody(V1)),
-        404, 40402, "Version 1 not found.");
-    assertErrorStartingWith(post("/compatibility/subjects/s/versions/first", schemaBody(V1)),
-        422, 42202, "The specified version 'first' is not a valid version id");
-    assertErrorStartingWith(post("/compatibility/subjects/s/versions/latest", schemaBody("{")),
-        422, 42201, "Invalid schema");
-    Answer invalidVerbose = post("/compatibility/subjects/s/versions/latest?verbose=true",
-        schemaBody("{"));
+    assertError(
+        post("/compatibility/subjects/s/versions/2", schemaBody(V1)),
+        404,
+        40402,
+        "Version 2 not found.");
+    assertError(
+        post("/compatibility/subjects/new/versions/1", schemaBody(V1)),
+        404,
+        40402,
+        "Version 1 not found.");
+    assertErrorStartingWith(
+        post("/compatibility/subjects/s/versions/first", schemaBody(V1)),
+        422,
+        42202,
+        "The specified version 'first' is not a valid version id");
+    assertErrorStartingWith(
+        post("/compatibility/subjects/s/versions/latest", schemaBody("{")),
+        422,
+        42201,
+        "Invalid schema");
+    Answer invalidVerbose =
+        post("/compatibility/subjects/s/versions/latest?verbose=true", schemaBody("{"));
     assertThat(invalidVerbose.status()).isEqualTo(200);
     assertThat(invalidVerbose.json().get("is_compatible").booleanValue()).isFalse();
     assertThat(invalidVerbose.json().get("messages").get(0).textValue())
@@ -396,10 +474,12 @@ class SchemaRegistryHttpTest {
     assertOk(get("/config"), "{\"compatibilityLevel\":\"BACKWARD\"}");
     assertOk(put("/config", "{\"compatibility\":\"FULL\"}"), "{\"compatibility\":\"FULL\"}");
     assertOk(get("/config"), "{\"compatibilityLevel\":\"FULL\"}");
-    assertOk(put("/config", "{\"compatibility\":\"forward_transitive\"}"),
+    assertOk(
+        put("/config", "{\"compatibility\":\"forward_transitive\"}"),
         "{\"compatibility\":\"FORWARD_TRANSITIVE\"}");
-    String invalid = "Invalid compatibility level. Valid values are none, backward, forward, "
-        + "full, backward_transitive, forward_transitive, and full_transitive";
+    String invalid =
+        "Invalid compatibility level. Valid values are none, backward, forward, "
+            + "full, backward_transitive, forward_transitive, and full_transitive";
     assertError(put("/config", "{\"compatibility\":\"SIDEWAYS\"}"), 422, 42203, invalid);
     assertError(put("/config", "{}"), 422, 42203, invalid);
     assertOk(delete("/config"), "{\"compatibilityLevel\":\"FORWARD_TRANSITIVE\"}");
@@ -408,21 +488,27 @@ class SchemaRegistryHttpTest {
 
   @Test
   void subjectConfig() throws Exception {
-    assertError(get("/config/s"), 404, 40408,
+    assertError(
+        get("/config/s"),
+        404,
+        40408,
         "Subject 's' does not have subject-level compatibility configured");
     assertOk(get("/config/s?defaultToGlobal=true"), "{\"compatibilityLevel\":\"BACKWARD\"}");
     assertOk(put("/config/s", "{\"compatibility\":\"NONE\"}"), "{\"compatibility\":\"NONE\"}");
     assertOk(get("/config/s"), "{\"compatibilityLevel\":\"NONE\"}");
     assertOk(get("/config/s?defaultToGlobal=true"), "{\"compatibilityLevel\":\"NONE\"}");
-    assertErrorStartingWith(put("/config/s", "{\"compatibility\":\"x\"}"), 422, 42203,
-        "Invalid compatibility level");
+    assertErrorStartingWith(
+        put("/config/s", "{\"compatibility\":\"x\"}"), 422, 42203, "Invalid compatibility level");
 
     // The subject's level governs registration.
     register("s", V1);
     assertThat(post("/subjects/s/versions", schemaBody("\"int\"")).status()).isEqualTo(200);
 
     assertOk(delete("/config/s"), "{\"compatibilityLevel\":\"NONE\"}");
-    assertError(get("/config/s"), 404, 40408,
+    assertError(
+        get("/config/s"),
+        404,
+        40408,
         "Subject 's' does not have subject-level compatibility configured");
     assertError(delete("/config/s"), 404, 40401, "Subject 's' not found.");
   }
@@ -445,7 +531,8 @@ class SchemaRegistryHttpTest {
     Answer array = post("/subjects/s/versions", "[1,2]");
     assertErrorShape(array, 400, 400);
     assertThat(array.json().get("message").textValue())
-        .contains("`RegisterRequest`").doesNotContain("dev.nines");
+        .contains("`RegisterRequest`")
+        .doesNotContain("dev.nines");
     assertErrorShape(post("/subjects/s/versions", "{\"schema\":{\"type\":\"int\"}}"), 400, 400);
   }
 
@@ -471,35 +558,54 @@ class SchemaRegistryHttpTest {
     assertError(answer, 405, 405, "HTTP 405 Method Not Allowed");
     assertError(delete("/schemas/types"), 405, 405, "HTTP 405 Method Not Allowed");
     assertError(send("PATCH", "/config", "{}", V1_JSON), 405, 405, "HTTP 405 Method Not Allowed");
-    assertError(get("/compatibility/subjects/s/versions/latest"), 405, 405,
-        "HTTP 405 Method Not Allowed");
+    assertError(
+        get("/compatibility/subjects/s/versions/latest"), 405, 405, "HTTP 405 Method Not Allowed");
     assertError(post("/schemas/ids/1", "{}"), 405, 405, "HTTP 405 Method Not Allowed");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"application/vnd.schemaregistry.v1+json",
-      "application/vnd.schemaregistry+json", "application/json",
-      "application/json; charset=utf-8", "application/octet-stream", ""})
+  @ValueSource(
+      strings = {
+        "application/vnd.schemaregistry.v1+json",
+        "application/vnd.schemaregistry+json",
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/octet-stream",
+        ""
+      })
   void acceptedRequestContentTypes(String contentType) throws Exception {
-    Answer answer = send("POST", "/subjects/s/versions", schemaBody(V1),
-        contentType.isEmpty() ? null : contentType);
+    Answer answer =
+        send(
+            "POST",
+            "/subjects/s/versions",
+            schemaBody(V1),
+            contentType.isEmpty() ? null : contentType);
     assertOk(answer, "{\"id\":1}");
   }
 
   @Test
   void otherRequestContentTypesAre415() throws Exception {
-    assertError(send("POST", "/subjects/s/versions", schemaBody(V1), "text/plain"),
-        415, 415, "HTTP 415 Unsupported Media Type");
-    assertError(send("PUT", "/config", "{\"compatibility\":\"NONE\"}", "application/xml"),
-        415, 415, "HTTP 415 Unsupported Media Type");
+    assertError(
+        send("POST", "/subjects/s/versions", schemaBody(V1), "text/plain"),
+        415,
+        415,
+        "HTTP 415 Unsupported Media Type");
+    assertError(
+        send("PUT", "/config", "{\"compatibility\":\"NONE\"}", "application/xml"),
+        415,
+        415,
+        "HTTP 415 Unsupported Media Type");
   }
 
   @Test
   void storeFailuresAre500With50001() throws Exception {
     register("s", V1);
     store.failAppends("broker unreachable");
-    assertErrorStartingWith(post("/subjects/s/versions", schemaBody(ADD_B_WITH_DEFAULT)),
-        500, 50001, "Register schema operation failed while writing to the Kafka store");
+    assertErrorStartingWith(
+        post("/subjects/s/versions", schemaBody(ADD_B_WITH_DEFAULT)),
+        500,
+        50001,
+        "Register schema operation failed while writing to the Kafka store");
     assertErrorShape(put("/config", "{\"compatibility\":\"NONE\"}"), 500, 50001);
     assertErrorShape(delete("/subjects/s"), 500, 50001);
     // Reads keep working from memory.
@@ -527,9 +633,10 @@ class SchemaRegistryHttpTest {
     SchemaRegistry restarted = new SchemaRegistry(new InMemorySchemaStore(store.events()));
     try (SchemaRegistryServer second = new SchemaRegistryServer("127.0.0.1", 0, restarted)) {
       second.start();
-      HttpResponse<String> answer = HTTP.send(
-          HttpRequest.newBuilder(URI.create(second.url() + "/schemas/ids/1")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(second.url() + "/schemas/ids/1")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(JSON.readTree(answer.body()))
           .isEqualTo(JSON.readTree("{\"schema\":" + quoted(canonical(V1)) + "}"));
@@ -538,9 +645,12 @@ class SchemaRegistryHttpTest {
 
   @Test
   void headIsServedLikeGetWithoutBody() throws Exception {
-    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()
-        + "/subjects")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/subjects"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).isEmpty();
     assertThat(answer.headers().firstValue("Content-Type")).contains(V1_JSON);

@@ -15,7 +15,8 @@ class SchemaRegistryTest {
   // A small evolution history. Names say what changed relative to V1 = {a: string}.
   static final String V1 = record("{\"name\":\"a\",\"type\":\"string\"}");
   static final String ADD_B_WITH_DEFAULT =
-      record("{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0}");
+      record(
+          "{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0}");
   static final String ADD_B_NO_DEFAULT =
       record("{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"int\"}");
   static final String DROP_A = record("{\"name\":\"b\",\"type\":\"int\",\"default\":0}");
@@ -35,10 +36,13 @@ class SchemaRegistryTest {
   }
 
   private static void assertRegistryError(ThrowingCallable call, int status, int code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(RegistryException.class, e -> {
-      assertThat(e.httpStatus()).as("HTTP status").isEqualTo(status);
-      assertThat(e.errorCode()).as("error_code of: %s", e.getMessage()).isEqualTo(code);
-    });
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).as("HTTP status").isEqualTo(status);
+              assertThat(e.errorCode()).as("error_code of: %s", e.getMessage()).isEqualTo(code);
+            });
   }
 
   // ---------------------------------------------------------------- ids and versions
@@ -60,21 +64,24 @@ class SchemaRegistryTest {
     assertThat(second.id()).isEqualTo(first.id()).isEqualTo(2);
     assertThat(second.version()).isEqualTo(1);
     assertThat(registry.subjectsForId(2, false)).containsExactly("a-value", "b-value");
-    assertThat(registry.versionsForId(2, false)).containsExactly(
-        new SubjectVersion("a-value", 1), new SubjectVersion("b-value", 1));
+    assertThat(registry.versionsForId(2, false))
+        .containsExactly(new SubjectVersion("a-value", 1), new SubjectVersion("b-value", 1));
   }
 
   @Test
   void sameSchemaMeansSameParsedSchemaNotSameText() {
     RegisteredSchema compact = register("a", V1);
-    String spaced = "{ \"namespace\" : \"t\", \"name\": \"Rec\", \"type\": \"record\",\n"
-        + "  \"fields\": [ { \"type\": \"string\", \"name\": \"a\" } ] }";
+    String spaced =
+        "{ \"namespace\" : \"t\", \"name\": \"Rec\", \"type\": \"record\",\n"
+            + "  \"fields\": [ { \"type\": \"string\", \"name\": \"a\" } ] }";
     RegisteredSchema again = register("b", spaced);
     assertThat(again.id()).isEqualTo(compact.id());
     // The stored text is Avro's canonical rendering, whatever the client sent.
-    assertThat(again.schema()).isEqualTo(compact.schema())
-        .isEqualTo("{\"type\":\"record\",\"name\":\"Rec\",\"namespace\":\"t\","
-            + "\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
+    assertThat(again.schema())
+        .isEqualTo(compact.schema())
+        .isEqualTo(
+            "{\"type\":\"record\",\"name\":\"Rec\",\"namespace\":\"t\","
+                + "\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
   }
 
   @Test
@@ -118,12 +125,16 @@ class SchemaRegistryTest {
     assertRegistryError(() -> register("a", "not json"), 422, 42201);
     assertRegistryError(() -> register("a", ""), 422, 42201);
     // A default that does not match its type.
-    assertRegistryError(() -> register("a",
-        record("{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}")), 422, 42201);
-    assertRegistryError(() -> registry.register("a",
-        new SchemaInput("syntax = \"proto3\";", "PROTOBUF", null)), 422, 42201);
-    assertRegistryError(() -> registry.register("a",
-        new SchemaInput(V1, "AVRO", List.of("ref"))), 422, 42201);
+    assertRegistryError(
+        () -> register("a", record("{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}")),
+        422,
+        42201);
+    assertRegistryError(
+        () -> registry.register("a", new SchemaInput("syntax = \"proto3\";", "PROTOBUF", null)),
+        422,
+        42201);
+    assertRegistryError(
+        () -> registry.register("a", new SchemaInput(V1, "AVRO", List.of("ref"))), 422, 42201);
     assertThat(registry.register("a", new SchemaInput(V1, "AVRO", List.of())).id()).isEqualTo(1);
   }
 
@@ -197,7 +208,9 @@ class SchemaRegistryTest {
    * accepts it (latest only), the transitive one refuses it.
    */
   @ParameterizedTest
-  @EnumSource(value = CompatibilityLevel.class, names = {"BACKWARD", "FORWARD", "FULL"})
+  @EnumSource(
+      value = CompatibilityLevel.class,
+      names = {"BACKWARD", "FORWARD", "FULL"})
   void nonTransitiveLevelsCheckOnlyTheLatestVersionAndTransitiveOnesAll(CompatibilityLevel level) {
     CompatibilityLevel transitive = CompatibilityLevel.valueOf(level.name() + "_TRANSITIVE");
     for (String subject : List.of("plain", "transitive")) {
@@ -231,12 +244,15 @@ class SchemaRegistryTest {
     register("s", V1);
     assertThatThrownBy(() -> register("s", ADD_B_NO_DEFAULT))
         .isInstanceOf(RegistryException.class)
-        .hasMessage("Schema being registered is incompatible with an earlier schema for subject "
-            + "\"s\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', "
-            + "description:'The field 'b' at path '/fields/1' in the new schema has no default "
-            + "value and is missing in the old schema', additionalInfo:'b'}, "
-            + "{oldSchemaVersion: 1}, {oldSchema: '" + registry.schemaById(1) + "'}, "
-            + "{validateFields: 'false', compatibility: 'BACKWARD'}]");
+        .hasMessage(
+            "Schema being registered is incompatible with an earlier schema for subject "
+                + "\"s\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', "
+                + "description:'The field 'b' at path '/fields/1' in the new schema has no default "
+                + "value and is missing in the old schema', additionalInfo:'b'}, "
+                + "{oldSchemaVersion: 1}, {oldSchema: '"
+                + registry.schemaById(1)
+                + "'}, "
+                + "{validateFields: 'false', compatibility: 'BACKWARD'}]");
   }
 
   @Test
@@ -395,11 +411,13 @@ class SchemaRegistryTest {
     store.failAppends("broker unreachable");
 
     assertThatThrownBy(() -> register("a", ADD_B_WITH_DEFAULT))
-        .isInstanceOfSatisfying(RegistryException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(500);
-          assertThat(e.errorCode()).isEqualTo(50001);
-          assertThat(e.getMessage()).contains("broker unreachable");
-        });
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(500);
+              assertThat(e.errorCode()).isEqualTo(50001);
+              assertThat(e.getMessage()).contains("broker unreachable");
+            });
     assertRegistryError(() -> registry.deleteSubject("a", false), 500, 50001);
     assertRegistryError(() -> registry.setGlobalLevel(CompatibilityLevel.NONE), 500, 50001);
 

@@ -2,16 +2,19 @@ package dev.nines.routing.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.ObjectStore;
+import dev.nines.eventtime.Watermark;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.Outcome;
 import dev.nines.routing.RoutingPolicy;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingWeights;
+import dev.nines.testing.Drivers;
 import dev.nines.views.AvroValueSerde;
-import dev.nines.eventtime.Marked;
-import dev.nines.eventtime.MarkedSerde;
-import dev.nines.eventtime.Watermark;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,11 +46,14 @@ class RouteEvaluatorInterleavingTest {
   static final long INTERVAL = 5_000;
   static final int TASKS = 3;
   static final int INTERVALS = 40;
+
   /** c is drained by a plan change at the end of interval 19. */
   static final long DRAIN = T0 + 20 * INTERVAL;
+
   /** carrier -> route and the bucket task its key hashes to (fixed here, as murmur2 would). */
-  static final Map<String, String> ROUTE = Map.of("a", "US:SMS", "b", "US:SMS", "c", "US:SMS",
-      "d", "GB:SMS", "e", "GB:SMS");
+  static final Map<String, String> ROUTE =
+      Map.of("a", "US:SMS", "b", "US:SMS", "c", "US:SMS", "d", "GB:SMS", "e", "GB:SMS");
+
   static final Map<String, Integer> TASK = Map.of("a", 0, "b", 1, "c", 2, "d", 2, "e", 0);
 
   /** One element of a bucket task's output: a bucket (route key) or a relayed mark. */
@@ -59,14 +65,17 @@ class RouteEvaluatorInterleavingTest {
       Random random = new Random(seed);
       List<List<Sent>> tasks = taskSequences(random);
       Map<String, List<String>> expected = run(orderly(tasks));
-      assertThat(expected.get("US:SMS")).as("seed %d: decisions to compare", seed)
+      assertThat(expected.get("US:SMS"))
+          .as("seed %d: decisions to compare", seed)
           .hasSizeGreaterThan(3);
-      assertThat(expected.get("GB:SMS")).as("seed %d: decisions to compare", seed)
+      assertThat(expected.get("GB:SMS"))
+          .as("seed %d: decisions to compare", seed)
           .hasSizeGreaterThan(3);
       // the drain of c takes effect in the decision effective at its time, not one later
-      assertThat(expected.get("US:SMS").stream().filter(d -> d.contains("c=0:DISABLED"))
-          .findFirst()).as("seed %d", seed).hasValueSatisfying(d ->
-              assertThat(d).startsWith(DRAIN + " "));
+      assertThat(
+              expected.get("US:SMS").stream().filter(d -> d.contains("c=0:DISABLED")).findFirst())
+          .as("seed %d", seed)
+          .hasValueSatisfying(d -> assertThat(d).startsWith(DRAIN + " "));
       for (int order = 0; order < 6; order++) {
         List<Sent> mixed = interleave(tasks, new Random(seed * 100 + order));
         assertThat(skewed(mixed)).as("seed %d, interleaving %d is skewed", seed, order).isTrue();
@@ -90,8 +99,11 @@ class RouteEvaluatorInterleavingTest {
     assertThat(out.get("US:SMS")).hasSize(1);
     // a at 50 % is ejected (below 80 %) to the trickle of 100; b and c share the rest 3:2
     // (5940/3960, as worked out in RoutingTopologyTest)
-    assertThat(out.get("US:SMS").get(0)).startsWith(T0 + INTERVAL + " 1 NORMAL")
-        .contains("a=100:EJECTED").contains("b=5940:HEALTHY").contains("c=3960:HEALTHY");
+    assertThat(out.get("US:SMS").get(0))
+        .startsWith(T0 + INTERVAL + " 1 NORMAL")
+        .contains("a=100:EJECTED")
+        .contains("b=5940:HEALTHY")
+        .contains("c=3960:HEALTHY");
   }
 
   // --- the bucket tasks' sequences, and interleavings of them ---
@@ -125,8 +137,8 @@ class RouteEvaluatorInterleavingTest {
     for (int i = 0; i < n; i++) {
       counts.addReceipt(i < delivered ? Outcome.DELIVERED : Outcome.CARRIER_FAILURE, 800 + i);
     }
-    return new Sent(ROUTE.get(carrier), new CarrierBucket(carrier, T0 + k * INTERVAL, counts),
-        null);
+    return new Sent(
+        ROUTE.get(carrier), new CarrierBucket(carrier, T0 + k * INTERVAL, counts), null);
   }
 
   static Sent mark(int task, long end) {
@@ -187,71 +199,128 @@ class RouteEvaluatorInterleavingTest {
   static Topology topology() {
     StreamsBuilder b = new StreamsBuilder();
     var planSerde = AvroValueSerde.of(RoutePlan.class);
-    b.table("plans", Consumed.with(Serdes.String(), planSerde),
-        Materialized.<String, RoutePlan>as(Stores.persistentVersionedKeyValueStore(
-            RoutingTopology.PLANS_STORE, Duration.ofDays(35)))
-            .withKeySerde(Serdes.String()).withValueSerde(planSerde));
-    b.addStateStore(dev.nines.eventtime.ObjectStore.builder(RoutingTopology.STATE_STORE,
-        RouteState.serde()));
-    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-        RoutingTopology.FRONTIER_STORE), Serdes.String(), Serdes.ByteArray())
-        .withCachingEnabled());
+    b.table(
+        "plans",
+        Consumed.with(Serdes.String(), planSerde),
+        Materialized.<String, RoutePlan>as(
+                Stores.persistentVersionedKeyValueStore(
+                    RoutingTopology.PLANS_STORE, Duration.ofDays(35)))
+            .withKeySerde(Serdes.String())
+            .withValueSerde(planSerde));
+    b.addStateStore(ObjectStore.builder(RoutingTopology.STATE_STORE, RouteState.serde()));
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RoutingTopology.FRONTIER_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled());
     b.stream("by-route", Consumed.with(Serdes.String(), MarkedSerde.of(CarrierBucket.serde())))
-        .process(() -> new RouteEvaluator(RoutingTopology.STATE_STORE, RoutingTopology.PLANS_STORE,
-            RoutingTopology.FRONTIER_STORE, TASKS, Duration.ofMillis(INTERVAL),
-            Duration.ofMinutes(2), RoutingPolicy.defaults(), 0.01), Named.as("evaluate"),
-            RoutingTopology.STATE_STORE, RoutingTopology.PLANS_STORE,
+        .process(
+            () ->
+                new RouteEvaluator(
+                    RoutingTopology.STATE_STORE,
+                    RoutingTopology.PLANS_STORE,
+                    RoutingTopology.FRONTIER_STORE,
+                    TASKS,
+                    Duration.ofMillis(INTERVAL),
+                    Duration.ofMinutes(2),
+                    RoutingPolicy.defaults(),
+                    0.01),
+            Named.as("evaluate"),
+            RoutingTopology.STATE_STORE,
+            RoutingTopology.PLANS_STORE,
             RoutingTopology.FRONTIER_STORE)
         .mapValues(RouteEvaluatorInterleavingTest::describe)
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     return b.build();
   }
 
-  static String describe(dev.nines.schema.RoutingWeights w) {
-    StringBuilder s = new StringBuilder().append(w.getEffectiveAt().toEpochMilli()).append(' ')
-        .append(w.getVersion()).append(' ').append(w.getMode());
-    w.getCarriers().forEach(c -> s.append(' ').append(c.getCarrierId()).append('=')
-        .append(c.getWeight()).append(':').append(c.getState()).append(':')
-        .append(c.getReason()));
+  static String describe(RoutingWeights w) {
+    StringBuilder s =
+        new StringBuilder()
+            .append(w.getEffectiveAt().toEpochMilli())
+            .append(' ')
+            .append(w.getVersion())
+            .append(' ')
+            .append(w.getMode());
+    w.getCarriers()
+        .forEach(
+            c ->
+                s.append(' ')
+                    .append(c.getCarrierId())
+                    .append('=')
+                    .append(c.getWeight())
+                    .append(':')
+                    .append(c.getState())
+                    .append(':')
+                    .append(c.getReason()));
     return s.toString();
   }
 
   static RoutePlan plan(String country, long at, RouteCarrier... carriers) {
-    return RoutePlan.newBuilder().setCountry(country).setChannel(Channel.SMS)
-        .setUpdatedAt(Instant.ofEpochMilli(at)).setCarriers(List.of(carriers)).build();
+    return RoutePlan.newBuilder()
+        .setCountry(country)
+        .setChannel(Channel.SMS)
+        .setUpdatedAt(Instant.ofEpochMilli(at))
+        .setCarriers(List.of(carriers))
+        .build();
   }
 
   /** Decisions per route, each as "effectiveAt version mode carrier=weight:state:reason ...". */
   static Map<String, List<String>> run(List<Sent> input) {
-    var props = dev.nines.testing.Drivers.props("route-evaluator");
+    var props = Drivers.props("route-evaluator");
     try (TopologyTestDriver driver = new TopologyTestDriver(topology(), props)) {
-      var plans = driver.createInputTopic("plans", Serdes.String().serializer(),
-          AvroValueSerde.of(RoutePlan.class).serializer());
-      plans.pipeInput("US:SMS", plan("US", T0, new RouteCarrier("a", 5000, true),
-          new RouteCarrier("b", 3000, true), new RouteCarrier("c", 2000, true)), T0);
-      plans.pipeInput("GB:SMS", plan("GB", T0, new RouteCarrier("d", 6000, true),
-          new RouteCarrier("e", 4000, true)), T0);
+      var plans =
+          driver.createInputTopic(
+              "plans",
+              Serdes.String().serializer(),
+              AvroValueSerde.of(RoutePlan.class).serializer());
+      plans.pipeInput(
+          "US:SMS",
+          plan(
+              "US",
+              T0,
+              new RouteCarrier("a", 5000, true),
+              new RouteCarrier("b", 3000, true),
+              new RouteCarrier("c", 2000, true)),
+          T0);
+      plans.pipeInput(
+          "GB:SMS",
+          plan("GB", T0, new RouteCarrier("d", 6000, true), new RouteCarrier("e", 4000, true)),
+          T0);
       // a drain of c from the end of interval 20: the decision effective then already has it
       long drain = DRAIN;
-      plans.pipeInput("US:SMS", plan("US", drain,
-          new RouteCarrier("a", 5000, true), new RouteCarrier("b", 3000, true),
-          new RouteCarrier("c", 2000, false)), drain);
-      var in = driver.createInputTopic("by-route", Serdes.String().serializer(),
-          MarkedSerde.of(CarrierBucket.serde()).serializer());
+      plans.pipeInput(
+          "US:SMS",
+          plan(
+              "US",
+              drain,
+              new RouteCarrier("a", 5000, true),
+              new RouteCarrier("b", 3000, true),
+              new RouteCarrier("c", 2000, false)),
+          drain);
+      var in =
+          driver.createInputTopic(
+              "by-route",
+              Serdes.String().serializer(),
+              MarkedSerde.of(CarrierBucket.serde()).serializer());
       for (Sent s : input) {
         if (s.bucket() != null) {
           in.pipeInput(s.route(), Marked.item(s.bucket()), s.bucket().start() + INTERVAL - 1);
         } else {
-          in.pipeInput(s.route(), Marked.<CarrierBucket>mark(s.mark()),
-              s.mark().streamTime() + 1_000);
+          in.pipeInput(
+              s.route(), Marked.<CarrierBucket>mark(s.mark()), s.mark().streamTime() + 1_000);
         }
       }
       Map<String, List<String>> out = new TreeMap<>();
-      driver.createOutputTopic("out", Serdes.String().deserializer(),
-          Serdes.String().deserializer()).readRecordsToList().forEach(r -> {
-            assertThat(r.value()).startsWith(r.timestamp() + " ");
-            out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-          });
+      driver
+          .createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer())
+          .readRecordsToList()
+          .forEach(
+              r -> {
+                assertThat(r.value()).startsWith(r.timestamp() + " ");
+                out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+              });
       return out;
     }
   }

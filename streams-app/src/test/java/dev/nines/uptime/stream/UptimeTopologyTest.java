@@ -3,7 +3,9 @@ package dev.nines.uptime.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.Topics;
+import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.schema.CreditTier;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
@@ -17,16 +19,20 @@ import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.testing.Drivers;
 import dev.nines.testing.TestRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,30 +64,44 @@ class UptimeTopologyTest {
   void start(NinesConfig config) {
     registry = new TestRegistry();
     driver = Drivers.start(config, registry);
-    probes = driver.createInputTopic(Topics.PROBE_RESULTS.name(),
-        Topics.PROBE_RESULTS.keySerde().serializer(),
-        Topics.PROBE_RESULTS.valueSerde(registry).serializer());
-    windows = driver.createInputTopic(Topics.MAINTENANCE_WINDOWS.name(),
-        Topics.MAINTENANCE_WINDOWS.keySerde().serializer(),
-        Topics.MAINTENANCE_WINDOWS.valueSerde(registry).serializer());
-    contracts = driver.createInputTopic(Topics.SLA_CONTRACTS.name(),
-        Topics.SLA_CONTRACTS.keySerde().serializer(),
-        Topics.SLA_CONTRACTS.valueSerde(registry).serializer());
-    incidents = driver.createOutputTopic(Topics.INCIDENTS.name(),
-        Topics.INCIDENTS.keySerde().deserializer(),
-        Topics.INCIDENTS.valueSerde(registry).deserializer());
-    ledger = driver.createOutputTopic(Topics.UPTIME_LEDGER.name(),
-        Topics.UPTIME_LEDGER.keySerde().deserializer(),
-        Topics.UPTIME_LEDGER.valueSerde(registry).deserializer());
-    alerts = driver.createOutputTopic(Topics.ERROR_BUDGET_ALERTS.name(),
-        Topics.ERROR_BUDGET_ALERTS.keySerde().deserializer(),
-        Topics.ERROR_BUDGET_ALERTS.valueSerde(registry).deserializer());
-    credits = driver.createOutputTopic(Topics.SLA_CREDITS.name(),
-        Topics.SLA_CREDITS.keySerde().deserializer(),
-        Topics.SLA_CREDITS.valueSerde(registry).deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    probes =
+        driver.createInputTopic(
+            Topics.PROBE_RESULTS.name(),
+            Topics.PROBE_RESULTS.keySerde().serializer(),
+            Topics.PROBE_RESULTS.valueSerde(registry).serializer());
+    windows =
+        driver.createInputTopic(
+            Topics.MAINTENANCE_WINDOWS.name(),
+            Topics.MAINTENANCE_WINDOWS.keySerde().serializer(),
+            Topics.MAINTENANCE_WINDOWS.valueSerde(registry).serializer());
+    contracts =
+        driver.createInputTopic(
+            Topics.SLA_CONTRACTS.name(),
+            Topics.SLA_CONTRACTS.keySerde().serializer(),
+            Topics.SLA_CONTRACTS.valueSerde(registry).serializer());
+    incidents =
+        driver.createOutputTopic(
+            Topics.INCIDENTS.name(),
+            Topics.INCIDENTS.keySerde().deserializer(),
+            Topics.INCIDENTS.valueSerde(registry).deserializer());
+    ledger =
+        driver.createOutputTopic(
+            Topics.UPTIME_LEDGER.name(),
+            Topics.UPTIME_LEDGER.keySerde().deserializer(),
+            Topics.UPTIME_LEDGER.valueSerde(registry).deserializer());
+    alerts =
+        driver.createOutputTopic(
+            Topics.ERROR_BUDGET_ALERTS.name(),
+            Topics.ERROR_BUDGET_ALERTS.keySerde().deserializer(),
+            Topics.ERROR_BUDGET_ALERTS.valueSerde(registry).deserializer());
+    credits =
+        driver.createOutputTopic(
+            Topics.SLA_CREDITS.name(),
+            Topics.SLA_CREDITS.keySerde().deserializer(),
+            Topics.SLA_CREDITS.valueSerde(registry).deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -102,21 +122,32 @@ class UptimeTopologyTest {
 
   void probe(String region, String vantage, Instant at, boolean success) {
     String id = "p" + (seq++);
-    probes.pipeInput(id, ProbeResult.newBuilder().setProbeId(id).setCheck("sms-send")
-        .setService(Service.SMS).setRegion(region).setVantage(vantage).setSuccess(success)
-        .setObservedAt(at).build(), at);
+    probes.pipeInput(
+        id,
+        ProbeResult.newBuilder()
+            .setProbeId(id)
+            .setCheck("sms-send")
+            .setService(Service.SMS)
+            .setRegion(region)
+            .setVantage(vantage)
+            .setSuccess(success)
+            .setObservedAt(at)
+            .build(),
+        at);
   }
 
   static UptimeLedger lastOf(List<TestRecord<String, UptimeLedger>> lines, String key) {
-    return lines.stream().filter(r -> r.key().equals(key)).map(TestRecord::value)
-        .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no ledger line " + key));
+    return lines.stream()
+        .filter(r -> r.key().equals(key))
+        .map(TestRecord::value)
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no ledger line " + key));
   }
 
   @Test
   void withQuorumTwoOneVantageFailingAloneIsNoIncidentAndBothFailingIs() {
     driver.close();
-    start(dev.nines.config.ConfigLoader.load(java.util.Optional.empty(), Map.of(),
-        Map.of("uptime.quorum", "2")));
+    start(ConfigLoader.load(Optional.empty(), Map.of(), Map.of("uptime.quorum", "2")));
     // v1 fails 10:05-10:09 (5 probes, confirmed at 10:06) while v2 succeeds: the vantages
     // disagree, quorum 2 is not reached, no incident. Then v1 fails 10:20-10:22 and v2
     // 10:21-10:22: v2 confirms at 10:22, the quorum's runs started at 10:20 and 10:21, so DOWN
@@ -128,12 +159,11 @@ class UptimeTopologyTest {
       probe("us-east", "v2", t, !(m >= 21 && m <= 22));
     }
     List<Incident> inc = incidents.readValuesToList();
-    assertThat(inc).extracting(Incident::getStatus, Incident::getStartedAt,
-            Incident::getResolvedAt)
+    assertThat(inc)
+        .extracting(Incident::getStatus, Incident::getStartedAt, Incident::getResolvedAt)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(1200), null),
-            org.assertj.core.groups.Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(1200),
-                t0.plusSeconds(1380)));
+            Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(1200), null),
+            Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(1200), t0.plusSeconds(1380)));
     assertThat(inc.get(0).getVantages()).containsExactly("v1", "v2");
     assertThat(lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03").getDowntimeMs())
         .isEqualTo(180_000);
@@ -143,7 +173,10 @@ class UptimeTopologyTest {
   void aFlappingCheckOpensNoIncidentAndChargesNothing() {
     // fail, succeed, fail, succeed ... for an hour: never two failures in a row
     Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
-    minutes("us-east", t0, t0.plusSeconds(3600),
+    minutes(
+        "us-east",
+        t0,
+        t0.plusSeconds(3600),
         t -> (t.getEpochSecond() - t0.getEpochSecond()) / 60 % 2 == 0);
     assertThat(incidents.isEmpty()).isTrue();
     assertThat(alerts.isEmpty()).isTrue();
@@ -156,7 +189,10 @@ class UptimeTopologyTest {
   void anIncidentOverMidnightAtAMonthEndIsSplitBetweenTheMonths() {
     // DOWN [31 Oct 23:58, 1 Nov 00:07): October 120,000 ms, November 420,000 ms; probes until
     // 01:01 so October is finalized (month end + 1 h grace).
-    minutes("us-east", Instant.parse("2026-10-31T23:50:00Z"), Instant.parse("2026-11-01T01:01:00Z"),
+    minutes(
+        "us-east",
+        Instant.parse("2026-10-31T23:50:00Z"),
+        Instant.parse("2026-11-01T01:01:00Z"),
         between("2026-10-31T23:58:00Z", "2026-11-01T00:07:00Z"));
     var lines = ledger.readRecordsToList();
     UptimeLedger oct = lastOf(lines, "SMS:us-east:2026-10");
@@ -173,19 +209,27 @@ class UptimeTopologyTest {
     assertThat(nov.getAvailabilityPercent()).isEqualTo("99.983796");
     assertThat(nov.getIncidentIds()).containsExactly(id);
     // one incident, opened in October and resolved in November
-    assertThat(incidents.readValuesToList()).extracting(Incident::getIncidentId,
-        Incident::getStatus).containsExactly(
-            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.OPEN),
-            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.RESOLVED));
+    assertThat(incidents.readValuesToList())
+        .extracting(Incident::getIncidentId, Incident::getStatus)
+        .containsExactly(
+            Tuple.tuple(id, IncidentStatus.OPEN), Tuple.tuple(id, IncidentStatus.RESOLVED));
   }
 
   @Test
   void anIncidentWhollyInsideMaintenanceIsMaintenanceNotDowntime() {
     // window 10:00-11:00; DOWN [10:10, 10:20) lies wholly inside it
-    windows.pipeInput("mw-9", MaintenanceWindow.newBuilder().setService(Service.SMS)
-        .setRegion("us-east").setStartsAt(Instant.parse("2026-03-10T10:00:00Z"))
-        .setEndsAt(Instant.parse("2026-03-10T11:00:00Z")).build());
-    minutes("us-east", Instant.parse("2026-03-10T09:55:00Z"), Instant.parse("2026-03-10T10:30:00Z"),
+    windows.pipeInput(
+        "mw-9",
+        MaintenanceWindow.newBuilder()
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setStartsAt(Instant.parse("2026-03-10T10:00:00Z"))
+            .setEndsAt(Instant.parse("2026-03-10T11:00:00Z"))
+            .build());
+    minutes(
+        "us-east",
+        Instant.parse("2026-03-10T09:55:00Z"),
+        Instant.parse("2026-03-10T10:30:00Z"),
         between("2026-03-10T10:10:00Z", "2026-03-10T10:20:00Z"));
     List<Incident> inc = incidents.readValuesToList();
     assertThat(inc).hasSize(2).allSatisfy(i -> assertThat(i.getInMaintenance()).isTrue());
@@ -207,18 +251,27 @@ class UptimeTopologyTest {
   @Test
   void anIncidentOpensResolvesAndChargesTheLedgerAndTheAlerts() {
     // SMS us-east fails at 10:05, 10:06, 10:07 and succeeds from 10:08: DOWN [10:05, 10:08).
-    minutes("us-east", Instant.parse("2026-03-10T10:00:00Z"), Instant.parse("2026-03-10T10:40:00Z"),
+    minutes(
+        "us-east",
+        Instant.parse("2026-03-10T10:00:00Z"),
+        Instant.parse("2026-03-10T10:40:00Z"),
         between("2026-03-10T10:05:00Z", "2026-03-10T10:08:00Z"));
 
     String id = "SMS-us-east-20260310T100500000Z";
     List<Incident> inc = incidents.readValuesToList();
-    assertThat(inc).extracting(Incident::getIncidentId, Incident::getStatus,
-            Incident::getStartedAt, Incident::getResolvedAt)
+    assertThat(inc)
+        .extracting(
+            Incident::getIncidentId,
+            Incident::getStatus,
+            Incident::getStartedAt,
+            Incident::getResolvedAt)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.OPEN,
-                Instant.parse("2026-03-10T10:05:00Z"), null),
-            org.assertj.core.groups.Tuple.tuple(id, IncidentStatus.RESOLVED,
-                Instant.parse("2026-03-10T10:05:00Z"), Instant.parse("2026-03-10T10:08:00Z")));
+            Tuple.tuple(id, IncidentStatus.OPEN, Instant.parse("2026-03-10T10:05:00Z"), null),
+            Tuple.tuple(
+                id,
+                IncidentStatus.RESOLVED,
+                Instant.parse("2026-03-10T10:05:00Z"),
+                Instant.parse("2026-03-10T10:08:00Z")));
     assertThat(inc.get(0).getChecks()).containsExactly("sms-send");
     assertThat(inc.get(0).getVantages()).containsExactly("v1");
     assertThat(inc.get(0).getInMaintenance()).isFalse();
@@ -253,9 +306,20 @@ class UptimeTopologyTest {
     // <= 432 ms: at 10:13 ([10:08, 10:13) is clean). PAGE 6 when its 30 min window holds
     // <= 1,080 ms: at 10:38. The TICKET rules' short windows (2 h, 6 h) still burn at 10:40.
     List<ErrorBudgetAlert> al = alerts.readValuesToList();
-    assertThat(al).extracting(a -> a.getSeverity() + " " + a.getBurnRate() + " "
-            + a.getLongWindow() + "/" + a.getShortWindow() + " " + a.getFiredAt() + " "
-            + a.getResolvedAt())
+    assertThat(al)
+        .extracting(
+            a ->
+                a.getSeverity()
+                    + " "
+                    + a.getBurnRate()
+                    + " "
+                    + a.getLongWindow()
+                    + "/"
+                    + a.getShortWindow()
+                    + " "
+                    + a.getFiredAt()
+                    + " "
+                    + a.getResolvedAt())
         .containsExactly(
             "PAGE 14.4 PT1H/PT5M 2026-03-10T10:06:00Z null",
             "PAGE 6.0 PT6H/PT30M 2026-03-10T10:06:00Z null",
@@ -275,9 +339,16 @@ class UptimeTopologyTest {
     // the 30 s grace of each other's stream time: still one run of two, DOWN from 10:06
     probe("us-east", t0.plusSeconds(360), true);
     String id7 = "p" + (seq++);
-    ProbeResult p7 = ProbeResult.newBuilder().setProbeId(id7).setCheck("sms-send")
-        .setService(Service.SMS).setRegion("us-east").setVantage("v1").setSuccess(false)
-        .setObservedAt(t0.plusSeconds(420)).build();
+    ProbeResult p7 =
+        ProbeResult.newBuilder()
+            .setProbeId(id7)
+            .setCheck("sms-send")
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setVantage("v1")
+            .setSuccess(false)
+            .setObservedAt(t0.plusSeconds(420))
+            .build();
     probes.pipeInput(id7, p7, p7.getObservedAt());
     probe("us-east", t0.plusSeconds(400), false);
     probes.pipeInput(id7, p7, p7.getObservedAt());
@@ -285,12 +356,11 @@ class UptimeTopologyTest {
 
     List<Incident> inc = incidents.readValuesToList();
     // 10:06 success, 10:06:40 fail, 10:07 fail (one run of 2) -> DOWN from 10:06:40, UP 10:08
-    assertThat(inc).extracting(Incident::getStatus, Incident::getStartedAt,
-            Incident::getResolvedAt)
+    assertThat(inc)
+        .extracting(Incident::getStatus, Incident::getStartedAt, Incident::getResolvedAt)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(400), null),
-            org.assertj.core.groups.Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(400),
-                t0.plusSeconds(480)));
+            Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(400), null),
+            Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(400), t0.plusSeconds(480)));
     UptimeLedger last = ledger.readValuesToList().stream().reduce((a, b) -> b).orElseThrow();
     assertThat(last.getDowntimeMs()).isEqualTo(80_000); // [10:06:40, 10:08)
   }
@@ -300,13 +370,15 @@ class UptimeTopologyTest {
     // probes until 01:00: the order gate releases up to the last watermark (01:00) less the
     // reorder grace, 00:59:30, so the 01:00 probe is held and March (month end + 1 h grace =
     // 01:00) is not finalized yet
-    minutes("us-east", Instant.parse("2026-03-31T23:50:00Z"),
-        Instant.parse("2026-04-01T01:00:00Z"), t -> false);
+    minutes(
+        "us-east",
+        Instant.parse("2026-03-31T23:50:00Z"),
+        Instant.parse("2026-04-01T01:00:00Z"),
+        t -> false);
     assertThat(ledger.readRecordsToList()).noneMatch(r -> r.value().getFinalized());
     // uptime.partition.idle (5 min) of wall-clock time with no probe: the only input partition
     // sends an idle mark, every partition is idle, and the gate lets the held 01:00 out
-    driver.advanceWallClockTime(NinesConfig.defaults().uptime().partitionIdle()
-        .plusSeconds(1));
+    driver.advanceWallClockTime(NinesConfig.defaults().uptime().partitionIdle().plusSeconds(1));
     UptimeLedger march = lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03");
     assertThat(march.getFinalized()).isTrue();
     assertThat(march.getObservedUntil()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
@@ -316,9 +388,14 @@ class UptimeTopologyTest {
   @Test
   void aMonthClosesAcrossTheBoundaryAndCreditsAreIssuedOncePerAccount() {
     // SMS maintenance in us-east 23:30-23:45 on 31 March.
-    windows.pipeInput("mw-1", MaintenanceWindow.newBuilder().setService(Service.SMS)
-        .setRegion("us-east").setStartsAt(Instant.parse("2026-03-31T23:30:00Z"))
-        .setEndsAt(Instant.parse("2026-03-31T23:45:00Z")).build());
+    windows.pipeInput(
+        "mw-1",
+        MaintenanceWindow.newBuilder()
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setStartsAt(Instant.parse("2026-03-31T23:30:00Z"))
+            .setEndsAt(Instant.parse("2026-03-31T23:45:00Z"))
+            .build());
     contracts.pipeInput("acme", contract("acme", List.of("us-east", "eu-west"), 10_000));
     contracts.pipeInput("beta", contract("beta", List.of("eu-west"), 5_000));
     contracts.pipeInput("gamma", contract("gamma", List.of("ap-south"), 7_000));
@@ -334,9 +411,11 @@ class UptimeTopologyTest {
       probe("eu-west", t, !between("2026-03-31T23:45:00Z", "2026-03-31T23:55:00Z").test(t));
     }
 
-    Map<String, List<UptimeLedger>> byKey = ledger.readRecordsToList().stream().collect(
-        Collectors.groupingBy(TestRecord::key, Collectors.mapping(TestRecord::value,
-            Collectors.toList())));
+    Map<String, List<UptimeLedger>> byKey =
+        ledger.readRecordsToList().stream()
+            .collect(
+                Collectors.groupingBy(
+                    TestRecord::key, Collectors.mapping(TestRecord::value, Collectors.toList())));
     String usId = "SMS-us-east-20260331T234000000Z";
     String euId = "SMS-eu-west-20260331T234500000Z";
     // us-east March: DOWN 23:40-00:00 = 1,200,000 ms, of which 23:40-23:45 in maintenance.
@@ -350,8 +429,7 @@ class UptimeTopologyTest {
     assertThat(usMarch.getErrorBudgetRemainingMs()).isEqualTo(267_840 - 900_000);
     assertThat(usMarch.getIncidentIds()).containsExactly(usId);
     // exactly one finalized line per month and region
-    assertThat(byKey.get("SMS:us-east:2026-03")).filteredOn(UptimeLedger::getFinalized)
-        .hasSize(1);
+    assertThat(byKey.get("SMS:us-east:2026-03")).filteredOn(UptimeLedger::getFinalized).hasSize(1);
     // April gets the rest of the incident: 00:00-00:07 = 420,000 ms; not finalized yet
     UptimeLedger usApril = last(byKey.get("SMS:us-east:2026-04"));
     assertThat(usApril.getDowntimeMs()).isEqualTo(420_000);
@@ -362,9 +440,13 @@ class UptimeTopologyTest {
     assertThat(euMarch.getDowntimeMs()).isEqualTo(600_000);
 
     List<Incident> inc = incidents.readValuesToList();
-    assertThat(inc).filteredOn(i -> i.getIncidentId().equals(usId)).first()
+    assertThat(inc)
+        .filteredOn(i -> i.getIncidentId().equals(usId))
+        .first()
         .satisfies(i -> assertThat(i.getInMaintenance()).isTrue());
-    assertThat(inc).filteredOn(i -> i.getIncidentId().equals(euId)).first()
+    assertThat(inc)
+        .filteredOn(i -> i.getIncidentId().equals(euId))
+        .first()
         .satisfies(i -> assertThat(i.getInMaintenance()).isFalse());
 
     // Credits, issued at 1 April 01:00 (month end + 1 h):
@@ -393,7 +475,10 @@ class UptimeTopologyTest {
     assertThat(beta.getIncidentIds()).containsExactly(euId);
 
     // more probes after the close change nothing for March and issue nothing again
-    minutes("us-east", Instant.parse("2026-04-01T01:02:00Z"), Instant.parse("2026-04-01T01:10:00Z"),
+    minutes(
+        "us-east",
+        Instant.parse("2026-04-01T01:02:00Z"),
+        Instant.parse("2026-04-01T01:10:00Z"),
         t -> false);
     // a probe of March arriving now is late: counted, not applied. It is caught by the order
     // gate (more than uptime.reorder.grace behind its input partition's watermark), before
@@ -401,14 +486,21 @@ class UptimeTopologyTest {
     probe("us-east", Instant.parse("2026-03-31T23:59:00Z"), false);
     assertThat(credits.isEmpty()).isTrue();
     assertThat(ledger.readKeyValuesToMap()).doesNotContainKey("SMS:us-east:2026-03");
-    assertThat(driver.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals(
-            dev.nines.eventtime.OrderGateProcessor.LATE_METRIC)
-            && "behind-own-partition".equals(e.getKey().tags().get("reason")))
-        .mapToDouble(e -> (Double) e.getValue().metricValue()).sum()).isEqualTo(1.0);
-    assertThat(driver.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
-        .mapToDouble(e -> (Double) e.getValue().metricValue()).sum()).isEqualTo(0.0);
+    assertThat(
+            driver.metrics().entrySet().stream()
+                .filter(
+                    e ->
+                        e.getKey().name().equals(OrderGateProcessor.LATE_METRIC)
+                            && "behind-own-partition".equals(e.getKey().tags().get("reason")))
+                .mapToDouble(e -> (Double) e.getValue().metricValue())
+                .sum())
+        .isEqualTo(1.0);
+    assertThat(
+            driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
+                .mapToDouble(e -> (Double) e.getValue().metricValue())
+                .sum())
+        .isEqualTo(0.0);
   }
 
   @Test
@@ -424,16 +516,19 @@ class UptimeTopologyTest {
     assertThat(header(dl.get(0), "__streams.errors.exception"))
         .isEqualTo("dev.nines.ingest.InvalidInputException");
     assertThat(header(dl.get(0), "__streams.errors.message"))
-        .contains("contract of 'acme' rejected").contains("belowPercent");
+        .contains("contract of 'acme' rejected")
+        .contains("belowPercent");
     assertThat(header(dl.get(0), "__streams.errors.topic")).isEqualTo("sla-contracts");
     // the original bytes, untouched
-    assertThat(dl.get(0).value()).isEqualTo(
-        driverRegistrySerialized(bad));
+    assertThat(dl.get(0).value()).isEqualTo(driverRegistrySerialized(bad));
 
     // us-east DOWN [23:40, 00:07) as above: 1,200,000 ms in March, no maintenance ->
     // 100 * (1 - 1200000/2678400000) = 99.955197...% -> 10 % of the valid version's 10,000.
     Instant from = Instant.parse("2026-03-31T23:30:00Z");
-    minutes("us-east", from, Instant.parse("2026-04-01T01:01:00Z"),
+    minutes(
+        "us-east",
+        from,
+        Instant.parse("2026-04-01T01:01:00Z"),
         between("2026-03-31T23:40:00Z", "2026-04-01T00:07:00Z"));
     List<SlaCredit> issued = credits.readValuesToList();
     assertThat(issued).hasSize(1);
@@ -444,7 +539,9 @@ class UptimeTopologyTest {
   @Test
   void aContractArrivingAfterItsMonthClosedIsCreditedOnceWhenItArrives() {
     // us-east DOWN [23:40, 00:07): 1,200,000 ms in March -> 99.955197 % -> 10 % of 10,000
-    minutes("us-east", Instant.parse("2026-03-31T23:30:00Z"),
+    minutes(
+        "us-east",
+        Instant.parse("2026-03-31T23:30:00Z"),
         Instant.parse("2026-04-01T01:01:00Z"),
         between("2026-03-31T23:40:00Z", "2026-04-01T00:07:00Z"));
     assertThat(credits.isEmpty()).as("no contract yet when March closed").isTrue();
@@ -461,13 +558,15 @@ class UptimeTopologyTest {
 
   byte[] driverRegistrySerialized(SlaContract c) {
     // the same serde and registry write the same bytes (the schema id is already registered)
-    return Topics.SLA_CONTRACTS.valueSerde(registry).serializer()
+    return Topics.SLA_CONTRACTS
+        .valueSerde(registry)
+        .serializer()
         .serialize(Topics.SLA_CONTRACTS.name(), c);
   }
 
   static String header(TestRecord<byte[], byte[]> r, String name) {
     var h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   static <T> T last(List<T> l) {
@@ -476,11 +575,16 @@ class UptimeTopologyTest {
   }
 
   static SlaContract contract(String account, List<String> regions, long fee) {
-    return SlaContract.newBuilder().setAccountId(account).setTier("enterprise")
-        .setTargetPercent("99.99").setRegions(regions)
+    return SlaContract.newBuilder()
+        .setAccountId(account)
+        .setTier("enterprise")
+        .setTargetPercent("99.99")
+        .setRegions(regions)
         .setServices(List.of(new ServiceFee(Service.SMS, fee)))
         .setCurrency("EUR")
         .setCreditSchedule(List.of(new CreditTier("99.99", 10), new CreditTier("99.9", 25)))
-        .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z")).setEffectiveTo(null).build();
+        .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z"))
+        .setEffectiveTo(null)
+        .build();
   }
 }

@@ -20,9 +20,14 @@ public final class StaleListingAdmin extends ForwardingAdmin {
 
   @Override
   public ListTopicsResult listTopics(ListTopicsOptions options) {
-    KafkaFuture<Map<String, TopicListing>> listings = super.listTopics(options).namesToListings()
-        .thenApply(m -> m.entrySet().stream().filter(e -> !hidden.contains(e.getKey()))
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    KafkaFuture<Map<String, TopicListing>> listings =
+        super.listTopics(options)
+            .namesToListings()
+            .thenApply(
+                m ->
+                    m.entrySet().stream()
+                        .filter(e -> !hidden.contains(e.getKey()))
+                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     return new ListTopicsResult(listings);
   }
 }

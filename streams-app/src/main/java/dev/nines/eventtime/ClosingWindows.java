@@ -26,61 +26,24 @@ import org.slf4j.LoggerFactory;
  * FROM input GROUP BY key, TUMBLING(timestamp, size, grace) EMIT ON WINDOW CLOSE
  * </pre>
  *
- * <p>The results are those of Kafka Streams' {@code windowedBy(TimeWindows.ofSizeAndGrace(size,
- * grace)).emitStrategy(EmitStrategy.onWindowClose()).aggregate(...)} with the emit interval set
- * to 0, which nines used before:
  * <ul>
- *   <li>stream time is the highest record timestamp seen; a record joins its window
- *       {@code [s, s + size)} unless {@code s + size <= streamTime - grace} (the window has
- *       closed): then it is dropped, logged and counted;</li>
- *   <li>after each record, every window with {@code end <= streamTime - grace} is forwarded,
- *       ordered by start and then key bytes, stamped with its newest record's timestamp and with
- *       the triggering record's headers, and forgotten.</li>
+ *   <li><b>By stream time</b> ({@code upstreams == 0}): stream time is the highest record
+ *       timestamp seen, kept in the store; a record joins its window {@code [s, s + size)} unless
+ *       {@code s + size <= streamTime - grace}: then it is dropped, logged and counted. After each
+ *       record every window with {@code end <= streamTime - grace} is forwarded, ordered by start
+ *       and then key bytes, stamped with its newest record's timestamp, and forgotten.
+ *   <li><b>By watermarks</b> ({@code upstreams > 0}): the input also carries the {@link
+ *       Watermark}s of each upstream partition; windows close once {@code end <= R - grace},
+ *       {@code R} the frontier of {@link OrderGate}. A record of upstream {@code u} is late if its
+ *       window has {@code end <= W_u - grace}, {@code W_u} being {@code u}'s last mark: so a
+ *       window's content does not depend on how the upstream tasks interleaved.
+ *   <li><b>Relaying</b> ({@code relayPartitions > 0}): after the windows a frontier advance
+ *       closed, the task of partition {@code p} forwards {@code Watermark(p, relayPartitions, E)},
+ *       {@code E} the largest window end {@code <= R - grace}, once per window size, for the next
+ *       repartition.
  * </ul>
  *
- * <p>Why not the DSL: its first emission with no emit metadata (every new application id: first
- * start, replay, benchmark) walked the caching window store from time 0 one window at a time,
- * ~8 s per task, which outlasted the transaction timeout and got the thread fenced in a loop
- * (BENCHMARKS.md, "Profile"). Here closed windows are found by one range scan of the open
- * ones, which are all the store holds. Two further differences, both for exactly-once and replay:
- * <ul>
- *   <li>stream time is kept in the store, so after a restart a record that was late before is
- *       still late (the DSL forgot stream time and silently kept such a record in a window it
- *       never emitted);</li>
- *   <li>a window stays until it is emitted (the DSL's store dropped unemitted windows by
- *       retention when event time jumped).</li>
- * </ul>
- *
- * <p><b>Closing by watermarks</b> (with {@code upstreams > 0}). Behind a repartition
- * topic a task reads the records of every upstream task interleaved, and in a catch-up one
- * upstream task runs ahead of another by more than the grace: by stream time, the laggard's
- * records were late (29.7% of the receipts in the 20 M benchmark, BENCHMARKS.md). Here the input
- * also carries the {@link Watermark}s of each upstream partition ({@link
- * dev.nines.eventtime.WatermarkEmitter}), and the windows close by their frontier instead, with
- * the rule of {@link dev.nines.eventtime.OrderGate} (which holds records; windows need not, since
- * an aggregate does not depend on the order of its records):
- * <ul>
- *   <li>the frontier {@code R} is the largest {@code min(W_u)} over the upstream partitions that
- *       are not idle (nothing until every partition sent a mark; if all are idle, the largest
- *       {@code latest}); a window closes, in the same order as above, once
- *       {@code end <= R - grace};</li>
- *   <li>a record of upstream {@code u} is late if its window has {@code end <= W_u - grace},
- *       {@code W_u} being {@code u}'s last mark when the record arrives: decided by {@code u}'s
- *       own input alone, whatever the interleaving. Since {@code R <= W_u} while {@code u} is
- *       not idle, every record that is not late finds its window open, so a window's content
- *       does not depend on the interleaving either. A record behind {@code R} after its
- *       partition was idle (or without an upstream header) is late as well.</li>
- * </ul>
- *
- * <p><b>Relaying the watermark</b> (with {@code relayPartitions > 0}). Behind this processor the
- * closed windows may cross a second repartition (the routing buckets, by route), where a task
- * again reads several upstream tasks interleaved. So after the windows a frontier advance closed,
- * the task of partition {@code p} also forwards {@code Watermark(p, relayPartitions, E)}, {@code
- * E} being the largest window end {@code <= R - grace}: "every window of mine ending by {@code E}
- * has been forwarded". It is sent once per window size, when {@code E} grows, with the key
- * {@link Marked#MARK_KEY}, for a {@link dev.nines.eventtime.MulticastPartitioner} to send to
- * every partition. Every task of this processor receives every upstream mark, so none of them is
- * ever idle while its input is not.
+ * <p>Why not the DSL's windows, and the proofs: docs/design/event-time.md.
  */
 public final class ClosingWindows<V, A>
     implements ProcessorSupplier<String, Marked<V>, String, Marked<ClosingWindows.Window<A>>> {

@@ -31,42 +31,15 @@ import org.slf4j.LoggerFactory;
  * -- passed: the records forwarded before r, less the ids forgotten (below)
  * </pre>
  *
- * <p><b>Forgetting by the frontier.</b> The input carries the {@link Watermark}s of upstream
- * partitions {@code from..to-1} (see {@link ClosingWindows}). An id is forgotten only once the
- * frontier {@code F} (the smallest watermark of the partitions that are not idle, {@link
- * OrderGate#frontier}) is more than twice the retention past it. Since {@code F} is at most the
- * stream time of the partition a duplicate comes from, a duplicate is always caught when it is
- * within the retention of its first copy and at most the retention behind its own input
- * partition's stream time, however far another partition has run ahead (a catch-up of a long
- * history). The exception is idleness: a partition idle for {@code health.partition.idle} is
- * left out of {@code F} until it sends again, so a duplicate from it may find its first copy
- * forgotten. Marks for another partition count (a changed {@code topics.partitions}) are
- * ignored, and replace a stored one; while one is stored nothing is forgotten. Before, a Kafka Streams window store forgot ids by the largest timestamp put into it,
- * that is by the fastest input partition, and a duplicate in a lagging partition was counted
- * twice (docs/guarantees.md, "What is deterministic").
- *
- * <p><b>Why a key-value store.</b> Kafka Streams 4.3.1 opens a window store's segments one by
- * one and registers the store only after all of them are open; when a later segment is found
- * corrupted (exactly-once, after a SIGKILL), the earlier ones are never closed and keep their
- * RocksDB lock, and the task cannot reopen them in this process ("lock hold by current
- * process"; docs/guarantees.md, "Bounded state memory"). A key-value store is one RocksDB, closed on any
- * failure to open it.
- *
- * <p><b>Keys</b> ({@code Bytes}, so that they sort by time): {@code 0x01 bucket(8) id(UTF-8)} →
- * {@code ts(8)}: the first record of this id in the bucket of width retention starting at {@code
- * bucket} (sign bit flipped, big-endian); {@code 0x02 upstream(4)} → that partition's last mark
- * ({@link Watermark#toStoreBytes()}); {@code 0x03} → the start of the oldest bucket not forgotten
- * (kept, so that a frontier that went back, when an idle partition came back, does not make
- * half-deleted buckets visible again after a restart). A lookup reads the (at most three)
- * buckets that overlap {@code [ts - retention, ts + retention]}, less those known to hold no
- * id: the processor
- * remembers, per bucket, whether it may hold one (found by one seek the first time a bucket is
- * looked at, and set by every put). Live, the bucket after the current one is empty, so a new
- * id costs two reads instead of three; a profile of the throughput benchmark had the reads at
- * 16% of the stream thread. Forgotten ids are deleted a batch at a time, a few per record, so
- * that a bucket coming due never stalls the task.
+ * <p>An id is forgotten only once the frontier of the watermarks of upstream partitions {@code
+ * from..to-1} ({@link OrderGate#frontier}) is more than twice the retention past it: a duplicate
+ * within the retention of its first copy, and at most the retention behind its own partition's
+ * stream time, is always caught, however far another partition has run ahead. A partition idle
+ * for {@code health.partition.idle} is left out of the frontier until it sends again.
  *
  * <p>A record whose id is null is passed on unchecked (admission refuses items without an id).
+ * The store's layout, why it is a key-value store, and what a lookup costs:
+ * docs/design/event-time.md.
  */
 public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<T>, Marked<T>> {
   private static final Logger log = LoggerFactory.getLogger(Dedup.class);

@@ -15,22 +15,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged
- * RocksDB key-value store with an object cache in front.
+ * RocksDB key-value store with an object cache in front ({@link WriteBackStore}). An open window
+ * is decoded once, updated as an object, and encoded once per commit; the cache is emptied at
+ * every commit, so it holds at most one commit interval's distinct windows.
  *
- * <p>Why a cache of our own ({@link WriteBackStore}): the aggregate (counts and a DDSketch) costs
- * ~4.5 µs to decode and encode, and Kafka Streams' record cache holds bytes, so every record paid
- * that twice (once per aggregate; 22% of the profile in BENCHMARKS.md). Here an open window is
- * decoded once, updated as an object, and encoded once per commit. {@code ClosingWindowsTest}
- * fails if a commit ever stops writing the cache.
- *
- * <p>Only windows touched since the last commit are held as objects; the cache is emptied at
- * every commit, so its size is bounded by one commit interval's distinct windows, not by routes.
- *
- * <p>Keys: {@code 0x00} stream time (8 bytes); {@code 0x01 start(8, big-endian) key(UTF-8)} an
- * open window, whose value is {@code timestamp(8)} then the aggregate. Byte order is therefore
- * (window start, key bytes): the order Kafka Streams' time-ordered window store emits in. {@code
- * 0x02 upstream(4)}: the last watermark of that upstream partition, when the windows close by
- * watermarks ({@link ClosingWindows}): {@code partitions(4) streamTime(8) idle(1) latest(8)}.
+ * <p>Keys sort by (window start, key bytes), the order Kafka Streams' time-ordered window store
+ * emits in. The layout, and why a cache of objects: docs/design/event-time.md.
  */
 public final class OpenWindowStore<A> extends WriteBackStore {
   private static final byte WINDOW = 1;

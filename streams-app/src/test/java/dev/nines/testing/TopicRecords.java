@@ -117,7 +117,7 @@ public final class TopicRecords {
    * closed can leave its last outputs behind the LSO for a moment. A transaction left open by a
    * killed writer ends by its timeout; after a minute the LSO then is taken as it is.
    */
-  private static Map<TopicPartition, Long> settledEnds(
+  public static Map<TopicPartition, Long> settledEnds(
       LocalPlatform platform, String topic, KafkaConsumer<String, byte[]> committed) {
     Map<TopicPartition, Long> high;
     try (var uncommitted = consumer(platform, topic, IsolationLevel.READ_UNCOMMITTED)) {

@@ -22,6 +22,7 @@ import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.TestTopics;
+import dev.nines.testing.TopicRecords;
 import dev.nines.uptime.stream.UptimeProcessor;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -219,8 +220,8 @@ class UptimeEndToEndIT {
               });
       t3 = System.nanoTime();
       // everything the app committed, to the end of each output
-      drain(ledger, ledgerRecords);
-      drain(incidentsConsumer, incidentRecords);
+      drain(platform, ledger, ledgerRecords);
+      drain(platform, incidentsConsumer, incidentRecords);
       lateProbes =
           app.streams().metrics().entrySet().stream()
               .filter(e -> e.getKey().name().equals(UptimeProcessor.LATE_PROBES_METRIC))
@@ -830,14 +831,22 @@ class UptimeEndToEndIT {
       LocalPlatform platform, String topic, Function<ConsumerRecord<String, byte[]>, T> decode) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     try (var c = committedConsumer(platform, topic)) {
-      drain(c, records);
+      drain(platform, c, records);
     }
     return records.stream().map(decode).toList();
   }
 
-  /** Polls until the consumer's position is at the (read_committed) end of its partitions. */
-  static void drain(KafkaConsumer<String, byte[]> c, List<ConsumerRecord<String, byte[]>> into) {
-    Map<TopicPartition, Long> ends = c.endOffsets(c.assignment());
+  /**
+   * Polls until the consumer's position is at the (read_committed) end of its partitions, once
+   * the commit markers of what the app wrote so far have landed ({@link
+   * TopicRecords#settledEnds}).
+   */
+  static void drain(
+      LocalPlatform platform,
+      KafkaConsumer<String, byte[]> c,
+      List<ConsumerRecord<String, byte[]>> into) {
+    String topic = c.assignment().iterator().next().topic();
+    Map<TopicPartition, Long> ends = TopicRecords.settledEnds(platform, topic, c);
     await()
         .atMost(Duration.ofMinutes(1))
         .pollInterval(Duration.ofMillis(1))

@@ -12,6 +12,7 @@ import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -45,9 +46,23 @@ public final class Topics {
   public static final Topic<ErrorBudgetAlert> ERROR_BUDGET_ALERTS =
       new Topic<>(TopicNames.ERROR_BUDGET_ALERTS, ErrorBudgetAlert.class, false);
 
+  /**
+   * The largest record nines writes to {@code dead-letters}: the app's producer sends up to this
+   * much, so that the dead letter of an input as large as the broker's default limit (1 MiB),
+   * with the headers saying why, fits.
+   */
+  public static final int DEAD_LETTER_MAX_RECORD_BYTES = 2 * 1024 * 1024;
+
+  /** {@code max.message.bytes} of {@code dead-letters}: one batch of the largest record. */
+  public static final int DEAD_LETTERS_MAX_MESSAGE_BYTES = DEAD_LETTER_MAX_RECORD_BYTES + 1024;
+
   /** Original key and value bytes of unreadable input, with headers saying why. */
   public static final Topic<SpecificRecord> DEAD_LETTERS =
-      new Topic<>(TopicNames.DEAD_LETTERS, null, false);
+      new Topic<>(
+          TopicNames.DEAD_LETTERS,
+          null,
+          false,
+          Map.of("max.message.bytes", Integer.toString(DEAD_LETTERS_MAX_MESSAGE_BYTES)));
 
   public static final List<Topic<?>> INPUTS =
       List.of(DELIVERY_RECEIPTS, PROBE_RESULTS, ROUTE_PLANS, SLA_CONTRACTS, MAINTENANCE_WINDOWS);

@@ -2,7 +2,6 @@ package dev.nines.cli;
 
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
-import dev.nines.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,10 +76,7 @@ public final class ConfigOptions {
     NinesConfig config =
         ConfigLoader.load(
             Optional.ofNullable(configFile), System.getenv(), policy, flags(extraFlags));
-    effective(extraFlags).stream()
-        .filter(e -> e.key().equals(Settings.LOG_FORMAT.key()))
-        .findFirst()
-        .ifPresent(e -> Logs.apply(Settings.LOG_FORMAT.parser().apply(e.shownValue())));
+    Logs.apply(config.logFormat());
     return config;
   }
 

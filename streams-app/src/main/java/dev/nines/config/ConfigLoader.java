@@ -277,7 +277,8 @@ public final class ConfigLoader {
             get(raw, Settings.SIMULATE_PRELUDE_RATE_SCALE),
             get(raw, Settings.SIMULATE_PRELUDE_WAIT)),
         api(raw),
-        webhooks(raw));
+        webhooks(raw),
+        get(raw, Settings.LOG_FORMAT));
   }
 
   private static NinesConfig.Api api(Map<String, Raw> raw) {

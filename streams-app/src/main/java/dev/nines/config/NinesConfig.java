@@ -30,7 +30,8 @@ public record NinesConfig(
     Uptime uptime,
     Simulate simulate,
     Api api,
-    Webhooks webhooks) {
+    Webhooks webhooks,
+    Settings.LogFormat logFormat) {
 
   /**
    * The HTTP API and status page (dev.nines.api).
@@ -278,14 +279,14 @@ public record NinesConfig(
   public NinesConfig withTopics(TopicLayout newTopics) {
     return new NinesConfig(
         cluster, platform, newTopics, ingest, streams, health, routing, uptime, simulate, api,
-        webhooks);
+        webhooks, logFormat);
   }
 
   /** This configuration with other admission rules (tests that send no route plans). */
   public NinesConfig withIngest(InputBounds newIngest) {
     return new NinesConfig(
         cluster, platform, topics, newIngest, streams, health, routing, uptime, simulate, api,
-        webhooks);
+        webhooks, logFormat);
   }
 
   /** This configuration with other Streams settings (a replay's application id and state). */
@@ -301,7 +302,8 @@ public record NinesConfig(
         uptime,
         simulate,
         api,
-        webhooks);
+        webhooks,
+        logFormat);
   }
 
   /** The defaults alone: what a test or a newcomer gets with nothing configured. */

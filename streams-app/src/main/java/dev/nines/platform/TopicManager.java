@@ -1,7 +1,6 @@
 package dev.nines.platform;
 
 import dev.nines.Topic;
-import dev.nines.Topics;
 import dev.nines.config.ConfigException;
 import dev.nines.config.NinesConfig;
 import java.time.Duration;
@@ -70,13 +69,6 @@ public final class TopicManager {
    * As above, with more topic configs for the topics it creates (a replay's compacted shadow
    * topics are never rolled by time, see {@code dev.nines.replay.ShadowTopics}).
    */
-  /**
-   * max.message.bytes of the dead-letters topic: a batch holding one record of the app's
-   * max.request.size (DeadLetters.MAX_RECORD_BYTES, 2 MiB), so that the dead letter of an input
-   * as large as the broker's default limit fits.
-   */
-  public static final int DEAD_LETTERS_MAX_MESSAGE_BYTES = 2 * 1024 * 1024 + 1024;
-
   public static List<String> ensure(
       Admin admin,
       Collection<Topic<?>> topics,
@@ -102,12 +94,7 @@ public final class TopicManager {
                           t.cleanupPolicy(),
                           TopicConfig.RETENTION_MS_CONFIG,
                           Long.toString(layout.retentionMs())));
-          if (t == Topics.DEAD_LETTERS) {
-            // room for the largest input the broker takes, with the headers of a dead letter
-            configs.put(
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Integer.toString(DEAD_LETTERS_MAX_MESSAGE_BYTES));
-          }
+          configs.putAll(t.configs());
           configs.putAll(extraConfigs.apply(t));
           missing.add(
               new NewTopic(layout.name(t), partitionsOf.applyAsInt(t), replicationFactor)

@@ -13,7 +13,6 @@ import dev.nines.config.NinesConfig;
 import dev.nines.config.Setting;
 import dev.nines.config.Settings;
 import dev.nines.ingest.stream.DeadLetters;
-import dev.nines.platform.TopicManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -172,11 +171,13 @@ class ComposeFileTest {
         assertThat(args).as(t.name()).contains("--config retention.ms=-1");
       }
     }
-    // room in dead-letters for the dead letter of the largest input the broker takes
-    assertThat(created.get("dead-letters"))
-        .contains("--config max.message.bytes=" + TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
-    assertThat(TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES)
-        .isGreaterThan(DeadLetters.MAX_RECORD_BYTES);
+    // the configs a topic is declared with (dead-letters: room for the largest dead letter)
+    for (Topic<?> t : Topics.ALL) {
+      t.configs()
+          .forEach((k, v) -> assertThat(created.get(t.name())).contains("--config " + k + "=" + v));
+    }
+    assertThat(Topics.DEAD_LETTERS.configs()).isNotEmpty();
+    assertThat(Topics.DEAD_LETTERS_MAX_MESSAGE_BYTES).isGreaterThan(DeadLetters.MAX_RECORD_BYTES);
     // every topic the same partition count: the app co-partitions nothing across them, but
     // one number is what the partitioning advice of docs/operations.md assumes
     assertThat(created.values().stream().map(a -> flag(a, "--partitions")).distinct()).hasSize(1);

@@ -10,7 +10,6 @@ import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.config.Settings;
-import dev.nines.platform.TopicManager;
 import dev.nines.testing.Npm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -181,12 +180,16 @@ class KubernetesManifestsTest {
       expected.put(t.name(), t.cleanupPolicy());
     }
     assertThat(created).isEqualTo(expected);
-    assertThat(script)
-        .contains(
-            "--topic dead-letters --partitions 6 --replication-factor 3 "
-                + "--config min.insync.replicas=2 --config cleanup.policy=delete --config "
-                + "retention.ms=-1 --config max.message.bytes="
-                + TopicManager.DEAD_LETTERS_MAX_MESSAGE_BYTES);
+    // the configs each topic is declared with, on its own line of the script
+    for (Topic<?> t : Topics.ALL) {
+      String line =
+          script
+              .lines()
+              .filter(l -> l.contains("--topic " + t.name() + " "))
+              .findFirst()
+              .orElseThrow();
+      t.configs().forEach((k, v) -> assertThat(line).contains("--config " + k + "=" + v));
+    }
     assertThat(script)
         .contains(
             "--replication-factor 3",

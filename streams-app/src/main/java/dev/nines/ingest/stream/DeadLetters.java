@@ -1,5 +1,6 @@
 package dev.nines.ingest.stream;
 
+import dev.nines.Topics;
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.serde.RegistryUnavailableException;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class DeadLetters implements AutoCloseable {
    * default the dead letter of such a record could not be sent, and its stream thread failed on
    * it again and again.
    */
-  public static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
+  public static final int MAX_RECORD_BYTES = Topics.DEAD_LETTER_MAX_RECORD_BYTES;
 
   public static final String GROUP = "nines-dead-letters";
   public static final String NAME = "dead-letters-total";

@@ -32,12 +32,7 @@ public final class PortCheck {
 
   /** A port free right now on the loopback interface (tests use these for unique listeners). */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port on loopback", e);
-    }
+    return freePorts(1).get(0);
   }
 
   /**

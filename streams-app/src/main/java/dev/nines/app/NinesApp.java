@@ -10,8 +10,8 @@ import dev.nines.ingest.stream.DeadLetters;
 import dev.nines.ingest.stream.PlanReader;
 import dev.nines.platform.AccessCheck;
 import dev.nines.platform.BoundedRocksDb;
+import dev.nines.platform.Directories;
 import dev.nines.platform.Faults;
-import dev.nines.platform.LocalKafka;
 import dev.nines.platform.Platform;
 import dev.nines.platform.TopicManager;
 import dev.nines.serde.OutputSubjects;
@@ -166,7 +166,7 @@ public final class NinesApp implements AutoCloseable {
         deadLetters.close();
       }
       if (streams != null && temporary) {
-        LocalKafka.deleteRecursively(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
+        Directories.deleteRecursively(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
       }
       throw e;
     }
@@ -426,6 +426,6 @@ public final class NinesApp implements AutoCloseable {
       plans.close();
     }
     deadLetters.close();
-    temporaryState.ifPresent(LocalKafka::deleteRecursively);
+    temporaryState.ifPresent(Directories::deleteRecursively);
   }
 }

@@ -3,6 +3,7 @@ package dev.nines.cli;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,11 @@ public final class ConfigOptions {
       description = "Any config key, e.g. --set topics.partitions=6 or --set kafka.linger.ms=5.")
   Map<String, String> sets = new LinkedHashMap<>();
 
+  /** The --set flags as given, in order. */
+  public Map<String, String> sets() {
+    return Collections.unmodifiableMap(sets);
+  }
+
   /** Defaults &lt; file &lt; environment &lt; flags (and --set), validated. */
   public NinesConfig load(Map<String, String> extraFlags) {
     return load(Optional.empty(), extraFlags);
@@ -94,7 +100,7 @@ public final class ConfigOptions {
     return flags;
   }
 
-  static void put(Map<String, String> m, String key, String value) {
+  public static void put(Map<String, String> m, String key, String value) {
     if (value != null) {
       m.put(key, value);
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,15 +18,10 @@ import picocli.CommandLine.Command;
     description = "Keeps a communications platform at four or five nines, and proves it.",
     subcommands = {
       RunCommand.class,
-      PlatformCommand.class,
-      SimulateCommand.class,
       ReplayCommand.class,
-      BenchCommand.class,
       ConfigCommand.class,
       StatusCommand.class,
-      TailCommand.class,
-      picocli.AutoComplete.GenerateCompletion.class,
-      CommandLine.HelpCommand.class
+      TailCommand.class
     })
 public final class Main implements Runnable {
 
@@ -47,6 +43,9 @@ public final class Main implements Runnable {
    */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cmd = new CommandLine(new Main());
+    DevTools.find().ifPresent(tools -> tools.commands().forEach(cmd::addSubcommand));
+    cmd.addSubcommand(AutoComplete.GenerateCompletion.class);
+    cmd.addSubcommand(CommandLine.HelpCommand.class);
     if (out != null) {
       cmd.setOut(out);
     }

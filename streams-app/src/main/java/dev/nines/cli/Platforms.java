@@ -3,7 +3,6 @@ package dev.nines.cli;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.AccessCheck;
-import dev.nines.platform.LocalPlatform;
 import dev.nines.platform.OffsetGuard;
 import dev.nines.platform.Platform;
 import dev.nines.platform.TopicManager;
@@ -23,17 +22,17 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /** Start-up steps shared by the commands. */
-final class Platforms {
+public final class Platforms {
   private Platforms() {}
 
   /** The external cluster if configured, else a freshly started embedded one. */
-  static Platform startOrConnect(NinesConfig config) {
+  public static Platform startOrConnect(NinesConfig config) {
     if (!config.cluster().embedded()) {
       Platform p = Platform.external(config.cluster());
       requireReachable(p);
       return p;
     }
-    return LocalPlatform.start(config);
+    return DevTools.require("a run without --bootstrap-servers").startEmbedded(config);
   }
 
   /**
@@ -41,7 +40,7 @@ final class Platforms {
    * running (its broker port answers, e.g. {@code ./nines run} in another terminal), connect to
    * it instead of failing on the busy port.
    */
-  static Platform connectOrStart(NinesConfig config) {
+  public static Platform connectOrStart(NinesConfig config) {
     NinesConfig.Platform p = config.platform();
     if (config.cluster().embedded() && !p.ephemeral() && busy(p.host(), p.kafkaPort())) {
       Platform running =
@@ -60,7 +59,7 @@ final class Platforms {
    * The configured external cluster, or the embedded platform that is already running (e.g.
    * {@code ./nines run} in another terminal); never starts one (for tools like {@code tail}).
    */
-  static Platform connectOnly(NinesConfig config) {
+  public static Platform connectOnly(NinesConfig config) {
     NinesConfig.Platform p = config.platform();
     if (config.cluster().embedded()) {
       if (!busy(p.host(), p.kafkaPort())) {
@@ -95,13 +94,13 @@ final class Platforms {
   }
 
   /** Bootstrap servers and the platform's client overrides, for a producer or consumer. */
-  static Map<String, Object> clientProps(Platform p) {
+  public static Map<String, Object> clientProps(Platform p) {
     Map<String, Object> c = new HashMap<>(p.clientOverrides());
     c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, p.bootstrapServers());
     return c;
   }
 
-  static Admin admin(Platform p) {
+  public static Admin admin(Platform p) {
     Map<String, Object> c = new HashMap<>(p.clientOverrides());
     c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, p.bootstrapServers());
     c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
@@ -110,7 +109,7 @@ final class Platforms {
   }
 
   /** Fails with one line when nothing answers at the bootstrap servers. */
-  static void requireReachable(Platform p) {
+  public static void requireReachable(Platform p) {
     try (Admin admin = admin(p)) {
       admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -131,7 +130,7 @@ final class Platforms {
   }
 
   /** Stops with one line when the app's principal lacks ACLs it needs (see AccessCheck). */
-  static void requireAccess(Platform p, NinesConfig config, boolean readsOutputs) {
+  public static void requireAccess(Platform p, NinesConfig config, boolean readsOutputs) {
     try (Admin admin = admin(p)) {
       AccessCheck.require(
           admin,
@@ -142,14 +141,14 @@ final class Platforms {
     }
   }
 
-  static void ensureTopics(Platform p, NinesConfig config) {
+  public static void ensureTopics(Platform p, NinesConfig config) {
     try (Admin admin = admin(p)) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
     }
   }
 
   /** Stops with one line when committed input of the app was deleted unread (see OffsetGuard). */
-  static void requireInputKept(Platform p, NinesConfig config) {
+  public static void requireInputKept(Platform p, NinesConfig config) {
     try (Admin admin = admin(p)) {
       OffsetGuard.check(
           admin,
@@ -159,7 +158,7 @@ final class Platforms {
   }
 
   /** Whether the topic holds any record (its end offsets are not all 0). */
-  static boolean hasRecords(Platform p, String topic) {
+  public static boolean hasRecords(Platform p, String topic) {
     try (Admin admin = admin(p)) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       admin
@@ -184,7 +183,7 @@ final class Platforms {
    * Waits until group {@code groupId} has processed every record of {@code sources} and of its
    * own {@code repartition} topics (see {@link dev.nines.replay.CatchUp}).
    */
-  static boolean awaitCaughtUp(
+  public static boolean awaitCaughtUp(
       Platform p, String groupId, List<String> sources, List<String> repartition, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

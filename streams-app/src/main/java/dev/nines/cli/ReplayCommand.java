@@ -6,7 +6,7 @@ import dev.nines.app.NinesApp;
 import dev.nines.app.NinesTopology;
 import dev.nines.config.NinesConfig;
 import dev.nines.config.NinesConfig.TopicLayout;
-import dev.nines.platform.LocalKafka;
+import dev.nines.platform.Directories;
 import dev.nines.platform.Platform;
 import dev.nines.replay.CatchUp;
 import dev.nines.replay.OutputDiff;
@@ -170,7 +170,7 @@ final class ReplayCommand implements Callable<Integer> {
     TopicLayout live = config.topics();
     TopicLayout shadow = live.withSuffix(plan.suffix());
     Path stateDir = Files.createTempDirectory("nines-replay-state-");
-    open.push(() -> LocalKafka.deleteRecursively(stateDir));
+    open.push(() -> Directories.deleteRecursively(stateDir));
     NinesConfig replayConfig =
         config
             .withTopics(shadow)

@@ -70,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (stopped.getCount() == 0) {
+                    return; // it failed to start and has closed what it opened
+                  }
                   System.err.println("nines: stopping ...");
                   closeAll(open);
                   stopped.countDown();
@@ -101,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
                 + "no prelude this time");
       }
       if (replayPrelude) {
-        SimulateCommand.prelude(config, platform, Instant.now());
+        DevTools.require("the prelude").prelude(config, platform, Instant.now());
       }
       // the API binds first: its port is what the app advertises as application.server
       var api = ApiServer.start(config);
@@ -149,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
                     + "; live traffic starts anyway");
       }
       if (simulated) {
-        open.push(SimulateCommand.startLive(config, platform));
+        open.push(DevTools.require("simulated traffic").startLive(config, platform));
       }
       System.out.println(
           "nines is running against "

@@ -35,10 +35,23 @@ class MainTest {
   }
 
   @Test
-  void helpListsTheCommands() {
+  void helpListsTheProductsCommandsOnly() {
     assertThat(Main.execute("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("run", "platform", "simulate", "Usage: nines");
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("Usage: nines", "run", "replay", "status", "tail", "config");
+    // the embedded platform, simulator and benchmarks come with the tools' jar only
+    assertThat(help.lines().map(String::strip))
+        .noneMatch(l -> l.matches("(platform|simulate|bench)\\b.*"));
+  }
+
+  @Test
+  void runWithoutAClusterSaysWhereTheEmbeddedPlatformIs() {
+    assertThat(Main.execute("run", "--ephemeral")).isEqualTo(2);
+    assertThat(err().lines())
+        .containsExactly(
+            "nines: a run without --bootstrap-servers needs the embedded platform, which the"
+                + " deployed nines jar does not carry: give --bootstrap-servers and"
+                + " --schema-registry-url, or use ./nines from a source checkout");
   }
 
   @Test
@@ -50,7 +63,7 @@ class MainTest {
 
   @Test
   void badConfigValueIsOneLineWithExit2() {
-    assertThat(Main.execute("platform", "--kafka-port", "abc")).isEqualTo(2);
+    assertThat(Main.execute("run", "--kafka-port", "abc")).isEqualTo(2);
     assertThat(err().lines())
         .containsExactly(
             "nines: config 'platform.kafka.port' = 'abc' "
@@ -58,31 +71,9 @@ class MainTest {
   }
 
   @Test
-  void badPaceIsOneLine() {
-    assertThat(Main.execute("simulate", "--pace", "fast")).isEqualTo(2);
-    assertThat(err().lines())
-        .containsExactly(
-            "nines: config 'simulate.pace' = 'fast' (flag): expected one of [live, history]");
-  }
-
-  @Test
   void unknownSetKeyIsOneLine() {
     assertThat(Main.execute("run", "--set", "topics.partitons=3")).isEqualTo(2);
     assertThat(err().lines()).hasSize(1);
     assertThat(err()).startsWith("nines: unknown config key 'topics.partitons' (flag)");
-  }
-
-  @Test
-  void platformRefusesWhenAnExternalClusterIsConfigured() {
-    assertThat(
-            Main.execute(
-                "platform",
-                "--bootstrap-servers",
-                "k:9092",
-                "--schema-registry-url",
-                "http://r:8081"))
-        .isEqualTo(2);
-    assertThat(err().lines()).hasSize(1);
-    assertThat(err()).startsWith("nines: 'platform' starts the embedded cluster");
   }
 }

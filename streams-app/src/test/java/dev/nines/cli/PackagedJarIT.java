@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +46,60 @@ class PackagedJarIT {
     Run r = run(Map.of(), JAVA, "-jar", JAR.toString(), "--version");
     assertThat(r.exit()).isZero();
     assertThat(r.out().trim()).matches("nines \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?, Kafka 4\\.4\\.\\d+");
+  }
+
+  @Test
+  void theDeployedJarCarriesNoBrokerRegistryServerOrBenchmarks() throws Exception {
+    List<String> lib;
+    try (var files = Files.list(JAR.getParent().resolve("lib"))) {
+      lib = files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(lib)
+        .anyMatch(n -> n.startsWith("kafka-streams-"))
+        .anyMatch(n -> n.startsWith("kafka-clients-"));
+    for (String absent :
+        List.of(
+            "kafka_2.13-",
+            "kafka-server-",
+            "kafka-tools-",
+            "kafka-raft-",
+            "kafka-metadata-",
+            "jmh-",
+            "xchart-",
+            "nines-platform-",
+            "nines-tools-")) {
+      assertThat(lib).as("lib/ without " + absent + "*").noneMatch(n -> n.startsWith(absent));
+    }
+    List<String> classes;
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      classes = jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).toList();
+    }
+    assertThat(classes).contains("dev/nines/cli/Main.class", "dev/nines/app/NinesApp.class");
+    assertThat(classes)
+        .noneMatch(
+            n ->
+                n.startsWith("dev/nines/platform/local/")
+                    || n.startsWith("dev/nines/platform/registry/")
+                    || n.startsWith("dev/nines/simulate/")
+                    || n.startsWith("dev/nines/bench/")
+                    || n.startsWith("dev/nines/tools/"));
+  }
+
+  @Test
+  void theDeployedJarRunsAgainstAClusterAndSaysSoWithoutOne() throws Exception {
+    Run help = run(Map.of(), JAVA, "-jar", JAR.toString(), "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("run", "replay", "status", "tail", "config");
+    assertThat(help.out().lines().map(String::strip))
+        .noneMatch(l -> l.matches("(platform|simulate|bench)\\b.*"));
+
+    Run embedded = run(Map.of(), JAVA, "-jar", JAR.toString(), "run", "--ephemeral");
+    assertThat(embedded.exit()).isEqualTo(2);
+    assertThat(embedded.out().lines().filter(l -> !l.isBlank()))
+        .singleElement()
+        .asString()
+        .startsWith("nines: a run without --bootstrap-servers needs the embedded platform")
+        .contains("--bootstrap-servers and --schema-registry-url");
   }
 
   @Test

@@ -26,30 +26,77 @@ class DockerfileTest {
   final List<Instruction> all = DockerFiles.dockerfile();
   final List<Instruction> last = DockerFiles.finalStage(all);
 
+  /** The stage that {@code FROM <image> AS <name>} starts, up to the next FROM. */
+  List<Instruction> stage(String name) {
+    int from = -1;
+    for (int i = 0; i < all.size(); i++) {
+      Instruction in = all.get(i);
+      if (in.keyword().equals("FROM")) {
+        if (from >= 0) {
+          return all.subList(from, i);
+        }
+        if (in.args().endsWith(" AS " + name)) {
+          from = i;
+        }
+      }
+    }
+    assertThat(from).as("stage " + name).isNotNegative();
+    return all.subList(from, all.size());
+  }
+
   @Test
-  void aMavenBuildStageThenAJreOnlyStage() {
+  void theAppImageIsBuiltFromTheAppModuleAlone() {
     List<String> froms =
         all.stream().filter(i -> i.keyword().equals("FROM")).map(Instruction::args).toList();
-    assertThat(froms).hasSize(2);
     assertThat(froms.get(0)).startsWith("maven:").contains("17").endsWith(" AS build");
-    assertThat(froms.get(1)).startsWith("eclipse-temurin:17-jre").doesNotContain(" AS ");
-    // nothing of the build stage but the jar and its lib/ reaches the image
+    // the default target, last: a JRE, and nothing of the build but the app's jar and lib/
+    assertThat(froms.get(froms.size() - 1))
+        .startsWith("eclipse-temurin:17-jre")
+        .doesNotContain(" AS ");
     assertThat(last.stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::args))
         .containsExactly(
             "--from=build /src/streams-app/target/nines.jar /app/nines.jar",
             "--from=build /src/streams-app/target/lib /app/lib");
+    // the stage it copies from sees the platform and tools modules' poms, not their code
+    List<String> copies =
+        stage("build").stream()
+            .filter(i -> i.keyword().equals("COPY"))
+            .map(Instruction::args)
+            .toList();
+    assertThat(copies)
+        .contains("platform/pom.xml platform/pom.xml", "tools/pom.xml tools/pom.xml")
+        .doesNotContain("platform platform", "tools tools");
   }
 
   @Test
-  void theBuildStageCopiesWhatExistsAndBuildsWhatTheFinalStageCopies() throws Exception {
+  void theToolsImageIsASeparateTarget() {
+    List<String> copies =
+        stage("tools").stream()
+            .filter(i -> i.keyword().equals("COPY"))
+            .map(Instruction::args)
+            .toList();
+    assertThat(copies)
+        .containsExactly(
+            "--from=build-tools /src/tools/target/nines-tools.jar /app/nines.jar",
+            "--from=build-tools /src/tools/target/lib /app/lib");
+    assertThat(stage("tools"))
+        .filteredOn(i -> i.keyword().equals("CMD"))
+        .extracting(Instruction::args)
+        .containsExactly("[\"simulate\"]");
+  }
+
+  @Test
+  void theBuildStagesCopyWhatExistsAndBuildWhatTheImagesCopy() throws Exception {
     Path root = DockerFiles.repoRoot();
     List<Instruction> build = all.subList(0, all.indexOf(last.get(0)));
     build.stream()
-        .filter(i -> i.keyword().equals("COPY"))
+        .filter(i -> i.keyword().equals("COPY") && !i.args().startsWith("--from="))
         .forEach(i -> assertThat(root.resolve(i.args().split(" ")[0])).exists());
-    // the same build as the launcher's: tests and style checks are CI's
+    // the same build as the launcher's (tests and style checks are CI's); the app image's
+    // stage builds the app module and what it needs only
     String mvn = "mvn -B -q -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true package";
-    assertThat(build).extracting(Instruction::args).contains(mvn);
+    assertThat(stage("build")).extracting(Instruction::args).contains(mvn + " -pl streams-app -am");
+    assertThat(stage("build-tools")).extracting(Instruction::args).contains(mvn);
     assertThat(Files.readString(root.resolve("nines"))).contains(mvn);
     // the module pom names the jar nines.jar and copies its runtime dependencies to lib/
     String pom = Files.readString(root.resolve("streams-app/pom.xml"));
@@ -57,6 +104,8 @@ class DockerfileTest {
         .contains("<finalName>nines</finalName>")
         .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>")
         .contains("<classpathPrefix>lib/</classpathPrefix>");
+    assertThat(Files.readString(root.resolve("tools/pom.xml")))
+        .contains("<finalName>nines-tools</finalName>");
   }
 
   @Test

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue #7: {@code ./nines bench throughput} end to end on the real broker, small. Each figure
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * scenario carrier; two instances split the work and still finish; memory, CPU and latency are
  * real numbers; the charts are PNG files.
  */
-@Isolated
 @ExtendWith(KafkaPlatformExtension.class)
 @Timeout(600)
 class ThroughputBenchmarkIT {

@@ -1,6 +1,7 @@
 package dev.nines;
 
 import dev.nines.serde.AvroSerde;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,6 +38,11 @@ public record Topic<V extends SpecificRecord>(
       throw new IllegalStateException("topic " + name + " carries raw bytes, not Avro");
     }
     return AvroSerde.forValues(valueType, registry);
+  }
+
+  /** The value serde of an output: as {@link #valueSerde}, refusing values over its limit. */
+  public Serde<V> outputSerde(SchemaRegistryClient registry, OutputLimits limits) {
+    return limits.guard(valueSerde(registry));
   }
 
   public String cleanupPolicy() {

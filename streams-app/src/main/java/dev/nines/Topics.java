@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.AutoOffsetReset;
 
 /** Every topic of docs/topics.md, declared once with its value type and cleanup policy. */
 public final class Topics {
@@ -63,6 +64,13 @@ public final class Topics {
           null,
           false,
           Map.of("max.message.bytes", Integer.toString(DEAD_LETTERS_MAX_MESSAGE_BYTES)));
+
+  /**
+   * How the inputs are read where no valid offset is: never from a guess. A new app's offsets
+   * are set to each partition's first record before it starts, and input deleted before it was
+   * read stops the app (dev.nines.platform.OffsetGuard) instead of being skipped.
+   */
+  public static final AutoOffsetReset INPUT_OFFSET_RESET = AutoOffsetReset.none();
 
   public static final List<Topic<?>> INPUTS =
       List.of(DELIVERY_RECEIPTS, PROBE_RESULTS, ROUTE_PLANS, SLA_CONTRACTS, MAINTENANCE_WINDOWS);

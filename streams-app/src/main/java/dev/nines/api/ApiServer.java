@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
@@ -187,14 +188,22 @@ public final class ApiServer implements AutoCloseable {
       return Reply.error(
           401, "this path needs the API token: send 'Authorization: Bearer " + "<api.token>'");
     }
+    return guarded(pathAndQuery, self(), () -> route(path, pathAndQuery, forwarded));
+  }
+
+  /**
+   * The answer of {@code route}, or the error a caller may see: 503 while state is not
+   * available, else a 500 that names only the instance whose log has the details (an
+   * exception's text can show internals to any caller).
+   */
+  static Reply guarded(String pathAndQuery, String self, Supplier<Reply> route) {
     try {
-      return route(path, pathAndQuery, forwarded);
+      return route.get();
     } catch (StateAccess.NotAvailable e) {
       return Reply.error(503, e.getMessage() + "; retry shortly");
     } catch (RuntimeException e) {
-      // the details stay in the log: an exception's text can show internals to any caller
       log.warn("API request {} failed", pathAndQuery, e);
-      return Reply.error(500, "internal error; the log of " + self() + " has the details");
+      return Reply.error(500, "internal error; the log of " + self + " has the details");
     }
   }
 

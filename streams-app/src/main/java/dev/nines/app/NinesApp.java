@@ -12,8 +12,10 @@ import dev.nines.platform.AccessCheck;
 import dev.nines.platform.BoundedRocksDb;
 import dev.nines.platform.Directories;
 import dev.nines.platform.Faults;
+import dev.nines.platform.OffsetGuard;
 import dev.nines.platform.Platform;
 import dev.nines.platform.TopicManager;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.OutputSubjects;
 import dev.nines.serde.RegistryUnavailableException;
 import dev.nines.serde.SchemaRegistryClient;
@@ -30,12 +32,17 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -111,7 +118,13 @@ public final class NinesApp implements AutoCloseable {
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     try (var admin = Admin.create(adminProps)) {
       TopicManager.checkPartitions(admin, config.topics(), Topics.INPUTS);
+      // the inputs are read with reset policy none: a new group starts at the first records
+      var seeded = OffsetGuard.seedMissing(admin, config.streams().applicationId(), inputs(config));
+      if (!seeded.isEmpty()) {
+        log.info("input read from the first record kept: {}", seeded);
+      }
     }
+    OutputLimits limits = outputLimits(config, platform, props);
     props.putAll(extra);
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
     PlanReader plans = null;
@@ -140,7 +153,8 @@ public final class NinesApp implements AutoCloseable {
       var counters = new OutputCounters();
       props.put(OutputCounters.CONFIG_KEY, counters);
       streams =
-          new KafkaStreams(NinesTopology.build(config, outputLevels(config, registry)), props);
+          new KafkaStreams(
+              NinesTopology.build(config, outputLevels(config, registry), limits), props);
       CompletableFuture<String> denied = started(config, platform, streams, faults, beforeStart);
       return new NinesApp(
           streams,
@@ -196,6 +210,16 @@ public final class NinesApp implements AutoCloseable {
             denied.complete(line);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
           }
+          var unreadable =
+              OffsetGuard.unreadable(config.streams().applicationId(), inputs(config), e);
+          if (unreadable.isPresent()) {
+            // skipping on would lose the records silently: every instance stops, the operator
+            // restores the input or accepts the loss
+            log.error(unreadable.get());
+            denied.complete(unreadable.get());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                .SHUTDOWN_APPLICATION;
+          }
           for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof PlansUnavailableException) {
               // a new thread would wait for a reader that will not come back
@@ -235,6 +259,56 @@ public final class NinesApp implements AutoCloseable {
         config.streams().applicationId(),
         platform.bootstrapServers());
     return denied;
+  }
+
+  /**
+   * Each output's limit as the broker states it ({@code max.message.bytes}, the broker's default
+   * where the topic sets none) and the producer's {@code max.request.size}.
+   */
+  static OutputLimits outputLimits(NinesConfig config, Platform platform, Properties props) {
+    OutputLimits limits = new OutputLimits();
+    Object request =
+        props.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    int maxRequest = request == null ? Integer.MAX_VALUE : Integer.parseInt(request.toString());
+    Map<String, Object> adminProps = new HashMap<>(platform.clientOverrides());
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+    List<ConfigResource> outputs =
+        Topics.OUTPUTS.stream()
+            .filter(t -> t != Topics.DEAD_LETTERS)
+            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, config.topics().name(t)))
+            .toList();
+    try (var admin = Admin.create(adminProps)) {
+      admin
+          .describeConfigs(outputs)
+          .values()
+          .forEach(
+              (resource, future) -> {
+                try {
+                  var entry =
+                      future.get(30, TimeUnit.SECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                  int topicMax =
+                      entry == null || entry.value() == null
+                          ? Integer.MAX_VALUE
+                          : Integer.parseInt(entry.value());
+                  limits.set(resource.name(), Math.min(topicMax, maxRequest));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                  // e.g. a topic Kafka Streams creates itself later: its values go unchecked
+                  log.warn(
+                      "cannot read max.message.bytes of {} ({}); its values are not checked"
+                          + " before they are sent",
+                      resource.name(),
+                      e instanceof ExecutionException ? e.getCause() : e);
+                }
+              });
+    }
+    return limits;
+  }
+
+  /** The input topics' names. */
+  static List<String> inputs(NinesConfig config) {
+    return Topics.INPUTS.stream().map(t -> config.topics().name(t)).toList();
   }
 
   /** Streams settings: exactly-once, explicit names, unreadable input to dead-letters. */
@@ -360,10 +434,10 @@ public final class NinesApp implements AutoCloseable {
   }
 
   /**
-   * Completes with one line when Kafka refused the app (missing ACLs, bad credentials): the app
-   * has then stopped, as retrying cannot help.
+   * Completes with one line when the app stopped because retrying cannot help: Kafka refused it
+   * (missing ACLs, bad credentials), or its input was deleted before it was read.
    */
-  public CompletableFuture<String> accessDenied() {
+  public CompletableFuture<String> stopped() {
     return denied;
   }
 

@@ -8,6 +8,7 @@ import dev.nines.ingest.ProbeCheck;
 import dev.nines.ingest.stream.Admission;
 import dev.nines.routing.stream.RoutingTopology;
 import dev.nines.schema.ProbeResult;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.uptime.stream.UptimeTopology;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,7 +26,14 @@ public final class NinesTopology {
 
   public static final String PROBES_ADMITTED_STORE = "probes-admitted-store";
 
+  /** The topology with no output size checked (tests, descriptions). */
   public static Topology build(NinesConfig config, SchemaRegistryClient registry) {
+    return build(config, registry, OutputLimits.unknown());
+  }
+
+  /** The topology, each output's values checked against {@code limits} as they are written. */
+  public static Topology build(
+      NinesConfig config, SchemaRegistryClient registry, OutputLimits limits) {
     StreamsBuilder builder = new StreamsBuilder();
     // one source per topic: probes feed both carrier health and uptime, admitted once here
     Admission<ProbeResult> admission =
@@ -42,12 +50,13 @@ public final class NinesTopology {
                 Consumed.with(
                         Topics.PROBE_RESULTS.keySerde(), Topics.PROBE_RESULTS.valueSerde(registry))
                     .withTimestampExtractor(new Admission.RecordTime())
+                    .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                     .withName("probes-source"))
             .processValues(admission, Named.as("probes-check"));
-    var carrierSamples = CarrierHealthTopology.build(builder, config, registry, probes);
-    RoutingTopology.build(builder, config, registry, carrierSamples);
-    var monthClosed = UptimeTopology.build(builder, config, registry, probes);
-    CreditTopology.build(builder, config, registry, monthClosed);
+    var carrierSamples = CarrierHealthTopology.build(builder, config, registry, limits, probes);
+    RoutingTopology.build(builder, config, registry, limits, carrierSamples);
+    var monthClosed = UptimeTopology.build(builder, config, registry, limits, probes);
+    CreditTopology.build(builder, config, registry, limits, monthClosed);
     return builder.build();
   }
 }

@@ -122,8 +122,9 @@ final class RunCommand implements Callable<Integer> {
               });
       open.push(app);
       api.attach(app);
-      // Kafka refusing the app (ACLs, credentials) stops it: say why in one line and exit
-      app.accessDenied()
+      // Kafka refusing the app (ACLs, credentials) or input deleted unread stops it: say why in
+      // one line and exit
+      app.stopped()
           .thenAccept(
               line -> {
                 System.err.println("nines: " + line);

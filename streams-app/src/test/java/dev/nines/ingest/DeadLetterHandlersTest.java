@@ -1,8 +1,10 @@
 package dev.nines.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchException;
 
 import dev.nines.ingest.stream.DeadLetters;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.RegistryUnavailableException;
 import dev.nines.serde.SerdeException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -160,6 +163,44 @@ class DeadLetterHandlersTest {
       assertThat(counter.counts()).isEqualTo(Map.of("probe-results output-too-large", 1L));
 
       var other = h.handleError(context("probe-results"), out, new InvalidTopicException("gone"));
+      assertThat(other.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+    }
+  }
+
+  @Test
+  void anOutputOverItsLimitIsCaughtAsItIsSerializedAndItsInputDeadLettered() {
+    try (DeadLetters counter = new DeadLetters()) {
+      var h = new DeadLetters.ProductionHandler();
+      h.configure(configs(counter));
+      var limits = new OutputLimits();
+      limits.set("carrier-health", 600);
+      Exception tooLarge =
+          catchException(
+              () ->
+                  limits
+                      .guard(Serdes.ByteArray())
+                      .serializer()
+                      .serialize("carrier-health", new byte[100]));
+      var out = new ProducerRecord<Object, Object>("carrier-health", "k", "v");
+      var r =
+          h.handleSerializationError(
+              context("receipts-by-carrier"),
+              out,
+              tooLarge,
+              ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+      assertThat(r.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+      assertThat(r.deadLetterQueueRecords())
+          .singleElement()
+          .satisfies(l -> assertThat(l.value()).as("the input's own bytes").isEqualTo(BYTES));
+      assertThat(counter.counts()).isEqualTo(Map.of("receipts-by-carrier output-too-large", 1L));
+
+      // any other serialization failure still fails the thread
+      var other =
+          h.handleSerializationError(
+              context("receipts-by-carrier"),
+              out,
+              new IllegalStateException("a bug"),
+              ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
       assertThat(other.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
   }

@@ -330,7 +330,7 @@ class SecureClusterIT {
           .pollInterval(Duration.ofMillis(200))
           .until(
               () -> {
-                assertThat(app.accessDenied()).isNotDone();
+                assertThat(app.stopped()).isNotDone();
                 out.poll(Duration.ofMillis(200))
                     .forEach(
                         r -> {
@@ -404,7 +404,7 @@ class SecureClusterIT {
     }
     // ... and Streams meets the missing transactional-id ACL when it starts a transaction
     try (NinesApp app = NinesApp.start(config, secured, secured.registryClient())) {
-      String line = app.accessDenied().orTimeout(120, TimeUnit.SECONDS).join();
+      String line = app.stopped().orTimeout(120, TimeUnit.SECONDS).join();
       assertThat(line)
           .startsWith("Kafka refused application 'half': ")
           .contains("Transactional Id authorization failed")

@@ -7,6 +7,7 @@ import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.TextLimit;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
 import dev.nines.uptime.MonthClosed;
@@ -50,12 +51,14 @@ public final class CreditTopology {
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
+      OutputLimits limits,
       KStream<String, MonthClosed> monthClosed) {
     Serde<String> keys = Serdes.String();
     KStream<String, CreditInput> contracts =
         builder.stream(
                 config.topics().name(Topics.SLA_CONTRACTS),
                 Consumed.with(keys, Topics.SLA_CONTRACTS.valueSerde(registry))
+                    .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                     .withName("contracts-source"))
             .flatMap(
                 (account, c) -> contractToServices(account, c, config.ingest().maxTextLength()),
@@ -90,7 +93,8 @@ public final class CreditTopology {
                 CLOSED_STORE);
     credits.to(
         config.topics().name(Topics.SLA_CREDITS),
-        Produced.with(keys, Topics.SLA_CREDITS.valueSerde(registry)).withName("sla-credits-sink"));
+        Produced.with(keys, Topics.SLA_CREDITS.outputSerde(registry, limits))
+            .withName("sla-credits-sink"));
     // queryable view for the API: credits per service, account and month
     Views.credits(builder, credits);
   }

@@ -17,6 +17,7 @@ import dev.nines.model.CarrierKey;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.ProbeResult;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serde;
@@ -77,6 +78,7 @@ public final class CarrierHealthTopology {
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
+      OutputLimits limits,
       KStream<String, ProbeResult> probes) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
@@ -125,7 +127,7 @@ public final class CarrierHealthTopology {
         .mapValues(CarrierHealthTopology::toRecord, Named.as("carrier-health-record"))
         .to(
             config.topics().name(Topics.CARRIER_HEALTH),
-            Produced.with(keys, Topics.CARRIER_HEALTH.valueSerde(registry))
+            Produced.with(keys, Topics.CARRIER_HEALTH.outputSerde(registry, limits))
                 .withName("carrier-health-sink"));
     return samples;
   }
@@ -159,6 +161,7 @@ public final class CarrierHealthTopology {
     return builder.stream(
             config.topics().name(Topics.DELIVERY_RECEIPTS),
             Consumed.with(keys, receiptSerde)
+                .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                 .withTimestampExtractor(new Admission.RecordTime())
                 .withName("receipts-source"))
         .processValues(admission, Named.as("receipts-check"))

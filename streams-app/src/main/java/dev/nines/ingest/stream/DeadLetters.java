@@ -2,6 +2,7 @@ package dev.nines.ingest.stream;
 
 import dev.nines.Topics;
 import dev.nines.ingest.InvalidInputException;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.RegistryUnavailableException;
 import java.util.List;
 import java.util.Map;
@@ -145,10 +146,13 @@ public final class DeadLetters implements AutoCloseable {
   }
 
   /**
-   * An output the broker cannot take (larger than the producer's {@code max.request.size}):
-   * the record that caused it goes to dead-letters with the reason ({@code output-too-large})
-   * and processing goes on, instead of a thread that fails on the same record for ever. Any
-   * other failure to send fails the thread, as Kafka Streams' default handler does.
+   * An output too large to send: the record that caused it goes to dead-letters with the reason
+   * ({@code output-too-large}) and processing goes on, instead of a thread that fails on the same
+   * record for ever. Values over their topic's limit are caught as they are serialized ({@link
+   * OutputLimits}), before the producer sees them: a record the producer or broker refuses makes
+   * an exactly-once transaction abortable whatever this handler answers. A refusal that gets past
+   * that check is handled the same way here (it helps at-least-once). Any other failure to send
+   * fails the thread, as Kafka Streams' default handler does.
    */
   public static final class ProductionHandler extends DefaultProductionExceptionHandler {
     public static final String TOO_LARGE = "output-too-large";
@@ -161,13 +165,28 @@ public final class DeadLetters implements AutoCloseable {
       if (!(exception instanceof RecordTooLargeException)) {
         return super.handleError(context, record, exception);
       }
+      return deadLettered(context, record.topic(), exception);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Response handleSerializationError(
+        ErrorHandlerContext context,
+        ProducerRecord record,
+        Exception exception,
+        SerializationExceptionOrigin origin) {
+      if (!(exception instanceof OutputLimits.OutputTooLargeException)) {
+        return super.handleSerializationError(context, record, exception, origin);
+      }
+      return deadLettered(context, record.topic(), exception);
+    }
+
+    private Response deadLettered(ErrorHandlerContext context, String output, Exception e) {
       LoggerFactory.getLogger(DeadLetters.class)
           .error(
-              "output to {} of {} bytes "
-                  + "is over the producer's max.request.size; the input record {}-{} offset {} goes to "
-                  + "dead-letters",
-              record.topic(),
-              (record.value() == null ? 0 : record.value().length),
+              "output to {} not sent ({}); the input record {}-{} offset {} goes to dead-letters",
+              output,
+              e.getMessage(),
               context.topic(),
               context.partition(),
               context.offset());
@@ -177,7 +196,7 @@ public final class DeadLetters implements AutoCloseable {
       // Kafka's own helper, as its handlers use it: the same headers as every other dead letter
       return Response.resume(
           ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(
-              topic, context.sourceRawKey(), context.sourceRawValue(), context, exception));
+              topic, context.sourceRawKey(), context.sourceRawValue(), context, e));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.nines.ingest.stream.EventTimeExtractor;
 import dev.nines.model.CarrierKey;
 import dev.nines.schema.RoutePlan;
 import dev.nines.schema.RoutingWeights;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.views.Views;
 import org.apache.kafka.common.serialization.Serde;
@@ -62,6 +63,7 @@ public final class RoutingTopology {
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
+      OutputLimits limits,
       KStream<String, Marked<HealthSample>> carrierSamples) {
     NinesConfig.Routing r = config.routing();
     double accuracy = config.health().latencyRelativeAccuracy();
@@ -77,6 +79,7 @@ public final class RoutingTopology {
     builder.stream(
             config.topics().name(Topics.ROUTE_PLANS),
             Consumed.with(keys, planSerde)
+                .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                 .withTimestampExtractor(new EventTimeExtractor())
                 .withName("route-plans-source"))
         .processValues(
@@ -150,7 +153,7 @@ public final class RoutingTopology {
                 FRONTIER_STORE);
     weights.to(
         config.topics().name(Topics.ROUTING_WEIGHTS),
-        Produced.with(keys, Topics.ROUTING_WEIGHTS.valueSerde(registry))
+        Produced.with(keys, Topics.ROUTING_WEIGHTS.outputSerde(registry, limits))
             .withName("routing-weights-sink"));
     // queryable views for the API: latest decision and the last hours, per route
     Views.routing(builder, config, weights);

@@ -13,6 +13,7 @@ import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.schema.UptimeLedger;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
 import dev.nines.uptime.MonthClosed;
@@ -71,6 +72,7 @@ public final class UptimeTopology {
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
+      OutputLimits limits,
       KStream<String, ProbeResult> probes) {
     KStream<String, UptimeInput> byService = probesInOrder(builder, config, registry, probes);
     KStream<String, UptimeInput> windows = maintenanceByService(builder, config, registry);
@@ -92,7 +94,7 @@ public final class UptimeTopology {
                 REGION_STORE,
                 SERVICE_STORE);
 
-    return toTopics(out, config, registry);
+    return toTopics(out, config, registry, limits);
   }
 
   /** A service's probes, in event-time order whatever the upstream partitions did. */
@@ -149,6 +151,7 @@ public final class UptimeTopology {
     return builder.stream(
             config.topics().name(Topics.MAINTENANCE_WINDOWS),
             Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
+                .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                 .withName("maintenance-source"))
         .flatMap(
             (id, w) -> windowByService(id, w, config.ingest().maxTextLength()),
@@ -181,7 +184,10 @@ public final class UptimeTopology {
 
   /** Each kind of output to its topic; returns the closed months for the credit rule. */
   private static KStream<String, MonthClosed> toTopics(
-      KStream<String, UptimeOutput> out, NinesConfig config, SchemaRegistryClient registry) {
+      KStream<String, UptimeOutput> out,
+      NinesConfig config,
+      SchemaRegistryClient registry,
+      OutputLimits limits) {
     Serde<String> keys = Serdes.String();
     List<KStream<String, MonthClosed>> closed = new ArrayList<>();
     out.split(Named.as("uptime-out-"))
@@ -195,7 +201,7 @@ public final class UptimeTopology {
                           Named.as("uptime-incident-records"));
                   incidents.to(
                       config.topics().name(Topics.INCIDENTS),
-                      Produced.with(keys, Topics.INCIDENTS.valueSerde(registry))
+                      Produced.with(keys, Topics.INCIDENTS.outputSerde(registry, limits))
                           .withName("incidents-sink"));
                   Views.incidents(config, incidents);
                 },
@@ -210,7 +216,7 @@ public final class UptimeTopology {
                           Named.as("uptime-ledger-records"));
                   ledger.to(
                       config.topics().name(Topics.UPTIME_LEDGER),
-                      Produced.with(keys, Topics.UPTIME_LEDGER.valueSerde(registry))
+                      Produced.with(keys, Topics.UPTIME_LEDGER.outputSerde(registry, limits))
                           .withName("uptime-ledger-sink"));
                   Views.ledger(config, ledger);
                 },
@@ -223,7 +229,8 @@ public final class UptimeTopology {
                             v -> ((UptimeOutput.Alert) v).alert(), Named.as("uptime-alert-records"))
                         .to(
                             config.topics().name(Topics.ERROR_BUDGET_ALERTS),
-                            Produced.with(keys, Topics.ERROR_BUDGET_ALERTS.valueSerde(registry))
+                            Produced.with(
+                                    keys, Topics.ERROR_BUDGET_ALERTS.outputSerde(registry, limits))
                                 .withName("alerts-sink")),
                 "alerts"))
         .branch(

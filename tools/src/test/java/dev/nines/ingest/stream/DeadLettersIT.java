@@ -19,9 +19,11 @@ import dev.nines.schema.ProbeResult;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
 import dev.nines.schema.Service;
+import dev.nines.serde.OutputLimits;
 import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.serde.WireFormat;
 import dev.nines.testing.KafkaPlatformExtension;
+import dev.nines.testing.TopicRecords;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,10 +43,13 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -363,6 +368,107 @@ class DeadLettersIT {
       assertThat(header(letters.get(0), "__streams.errors.offset")).isEqualTo("0");
       assertThat(app.faults().counts()).as("stream thread failures").isEmpty();
     }
+  }
+
+  @Test
+  void anOutputTheBrokerRefusesIsDeadLetteredAndTheAppGoesOn() throws Exception {
+    // carrier-health takes no record over 100 bytes (an operator's topic config): each window
+    // the app closes is refused by the broker. The record whose arrival closed it goes to
+    // dead-letters as output-too-large, and the rest of the work (routing) goes on, with no
+    // stream thread failing on it again and again.
+    LocalPlatform platform = KafkaPlatformExtension.platform();
+    NinesConfig config = appWithTopics(KafkaPlatformExtension.unique("toolarge") + ".");
+    var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
+    String receipts = config.topics().name(Topics.DELIVERY_RECEIPTS);
+    String health = config.topics().name(Topics.CARRIER_HEALTH);
+    String weights = config.topics().name(Topics.ROUTING_WEIGHTS);
+    String dlqTopic = config.topics().name(Topics.DEAD_LETTERS);
+    try (Admin admin = platform.kafka().admin()) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, health),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("max.message.bytes", "100"), AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+    }
+    var receiptSerde = Topics.DELIVERY_RECEIPTS.valueSerde(registry);
+    String plans = config.topics().name(Topics.ROUTE_PLANS);
+    var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+    producer
+        .send(
+            new ProducerRecord<>(
+                plans,
+                null,
+                T0.toEpochMilli(),
+                bytes("US:SMS"),
+                Topics.ROUTE_PLANS
+                    .valueSerde(registry)
+                    .serializer()
+                    .serialize(
+                        plans,
+                        RoutePlan.newBuilder()
+                            .setCountry("US")
+                            .setChannel(Channel.SMS)
+                            .setCarriers(
+                                List.of(
+                                    RouteCarrier.newBuilder()
+                                        .setCarrierId("a")
+                                        .setBaseWeight(100)
+                                        .setEnabled(true)
+                                        .build()))
+                            .setUpdatedAt(T0.minusSeconds(3600))
+                            .build())))
+        .get();
+    List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> weightRecords = new ArrayList<>();
+    int[] second = {0};
+    try (producer;
+        NinesApp app = NinesApp.start(config, platform, registry);
+        var dlq = TestClients.committedConsumer(platform.bootstrapServers(), dlqTopic);
+        var routing = TestClients.committedConsumer(platform.bootstrapServers(), weights)) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                // receipts 10 s apart of event time: each minute's window closes 30 s after it
+                Instant t = T0.plusSeconds(10L * second[0]++);
+                byte[] value =
+                    receiptSerde
+                        .serializer()
+                        .serialize(receipts, delivered("r" + second[0], "a", t, 100));
+                producer
+                    .send(
+                        new ProducerRecord<>(
+                            receipts, null, t.toEpochMilli(), bytes("r" + second[0]), value))
+                    .get();
+                dlq.poll(Duration.ofMillis(100)).forEach(letters::add);
+                routing.poll(Duration.ofMillis(100)).forEach(weightRecords::add);
+                return letters.size() >= 2 && !weightRecords.isEmpty();
+              });
+      assertThat(letters)
+          .allSatisfy(
+              l -> {
+                assertThat(header(l, "__streams.errors.exception"))
+                    .isEqualTo(OutputLimits.OutputTooLargeException.class.getName());
+                // the record whose arrival closed the window, as the task read it
+                assertThat(header(l, "__streams.errors.topic")).endsWith("-repartition");
+                assertThat(header(l, "__streams.errors.offset")).isNotBlank();
+                assertThat(l.value()).isNotEmpty();
+              });
+      assertThat(app.deadLetters().counts().keySet())
+          .isNotEmpty()
+          .allMatch(k -> k.endsWith("-repartition " + DeadLetters.ProductionHandler.TOO_LARGE));
+      assertThat(app.faults().counts()).as("stream thread failures").isEmpty();
+    }
+    assertThat(TopicRecords.readAll(platform, health)).as("nothing reached " + health).isEmpty();
   }
 
   /** An app on one-partition topics named with {@code prefix}, the topics created. */

@@ -8,6 +8,7 @@ import dev.nines.api.ApiFixture.Instance;
 import dev.nines.platform.local.LocalPlatform;
 import dev.nines.schema.Incident;
 import dev.nines.serde.RestSchemaRegistryClient;
+import dev.nines.testing.CaughtUp;
 import dev.nines.testing.KafkaPlatformExtension;
 import dev.nines.testing.TopicRecords;
 import dev.nines.views.Json;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,6 +88,17 @@ class StatusPageBrowserIT {
                     // written each minute)
                     && s.asOf().isAfter(ApiFixture.END.minusSeconds(180));
               });
+      // and nothing left to process, so that the page and the API show the same decisions (a
+      // route's weights could otherwise change between the API's answer and the page's)
+      try (Admin admin = platform.kafka().admin()) {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(1))
+            .alias("the app caught up with its input")
+            .until(
+                CaughtUp.condition(
+                    admin, platform.bootstrapServers(), app.config(), platform.registryClient()));
+      }
       Model.Status api =
           Json.read(ApiFixture.get(app.url() + "api/status").body(), Model.Status.class);
 

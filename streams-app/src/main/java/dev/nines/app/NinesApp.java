@@ -114,6 +114,7 @@ public final class NinesApp implements AutoCloseable {
       Map<String, Object> extra,
       Consumer<KafkaStreams> beforeStart) {
     Properties props = streamsProperties(config, platform);
+    OutputLimits limits;
     Map<String, Object> adminProps = new HashMap<>(platform.clientOverrides());
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     try (var admin = Admin.create(adminProps)) {
@@ -123,8 +124,8 @@ public final class NinesApp implements AutoCloseable {
       if (!seeded.isEmpty()) {
         log.info("input read from the first record kept: {}", seeded);
       }
+      limits = outputLimits(admin, config, props);
     }
-    OutputLimits limits = outputLimits(config, platform, props);
     props.putAll(extra);
     boolean temporary = config.streams().stateDir().isEmpty() && config.platform().ephemeral();
     PlanReader plans = null;
@@ -265,44 +266,40 @@ public final class NinesApp implements AutoCloseable {
    * Each output's limit as the broker states it ({@code max.message.bytes}, the broker's default
    * where the topic sets none) and the producer's {@code max.request.size}.
    */
-  static OutputLimits outputLimits(NinesConfig config, Platform platform, Properties props) {
+  static OutputLimits outputLimits(Admin admin, NinesConfig config, Properties props) {
     OutputLimits limits = new OutputLimits();
     Object request =
         props.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
     int maxRequest = request == null ? Integer.MAX_VALUE : Integer.parseInt(request.toString());
-    Map<String, Object> adminProps = new HashMap<>(platform.clientOverrides());
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
     List<ConfigResource> outputs =
         Topics.OUTPUTS.stream()
             .filter(t -> t != Topics.DEAD_LETTERS)
             .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, config.topics().name(t)))
             .toList();
-    try (var admin = Admin.create(adminProps)) {
-      admin
-          .describeConfigs(outputs)
-          .values()
-          .forEach(
-              (resource, future) -> {
-                try {
-                  var entry =
-                      future.get(30, TimeUnit.SECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                  int topicMax =
-                      entry == null || entry.value() == null
-                          ? Integer.MAX_VALUE
-                          : Integer.parseInt(entry.value());
-                  limits.set(resource.name(), Math.min(topicMax, maxRequest));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                  // e.g. a topic Kafka Streams creates itself later: its values go unchecked
-                  log.warn(
-                      "cannot read max.message.bytes of {} ({}); its values are not checked"
-                          + " before they are sent",
-                      resource.name(),
-                      e instanceof ExecutionException ? e.getCause() : e);
-                }
-              });
-    }
+    admin
+        .describeConfigs(outputs)
+        .values()
+        .forEach(
+            (resource, future) -> {
+              try {
+                var entry =
+                    future.get(30, TimeUnit.SECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                int topicMax =
+                    entry == null || entry.value() == null
+                        ? Integer.MAX_VALUE
+                        : Integer.parseInt(entry.value());
+                limits.set(resource.name(), Math.min(topicMax, maxRequest));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // e.g. a topic Kafka Streams creates itself later: its values go unchecked
+                log.warn(
+                    "cannot read max.message.bytes of {} ({}); its values are not checked"
+                        + " before they are sent",
+                    resource.name(),
+                    e instanceof ExecutionException ? e.getCause() : e);
+              }
+            });
     return limits;
   }
 

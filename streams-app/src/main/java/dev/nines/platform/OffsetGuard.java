@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
@@ -97,16 +96,7 @@ public final class OffsetGuard {
   public static Map<TopicPartition, Long> seedMissing(
       Admin admin, String groupId, Collection<String> inputTopics) {
     try {
-      Set<TopicPartition> committed =
-          admin
-              .listConsumerGroupOffsets(groupId)
-              .partitionsToOffsetAndMetadata()
-              .get(30, TimeUnit.SECONDS)
-              .entrySet()
-              .stream()
-              .filter(e -> e.getValue() != null)
-              .map(Map.Entry::getKey)
-              .collect(Collectors.toSet());
+      Set<TopicPartition> committed = committed(admin, groupId, inputTopics).keySet();
       Map<TopicPartition, OffsetSpec> missing = new HashMap<>();
       admin
           .describeTopics(inputTopics)
@@ -200,6 +190,24 @@ public final class OffsetGuard {
     return Optional.empty();
   }
 
+  /** The group's committed offsets of {@code inputTopics}' partitions. */
+  private static Map<TopicPartition, Long> committed(
+      Admin admin, String groupId, Collection<String> inputTopics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, Long> committed = new HashMap<>();
+    admin
+        .listConsumerGroupOffsets(groupId)
+        .partitionsToOffsetAndMetadata()
+        .get(30, TimeUnit.SECONDS)
+        .forEach(
+            (tp, om) -> {
+              if (om != null && inputTopics.contains(tp.topic())) {
+                committed.put(tp, om.offset());
+              }
+            });
+    return committed;
+  }
+
   private static final Comparator<TopicPartition> BY_TOPIC_AND_PARTITION =
       Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
@@ -209,17 +217,7 @@ public final class OffsetGuard {
    */
   public static void check(Admin admin, String groupId, Collection<String> inputTopics) {
     try {
-      Map<TopicPartition, Long> committed = new HashMap<>();
-      admin
-          .listConsumerGroupOffsets(groupId)
-          .partitionsToOffsetAndMetadata()
-          .get(30, TimeUnit.SECONDS)
-          .forEach(
-              (tp, om) -> {
-                if (om != null && inputTopics.contains(tp.topic())) {
-                  committed.put(tp, om.offset());
-                }
-              });
+      Map<TopicPartition, Long> committed = committed(admin, groupId, inputTopics);
       if (committed.isEmpty()) {
         return;
       }

@@ -153,31 +153,7 @@ class DeadLettersIT {
             new ByteArraySerializer(),
             new ByteArraySerializer());
     String plans = config.topics().name(Topics.ROUTE_PLANS);
-    producer
-        .send(
-            new ProducerRecord<>(
-                plans,
-                null,
-                T0.toEpochMilli(),
-                bytes("US:SMS"),
-                Topics.ROUTE_PLANS
-                    .valueSerde(registry)
-                    .serializer()
-                    .serialize(
-                        plans,
-                        RoutePlan.newBuilder()
-                            .setCountry("US")
-                            .setChannel(Channel.SMS)
-                            .setCarriers(
-                                List.of(
-                                    RouteCarrier.newBuilder()
-                                        .setCarrierId("a")
-                                        .setBaseWeight(100)
-                                        .setEnabled(true)
-                                        .build()))
-                            .setUpdatedAt(T0.minusSeconds(3600))
-                            .build())))
-        .get();
+    sendPlan(producer, registry, plans);
     for (var r : sent) {
       producer.send(r).get();
     }
@@ -401,31 +377,7 @@ class DeadLettersIT {
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
             new ByteArraySerializer(),
             new ByteArraySerializer());
-    producer
-        .send(
-            new ProducerRecord<>(
-                plans,
-                null,
-                T0.toEpochMilli(),
-                bytes("US:SMS"),
-                Topics.ROUTE_PLANS
-                    .valueSerde(registry)
-                    .serializer()
-                    .serialize(
-                        plans,
-                        RoutePlan.newBuilder()
-                            .setCountry("US")
-                            .setChannel(Channel.SMS)
-                            .setCarriers(
-                                List.of(
-                                    RouteCarrier.newBuilder()
-                                        .setCarrierId("a")
-                                        .setBaseWeight(100)
-                                        .setEnabled(true)
-                                        .build()))
-                            .setUpdatedAt(T0.minusSeconds(3600))
-                            .build())))
-        .get();
+    sendPlan(producer, registry, plans);
     List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
     List<ConsumerRecord<String, byte[]>> weightRecords = new ArrayList<>();
     int[] second = {0};
@@ -469,6 +421,37 @@ class DeadLettersIT {
       assertThat(app.faults().counts()).as("stream thread failures").isEmpty();
     }
     assertThat(TopicRecords.readAll(platform, health)).as("nothing reached " + health).isEmpty();
+  }
+
+  /** The plan of route US:SMS: carrier a alone, base weight 100. */
+  static void sendPlan(
+      KafkaProducer<byte[], byte[]> producer, RestSchemaRegistryClient registry, String plans)
+      throws Exception {
+    producer
+        .send(
+            new ProducerRecord<>(
+                plans,
+                null,
+                T0.toEpochMilli(),
+                bytes("US:SMS"),
+                Topics.ROUTE_PLANS
+                    .valueSerde(registry)
+                    .serializer()
+                    .serialize(
+                        plans,
+                        RoutePlan.newBuilder()
+                            .setCountry("US")
+                            .setChannel(Channel.SMS)
+                            .setCarriers(
+                                List.of(
+                                    RouteCarrier.newBuilder()
+                                        .setCarrierId("a")
+                                        .setBaseWeight(100)
+                                        .setEnabled(true)
+                                        .build()))
+                            .setUpdatedAt(T0.minusSeconds(3600))
+                            .build())))
+        .get();
   }
 
   /** An app on one-partition topics named with {@code prefix}, the topics created. */

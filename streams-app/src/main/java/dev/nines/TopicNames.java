@@ -12,6 +12,7 @@ public final class TopicNames {
   public static final String ROUTE_PLANS = "route-plans";
   public static final String SLA_CONTRACTS = "sla-contracts";
   public static final String MAINTENANCE_WINDOWS = "maintenance-windows";
+  public static final String ROUTING_POLICIES = "routing-policies";
   public static final String CARRIER_HEALTH = "carrier-health";
   public static final String ROUTING_WEIGHTS = "routing-weights";
   public static final String INCIDENTS = "incidents";

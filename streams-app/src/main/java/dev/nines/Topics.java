@@ -7,6 +7,7 @@ import dev.nines.schema.Incident;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
@@ -32,6 +33,8 @@ public final class Topics {
       new Topic<>(TopicNames.SLA_CONTRACTS, SlaContract.class, true);
   public static final Topic<MaintenanceWindow> MAINTENANCE_WINDOWS =
       new Topic<>(TopicNames.MAINTENANCE_WINDOWS, MaintenanceWindow.class, true);
+  public static final Topic<RoutingPolicyProfile> ROUTING_POLICIES =
+      new Topic<>(TopicNames.ROUTING_POLICIES, RoutingPolicyProfile.class, true);
 
   // outputs
   public static final Topic<CarrierHealth> CARRIER_HEALTH =
@@ -73,7 +76,13 @@ public final class Topics {
   public static final AutoOffsetReset INPUT_OFFSET_RESET = AutoOffsetReset.none();
 
   public static final List<Topic<?>> INPUTS =
-      List.of(DELIVERY_RECEIPTS, PROBE_RESULTS, ROUTE_PLANS, SLA_CONTRACTS, MAINTENANCE_WINDOWS);
+      List.of(
+          DELIVERY_RECEIPTS,
+          PROBE_RESULTS,
+          ROUTE_PLANS,
+          SLA_CONTRACTS,
+          MAINTENANCE_WINDOWS,
+          ROUTING_POLICIES);
   public static final List<Topic<?>> OUTPUTS =
       List.of(
           CARRIER_HEALTH,

@@ -26,5 +26,6 @@ public final class Roles {
           "dev.nines.schema.ProbeResult",
           "dev.nines.schema.RoutePlan",
           "dev.nines.schema.SlaContract",
-          "dev.nines.schema.MaintenanceWindow");
+          "dev.nines.schema.MaintenanceWindow",
+          "dev.nines.schema.RoutingPolicyProfile");
 }

@@ -288,15 +288,23 @@ public final class StatusPage {
             .append(c.weight())
             .append("\" data-state=\"")
             .append(escape(c.state()))
+            .append("\" data-priority=\"")
+            .append(c.priority())
+            .append("\" data-canary=\"")
+            .append(c.canary())
             .append("\"><td><span class=\"sw\" style=\"background:")
             .append(WeightsChart.color(carriers, c.carrierId()))
             .append("\"></span>")
             .append(escape(c.carrierId()))
+            .append(
+                c.priority() > 0 ? " <span class=\"tier\">standby " + c.priority() + "</span>" : "")
             .append("</td><td><span class=\"state ")
             .append(escape(c.state().toLowerCase(Locale.ROOT)))
             .append("\">")
             .append(escape(c.state()))
-            .append("</span></td><td class=\"num\">")
+            .append("</span>")
+            .append(c.canary() ? " <span class=\"tier canary\">canary</span>" : "")
+            .append("</td><td class=\"num\">")
             .append(WeightsChart.pct(c.weight()))
             .append("</td></tr><tr class=\"reason\"><td " + "colspan=\"3\">")
             .append(escape(c.reason()))
@@ -345,6 +353,8 @@ public final class StatusPage {
       tr.reason td{border-top:0;padding-top:0;font-size:.8rem;color:var(--muted)}
       .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
       .state{font-size:.75rem;font-weight:600;padding:1px 6px;border-radius:4px;color:#fff}
+      .tier{font-size:.7rem;padding:0 5px;border:1px solid var(--line);border-radius:4px;\
+      color:var(--muted)}.tier.canary{border-color:#c98a1b;color:#c98a1b}
       .state.healthy{background:#2e9e5b}.state.degraded{background:#e5b300}
       .state.ejected{background:#d64545}.state.recovering{background:#5b8def}
       .state.disabled{background:#98a2b3}

@@ -57,6 +57,8 @@ public final class NinesTopology {
     RoutingTopology.build(builder, config, registry, limits, carrierSamples);
     var monthClosed = UptimeTopology.build(builder, config, registry, limits, probes);
     CreditTopology.build(builder, config, registry, limits, monthClosed);
+    // last: a sub-topology added later must not renumber the earlier ones (their tasks' state)
+    RoutingTopology.buildProfiles(builder, config, registry);
     return builder.build();
   }
 }

@@ -134,7 +134,9 @@ public final class ConfigLoader {
                 .forEach(
                     (k, v) -> {
                       String source = "policy file " + f;
-                      if (!known.containsKey(k) && !k.startsWith(Settings.KAFKA_PREFIX)) {
+                      if (!known.containsKey(k)
+                          && !k.startsWith(Settings.KAFKA_PREFIX)
+                          && !k.startsWith(Settings.PROFILE_PREFIX)) {
                         put(known, raw, kafka, k, v, source); // the unknown-key message
                       }
                       if (!Settings.isPolicyKey(k)) {
@@ -494,22 +496,7 @@ public final class ConfigLoader {
     }
     RoutingPolicy policy;
     try {
-      policy =
-          new RoutingPolicy(
-              get(raw, Settings.ROUTING_MIN_SAMPLES),
-              get(raw, Settings.ROUTING_DEGRADE_SUCCESS),
-              get(raw, Settings.ROUTING_EJECT_SUCCESS),
-              get(raw, Settings.ROUTING_DEGRADE_P95),
-              get(raw, Settings.ROUTING_EJECT_P95),
-              get(raw, Settings.ROUTING_PEER_DEGRADE_GAP),
-              get(raw, Settings.ROUTING_PEER_EJECT_GAP),
-              get(raw, Settings.ROUTING_MIN_PEERS),
-              get(raw, Settings.ROUTING_DEGRADED_SHARE),
-              get(raw, Settings.ROUTING_MAX_EJECTED),
-              get(raw, Settings.ROUTING_PANIC),
-              get(raw, Settings.ROUTING_TRICKLE),
-              get(raw, Settings.ROUTING_RECOVERY),
-              get(raw, Settings.ROUTING_RAMP));
+      policy = RoutingPolicies.build(RoutingPolicies.values(s -> get(raw, s)));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("routing policy (routing.* keys): " + e.getMessage());
     }
@@ -518,7 +505,51 @@ public final class ConfigLoader {
         history,
         get(raw, Settings.ROUTING_GRACE),
         get(raw, Settings.ROUTING_PLAN_HISTORY),
-        policy);
+        policy,
+        profileOverrides(raw, policy));
+  }
+
+  /** routing.profile.<name>.<knob> keys, by profile name, as routing.<knob> settings. */
+  private static Map<String, Map<String, String>> profileOverrides(
+      Map<String, Raw> raw, RoutingPolicy policy) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    Map<String, String> sources = new TreeMap<>();
+    raw.forEach(
+        (key, r) -> {
+          if (!key.startsWith(Settings.PROFILE_PREFIX)) {
+            return;
+          }
+          String rest = key.substring(Settings.PROFILE_PREFIX.length());
+          int dot = rest.indexOf('.');
+          if (dot <= 0 || dot == rest.length() - 1) {
+            throw new ConfigException(
+                "config '"
+                    + key
+                    + "' ("
+                    + r.source()
+                    + "): expected routing.profile.<name>.<knob>, e.g. "
+                    + "routing.profile.otp.eject.success.below=0.9");
+          }
+          String name = rest.substring(0, dot);
+          out.computeIfAbsent(name, n -> new TreeMap<>())
+              .put("routing." + rest.substring(dot + 1), r.value());
+          sources.merge(name, r.source(), (a, b) -> a.equals(b) ? a : a + ", " + b);
+        });
+    out.forEach(
+        (name, settings) -> {
+          try {
+            RoutingPolicies.override(policy, settings);
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                "config routing.profile."
+                    + name
+                    + ".* ("
+                    + sources.get(name)
+                    + "): "
+                    + e.getMessage());
+          }
+        });
+    return out;
   }
 
   private static void put(
@@ -530,7 +561,7 @@ public final class ConfigLoader {
       String source) {
     if (key.startsWith(Settings.KAFKA_PREFIX) && key.length() > Settings.KAFKA_PREFIX.length()) {
       kafka.put(key.substring(Settings.KAFKA_PREFIX.length()), new Raw(value, source));
-    } else if (known.containsKey(key)) {
+    } else if (known.containsKey(key) || key.startsWith(Settings.PROFILE_PREFIX)) {
       raw.put(key, new Raw(value, source));
     } else {
       throw new ConfigException(

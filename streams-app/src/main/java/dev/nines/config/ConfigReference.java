@@ -98,6 +98,15 @@ public final class ConfigReference {
     }
     b.append(
         """
+        ## Routing policy profiles (`routing.profile.<name>.*`) *policy*
+
+        A key `routing.profile.<name>.<knob>` lays `routing.<knob>` over every version of the
+        `routing-policies` profile `<name>` (over the configured policy while no version of it is
+        in force), for example `routing.profile.otp.eject.success.below=0.9`. Any knob a profile
+        may set can be laid over it ([topics](topics.md#routingpolicyprofile)); values are
+        checked at start like the others. This is how `nines replay --policy FILE` asks "what if
+        this profile had been different?"; the profiles themselves live in the topic.
+
         ## Kafka clients and Kafka Streams (`kafka.*`)
 
         Any key `kafka.<name>` is passed, without the prefix, to every Kafka client nines creates

@@ -10,10 +10,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The whole typed configuration, built once at start-up by {@link ConfigLoader} from
@@ -73,13 +75,26 @@ public record NinesConfig(
     }
   }
 
-  /** Routing decisions: cadence, history, and the decision policy itself. */
+  /**
+   * Routing decisions: cadence, history, and the decision policy itself.
+   *
+   * @param profileOverrides per routing-policies profile name, settings ({@code routing.*} keys)
+   *     laid over every version of that profile (over the configured policy when no version is
+   *     in force): what a replay's {@code routing.profile.<name>.*} keys ask
+   */
   public record Routing(
       Duration interval,
       Duration history,
       Duration bucketGrace,
       Duration planHistory,
-      RoutingPolicy policy) {}
+      RoutingPolicy policy,
+      Map<String, Map<String, String>> profileOverrides) {
+    public Routing {
+      Map<String, Map<String, String>> copy = new TreeMap<>();
+      profileOverrides.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
+      profileOverrides = Collections.unmodifiableMap(copy);
+    }
+  }
 
   /**
    * Probes to incidents, ledger, alerts and credits.

@@ -460,6 +460,28 @@ public final class Settings {
           1,
           1000,
           "Consecutive healthy evaluations before EJECTED -> RECOVERING and DEGRADED -> HEALTHY.");
+  public static final Setting<Integer> ROUTING_TIER_MIN_HEALTHY =
+      Setting.intRange(
+          "routing.tier.min.healthy.percent",
+          "70",
+          1,
+          100,
+          "A tier of a route with standby carriers carries all traffic left to it while this "
+              + "percentage of its base weight is healthy; below, it spills the missing share to "
+              + "the next tier.");
+  public static final Setting<Duration> ROUTING_BACKOFF_MEMORY =
+      Setting.duration(
+          "routing.backoff.memory",
+          "PT24H",
+          "How far back (event time) a carrier's ejections count for the ejection backoff.");
+  public static final Setting<Integer> ROUTING_BACKOFF_MAX =
+      Setting.intRange(
+          "routing.backoff.max.multiplier",
+          "10",
+          1,
+          1000,
+          "After its n-th ejection within the backoff memory a carrier needs "
+              + "routing.recovery.evaluations x min(n, this) healthy evaluations (1 = no backoff).");
   public static final Setting<List<Double>> ROUTING_RAMP =
       new Setting<>(
           "routing.ramp.steps",
@@ -771,6 +793,9 @@ public final class Settings {
           ROUTING_TRICKLE,
           ROUTING_RECOVERY,
           ROUTING_RAMP,
+          ROUTING_TIER_MIN_HEALTHY,
+          ROUTING_BACKOFF_MEMORY,
+          ROUTING_BACKOFF_MAX,
           HEALTH_WINDOW,
           HEALTH_GRACE,
           HEALTH_WATERMARK_INTERVAL,
@@ -850,10 +875,21 @@ public final class Settings {
       "routing.*, health.*, dedup.retention, uptime.* and credits.*";
 
   /**
+   * Keys {@code routing.profile.<name>.<knob>} lay {@code routing.<knob>} over every version of
+   * the routing-policies profile {@code <name>}, e.g. {@code
+   * routing.profile.otp.eject.success.below=0.9}: how a replay asks "what if this profile had
+   * been different?".
+   */
+  public static final String PROFILE_PREFIX = "routing.profile.";
+
+  /**
    * Whether a replay's policy file may set this key: the settings that change what the topology
    * decides (thresholds, windows, the objective, the DOWN rule, alert rules), not where it runs.
    */
   public static boolean isPolicyKey(String key) {
+    if (key.startsWith(PROFILE_PREFIX)) {
+      return true;
+    }
     return byKey().containsKey(key)
         && (key.startsWith("routing.")
             || key.startsWith("health.")

@@ -11,9 +11,24 @@ import java.util.Objects;
  * @param state its health state
  * @param score its success ratio over the history (1.0 without samples)
  * @param reason a human sentence with the numbers behind the decision
+ * @param priority its tier from the plan (0 = primary)
+ * @param canary RECOVERING at the trickle before its slow start (new to the plan or re-enabled)
  */
 public record CarrierDecision(
-    String carrierId, int weight, CarrierState state, double score, String reason) {
+    String carrierId,
+    int weight,
+    CarrierState state,
+    double score,
+    String reason,
+    int priority,
+    boolean canary) {
+
+  /** A primary carrier outside a canary. */
+  public CarrierDecision(
+      String carrierId, int weight, CarrierState state, double score, String reason) {
+    this(carrierId, weight, state, score, reason, 0, false);
+  }
+
   public CarrierDecision {
     Objects.requireNonNull(carrierId, "carrierId");
     Objects.requireNonNull(state, "state");

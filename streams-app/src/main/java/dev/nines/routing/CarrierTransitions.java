@@ -13,10 +13,14 @@ import java.util.function.Supplier;
  * DEGRADED   --eject--> EJECTED             --healthy x recoveryEvaluations--> HEALTHY
  *            --degrade--> DEGRADED (streak reset)
  * EJECTED    --degrade or eject--> EJECTED (streak reset)
- *            --healthy x recoveryEvaluations--> RECOVERING step 0
+ *            --healthy x recoveryNeeded--> RECOVERING step 0
  * RECOVERING --healthy--> next step; after the last step HEALTHY
+ *            (canary: --healthy--> step 0)
  *            --degrade or eject--> EJECTED (it was not ready)
  * </pre>
+ *
+ * <p>{@code recoveryNeeded} is {@code recoveryEvaluations} after a first ejection and a multiple
+ * of it after repeated ones ({@link RoutingDecider} keeps that count).
  */
 final class CarrierTransitions {
   private CarrierTransitions() {}
@@ -43,6 +47,7 @@ final class CarrierTransitions {
             case HEALTHY ->
                 healthyWhile(
                     previous,
+                    p.recoveryEvaluations(),
                     p,
                     () ->
                         new Transition(
@@ -52,12 +57,23 @@ final class CarrierTransitions {
       case EJECTED ->
           switch (verdict) {
             case EJECT, DEGRADE -> ejected(p, "stays ejected");
-            case HEALTHY -> healthyWhile(previous, p, () -> startRecovery(p));
+            case HEALTHY -> {
+              int needed = needed(previous, p);
+              yield healthyWhile(previous, needed, p, () -> startRecovery(needed, p));
+            }
           };
       case RECOVERING ->
           switch (verdict) {
-            case EJECT, DEGRADE -> ejected(p, "ejected again: unhealthy while recovering");
-            case HEALTHY -> nextRampStep(Math.min(previous.rampStep(), lastStep(p)) + 1, p);
+            case EJECT, DEGRADE ->
+                ejected(
+                    p,
+                    previous.canary()
+                        ? "ejected: unhealthy during its canary"
+                        : "ejected again: unhealthy while recovering");
+            case HEALTHY ->
+                previous.canary()
+                    ? canaryPassed(p)
+                    : nextRampStep(Math.min(previous.rampStep(), lastStep(p)) + 1, p);
           };
       default ->
           throw new IllegalArgumentException(
@@ -82,25 +98,40 @@ final class CarrierTransitions {
             + " so that its recovery can be seen");
   }
 
+  /** Healthy evaluations an EJECTED carrier needs: more after repeated ejections. */
+  private static int needed(CarrierMemory ejected, RoutingPolicy p) {
+    return Math.max(ejected.recoveryNeeded(), p.recoveryEvaluations());
+  }
+
   /** A healthy verdict while DEGRADED or EJECTED: count it, recover once the streak is long. */
   private static Transition healthyWhile(
-      CarrierMemory previous, RoutingPolicy p, Supplier<Transition> recovered) {
+      CarrierMemory previous, int needed, RoutingPolicy p, Supplier<Transition> recovered) {
     int streak = previous.healthyStreak() + 1;
-    if (streak >= p.recoveryEvaluations()) {
+    if (streak >= needed) {
       return recovered.get();
     }
     return new Transition(
         new CarrierMemory(previous.state(), streak, 0),
-        "healthy " + streak + " of " + p.recoveryEvaluations() + " evaluations before recovery");
+        "healthy " + streak + " of " + needed + " evaluations before recovery");
   }
 
-  private static Transition startRecovery(RoutingPolicy p) {
+  private static Transition startRecovery(int needed, RoutingPolicy p) {
     if (p.rampSteps().isEmpty()) {
       return new Transition(
           CarrierMemory.of(CarrierState.HEALTHY),
-          "recovered after " + p.recoveryEvaluations() + " healthy evaluations (no slow start)");
+          "recovered after " + needed + " healthy evaluations (no slow start)");
     }
     return nextRampStep(0, p);
+  }
+
+  private static Transition canaryPassed(RoutingPolicy p) {
+    if (p.rampSteps().isEmpty()) {
+      return new Transition(
+          CarrierMemory.of(CarrierState.HEALTHY),
+          "canary passed: full base weight (no slow start)");
+    }
+    Transition t = nextRampStep(0, p);
+    return new Transition(t.memory(), "canary passed; " + t.note());
   }
 
   private static Transition nextRampStep(int step, RoutingPolicy p) {

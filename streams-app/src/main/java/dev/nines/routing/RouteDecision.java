@@ -31,7 +31,7 @@ public record RouteDecision(
 
   /**
    * Whether the two decisions route traffic the same way: same mode, and the same carriers in the
-   * same order with the same weights and states. Scores and reasons are left out: they move with
+   * same order with the same weights, states, tiers and canaries. Scores and reasons are left out: they move with
    * every evaluation, and rewriting a compacted topic for them would be noise. The mode is kept
    * in: it follows from the states, so it only changes alone when the policy itself changes, and a
    * router must then see it.
@@ -45,7 +45,9 @@ public record RouteDecision(
       CarrierDecision b = other.carriers.get(i);
       if (!a.carrierId().equals(b.carrierId())
           || a.weight() != b.weight()
-          || a.state() != b.state()) {
+          || a.state() != b.state()
+          || a.priority() != b.priority()
+          || a.canary() != b.canary()) {
         return false;
       }
     }

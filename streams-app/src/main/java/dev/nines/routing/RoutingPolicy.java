@@ -41,7 +41,19 @@ import java.util.Objects;
  * @param rampSteps shares of base weight while RECOVERING, one step per further healthy
  *     evaluation, then HEALTHY; default [0.25, 0.5, 0.75]. Strictly increasing, each in (0, 1).
  *     A carrier that has just come back should not take its full share at once (Envoy's slow
- *     start). An empty list turns slow start off: recovery goes straight to HEALTHY.
+ *     start). An empty list turns slow start off: recovery goes straight to HEALTHY. A carrier
+ *     new to a plan, or re-enabled, runs one evaluation at {@code trickleWeight} (its canary)
+ *     before the first step, unless the plan marks it warm.
+ * @param tierMinHealthyPercent a tier of a plan with several priorities carries all the traffic
+ *     left to it while at least this percentage of its base weight is HEALTHY or RECOVERING past
+ *     its canary; below, it carries {@code healthy / tierMinHealthyPercent} of it and spills the
+ *     rest to the next tier (Envoy's priority load with an overprovisioning factor of 100 / this);
+ *     default 70. A route of one tier never spills.
+ * @param backoffMemoryMs how far back (event time) a carrier's ejections count for the backoff;
+ *     default 24 h
+ * @param backoffMaxMultiplier the recovery a carrier needs after its n-th ejection within the
+ *     memory is {@code recoveryEvaluations * min(n, this)}; default 10 (Envoy: a 300 s maximum
+ *     ejection time over a 30 s base). 1 turns the backoff off.
  */
 public record RoutingPolicy(
     int minSamples,
@@ -57,7 +69,50 @@ public record RoutingPolicy(
     double panicBelowHealthyShare,
     int trickleWeight,
     int recoveryEvaluations,
-    List<Double> rampSteps) {
+    List<Double> rampSteps,
+    int tierMinHealthyPercent,
+    long backoffMemoryMs,
+    int backoffMaxMultiplier) {
+
+  public static final int DEFAULT_TIER_MIN_HEALTHY_PERCENT = 70;
+  public static final long DEFAULT_BACKOFF_MEMORY_MS = 24 * 3_600_000L;
+  public static final int DEFAULT_BACKOFF_MAX_MULTIPLIER = 10;
+
+  /** The knobs before tiers and backoff, with their defaults. */
+  public RoutingPolicy(
+      int minSamples,
+      double degradeSuccessBelow,
+      double ejectSuccessBelow,
+      long degradeLatencyP95MsAbove,
+      long ejectLatencyP95MsAbove,
+      double peerDegradeGap,
+      double peerEjectGap,
+      int minPeers,
+      double degradedShare,
+      double maxEjectedShare,
+      double panicBelowHealthyShare,
+      int trickleWeight,
+      int recoveryEvaluations,
+      List<Double> rampSteps) {
+    this(
+        minSamples,
+        degradeSuccessBelow,
+        ejectSuccessBelow,
+        degradeLatencyP95MsAbove,
+        ejectLatencyP95MsAbove,
+        peerDegradeGap,
+        peerEjectGap,
+        minPeers,
+        degradedShare,
+        maxEjectedShare,
+        panicBelowHealthyShare,
+        trickleWeight,
+        recoveryEvaluations,
+        rampSteps,
+        DEFAULT_TIER_MIN_HEALTHY_PERCENT,
+        DEFAULT_BACKOFF_MEMORY_MS,
+        DEFAULT_BACKOFF_MAX_MULTIPLIER);
+  }
 
   private static final String STRICTER = "ejecting must be the stricter test";
 
@@ -112,6 +167,23 @@ public record RoutingPolicy(
           rampSteps);
       previous = step;
     }
+    require(
+        tierMinHealthyPercent >= 1 && tierMinHealthyPercent <= 100,
+        "tierMinHealthyPercent = %d: expected 1 to 100",
+        tierMinHealthyPercent);
+    require(backoffMemoryMs >= 0, "backoffMemoryMs = %d: expected 0 or more", backoffMemoryMs);
+    require(
+        backoffMaxMultiplier >= 1,
+        "backoffMaxMultiplier = %d: expected at least 1",
+        backoffMaxMultiplier);
+  }
+
+  /**
+   * Healthy evaluations a carrier needs to recover after its n-th ejection within the backoff
+   * memory (n from 1): never fewer than {@code recoveryEvaluations}.
+   */
+  public int recoveryAfterEjection(int n) {
+    return Math.multiplyExact(recoveryEvaluations, Math.min(Math.max(n, 1), backoffMaxMultiplier));
   }
 
   /** The documented defaults (see the parameter descriptions). */

@@ -16,10 +16,31 @@ import java.util.List;
 public final class Model {
   private Model() {}
 
-  public record Carrier(String carrierId, int weight, String state, double score, String reason) {
+  /**
+   * @param priority the carrier's tier (0 = primary, 1 = first standby, ...)
+   * @param canary new to the plan (or re-enabled) and on the trickle before its slow start
+   */
+  public record Carrier(
+      String carrierId,
+      int weight,
+      String state,
+      double score,
+      String reason,
+      int priority,
+      boolean canary) {
+    public Carrier(String carrierId, int weight, String state, double score, String reason) {
+      this(carrierId, weight, state, score, reason, 0, false);
+    }
+
     public static Carrier of(CarrierWeight c) {
       return new Carrier(
-          c.getCarrierId(), c.getWeight(), c.getState().name(), c.getScore(), c.getReason());
+          c.getCarrierId(),
+          c.getWeight(),
+          c.getState().name(),
+          c.getScore(),
+          c.getReason(),
+          c.getPriority(),
+          c.getCanary());
     }
   }
 

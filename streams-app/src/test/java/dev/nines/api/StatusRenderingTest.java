@@ -152,6 +152,41 @@ class StatusRenderingTest {
   }
 
   @Test
+  void theInternalPageShowsStandbyTiersAndCanaries() {
+    Route r =
+        new Route(
+            "GB:SMS",
+            "GB",
+            "SMS",
+            4,
+            Instant.parse("2026-11-03T10:00:00Z"),
+            "NORMAL",
+            List.of(
+                new Carrier("thames", 100, "EJECTED", 0.3, "ejected", 0, false),
+                new Carrier("elbe", 100, "RECOVERING", 1, "canary at the trickle", 0, true),
+                new Carrier("severn", 9800, "HEALTHY", 1, "standby takes the spill", 1, false)));
+    Model.Status s =
+        StatusBuilder.build(
+            List.of(new Model.Local("a:1", List.of(new RouteHistory(r, List.of(r))), List.of())),
+            List.of(),
+            5,
+            Duration.ofDays(7),
+            "99.99");
+    String html = StatusPage.renderInternal(s);
+    assertThat(html)
+        .contains(
+            "data-carrier=\"severn\" data-weight=\"9800\" data-state=\"HEALTHY\" data-priority=\"1\" data-canary=\"false\"")
+        .contains("severn <span class=\"tier\">standby 1</span>")
+        .contains(
+            "data-carrier=\"elbe\" data-weight=\"100\" data-state=\"RECOVERING\" data-priority=\"0\" data-canary=\"true\"")
+        .contains("RECOVERING</span> <span class=\"tier canary\">canary</span>")
+        .doesNotContain("thames <span");
+    // the public page shows none of it
+    assertThat(StatusPage.render(s))
+        .doesNotContain("severn", "standby 1", "<span class=\"tier canary\">");
+  }
+
+  @Test
   void theFeedNamesNoCarrier() {
     assertThat(AtomFeed.render(status(), "http://127.0.0.1:8080/"))
         .doesNotContain("atlas", "bluewave", "US:SMS");

@@ -43,8 +43,8 @@ class OutputDiffTest {
         .setMode(RouteMode.NORMAL)
         .setCarriers(
             List.of(
-                new CarrierWeight("a", a, CarrierState.HEALTHY, 1.0, reason),
-                new CarrierWeight("b", b, bState, 0.5, reason)))
+                new CarrierWeight("a", a, CarrierState.HEALTHY, 1.0, reason, 0, false),
+                new CarrierWeight("b", b, bState, 0.5, reason, 0, false)))
         .build();
   }
 

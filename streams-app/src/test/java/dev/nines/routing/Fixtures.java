@@ -57,6 +57,9 @@ final class Fixtures {
     int trickleWeight;
     int recoveryEvaluations;
     List<Double> rampSteps;
+    int tierMinHealthyPercent;
+    long backoffMemoryMs;
+    int backoffMaxMultiplier;
 
     Policy() {
       RoutingPolicy d = RoutingPolicy.defaults();
@@ -74,6 +77,9 @@ final class Fixtures {
       trickleWeight = d.trickleWeight();
       recoveryEvaluations = d.recoveryEvaluations();
       rampSteps = d.rampSteps();
+      tierMinHealthyPercent = d.tierMinHealthyPercent();
+      backoffMemoryMs = d.backoffMemoryMs();
+      backoffMaxMultiplier = d.backoffMaxMultiplier();
     }
 
     RoutingPolicy build() {
@@ -91,7 +97,10 @@ final class Fixtures {
           panicBelowHealthyShare,
           trickleWeight,
           recoveryEvaluations,
-          rampSteps);
+          rampSteps,
+          tierMinHealthyPercent,
+          backoffMemoryMs,
+          backoffMaxMultiplier);
     }
   }
 
@@ -101,6 +110,9 @@ final class Fixtures {
     final RoutingPolicy policy;
     Map<String, CarrierMemory> memory = Map.of();
     RouteDecision last;
+
+    /** Event time of the next evaluation; each evaluation is 5 s after the one before. */
+    long at = 0;
 
     Run(RoutingPolicy policy, PlanCarrier... plan) {
       this.policy = policy;
@@ -112,7 +124,8 @@ final class Fixtures {
     }
 
     RouteDecision evaluate(Map<String, CarrierStats> stats) {
-      last = RoutingDecider.decide(plan, stats, memory, policy);
+      last = RoutingDecider.decide(plan, stats, memory, policy, at);
+      at += 5_000;
       memory = last.memory();
       return last;
     }

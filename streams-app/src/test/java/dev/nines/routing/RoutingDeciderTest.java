@@ -24,7 +24,7 @@ class RoutingDeciderTest {
       List<PlanCarrier> plan,
       Map<String, CarrierStats> stats,
       Map<String, CarrierMemory> previous) {
-    return RoutingDecider.decide(plan, stats, previous, DEFAULTS);
+    return RoutingDecider.decide(plan, stats, previous, DEFAULTS, 0);
   }
 
   private static CarrierDecision carrier(RouteDecision d, String id) {
@@ -50,7 +50,7 @@ class RoutingDeciderTest {
   }
 
   @Test
-  void aDrainDropsAnEjectionAndReEnablingStartsHealthy() {
+  void aDrainDropsAnEjectionAndReEnablingStartsACanary() {
     Map<String, CarrierMemory> ejected =
         Map.of("a", CarrierMemory.fresh(), "b", new CarrierMemory(CarrierState.EJECTED, 2, 0));
     RouteDecision drained =
@@ -60,6 +60,33 @@ class RoutingDeciderTest {
     RouteDecision back =
         decide(
             List.of(on("a", 5000), on("b", 5000)), stats("a", GOOD, "b", GOOD), drained.memory());
+    CarrierDecision b = carrier(back, "b");
+    assertThat(b.state()).isEqualTo(CarrierState.RECOVERING);
+    assertThat(b.canary()).isTrue();
+    assertThat(b.reason())
+        .startsWith(
+            "re-enabled after a manual drain; canary at the trickle of 100 of 10000 before its"
+                + " slow start");
+    // the trickle, and a takes the rest
+    assertThat(weights(back)).containsExactly(9900, 100);
+    // its pre-drain ejection is history: one healthy evaluation passes the canary
+    RouteDecision next =
+        decide(List.of(on("a", 5000), on("b", 5000)), stats("a", GOOD, "b", GOOD), back.memory());
+    assertThat(carrier(next, "b").reason())
+        .endsWith("canary passed; recovering: step 1 of 3 (25% of base)");
+    // 5000 : 1250
+    assertThat(weights(next)).containsExactly(8000, 2000);
+  }
+
+  @Test
+  void aWarmCarrierReEnabledTakesItsShareAtOnce() {
+    Map<String, CarrierMemory> drained =
+        Map.of("a", CarrierMemory.fresh(), "b", CarrierMemory.of(CarrierState.DISABLED));
+    RouteDecision back =
+        decide(
+            List.of(on("a", 5000), new PlanCarrier("b", 5000, true, 0, true)),
+            stats("a", GOOD, "b", GOOD),
+            drained);
     CarrierDecision b = carrier(back, "b");
     assertThat(b.state()).isEqualTo(CarrierState.HEALTHY);
     assertThat(b.reason()).startsWith("re-enabled after a manual drain; success 99.5%");
@@ -164,7 +191,8 @@ class RoutingDeciderTest {
             List.of(on("a", 4000), on("b", 4000), on("c", 2000)),
             stats("a", success(0.99, 1000), "b", success(0.99, 1000), "c", success(0.88, 900)),
             Map.of(),
-            p.build());
+            p.build(),
+            0);
     CarrierDecision c = carrier(d, "c");
     assertThat(c.state()).isEqualTo(CarrierState.DEGRADED);
     assertThat(c.reason())
@@ -233,7 +261,8 @@ class RoutingDeciderTest {
             List.of(on("a", 1000), on("b", 1000), on("c", 1000)),
             stats("a", success(0.40, 1000), "b", success(0.60, 1000), "c", GOOD),
             Map.of(),
-            p.build());
+            p.build(),
+            0);
     assertThat(d.mode()).isEqualTo(RouteMode.NORMAL);
     assertThat(d.carriers())
         .extracting(CarrierDecision::state)
@@ -294,7 +323,11 @@ class RoutingDeciderTest {
     p.panicBelowHealthyShare = 0.0;
     RouteDecision d =
         RoutingDecider.decide(
-            List.of(on("a", 1000), on("b", 3000)), stats("a", BAD, "b", BAD), Map.of(), p.build());
+            List.of(on("a", 1000), on("b", 3000)),
+            stats("a", BAD, "b", BAD),
+            Map.of(),
+            p.build(),
+            0);
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
     assertThat(weights(d)).containsExactly(2500, 7500);
     assertThat(carrier(d, "a").reason())
@@ -312,7 +345,8 @@ class RoutingDeciderTest {
             List.of(on("a", 1), on("b", 1), on("c", 2)),
             stats("a", BAD, "b", BAD, "c", GOOD),
             Map.of(),
-            p.build());
+            p.build(),
+            0);
     assertThat(d.mode()).isEqualTo(RouteMode.PANIC);
     assertThat(weights(d)).containsExactly(2500, 2500, 5000);
     assertThat(carrier(d, "c").reason())
@@ -432,7 +466,8 @@ class RoutingDeciderTest {
         decide(
             List.of(on("a", 5000), on("b", 5000)),
             stats("a", GOOD, "b", success(1.0, 5)),
-            Map.of("b", new CarrierMemory(CarrierState.RECOVERING, 0, 7)));
+            Map.of(
+                "a", CarrierMemory.fresh(), "b", new CarrierMemory(CarrierState.RECOVERING, 0, 7)));
     // b at 75% of base: 5000 : 3750
     assertThat(weights(held)).containsExactly(5714, 4286);
     RouteDecision next =

@@ -35,7 +35,7 @@ class RoutingPropertiesTest {
       RoutingPolicy policy) {
 
     RouteDecision decide() {
-      return RoutingDecider.decide(plan, stats, previous, policy);
+      return RoutingDecider.decide(plan, stats, previous, policy, 0);
     }
 
     boolean anyEnabled() {
@@ -47,7 +47,13 @@ class RoutingPropertiesTest {
     }
   }
 
-  private record Slot(int base, boolean enabled, CarrierStats stats, CarrierMemory memory) {}
+  private record Slot(
+      int base,
+      boolean enabled,
+      int priority,
+      boolean warm,
+      CarrierStats stats,
+      CarrierMemory memory) {}
 
   @Property(tries = 1000)
   void weightsSumToExactlyTheTotalWhenAnyCarrierIsEnabledElseAllZero(@ForAll("inputs") Input in) {
@@ -82,19 +88,25 @@ class RoutingPropertiesTest {
     // nor may the iteration order of the maps matter
     RouteDecision sorted =
         RoutingDecider.decide(
-            in.plan(), new TreeMap<>(in.stats()), new TreeMap<>(in.previous()), in.policy());
+            in.plan(), new TreeMap<>(in.stats()), new TreeMap<>(in.previous()), in.policy(), 0);
     assertThat(sorted).isEqualTo(first);
     assertThat(sorted.sameWeightsAndStates(first)).isTrue();
   }
 
   @Property(tries = 1000)
-  void inNormalModeAnEjectedCarrierHasExactlyTheTrickle(@ForAll("inputs") Input in) {
+  void inNormalModeAnEjectedCarrierHasExactlyTheTrickleUnlessItsTierIsUnused(
+      @ForAll("inputs") Input in) {
     RouteDecision d = in.decide();
     long enabled = in.plan().stream().filter(PlanCarrier::enabled).count();
     if (d.mode() == RouteMode.NORMAL && enabled > 1) {
       for (CarrierDecision c : d.carriers()) {
-        if (c.state() == CarrierState.EJECTED) {
-          assertThat(c.weight()).isEqualTo(in.policy().trickleWeight());
+        if (c.state() == CarrierState.EJECTED && c.weight() != in.policy().trickleWeight()) {
+          // a standby tier that carries nothing: neither it nor any tier after it gets traffic
+          assertThat(c.weight()).isZero();
+          assertThat(c.priority()).isPositive();
+          assertThat(d.carriers())
+              .filteredOn(o -> o.priority() >= c.priority())
+              .allSatisfy(o -> assertThat(o.weight()).isZero());
         }
       }
     }
@@ -126,12 +138,74 @@ class RoutingPropertiesTest {
     }
   }
 
+  @Property(tries = 1000)
+  void aStandbyTierGetsNothingWhileTheFirstTierIsAllHealthy(@ForAll("inputs") Input in) {
+    RouteDecision d = in.decide();
+    int first =
+        in.plan().stream()
+            .filter(PlanCarrier::enabled)
+            .mapToInt(PlanCarrier::priority)
+            .min()
+            .orElse(Integer.MAX_VALUE);
+    boolean firstAllHealthy =
+        d.carriers().stream()
+            .filter(c -> in.carrier(c.carrierId()).enabled() && c.priority() == first)
+            .allMatch(c -> c.state() == CarrierState.HEALTHY);
+    if (first != Integer.MAX_VALUE && firstAllHealthy) {
+      assertThat(d.carriers())
+          .filteredOn(c -> c.priority() > first)
+          .allSatisfy(c -> assertThat(c.weight()).isZero());
+    }
+  }
+
+  @Property(tries = 300)
+  void backoffNeverShortensARecoveryAndLengthensItPerEjection(
+      @ForAll("verdicts") List<Boolean> healthy, @ForAll("policies") RoutingPolicy policy) {
+    // a flips between healthy and failing; b is always healthy. Independently of the decider:
+    // count a's ejections, and the healthy evaluations between each and its recovery.
+    var run = new Fixtures.Run(policy, Fixtures.on("a", 1000), Fixtures.on("b", 1000));
+    CarrierState before = null;
+    int ejections = 0;
+    int healthyWhileEjected = 0;
+    for (boolean ok : healthy) {
+      run.evaluate(Fixtures.stats("a", ok ? Fixtures.GOOD : Fixtures.BAD, "b", Fixtures.GOOD));
+      CarrierState now = run.carrier("a").state();
+      if (now == CarrierState.EJECTED && before != CarrierState.EJECTED) {
+        ejections++;
+        healthyWhileEjected = 0;
+      } else if (before == CarrierState.EJECTED && now == CarrierState.EJECTED && ok) {
+        healthyWhileEjected++;
+      } else if (before == CarrierState.EJECTED && now != CarrierState.EJECTED) {
+        int streak = healthyWhileEjected + 1;
+        assertThat(streak).isGreaterThanOrEqualTo(policy.recoveryEvaluations());
+        // every evaluation is 5 s apart: within the memory unless the run is longer
+        if ((long) healthy.size() * 5_000 < policy.backoffMemoryMs()) {
+          assertThat(streak)
+              .isEqualTo(
+                  policy.recoveryEvaluations()
+                      * Math.min(ejections, policy.backoffMaxMultiplier()));
+        }
+      }
+      if (now == CarrierState.EJECTED && !ok) {
+        healthyWhileEjected = 0;
+      }
+      before = now;
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Boolean>> verdicts() {
+    return Arbitraries.frequency(Tuple.of(3, true), Tuple.of(1, false)).list().ofMaxSize(120);
+  }
+
   @Provide
   Arbitrary<Input> inputs() {
     Arbitrary<Slot> slot =
         Combinators.combine(
                 Arbitraries.integers().between(1, 10_000),
                 Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false)),
+                Arbitraries.frequency(Tuple.of(6, 0), Tuple.of(3, 1), Tuple.of(1, 2)),
+                Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true)),
                 evidence(),
                 memory().injectNull(0.3))
             .as(Slot::new);
@@ -145,7 +219,7 @@ class RoutingPropertiesTest {
               for (int i = 0; i < slots.size(); i++) {
                 Slot s = slots.get(i);
                 String id = ids.get(i);
-                plan.add(new PlanCarrier(id, s.base(), s.enabled()));
+                plan.add(new PlanCarrier(id, s.base(), s.enabled(), s.priority(), s.warm()));
                 stats.put(id, s.stats());
                 if (s.memory() != null) {
                   previous.put(id, s.memory());
@@ -192,13 +266,25 @@ class RoutingPropertiesTest {
     return Combinators.combine(
             Arbitraries.of(CarrierState.class),
             Arbitraries.integers().between(0, 5),
-            Arbitraries.integers().between(0, 5))
-        .as(CarrierMemory::new);
+            Arbitraries.integers().between(0, 5),
+            Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true)),
+            Arbitraries.longs().between(-100_000_000, 0).list().ofMaxSize(4),
+            Arbitraries.integers().between(0, 40))
+        .as(
+            (state, streak, step, canary, ejections, needed) ->
+                new CarrierMemory(
+                    state,
+                    streak,
+                    step,
+                    canary && state == CarrierState.RECOVERING,
+                    ejections.stream().sorted().toList(),
+                    state == CarrierState.EJECTED ? needed : 0));
   }
 
   /** The defaults half of the time; otherwise any valid policy, extremes included. */
-  private static Arbitrary<RoutingPolicy> policies() {
-    Arbitrary<RoutingPolicy> random =
+  @Provide
+  Arbitrary<RoutingPolicy> policies() {
+    Arbitrary<Fixtures.Policy> random =
         Combinators.combine(
                 Arbitraries.integers().between(1, 60),
                 Arbitraries.doubles()
@@ -226,9 +312,20 @@ class RoutingPropertiesTest {
                   p.recoveryEvaluations = recovery;
                   p.rampSteps = steps;
                   p.minPeers = minPeers;
+                  return p;
+                });
+    Arbitrary<RoutingPolicy> randomWithTiers =
+        Combinators.combine(
+                random,
+                Arbitraries.integers().between(1, 100),
+                Arbitraries.integers().between(1, 12))
+            .as(
+                (p, tierMin, multiplier) -> {
+                  p.tierMinHealthyPercent = tierMin;
+                  p.backoffMaxMultiplier = multiplier;
                   return p.build();
                 });
     return Arbitraries.frequencyOf(
-        Tuple.of(1, Arbitraries.just(RoutingPolicy.defaults())), Tuple.of(1, random));
+        Tuple.of(1, Arbitraries.just(RoutingPolicy.defaults())), Tuple.of(1, randomWithTiers));
   }
 }

@@ -82,8 +82,8 @@ class ViewsTest {
         .setMode(RouteMode.NORMAL)
         .setCarriers(
             List.of(
-                new CarrierWeight("a", 5000, a, 1.0, "r"),
-                new CarrierWeight("b", 5000, b, 1.0, "r")))
+                new CarrierWeight("a", 5000, a, 1.0, "r", 0, false),
+                new CarrierWeight("b", 5000, b, 1.0, "r", 0, false)))
         .build();
   }
 

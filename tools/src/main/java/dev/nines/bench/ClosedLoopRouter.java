@@ -146,9 +146,9 @@ final class ClosedLoopRouter implements AutoCloseable {
   private static RoutePlan plan() {
     List<RouteCarrier> carriers = new ArrayList<>();
     for (int i = 0; i < CARRIERS.length; i++) {
-      carriers.add(new RouteCarrier(CARRIERS[i], BASE[i], true));
+      carriers.add(new RouteCarrier(CARRIERS[i], BASE[i], true, 0, false));
     }
-    return new RoutePlan("BR", Channel.SMS, carriers, Instant.now());
+    return new RoutePlan("BR", Channel.SMS, carriers, null, Instant.now());
   }
 
   /** Live receipts for the route at the configured rate, split by the current weights. */

@@ -379,12 +379,12 @@ public final class FaultBenchmark {
       for (String country : countries) {
         List<RouteCarrier> carriers =
             country.equals(END_ROUTE)
-                ? List.of(new RouteCarrier("end", 1, true))
+                ? List.of(new RouteCarrier("end", 1, true, 0, false))
                 : List.of(
-                    new RouteCarrier(CARRIERS.get(0), 50, true),
-                    new RouteCarrier(CARRIERS.get(1), 30, true),
-                    new RouteCarrier(CARRIERS.get(2), 20, true));
-        RoutePlan plan = new RoutePlan(country, Channel.SMS, carriers, from);
+                    new RouteCarrier(CARRIERS.get(0), 50, true, 0, false),
+                    new RouteCarrier(CARRIERS.get(1), 30, true, 0, false),
+                    new RouteCarrier(CARRIERS.get(2), 20, true, 0, false));
+        RoutePlan plan = new RoutePlan(country, Channel.SMS, carriers, null, from);
         producer
             .send(
                 new ProducerRecord<>(

@@ -41,7 +41,8 @@ public record Scenario(
     Late late,
     List<Account> accounts,
     List<Window> maintenance,
-    List<ScriptedEvent> events) {
+    List<ScriptedEvent> events,
+    List<Policy> policies) {
 
   /** Classpath location of the scenario behind {@code ./nines run}. */
   public static final String DEFAULT_RESOURCE = "scenarios/default.yaml";
@@ -64,6 +65,7 @@ public record Scenario(
     late = late == null ? new Late(null, null, null) : late;
     maintenance = listOrEmpty(maintenance);
     events = listOrEmpty(events);
+    policies = listOrEmpty(policies);
     // Routes and accounts that name no regions cover all of them; resolved here so nothing
     // downstream has to remember the rule.
     List<String> allRegions = regions;
@@ -75,6 +77,44 @@ public record Scenario(
         listOrEmpty(accounts).stream()
             .map(a -> a == null || a.regions() != null ? a : a.withRegions(allRegions))
             .toList();
+  }
+
+  /** A scenario without routing policy profiles. */
+  public Scenario(
+      String name,
+      Long seed,
+      List<String> regions,
+      List<String> vantages,
+      List<Check> checks,
+      Duration probeInterval,
+      Double probeFailureRate,
+      List<Route> routes,
+      DailyShape dailyShape,
+      FailureMix failureMix,
+      Map<Channel, Latency> latency,
+      Duplicates duplicates,
+      Late late,
+      List<Account> accounts,
+      List<Window> maintenance,
+      List<ScriptedEvent> events) {
+    this(
+        name,
+        seed,
+        regions,
+        vantages,
+        checks,
+        probeInterval,
+        probeFailureRate,
+        routes,
+        dailyShape,
+        failureMix,
+        latency,
+        duplicates,
+        late,
+        accounts,
+        maintenance,
+        events,
+        null);
   }
 
   /** Reads and validates a scenario file. */
@@ -178,7 +218,8 @@ public record Scenario(
       List<Carrier> carriers,
       Double ratePerSecond,
       List<String> regions,
-      FailureMix failureMix) {
+      FailureMix failureMix,
+      String policy) {
 
     public Route {
       carriers =
@@ -191,15 +232,43 @@ public record Scenario(
       return country + ":" + channel;
     }
 
+    public Route(
+        String country,
+        Channel channel,
+        List<Carrier> carriers,
+        Double ratePerSecond,
+        List<String> regions,
+        FailureMix failureMix) {
+      this(country, channel, carriers, ratePerSecond, regions, failureMix, null);
+    }
+
     Route withRegions(List<String> newRegions) {
-      return new Route(country, channel, carriers, ratePerSecond, newRegions, failureMix);
+      return new Route(country, channel, carriers, ratePerSecond, newRegions, failureMix, policy);
     }
   }
 
-  /** A carrier of a route; disabled carriers get no simulated traffic (an operator drain). */
-  public record Carrier(String carrierId, Integer baseWeight, Boolean enabled) {
+  /**
+   * A carrier of a route; disabled carriers get no simulated traffic (an operator drain), nor do
+   * standby carriers ({@code priority} above the route's lowest): the simulator sends traffic as
+   * a router does while the primary tier is healthy, whatever nines decides.
+   */
+  public record Carrier(
+      String carrierId, Integer baseWeight, Boolean enabled, Integer priority, Boolean warm) {
     public Carrier {
       enabled = enabled == null ? Boolean.TRUE : enabled;
+      priority = priority == null ? 0 : priority;
+      warm = warm == null ? Boolean.FALSE : warm;
+    }
+
+    public Carrier(String carrierId, Integer baseWeight, Boolean enabled) {
+      this(carrierId, baseWeight, enabled, null, null);
+    }
+  }
+
+  /** A routing-policies profile: {@code routing.*} settings that routes can name. */
+  public record Policy(String name, Map<String, String> settings) {
+    public Policy {
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
   }
 

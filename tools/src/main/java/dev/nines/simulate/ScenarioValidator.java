@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class ScenarioValidator {
   ScenarioValidator(Scenario scenario) {
     this.s = scenario;
     regionsAndVantages();
+    policies();
     routes();
     mix("failureMix", s.failureMix());
     checks();
@@ -70,6 +72,33 @@ final class ScenarioValidator {
     names("vantages", s.vantages(), "vantage");
   }
 
+  /** Names of the scenario's routing policy profiles. */
+  private final Set<String> policies = new LinkedHashSet<>();
+
+  private void policies() {
+    for (int i = 0; i < s.policies().size(); i++) {
+      String p = "policies[" + i + "]";
+      Scenario.Policy policy = s.policies().get(i);
+      if (policy == null) {
+        fail(p, null, "must be a mapping with name and settings");
+        continue;
+      }
+      if (name(p + ".name", policy.name(), "policy") && !policies.add(policy.name())) {
+        fail(p + ".name", policy.name(), "duplicate policy name");
+      }
+      settings(p + ".settings", policy.settings());
+    }
+  }
+
+  /** Only routing.* keys; their values are checked by nines itself (dead-letters). */
+  private void settings(String p, Map<String, String> settings) {
+    for (String key : settings.keySet()) {
+      if (!key.startsWith("routing.")) {
+        fail(p, key, "must hold routing.* keys only, e.g. routing.eject.success.below");
+      }
+    }
+  }
+
   private void routes() {
     for (int i = 0; i < s.routes().size(); i++) {
       String p = "routes[" + i + "]";
@@ -91,6 +120,12 @@ final class ScenarioValidator {
       regionList(p + ".regions", r.regions());
       if (r.failureMix() != null) {
         mix(p + ".failureMix", r.failureMix());
+      }
+      if (r.policy() != null && !policies.contains(r.policy())) {
+        fail(
+            p + ".policy",
+            r.policy(),
+            "must name a profile of the scenario's policies: " + String.join(", ", policies));
       }
     }
   }
@@ -116,6 +151,9 @@ final class ScenarioValidator {
         fail(cp + ".baseWeight", null, "must be set to a whole number > 0");
       } else if (c.baseWeight() <= 0) {
         fail(cp + ".baseWeight", c.baseWeight(), "must be > 0");
+      }
+      if (c.priority() < 0) {
+        fail(cp + ".priority", c.priority(), "must be 0 (primary) or more (1 = first standby)");
       }
       anyEnabled |= c.enabled();
     }
@@ -368,10 +406,7 @@ final class ScenarioValidator {
       String p = "events[" + i + "]";
       ScriptedEvent e = s.events().get(i);
       if (e == null) {
-        fail(
-            p,
-            null,
-            "must be a mapping with name, start, end and carrierDegradation or serviceOutage");
+        fail(p, null, "must be a mapping with name, start, end and one of " + KINDS);
         continue;
       }
       if (name(p + ".name", e.name(), "event") && !seen.add(e.name())) {
@@ -386,16 +421,47 @@ final class ScenarioValidator {
               "must be at least the event's length (" + length + ") so occurrences do not overlap");
         }
       }
-      if ((e.carrierDegradation() == null) == (e.serviceOutage() == null)) {
-        fail(
-            p,
-            raw(e.carrierDegradation() == null ? "neither" : "both"),
-            "must have exactly one of carrierDegradation, serviceOutage");
+      int kinds =
+          (e.carrierDegradation() == null ? 0 : 1)
+              + (e.serviceOutage() == null ? 0 : 1)
+              + (e.carrierAdded() == null ? 0 : 1)
+              + (e.policyChange() == null ? 0 : 1);
+      if (kinds != 1) {
+        fail(p, raw(kinds == 0 ? "none" : kinds + " kinds"), "must have exactly one of " + KINDS);
       } else if (e.carrierDegradation() != null) {
         degradation(p + ".carrierDegradation", e.carrierDegradation());
-      } else {
+      } else if (e.serviceOutage() != null) {
         outage(p + ".serviceOutage", e.serviceOutage());
+      } else if (e.carrierAdded() != null) {
+        added(p + ".carrierAdded", e.carrierAdded());
+      } else {
+        String cp = p + ".policyChange";
+        if (name(cp + ".name", e.policyChange().name(), "policy")) {
+          settings(cp + ".settings", e.policyChange().settings());
+        }
       }
+    }
+  }
+
+  private static final String KINDS =
+      "carrierDegradation, serviceOutage, carrierAdded, policyChange";
+
+  private void added(String p, ScriptedEvent.CarrierAdded a) {
+    if (a.route() == null || !routes.containsKey(a.route())) {
+      fail(
+          p + ".route",
+          a.route(),
+          "must be the id <country>:<channel> of a route: " + String.join(", ", routes.keySet()));
+    } else if (name(p + ".carrierId", a.carrierId(), "carrier")
+        && routes.get(a.route()).carriers().stream()
+            .anyMatch(c -> c != null && a.carrierId().equals(c.carrierId()))) {
+      fail(p + ".carrierId", a.carrierId(), "is already in the route: expected a new carrier");
+    }
+    if (a.baseWeight() == null || a.baseWeight() <= 0) {
+      fail(p + ".baseWeight", a.baseWeight(), "must be a whole number > 0");
+    }
+    if (a.priority() < 0) {
+      fail(p + ".priority", a.priority(), "must be 0 (primary) or more (1 = first standby)");
     }
   }
 
@@ -406,7 +472,18 @@ final class ScenarioValidator {
           d.route(),
           "must be the id <country>:<channel> of a route: " + String.join(", ", routes.keySet()));
     } else {
-      carrierOfRoute(p, d.route(), p + ".carrierId", d.carrierId());
+      boolean added =
+          s.events().stream()
+              .anyMatch(
+                  e ->
+                      e != null
+                          && e.carrierAdded() != null
+                          && d.route().equals(e.carrierAdded().route())
+                          && d.carrierId() != null
+                          && d.carrierId().equals(e.carrierAdded().carrierId()));
+      if (!added) {
+        carrierOfRoute(p, d.route(), p + ".carrierId", d.carrierId());
+      }
     }
     probability(p + ".successRate", d.successRate());
     if (d.extraLatencyMs() < 0) {

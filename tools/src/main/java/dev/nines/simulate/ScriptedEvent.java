@@ -6,12 +6,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A scripted event of a scenario: active from {@code start} to {@code end} (offsets from the
  * scenario start, end exclusive), and again every {@code repeatEvery} after that when set (so a
- * live demo keeps showing it). Exactly one of {@code carrierDegradation} and
- * {@code serviceOutage} says what happens.
+ * live demo keeps showing it). Exactly one of {@code carrierDegradation}, {@code serviceOutage},
+ * {@code carrierAdded} and {@code policyChange} says what happens.
  */
 public record ScriptedEvent(
     String name,
@@ -19,7 +20,41 @@ public record ScriptedEvent(
     Duration end,
     Duration repeatEvery,
     CarrierDegradation carrierDegradation,
-    ServiceOutage serviceOutage) {
+    ServiceOutage serviceOutage,
+    CarrierAdded carrierAdded,
+    PolicyChange policyChange) {
+
+  public ScriptedEvent(
+      String name,
+      Duration start,
+      Duration end,
+      Duration repeatEvery,
+      CarrierDegradation carrierDegradation,
+      ServiceOutage serviceOutage) {
+    this(name, start, end, repeatEvery, carrierDegradation, serviceOutage, null, null);
+  }
+
+  /**
+   * A carrier joins a route's plan while the event lasts (a new plan version at its start, the
+   * scenario's plan again at its end) and gets its base share of the simulated traffic meanwhile.
+   */
+  public record CarrierAdded(
+      String route, String carrierId, Integer baseWeight, Integer priority, Boolean warm) {
+    public CarrierAdded {
+      priority = priority == null ? 0 : priority;
+      warm = warm == null ? Boolean.FALSE : warm;
+    }
+  }
+
+  /**
+   * A routing-policies profile takes these settings while the event lasts; at its end it goes
+   * back to the scenario's version of the profile (no settings if the scenario has none).
+   */
+  public record PolicyChange(String name, Map<String, String> settings) {
+    public PolicyChange {
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+  }
 
   /**
    * A carrier of a route delivers worse: CARRIER-cause failures rise so that

@@ -3,8 +3,7 @@ package dev.nines.simulate;
 import dev.nines.TopicNames;
 import dev.nines.schema.CreditTier;
 import dev.nines.schema.MaintenanceWindow;
-import dev.nines.schema.RouteCarrier;
-import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaContract;
 import java.time.Clock;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -103,15 +101,20 @@ public final class Simulator {
   public void seed(SimSink sink, Instant start) {
     long t = start.toEpochMilli();
     EmissionQueue out = new EmissionQueue(sink, stats);
+    // profiles before the plans that name them
+    for (Scenario.Policy p : scenario.policies()) {
+      out.add(
+          TopicNames.ROUTING_POLICIES,
+          p.name(),
+          new RoutingPolicyProfile(p.name(), p.settings(), start),
+          t,
+          Emission.Kind.ON_TIME);
+    }
     for (Scenario.Route r : scenario.routes()) {
-      List<RouteCarrier> carriers =
-          r.carriers().stream()
-              .map(c -> new RouteCarrier(c.carrierId(), c.baseWeight(), c.enabled()))
-              .toList();
       out.add(
           TopicNames.ROUTE_PLANS,
           r.id(),
-          new RoutePlan(r.country(), r.channel(), carriers, start),
+          TrafficModel.plan(scenario, r, 0, start),
           t,
           Emission.Kind.ON_TIME);
     }

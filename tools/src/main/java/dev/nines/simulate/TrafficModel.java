@@ -4,11 +4,15 @@ import dev.nines.TopicNames;
 import dev.nines.schema.Channel;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.ProbeResult;
+import dev.nines.schema.RouteCarrier;
+import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.Service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -27,6 +31,11 @@ final class TrafficModel {
   private final Scenario.DailyShape daily;
   private final List<RouteModel> routes = new ArrayList<>();
   private final List<ProbeSeries> probes = new ArrayList<>();
+  private final Scenario scenario;
+
+  /** Events that change reference data (a plan or a profile) at their start and end. */
+  private final List<ScriptedEvent> referenceEvents = new ArrayList<>();
+
   private final long probeIntervalMs;
   private final double probeFailureRate;
   private final String[] accounts;
@@ -38,7 +47,13 @@ final class TrafficModel {
   private final long duplicateMaxMs;
 
   TrafficModel(Scenario scenario, long seed, double rateScale) {
+    this.scenario = scenario;
     this.seed = seed;
+    for (ScriptedEvent e : scenario.events()) {
+      if (e.carrierAdded() != null || e.policyChange() != null) {
+        referenceEvents.add(e);
+      }
+    }
     this.tag = String.format(Locale.ROOT, "%08x", SimRandom.mix(seed) >>> 32);
     this.daily = scenario.dailyShape();
     this.probeIntervalMs = scenario.probeInterval().toMillis();
@@ -71,6 +86,7 @@ final class TrafficModel {
    * toMs). Event offsets count from {@code originMs}.
    */
   void generateStep(long stepMs, long originMs, long fromMs, long toMs, EmissionQueue out) {
+    referenceChanges(stepMs, originMs, fromMs, toMs, out);
     for (RouteModel route : routes) {
       receipts(route, stepMs, originMs, fromMs, toMs, out);
     }
@@ -89,7 +105,7 @@ final class TrafficModel {
       // whether an event is active or the receipt falls inside the requested range.
       long completedAt = stepMs + r.nextInt((int) STEP_MS);
       String region = rm.regions[r.nextInt(rm.regions.length)];
-      int carrier = pick(rm.carrierCumulative, r.nextDouble());
+      double uCarrier = r.nextDouble();
       String account = accounts[r.nextInt(accounts.length)];
       double uOutcome = r.nextDouble();
       double z = SimRandom.gaussian(r.nextDouble(), r.nextDouble());
@@ -101,8 +117,33 @@ final class TrafficModel {
       if (completedAt < fromMs || completedAt >= toMs) {
         continue;
       }
-      String carrierId = rm.carrierIds[carrier];
-      Degradation degradation = worstActive(rm.degradations.get(carrier), completedAt - originMs);
+      List<RouteModel.Added> added = rm.activeAdded(completedAt - originMs);
+      String carrierId;
+      List<Degradation> degradations;
+      if (added.isEmpty()) {
+        int carrier = pick(rm.carrierCumulative, uCarrier);
+        carrierId = rm.carrierIds[carrier];
+        degradations = rm.degradations.get(carrier);
+      } else {
+        // the route's carriers and the ones added meanwhile, by base weight
+        double[] cumulative = new double[rm.carrierIds.length + added.size()];
+        System.arraycopy(rm.carrierCumulative, 0, cumulative, 0, rm.carrierIds.length);
+        double sum = rm.carrierIds.length == 0 ? 0 : rm.carrierCumulative[rm.carrierIds.length - 1];
+        for (int a = 0; a < added.size(); a++) {
+          sum += added.get(a).baseWeight();
+          cumulative[rm.carrierIds.length + a] = sum;
+        }
+        int carrier = pick(cumulative, uCarrier);
+        if (carrier < rm.carrierIds.length) {
+          carrierId = rm.carrierIds[carrier];
+          degradations = rm.degradations.get(carrier);
+        } else {
+          RouteModel.Added a = added.get(carrier - rm.carrierIds.length);
+          carrierId = a.carrierId();
+          degradations = a.degradations();
+        }
+      }
+      Degradation degradation = worstActive(degradations, completedAt - originMs);
       Outcome outcome =
           Outcome.draw(degradation == null ? rm.cumulative : degradation.cumulative, uOutcome);
       long latency = rm.latency.sample(z) + (degradation == null ? 0 : degradation.extraLatencyMs);
@@ -139,6 +180,80 @@ final class TrafficModel {
             Emission.Kind.DUPLICATE);
       }
     }
+  }
+
+  /**
+   * The plan and profile versions that scripted events write at their starts and ends within
+   * [stepMs, stepMs + 1 s) ∩ [fromMs, toMs), stamped with that instant.
+   */
+  private void referenceChanges(
+      long stepMs, long originMs, long fromMs, long toMs, EmissionQueue out) {
+    long lo = Math.max(stepMs, fromMs);
+    long hi = Math.min(stepMs + STEP_MS, toMs);
+    if (lo >= hi || referenceEvents.isEmpty()) {
+      return;
+    }
+    for (ScriptedEvent e : referenceEvents) {
+      for (EventOccurrence o :
+          e.occurrences(
+              Instant.ofEpochMilli(originMs),
+              Instant.ofEpochMilli(lo - 1),
+              Instant.ofEpochMilli(hi))) {
+        for (Instant at : List.of(o.start(), o.end())) {
+          long t = at.toEpochMilli();
+          if (t < lo || t >= hi) {
+            continue;
+          }
+          if (e.carrierAdded() != null) {
+            Scenario.Route route = routeOf(scenario, e.carrierAdded().route());
+            out.add(
+                TopicNames.ROUTE_PLANS,
+                route.id(),
+                plan(scenario, route, t - originMs, at),
+                t,
+                Emission.Kind.ON_TIME);
+          } else {
+            String name = e.policyChange().name();
+            Map<String, String> settings =
+                at.equals(o.start()) ? e.policyChange().settings() : policySettings(scenario, name);
+            out.add(
+                TopicNames.ROUTING_POLICIES,
+                name,
+                new RoutingPolicyProfile(name, settings, at),
+                t,
+                Emission.Kind.ON_TIME);
+          }
+        }
+      }
+    }
+  }
+
+  /** The scenario's settings of a profile; none when it has no such profile. */
+  static Map<String, String> policySettings(Scenario scenario, String name) {
+    return scenario.policies().stream()
+        .filter(p -> p.name().equals(name))
+        .map(Scenario.Policy::settings)
+        .findFirst()
+        .orElse(Map.of());
+  }
+
+  /**
+   * The route's plan at {@code offsetMs} from the scenario start: its carriers, and those that
+   * scripted events have added by then.
+   */
+  static RoutePlan plan(Scenario scenario, Scenario.Route route, long offsetMs, Instant at) {
+    List<RouteCarrier> carriers = new ArrayList<>();
+    for (Scenario.Carrier c : route.carriers()) {
+      carriers.add(
+          new RouteCarrier(c.carrierId(), c.baseWeight(), c.enabled(), c.priority(), c.warm()));
+    }
+    for (ScriptedEvent e : scenario.events()) {
+      ScriptedEvent.CarrierAdded a = e.carrierAdded();
+      if (a != null && a.route().equals(route.id()) && e.isActiveAt(offsetMs)) {
+        carriers.add(new RouteCarrier(a.carrierId(), a.baseWeight(), true, a.priority(), a.warm()));
+      }
+    }
+    return new RoutePlan(route.country(), route.channel(), carriers, route.policy(), at);
   }
 
   private void probe(
@@ -276,9 +391,16 @@ final class TrafficModel {
       this.stream = SimRandom.streamId("receipts:" + route.id());
       this.ratePerSecond = route.ratePerSecond() * rateScale;
       this.regions = route.regions().toArray(String[]::new);
-      // Disabled carriers are an operator's drain: they get no traffic at all.
+      // Disabled carriers are an operator's drain: they get no traffic at all; standby carriers
+      // (above the lowest priority) neither, as from a router while the primaries are healthy.
+      int primary =
+          route.carriers().stream()
+              .filter(Scenario.Carrier::enabled)
+              .mapToInt(Scenario.Carrier::priority)
+              .min()
+              .orElse(0);
       List<Scenario.Carrier> enabled =
-          route.carriers().stream().filter(Scenario.Carrier::enabled).toList();
+          route.carriers().stream().filter(c -> c.enabled() && c.priority() == primary).toList();
       this.carrierIds = enabled.stream().map(Scenario.Carrier::carrierId).toArray(String[]::new);
       this.carrierCumulative = new double[enabled.size()];
       double sum = 0;
@@ -292,6 +414,36 @@ final class TrafficModel {
         degradations.add(degradationsOf(scenario, route.id(), carrierId, base));
       }
       this.latency = LatencyModel.of(scenario.latency().get(route.channel()));
+      for (ScriptedEvent e : scenario.events()) {
+        ScriptedEvent.CarrierAdded a = e.carrierAdded();
+        if (a != null && a.route().equals(route.id()) && a.priority() <= primary) {
+          added.add(
+              new Added(
+                  e,
+                  a.carrierId(),
+                  a.baseWeight(),
+                  degradationsOf(scenario, route.id(), a.carrierId(), base)));
+        }
+      }
+    }
+
+    /** A carrier that a scripted event adds to the route, with its traffic while it lasts. */
+    record Added(
+        ScriptedEvent event, String carrierId, int baseWeight, List<Degradation> degradations) {}
+
+    final List<Added> added = new ArrayList<>();
+
+    List<Added> activeAdded(long offsetMs) {
+      if (added.isEmpty()) {
+        return List.of();
+      }
+      List<Added> out = new ArrayList<>();
+      for (Added a : added) {
+        if (a.event().isActiveAt(offsetMs)) {
+          out.add(a);
+        }
+      }
+      return out;
     }
   }
 

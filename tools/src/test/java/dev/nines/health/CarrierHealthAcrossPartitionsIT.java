@@ -132,7 +132,8 @@ class CarrierHealthAcrossPartitionsIT {
         new Sent(
             TopicNames.ROUTE_PLANS,
             "ZZ:SMS",
-            new RoutePlan("ZZ", Channel.SMS, List.of(new RouteCarrier("end", 1, true)), T0),
+            new RoutePlan(
+                "ZZ", Channel.SMS, List.of(new RouteCarrier("end", 1, true, 0, false)), null, T0),
             T0.toEpochMilli()));
     sim.history(
         (t, k, v, ts) ->

@@ -16,6 +16,7 @@ import dev.nines.platform.local.LocalPlatform;
 import dev.nines.routing.stream.RoutingTopology;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.CarrierState;
+import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.Channel;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.Incident;
@@ -67,12 +68,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * default {@code consistent_random} (CRC32 of the key, a random partition for a null key, as
  * Python, Go, Node and C producers write), with receipts and probes sent without a key; and a
  * seeded random partition for every record. Every input topic takes part: route plans (with a
- * plan edit while traffic flows), receipts, probes, an SLA contract and a maintenance window.
+ * plan edit while traffic flows), routing policy profiles, receipts, probes, an SLA contract and
+ * a maintenance window.
  *
  * <p>What each run must show, worked out from the scenario: bluewave (40 % success from minute 2
  * to 6) EJECTED; corvid DISABLED from the plan edit's own time on (00:02:00, an interval end)
  * and never before; VERIFY down in us-east (an incident opened and resolved); a credit of 10 %
  * for October (about 5 minutes DOWN outside the 1-minute maintenance window, below 99.99 %);
+ * FR:SMS, under its profile {@code strict} (eject below 90 %), ejecting alpha at 85 % and spilling
+ * to its standby gamma, which carries nothing before;
  * per carrier and minute as many attempts as distinct message ids; no dead letter.
  *
  * <p>Before route plans were re-keyed by the app, the CRC32 and random runs wrote no
@@ -117,9 +121,14 @@ class AnyPartitionerIT {
         - country: FR
           channel: SMS
           ratePerSecond: 5
+          policy: strict
           carriers:
             - {carrierId: alpha, baseWeight: 60}
             - {carrierId: beta, baseWeight: 40}
+            - {carrierId: gamma, baseWeight: 100, priority: 1}
+      policies:
+        - name: strict
+          settings: {routing.eject.success.below: "0.9"}
       failureMix: {delivered: 0.995, carrier: 0.002, recipient: 0.003}
       duplicates: {fraction: 0.0}
       accounts:
@@ -140,6 +149,10 @@ class AnyPartitionerIT {
           start: PT2M
           end: PT6M
           carrierDegradation: {route: "US:SMS", carrierId: bluewave, successRate: 0.40}
+        - name: alpha-degraded
+          start: PT9M
+          end: PT14M
+          carrierDegradation: {route: "FR:SMS", carrierId: alpha, successRate: 0.85}
         - name: verify-down
           start: PT3M
           end: PT9M
@@ -239,7 +252,12 @@ class AnyPartitionerIT {
         new Sent(
             TopicNames.ROUTE_PLANS,
             "ZZ:SMS",
-            new RoutePlan("ZZ", Channel.SMS, List.of(new RouteCarrier("end", 1, true)), ORIGIN),
+            new RoutePlan(
+                "ZZ",
+                Channel.SMS,
+                List.of(new RouteCarrier("end", 1, true, 0, false)),
+                null,
+                ORIGIN),
             ORIGIN.toEpochMilli()));
     sim.history((t, k, v, ts) -> events.add(new Sent(t, k, v, ts)), ORIGIN, END);
     RoutePlan drained =
@@ -247,9 +265,10 @@ class AnyPartitionerIT {
             "US",
             Channel.SMS,
             List.of(
-                new RouteCarrier("atlas", 50, true),
-                new RouteCarrier("bluewave", 30, true),
-                new RouteCarrier("corvid", 20, false)),
+                new RouteCarrier("atlas", 50, true, 0, false),
+                new RouteCarrier("bluewave", 30, true, 0, false),
+                new RouteCarrier("corvid", 20, false, 0, false)),
+            null,
             PLAN_EDIT);
     int at = 0;
     while (at < events.size() && events.get(at).timestampMs() < PLAN_EDIT.toEpochMilli()) {
@@ -407,6 +426,12 @@ class AnyPartitionerIT {
             .map(RoutingWeights.class::cast)
             .filter(w -> w.getRouteId().equals("US:SMS"))
             .toList();
+    List<RoutingWeights> fr =
+        decode(config, registry, Topics.ROUTING_WEIGHTS, raw).stream()
+            .map(RoutingWeights.class::cast)
+            .filter(w -> w.getRouteId().equals("FR:SMS"))
+            .toList();
+    checkTiersAndProfile(name, fr);
     try {
       checkRouting(name, us);
     } catch (AssertionError e) {
@@ -484,6 +509,33 @@ class AnyPartitionerIT {
     assertThat(attempts)
         .as("%s: carrier-health attempts per carrier and minute", name)
         .isEqualTo(expected);
+  }
+
+  /**
+   * Routing of FR:SMS: the standby gamma carries nothing until alpha is ejected by the profile's
+   * threshold (90 %: the configured 80 % would only degrade it at 85 %), then takes the spill.
+   */
+  static void checkTiersAndProfile(String name, List<RoutingWeights> fr) {
+    Instant degraded = ORIGIN.plus(Duration.ofMinutes(9));
+    assertThat(fr.stream().filter(w -> !w.getEffectiveAt().isAfter(degraded)))
+        .as("%s: FR:SMS before alpha degrades", name)
+        .isNotEmpty()
+        .allMatch(w -> weight(w, "gamma") == 0 && state(w, "alpha") == CarrierState.HEALTHY);
+    RoutingWeights spill =
+        fr.stream()
+            .filter(w -> state(w, "alpha") == CarrierState.EJECTED)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + ": alpha never ejected on FR:SMS: " + fr));
+    CarrierWeight alpha = spill.getCarriers().get(0);
+    CarrierWeight gamma = spill.getCarriers().get(2);
+    assertThat(alpha.getReason())
+        .as("%s: the profile's threshold", name)
+        .contains("below eject threshold 90.0%");
+    assertThat(gamma.getPriority()).isEqualTo(1);
+    // the primary tier is 40 % healthy (< 70 %): it carries 4/7 of the 9900 beyond alpha's
+    // trickle, gamma the rest
+    assertThat(gamma.getWeight()).as("%s: the standby takes the spill", name).isEqualTo(4243);
+    assertThat(weight(spill, "beta")).isEqualTo(5657);
   }
 
   /** Routing of US:SMS: bluewave ejected; corvid drained from the plan edit's own time on. */

@@ -123,7 +123,12 @@ class RegistryOutageIT {
         new Sent(
             TopicNames.ROUTE_PLANS,
             "ZZ:SMS",
-            new RoutePlan("ZZ", Channel.SMS, List.of(new RouteCarrier("end", 1, true)), ORIGIN),
+            new RoutePlan(
+                "ZZ",
+                Channel.SMS,
+                List.of(new RouteCarrier("end", 1, true, 0, false)),
+                null,
+                ORIGIN),
             ORIGIN.toEpochMilli()));
     sim.history((t, k, v, ts) -> all.add(new Sent(t, k, v, ts)), ORIGIN, END);
     all.add(

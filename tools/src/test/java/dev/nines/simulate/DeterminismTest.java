@@ -39,10 +39,15 @@ class DeterminismTest {
     List<RecordingSink.Sent> a = history(42, FROM, FROM, TO);
     List<RecordingSink.Sent> b = history(43, FROM, FROM, TO);
     assertThat(b).isNotEqualTo(a);
-    // receipts are keyed by messageId, probes by service:region (ids are in the value)
+    // receipts are keyed by messageId, probes by service:region (ids are in the value); the
+    // reference data a scripted event writes (a plan by its route) is the same whatever the seed
     Set<String> idsA = new HashSet<>();
-    a.forEach(s -> idsA.add(id(s)));
-    assertThat(b).noneMatch(s -> idsA.contains(id(s)));
+    a.stream().filter(DeterminismTest::traffic).forEach(s -> idsA.add(id(s)));
+    assertThat(b).filteredOn(DeterminismTest::traffic).noneMatch(s -> idsA.contains(id(s)));
+  }
+
+  static boolean traffic(RecordingSink.Sent s) {
+    return s.topic().equals("delivery-receipts") || s.topic().equals("probe-results");
   }
 
   static String id(RecordingSink.Sent s) {

@@ -112,7 +112,7 @@ class ScenarioValidationTest {
             "scenario events[0].repeatEvery = PT1M: must be at least the event's length (PT3M) so occurrences do not overlap"),
         Arguments.of(
             with("    serviceOutage: {service: SMS, region: us-east, vantages: [v1]}\n", ""),
-            "scenario events[1] = neither: must have exactly one of carrierDegradation, serviceOutage"),
+            "scenario events[1] = none: must have exactly one of carrierDegradation, serviceOutage, carrierAdded, policyChange"),
         Arguments.of(
             with("minDelay: PT2S", "minDelay: PT0S"),
             "scenario late.minDelay = PT0S: must be at least PT0.001S: a late receipt is emitted after its event time"),
@@ -156,7 +156,7 @@ class ScenarioValidationTest {
             "scenario probeInterval = 60: must be an ISO-8601 duration such as PT60S"),
         Arguments.of(
             with("{carrierId: atlas, baseWeight: 60}", "{carrierId: atlas, baseWeigth: 60}"),
-            "scenario routes[0].carriers[0].baseWeigth: unknown field; known fields here: baseWeight, carrierId, enabled"),
+            "scenario routes[0].carriers[0].baseWeigth: unknown field; known fields here: baseWeight, carrierId, enabled, priority, warm"),
         Arguments.of(
             with("{carrierId: atlas, baseWeight: 60}", "{carrierId: atlas, baseWeight: 1.5}"),
             "scenario routes[0].carriers[0].baseWeight = 1.5: must be a whole number"),

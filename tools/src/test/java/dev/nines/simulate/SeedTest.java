@@ -72,7 +72,10 @@ class SeedTest {
             new RoutePlan(
                 "US",
                 Channel.SMS,
-                List.of(new RouteCarrier("a", 70, true), new RouteCarrier("b", 30, false)),
+                List.of(
+                    new RouteCarrier("a", 70, true, 0, false),
+                    new RouteCarrier("b", 30, false, 0, false)),
+                null,
                 START));
 
     assertThat(sink.sent.get(2).value())

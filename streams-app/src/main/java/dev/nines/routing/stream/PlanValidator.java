@@ -15,7 +15,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * A route plan the evaluator can decide on: keyed by its route id {@code <country>:<channel>},
- * with at least one carrier, each with a non-blank id listed once and a base weight above zero.
+ * with at least one carrier, each with a non-blank id listed once, a base weight above zero and a
+ * priority of 0 or more, and a policy that is null or a name.
  * A plan that is not goes to {@code dead-letters} with the reasons; the previous version of the
  * route stays in force, and other routes are not affected.
  */
@@ -67,6 +68,17 @@ public final class PlanValidator {
                 + c.getBaseWeight()
                 + ": expected more than 0 (enabled = false drains a carrier)");
       }
+      if (c.getPriority() < 0) {
+        problems.add(
+            "carrier '"
+                + id
+                + "' has priority "
+                + c.getPriority()
+                + ": expected 0 (primary) or more (1 = first standby)");
+      }
+    }
+    if (plan.getPolicy() != null && plan.getPolicy().isBlank()) {
+      problems.add("policy is blank: expected a routing-policies profile name, or null");
     }
     return problems;
   }

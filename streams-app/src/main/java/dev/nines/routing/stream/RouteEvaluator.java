@@ -1,5 +1,6 @@
 package dev.nines.routing.stream;
 
+import dev.nines.config.RoutingPolicies;
 import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.ObjectStore;
 import dev.nines.eventtime.Watermark;
@@ -12,6 +13,7 @@ import dev.nines.routing.RoutingDecider;
 import dev.nines.routing.RoutingPolicy;
 import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.RoutingWeights;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,15 +75,22 @@ final class RouteEvaluator
 
   private final String storeName;
   private final String plansStoreName;
+  private final String profilesStoreName;
   private final String frontierStoreName;
   private final int upstreams;
   private final long interval;
   private final long history;
   private final RoutingPolicy policy;
+  private final Map<String, Map<String, String>> profileOverrides;
   private final double sketchAccuracy;
   private ProcessorContext<String, RoutingWeights> context;
   private ObjectStore<RouteState> store;
   private VersionedKeyValueStore<String, RoutePlan> plans;
+  private VersionedKeyValueStore<String, RoutingPolicyProfile> profiles;
+
+  /** Policies of profile versions already parsed, by name and version time. */
+  private final Map<String, RoutingPolicy> profilePolicies = new HashMap<>();
+
   private KeyValueStore<String, byte[]> frontierStore;
   private long[] marks;
   private long frontier;
@@ -89,19 +99,23 @@ final class RouteEvaluator
   RouteEvaluator(
       String storeName,
       String plansStoreName,
+      String profilesStoreName,
       String frontierStoreName,
       int upstreams,
       Duration interval,
       Duration history,
       RoutingPolicy policy,
+      Map<String, Map<String, String>> profileOverrides,
       double sketchAccuracy) {
     this.storeName = storeName;
     this.plansStoreName = plansStoreName;
+    this.profilesStoreName = profilesStoreName;
     this.frontierStoreName = frontierStoreName;
     this.upstreams = upstreams;
     this.interval = interval.toMillis();
     this.history = history.toMillis();
     this.policy = policy;
+    this.profileOverrides = profileOverrides;
     this.sketchAccuracy = sketchAccuracy;
   }
 
@@ -110,6 +124,7 @@ final class RouteEvaluator
     this.context = context;
     this.store = context.getStateStore(storeName);
     this.plans = context.getStateStore(plansStoreName);
+    this.profiles = context.getStateStore(profilesStoreName);
     this.frontierStore = context.getStateStore(frontierStoreName);
     this.marks = new long[upstreams];
     for (int u = 0; u < upstreams; u++) {
@@ -220,13 +235,22 @@ final class RouteEvaluator
   private void evaluate(String route, RoutePlan plan, RouteState s, long end) {
     List<PlanCarrier> carriers =
         plan.getCarriers().stream()
-            .map(c -> new PlanCarrier(c.getCarrierId(), c.getBaseWeight(), c.getEnabled()))
+            .map(
+                c ->
+                    new PlanCarrier(
+                        c.getCarrierId(),
+                        c.getBaseWeight(),
+                        c.getEnabled(),
+                        c.getPriority(),
+                        c.getWarm()))
             .toList();
+    StringBuilder note = new StringBuilder();
+    RoutingPolicy p = policyOf(plan.getPolicy(), end, note);
     Map<String, CarrierStats> stats = new HashMap<>();
     for (PlanCarrier c : carriers) {
-      stats.put(c.carrierId(), statsOf(s.buckets.get(c.carrierId()), end));
+      stats.put(c.carrierId(), statsOf(s.buckets.get(c.carrierId()), end, p));
     }
-    RouteDecision d = RoutingDecider.decide(carriers, stats, s.memory, policy);
+    RouteDecision d = withNote(RoutingDecider.decide(carriers, stats, s.memory, p, end), note);
     s.memory.clear();
     s.memory.putAll(d.memory());
     if (s.last != null && s.last.sameWeightsAndStates(d)) {
@@ -238,8 +262,67 @@ final class RouteEvaluator
     context.forward(new Record<>(route, toRecord(route, plan, s.version, end, d), end));
   }
 
+  /**
+   * The policy of a plan at {@code end}: the configured one, or the profile it names in the
+   * version in force then. A profile that is not defined then (never written, or retired) leaves
+   * the configured policy, and the reasons say so.
+   */
+  private RoutingPolicy policyOf(String name, long end, StringBuilder note) {
+    if (name == null) {
+      return policy;
+    }
+    VersionedRecord<RoutingPolicyProfile> v = profiles.get(name, end);
+    Map<String, String> overrides = profileOverrides.getOrDefault(name, Map.of());
+    if (v == null && overrides.isEmpty()) {
+      note.append("policy profile '")
+          .append(name)
+          .append("' is not defined at this time: the configured policy applies");
+      return policy;
+    }
+    String key = name + "@" + (v == null ? "none" : Long.toString(v.timestamp()));
+    RoutingPolicy p = profilePolicies.get(key);
+    if (p == null) {
+      // the configuration's routing.profile.<name>.* keys (a replay's what-if) over the version
+      Map<String, String> settings = new TreeMap<>();
+      if (v != null) {
+        settings.putAll(v.value().getSettings());
+      }
+      settings.putAll(overrides);
+      try {
+        p = RoutingPolicies.override(policy, settings);
+      } catch (IllegalArgumentException e) {
+        // valid when it was read, not under the configuration of this run
+        note.append("policy profile '")
+            .append(name)
+            .append("' does not fit the configured policy (")
+            .append(e.getMessage())
+            .append("): the configured policy applies");
+        return policy;
+      }
+      if (profilePolicies.size() > 1000) {
+        profilePolicies.clear();
+      }
+      profilePolicies.put(key, p);
+    }
+    return p;
+  }
+
+  private static RouteDecision withNote(RouteDecision d, CharSequence note) {
+    if (note.length() == 0) {
+      return d;
+    }
+    List<CarrierDecision> carriers = new ArrayList<>();
+    for (CarrierDecision c : d.carriers()) {
+      String reason = c.reason().isEmpty() ? note.toString() : c.reason() + "; " + note;
+      carriers.add(
+          new CarrierDecision(
+              c.carrierId(), c.weight(), c.state(), c.score(), reason, c.priority(), c.canary()));
+    }
+    return new RouteDecision(d.mode(), carriers, d.memory());
+  }
+
   /** Evidence over the shortest span ending at {@code end} with at least minSamples. */
-  private CarrierStats statsOf(TreeMap<Long, HealthCounts> buckets, long end) {
+  private CarrierStats statsOf(TreeMap<Long, HealthCounts> buckets, long end, RoutingPolicy p) {
     HealthCounts sum = new HealthCounts(sketchAccuracy);
     long span = 0;
     // A carrier without any bucket yet is looked at over the whole history too: whether its map
@@ -252,7 +335,7 @@ final class RouteEvaluator
         sum.merge(b);
       }
       long n = sum.delivered() + sum.carrierFailures() + sum.probeFailures() + sum.probeSuccesses();
-      if (n >= policy.minSamples()) {
+      if (n >= p.minSamples()) {
         break;
       }
     }
@@ -282,6 +365,8 @@ final class RouteEvaluator
               .setState(c.state())
               .setScore(c.score())
               .setReason(c.reason())
+              .setPriority(c.priority())
+              .setCanary(c.canary())
               .build());
     }
     return RoutingWeights.newBuilder()

@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * Mutable: it lives in a state store and is rewritten per bucket.
  */
 final class RouteState {
-  private static final byte FORMAT = 1;
+  /** 2 added the canary, the backoff and each decision's tier; 1 is still read. */
+  private static final byte FORMAT = 2;
+
+  private static final byte FORMAT_1 = 1;
 
   long version;
 
@@ -68,6 +71,12 @@ final class RouteState {
         out.writeUTF(e.getValue().state().name());
         out.writeInt(e.getValue().healthyStreak());
         out.writeInt(e.getValue().rampStep());
+        out.writeBoolean(e.getValue().canary());
+        out.writeInt(e.getValue().recoveryNeeded());
+        out.writeInt(e.getValue().ejections().size());
+        for (long t : e.getValue().ejections()) {
+          out.writeLong(t);
+        }
       }
       out.writeBoolean(last != null);
       if (last != null) {
@@ -79,6 +88,8 @@ final class RouteState {
           out.writeUTF(d.state().name());
           out.writeDouble(d.score());
           out.writeUTF(d.reason());
+          out.writeInt(d.priority());
+          out.writeBoolean(d.canary());
         }
       }
       return bytes.toByteArray();
@@ -91,7 +102,7 @@ final class RouteState {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_1) {
         throw new IllegalStateException("unknown RouteState format " + format);
       }
       RouteState s = new RouteState();
@@ -110,21 +121,34 @@ final class RouteState {
         s.buckets.put(carrier, m);
       }
       for (int i = in.readInt(); i > 0; i--) {
-        s.memory.put(
-            in.readUTF(),
-            new CarrierMemory(CarrierState.valueOf(in.readUTF()), in.readInt(), in.readInt()));
+        String carrier = in.readUTF();
+        CarrierState state = CarrierState.valueOf(in.readUTF());
+        int streak = in.readInt();
+        int step = in.readInt();
+        CarrierMemory m = new CarrierMemory(state, streak, step);
+        if (format == FORMAT) {
+          boolean canary = in.readBoolean();
+          int needed = in.readInt();
+          List<Long> ejections = new ArrayList<>();
+          for (int j = in.readInt(); j > 0; j--) {
+            ejections.add(in.readLong());
+          }
+          m = new CarrierMemory(state, streak, step, canary, ejections, needed);
+        }
+        s.memory.put(carrier, m);
       }
       if (in.readBoolean()) {
         RouteMode mode = RouteMode.valueOf(in.readUTF());
         List<CarrierDecision> carriers = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-          carriers.add(
-              new CarrierDecision(
-                  in.readUTF(),
-                  in.readInt(),
-                  CarrierState.valueOf(in.readUTF()),
-                  in.readDouble(),
-                  in.readUTF()));
+          String id = in.readUTF();
+          int weight = in.readInt();
+          CarrierState state = CarrierState.valueOf(in.readUTF());
+          double score = in.readDouble();
+          String reason = in.readUTF();
+          int priority = format == FORMAT ? in.readInt() : 0;
+          boolean canary = format == FORMAT && in.readBoolean();
+          carriers.add(new CarrierDecision(id, weight, state, score, reason, priority, canary));
         }
         s.last = new RouteDecision(mode, carriers, Map.copyOf(s.memory));
       }

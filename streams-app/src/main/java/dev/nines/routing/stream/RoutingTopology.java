@@ -14,6 +14,7 @@ import dev.nines.health.stream.HealthCountsSerde;
 import dev.nines.ingest.stream.EventTimeExtractor;
 import dev.nines.model.CarrierKey;
 import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
@@ -35,7 +36,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * INSERT INTO routing-weights
- * SELECT route, DECIDE(plan AS OF interval end, carrier buckets over the sliding history)
+ * SELECT route, DECIDE(plan AS OF interval end, its policy profile AS OF interval end,
+ *                      carrier buckets over the sliding history)
  * FROM TUMBLING(carrier samples, interval) EMIT ON WINDOW CLOSE
  * GROUP BY route, interval EMIT WHEN THE WATERMARK PASSES THE INTERVAL,
  *      ON CHANGE OF ANY WEIGHT OR STATE
@@ -54,10 +56,48 @@ public final class RoutingTopology {
   public static final String BUCKET_STORE = "routing-open-buckets-store";
 
   public static final String PLANS_STORE = "route-plans-versioned-store";
+
+  /** routing-policies profiles by name, versioned by event time, on every evaluator task. */
+  public static final String PROFILES_STORE = "routing-policies-versioned-store";
+
   public static final String STATE_STORE = "routing-state-store";
 
   /** The bucket tasks' relayed watermarks, and the routes with an interval left to decide. */
   public static final String FRONTIER_STORE = "routing-frontier-store";
+
+  /**
+   * The routing-policies profiles into the evaluator's versioned store. Any route may name any
+   * profile, so every evaluator task needs every profile: each version goes to every partition of
+   * the repartition topic (KIP-837), and is read in the evaluator's sub-topology (connected by the
+   * store), at its event time like the plans. Built after the rest of the topology, so that the
+   * sub-topologies that existed before it keep their numbers, and their tasks their state
+   * directories.
+   */
+  public static void buildProfiles(
+      StreamsBuilder builder, NinesConfig config, SchemaRegistryClient registry) {
+    Serde<String> keys = Topics.ROUTING_POLICIES.keySerde();
+    Serde<RoutingPolicyProfile> profileSerde = Topics.ROUTING_POLICIES.valueSerde(registry);
+    builder.stream(
+            config.topics().name(Topics.ROUTING_POLICIES),
+            Consumed.with(keys, profileSerde)
+                .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
+                .withTimestampExtractor(new EventTimeExtractor())
+                .withName("routing-policies-source"))
+        .processValues(
+            () ->
+                new ProfileValidator.Gate(
+                    config.routing().policy(), config.ingest().maxTextLength()),
+            Named.as("routing-policies-check"))
+        .repartition(
+            Repartitioned.with(keys, profileSerde)
+                .withStreamPartitioner(new EveryPartition<>())
+                .withName("routing-policies-to-every-task")
+                .withNumberOfPartitions(config.topics().partitions()))
+        .process(
+            () -> new ProfileWriter(PROFILES_STORE),
+            Named.as("routing-policies-store"),
+            PROFILES_STORE);
+  }
 
   public static void build(
       StreamsBuilder builder,
@@ -95,6 +135,13 @@ public final class RoutingTopology {
                     Stores.persistentVersionedKeyValueStore(PLANS_STORE, r.planHistory()))
                 .withKeySerde(keys)
                 .withValueSerde(planSerde));
+
+    // policy profiles, versioned like the plans; written by buildProfiles
+    builder.addStateStore(
+        Stores.versionedKeyValueStoreBuilder(
+            Stores.persistentVersionedKeyValueStore(PROFILES_STORE, r.planHistory()),
+            keys,
+            Topics.ROUTING_POLICIES.valueSerde(registry)));
 
     // the same changelog bytes as a String / RouteState key-value store, with an object cache
     builder.addStateStore(ObjectStore.builder(STATE_STORE, RouteState.serde()));
@@ -141,15 +188,18 @@ public final class RoutingTopology {
                     new RouteEvaluator(
                         STATE_STORE,
                         PLANS_STORE,
+                        PROFILES_STORE,
                         FRONTIER_STORE,
                         partitions,
                         r.interval(),
                         r.history(),
                         r.policy(),
+                        r.profileOverrides(),
                         accuracy),
                 Named.as("routing-evaluate"),
                 STATE_STORE,
                 PLANS_STORE,
+                PROFILES_STORE,
                 FRONTIER_STORE);
     weights.to(
         config.topics().name(Topics.ROUTING_WEIGHTS),

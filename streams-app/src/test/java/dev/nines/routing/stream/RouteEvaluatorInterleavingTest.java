@@ -12,6 +12,7 @@ import dev.nines.routing.RoutingPolicy;
 import dev.nines.schema.Channel;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
+import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.testing.Drivers;
 import dev.nines.views.AvroValueSerde;
@@ -207,6 +208,15 @@ class RouteEvaluatorInterleavingTest {
                     RoutingTopology.PLANS_STORE, Duration.ofDays(35)))
             .withKeySerde(Serdes.String())
             .withValueSerde(planSerde));
+    var profileSerde = AvroValueSerde.of(RoutingPolicyProfile.class);
+    b.table(
+        "profiles",
+        Consumed.with(Serdes.String(), profileSerde),
+        Materialized.<String, RoutingPolicyProfile>as(
+                Stores.persistentVersionedKeyValueStore(
+                    RoutingTopology.PROFILES_STORE, Duration.ofDays(35)))
+            .withKeySerde(Serdes.String())
+            .withValueSerde(profileSerde));
     b.addStateStore(ObjectStore.builder(RoutingTopology.STATE_STORE, RouteState.serde()));
     b.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -220,15 +230,18 @@ class RouteEvaluatorInterleavingTest {
                 new RouteEvaluator(
                     RoutingTopology.STATE_STORE,
                     RoutingTopology.PLANS_STORE,
+                    RoutingTopology.PROFILES_STORE,
                     RoutingTopology.FRONTIER_STORE,
                     TASKS,
                     Duration.ofMillis(INTERVAL),
                     Duration.ofMinutes(2),
                     RoutingPolicy.defaults(),
+                    Map.of(),
                     0.01),
             Named.as("evaluate"),
             RoutingTopology.STATE_STORE,
             RoutingTopology.PLANS_STORE,
+            RoutingTopology.PROFILES_STORE,
             RoutingTopology.FRONTIER_STORE)
         .mapValues(RouteEvaluatorInterleavingTest::describe)
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
@@ -280,13 +293,17 @@ class RouteEvaluatorInterleavingTest {
           plan(
               "US",
               T0,
-              new RouteCarrier("a", 5000, true),
-              new RouteCarrier("b", 3000, true),
-              new RouteCarrier("c", 2000, true)),
+              new RouteCarrier("a", 5000, true, 0, false),
+              new RouteCarrier("b", 3000, true, 0, false),
+              new RouteCarrier("c", 2000, true, 0, false)),
           T0);
       plans.pipeInput(
           "GB:SMS",
-          plan("GB", T0, new RouteCarrier("d", 6000, true), new RouteCarrier("e", 4000, true)),
+          plan(
+              "GB",
+              T0,
+              new RouteCarrier("d", 6000, true, 0, false),
+              new RouteCarrier("e", 4000, true, 0, false)),
           T0);
       // a drain of c from the end of interval 20: the decision effective then already has it
       long drain = DRAIN;
@@ -295,9 +312,9 @@ class RouteEvaluatorInterleavingTest {
           plan(
               "US",
               drain,
-              new RouteCarrier("a", 5000, true),
-              new RouteCarrier("b", 3000, true),
-              new RouteCarrier("c", 2000, false)),
+              new RouteCarrier("a", 5000, true, 0, false),
+              new RouteCarrier("b", 3000, true, 0, false),
+              new RouteCarrier("c", 2000, false, 0, false)),
           drain);
       var in =
           driver.createInputTopic(

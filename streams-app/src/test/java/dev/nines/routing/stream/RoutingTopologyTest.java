@@ -83,9 +83,9 @@ class RoutingTopologyTest {
         .setUpdatedAt(at)
         .setCarriers(
             List.of(
-                new RouteCarrier("a", 5000, aEnabled),
-                new RouteCarrier("b", 3000, true),
-                new RouteCarrier("c", 2000, true)))
+                new RouteCarrier("a", 5000, aEnabled, 0, false),
+                new RouteCarrier("b", 3000, true, 0, false),
+                new RouteCarrier("c", 2000, true, 0, false)))
         .build();
   }
 
@@ -347,9 +347,9 @@ class RoutingTopologyTest {
         RoutePlan.newBuilder(plan(at, false))
             .setCarriers(
                 List.of(
-                    new RouteCarrier("a", 5000, false),
-                    new RouteCarrier("b", 3000, true),
-                    new RouteCarrier("c", 0, true)))
+                    new RouteCarrier("a", 5000, false, 0, false),
+                    new RouteCarrier("b", 3000, true, 0, false),
+                    new RouteCarrier("c", 0, true, 0, false)))
             .build(),
         at);
     plans.pipeInput(
@@ -401,9 +401,9 @@ class RoutingTopologyTest {
         RoutePlan.newBuilder(plan(T0.plusSeconds(3), true))
             .setCarriers(
                 List.of(
-                    new RouteCarrier("a", 5000, true),
-                    new RouteCarrier("b".repeat(300), 3000, true),
-                    new RouteCarrier("c", 2000, true)))
+                    new RouteCarrier("a", 5000, true, 0, false),
+                    new RouteCarrier("b".repeat(300), 3000, true, 0, false),
+                    new RouteCarrier("c", 2000, true, 0, false)))
             .build(),
         T0.plusSeconds(3));
     for (int k = 0; k < 3; k++) {

@@ -65,12 +65,12 @@ public class RoutingBenchmark {
     }
     // one evaluation first: the benchmark measures a route under a lasting problem, the steady
     // state, rather than the one evaluation in which the carrier's state changes
-    memory = RoutingDecider.decide(plan, stats, Map.of(), policy).memory();
+    memory = RoutingDecider.decide(plan, stats, Map.of(), policy, 0).memory();
   }
 
   @Benchmark
   public RouteDecision ninesEvaluate() {
-    return RoutingDecider.decide(plan, stats, memory, policy);
+    return RoutingDecider.decide(plan, stats, memory, policy, 0);
   }
 
   @Benchmark

@@ -72,9 +72,12 @@ def main(bootstrap, registry_url, schema_dir, prefix=""):
         producer.poll(0)
 
     def plan(at, corvid_enabled, country="US"):
+        # Python's avro writes every field of the schema it is given: fields with defaults in
+        # the schema (priority, warm, policy) are set here, with their defaults
         carriers = [("atlas", 50, True), ("bluewave", 30, True), ("corvid", 20, corvid_enabled)]
-        return {"country": country, "channel": "SMS", "updatedAt": at, "carriers": [
-            {"carrierId": c, "baseWeight": w, "enabled": e} for c, w, e in carriers]}
+        return {"country": country, "channel": "SMS", "updatedAt": at, "policy": None,
+                "carriers": [{"carrierId": c, "baseWeight": w, "enabled": e, "priority": 0,
+                              "warm": False} for c, w, e in carriers]}
 
     def receipt(n, carrier, completed, failed, country="US"):
         return {"messageId": "py-%d" % n, "accountId": "acme", "channel": "SMS",

@@ -79,44 +79,6 @@ public record Scenario(
             .toList();
   }
 
-  /** A scenario without routing policy profiles. */
-  public Scenario(
-      String name,
-      Long seed,
-      List<String> regions,
-      List<String> vantages,
-      List<Check> checks,
-      Duration probeInterval,
-      Double probeFailureRate,
-      List<Route> routes,
-      DailyShape dailyShape,
-      FailureMix failureMix,
-      Map<Channel, Latency> latency,
-      Duplicates duplicates,
-      Late late,
-      List<Account> accounts,
-      List<Window> maintenance,
-      List<ScriptedEvent> events) {
-    this(
-        name,
-        seed,
-        regions,
-        vantages,
-        checks,
-        probeInterval,
-        probeFailureRate,
-        routes,
-        dailyShape,
-        failureMix,
-        latency,
-        duplicates,
-        late,
-        accounts,
-        maintenance,
-        events,
-        null);
-  }
-
   /** Reads and validates a scenario file. */
   public static Scenario load(Path file) throws IOException {
     String yaml = Files.readString(file, StandardCharsets.UTF_8);

@@ -233,7 +233,8 @@ final class SimulateCommand implements Callable<Integer> {
                                     w.start(),
                                     w.end()))
                         .toList(),
-                    s.events()));
+                    s.events(),
+                    s.policies()));
     try (KafkaProducer<String, Object> producer = producer(platform)) {
       SimSink sink = SimSink.withTopicPrefix(new KafkaSimSink(producer), config.topics().prefix());
       long t0 = System.nanoTime();

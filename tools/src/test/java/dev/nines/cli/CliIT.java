@@ -113,7 +113,17 @@ class CliIT {
       Awaitility.await()
           .atMost(Duration.ofSeconds(seconds))
           .pollInterval(Duration.ofMillis(200))
-          .failFast("process exited early: " + lines, () -> !process.isAlive())
+          .failFast(
+              () -> {
+                // the lines as they are when it ended, not when the wait began
+                if (!process.isAlive()) {
+                  throw new AssertionError(
+                      "process exited early with "
+                          + process.exitValue()
+                          + "; it printed:\n"
+                          + String.join("\n", lines));
+                }
+              })
           .until(() -> lines.stream().anyMatch(p));
     } catch (ConditionTimeoutException e) {
       // say what the program did print, or a timeout tells nothing

@@ -187,7 +187,8 @@ class SecureClusterIT {
             "probe-results",
             "route-plans",
             "sla-contracts",
-            "maintenance-windows")) {
+            "maintenance-windows",
+            "routing-policies")) {
       acls.add(acl(principal, ResourceType.TOPIC, in, PatternType.LITERAL, AclOperation.READ));
       acls.add(
           acl(

@@ -253,7 +253,8 @@ class ScenarioValidationTest {
             parsed.late(),
             parsed.accounts(),
             parsed.maintenance(),
-            parsed.events());
+            parsed.events(),
+            parsed.policies());
     assertThatThrownBy(() -> new Simulator(broken, 1))
         .isInstanceOf(ScenarioException.class)
         .hasMessage("scenario probeFailureRate = 1.5: must be a probability between 0 and 1");

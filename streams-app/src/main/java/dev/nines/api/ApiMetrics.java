@@ -5,6 +5,7 @@ import dev.nines.platform.Faults;
 import dev.nines.views.OutputCounters;
 import dev.nines.webhooks.WebhookDispatcher;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -66,6 +67,29 @@ final class ApiMetrics implements AutoCloseable {
     FunctionCounter.builder("nines.webhooks.errors", d, x -> x.errors())
         .description("failures of the dispatcher itself (its consumer was restarted)")
         .register(registry);
+    // per endpoint, named as configured (never by URL: it may hold a token)
+    for (WebhookDispatcher.EndpointStatus e : d.endpoints()) {
+      String name = e.name();
+      FunctionCounter.builder("nines.webhooks.endpoint.delivered", d, x -> of(x, name).delivered())
+          .description("notifications the endpoint accepted (2xx)")
+          .tag("endpoint", name)
+          .tag("format", e.format())
+          .register(registry);
+      FunctionCounter.builder("nines.webhooks.endpoint.gave.up", d, x -> of(x, name).gaveUp())
+          .description("notifications given up after every attempt")
+          .tag("endpoint", name)
+          .tag("format", e.format())
+          .register(registry);
+      Gauge.builder("nines.webhooks.endpoint.failing", d, x -> of(x, name).failing() ? 1 : 0)
+          .description("1 while the endpoint's last notification was given up")
+          .tag("endpoint", name)
+          .tag("format", e.format())
+          .register(registry);
+    }
+  }
+
+  private static WebhookDispatcher.EndpointStatus of(WebhookDispatcher d, String name) {
+    return d.endpoints().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
   }
 
   synchronized String scrape() {

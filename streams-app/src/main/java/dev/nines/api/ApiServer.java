@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -224,14 +225,7 @@ public final class ApiServer implements AutoCloseable {
               (v, pq, fw) ->
                   new Reply(
                       200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(), null)),
-          new Route(
-              "/feed.atom",
-              (v, pq, fw) ->
-                  new Reply(
-                      200,
-                      "application/atom+xml; charset=utf-8",
-                      AtomFeed.render(status(), url()),
-                      null)),
+          new Route("/feed.atom", (v, pq, fw) -> feed(pq)),
           new Route("/openapi.yaml", (v, pq, fw) -> Interfaces.openApi()),
           new Route("/asyncapi.yaml", (v, pq, fw) -> Interfaces.asyncApi()),
           new Route("/schemas/{file}", (v, pq, fw) -> Interfaces.schema(v.get("file"))),
@@ -552,6 +546,46 @@ public final class ApiServer implements AutoCloseable {
       throw new StateAccess.NotAvailable("the streams app is not started yet");
     }
     return s;
+  }
+
+  /** The feed, whole or scoped by {@code ?service=SMS&region=eu-west}. */
+  private Reply feed(String pathAndQuery) {
+    Map<String, String> q = query(pathAndQuery);
+    String service = q.get("service");
+    if (service != null && !List.of("SMS", "VOICE", "VERIFY").contains(service)) {
+      return Reply.error(
+          400, "service '" + service + "': expected SMS, VOICE or VERIFY (or no service)");
+    }
+    String region = q.get("region");
+    if (region != null && region.isBlank()) {
+      return Reply.error(400, "region is empty: expected a region, e.g. eu-west (or no region)");
+    }
+    return new Reply(
+        200,
+        "application/atom+xml; charset=utf-8",
+        AtomFeed.render(status(), url(), new AtomFeed.Scope(service, region)),
+        null);
+  }
+
+  /** The query's parameters, decoded; the last of a repeated one wins. */
+  static Map<String, String> query(String pathAndQuery) {
+    Map<String, String> out = new LinkedHashMap<>();
+    int q = pathAndQuery.indexOf('?');
+    if (q < 0) {
+      return out;
+    }
+    for (String pair : pathAndQuery.substring(q + 1).split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(
+          URLDecoder.decode(k, StandardCharsets.UTF_8),
+          URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   private static Reply ok(Object body) {

@@ -5,6 +5,8 @@ import static dev.nines.api.Texts.escape;
 import dev.nines.views.Model.IncidentView;
 import dev.nines.views.Model.RegionStatus;
 import dev.nines.views.Model.Status;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,18 +16,69 @@ import java.util.List;
 /**
  * The incidents as an Atom feed (RFC 4287): one entry per incident, updated when it resolves,
  * newest first. Entry ids are the deterministic incident ids, so a reader shows a resolved
- * incident as an update of the one it saw open. Pure.
+ * incident as an update of the one it saw open. A feed may be scoped to a service, or to a
+ * service in a region, so that a subscriber follows only the components they use. Pure.
  */
 public final class AtomFeed {
   private AtomFeed() {}
 
+  /**
+   * What a feed covers: a service (null: all) and a region (null: all).
+   *
+   * @param service e.g. SMS
+   * @param region e.g. eu-west
+   */
+  public record Scope(String service, String region) {
+    public static final Scope ALL = new Scope(null, null);
+
+    boolean covers(IncidentView i) {
+      return (service == null || service.equals(i.service()))
+          && (region == null || region.equals(i.region()));
+    }
+
+    /** The query that selects this scope, e.g. {@code ?service=SMS&region=eu-west}. */
+    public String query() {
+      List<String> parts = new ArrayList<>();
+      if (service != null) {
+        parts.add("service=" + URLEncoder.encode(service, StandardCharsets.UTF_8));
+      }
+      if (region != null) {
+        parts.add("region=" + URLEncoder.encode(region, StandardCharsets.UTF_8));
+      }
+      return parts.isEmpty() ? "" : "?" + String.join("&", parts);
+    }
+
+    String words() {
+      if (service == null && region == null) {
+        return "";
+      }
+      return " of "
+          + (service == null ? "every service" : service)
+          + (region == null ? "" : " in " + region);
+    }
+
+    String urn() {
+      return "urn:nines:incidents"
+          + (service == null ? "" : ":" + service)
+          + (region == null ? "" : (service == null ? ":*" : "") + ":" + region);
+    }
+  }
+
+  public static String render(Status status, String baseUrl) {
+    return render(status, baseUrl, Scope.ALL);
+  }
+
   /** At most this many entries: a feed is for what is new. */
   static final int MAX_ENTRIES = 100;
 
-  public static String render(Status status, String baseUrl) {
+  public static String render(Status status, String baseUrl, Scope scope) {
     List<IncidentView> incidents = new ArrayList<>();
     for (RegionStatus r : status.regions()) {
-      incidents.addAll(r.region().incidents());
+      for (IncidentView i : r.region().incidents()) {
+        if (scope.covers(i)) {
+          incidents.add(i);
+        }
+      }
     }
     incidents.sort(
         Comparator.comparing(AtomFeed::updated).reversed().thenComparing(IncidentView::incidentId));
@@ -39,17 +92,23 @@ public final class AtomFeed {
     StringBuilder b = new StringBuilder();
     b.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
         .append("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n")
-        .append("  <title>nines status: incidents</title>\n")
+        .append("  <title>nines status: incidents")
+        .append(escape(scope.words()))
+        .append("</title>\n")
         .append(
             "  <subtitle>Incidents per service and region, opened and resolved by the "
                 + "nines pipeline</subtitle>\n")
-        .append("  <id>urn:nines:incidents</id>\n")
+        .append("  <id>")
+        .append(escape(scope.urn()))
+        .append("</id>\n")
         .append("  <updated>")
         .append(ts(feedUpdated))
         .append("</updated>\n")
         .append("  <link rel=\"self\" type=\"application/atom+xml\" href=\"")
         .append(escape(baseUrl))
-        .append("feed.atom\"/>\n")
+        .append("feed.atom")
+        .append(escape(scope.query()))
+        .append("\"/>\n")
         .append("  <link rel=\"alternate\" type=\"text/html\" href=\"")
         .append(escape(baseUrl))
         .append("\"/>\n")

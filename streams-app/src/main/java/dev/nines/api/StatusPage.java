@@ -76,7 +76,10 @@ public final class StatusPage {
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<title>")
         .append(title)
-        .append("</title><style>")
+        .append("</title><link rel=\"alternate\" type=\"application/atom+xml\" ")
+        .append("title=\"Incidents\" href=\"")
+        .append(internal ? "../" : "")
+        .append("feed.atom\"><style>")
         .append(CSS)
         .append("</style></head><body>")
         .append("<header><h1>")
@@ -91,7 +94,8 @@ public final class StatusPage {
           .append("</p>");
     }
     open(b, s.open());
-    uptime(b, s);
+    // relative links: the internal page lives one level down
+    uptime(b, s, internal ? "../" : "");
     resolved(b, s.recentResolved());
     if (internal) {
       routes(b, s);
@@ -172,7 +176,7 @@ public final class StatusPage {
         .append("</p></article>");
   }
 
-  private static void uptime(StringBuilder b, Status s) {
+  private static void uptime(StringBuilder b, Status s, String feedBase) {
     int days = s.regions().isEmpty() ? 0 : s.regions().get(0).days().size();
     b.append("<section id=\"uptime\"><h2>Uptime, last ").append(days).append(" days</h2>");
     if (s.regions().isEmpty()) {
@@ -187,7 +191,15 @@ public final class StatusPage {
           .append(escape(r.region().service()))
           .append(" · ")
           .append(escape(r.region().region()))
-          .append("</span>");
+          .append("</span>")
+          // a subscriber follows only the components they use
+          .append(" <a class=\"feed\" href=\"")
+          .append(feedBase)
+          .append("feed.atom")
+          .append(escape(new AtomFeed.Scope(r.region().service(), r.region().region()).query()))
+          .append("\" title=\"Atom feed of ")
+          .append(escape(r.region().service() + " in " + r.region().region()))
+          .append("\">feed</a>");
       month(b, r.region().currentMonth(), s.targetPercent());
       b.append("</div><div class=\"bar\" role=\"list\">");
       for (Day d : r.days()) {
@@ -352,6 +364,7 @@ public final class StatusPage {
       td.num{text-align:right;font-variant-numeric:tabular-nums}
       tr.reason td{border-top:0;padding-top:0;font-size:.8rem;color:var(--muted)}
       .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
+      .feed{font-size:.75rem;color:var(--muted)}
       .state{font-size:.75rem;font-weight:600;padding:1px 6px;border-radius:4px;color:#fff}
       .tier{font-size:.7rem;padding:0 5px;border:1px solid var(--line);border-radius:4px;\
       color:var(--muted)}.tier.canary{border-color:#c98a1b;color:#c98a1b}

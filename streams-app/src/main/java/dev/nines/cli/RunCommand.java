@@ -131,8 +131,8 @@ final class RunCommand implements Callable<Integer> {
                 refused = true;
                 stopped.countDown();
               });
-      if (!config.webhooks().urls().isEmpty()) {
-        var dispatcher = new WebhookDispatcher(config, platform, registry);
+      if (!config.webhooks().urls().isEmpty() || !config.webhooks().endpoints().isEmpty()) {
+        var dispatcher = new WebhookDispatcher(config, platform, registry, api.url());
         open.push(dispatcher);
         api.attach(dispatcher);
       }

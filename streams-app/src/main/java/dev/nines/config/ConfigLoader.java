@@ -6,6 +6,8 @@ import dev.nines.uptime.HealthRule;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Builds {@link NinesConfig} from defaults &lt; file &lt; environment &lt; policy file &lt; flags
@@ -128,6 +134,21 @@ public final class ConfigLoader {
                                     Settings.keyOfKafkaEnv(n)
                                         .substring(Settings.KAFKA_PREFIX.length()),
                                     r)));
+    // webhooks.endpoint.* keys: every NINES_WEBHOOKS_ENDPOINT_<NAME>_<FIELD> variable
+    new TreeMap<>(env)
+        .keySet().stream()
+            .filter(n -> n.startsWith(Settings.ENDPOINT_ENV_PREFIX))
+            .map(
+                n ->
+                    n.endsWith(Settings.FILE_ENV_SUFFIX)
+                        ? n.substring(0, n.length() - Settings.FILE_ENV_SUFFIX.length())
+                        : n)
+            .distinct()
+            .forEach(
+                n -> {
+                  String key = endpointKeyOfEnv(n);
+                  fromEnvironment(env, n).ifPresent(r -> raw.put(key, r));
+                });
     policy.ifPresent(
         f ->
             readFile(f, "policy file")
@@ -332,6 +353,149 @@ public final class ConfigLoader {
         || h.equals("0:0:0:0:0:0:0:1");
   }
 
+  /** NINES_WEBHOOKS_ENDPOINT_PAGER_ONE_MIN_SEVERITY is webhooks.endpoint.pager-one.min.severity. */
+  static String endpointKeyOfEnv(String envName) {
+    String rest = envName.substring(Settings.ENDPOINT_ENV_PREFIX.length());
+    for (String field : Settings.ENDPOINT_FIELDS) {
+      String suffix = "_" + field.toUpperCase(Locale.ROOT).replace('.', '_');
+      if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+        String name = rest.substring(0, rest.length() - suffix.length());
+        return Settings.ENDPOINT_PREFIX
+            + name.toLowerCase(Locale.ROOT).replace('_', '-')
+            + "."
+            + field;
+      }
+    }
+    throw new ConfigException(
+        "environment variable "
+            + envName
+            + ": expected "
+            + Settings.ENDPOINT_ENV_PREFIX
+            + "<NAME>_<FIELD> with FIELD one of "
+            + Settings.ENDPOINT_FIELDS.stream()
+                .map(f -> f.toUpperCase(Locale.ROOT).replace('.', '_'))
+                .toList());
+  }
+
+  private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+  /** The webhooks.endpoint.<name>.<field> keys, endpoint by endpoint, each checked. */
+  private static List<NinesConfig.WebhookEndpoint> endpoints(Map<String, Raw> raw) {
+    Map<String, Map<String, Raw>> byName = new TreeMap<>();
+    raw.forEach(
+        (key, r) -> {
+          if (!key.startsWith(Settings.ENDPOINT_PREFIX)) {
+            return;
+          }
+          String rest = key.substring(Settings.ENDPOINT_PREFIX.length());
+          int dot = rest.indexOf('.');
+          String name = dot < 0 ? rest : rest.substring(0, dot);
+          String field = dot < 0 ? "" : rest.substring(dot + 1);
+          if (!ENDPOINT_NAME.matcher(name).matches() || !Settings.ENDPOINT_FIELDS.contains(field)) {
+            throw new ConfigException(
+                "config '"
+                    + key
+                    + "' ("
+                    + r.source()
+                    + "): expected webhooks.endpoint.<name>.<field>, the name of lower-case "
+                    + "letters, digits and dashes, the field one of "
+                    + String.join(", ", Settings.ENDPOINT_FIELDS));
+          }
+          byName.computeIfAbsent(name, n -> new TreeMap<>()).put(field, r);
+        });
+    List<NinesConfig.WebhookEndpoint> out = new ArrayList<>();
+    byName.forEach((name, fields) -> out.add(endpoint(name, fields)));
+    return out;
+  }
+
+  private static NinesConfig.WebhookEndpoint endpoint(String name, Map<String, Raw> f) {
+    String p = Settings.ENDPOINT_PREFIX + name + ".";
+    Raw url = f.get("url");
+    if (url == null || url.value().isBlank()) {
+      throw new ConfigException(
+          "config '" + p + "url' is missing: endpoint '" + name + "' needs an http(s) URL");
+    }
+    URI uri;
+    try {
+      uri = new URI(url.value().trim());
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new URISyntaxException(url.value(), "not http(s)");
+      }
+    } catch (URISyntaxException e) {
+      // the URL may hold a token: not repeated in the message
+      throw new ConfigException(
+          "config '" + p + "url' (" + url.source() + "): expected an http:// or https:// URL");
+    }
+    String format = value(f, "format", "nines");
+    oneOf(p + "format", f.get("format"), format, Settings.WEBHOOK_FORMATS);
+    String secret = value(f, "secret", "");
+    if (secret.isBlank() && (format.equals("nines") || format.equals("pagerduty"))) {
+      throw new ConfigException(
+          "config '"
+              + p
+              + "secret' is missing: a "
+              + format
+              + " endpoint needs "
+              + (format.equals("nines") ? "the key it signs with" : "the integration's routing key")
+              + "; give it in the config file, as "
+              + Settings.ENDPOINT_ENV_PREFIX
+              + name.toUpperCase(Locale.ROOT).replace('-', '_')
+              + "_SECRET, or in a file named by that variable + _FILE");
+    }
+    Set<String> services = list(f, "services");
+    for (String s : services) {
+      oneOf(p + "services", f.get("services"), s, List.of("SMS", "VOICE", "VERIFY"));
+    }
+    Set<String> events = list(f, "events");
+    for (String e : events) {
+      oneOf(p + "events", f.get("events"), e, Settings.WEBHOOK_EVENTS);
+    }
+    String severity = value(f, "min.severity", "info");
+    oneOf(p + "min.severity", f.get("min.severity"), severity, Settings.WEBHOOK_SEVERITIES);
+    return new NinesConfig.WebhookEndpoint(
+        name,
+        uri,
+        format,
+        new NinesConfig.Secret(secret.trim()),
+        services,
+        list(f, "regions"),
+        events,
+        severity);
+  }
+
+  private static String value(Map<String, Raw> f, String field, String def) {
+    Raw r = f.get(field);
+    return r == null || r.value().isBlank() ? def : r.value().trim();
+  }
+
+  private static Set<String> list(Map<String, Raw> f, String field) {
+    Raw r = f.get(field);
+    Set<String> out = new TreeSet<>();
+    if (r != null) {
+      for (String x : r.value().split(",")) {
+        if (!x.isBlank()) {
+          out.add(x.trim());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void oneOf(String key, Raw r, String value, List<String> allowed) {
+    if (!allowed.contains(value)) {
+      throw new ConfigException(
+          "config '"
+              + key
+              + "' = '"
+              + value
+              + "' ("
+              + (r == null ? "default" : r.source())
+              + "): expected one of "
+              + String.join(", ", allowed));
+    }
+  }
+
   private static NinesConfig.Webhooks webhooks(Map<String, Raw> raw) {
     // (a file holding it is NINES_WEBHOOKS_SECRET_FILE, read like every *_FILE variable)
     String secret = get(raw, Settings.WEBHOOK_SECRET).trim();
@@ -361,7 +525,8 @@ public final class ConfigLoader {
         initial,
         max,
         get(raw, Settings.WEBHOOK_TIMEOUT),
-        get(raw, Settings.WEBHOOK_FROM));
+        get(raw, Settings.WEBHOOK_FROM),
+        endpoints(raw));
   }
 
   private static NinesConfig.RegistryAccess registryAccess(Map<String, Raw> raw) {
@@ -561,7 +726,9 @@ public final class ConfigLoader {
       String source) {
     if (key.startsWith(Settings.KAFKA_PREFIX) && key.length() > Settings.KAFKA_PREFIX.length()) {
       kafka.put(key.substring(Settings.KAFKA_PREFIX.length()), new Raw(value, source));
-    } else if (known.containsKey(key) || key.startsWith(Settings.PROFILE_PREFIX)) {
+    } else if (known.containsKey(key)
+        || key.startsWith(Settings.PROFILE_PREFIX)
+        || key.startsWith(Settings.ENDPOINT_PREFIX)) {
       raw.put(key, new Raw(value, source));
     } else {
       throw new ConfigException(

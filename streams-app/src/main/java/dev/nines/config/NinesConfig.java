@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -53,7 +54,10 @@ public record NinesConfig(
       Duration forwardTimeout,
       Secret token) {}
 
-  /** Webhooks on incident open/resolve; the secret's toString never shows it. */
+  /**
+   * Webhooks: the signed nines-format URLs of {@code webhooks.urls} (incidents), and the named
+   * endpoints of {@code webhooks.endpoint.<name>.*}; secrets' toString never shows them.
+   */
   public record Webhooks(
       List<URI> urls,
       Secret secret,
@@ -61,7 +65,41 @@ public record NinesConfig(
       Duration initialBackoff,
       Duration maxBackoff,
       Duration timeout,
-      String startFrom) {}
+      String startFrom,
+      List<WebhookEndpoint> endpoints) {
+    public Webhooks {
+      endpoints = List.copyOf(endpoints);
+    }
+  }
+
+  /**
+   * One named notification endpoint. Empty sets: everything.
+   *
+   * @param format nines, pagerduty, alertmanager or slack
+   * @param secret nines: the signing key; pagerduty: the routing (integration) key
+   * @param events incident.opened, incident.resolved, alert.fired, alert.resolved
+   * @param minSeverity info, warning or critical
+   */
+  public record WebhookEndpoint(
+      String name,
+      URI url,
+      String format,
+      Secret secret,
+      Set<String> services,
+      Set<String> regions,
+      Set<String> events,
+      String minSeverity) {
+    public WebhookEndpoint {
+      services = Set.copyOf(services);
+      regions = Set.copyOf(regions);
+      events = Set.copyOf(events);
+    }
+
+    @Override
+    public String toString() {
+      return "WebhookEndpoint[" + name + ", " + format + "]"; // the URL may hold a token
+    }
+  }
 
   /** A secret value: kept out of toString, so a logged config never shows it. */
   public record Secret(String value) {

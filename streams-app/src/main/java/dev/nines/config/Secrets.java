@@ -50,6 +50,10 @@ public final class Secrets {
     if (Settings.SECRET_KEYS.contains(key)) {
       return true;
     }
+    if (key.startsWith(Settings.ENDPOINT_PREFIX)) {
+      // a PagerDuty routing key; a Slack or receiver URL carries its own token
+      return key.endsWith(".secret") || key.endsWith(".url");
+    }
     if (key.startsWith(Settings.KAFKA_PREFIX)) {
       String k = key.substring(Settings.KAFKA_PREFIX.length());
       String lower = k.toLowerCase(Locale.ROOT);

@@ -883,6 +883,30 @@ public final class Settings {
   public static final String PROFILE_PREFIX = "routing.profile.";
 
   /**
+   * Keys {@code webhooks.endpoint.<name>.<field>} configure one notification endpoint; in the
+   * environment {@code NINES_WEBHOOKS_ENDPOINT_<NAME>_<FIELD>} (a dash in the name is an
+   * underscore there).
+   */
+  public static final String ENDPOINT_PREFIX = "webhooks.endpoint.";
+
+  public static final String ENDPOINT_ENV_PREFIX = "NINES_WEBHOOKS_ENDPOINT_";
+
+  /** The fields of an endpoint, in the order the reference lists them. */
+  public static final List<String> ENDPOINT_FIELDS =
+      List.of("url", "format", "secret", "services", "regions", "events", "min.severity");
+
+  /** Endpoint formats (dev.nines.webhooks.Format, by configuration name). */
+  public static final List<String> WEBHOOK_FORMATS =
+      List.of("nines", "pagerduty", "alertmanager", "slack");
+
+  /** Endpoint event kinds (dev.nines.webhooks.Notification.Kind, by event name). */
+  public static final List<String> WEBHOOK_EVENTS =
+      List.of("incident.opened", "incident.resolved", "alert.fired", "alert.resolved");
+
+  /** Endpoint minimum severities (dev.nines.webhooks.Notification.Severity, lower case). */
+  public static final List<String> WEBHOOK_SEVERITIES = List.of("info", "warning", "critical");
+
+  /**
    * Whether a replay's policy file may set this key: the settings that change what the topology
    * decides (thresholds, windows, the objective, the DOWN rule, alert rules), not where it runs.
    */

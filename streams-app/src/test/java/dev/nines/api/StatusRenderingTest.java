@@ -187,6 +187,46 @@ class StatusRenderingTest {
   }
 
   @Test
+  void aFeedScopedToAServiceAndRegionHoldsOnlyItsIncidents() {
+    Model.Status s = status(); // SMS in us-east: A, B and C
+    String sms =
+        AtomFeed.render(s, "https://status.example/", new AtomFeed.Scope("SMS", "us-east"));
+    assertThat(sms)
+        .contains("<title>nines status: incidents of SMS in us-east</title>")
+        .contains("<id>urn:nines:incidents:SMS:us-east</id>")
+        .contains(
+            "<link rel=\"self\" type=\"application/atom+xml\" "
+                + "href=\"https://status.example/feed.atom?service=SMS&amp;region=us-east\"/>");
+    assertThat(sms.split("<entry>", -1).length - 1).isEqualTo(3);
+    String voice = AtomFeed.render(s, "https://status.example/", new AtomFeed.Scope("VOICE", null));
+    assertThat(voice).contains("<id>urn:nines:incidents:VOICE</id>").doesNotContain("<entry>");
+    String elsewhere =
+        AtomFeed.render(s, "https://status.example/", new AtomFeed.Scope(null, "eu-west"));
+    assertThat(elsewhere)
+        .contains("<id>urn:nines:incidents:*:eu-west</id>")
+        .doesNotContain("<entry>");
+    // the whole feed as before
+    assertThat(AtomFeed.render(s, "https://status.example/"))
+        .contains("<title>nines status: incidents</title>", "<id>urn:nines:incidents</id>");
+    // the page links each component's feed
+    assertThat(StatusPage.render(s))
+        .contains(
+            "<a class=\"feed\" href=\"feed.atom?service=SMS&amp;region=us-east\" "
+                + "title=\"Atom feed of SMS in us-east\">feed</a>")
+        .contains(
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Incidents\" href=\"feed.atom\">");
+  }
+
+  @Test
+  void queriesAreDecoded() {
+    assertThat(ApiServer.query("/feed.atom?service=SMS&region=eu%2Dwest&x"))
+        .containsEntry("service", "SMS")
+        .containsEntry("region", "eu-west")
+        .containsEntry("x", "");
+    assertThat(ApiServer.query("/feed.atom")).isEmpty();
+  }
+
+  @Test
   void theFeedNamesNoCarrier() {
     assertThat(AtomFeed.render(status(), "http://127.0.0.1:8080/"))
         .doesNotContain("atlas", "bluewave", "US:SMS");

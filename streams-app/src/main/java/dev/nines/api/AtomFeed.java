@@ -3,6 +3,7 @@ package dev.nines.api;
 import static dev.nines.api.Texts.escape;
 
 import dev.nines.views.Model.IncidentView;
+import dev.nines.views.Model.MaintenanceView;
 import dev.nines.views.Model.RegionStatus;
 import dev.nines.views.Model.Status;
 import java.net.URLEncoder;
@@ -32,8 +33,11 @@ public final class AtomFeed {
     public static final Scope ALL = new Scope(null, null);
 
     boolean covers(IncidentView i) {
-      return (service == null || service.equals(i.service()))
-          && (region == null || region.equals(i.region()));
+      return covers(i.service(), i.region());
+    }
+
+    boolean covers(String s, String r) {
+      return (service == null || service.equals(s)) && (region == null || region.equals(r));
     }
 
     /** The query that selects this scope, e.g. {@code ?service=SMS&region=eu-west}. */
@@ -85,6 +89,8 @@ public final class AtomFeed {
     if (incidents.size() > MAX_ENTRIES) {
       incidents = incidents.subList(0, MAX_ENTRIES);
     }
+    List<MaintenanceView> windows =
+        status.maintenance().stream().filter(m -> scope.covers(m.service(), m.region())).toList();
     Instant feedUpdated =
         incidents.isEmpty()
             ? (status.asOf() == null ? Instant.EPOCH : status.asOf())
@@ -114,6 +120,47 @@ public final class AtomFeed {
         .append("\"/>\n")
         .append("  <author><name>nines</name></author>\n")
         .append("  <generator>nines</generator>\n");
+    // upcoming and ongoing maintenance first: what a subscriber must plan for
+    for (MaintenanceView m : windows) {
+      b.append("  <entry>\n")
+          .append("    <id>urn:nines:maintenance:")
+          .append(escape(m.service() + ":" + m.id()))
+          .append("</id>\n")
+          .append("    <title>")
+          .append(
+              escape(
+                  m.service()
+                      + " in "
+                      + m.region()
+                      + ": maintenance "
+                      + Texts.time(m.startsAt())
+                      + " to "
+                      + Texts.time(m.endsAt())))
+          .append("</title>\n")
+          .append("    <updated>")
+          .append(ts(m.startsAt()))
+          .append("</updated>\n")
+          .append("    <link rel=\"alternate\" type=\"text/html\" href=\"")
+          .append(escape(baseUrl))
+          .append("#maintenance\"/>\n")
+          .append("    <category term=\"maintenance\"/>\n")
+          .append("    <summary type=\"text\">")
+          .append(
+              escape(
+                  "Scheduled maintenance of "
+                      + m.service()
+                      + " in "
+                      + m.region()
+                      + " from "
+                      + Texts.time(m.startsAt())
+                      + " to "
+                      + Texts.time(m.endsAt())
+                      + ": downtime inside it is not charged. Window "
+                      + m.id()
+                      + "."))
+          .append("</summary>\n")
+          .append("  </entry>\n");
+    }
     for (IncidentView i : incidents) {
       b.append("  <entry>\n")
           .append("    <id>urn:nines:incident:")

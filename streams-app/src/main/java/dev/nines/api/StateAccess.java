@@ -1,5 +1,6 @@
 package dev.nines.api;
 
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
@@ -185,7 +186,14 @@ final class StateAccess {
           }
           regions.add(Region.of(h, current));
         });
-    return new Model.Local(self.host() + ":" + self.port(), routes, regions);
+    List<Model.MaintenanceView> maintenance = new ArrayList<>();
+    all(
+        Views.MAINTENANCE_STORE,
+        MaintenanceWindow.class,
+        (partition, kv) ->
+            maintenance.add(
+                Model.MaintenanceView.of(kv.key.substring(kv.key.indexOf(':') + 1), kv.value)));
+    return new Model.Local(self.host() + ":" + self.port(), routes, regions, maintenance);
   }
 
   private interface PartitionVisitor<V> {

@@ -2,6 +2,7 @@ package dev.nines.api;
 
 import dev.nines.views.Model.IncidentView;
 import dev.nines.views.Model.Local;
+import dev.nines.views.Model.MaintenanceView;
 import dev.nines.views.Model.Region;
 import dev.nines.views.Model.RegionStatus;
 import dev.nines.views.Model.RouteHistory;
@@ -31,7 +32,12 @@ public final class StatusBuilder {
       String targetPercent) {
     Map<String, RouteHistory> routes = new TreeMap<>();
     Map<String, Region> regions = new TreeMap<>();
+    Map<String, MaintenanceView> windows = new TreeMap<>();
     for (Local l : locals) {
+      for (MaintenanceView m : l.maintenance()) {
+        // during a rebalance two instances may report a window: the same record either way
+        windows.put(m.service() + ":" + m.id(), m);
+      }
       for (RouteHistory r : l.routes()) {
         routes.merge(
             r.current().routeId(),
@@ -66,6 +72,16 @@ public final class StatusBuilder {
     }
     open.sort(Comparator.comparing(IncidentView::startedAt).reversed());
     resolved.sort(Comparator.comparing(IncidentView::resolvedAt).reversed());
+    Instant now = asOf;
+    List<MaintenanceView> maintenance =
+        windows.values().stream()
+            .filter(m -> now == null || m.endsAt().isAfter(now))
+            .sorted(
+                Comparator.comparing(MaintenanceView::startsAt)
+                    .thenComparing(MaintenanceView::service)
+                    .thenComparing(MaintenanceView::region)
+                    .thenComparing(MaintenanceView::id))
+            .toList();
     return new Status(
         asOf,
         targetPercent,
@@ -73,7 +89,8 @@ public final class StatusBuilder {
         regionStatus,
         open,
         resolved,
-        List.copyOf(missing));
+        List.copyOf(missing),
+        maintenance);
   }
 
   private static boolean later(Instant a, Instant b) {

@@ -6,6 +6,7 @@ import dev.nines.views.Model.Carrier;
 import dev.nines.views.Model.Day;
 import dev.nines.views.Model.IncidentView;
 import dev.nines.views.Model.Ledger;
+import dev.nines.views.Model.MaintenanceView;
 import dev.nines.views.Model.RegionStatus;
 import dev.nines.views.Model.RouteHistory;
 import dev.nines.views.Model.Status;
@@ -94,6 +95,7 @@ public final class StatusPage {
           .append("</p>");
     }
     open(b, s.open());
+    maintenance(b, s);
     // relative links: the internal page lives one level down
     uptime(b, s, internal ? "../" : "");
     resolved(b, s.recentResolved());
@@ -127,6 +129,43 @@ public final class StatusPage {
     }
     for (IncidentView i : open) {
       incident(b, i);
+    }
+    b.append("</section>");
+  }
+
+  /** Upcoming and ongoing maintenance, in UTC and (by the script) in the reader's time. */
+  private static void maintenance(StringBuilder b, Status s) {
+    b.append("<section id=\"maintenance\"><h2>Scheduled maintenance</h2>");
+    if (s.maintenance().isEmpty()) {
+      b.append("<p class=\"muted\">None.</p>");
+    }
+    for (MaintenanceView m : s.maintenance()) {
+      String state = m.ongoing(s.asOf()) ? "ongoing" : "upcoming";
+      b.append("<article class=\"maint ")
+          .append(state)
+          .append("\" data-window=\"")
+          .append(escape(m.id()))
+          .append("\" data-service=\"")
+          .append(escape(m.service()))
+          .append("\" data-region=\"")
+          .append(escape(m.region()))
+          .append("\" data-state=\"")
+          .append(state)
+          .append("\"><b>")
+          .append(escape(m.service()))
+          .append(" · ")
+          .append(escape(m.region()))
+          .append("</b> <span class=\"tier\">")
+          .append(state)
+          .append("</span><p>")
+          .append(Texts.time(m.startsAt()))
+          .append(" to ")
+          .append(Texts.time(m.endsAt()))
+          .append(" <span class=\"localtime muted\" data-from=\"")
+          .append(m.startsAt())
+          .append("\" data-to=\"")
+          .append(m.endsAt())
+          .append("\"></span></p></article>");
     }
     b.append("</section>");
   }
@@ -381,6 +420,9 @@ public final class StatusPage {
   /** Touch screens have no hover: a tap on a day shows its title under the bar. */
   static final String JS =
       """
+      document.querySelectorAll('.localtime').forEach(function(e){var f=new Date(e.dataset.from),
+      t=new Date(e.dataset.to);e.textContent='(your time: '+f.toLocaleString()+' to '+
+      t.toLocaleString()+')';});
       document.querySelectorAll('.bar .d').forEach(function(c){c.addEventListener('click',
       function(){var r=c.closest('.region');r.querySelectorAll('.d.sel').forEach(function(x){
       x.classList.remove('sel')});c.classList.add('sel');r.querySelector('.detail').textContent=

@@ -2,6 +2,7 @@ package dev.nines.views;
 
 import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.Incident;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
@@ -193,7 +194,38 @@ public final class Model {
   }
 
   /** What one instance holds (its active partitions), for the others to gather. */
-  public record Local(String instance, List<RouteHistory> routes, List<Region> regions) {}
+  /**
+   * What one instance holds: its routes, its regions and the maintenance windows of its
+   * partitions.
+   */
+  public record Local(
+      String instance,
+      List<RouteHistory> routes,
+      List<Region> regions,
+      List<MaintenanceView> maintenance) {
+    public Local {
+      // an instance of the previous release sends no maintenance
+      maintenance = maintenance == null ? List.of() : List.copyOf(maintenance);
+    }
+
+    public Local(String instance, List<RouteHistory> routes, List<Region> regions) {
+      this(instance, routes, regions, List.of());
+    }
+  }
+
+  /** An announced maintenance window of a service in a region. */
+  public record MaintenanceView(
+      String id, String service, String region, Instant startsAt, Instant endsAt) {
+    public static MaintenanceView of(String id, MaintenanceWindow w) {
+      return new MaintenanceView(
+          id, w.getService().name(), w.getRegion(), w.getStartsAt(), w.getEndsAt());
+    }
+
+    /** Under way at {@code t}. */
+    public boolean ongoing(Instant t) {
+      return t != null && !t.isBefore(startsAt) && t.isBefore(endsAt);
+    }
+  }
 
   /** One day of one region's uptime bar. */
   public record Day(
@@ -212,6 +244,9 @@ public final class Model {
    *     replayed history reads as it was)
    * @param missing instances that did not answer (their part is missing)
    */
+  /**
+   * @param maintenance the windows not yet over at {@code asOf}, by start: upcoming and ongoing
+   */
   public record Status(
       Instant asOf,
       String targetPercent,
@@ -219,5 +254,10 @@ public final class Model {
       List<RegionStatus> regions,
       List<IncidentView> open,
       List<IncidentView> recentResolved,
-      List<String> missing) {}
+      List<String> missing,
+      List<MaintenanceView> maintenance) {
+    public Status {
+      maintenance = maintenance == null ? List.of() : List.copyOf(maintenance);
+    }
+  }
 }

@@ -4,10 +4,12 @@ import dev.nines.config.NinesConfig;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.CarrierWeight;
 import dev.nines.schema.Incident;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
+import dev.nines.serde.Tagged;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +41,7 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * <tr><td>{@value #LEDGER_STORE}</td><td>SERVICE:region:yyyy-MM: latest ledger line</td></tr>
  * <tr><td>{@value #REGION_STORE}</td><td>SERVICE:region: {@link RegionHistory}</td></tr>
  * <tr><td>{@value #CREDIT_STORE}</td><td>SERVICE:account:yyyy-MM: the SlaCredit</td></tr>
+ * <tr><td>{@value #MAINTENANCE_STORE}</td><td>SERVICE:window id: the MaintenanceWindow</td></tr>
  * </table>
  */
 public final class Views {
@@ -49,6 +52,7 @@ public final class Views {
   public static final String LEDGER_STORE = "uptime-ledger-view-store";
   public static final String REGION_STORE = "uptime-region-view-store";
   public static final String CREDIT_STORE = "credit-view-store";
+  public static final String MAINTENANCE_STORE = "maintenance-view-store";
 
   static final long HOUR_MS = 3_600_000L;
 
@@ -106,6 +110,17 @@ public final class Views {
   }
 
   /** Credits per service, account and month, in the service's task. */
+  /** Maintenance windows by service and id, as announced; a removal deletes them. */
+  public static void maintenance(
+      StreamsBuilder builder, KStream<String, Tagged<MaintenanceWindow>> windows) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(MAINTENANCE_STORE),
+            Serdes.String(),
+            AvroValueSerde.of(MaintenanceWindow.class)));
+    windows.process(MaintenanceWriter::new, Named.as("uptime-maintenance-view"), MAINTENANCE_STORE);
+  }
+
   public static void credits(StreamsBuilder builder, KStream<String, SlaCredit> credits) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -300,6 +315,25 @@ public final class Views {
       SlaCredit c = r.value();
       if (c != null) {
         store.put(c.getService().name() + ":" + c.getAccountId() + ":" + c.getMonth(), c);
+      }
+    }
+  }
+
+  static final class MaintenanceWriter extends Writer<Tagged<MaintenanceWindow>> {
+    private KeyValueStore<String, MaintenanceWindow> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(MAINTENANCE_STORE);
+    }
+
+    @Override
+    public void process(Record<String, Tagged<MaintenanceWindow>> r) {
+      String key = r.key() + ":" + r.value().id();
+      if (r.value().value() == null) {
+        store.delete(key);
+      } else {
+        store.put(key, r.value().value());
       }
     }
   }

@@ -218,6 +218,63 @@ class StatusRenderingTest {
   }
 
   @Test
+  void upcomingAndOngoingMaintenanceIsOnThePageAndInTheFeed() {
+    // asOf is 2026-11-03T10:30Z (the region's last probe)
+    Model.MaintenanceView past =
+        new Model.MaintenanceView(
+            "mw-past",
+            "SMS",
+            "us-east",
+            Instant.parse("2026-11-02T01:00:00Z"),
+            Instant.parse("2026-11-02T02:00:00Z"));
+    Model.MaintenanceView ongoing =
+        new Model.MaintenanceView(
+            "mw-now",
+            "SMS",
+            "us-east",
+            Instant.parse("2026-11-03T10:00:00Z"),
+            Instant.parse("2026-11-03T11:00:00Z"));
+    Model.MaintenanceView upcoming =
+        new Model.MaintenanceView(
+            "mw-next",
+            "VOICE",
+            "ap-south",
+            Instant.parse("2026-11-05T22:00:00Z"),
+            Instant.parse("2026-11-05T23:30:00Z"));
+    Model.Status s =
+        StatusBuilder.build(
+            List.of(
+                new Model.Local("a:1", List.of(), List.of(region()), List.of(upcoming, past)),
+                new Model.Local("b:1", List.of(), List.of(), List.of(ongoing, upcoming))),
+            List.of(),
+            5,
+            Duration.ofDays(7),
+            "99.99");
+    assertThat(s.maintenance()).containsExactly(ongoing, upcoming);
+    String html = StatusPage.render(s);
+    assertThat(html)
+        .contains(
+            "<article class=\"maint ongoing\" data-window=\"mw-now\" data-service=\"SMS\" "
+                + "data-region=\"us-east\" data-state=\"ongoing\">")
+        .contains(
+            "data-window=\"mw-next\" data-service=\"VOICE\" data-region=\"ap-south\" "
+                + "data-state=\"upcoming\">")
+        .contains("2026-11-05 22:00 UTC to 2026-11-05 23:30 UTC")
+        .contains("data-from=\"2026-11-05T22:00:00Z\" data-to=\"2026-11-05T23:30:00Z\"")
+        .doesNotContain("mw-past");
+    String feed = AtomFeed.render(s, "https://status.example/");
+    assertThat(feed)
+        .contains("<id>urn:nines:maintenance:VOICE:mw-next</id>")
+        .contains(
+            "<title>VOICE in ap-south: maintenance 2026-11-05 22:00 UTC to 2026-11-05 23:30 UTC"
+                + "</title>")
+        .contains("<category term=\"maintenance\"/>");
+    assertThat(AtomFeed.render(s, "https://status.example/", new AtomFeed.Scope("SMS", null)))
+        .contains("urn:nines:maintenance:SMS:mw-now")
+        .doesNotContain("mw-next");
+  }
+
+  @Test
   void queriesAreDecoded() {
     assertThat(ApiServer.query("/feed.atom?service=SMS&region=eu%2Dwest&x"))
         .containsEntry("service", "SMS")

@@ -95,6 +95,9 @@ final class ApiFixture {
           creditSchedule:
             - {belowPercent: "99.99", creditPercent: 10}
             - {belowPercent: "99.9", creditPercent: 25}
+      maintenance:
+        # announced, after the history's end: upcoming on the page
+        - {id: mw-voice-eu, service: VOICE, region: eu-west, start: PT60M, end: PT90M}
       events:
         - name: bluewave-degraded
           start: PT2M

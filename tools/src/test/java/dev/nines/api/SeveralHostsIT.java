@@ -180,6 +180,8 @@ class SeveralHostsIT {
       env.put("NINES_API_PORT", "8080");
       env.put("NINES_API_TOKEN", TOKEN);
       env.put("NINES_STATE_DIR", state.toString());
+      // its health file too, not into the module's directory
+      env.put(Settings.envName("platform.data.dir"), state.resolve("data").toString());
       env.put("NINES_KAFKA_COMMIT_INTERVAL_MS", "1000");
       instances.add(pb.start());
     }

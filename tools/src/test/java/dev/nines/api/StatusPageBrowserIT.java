@@ -178,6 +178,21 @@ class StatusPageBrowserIT {
         assertThat(onPage).isEqualTo(inTopic).hasSize(2).containsValues("OPEN", "RESOLVED");
         assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("1 open incident");
 
+        // the announced maintenance, upcoming, as the API holds it, in the reader's time too
+        List<WebElement> maintenance = browser.findElements(By.cssSelector("article.maint"));
+        assertThat(maintenance)
+            .extracting(e -> e.getAttribute("data-window"))
+            .containsExactlyElementsOf(
+                api.maintenance().stream().map(Model.MaintenanceView::id).toList())
+            .containsExactly("mw-voice-eu");
+        assertThat(maintenance.get(0).getAttribute("data-state")).isEqualTo("upcoming");
+        assertThat(maintenance.get(0).getText())
+            .contains("VOICE · eu-west")
+            .contains("2026-11-01 00:45 UTC to 2026-11-01 01:15 UTC");
+        assertThat(maintenance.get(0).findElement(By.cssSelector(".localtime")).getText())
+            .as("the script wrote the window in the browser's own time")
+            .startsWith("(your time: ");
+
         // the public page and feed keep the carrier matrix private
         List<String> carrierIds =
             api.routes().stream()

@@ -148,21 +148,24 @@ public final class UptimeTopology {
       StreamsBuilder builder, NinesConfig config, SchemaRegistryClient registry) {
     Serde<String> keys = Serdes.String();
     int partitions = config.topics().partitions();
-    return builder.stream(
-            config.topics().name(Topics.MAINTENANCE_WINDOWS),
-            Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
-                .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
-                .withName("maintenance-source"))
-        .flatMap(
-            (id, w) -> windowByService(id, w, config.ingest().maxTextLength()),
-            Named.as("maintenance-check-and-key"))
-        .repartition(
-            Repartitioned.with(keys, Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
-                .withName("uptime-maintenance-by-service")
-                .withNumberOfPartitions(partitions))
-        .mapValues(
-            t -> (UptimeInput) new UptimeInput.Maintenance(t),
-            Named.as("uptime-maintenance-as-input"));
+    KStream<String, Tagged<MaintenanceWindow>> windows =
+        builder.stream(
+                config.topics().name(Topics.MAINTENANCE_WINDOWS),
+                Consumed.with(keys, Topics.MAINTENANCE_WINDOWS.valueSerde(registry))
+                    .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
+                    .withName("maintenance-source"))
+            .flatMap(
+                (id, w) -> windowByService(id, w, config.ingest().maxTextLength()),
+                Named.as("maintenance-check-and-key"))
+            .repartition(
+                Repartitioned.with(
+                        keys, Tagged.serde(Topics.MAINTENANCE_WINDOWS.valueSerde(registry)))
+                    .withName("uptime-maintenance-by-service")
+                    .withNumberOfPartitions(partitions));
+    // queryable view for the status page and feed: upcoming and ongoing maintenance
+    Views.maintenance(builder, windows);
+    return windows.mapValues(
+        t -> (UptimeInput) new UptimeInput.Maintenance(t), Named.as("uptime-maintenance-as-input"));
   }
 
   private static void addStateStores(StreamsBuilder builder) {

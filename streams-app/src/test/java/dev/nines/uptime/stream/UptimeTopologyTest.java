@@ -19,6 +19,7 @@ import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.testing.Drivers;
 import dev.nines.testing.TestRegistry;
+import dev.nines.views.Views;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,6 +214,25 @@ class UptimeTopologyTest {
         .extracting(Incident::getIncidentId, Incident::getStatus)
         .containsExactly(
             Tuple.tuple(id, IncidentStatus.OPEN), Tuple.tuple(id, IncidentStatus.RESOLVED));
+  }
+
+  @Test
+  void theMaintenanceViewHoldsAnnouncedWindowsUntilTheyAreRemoved() {
+    MaintenanceWindow w =
+        MaintenanceWindow.newBuilder()
+            .setService(Service.VOICE)
+            .setRegion("ap-south")
+            .setStartsAt(Instant.parse("2026-03-10T10:00:00Z"))
+            .setEndsAt(Instant.parse("2026-03-10T11:00:00Z"))
+            .build();
+    windows.pipeInput("mw-1", w);
+    windows.pipeInput("mw-2", MaintenanceWindow.newBuilder(w).setRegion("eu-west").build());
+    var store = driver.<String, MaintenanceWindow>getKeyValueStore(Views.MAINTENANCE_STORE);
+    assertThat(store.get("VOICE:mw-1")).isEqualTo(w);
+    assertThat(store.get("VOICE:mw-2").getRegion()).isEqualTo("eu-west");
+    windows.pipeInput("mw-1", null); // a tombstone goes to every service
+    assertThat(store.get("VOICE:mw-1")).isNull();
+    assertThat(store.get("VOICE:mw-2")).isNotNull();
   }
 
   @Test

@@ -141,7 +141,7 @@ public final class StatusPage {
     }
     for (MaintenanceView m : s.maintenance()) {
       String state = m.ongoing(s.asOf()) ? "ongoing" : "upcoming";
-      b.append("<article class=\"maint ")
+      b.append("<article class=\"mwindow ")
           .append(state)
           .append("\" data-window=\"")
           .append(escape(m.id()))
@@ -230,7 +230,6 @@ public final class StatusPage {
           .append(escape(r.region().service()))
           .append(" · ")
           .append(escape(r.region().region()))
-          .append("</span>")
           // a subscriber follows only the components they use
           .append(" <a class=\"feed\" href=\"")
           .append(feedBase)
@@ -238,7 +237,7 @@ public final class StatusPage {
           .append(escape(new AtomFeed.Scope(r.region().service(), r.region().region()).query()))
           .append("\" title=\"Atom feed of ")
           .append(escape(r.region().service() + " in " + r.region().region()))
-          .append("\">feed</a>");
+          .append("\">feed</a></span>");
       month(b, r.region().currentMonth(), s.targetPercent());
       b.append("</div><div class=\"bar\" role=\"list\">");
       for (Day d : r.days()) {
@@ -384,9 +383,10 @@ public final class StatusPage {
       .banner{padding:14px 16px;border-radius:8px;font-weight:600;color:#fff}
       .banner.ok{background:#2e9e5b}.banner.bad{background:#d64545}
       .warn{background:#fff4e5;border:1px solid #f5c26b;padding:8px 12px;border-radius:6px}
-      .incident,.region,.route{background:var(--card);border:1px solid var(--line);
+      .incident,.region,.route,.mwindow{background:var(--card);border:1px solid var(--line);
       border-radius:8px;padding:12px 14px;margin:8px 0}
       .incident.open{border-left:4px solid #d64545}.incident.resolved{border-left:4px solid #2e9e5b}
+      .mwindow{border-left:4px solid #5b8def}.mwindow p{margin:2px 0}
       .incident p{margin:2px 0}.tag{font-size:.75rem;background:#5b8def;color:#fff;
       border-radius:4px;padding:1px 6px;vertical-align:middle}
       .rhead{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px;
@@ -403,7 +403,7 @@ public final class StatusPage {
       td.num{text-align:right;font-variant-numeric:tabular-nums}
       tr.reason td{border-top:0;padding-top:0;font-size:.8rem;color:var(--muted)}
       .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
-      .feed{font-size:.75rem;color:var(--muted)}
+      .feed{font-size:.75rem;font-weight:400;color:var(--muted)}
       .state{font-size:.75rem;font-weight:600;padding:1px 6px;border-radius:4px;color:#fff}
       .tier{font-size:.7rem;padding:0 5px;border:1px solid var(--line);border-radius:4px;\
       color:var(--muted)}.tier.canary{border-color:#c98a1b;color:#c98a1b}

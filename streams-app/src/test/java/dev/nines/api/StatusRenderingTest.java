@@ -254,7 +254,7 @@ class StatusRenderingTest {
     String html = StatusPage.render(s);
     assertThat(html)
         .contains(
-            "<article class=\"maint ongoing\" data-window=\"mw-now\" data-service=\"SMS\" "
+            "<article class=\"mwindow ongoing\" data-window=\"mw-now\" data-service=\"SMS\" "
                 + "data-region=\"us-east\" data-state=\"ongoing\">")
         .contains(
             "data-window=\"mw-next\" data-service=\"VOICE\" data-region=\"ap-south\" "

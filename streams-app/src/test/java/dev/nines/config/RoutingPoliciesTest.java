@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nines.routing.RoutingPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RoutingPoliciesTest {
   static final RoutingPolicy BASE = RoutingPolicy.defaults();
@@ -107,6 +110,27 @@ class RoutingPoliciesTest {
         .hasMessageStartingWith(
             "config routing.profile.otp.* (flag): 'routing.eject.success.below' = 'lots': "
                 + "expected a fraction");
+  }
+
+  @Test
+  void aReplayPolicyFileSetsTiersBackoffAndProfiles(@TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("what-if.properties");
+    Files.writeString(
+        policy,
+        "routing.tier.min.healthy.percent=50\n"
+            + "routing.backoff.max.multiplier=1\n"
+            + "routing.profile.otp.eject.success.below=0.97\n"
+            + "routing.profile.otp.degrade.success.below=0.99\n");
+    NinesConfig c = ConfigLoader.load(Optional.empty(), Map.of(), Optional.of(policy), Map.of());
+    assertThat(c.routing().policy().tierMinHealthyPercent()).isEqualTo(50);
+    assertThat(c.routing().policy().backoffMaxMultiplier()).isEqualTo(1);
+    assertThat(c.routing().profileOverrides())
+        .isEqualTo(
+            Map.of(
+                "otp",
+                Map.of(
+                    "routing.eject.success.below", "0.97",
+                    "routing.degrade.success.below", "0.99")));
   }
 
   @Test

@@ -179,7 +179,7 @@ class StatusPageBrowserIT {
         assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("1 open incident");
 
         // the announced maintenance, upcoming, as the API holds it, in the reader's time too
-        List<WebElement> maintenance = browser.findElements(By.cssSelector("article.maint"));
+        List<WebElement> maintenance = browser.findElements(By.cssSelector("article.mwindow"));
         assertThat(maintenance)
             .extracting(e -> e.getAttribute("data-window"))
             .containsExactlyElementsOf(

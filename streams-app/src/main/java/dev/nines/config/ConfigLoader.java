@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -415,14 +414,8 @@ public final class ConfigLoader {
       throw new ConfigException(
           "config '" + p + "url' is missing: endpoint '" + name + "' needs an http(s) URL");
     }
-    URI uri;
-    try {
-      uri = new URI(url.value().trim());
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        throw new URISyntaxException(url.value(), "not http(s)");
-      }
-    } catch (URISyntaxException e) {
+    URI uri = Settings.httpUrl(url.value());
+    if (uri == null) {
       // the URL may hold a token: not repeated in the message
       throw new ConfigException(
           "config '" + p + "url' (" + url.source() + "): expected an http:// or https:// URL");

@@ -109,11 +109,12 @@ public final class RoutingPolicies {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
-    return build(values(s -> parsed.containsKey(s) ? parsed.get(s) : valueOf(base, s)));
+    Map<Setting<?>, Object> current = valuesOf(base);
+    return build(values(s -> parsed.containsKey(s) ? parsed.get(s) : current.get(s)));
   }
 
-  /** The value of a knob in a policy, typed as its setting parses it. */
-  private static Object valueOf(RoutingPolicy p, Setting<?> s) {
+  /** The value of every knob in a policy, typed as its setting parses it. */
+  private static Map<Setting<?>, Object> valuesOf(RoutingPolicy p) {
     Map<Setting<?>, Object> v = new LinkedHashMap<>();
     v.put(Settings.ROUTING_MIN_SAMPLES, p.minSamples());
     v.put(Settings.ROUTING_DEGRADE_SUCCESS, p.degradeSuccessBelow());
@@ -132,9 +133,6 @@ public final class RoutingPolicies {
     v.put(Settings.ROUTING_TIER_MIN_HEALTHY, p.tierMinHealthyPercent());
     v.put(Settings.ROUTING_BACKOFF_MEMORY, Duration.ofMillis(p.backoffMemoryMs()));
     v.put(Settings.ROUTING_BACKOFF_MAX, p.backoffMaxMultiplier());
-    if (!v.containsKey(s)) {
-      throw new IllegalArgumentException("'" + s.key() + "' is not a routing knob");
-    }
-    return v.get(s);
+    return v;
   }
 }

@@ -702,18 +702,13 @@ public final class Settings {
               if (u.isBlank()) {
                 continue;
               }
-              try {
-                URI uri = new URI(u.trim());
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    || uri.getHost() == null) {
-                  throw new URISyntaxException(u, "not http(s)");
-                }
-                out.add(uri);
-              } catch (URISyntaxException e) {
+              URI uri = httpUrl(u);
+              if (uri == null) {
                 throw new IllegalArgumentException(
                     "expected comma-separated http:// or https:// "
                         + "URLs, e.g. https://hooks.example.com/nines");
               }
+              out.add(uri);
             }
             return List.copyOf(out);
           });
@@ -753,6 +748,17 @@ public final class Settings {
           });
   public static final Setting<Duration> WEBHOOK_TIMEOUT =
       Setting.duration("webhooks.timeout", "PT10S", "How long one delivery attempt may take.");
+
+  /** The http(s) URL with a host that {@code s} is, or null if it is not one. */
+  static URI httpUrl(String s) {
+    try {
+      URI uri = new URI(s.trim());
+      boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+      return http && uri.getHost() != null ? uri : null;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
 
   static Setting<Double> fraction(String key, String def, String doc) {
     return new Setting<>(

@@ -74,46 +74,6 @@ public record RoutingPolicy(
     long backoffMemoryMs,
     int backoffMaxMultiplier) {
 
-  public static final int DEFAULT_TIER_MIN_HEALTHY_PERCENT = 70;
-  public static final long DEFAULT_BACKOFF_MEMORY_MS = 24 * 3_600_000L;
-  public static final int DEFAULT_BACKOFF_MAX_MULTIPLIER = 10;
-
-  /** The knobs before tiers and backoff, with their defaults. */
-  public RoutingPolicy(
-      int minSamples,
-      double degradeSuccessBelow,
-      double ejectSuccessBelow,
-      long degradeLatencyP95MsAbove,
-      long ejectLatencyP95MsAbove,
-      double peerDegradeGap,
-      double peerEjectGap,
-      int minPeers,
-      double degradedShare,
-      double maxEjectedShare,
-      double panicBelowHealthyShare,
-      int trickleWeight,
-      int recoveryEvaluations,
-      List<Double> rampSteps) {
-    this(
-        minSamples,
-        degradeSuccessBelow,
-        ejectSuccessBelow,
-        degradeLatencyP95MsAbove,
-        ejectLatencyP95MsAbove,
-        peerDegradeGap,
-        peerEjectGap,
-        minPeers,
-        degradedShare,
-        maxEjectedShare,
-        panicBelowHealthyShare,
-        trickleWeight,
-        recoveryEvaluations,
-        rampSteps,
-        DEFAULT_TIER_MIN_HEALTHY_PERCENT,
-        DEFAULT_BACKOFF_MEMORY_MS,
-        DEFAULT_BACKOFF_MAX_MULTIPLIER);
-  }
-
   private static final String STRICTER = "ejecting must be the stricter test";
 
   public RoutingPolicy {
@@ -202,7 +162,10 @@ public record RoutingPolicy(
         0.5,
         100,
         3,
-        List.of(0.25, 0.5, 0.75));
+        List.of(0.25, 0.5, 0.75),
+        70,
+        24 * 3_600_000L,
+        10);
   }
 
   /**

@@ -238,6 +238,14 @@ public final class StatusPage {
           .append("\" title=\"Atom feed of ")
           .append(escape(r.region().service() + " in " + r.region().region()))
           .append("\">feed</a></span>");
+      if (r.region().noDataSince() != null) {
+        // the probes stopped: neither up nor down can be said, and the reader should know
+        b.append("<span class=\"nodata-state\" data-no-data-since=\"")
+            .append(r.region().noDataSince())
+            .append("\">no data since ")
+            .append(Texts.time(r.region().noDataSince()))
+            .append("</span>");
+      }
       month(b, r.region().currentMonth(), s.targetPercent());
       b.append("</div><div class=\"bar\" role=\"list\">");
       for (Day d : r.days()) {
@@ -289,6 +297,9 @@ public final class StatusPage {
                     + Texts.duration(l.downtimeMs())
                     + ", maintenance "
                     + Texts.duration(l.maintenanceMs())
+                    + (l.unobservedMs() > 0
+                        ? ", unobserved (no probes) " + Texts.duration(l.unobservedMs())
+                        : "")
                     + "; availability is over the whole month"))
         .append("\">")
         .append(escape(l.month()))
@@ -297,8 +308,15 @@ public final class StatusPage {
         .append("%</b> vs ")
         .append(escape(l.targetPercent()))
         .append("% · budget left ")
-        .append(Texts.duration(l.errorBudgetRemainingMs()))
-        .append("</span>");
+        .append(Texts.duration(l.errorBudgetRemainingMs()));
+    if (l.unobservedMs() > 0) {
+      b.append(" · <span class=\"unobserved\" data-unobserved-ms=\"")
+          .append(l.unobservedMs())
+          .append("\">unobserved ")
+          .append(Texts.duration(l.unobservedMs()))
+          .append("</span>");
+    }
+    b.append("</span>");
   }
 
   private static void routes(StringBuilder b, Status s) {
@@ -405,6 +423,8 @@ public final class StatusPage {
       .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
       .feed{font-size:.75rem;font-weight:400;color:var(--muted)}
       .state{font-size:.75rem;font-weight:600;padding:1px 6px;border-radius:4px;color:#fff}
+      .nodata-state{font-size:.75rem;margin-left:8px;padding:0 6px;border-radius:4px;\
+      background:#8a8f98;color:#fff}\
       .tier{font-size:.7rem;padding:0 5px;border:1px solid var(--line);border-radius:4px;\
       color:var(--muted)}.tier.canary{border-color:#c98a1b;color:#c98a1b}
       .state.healthy{background:#2e9e5b}.state.degraded{background:#e5b300}

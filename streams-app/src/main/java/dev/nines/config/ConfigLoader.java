@@ -619,13 +619,25 @@ public final class ConfigLoader {
               + "): expected a duration that divides a day, "
               + "e.g. PT1M, PT30S or PT5M");
     }
+    Duration noData = get(raw, Settings.UPTIME_NO_DATA_AFTER);
+    if (noData.compareTo(grace) <= 0) {
+      throw new ConfigException(
+          "config 'uptime.no.data.after' = '"
+              + noData
+              + "' ("
+              + raw.get("uptime.no.data.after").source()
+              + "): expected more than 'uptime.reorder.grace' = "
+              + grace
+              + ", or a probe still in time could be taken for a gap");
+    }
     HealthRule rule =
         new HealthRule(
             get(raw, Settings.UPTIME_CONFIRMATIONS),
             get(raw, Settings.UPTIME_QUORUM),
             // the reorder buffer already drops copies (held: duplicate, released: late); the
             // tracker's own guard only needs to cover the same span, and it is rewritten per probe
-            grace);
+            grace,
+            noData);
     return new NinesConfig.Uptime(
         rule,
         grace,
@@ -635,6 +647,7 @@ public final class ConfigLoader {
         get(raw, Settings.UPTIME_ALERT_RULES),
         get(raw, Settings.CREDITS_KEEP_MONTHS),
         get(raw, Settings.UPTIME_REGION_IDLE),
+        noData,
         positive(raw, Settings.UPTIME_WATERMARK_INTERVAL),
         positive(raw, Settings.UPTIME_PARTITION_IDLE));
   }

@@ -144,6 +144,8 @@ public record NinesConfig(
    * @param tick cadence of ledger refreshes and burn-rate evaluations (event time)
    * @param alertRules the multi-window burn-rate rules
    * @param creditKeepMonths closed months kept so that a late contract is still credited
+   * @param noDataAfter a region silent this long (event time) raises NO_DATA; a vantage silent
+   *     this long leaves the quorum
    * @param watermarkInterval event-time cadence of the watermarks across the uptime repartition
    * @param partitionIdle wall-clock time after which a silent input partition is idle
    */
@@ -156,6 +158,7 @@ public record NinesConfig(
       List<BurnRule> alertRules,
       int creditKeepMonths,
       Duration regionIdle,
+      Duration noDataAfter,
       Duration watermarkInterval,
       Duration partitionIdle) {}
 

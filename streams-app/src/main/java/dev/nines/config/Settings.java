@@ -538,6 +538,14 @@ public final class Settings {
           "PT6H",
           "A region whose probes lag the service's latest by more than this no longer holds back "
               + "the service's month close, and is moved on with it.");
+  public static final Setting<Duration> UPTIME_NO_DATA_AFTER =
+      Setting.duration(
+          "uptime.no.data.after",
+          "PT5M",
+          "A region without a probe for longer than this (event time) while the service's other "
+              + "regions report raises a NO_DATA alert; the gap counts as unobserved time in the "
+              + "ledger, and a vantage silent this long leaves the quorum. More than "
+              + "uptime.reorder.grace.");
   public static final Setting<Duration> UPTIME_WATERMARK_INTERVAL =
       Setting.duration(
           "uptime.watermark.interval",
@@ -813,6 +821,7 @@ public final class Settings {
           ROCKSDB_MEMTABLE_MB,
           CREDITS_KEEP_MONTHS,
           UPTIME_REGION_IDLE,
+          UPTIME_NO_DATA_AFTER,
           UPTIME_WATERMARK_INTERVAL,
           UPTIME_PARTITION_IDLE,
           UPTIME_CONFIRMATIONS,
@@ -907,7 +916,13 @@ public final class Settings {
 
   /** Endpoint event kinds (dev.nines.webhooks.Notification.Kind, by event name). */
   public static final List<String> WEBHOOK_EVENTS =
-      List.of("incident.opened", "incident.resolved", "alert.fired", "alert.resolved");
+      List.of(
+          "incident.opened",
+          "incident.resolved",
+          "alert.fired",
+          "alert.resolved",
+          "nodata.started",
+          "nodata.ended");
 
   /** Endpoint minimum severities (dev.nines.webhooks.Notification.Severity, lower case). */
   public static final List<String> WEBHOOK_SEVERITIES = List.of("info", "warning", "critical");

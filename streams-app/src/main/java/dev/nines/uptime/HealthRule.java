@@ -15,10 +15,25 @@ import java.util.Objects;
  *     observedAt; default 10 minutes. The {@link ReorderBuffer} in front already drops copies
  *     (held ones as duplicates, released ones as late); this is the tracker's own guard when it is
  *     fed directly, kept short because it is part of the state rewritten per probe.
+ * @param vantageSilence a vantage with no probe for longer than this, while the region's other
+ *     vantages report, leaves the quorum: its failing checks are forgotten, so a vantage retired
+ *     mid-incident no longer holds the incident open; zero = never (the contract's rule as
+ *     written). Time in which the whole region was silent does not count.
  */
-public record HealthRule(int confirmations, int quorum, Duration dedupRetention) {
+public record HealthRule(
+    int confirmations, int quorum, Duration dedupRetention, Duration vantageSilence) {
+  /** A rule that never retires a silent vantage. */
+  public HealthRule(int confirmations, int quorum, Duration dedupRetention) {
+    this(confirmations, quorum, dedupRetention, Duration.ZERO);
+  }
+
   public HealthRule {
     Objects.requireNonNull(dedupRetention, "dedupRetention");
+    Objects.requireNonNull(vantageSilence, "vantageSilence");
+    if (vantageSilence.isNegative()) {
+      throw new IllegalArgumentException(
+          "health rule: vantageSilence = " + vantageSilence + ": expected 0 or more");
+    }
     if (confirmations < 1) {
       throw new IllegalArgumentException(
           "health rule: confirmations = " + confirmations + ": expected at least 1");
@@ -33,16 +48,20 @@ public record HealthRule(int confirmations, int quorum, Duration dedupRetention)
     }
   }
 
-  /** confirmations 2, quorum 1, dedup retention 10 minutes. */
+  /** confirmations 2, quorum 1, dedup retention 10 minutes, vantage silence 5 minutes. */
   public static HealthRule defaults() {
-    return new HealthRule(2, 1, Duration.ofMinutes(10));
+    return new HealthRule(2, 1, Duration.ofMinutes(10), Duration.ofMinutes(5));
   }
 
   public HealthRule withConfirmations(int confirmations) {
-    return new HealthRule(confirmations, quorum, dedupRetention);
+    return new HealthRule(confirmations, quorum, dedupRetention, vantageSilence);
   }
 
   public HealthRule withQuorum(int quorum) {
-    return new HealthRule(confirmations, quorum, dedupRetention);
+    return new HealthRule(confirmations, quorum, dedupRetention, vantageSilence);
+  }
+
+  public HealthRule withVantageSilence(Duration silence) {
+    return new HealthRule(confirmations, quorum, dedupRetention, silence);
   }
 }

@@ -24,13 +24,16 @@ import java.util.TreeSet;
  * @param recentIds probe id to observedAt of the probes applied within the dedup retention
  * @param failing the current run of failures of every pair whose latest probe failed
  * @param incident the open incident, or null while UP
+ * @param vantages each vantage's latest applied probe time, by which a silent one is retired
+ *     (empty in states written before vantages were tracked: they are learnt again)
  */
 public record HealthState(
     long lastObservedAt,
     SortedMap<String, Long> recentIds,
     SortedMap<CheckVantage, Run> failing,
-    Incident incident) {
-  private static final byte FORMAT = 1;
+    Incident incident,
+    SortedMap<String, Long> vantages) {
+  private static final byte FORMAT = 2;
 
   /** One check as probed from one vantage. */
   public record CheckVantage(String check, String vantage) implements Comparable<CheckVantage> {
@@ -91,11 +94,20 @@ public record HealthState(
   public HealthState {
     recentIds = Collections.unmodifiableSortedMap(new TreeMap<>(recentIds));
     failing = Collections.unmodifiableSortedMap(new TreeMap<>(failing));
+    vantages = Collections.unmodifiableSortedMap(new TreeMap<>(vantages));
+  }
+
+  public HealthState(
+      long lastObservedAt,
+      SortedMap<String, Long> recentIds,
+      SortedMap<CheckVantage, Run> failing,
+      Incident incident) {
+    this(lastObservedAt, recentIds, failing, incident, new TreeMap<>());
   }
 
   /** Nothing seen yet: UP. */
   public static HealthState initial() {
-    return new HealthState(Long.MIN_VALUE, new TreeMap<>(), new TreeMap<>(), null);
+    return new HealthState(Long.MIN_VALUE, new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>());
   }
 
   public boolean isDown() {
@@ -125,15 +137,21 @@ public record HealthState(
             writeStrings(out, incident.checks());
             writeStrings(out, incident.vantages());
           }
+          out.writeInt(vantages.size());
+          for (Map.Entry<String, Long> e : vantages.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+          }
         });
   }
 
   public static HealthState fromBytes(byte[] data) {
     return StateCodec.read(
         data,
+        (byte) 1,
         FORMAT,
         "HealthState",
-        in -> {
+        (in, format) -> {
           long last = in.readLong();
           SortedMap<String, Long> ids = new TreeMap<>();
           for (int i = in.readInt(); i > 0; i--) {
@@ -148,7 +166,13 @@ public record HealthState(
           if (in.readBoolean()) {
             incident = new Incident(in.readLong(), readStrings(in), readStrings(in));
           }
-          return new HealthState(last, ids, failing, incident);
+          SortedMap<String, Long> vantages = new TreeMap<>();
+          if (format >= 2) {
+            for (int i = in.readInt(); i > 0; i--) {
+              vantages.put(in.readUTF(), in.readLong());
+            }
+          }
+          return new HealthState(last, ids, failing, incident, vantages);
         });
   }
 

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param errorBudgetMs the downtime the objective allows in the whole month
  * @param errorBudgetRemainingMs {@code errorBudgetMs - downtimeMs}; negative once overspent
  * @param incidentIds incidents whose DOWN time overlaps the month, by start then id
+ * @param unobservedMs time of the month no probe covered ({@link NoDataRule})
  */
 public record MonthBalance(
     YearMonth month,
@@ -32,7 +33,8 @@ public record MonthBalance(
     String targetPercent,
     long errorBudgetMs,
     long errorBudgetRemainingMs,
-    List<String> incidentIds) {
+    List<String> incidentIds,
+    long unobservedMs) {
   public MonthBalance {
     Objects.requireNonNull(month, "month");
     Objects.requireNonNull(availabilityPercent, "availabilityPercent");

@@ -29,6 +29,8 @@ import java.util.Objects;
  *       never overstated (99.99999 with one ms too much downtime shows as 99.999999, not 100).
  *       The denominator is always the whole month, also before the month is over: the line shows
  *       the balance so far, which can only go down as the month goes on.
+ *   <li>{@code unobservedMs} is the time of the month that no probe covered (see {@link
+ *       NoDataRule}); it is shown apart and changes neither availability nor budget.
  *   <li>{@code errorBudgetMs = floor(monthLengthMs * (100 - target) / 100)} computed exactly with
  *       BigDecimal (a 30-day month at 99.99 gives 259200 ms), and {@code errorBudgetRemainingMs =
  *       errorBudgetMs - downtimeMs}, negative once overspent.
@@ -71,6 +73,22 @@ public final class MonthLedger {
       Collection<Outage> outages,
       Collection<Interval> maintenance,
       long observedUntil) {
+    return balance(month, outages, maintenance, observedUntil, List.of(), null);
+  }
+
+  /**
+   * The line for {@code month}, with its unobserved time.
+   *
+   * @param gaps closed gaps in the probes (counted in full: they are known)
+   * @param silence the gap still open, counted up to {@code observedUntil}; null if none
+   */
+  public MonthBalance balance(
+      YearMonth month,
+      Collection<Outage> outages,
+      Collection<Interval> maintenance,
+      long observedUntil,
+      List<Interval> gaps,
+      NoDataRule.Silence silence) {
     Interval period = period(month);
     long observedEnd = Math.max(period.start(), Math.min(period.end(), observedUntil));
     Interval observed = new Interval(period.start(), observedEnd);
@@ -104,7 +122,8 @@ public final class MonthLedger {
         targetPercent.toPlainString(),
         budgetMs,
         budgetMs - downtimeMs,
-        List.copyOf(ids));
+        List.copyOf(ids),
+        NoDataRule.unobservedMs(gaps, silence, period, observedUntil));
   }
 
   /** The UTC month as {@code [first instant, first instant of the next month)}. */

@@ -18,6 +18,9 @@ import java.util.TreeSet;
  *
  * @param closedThrough the latest finalized month, or null before the first: a month at or before
  *     it never changes again
+ * @param gaps the closed gaps in the region's probes that an open month can still see ({@link
+ *     NoDataRule})
+ * @param silence the NO_DATA alert in force, or null
  */
 public record RegionState(
     ReorderState reorder,
@@ -25,8 +28,10 @@ public record RegionState(
     AlertState alerts,
     List<Outage> outages,
     SortedSet<YearMonth> openMonths,
-    YearMonth closedThrough) {
-  private static final byte FORMAT = 1;
+    YearMonth closedThrough,
+    List<Interval> gaps,
+    NoDataRule.Silence silence) {
+  private static final byte FORMAT = 2;
 
   public RegionState {
     Objects.requireNonNull(reorder, "reorder");
@@ -34,6 +39,17 @@ public record RegionState(
     Objects.requireNonNull(alerts, "alerts");
     outages = List.copyOf(outages);
     openMonths = Collections.unmodifiableSortedSet(new TreeSet<>(openMonths));
+    gaps = List.copyOf(gaps);
+  }
+
+  public RegionState(
+      ReorderState reorder,
+      HealthState health,
+      AlertState alerts,
+      List<Outage> outages,
+      SortedSet<YearMonth> openMonths,
+      YearMonth closedThrough) {
+    this(reorder, health, alerts, outages, openMonths, closedThrough, List.of(), null);
   }
 
   public static RegionState initial() {
@@ -52,19 +68,19 @@ public record RegionState(
   }
 
   public RegionState withReorder(ReorderState r) {
-    return new RegionState(r, health, alerts, outages, openMonths, closedThrough);
+    return new RegionState(r, health, alerts, outages, openMonths, closedThrough, gaps, silence);
   }
 
   public RegionState withHealth(HealthState h) {
-    return new RegionState(reorder, h, alerts, outages, openMonths, closedThrough);
+    return new RegionState(reorder, h, alerts, outages, openMonths, closedThrough, gaps, silence);
   }
 
   public RegionState withAlerts(AlertState a) {
-    return new RegionState(reorder, health, a, outages, openMonths, closedThrough);
+    return new RegionState(reorder, health, a, outages, openMonths, closedThrough, gaps, silence);
   }
 
   public RegionState withOutages(List<Outage> o) {
-    return new RegionState(reorder, health, alerts, o, openMonths, closedThrough);
+    return new RegionState(reorder, health, alerts, o, openMonths, closedThrough, gaps, silence);
   }
 
   /** This state with the month open; unchanged if it is already open or finalized. */
@@ -74,7 +90,7 @@ public record RegionState(
     }
     TreeSet<YearMonth> months = new TreeSet<>(openMonths);
     months.add(month);
-    return new RegionState(reorder, health, alerts, outages, months, closedThrough);
+    return new RegionState(reorder, health, alerts, outages, months, closedThrough, gaps, silence);
   }
 
   /** This state with the month finalized (and every month before it). */
@@ -83,7 +99,11 @@ public record RegionState(
     months.headSet(month, true).clear();
     YearMonth through =
         closedThrough == null || month.isAfter(closedThrough) ? month : closedThrough;
-    return new RegionState(reorder, health, alerts, outages, months, through);
+    return new RegionState(reorder, health, alerts, outages, months, through, gaps, silence);
+  }
+
+  public RegionState withGaps(List<Interval> g, NoDataRule.Silence s) {
+    return new RegionState(reorder, health, alerts, outages, openMonths, closedThrough, g, s);
   }
 
   public byte[] toBytes() {
@@ -107,15 +127,26 @@ public record RegionState(
             out.writeUTF(m.toString());
           }
           out.writeUTF(closedThrough == null ? "" : closedThrough.toString());
+          out.writeInt(gaps.size());
+          for (Interval g : gaps) {
+            out.writeLong(g.start());
+            out.writeLong(g.end());
+          }
+          out.writeBoolean(silence != null);
+          if (silence != null) {
+            out.writeLong(silence.since());
+            out.writeLong(silence.firedAt());
+          }
         });
   }
 
   public static RegionState fromBytes(byte[] data) {
     return StateCodec.read(
         data,
+        (byte) 1,
         FORMAT,
         "RegionState",
-        in -> {
+        (in, format) -> {
           ReorderState r = ReorderState.fromBytes(readBytes(in));
           HealthState h = HealthState.fromBytes(readBytes(in));
           AlertState a = AlertState.fromBytes(readBytes(in));
@@ -130,8 +161,25 @@ public record RegionState(
             months.add(YearMonth.parse(in.readUTF()));
           }
           String through = in.readUTF();
+          List<Interval> gaps = new ArrayList<>();
+          NoDataRule.Silence silence = null;
+          if (format >= 2) {
+            for (int i = in.readInt(); i > 0; i--) {
+              gaps.add(new Interval(in.readLong(), in.readLong()));
+            }
+            if (in.readBoolean()) {
+              silence = new NoDataRule.Silence(in.readLong(), in.readLong());
+            }
+          }
           return new RegionState(
-              r, h, a, outages, months, through.isEmpty() ? null : YearMonth.parse(through));
+              r,
+              h,
+              a,
+              outages,
+              months,
+              through.isEmpty() ? null : YearMonth.parse(through),
+              gaps,
+              silence);
         });
   }
 

@@ -29,6 +29,11 @@ import java.util.TreeSet;
  *       service working.
  * </ul>
  *
+ * <p>A vantage with no probe for longer than {@link HealthRule#vantageSilence()} while the region's
+ * other vantages report is retired: its failing checks are forgotten, so it neither counts
+ * towards the quorum nor holds an incident open (UP at the first probe after which no remaining
+ * pair is failing).
+ *
  * <p>Observations must come in {@link ProbeObservation#EVENT_ORDER} (put a {@link ReorderBuffer}
  * in front): "consecutive" only means something in event time. A copy of a probe id applied
  * within the rule's dedup retention changes nothing; an observation older than the latest one
@@ -66,6 +71,7 @@ public final class ServiceHealthTracker {
               + "): feed probes in event-time order through a ReorderBuffer");
     }
     SortedMap<CheckVantage, Run> failing = new TreeMap<>(state.failing());
+    SortedMap<String, Long> seen = retire(state, failing, o);
     CheckVantage pair = new CheckVantage(o.check(), o.vantage());
     if (o.success()) {
       failing.remove(pair);
@@ -93,8 +99,33 @@ public final class ServiceHealthTracker {
       }
     }
     return new Step(
-        new HealthState(o.observedAt(), remember(state.recentIds(), o), failing, incident),
+        new HealthState(o.observedAt(), remember(state.recentIds(), o), failing, incident, seen),
         transitions);
+  }
+
+  /**
+   * The vantages' latest probe times with {@code o}'s, after retiring (from {@code failing}, in
+   * place) every vantage silent for longer than the rule's vantage silence. After a gap in which
+   * the whole region was silent, every vantage is given the silence again from {@code o}: a
+   * region-wide gap is missing data, not a retired vantage.
+   */
+  private SortedMap<String, Long> retire(
+      HealthState state, SortedMap<CheckVantage, Run> failing, ProbeObservation o) {
+    SortedMap<String, Long> seen = new TreeMap<>(state.vantages());
+    long silence = rule.vantageSilence().toMillis();
+    if (silence > 0) {
+      // states written before vantages were tracked: their failing vantages start now
+      failing.keySet().forEach(p -> seen.putIfAbsent(p.vantage(), o.observedAt()));
+      if (state.lastObservedAt() != Long.MIN_VALUE
+          && o.observedAt() - state.lastObservedAt() > silence) {
+        seen.replaceAll((v, at) -> o.observedAt());
+      } else {
+        seen.entrySet().removeIf(e -> o.observedAt() - e.getValue() > silence);
+        failing.keySet().removeIf(p -> !seen.containsKey(p.vantage()));
+      }
+    }
+    seen.put(o.vantage(), o.observedAt());
+    return seen;
   }
 
   /** A Down if the confirmed runs reach the quorum, else null. */

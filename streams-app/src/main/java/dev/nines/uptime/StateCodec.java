@@ -37,17 +37,33 @@ final class StateCodec {
     }
   }
 
+  interface FormatReader<T> {
+    T read(DataInputStream in, byte format) throws IOException;
+  }
+
   static <T> T read(byte[] data, byte format, String what, Reader<T> reader) {
+    return read(data, format, format, what, (in, f) -> reader.read(in));
+  }
+
+  /** Reads any format from {@code oldest} to {@code newest}; the reader is told which. */
+  static <T> T read(byte[] data, byte oldest, byte newest, String what, FormatReader<T> reader) {
     if (data == null || data.length == 0) {
       throw new IllegalArgumentException(what + ": no bytes to read");
     }
-    if (data[0] != format) {
+    if (data[0] < oldest || data[0] > newest) {
       throw new IllegalArgumentException(
-          what + ": unknown format " + data[0] + " (this version reads format " + format + ")");
+          what
+              + ": unknown format "
+              + data[0]
+              + " (this version reads formats "
+              + oldest
+              + " to "
+              + newest
+              + ")");
     }
     try {
       ByteArrayInputStream bytes = new ByteArrayInputStream(data, 1, data.length - 1);
-      T value = reader.read(new DataInputStream(bytes));
+      T value = reader.read(new DataInputStream(bytes), data[0]);
       if (bytes.available() != 0) {
         throw new IllegalArgumentException(
             what + ": " + bytes.available() + " bytes left over after the state");

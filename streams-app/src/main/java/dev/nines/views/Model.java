@@ -121,7 +121,8 @@ public final class Model {
       String targetPercent,
       long errorBudgetRemainingMs,
       List<String> incidentIds,
-      boolean finalized) {
+      boolean finalized,
+      long unobservedMs) {
     public static Ledger of(UptimeLedger l) {
       return new Ledger(
           l.getService().name(),
@@ -136,7 +137,8 @@ public final class Model {
           l.getTargetPercent(),
           l.getErrorBudgetRemainingMs(),
           List.copyOf(l.getIncidentIds()),
-          l.getFinalized());
+          l.getFinalized(),
+          l.getUnobservedMs());
     }
   }
 
@@ -170,14 +172,30 @@ public final class Model {
     }
   }
 
-  /** A service in a region as the pipeline holds it: days with probes, incidents, ledger. */
+  /**
+   * A service in a region as the pipeline holds it: days with probes, incidents, ledger.
+   *
+   * @param noDataSince while its probes have stopped (a NO_DATA alert in force), the latest probe
+   *     before the silence; null otherwise
+   */
   public record Region(
       String service,
       String region,
       Instant lastSeen,
       List<LocalDate> observedDays,
       List<IncidentView> incidents,
-      Ledger currentMonth) {
+      Ledger currentMonth,
+      Instant noDataSince) {
+    public Region(
+        String service,
+        String region,
+        Instant lastSeen,
+        List<LocalDate> observedDays,
+        List<IncidentView> incidents,
+        Ledger currentMonth) {
+      this(service, region, lastSeen, observedDays, incidents, currentMonth, null);
+    }
+
     public static Region of(RegionHistory h, Ledger currentMonth) {
       return new Region(
           h.service(),
@@ -185,7 +203,8 @@ public final class Model {
           h.lastSeenMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(h.lastSeenMs()),
           h.observedDays().stream().map(LocalDate::ofEpochDay).toList(),
           h.incidents().stream().map(IncidentView::of).toList(),
-          currentMonth);
+          currentMonth,
+          h.noDataSinceMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(h.noDataSinceMs()));
     }
 
     public String key() {

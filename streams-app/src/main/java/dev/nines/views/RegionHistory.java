@@ -24,14 +24,32 @@ import org.apache.kafka.common.serialization.Serdes;
  *     (probes are taken at most once per hour of event time, the ledger at every line)
  * @param observedDays epoch days (UTC) with at least one probe
  * @param incidents by start, one entry per incident id, its latest state
+ * @param noDataSinceMs while a NO_DATA alert is in force, the latest probe before the silence;
+ *     {@link Long#MIN_VALUE} otherwise
  */
 public record RegionHistory(
     String service,
     String region,
     long lastSeenMs,
     SortedSet<Long> observedDays,
-    List<Incident> incidents) {
-  private static final byte FORMAT = 1;
+    List<Incident> incidents,
+    long noDataSinceMs) {
+  private static final byte FORMAT = 2;
+
+  public RegionHistory(
+      String service,
+      String region,
+      long lastSeenMs,
+      SortedSet<Long> observedDays,
+      List<Incident> incidents) {
+    this(service, region, lastSeenMs, observedDays, incidents, Long.MIN_VALUE);
+  }
+
+  /** With the NO_DATA state: since the latest probe, or {@link Long#MIN_VALUE} once resolved. */
+  public RegionHistory noDataSince(long sinceMs) {
+    return new RegionHistory(service, region, lastSeenMs, observedDays, incidents, sinceMs);
+  }
+
   private static final Serde<Incident> INCIDENT = AvroValueSerde.of(Incident.class);
 
   public static RegionHistory empty(String service, String region) {
@@ -48,7 +66,8 @@ public record RegionHistory(
     if (markDay) {
       days.add(Math.floorDiv(observedAt, 86_400_000L));
     }
-    return new RegionHistory(service, region, Math.max(lastSeenMs, observedAt), days, incidents);
+    return new RegionHistory(
+        service, region, Math.max(lastSeenMs, observedAt), days, incidents, noDataSinceMs);
   }
 
   /** With this incident's latest state (replacing its earlier one). */
@@ -61,7 +80,8 @@ public record RegionHistory(
     }
     out.add(incident);
     out.sort(Comparator.comparing(Incident::getStartedAt).thenComparing(Incident::getIncidentId));
-    return new RegionHistory(service, region, lastSeenMs, observedDays, List.copyOf(out));
+    return new RegionHistory(
+        service, region, lastSeenMs, observedDays, List.copyOf(out), noDataSinceMs);
   }
 
   /**
@@ -84,7 +104,7 @@ public record RegionHistory(
             .filter(
                 i -> i.getResolvedAt() == null || i.getResolvedAt().toEpochMilli() >= firstKeptMs)
             .toList();
-    return new RegionHistory(service, region, lastSeenMs, keptDays, kept);
+    return new RegionHistory(service, region, lastSeenMs, keptDays, kept, noDataSinceMs);
   }
 
   public byte[] toBytes() {
@@ -105,6 +125,7 @@ public record RegionHistory(
         out.writeInt(b.length);
         out.write(b);
       }
+      out.writeLong(noDataSinceMs);
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -115,7 +136,7 @@ public record RegionHistory(
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format < 1 || format > FORMAT) {
         throw new IllegalStateException("unknown RegionHistory format " + format);
       }
       String service = in.readUTF();
@@ -131,7 +152,9 @@ public record RegionHistory(
         in.readFully(b);
         incidents.add(INCIDENT.deserializer().deserialize(null, b));
       }
-      return new RegionHistory(service, region, lastSeen, days, List.copyOf(incidents));
+      long noDataSince = format >= 2 ? in.readLong() : Long.MIN_VALUE;
+      return new RegionHistory(
+          service, region, lastSeen, days, List.copyOf(incidents), noDataSince);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

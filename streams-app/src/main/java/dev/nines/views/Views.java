@@ -1,8 +1,10 @@
 package dev.nines.views;
 
 import dev.nines.config.NinesConfig;
+import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.CarrierWeight;
+import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
@@ -10,6 +12,7 @@ import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.Tagged;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +103,11 @@ public final class Views {
     int days = config.api().historyDays();
     incidents.process(
         () -> new IncidentWriter(days), Named.as("uptime-incidents-view"), REGION_STORE);
+  }
+
+  /** Uptime, part 4: NO_DATA alerts into the region histories (the status page shows them). */
+  public static void alerts(KStream<String, ErrorBudgetAlert> alerts) {
+    alerts.process(NoDataWriter::new, Named.as("uptime-no-data-view"), REGION_STORE);
   }
 
   /** Uptime, part 3: the latest ledger line per service, region and month. */
@@ -265,6 +273,34 @@ public final class Views {
       long at = (i.getResolvedAt() != null ? i.getResolvedAt() : i.getStartedAt()).toEpochMilli();
       store.put(key, h.seen(at, false).with(i).trimmed(days));
       count(OutputCounters.INCIDENTS, "status", i.getStatus().name().toLowerCase(Locale.ROOT), 1);
+    }
+  }
+
+  static final class NoDataWriter extends Writer<ErrorBudgetAlert> {
+    private KeyValueStore<String, RegionHistory> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(REGION_STORE);
+    }
+
+    @Override
+    public void process(Record<String, ErrorBudgetAlert> r) {
+      ErrorBudgetAlert a = r.value();
+      if (a == null || a.getSeverity() != AlertSeverity.NO_DATA) {
+        return;
+      }
+      String key = a.getService().name() + ":" + a.getRegion();
+      RegionHistory h = store.get(key);
+      if (h == null) {
+        h = RegionHistory.empty(a.getService().name(), a.getRegion());
+      }
+      // firedAt is the latest probe plus the limit, which the alert carries as its window
+      long since =
+          a.getResolvedAt() != null
+              ? Long.MIN_VALUE
+              : a.getFiredAt().toEpochMilli() - Duration.parse(a.getLongWindow()).toMillis();
+      store.put(key, h.noDataSince(since));
     }
   }
 

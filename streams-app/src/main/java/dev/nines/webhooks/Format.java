@@ -138,9 +138,7 @@ public enum Format {
   private static Map<String, Object> alertmanager(Notification n, Endpoint e, String baseUrl) {
     String status = n.kind().resolves() ? "resolved" : "firing";
     Map<String, String> labels = new TreeMap<>();
-    labels.put(
-        "alertname",
-        n.kind().name().startsWith("INCIDENT") ? "NinesServiceDown" : "NinesErrorBudgetBurn");
+    labels.put("alertname", alertname(n.kind()));
     labels.put("service", n.service());
     labels.put("region", n.region());
     labels.put("severity", n.severity().lower());
@@ -172,6 +170,14 @@ public enum Format {
     body.put("externalURL", baseUrl);
     body.put("alerts", List.of(alert));
     return body;
+  }
+
+  static String alertname(Notification.Kind kind) {
+    return switch (kind) {
+      case INCIDENT_OPENED, INCIDENT_RESOLVED -> "NinesServiceDown";
+      case ALERT_FIRED, ALERT_RESOLVED -> "NinesErrorBudgetBurn";
+      case NO_DATA_STARTED, NO_DATA_ENDED -> "NinesNoData";
+    };
   }
 
   /** {@code {alertname="x", region="y"}}: how Alertmanager writes a label set in a group key. */

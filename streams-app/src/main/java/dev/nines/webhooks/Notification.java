@@ -48,7 +48,9 @@ public record Notification(
     INCIDENT_OPENED("incident.opened"),
     INCIDENT_RESOLVED("incident.resolved"),
     ALERT_FIRED("alert.fired"),
-    ALERT_RESOLVED("alert.resolved");
+    ALERT_RESOLVED("alert.resolved"),
+    NO_DATA_STARTED("nodata.started"),
+    NO_DATA_ENDED("nodata.ended");
 
     private final String event;
 
@@ -62,7 +64,7 @@ public record Notification(
 
     /** Whether this closes what an earlier notification opened. */
     public boolean resolves() {
-      return this == INCIDENT_RESOLVED || this == ALERT_RESOLVED;
+      return this == INCIDENT_RESOLVED || this == ALERT_RESOLVED || this == NO_DATA_ENDED;
     }
 
     /** The kind named by its event, e.g. alert.fired; null if none is. */
@@ -124,6 +126,9 @@ public record Notification(
   }
 
   public static Notification of(ErrorBudgetAlert a) {
+    if (a.getSeverity() == AlertSeverity.NO_DATA) {
+      return noData(a);
+    }
     boolean firing = a.getResolvedAt() == null;
     String rule =
         a.getSeverity()
@@ -164,6 +169,32 @@ public record Notification(
         a.getSeverity() == AlertSeverity.PAGE ? Severity.CRITICAL : Severity.WARNING,
         key,
         (firing ? where + " burns its error budget: " : where + " no longer burns: ") + rule,
+        a.getFiredAt(),
+        a.getResolvedAt(),
+        details,
+        "api/regions/" + a.getService() + "/" + a.getRegion());
+  }
+
+  /** The probes of a region stopped (a warning: nothing is known to be down) or came back. */
+  private static Notification noData(ErrorBudgetAlert a) {
+    boolean silent = a.getResolvedAt() == null;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("service", a.getService().name());
+    details.put("region", a.getRegion());
+    details.put("severity", a.getSeverity().name());
+    details.put("noDataAfter", a.getLongWindow());
+    details.put("firedAt", a.getFiredAt().toString());
+    details.put("resolvedAt", silent ? null : a.getResolvedAt().toString());
+    String where = a.getService() + " in " + a.getRegion();
+    return new Notification(
+        silent ? Kind.NO_DATA_STARTED : Kind.NO_DATA_ENDED,
+        a.getService().name(),
+        a.getRegion(),
+        Severity.WARNING,
+        a.getService() + ":" + a.getRegion() + ":NO_DATA@" + a.getFiredAt(),
+        silent
+            ? where + ": no probe results for " + a.getLongWindow() + " while other regions report"
+            : where + ": probe results arrive again",
         a.getFiredAt(),
         a.getResolvedAt(),
         details,

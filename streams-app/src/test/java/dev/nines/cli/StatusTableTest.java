@@ -51,7 +51,8 @@ class StatusTableTest {
             "99.99",
             -3_340_800,
             List.of("SMS-us-east-x"),
-            false);
+            false,
+            0);
     var region =
         new Model.Region(
             "SMS",

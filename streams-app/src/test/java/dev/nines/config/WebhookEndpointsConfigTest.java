@@ -103,7 +103,7 @@ class WebhookEndpointsConfigTest {
                     "webhooks.endpoint.x.format", "slack", "webhooks.endpoint.x.events", "page")))
         .isEqualTo(
             "config 'webhooks.endpoint.x.events' = 'page' (flag): expected one of incident.opened,"
-                + " incident.resolved, alert.fired, alert.resolved");
+                + " incident.resolved, alert.fired, alert.resolved, nodata.started, nodata.ended");
     assertThat(
             error(
                 url,

@@ -12,6 +12,7 @@ import dev.nines.uptime.HealthTransition.Up;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -249,5 +250,67 @@ class ServiceHealthTrackerTest {
         .hasMessageContaining("confirmations = 0");
     assertThatThrownBy(() -> new HealthRule(2, 0, Duration.ZERO))
         .hasMessageContaining("quorum = 0");
+  }
+
+  @Test
+  void aVantageSilentForLongerThanTheLimitLeavesAndNoLongerHoldsTheIncidentOpen() {
+    // B fails at 1 and 2: DOWN from 1. B then stops for good; A keeps succeeding every minute.
+    // At 7, B's latest (2) is exactly 5 min back: still in. At 8 it is 6 min: B leaves, no pair
+    // is failing any more, UP at 8.
+    List<ProbeObservation> probes = new ArrayList<>();
+    for (int m = 1; m <= 10; m++) {
+      probes.add(ok(SEND, A, m));
+      if (m <= 2) {
+        probes.add(fail(SEND, B, m));
+      }
+    }
+    Probes.Run run = feed(HealthRule.defaults(), probes);
+    assertThat(run.transitions())
+        .containsExactly(
+            new Down(at(1), at(2), List.of(SEND), List.of(B)),
+            new Up(at(1), at(8), List.of(SEND), List.of(B)));
+    assertThat(run.state().vantages()).containsOnlyKeys(A);
+    // the contract's rule as written (no retirement): the incident stays open
+    assertThat(feed(HealthRule.defaults().withVantageSilence(Duration.ZERO), probes).transitions())
+        .containsExactly(new Down(at(1), at(2), List.of(SEND), List.of(B)));
+  }
+
+  @Test
+  void aSilentVantageDoesNotCountTowardsTheQuorum() {
+    // quorum 2. B fails at 1 and 2 (confirmed) and goes silent; A fails from 9: at 10 A confirms,
+    // but B (latest 2, 8 min back) has left: one vantage, no quorum, no incident
+    List<ProbeObservation> probes = new ArrayList<>();
+    probes.add(fail(SEND, B, 1));
+    probes.add(fail(SEND, B, 2));
+    for (int m = 1; m <= 10; m++) {
+      probes.add(m >= 9 ? fail(SEND, A, m) : ok(SEND, A, m));
+    }
+    probes.sort(Comparator.comparingLong(ProbeObservation::observedAt));
+    HealthRule quorum2 = HealthRule.defaults().withQuorum(2);
+    assertThat(feed(quorum2, probes).transitions()).isEmpty();
+    // without retirement, B's confirmed run still counts: DOWN from B's first failure at 1
+    assertThat(feed(quorum2.withVantageSilence(Duration.ZERO), probes).transitions())
+        .containsExactly(new Down(at(1), at(10), List.of(SEND), List.of(A, B)));
+  }
+
+  @Test
+  void aGapOfTheWholeRegionRetiresNoVantage() {
+    // A and B fail at 1 and 2: DOWN from 1. Nothing at all from 3 to 19 (the probers were
+    // away). At 20 A succeeds: B is not retired for the region-wide gap, so B's failing pair
+    // still holds the incident; B fails again at 20 and succeeds at 21: UP at 21.
+    List<ProbeObservation> probes =
+        List.of(
+            fail(SEND, A, 1),
+            fail(SEND, B, 1),
+            fail(SEND, A, 2),
+            fail(SEND, B, 2),
+            ok(SEND, A, 20),
+            fail(SEND, B, 20),
+            ok(SEND, A, 21),
+            ok(SEND, B, 21));
+    assertThat(feed(HealthRule.defaults(), probes).transitions())
+        .containsExactly(
+            new Down(at(1), at(2), List.of(SEND), List.of(A)),
+            new Up(at(1), at(21), List.of(SEND), List.of(A, B)));
   }
 }

@@ -116,6 +116,45 @@ class FormatTest {
         .isEqualTo(page.get("dedup_key").asText());
   }
 
+  static ErrorBudgetAlert noData(boolean silent) {
+    return new ErrorBudgetAlert(
+        Service.SMS,
+        "ap-south",
+        AlertSeverity.NO_DATA,
+        0.0,
+        "PT5M",
+        "PT5M",
+        Instant.parse("2026-10-31T23:15:00Z"),
+        silent ? null : Instant.parse("2026-10-31T23:40:00Z"));
+  }
+
+  @Test
+  void noDataIsAWarningThatOpensAndClosesOneThingInEachTool() throws Exception {
+    Notification started = Notification.of(noData(true));
+    Notification ended = Notification.of(noData(false));
+    assertThat(started.event()).isEqualTo("nodata.started");
+    assertThat(ended.event()).isEqualTo("nodata.ended");
+    // PagerDuty: a warning trigger, resolved with the same dedup_key
+    JsonNode t = render(Format.PAGERDUTY, started, PD);
+    assertThat(t.get("event_action").asText()).isEqualTo("trigger");
+    assertThat(t.get("payload").get("severity").asText()).isEqualTo("warning");
+    assertThat(t.get("payload").get("summary").asText())
+        .isEqualTo("SMS in ap-south: no probe results for PT5M while other regions report");
+    assertThat(t.get("dedup_key").asText()).isEqualTo("SMS:ap-south:NO_DATA@2026-10-31T23:15:00Z");
+    JsonNode r = render(Format.PAGERDUTY, ended, PD);
+    assertThat(r.get("event_action").asText()).isEqualTo("resolve");
+    assertThat(r.get("dedup_key").asText()).isEqualTo(t.get("dedup_key").asText());
+    // Alertmanager: alertname NinesNoData, firing then resolved, one fingerprint
+    JsonNode f = render(Format.ALERTMANAGER, started, AM).get("alerts").get(0);
+    JsonNode e = render(Format.ALERTMANAGER, ended, AM).get("alerts").get(0);
+    assertThat(f.get("labels").get("alertname").asText()).isEqualTo("NinesNoData");
+    assertThat(f.get("status").asText()).isEqualTo("firing");
+    assertThat(e.get("status").asText()).isEqualTo("resolved");
+    assertThat(OffsetDateTime.parse(e.get("endsAt").asText()).toInstant())
+        .isEqualTo(Instant.parse("2026-10-31T23:40:00Z"));
+    assertThat(e.get("fingerprint").asText()).isEqualTo(f.get("fingerprint").asText());
+  }
+
   static final Endpoint AM =
       new Endpoint(
           "am", URI.create("http://receiver.example/hook"), Format.ALERTMANAGER, "", Filter.ALL);

@@ -1,6 +1,7 @@
 package dev.nines.uptime.stream;
 
 import dev.nines.config.NinesConfig;
+import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
@@ -20,6 +21,7 @@ import dev.nines.uptime.Intervals;
 import dev.nines.uptime.MonthBalance;
 import dev.nines.uptime.MonthClosed;
 import dev.nines.uptime.MonthLedger;
+import dev.nines.uptime.NoDataRule;
 import dev.nines.uptime.Outage;
 import dev.nines.uptime.ProbeObservation;
 import dev.nines.uptime.RegionState;
@@ -73,6 +75,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
   private final ServiceHealthTracker tracker;
   private final MonthLedger ledger;
   private final BurnRateAlerts alerts;
+  private final NoDataRule noData;
   private final long tickMs;
   private final long longestAlertWindowMs;
 
@@ -107,6 +110,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     this.tracker = new ServiceHealthTracker(config.rule());
     this.ledger = new MonthLedger(config.targetPercent());
     this.alerts = new BurnRateAlerts(config.targetPercent(), config.alertRules());
+    this.noData = new NoDataRule(config.noDataAfter());
     this.tickMs = config.tick().toMillis();
     this.longestAlertWindowMs =
         config.alertRules().stream().mapToLong(r -> r.longWindow().toMillis()).max().orElse(0);
@@ -163,6 +167,9 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
             p.getVantage(),
             p.getSuccess(),
             p.getObservedAt().toEpochMilli());
+    int gapsBefore = rs.gaps().size();
+    rs = arrive(service, p.getRegion(), rs, regionBefore, o.observedAt());
+    Interval gap = rs.gaps().size() > gapsBefore ? rs.gaps().get(rs.gaps().size() - 1) : null;
     ReorderBuffer.Released released = reorder.offer(rs.reorder(), o);
     for (ProbeObservation late : released.late()) {
       log.warn(
@@ -178,6 +185,11 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     if (crossesTick(regionBefore, rs.reorder().streamTime())) {
       rs = tickRegion(service, p.getRegion(), rs, ss);
     }
+    if (gap != null) {
+      // the months the gap touched show their unobserved time now, not only at the month's close
+      long until = Math.max(rs.health().lastObservedAt(), gap.start());
+      rs = ledgerLines(service, p.getRegion(), rs, ss, gap.start(), until, new ArrayList<>());
+    }
     putRegion(rk, rs);
     long before = ss.clock();
     ss = ss.withClock(o.observedAt());
@@ -185,6 +197,22 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
       tickService(service, ss);
     }
     putService(service, ss);
+  }
+
+  /** A probe later than the region's latest: it may end a gap, and a NO_DATA alert with it. */
+  private RegionState arrive(
+      Service service, String region, RegionState rs, long latest, long observedAt) {
+    NoDataRule.Arrival a = noData.arrive(rs.gaps(), rs.silence(), latest, observedAt);
+    if (a.gaps() == rs.gaps() && a.silence() == rs.silence()) {
+      return rs;
+    }
+    if (a.resolved() != null) {
+      forward(
+          regionKey(service, region),
+          new UptimeOutput.Alert(noDataAlert(service, region, a.resolved(), observedAt)),
+          observedAt);
+    }
+    return rs.withGaps(a.gaps(), a.silence());
   }
 
   private boolean crossesTick(long before, long after) {
@@ -360,7 +388,17 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     }
     for (Map.Entry<String, RegionState> e : all) {
       String region = e.getKey().substring(service.name().length() + 1);
-      RegionState rs = tickRegion(service, region, e.getValue(), ss);
+      RegionState rs = e.getValue();
+      NoDataRule.Silence silent =
+          noData.evaluate(rs.silence(), rs.reorder().streamTime(), ss.clock());
+      if (silent != null) {
+        rs = rs.withGaps(rs.gaps(), silent);
+        forward(
+            e.getKey(),
+            new UptimeOutput.Alert(noDataAlert(service, region, silent, null)),
+            silent.firedAt());
+      }
+      rs = tickRegion(service, region, rs, ss);
       for (YearMonth m : List.copyOf(rs.openMonths())) {
         long end = start(m.plusMonths(1));
         if (closeTime < end + config.monthGrace().toMillis()) {
@@ -434,7 +472,13 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     long keepAfter = cutoff;
     List<Outage> kept =
         rs.outages().stream().filter(o -> o.isOpen() || o.resolvedAt() >= keepAfter).toList();
-    return kept.size() == rs.outages().size() ? rs : rs.withOutages(kept);
+    if (kept.size() != rs.outages().size()) {
+      rs = rs.withOutages(kept);
+    }
+    // a gap is only needed by the ledger of a month still open
+    long firstOpen = rs.openMonths().isEmpty() ? Long.MAX_VALUE : start(rs.openMonths().first());
+    List<Interval> gaps = rs.gaps().stream().filter(g -> g.end() > firstOpen).toList();
+    return gaps.size() == rs.gaps().size() ? rs : rs.withGaps(gaps, rs.silence());
   }
 
   private MonthClosed.RegionMonth charged(
@@ -463,7 +507,9 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
       YearMonth m,
       long observedUntil,
       boolean finalized) {
-    MonthBalance b = ledger.balance(m, rs.outages(), ss.maintenance(region), observedUntil);
+    MonthBalance b =
+        ledger.balance(
+            m, rs.outages(), ss.maintenance(region), observedUntil, rs.gaps(), rs.silence());
     UptimeLedger line =
         UptimeLedger.newBuilder()
             .setService(service)
@@ -479,6 +525,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
             .setErrorBudgetRemainingMs(b.errorBudgetRemainingMs())
             .setIncidentIds(b.incidentIds())
             .setFinalized(finalized)
+            .setUnobservedMs(b.unobservedMs())
             .build();
     forward(regionKey(service, region) + ":" + m, new UptimeOutput.LedgerLine(line), observedUntil);
   }
@@ -522,6 +569,22 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     AlertEvent.Resolved res = (AlertEvent.Resolved) ev;
     return b.setFiredAt(Instant.ofEpochMilli(res.firedAt()))
         .setResolvedAt(Instant.ofEpochMilli(res.resolvedAt()))
+        .build();
+  }
+
+  /** A NO_DATA alert: firing (resolvedAt null) or resolved. */
+  private ErrorBudgetAlert noDataAlert(
+      Service service, String region, NoDataRule.Silence s, Long resolvedAt) {
+    String limit = config.noDataAfter().toString();
+    return ErrorBudgetAlert.newBuilder()
+        .setService(service)
+        .setRegion(region)
+        .setSeverity(AlertSeverity.NO_DATA)
+        .setBurnRate(0)
+        .setLongWindow(limit)
+        .setShortWindow(limit)
+        .setFiredAt(Instant.ofEpochMilli(s.firedAt()))
+        .setResolvedAt(resolvedAt == null ? null : Instant.ofEpochMilli(resolvedAt))
         .build();
   }
 

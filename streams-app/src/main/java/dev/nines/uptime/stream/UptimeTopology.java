@@ -8,6 +8,7 @@ import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.TextLimit;
+import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
@@ -227,14 +228,16 @@ public final class UptimeTopology {
         .branch(
             (k, v) -> v instanceof UptimeOutput.Alert,
             Branched.withConsumer(
-                s ->
-                    s.mapValues(
-                            v -> ((UptimeOutput.Alert) v).alert(), Named.as("uptime-alert-records"))
-                        .to(
-                            config.topics().name(Topics.ERROR_BUDGET_ALERTS),
-                            Produced.with(
-                                    keys, Topics.ERROR_BUDGET_ALERTS.outputSerde(registry, limits))
-                                .withName("alerts-sink")),
+                s -> {
+                  KStream<String, ErrorBudgetAlert> alerts =
+                      s.mapValues(
+                          v -> ((UptimeOutput.Alert) v).alert(), Named.as("uptime-alert-records"));
+                  alerts.to(
+                      config.topics().name(Topics.ERROR_BUDGET_ALERTS),
+                      Produced.with(keys, Topics.ERROR_BUDGET_ALERTS.outputSerde(registry, limits))
+                          .withName("alerts-sink"));
+                  Views.alerts(alerts);
+                },
                 "alerts"))
         .branch(
             (k, v) -> v instanceof UptimeOutput.Closed,

@@ -607,4 +607,91 @@ class UptimeTopologyTest {
         .setEffectiveTo(null)
         .build();
   }
+
+  @Test
+  void probesOfOneRegionStoppingRaiseNoDataAndTheGapIsUnobservedTime() {
+    // us-east probes every minute 10:00-10:40; eu-west 10:00-10:10, then nothing until 10:30.
+    // At 10:16 the service's stream time is 6 min past eu-west's latest (10:10), more than the
+    // 5 min limit (at 10:15 it is exactly 5): NO_DATA, fired at 10:10 + 5 min = 10:15. The
+    // probe at 10:30 resolves it; the gap [10:10, 10:30) is 1,200,000 ms unobserved.
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    for (int m = 0; m <= 40; m++) {
+      Instant t = t0.plusSeconds(60L * m);
+      probe("us-east", t, true);
+      if (m <= 10 || m >= 30) {
+        probe("eu-west", t, true);
+      }
+    }
+    List<TestRecord<String, ErrorBudgetAlert>> got = alerts.readRecordsToList();
+    assertThat(got)
+        .extracting(
+            TestRecord::key,
+            r -> r.value().getSeverity(),
+            r -> r.value().getFiredAt(),
+            r -> r.value().getResolvedAt(),
+            r -> r.value().getLongWindow())
+        .containsExactly(
+            Tuple.tuple(
+                "SMS:eu-west",
+                dev.nines.schema.AlertSeverity.NO_DATA,
+                t0.plusSeconds(15 * 60),
+                null,
+                "PT5M"),
+            Tuple.tuple(
+                "SMS:eu-west",
+                dev.nines.schema.AlertSeverity.NO_DATA,
+                t0.plusSeconds(15 * 60),
+                t0.plusSeconds(30 * 60),
+                "PT5M"));
+    var lines = ledger.readRecordsToList();
+    assertThat(lastOf(lines, "SMS:eu-west:2026-03").getUnobservedMs()).isEqualTo(1_200_000);
+    assertThat(lastOf(lines, "SMS:eu-west:2026-03").getDowntimeMs()).isZero();
+    assertThat(lastOf(lines, "SMS:us-east:2026-03").getUnobservedMs()).isZero();
+    assertThat(incidents.isEmpty()).isTrue();
+  }
+
+  @Test
+  void theStatusViewShowsARegionWithoutDataUntilItsProbesReturn() {
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    var regions =
+        driver.<String, dev.nines.views.RegionHistory>getKeyValueStore(Views.REGION_STORE);
+    for (int m = 0; m <= 20; m++) {
+      probe("us-east", t0.plusSeconds(60L * m), true);
+      if (m <= 10) {
+        probe("eu-west", t0.plusSeconds(60L * m), true);
+      }
+    }
+    // silent since its latest probe, 10:10
+    assertThat(regions.get("SMS:eu-west").noDataSinceMs())
+        .isEqualTo(t0.plusSeconds(600).toEpochMilli());
+    assertThat(regions.get("SMS:us-east").noDataSinceMs()).isEqualTo(Long.MIN_VALUE);
+    // its probes return at 10:21 (released by the order gate once the watermarks pass it)
+    probe("eu-west", t0.plusSeconds(21 * 60), true);
+    for (int m = 21; m <= 23; m++) {
+      probe("us-east", t0.plusSeconds(60L * m), true);
+    }
+    assertThat(regions.get("SMS:eu-west").noDataSinceMs()).isEqualTo(Long.MIN_VALUE);
+  }
+
+  @Test
+  void aVantageRetiredMidIncidentNoLongerKeepsItOpen() {
+    // v1 and v2 probe every minute; v2 fails at 10:05 and 10:06 (DOWN from 10:05) and then stops
+    // for good, v1 keeps succeeding. At 10:11 v2's latest is exactly 5 min back; at 10:12 it is
+    // 6: v2 leaves the quorum and the incident resolves at 10:12. Down [10:05, 10:12) = 420,000.
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    for (int m = 0; m <= 20; m++) {
+      Instant t = t0.plusSeconds(60L * m);
+      probe("us-east", "v1", t, true);
+      if (m <= 6) {
+        probe("us-east", "v2", t, m < 5);
+      }
+    }
+    assertThat(incidents.readValuesToList())
+        .extracting(Incident::getStatus, Incident::getStartedAt, Incident::getResolvedAt)
+        .containsExactly(
+            Tuple.tuple(IncidentStatus.OPEN, t0.plusSeconds(300), null),
+            Tuple.tuple(IncidentStatus.RESOLVED, t0.plusSeconds(300), t0.plusSeconds(720)));
+    assertThat(lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03").getDowntimeMs())
+        .isEqualTo(420_000);
+  }
 }

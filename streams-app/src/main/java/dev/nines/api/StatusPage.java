@@ -237,7 +237,7 @@ public final class StatusPage {
           .append(escape(new AtomFeed.Scope(r.region().service(), r.region().region()).query()))
           .append("\" title=\"Atom feed of ")
           .append(escape(r.region().service() + " in " + r.region().region()))
-          .append("\">feed</a></span>");
+          .append("\">feed</a>");
       if (r.region().noDataSince() != null) {
         // the probes stopped: neither up nor down can be said, and the reader should know
         b.append("<span class=\"nodata-state\" data-no-data-since=\"")
@@ -246,6 +246,7 @@ public final class StatusPage {
             .append(Texts.time(r.region().noDataSince()))
             .append("</span>");
       }
+      b.append("</span>");
       month(b, r.region().currentMonth(), s.targetPercent());
       b.append("</div><div class=\"bar\" role=\"list\">");
       for (Day d : r.days()) {

@@ -922,7 +922,11 @@ public final class Settings {
           "alert.fired",
           "alert.resolved",
           "nodata.started",
-          "nodata.ended");
+          "nodata.ended",
+          "maintenance.announced",
+          "maintenance.started",
+          "maintenance.ended",
+          "maintenance.cancelled");
 
   /** Endpoint minimum severities (dev.nines.webhooks.Notification.Severity, lower case). */
   public static final List<String> WEBHOOK_SEVERITIES = List.of("info", "warning", "critical");

@@ -1,6 +1,7 @@
 package dev.nines.webhooks;
 
 import dev.nines.views.Json;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -60,8 +61,24 @@ public enum Format {
     return null;
   }
 
-  /** A request body and the headers that go with it (besides Content-Type). */
-  public record Rendered(byte[] body, Map<String, String> headers) {}
+  /**
+   * A request body and the headers that go with it (besides Content-Type).
+   *
+   * @param url where it goes when not to the endpoint's URL (PagerDuty's change events), or null
+   */
+  public record Rendered(byte[] body, Map<String, String> headers, URI url) {
+    public Rendered(byte[] body, Map<String, String> headers) {
+      this(body, headers, null);
+    }
+  }
+
+  /**
+   * Whether this format can say it: Alertmanager has no announcements (an alert fires while
+   * something is the case, so a maintenance window is an alert only while it runs).
+   */
+  public boolean carries(Notification.Kind kind) {
+    return !(this == ALERTMANAGER && kind == Notification.Kind.MAINTENANCE_ANNOUNCED);
+  }
 
   /**
    * @param n what to send
@@ -71,7 +88,14 @@ public enum Format {
   public Rendered render(Notification n, Endpoint endpoint, String baseUrl) {
     return switch (this) {
       case NINES -> nines(n, endpoint);
-      case PAGERDUTY -> json(pagerDuty(n, endpoint, baseUrl));
+      case PAGERDUTY ->
+          n.kind().maintenance()
+              ? new Rendered(
+                  Json.write(pagerDutyChange(n, endpoint, baseUrl))
+                      .getBytes(StandardCharsets.UTF_8),
+                  Map.of(),
+                  changeUrl(endpoint.url()))
+              : json(pagerDuty(n, endpoint, baseUrl));
       case ALERTMANAGER -> json(alertmanager(n, endpoint, baseUrl));
       case SLACK -> json(slack(n, baseUrl));
     };
@@ -85,7 +109,11 @@ public enum Format {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("event", n.event());
     body.put("deliveryId", n.deliveryId());
-    body.put(n.kind().name().startsWith("INCIDENT") ? "incident" : "alert", n.details());
+    body.put(
+        n.kind().name().startsWith("INCIDENT")
+            ? "incident"
+            : n.kind().maintenance() ? "maintenance" : "alert",
+        n.details());
     byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     String ts = Long.toString(Instant.now().getEpochSecond());
     return new Rendered(
@@ -130,6 +158,40 @@ public enum Format {
                 "text",
                 n.service() + " in " + n.region() + " (JSON)")));
     return body;
+  }
+
+  /**
+   * A PagerDuty change event ({@code POST /v2/change/enqueue}): maintenance is context for the
+   * responders, not something to page on. {@code routing_key}, {@code payload.summary} (at most
+   * 1024), {@code payload.timestamp}, {@code payload.source}, {@code payload.custom_details},
+   * {@code links}.
+   */
+  private static Map<String, Object> pagerDutyChange(Notification n, Endpoint e, String baseUrl) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("summary", truncate(n.summary(), PAGERDUTY_SUMMARY_MAX));
+    payload.put(
+        "timestamp",
+        iso(n.kind() == Notification.Kind.MAINTENANCE_ENDED ? n.endsAt() : n.startsAt()));
+    payload.put("source", "nines/" + n.service() + "/" + n.region());
+    Map<String, Object> details = new LinkedHashMap<>(n.details());
+    details.put("event", n.event());
+    payload.put("custom_details", details);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("routing_key", e.secret());
+    body.put("payload", payload);
+    body.put("links", List.of(Map.of("href", baseUrl, "text", "Status page")));
+    return body;
+  }
+
+  /**
+   * Where PagerDuty takes change events: the events URL's {@code /v2/enqueue} becomes {@code
+   * /v2/change/enqueue}; any other URL (a proxy, a test receiver) is used as it is.
+   */
+  static URI changeUrl(URI events) {
+    String s = events.toString();
+    return s.endsWith("/v2/enqueue")
+        ? URI.create(s.substring(0, s.length() - "/v2/enqueue".length()) + "/v2/change/enqueue")
+        : events;
   }
 
   /** Alertmanager writes this for an alert that has not ended. */
@@ -177,6 +239,8 @@ public enum Format {
       case INCIDENT_OPENED, INCIDENT_RESOLVED -> "NinesServiceDown";
       case ALERT_FIRED, ALERT_RESOLVED -> "NinesErrorBudgetBurn";
       case NO_DATA_STARTED, NO_DATA_ENDED -> "NinesNoData";
+      case MAINTENANCE_ANNOUNCED, MAINTENANCE_STARTED, MAINTENANCE_ENDED, MAINTENANCE_CANCELLED ->
+          "NinesMaintenance";
     };
   }
 
@@ -211,13 +275,17 @@ public enum Format {
 
   private static Map<String, Object> slack(Notification n, String baseUrl) {
     String icon =
-        n.kind().resolves()
-            ? ":white_check_mark:"
-            : n.severity() == Notification.Severity.CRITICAL ? ":red_circle:" : ":warning:";
+        n.kind().maintenance()
+            ? ":wrench:"
+            : n.kind().resolves()
+                ? ":white_check_mark:"
+                : n.severity() == Notification.Severity.CRITICAL ? ":red_circle:" : ":warning:";
     String title =
-        (n.kind().resolves()
-                ? "Resolved: "
-                : n.severity() == Notification.Severity.CRITICAL ? "Critical: " : "Warning: ")
+        (n.kind().maintenance()
+                ? "Maintenance: "
+                : n.kind().resolves()
+                    ? "Resolved: "
+                    : n.severity() == Notification.Severity.CRITICAL ? "Critical: " : "Warning: ")
             + n.service()
             + " in "
             + n.region();

@@ -3,6 +3,7 @@ package dev.nines.webhooks;
 import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.views.Json;
 import dev.nines.views.Model;
 import java.time.Instant;
@@ -50,7 +51,11 @@ public record Notification(
     ALERT_FIRED("alert.fired"),
     ALERT_RESOLVED("alert.resolved"),
     NO_DATA_STARTED("nodata.started"),
-    NO_DATA_ENDED("nodata.ended");
+    NO_DATA_ENDED("nodata.ended"),
+    MAINTENANCE_ANNOUNCED("maintenance.announced"),
+    MAINTENANCE_STARTED("maintenance.started"),
+    MAINTENANCE_ENDED("maintenance.ended"),
+    MAINTENANCE_CANCELLED("maintenance.cancelled");
 
     private final String event;
 
@@ -64,7 +69,15 @@ public record Notification(
 
     /** Whether this closes what an earlier notification opened. */
     public boolean resolves() {
-      return this == INCIDENT_RESOLVED || this == ALERT_RESOLVED || this == NO_DATA_ENDED;
+      return this == INCIDENT_RESOLVED
+          || this == ALERT_RESOLVED
+          || this == NO_DATA_ENDED
+          || this == MAINTENANCE_ENDED
+          || this == MAINTENANCE_CANCELLED;
+    }
+
+    public boolean maintenance() {
+      return name().startsWith("MAINTENANCE");
     }
 
     /** The kind named by its event, e.g. alert.fired; null if none is. */
@@ -96,8 +109,14 @@ public record Notification(
     details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
-  /** {@code <dedupKey>:<OPEN|RESOLVED>}: one delivery per notification, however often sent. */
+  /**
+   * {@code <dedupKey>:<OPEN|RESOLVED>} (maintenance: {@code <dedupKey>:<ANNOUNCED|STARTED|ENDED|
+   * CANCELLED>}): one delivery per notification, however often sent.
+   */
   public String deliveryId() {
+    if (kind.maintenance()) {
+      return dedupKey + ":" + kind.name().substring("MAINTENANCE_".length());
+    }
     return dedupKey + ":" + (kind.resolves() ? "RESOLVED" : "OPEN");
   }
 
@@ -173,6 +192,40 @@ public record Notification(
         a.getResolvedAt(),
         details,
         "api/regions/" + a.getService() + "/" + a.getRegion());
+  }
+
+  /**
+   * A maintenance window announced, started, ended or withdrawn. Information, not an alarm; the
+   * key is the window's id and times, so an edited window is a new one for the receivers.
+   */
+  public static Notification maintenance(Kind kind, String id, MaintenanceWindow w) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("id", id);
+    details.put("service", w.getService().name());
+    details.put("region", w.getRegion());
+    details.put("startsAt", w.getStartsAt().toString());
+    details.put("endsAt", w.getEndsAt().toString());
+    String what = "Maintenance of " + w.getService() + " in " + w.getRegion();
+    String when = w.getStartsAt() + " to " + w.getEndsAt();
+    String summary =
+        switch (kind) {
+          case MAINTENANCE_ANNOUNCED -> what + " scheduled " + when;
+          case MAINTENANCE_STARTED -> what + " has started (" + when + ")";
+          case MAINTENANCE_ENDED -> what + " has ended (" + when + ")";
+          case MAINTENANCE_CANCELLED -> what + " (" + when + ") is cancelled";
+          default -> throw new IllegalArgumentException("not a maintenance kind: " + kind);
+        };
+    return new Notification(
+        kind,
+        w.getService().name(),
+        w.getRegion(),
+        Severity.INFO,
+        "maintenance:" + id + ":" + w.getStartsAt() + "/" + w.getEndsAt(),
+        summary,
+        w.getStartsAt(),
+        kind.resolves() ? w.getEndsAt() : null,
+        details,
+        "api/status");
   }
 
   /** The probes of a region stopped (a warning: nothing is known to be down) or came back. */

@@ -5,6 +5,7 @@ import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.serde.SchemaRegistryClient;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,13 +25,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +89,16 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
     String incidents = config.topics().name(Topics.INCIDENTS);
     String alerts = config.topics().name(Topics.ERROR_BUDGET_ALERTS);
+    String maintenance = config.topics().name(Topics.MAINTENANCE_WINDOWS);
     Deserializer<Object> values =
         values(
-            incidents,
-            Topics.INCIDENTS.valueSerde(registry),
-            alerts,
-            Topics.ERROR_BUDGET_ALERTS.valueSerde(registry));
+            Map.of(
+                incidents,
+                Topics.INCIDENTS.valueSerde(registry).deserializer(),
+                alerts,
+                Topics.ERROR_BUDGET_ALERTS.valueSerde(registry).deserializer(),
+                maintenance,
+                Topics.MAINTENANCE_WINDOWS.valueSerde(registry).deserializer()));
     List<EndpointState> legacy = new ArrayList<>();
     for (int i = 0; i < this.config.urls().size(); i++) {
       legacy.add(
@@ -112,16 +118,27 @@ public final class WebhookDispatcher implements AutoCloseable {
     if (!legacy.isEmpty()) {
       workers.add(
           new Worker(
-              "webhooks", groupId(config), List.of(incidents), legacy, platform, config, values));
+              "webhooks",
+              groupId(config),
+              List.of(incidents),
+              null,
+              legacy,
+              platform,
+              config,
+              values));
       endpoints.addAll(legacy);
     }
     for (NinesConfig.WebhookEndpoint e : this.config.endpoints()) {
       EndpointState state = new EndpointState(endpoint(e));
+      boolean wantsMaintenance = wantsMaintenance(state.endpoint);
       workers.add(
           new Worker(
               "webhooks-" + e.name(),
               groupId(config) + "-" + e.name(),
-              List.of(incidents, alerts),
+              wantsMaintenance
+                  ? List.of(incidents, alerts, maintenance)
+                  : List.of(incidents, alerts),
+              wantsMaintenance ? maintenance : null,
               List.of(state),
               platform,
               config,
@@ -147,20 +164,21 @@ public final class WebhookDispatcher implements AutoCloseable {
             Notification.Severity.valueOf(e.minSeverity().toUpperCase(Locale.ROOT))));
   }
 
-  /** One deserializer for both topics: the value type depends on where the record came from. */
-  private static Deserializer<Object> values(
-      String incidents,
-      Serde<Incident> incidentSerde,
-      String alerts,
-      Serde<ErrorBudgetAlert> alertSerde) {
+  /** Whether an endpoint's filter lets any maintenance notification through. */
+  static boolean wantsMaintenance(Endpoint e) {
+    Filter f = e.filter();
+    return f.minSeverity() == Notification.Severity.INFO
+        && (f.kinds().isEmpty() || f.kinds().stream().anyMatch(Notification.Kind::maintenance));
+  }
+
+  /** One deserializer for every topic: the value type depends on where the record came from. */
+  private static Deserializer<Object> values(Map<String, Deserializer<?>> byTopic) {
     return (topic, bytes) -> {
-      if (topic.equals(incidents)) {
-        return incidentSerde.deserializer().deserialize(topic, bytes);
+      Deserializer<?> d = byTopic.get(topic);
+      if (d == null) {
+        throw new IllegalStateException("webhooks: no value type for topic " + topic);
       }
-      if (topic.equals(alerts)) {
-        return alertSerde.deserializer().deserialize(topic, bytes);
-      }
-      throw new IllegalStateException("webhooks: no value type for topic " + topic);
+      return bytes == null ? null : d.deserialize(topic, bytes);
     };
   }
 
@@ -246,6 +264,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final class Worker {
     final String group;
     final List<String> topics;
+    final String maintenanceTopic;
     final List<EndpointState> targets;
     final Map<String, Object> consumerConfig;
     final Deserializer<Object> values;
@@ -256,12 +275,14 @@ public final class WebhookDispatcher implements AutoCloseable {
         String threadName,
         String group,
         List<String> topics,
+        String maintenanceTopic,
         List<EndpointState> targets,
         Platform platform,
         NinesConfig nines,
         Deserializer<Object> values) {
       this.group = group;
       this.topics = topics;
+      this.maintenanceTopic = maintenanceTopic;
       this.targets = targets;
       this.values = values;
       Map<String, Object> c = new HashMap<>(platform.clientOverrides());
@@ -295,21 +316,39 @@ public final class WebhookDispatcher implements AutoCloseable {
           if (closing.getCount() == 0) {
             break;
           }
-          consumer.subscribe(topics);
+          MaintenanceSchedule schedule = new MaintenanceSchedule();
+          if (maintenanceTopic == null) {
+            consumer.subscribe(topics);
+          } else {
+            consumer.subscribe(topics, new ScheduleRebalance(consumer, schedule));
+          }
           while (closing.getCount() > 0) {
             for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(500))) {
+              TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+              if (r.topic().equals(maintenanceTopic)) {
+                List<Notification> ns =
+                    schedule.onRecord(
+                        r.partition(), r.offset(), r.key(), (MaintenanceWindow) r.value());
+                deliverAll(ns);
+                if (schedule.replayed(r.partition(), r.offset() + 1)) {
+                  consumer.commitSync(
+                      Map.of(
+                          tp,
+                          new OffsetAndMetadata(
+                              r.offset() + 1,
+                              MaintenanceSchedule.metadata(
+                                  schedule.notifiedUntil(r.partition())))));
+                }
+                continue;
+              }
               Notification n = notification(r.value());
               if (n != null) {
-                for (EndpointState e : targets) {
-                  if (e.endpoint.filter().accepts(n)) {
-                    deliver(e, n);
-                  }
-                }
+                deliverAll(List.of(n));
               }
-              consumer.commitSync(
-                  Map.of(
-                      new TopicPartition(r.topic(), r.partition()),
-                      new OffsetAndMetadata(r.offset() + 1)));
+              consumer.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
+            }
+            if (maintenanceTopic != null) {
+              tick(consumer, schedule);
             }
             backoffMs = 1_000;
           }
@@ -344,6 +383,84 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
       }
     }
+
+    /** To every target whose filter takes it, in a form its format can say. */
+    private void deliverAll(List<Notification> ns) throws InterruptedException {
+      for (Notification n : ns) {
+        for (EndpointState e : targets) {
+          if (e.endpoint.filter().accepts(n) && e.endpoint.format().carries(n.kind())) {
+            deliver(e, n);
+          }
+        }
+      }
+    }
+
+    /** Starts and ends of maintenance that fell due, per partition whose windows are complete. */
+    private void tick(KafkaConsumer<String, Object> consumer, MaintenanceSchedule schedule)
+        throws InterruptedException {
+      long now = System.currentTimeMillis();
+      for (TopicPartition tp : consumer.assignment()) {
+        // the schedule knows partitions of maintenance-windows only (by number)
+        if (!tp.topic().equals(maintenanceTopic)
+            || !schedule.holds(tp.partition())
+            || !schedule.replayed(tp.partition(), consumer.position(tp))) {
+          continue;
+        }
+        List<Notification> due = schedule.due(tp.partition(), now);
+        if (!due.isEmpty()) {
+          deliverAll(due);
+          // the offset stays; what moves is the instant up to which starts and ends were sent
+          consumer.commitSync(
+              Map.of(
+                  tp,
+                  new OffsetAndMetadata(consumer.position(tp), MaintenanceSchedule.metadata(now))));
+        }
+      }
+    }
+
+    /**
+     * On assignment, each partition of maintenance-windows is read again from its start to rebuild
+     * the windows (a compacted topic: one record per window), telling nothing before the committed
+     * offset, and its starts and ends go on from the instant stored with that offset.
+     */
+    private final class ScheduleRebalance implements ConsumerRebalanceListener {
+      private final KafkaConsumer<String, Object> consumer;
+      private final MaintenanceSchedule schedule;
+
+      ScheduleRebalance(KafkaConsumer<String, Object> consumer, MaintenanceSchedule schedule) {
+        this.consumer = consumer;
+        this.schedule = schedule;
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        List<TopicPartition> mine = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+          if (tp.topic().equals(maintenanceTopic)) {
+            mine.add(tp);
+          }
+        }
+        if (mine.isEmpty()) {
+          return;
+        }
+        long now = System.currentTimeMillis();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(mine));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(mine);
+        boolean fromStart = "earliest".equals(config.startFrom());
+        for (TopicPartition tp : mine) {
+          OffsetAndMetadata c = committed.get(tp);
+          long replayUntil = c != null ? c.offset() : fromStart ? 0 : ends.getOrDefault(tp, 0L);
+          long notified = c != null ? MaintenanceSchedule.notifiedUntil(c.metadata(), now) : now;
+          schedule.assigned(tp.partition(), replayUntil, notified);
+        }
+        consumer.seekToBeginning(mine);
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> schedule.revoked(tp.partition()));
+      }
+    }
   }
 
   /** The notification of an output record; null for a tombstone. */
@@ -368,7 +485,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       // rendered per attempt: the nines signature covers a fresh timestamp
       Format.Rendered r = e.format().render(n, e, baseUrl);
       HttpRequest.Builder req =
-          HttpRequest.newBuilder(e.url())
+          HttpRequest.newBuilder(r.url() != null ? r.url() : e.url())
               .timeout(config.timeout())
               .header("Content-Type", "application/json")
               .header("User-Agent", "nines-webhooks");

@@ -103,7 +103,9 @@ class WebhookEndpointsConfigTest {
                     "webhooks.endpoint.x.format", "slack", "webhooks.endpoint.x.events", "page")))
         .isEqualTo(
             "config 'webhooks.endpoint.x.events' = 'page' (flag): expected one of incident.opened,"
-                + " incident.resolved, alert.fired, alert.resolved, nodata.started, nodata.ended");
+                + " incident.resolved, alert.fired, alert.resolved, nodata.started, nodata.ended,"
+                + " maintenance.announced, maintenance.started, maintenance.ended,"
+                + " maintenance.cancelled");
     assertThat(
             error(
                 url,

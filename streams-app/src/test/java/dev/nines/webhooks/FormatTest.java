@@ -8,6 +8,7 @@ import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.Service;
 import java.net.URI;
 import java.time.Instant;
@@ -153,6 +154,66 @@ class FormatTest {
     assertThat(OffsetDateTime.parse(e.get("endsAt").asText()).toInstant())
         .isEqualTo(Instant.parse("2026-10-31T23:40:00Z"));
     assertThat(e.get("fingerprint").asText()).isEqualTo(f.get("fingerprint").asText());
+  }
+
+  @Test
+  void maintenanceIsAPagerDutyChangeEventAnAlertmanagerAlertWhileItRunsAndASlackMessage()
+      throws Exception {
+    MaintenanceWindow w =
+        new MaintenanceWindow(
+            Service.VOICE,
+            "eu-west",
+            Instant.parse("2026-12-10T02:00:00Z"),
+            Instant.parse("2026-12-10T03:00:00Z"));
+    Notification announced =
+        Notification.maintenance(Notification.Kind.MAINTENANCE_ANNOUNCED, "mw-7", w);
+    Notification started =
+        Notification.maintenance(Notification.Kind.MAINTENANCE_STARTED, "mw-7", w);
+    Notification ended = Notification.maintenance(Notification.Kind.MAINTENANCE_ENDED, "mw-7", w);
+    // PagerDuty change events (POST /v2/change/enqueue): routing_key, payload.summary,
+    // payload.timestamp, payload.source, custom_details; no event_action: they page nobody
+    Format.Rendered r = Format.PAGERDUTY.render(announced, PD, BASE);
+    assertThat(r.url()).hasToString("https://events.pagerduty.com/v2/change/enqueue");
+    JsonNode c = JSON.readTree(r.body());
+    assertThat(c.get("routing_key").asText()).isEqualTo("R0UTINGKEY0123456789abcdefABCDEF");
+    assertThat(c.has("event_action")).isFalse();
+    assertThat(c.get("payload").get("summary").asText())
+        .isEqualTo(
+            "Maintenance of VOICE in eu-west scheduled 2026-12-10T02:00:00Z to"
+                + " 2026-12-10T03:00:00Z");
+    assertThat(OffsetDateTime.parse(c.get("payload").get("timestamp").asText()).toInstant())
+        .isEqualTo(w.getStartsAt());
+    assertThat(c.get("payload").get("source").asText()).isEqualTo("nines/VOICE/eu-west");
+    assertThat(c.get("payload").get("custom_details").get("event").asText())
+        .isEqualTo("maintenance.announced");
+    // Alertmanager: no announcement; firing while it runs, resolved at its end
+    assertThat(Format.ALERTMANAGER.carries(announced.kind())).isFalse();
+    JsonNode f = render(Format.ALERTMANAGER, started, AM).get("alerts").get(0);
+    JsonNode e = render(Format.ALERTMANAGER, ended, AM).get("alerts").get(0);
+    assertThat(f.get("labels").get("alertname").asText()).isEqualTo("NinesMaintenance");
+    assertThat(f.get("labels").get("severity").asText()).isEqualTo("info");
+    assertThat(f.get("status").asText()).isEqualTo("firing");
+    assertThat(e.get("status").asText()).isEqualTo("resolved");
+    assertThat(OffsetDateTime.parse(e.get("endsAt").asText()).toInstant()).isEqualTo(w.getEndsAt());
+    assertThat(e.get("fingerprint").asText()).isEqualTo(f.get("fingerprint").asText());
+    // Slack: a message for each; nines: the window under "maintenance"
+    JsonNode slack = render(Format.SLACK, started, PD);
+    assertThat(slack.get("blocks").get(0).get("text").get("text").asText())
+        .isEqualTo("Maintenance: VOICE in eu-west");
+    JsonNode nines =
+        JSON.readTree(
+            Format.NINES
+                .render(
+                    ended,
+                    new Endpoint("n", URI.create("http://x/"), Format.NINES, "k", Filter.ALL),
+                    BASE)
+                .body());
+    assertThat(nines.get("event").asText()).isEqualTo("maintenance.ended");
+    assertThat(nines.get("deliveryId").asText())
+        .isEqualTo("maintenance:mw-7:2026-12-10T02:00:00Z/2026-12-10T03:00:00Z:ENDED");
+    assertThat(nines.get("maintenance").get("id").asText()).isEqualTo("mw-7");
+    // a PagerDuty URL of another shape is used as it is
+    assertThat(Format.changeUrl(URI.create("http://proxy/pd"))).hasToString("http://proxy/pd");
   }
 
   static final Endpoint AM =

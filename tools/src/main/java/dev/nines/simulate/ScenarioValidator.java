@@ -425,13 +425,16 @@ final class ScenarioValidator {
           (e.carrierDegradation() == null ? 0 : 1)
               + (e.serviceOutage() == null ? 0 : 1)
               + (e.carrierAdded() == null ? 0 : 1)
-              + (e.policyChange() == null ? 0 : 1);
+              + (e.policyChange() == null ? 0 : 1)
+              + (e.probesStop() == null ? 0 : 1);
       if (kinds != 1) {
         fail(p, raw(kinds == 0 ? "none" : kinds + " kinds"), "must have exactly one of " + KINDS);
       } else if (e.carrierDegradation() != null) {
         degradation(p + ".carrierDegradation", e.carrierDegradation());
       } else if (e.serviceOutage() != null) {
         outage(p + ".serviceOutage", e.serviceOutage());
+      } else if (e.probesStop() != null) {
+        outage(p + ".probesStop", e.probesStop());
       } else if (e.carrierAdded() != null) {
         added(p + ".carrierAdded", e.carrierAdded());
       } else {
@@ -444,7 +447,7 @@ final class ScenarioValidator {
   }
 
   private static final String KINDS =
-      "carrierDegradation, serviceOutage, carrierAdded, policyChange";
+      "carrierDegradation, serviceOutage, carrierAdded, policyChange, probesStop";
 
   private void added(String p, ScriptedEvent.CarrierAdded a) {
     if (a.route() == null || !routes.containsKey(a.route())) {

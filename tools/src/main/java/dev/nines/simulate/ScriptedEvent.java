@@ -12,7 +12,7 @@ import java.util.Map;
  * A scripted event of a scenario: active from {@code start} to {@code end} (offsets from the
  * scenario start, end exclusive), and again every {@code repeatEvery} after that when set (so a
  * live demo keeps showing it). Exactly one of {@code carrierDegradation}, {@code serviceOutage},
- * {@code carrierAdded} and {@code policyChange} says what happens.
+ * {@code carrierAdded}, {@code policyChange} and {@code probesStop} says what happens.
  */
 public record ScriptedEvent(
     String name,
@@ -22,7 +22,29 @@ public record ScriptedEvent(
     CarrierDegradation carrierDegradation,
     ServiceOutage serviceOutage,
     CarrierAdded carrierAdded,
-    PolicyChange policyChange) {
+    PolicyChange policyChange,
+    ServiceOutage probesStop) {
+
+  public ScriptedEvent(
+      String name,
+      Duration start,
+      Duration end,
+      Duration repeatEvery,
+      CarrierDegradation carrierDegradation,
+      ServiceOutage serviceOutage,
+      CarrierAdded carrierAdded,
+      PolicyChange policyChange) {
+    this(
+        name,
+        start,
+        end,
+        repeatEvery,
+        carrierDegradation,
+        serviceOutage,
+        carrierAdded,
+        policyChange,
+        null);
+  }
 
   public ScriptedEvent(
       String name,
@@ -31,7 +53,7 @@ public record ScriptedEvent(
       Duration repeatEvery,
       CarrierDegradation carrierDegradation,
       ServiceOutage serviceOutage) {
-    this(name, start, end, repeatEvery, carrierDegradation, serviceOutage, null, null);
+    this(name, start, end, repeatEvery, carrierDegradation, serviceOutage, null, null, null);
   }
 
   /**
@@ -71,7 +93,8 @@ public record ScriptedEvent(
 
   /**
    * Every probe of {@code service} in {@code region} fails, from the listed vantages (all when
-   * the list is empty or absent).
+   * the list is empty or absent). As {@code probesStop}: those probes are not written at all (the
+   * probers are away).
    */
   public record ServiceOutage(Service service, String region, List<String> vantages) {
     public ServiceOutage {

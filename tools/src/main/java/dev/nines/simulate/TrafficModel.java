@@ -270,6 +270,11 @@ final class TrafficModel {
     double uCarrier = r.nextDouble();
 
     long offset = t - originMs;
+    for (ScriptedEvent e : ps.silences) {
+      if (e.isActiveAt(offset)) {
+        return; // the prober is away: no result at all
+      }
+    }
     boolean outage = false;
     for (ScriptedEvent e : ps.outages) {
       outage |= e.isActiveAt(offset);
@@ -456,6 +461,7 @@ final class TrafficModel {
     final long phaseMs;
     final String idPrefix;
     final List<ScriptedEvent> outages = new ArrayList<>();
+    final List<ScriptedEvent> silences = new ArrayList<>();
     final List<Degradation> degradations;
     final LatencyModel latency;
 
@@ -483,6 +489,13 @@ final class TrafficModel {
             && o.region().equals(region)
             && o.affectsVantage(vantage)) {
           outages.add(e);
+        }
+        ScriptedEvent.ServiceOutage stop = e.probesStop();
+        if (stop != null
+            && stop.service() == check.service()
+            && stop.region().equals(region)
+            && stop.affectsVantage(vantage)) {
+          silences.add(e);
         }
       }
       Scenario.CarrierPath path = check.carrier();

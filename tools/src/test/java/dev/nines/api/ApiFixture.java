@@ -35,8 +35,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * For the API tests: a simulated history across a month end (routes with a carrier ejected, a
- * VERIFY outage with its incident, October closed with a credit), and app instances each with
- * its API server, as `./nines run` starts them.
+ * VERIFY outage with its incident, October closed with a credit, VOICE's probes of eu-west
+ * stopped from 23:59 so that it shows NO_DATA at the end), and app instances each with its API
+ * server, as `./nines run` starts them.
  */
 final class ApiFixture {
   private ApiFixture() {}
@@ -111,6 +112,11 @@ final class ApiFixture {
           start: PT20M
           end: PT40M
           serviceOutage: {service: SMS, region: eu-west}
+        # VOICE's prober in eu-west goes away: NO_DATA on the page at the history's end
+        - name: voice-eu-probes-stop
+          start: PT14M
+          end: PT60M
+          probesStop: {service: VOICE, region: eu-west}
       """
           .formatted(FEE);
 

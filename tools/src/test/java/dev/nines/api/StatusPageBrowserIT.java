@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -192,6 +193,25 @@ class StatusPageBrowserIT {
         assertThat(maintenance.get(0).findElement(By.cssSelector(".localtime")).getText())
             .as("the script wrote the window in the browser's own time")
             .startsWith("(your time: ");
+
+        // VOICE in eu-west lost its probes at 23:59 (its latest just before) while us-east's
+        // went on to 00:12: shown as no data, since the latest probe the API holds
+        Model.Region voiceEu =
+            api.regions().stream()
+                .map(Model.RegionStatus::region)
+                .filter(r -> r.key().equals("VOICE:eu-west"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(voiceEu.noDataSince())
+            .isBetween(
+                Instant.parse("2026-10-31T23:58:00Z"), Instant.parse("2026-10-31T23:59:00Z"));
+        WebElement noData =
+            browser.findElement(
+                By.cssSelector(".region[data-region='VOICE:eu-west'] .nodata-state"));
+        assertThat(noData.getAttribute("data-no-data-since"))
+            .isEqualTo(voiceEu.noDataSince().toString());
+        assertThat(noData.getText()).startsWith("no data since 2026-10-31 23:5");
+        assertThat(browser.findElements(By.cssSelector(".nodata-state"))).hasSize(1);
 
         // the public page and feed keep the carrier matrix private
         List<String> carrierIds =

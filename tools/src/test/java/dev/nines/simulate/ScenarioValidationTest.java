@@ -112,7 +112,7 @@ class ScenarioValidationTest {
             "scenario events[0].repeatEvery = PT1M: must be at least the event's length (PT3M) so occurrences do not overlap"),
         Arguments.of(
             with("    serviceOutage: {service: SMS, region: us-east, vantages: [v1]}\n", ""),
-            "scenario events[1] = none: must have exactly one of carrierDegradation, serviceOutage, carrierAdded, policyChange"),
+            "scenario events[1] = none: must have exactly one of carrierDegradation, serviceOutage, carrierAdded, policyChange, probesStop"),
         Arguments.of(
             with("minDelay: PT2S", "minDelay: PT0S"),
             "scenario late.minDelay = PT0S: must be at least PT0.001S: a late receipt is emitted after its event time"),

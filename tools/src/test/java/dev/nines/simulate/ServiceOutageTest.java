@@ -127,4 +127,39 @@ class ServiceOutageTest {
     assertThat(records.stream().map(r -> ((ProbeResult) r.value()).getProbeId()).distinct().count())
         .isEqualTo(records.size());
   }
+
+  @Test
+  void probesStopWritesNothingFromTheStoppedVantagesWhileTheEventLasts() {
+    String yaml =
+        """
+        regions: [r1, r2]
+        vantages: [v1, v2]
+        probeInterval: PT60S
+        probeFailureRate: 0
+        checks:
+          - {name: sms-send, service: SMS}
+        events:
+          - name: r2-probers-away
+            start: PT10M
+            end: PT25M
+            probesStop: {service: SMS, region: r2}
+          - name: v1-away-in-r1
+            start: PT30M
+            end: PT35M
+            probesStop: {service: SMS, region: r1, vantages: [v1]}
+        """;
+    RecordingSink recorded = new RecordingSink();
+    new Simulator(Scenario.parse(yaml), 3).history(recorded, ORIGIN, TO);
+    List<ProbeResult> probes = recorded.probes();
+    // 2 regions x 2 vantages x 60 minutes, less r2's 2 x 15 and r1/v1's 5
+    assertThat(probes).hasSize(2 * 2 * 60 - 2 * 15 - 5);
+    assertThat(probes)
+        .noneMatch(p -> p.getRegion().equals("r2") && between(p.getObservedAt(), 10, 25))
+        .noneMatch(
+            p ->
+                p.getRegion().equals("r1")
+                    && p.getVantage().equals("v1")
+                    && between(p.getObservedAt(), 30, 35))
+        .allMatch(ProbeResult::getSuccess);
+  }
 }

@@ -10,6 +10,7 @@ import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.local.LocalPlatform;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.serde.AnyAvroSerializer;
@@ -56,6 +57,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>eu-west's probes stop after 10:49 and return at 11:05 while us-east's go on: more than
  *       5 min after 10:49 is NO_DATA, fired at 10:54, resolved at 11:05.
  * </ul>
+ *
+ * <p>A maintenance window of VOICE in eu-west is announced (wall clock) 5 s ahead, lasting 3 s,
+ * while the first dispatcher runs; it starts and ends while nobody runs, and the second
+ * dispatcher sends its start and end, in order, from the instant stored with its offsets.
  *
  * <p>Four endpoints: PagerDuty (everything), Alertmanager (everything), Slack (everything) and a
  * nines-format endpoint filtered to SMS in us-east, incidents only. The first half of the probes
@@ -124,6 +129,7 @@ class PagingEndToEndIT {
       }
       var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
       String probes = config.topics().name(dev.nines.Topics.PROBE_RESULTS);
+      MaintenanceWindow[] window = new MaintenanceWindow[1];
       try (var producer =
           new KafkaProducer<String, Object>(
               Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
@@ -148,7 +154,31 @@ class PagingEndToEndIT {
                           && count(posts, "/am") >= 2
                           && count(posts, "/slack") >= 2
                           && count(posts, "/nines") >= 1);
+          // a maintenance window announced ahead: it starts in 5 s and lasts 3 s
+          Instant now = Instant.now();
+          window[0] =
+              new MaintenanceWindow(
+                  Service.VOICE, "eu-west", now.plusSeconds(5), now.plusSeconds(8));
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      config.topics().name(dev.nines.Topics.MAINTENANCE_WINDOWS),
+                      "mw-voice",
+                      window[0]))
+              .get();
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () ->
+                      has(posts, "/pd", "change maintenance.announced mw-voice")
+                          && has(posts, "/slack", slackText(posts, "scheduled")));
         }
+        // nobody runs while the window starts and ends: the next dispatcher catches up
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> Instant.now().isAfter(window[0].getEndsAt()));
         // restarted, and the rest of the probes
         for (ProbeResult p : probes(31, 80)) {
           producer.send(
@@ -161,12 +191,14 @@ class PagingEndToEndIT {
           await()
               .atMost(Duration.ofMinutes(2))
               .pollInterval(Duration.ofMillis(200))
-              .until(
-                  () ->
-                      distinct(posts, "/pd").size() == 6
-                          && distinct(posts, "/am").size() == 6
-                          && distinct(posts, "/slack").size() == 6
-                          && distinct(posts, "/nines").size() == 2);
+              .untilAsserted(
+                  () -> {
+                    // the failure message shows what each tool has received so far
+                    assertThat(distinct(posts, "/pd")).hasSize(9);
+                    assertThat(distinct(posts, "/am")).hasSize(8);
+                    assertThat(distinct(posts, "/slack")).hasSize(9);
+                    assertThat(distinct(posts, "/nines")).hasSize(2);
+                  });
         }
       }
 
@@ -178,7 +210,16 @@ class PagingEndToEndIT {
               "trigger " + PAGE,
               "resolve " + PAGE,
               "trigger " + NO_DATA,
-              "resolve " + NO_DATA);
+              "resolve " + NO_DATA,
+              "change maintenance.announced mw-voice",
+              "change maintenance.started mw-voice",
+              "change maintenance.ended mw-voice");
+      // announced by the first dispatcher; started and ended, in order, by the second
+      assertThat(distinct(posts, "/pd").stream().filter(k -> k.startsWith("change")).toList())
+          .containsExactly(
+              "change maintenance.announced mw-voice",
+              "change maintenance.started mw-voice",
+              "change maintenance.ended mw-voice");
       for (String key : List.of(INCIDENT, PAGE, NO_DATA)) {
         assertThat(firstIndex(posts, "/pd", "trigger " + key))
             .as("%s: triggered before it is resolved", key)
@@ -187,6 +228,14 @@ class PagingEndToEndIT {
       for (Post p : by(posts, "/pd")) {
         JsonNode b = p.body();
         assertThat(b.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+        if (!b.has("event_action")) {
+          // a change event: summary, timestamp, source; it pages nobody
+          JsonNode payload = b.get("payload");
+          assertThat(payload.get("summary").asText()).startsWith("Maintenance of VOICE in eu-west");
+          assertThat(payload.get("source").asText()).isEqualTo("nines/VOICE/eu-west");
+          OffsetDateTime.parse(payload.get("timestamp").asText());
+          continue;
+        }
         if (b.get("event_action").asText().equals("trigger")) {
           JsonNode payload = b.get("payload");
           assertThat(payload.get("summary").asText()).isNotBlank().hasSizeLessThanOrEqualTo(1024);
@@ -219,7 +268,9 @@ class PagingEndToEndIT {
               "firing NinesErrorBudgetBurn",
               "resolved NinesErrorBudgetBurn",
               "firing NinesNoData",
-              "resolved NinesNoData");
+              "resolved NinesNoData",
+              "firing NinesMaintenance",
+              "resolved NinesMaintenance");
       for (Post p : am) {
         JsonNode a = p.body().get("alerts").get(0);
         if (p.body().get("status").asText().equals("resolved")) {
@@ -233,11 +284,18 @@ class PagingEndToEndIT {
                               .get("fingerprint")
                               .equals(a.get("fingerprint")));
           assertThat(OffsetDateTime.parse(a.get("endsAt").asText()).toInstant())
-              .isIn(T0.plusSeconds(40 * 60), T0.plusSeconds(45 * 60), T0.plusSeconds(65 * 60));
+              .isIn(
+                  T0.plusSeconds(40 * 60),
+                  T0.plusSeconds(45 * 60),
+                  T0.plusSeconds(65 * 60),
+                  window[0].getEndsAt());
         }
       }
 
-      // Slack: six messages, each with fallback text and a header block
+      // Slack: nine messages, three of them the maintenance, each with text and a header
+      assertThat(distinct(posts, "/slack"))
+          .filteredOn(t -> t.contains("Maintenance of VOICE in eu-west"))
+          .hasSize(3);
       for (Post p : by(posts, "/slack")) {
         assertThat(p.body().get("text").asText()).isNotBlank();
         assertThat(p.body().get("blocks").get(0).get("type").asText()).isEqualTo("header");
@@ -304,10 +362,24 @@ class PagingEndToEndIT {
     return List.copyOf(keys);
   }
 
+  /** The first Slack text that contains {@code word}, or "" if none. */
+  static String slackText(List<Post> posts, String word) {
+    return by(posts, "/slack").stream()
+        .map(p -> p.body().get("text").asText())
+        .filter(t -> t.contains(word))
+        .findFirst()
+        .orElse("");
+  }
+
   static String key(Post p) {
     return switch (p.path()) {
       case "/pd" ->
-          p.body().get("event_action").asText() + " " + p.body().get("dedup_key").asText();
+          p.body().has("event_action")
+              ? p.body().get("event_action").asText() + " " + p.body().get("dedup_key").asText()
+              : "change "
+                  + p.body().get("payload").get("custom_details").get("event").asText()
+                  + " "
+                  + p.body().get("payload").get("custom_details").get("id").asText();
       case "/am" ->
           p.body().get("status").asText()
               + " "

@@ -91,6 +91,10 @@ public final class AtomFeed {
     }
     List<MaintenanceView> windows =
         status.maintenance().stream().filter(m -> scope.covers(m.service(), m.region())).toList();
+    List<MaintenanceView> ended =
+        status.recentMaintenance().stream()
+            .filter(m -> scope.covers(m.service(), m.region()))
+            .toList();
     Instant feedUpdated =
         incidents.isEmpty()
             ? (status.asOf() == null ? Instant.EPOCH : status.asOf())
@@ -120,8 +124,16 @@ public final class AtomFeed {
         .append("\"/>\n")
         .append("  <author><name>nines</name></author>\n")
         .append("  <generator>nines</generator>\n");
-    // upcoming and ongoing maintenance first: what a subscriber must plan for
-    for (MaintenanceView m : windows) {
+    // upcoming and ongoing maintenance first: what a subscriber must plan for; then the windows
+    // that ended lately. One entry per window: it appears when announced, is retitled when the
+    // window starts, and updated when it ends.
+    List<MaintenanceView> all = new ArrayList<>(windows);
+    all.addAll(ended);
+    for (MaintenanceView m : all) {
+      String state =
+          !m.endsAt().isAfter(asOfOrStart(status))
+              ? "completed"
+              : m.ongoing(status.asOf()) ? "in progress" : "scheduled";
       b.append("  <entry>\n")
           .append("    <id>urn:nines:maintenance:")
           .append(escape(m.service() + ":" + m.id()))
@@ -133,21 +145,30 @@ public final class AtomFeed {
                       + " in "
                       + m.region()
                       + ": maintenance "
+                      + state
+                      + ", "
                       + Texts.time(m.startsAt())
                       + " to "
                       + Texts.time(m.endsAt())))
           .append("</title>\n")
           .append("    <updated>")
-          .append(ts(m.startsAt()))
+          .append(ts(state.equals("completed") ? m.endsAt() : m.startsAt()))
           .append("</updated>\n")
           .append("    <link rel=\"alternate\" type=\"text/html\" href=\"")
           .append(escape(baseUrl))
           .append("#maintenance\"/>\n")
           .append("    <category term=\"maintenance\"/>\n")
+          .append("    <category term=\"maintenance-")
+          .append(state.replace(' ', '-'))
+          .append("\"/>\n")
           .append("    <summary type=\"text\">")
           .append(
               escape(
-                  "Scheduled maintenance of "
+                  (state.equals("completed")
+                          ? "Completed maintenance of "
+                          : state.equals("in progress")
+                              ? "Maintenance in progress of "
+                              : "Scheduled maintenance of ")
                       + m.service()
                       + " in "
                       + m.region()
@@ -225,5 +246,10 @@ public final class AtomFeed {
 
   private static String ts(Instant t) {
     return DateTimeFormatter.ISO_INSTANT.format(t);
+  }
+
+  /** The status's event time, or the earliest instant when it has none (nothing is over). */
+  private static Instant asOfOrStart(Status s) {
+    return s.asOf() == null ? Instant.MIN : s.asOf();
   }
 }

@@ -82,6 +82,17 @@ public final class StatusBuilder {
                     .thenComparing(MaintenanceView::region)
                     .thenComparing(MaintenanceView::id))
             .toList();
+    List<MaintenanceView> ended =
+        now == null
+            ? List.of()
+            : windows.values().stream()
+                .filter(m -> !m.endsAt().isAfter(now) && !m.endsAt().isBefore(resolvedAfter))
+                .sorted(
+                    Comparator.comparing(MaintenanceView::endsAt)
+                        .reversed()
+                        .thenComparing(MaintenanceView::service)
+                        .thenComparing(MaintenanceView::id))
+                .toList();
     return new Status(
         asOf,
         targetPercent,
@@ -90,7 +101,8 @@ public final class StatusBuilder {
         open,
         resolved,
         List.copyOf(missing),
-        maintenance);
+        maintenance,
+        ended);
   }
 
   private static boolean later(Instant a, Instant b) {

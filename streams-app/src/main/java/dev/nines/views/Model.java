@@ -262,9 +262,9 @@ public final class Model {
    * @param asOf the latest event time seen in any region or route (not the wall clock, so that a
    *     replayed history reads as it was)
    * @param missing instances that did not answer (their part is missing)
-   */
-  /**
    * @param maintenance the windows not yet over at {@code asOf}, by start: upcoming and ongoing
+   * @param recentMaintenance the windows that ended within the recently-resolved period before
+   *     {@code asOf}, latest end first (the feed tells their end)
    */
   public record Status(
       Instant asOf,
@@ -274,9 +274,11 @@ public final class Model {
       List<IncidentView> open,
       List<IncidentView> recentResolved,
       List<String> missing,
-      List<MaintenanceView> maintenance) {
+      List<MaintenanceView> maintenance,
+      List<MaintenanceView> recentMaintenance) {
     public Status {
       maintenance = maintenance == null ? List.of() : List.copyOf(maintenance);
+      recentMaintenance = recentMaintenance == null ? List.of() : List.copyOf(recentMaintenance);
     }
   }
 }

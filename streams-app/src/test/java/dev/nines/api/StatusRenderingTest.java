@@ -266,9 +266,19 @@ class StatusRenderingTest {
     assertThat(feed)
         .contains("<id>urn:nines:maintenance:VOICE:mw-next</id>")
         .contains(
-            "<title>VOICE in ap-south: maintenance 2026-11-05 22:00 UTC to 2026-11-05 23:30 UTC"
-                + "</title>")
-        .contains("<category term=\"maintenance\"/>");
+            "<title>VOICE in ap-south: maintenance scheduled, 2026-11-05 22:00 UTC to"
+                + " 2026-11-05 23:30 UTC</title>")
+        .contains("<category term=\"maintenance\"/>")
+        .contains("<category term=\"maintenance-scheduled\"/>")
+        // the one under way is retitled; the one that ended within the recent week is told
+        // completed, updated at its end
+        .contains(
+            "<title>SMS in us-east: maintenance in progress, 2026-11-03 10:00 UTC to"
+                + " 2026-11-03 11:00 UTC</title>")
+        .contains(
+            "<title>SMS in us-east: maintenance completed, 2026-11-02 01:00 UTC to"
+                + " 2026-11-02 02:00 UTC</title>\n    <updated>2026-11-02T02:00:00Z</updated>");
+    assertThat(s.recentMaintenance()).containsExactly(past);
     assertThat(AtomFeed.render(s, "https://status.example/", new AtomFeed.Scope("SMS", null)))
         .contains("urn:nines:maintenance:SMS:mw-now")
         .doesNotContain("mw-next");

@@ -130,57 +130,7 @@ public final class AtomFeed {
     List<MaintenanceView> all = new ArrayList<>(windows);
     all.addAll(ended);
     for (MaintenanceView m : all) {
-      String state =
-          !m.endsAt().isAfter(asOfOrStart(status))
-              ? "completed"
-              : m.ongoing(status.asOf()) ? "in progress" : "scheduled";
-      b.append("  <entry>\n")
-          .append("    <id>urn:nines:maintenance:")
-          .append(escape(m.service() + ":" + m.id()))
-          .append("</id>\n")
-          .append("    <title>")
-          .append(
-              escape(
-                  m.service()
-                      + " in "
-                      + m.region()
-                      + ": maintenance "
-                      + state
-                      + ", "
-                      + Texts.time(m.startsAt())
-                      + " to "
-                      + Texts.time(m.endsAt())))
-          .append("</title>\n")
-          .append("    <updated>")
-          .append(ts(state.equals("completed") ? m.endsAt() : m.startsAt()))
-          .append("</updated>\n")
-          .append("    <link rel=\"alternate\" type=\"text/html\" href=\"")
-          .append(escape(baseUrl))
-          .append("#maintenance\"/>\n")
-          .append("    <category term=\"maintenance\"/>\n")
-          .append("    <category term=\"maintenance-")
-          .append(state.replace(' ', '-'))
-          .append("\"/>\n")
-          .append("    <summary type=\"text\">")
-          .append(
-              escape(
-                  (state.equals("completed")
-                          ? "Completed maintenance of "
-                          : state.equals("in progress")
-                              ? "Maintenance in progress of "
-                              : "Scheduled maintenance of ")
-                      + m.service()
-                      + " in "
-                      + m.region()
-                      + " from "
-                      + Texts.time(m.startsAt())
-                      + " to "
-                      + Texts.time(m.endsAt())
-                      + ": downtime inside it is not charged. Window "
-                      + m.id()
-                      + "."))
-          .append("</summary>\n")
-          .append("  </entry>\n");
+      maintenanceEntry(b, m, status, baseUrl);
     }
     for (IncidentView i : incidents) {
       b.append("  <entry>\n")
@@ -251,5 +201,61 @@ public final class AtomFeed {
   /** The status's event time, or the earliest instant when it has none (nothing is over). */
   private static Instant asOfOrStart(Status s) {
     return s.asOf() == null ? Instant.MIN : s.asOf();
+  }
+
+  /** One window's entry: its state (scheduled, in progress, completed) in title and category. */
+  private static void maintenanceEntry(
+      StringBuilder b, MaintenanceView m, Status status, String baseUrl) {
+    String state =
+        !m.endsAt().isAfter(asOfOrStart(status))
+            ? "completed"
+            : m.ongoing(status.asOf()) ? "in progress" : "scheduled";
+    b.append("  <entry>\n")
+        .append("    <id>urn:nines:maintenance:")
+        .append(escape(m.service() + ":" + m.id()))
+        .append("</id>\n")
+        .append("    <title>")
+        .append(
+            escape(
+                m.service()
+                    + " in "
+                    + m.region()
+                    + ": maintenance "
+                    + state
+                    + ", "
+                    + Texts.time(m.startsAt())
+                    + " to "
+                    + Texts.time(m.endsAt())))
+        .append("</title>\n")
+        .append("    <updated>")
+        .append(ts(state.equals("completed") ? m.endsAt() : m.startsAt()))
+        .append("</updated>\n")
+        .append("    <link rel=\"alternate\" type=\"text/html\" href=\"")
+        .append(escape(baseUrl))
+        .append("#maintenance\"/>\n")
+        .append("    <category term=\"maintenance\"/>\n")
+        .append("    <category term=\"maintenance-")
+        .append(state.replace(' ', '-'))
+        .append("\"/>\n")
+        .append("    <summary type=\"text\">")
+        .append(
+            escape(
+                (state.equals("completed")
+                        ? "Completed maintenance of "
+                        : state.equals("in progress")
+                            ? "Maintenance in progress of "
+                            : "Scheduled maintenance of ")
+                    + m.service()
+                    + " in "
+                    + m.region()
+                    + " from "
+                    + Texts.time(m.startsAt())
+                    + " to "
+                    + Texts.time(m.endsAt())
+                    + ": downtime inside it is not charged. Window "
+                    + m.id()
+                    + "."))
+        .append("</summary>\n")
+        .append("  </entry>\n");
   }
 }

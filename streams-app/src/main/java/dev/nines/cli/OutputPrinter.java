@@ -4,6 +4,7 @@ import dev.nines.Topic;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.Platform;
+import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.schema.CarrierState;
 import dev.nines.schema.CarrierWeight;
@@ -186,6 +187,16 @@ final class OutputPrinter implements AutoCloseable {
           + " "
           + c.getCurrency()
           + " minor units";
+    }
+    if (v instanceof ErrorBudgetAlert a && a.getSeverity() == AlertSeverity.NO_DATA) {
+      return a.getService()
+          + ":"
+          + a.getRegion()
+          + " NO_DATA: no probe results for more than "
+          + a.getLongWindow()
+          + (a.getResolvedAt() == null
+              ? " FIRED at " + a.getFiredAt()
+              : " resolved at " + a.getResolvedAt() + " (fired " + a.getFiredAt() + ")");
     }
     if (v instanceof ErrorBudgetAlert a) {
       return a.getService()

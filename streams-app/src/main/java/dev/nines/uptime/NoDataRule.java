@@ -14,7 +14,9 @@ import java.util.Objects;
  *       this one's do not. The alert fires at {@code latest + after}; it is decided when the
  *       service's stream time shows it, so it comes from data, never from the wall clock. A
  *       service whose every region is silent has no stream time moving and raises nothing: there
- *       is nothing to compare with (its ledger still counts the gaps once probes return).
+ *       is nothing to compare with (its ledger still counts the gaps once probes return). When
+ *       the service's probes resume after such a gap, a region's silence counts from the
+ *       resumption, so that the regions that report a little later than the first raise nothing.
  *   <li>The alert resolves at the region's next probe; {@code resolvedAt} is its observedAt.
  *   <li>A <b>gap</b> is the time between two consecutive probes of the region (any check, any
  *       vantage) when it is longer than {@code after}: the whole of it is <b>unobserved</b>, since
@@ -70,14 +72,27 @@ public final class NoDataRule {
   }
 
   /**
-   * The alert that fires now, or null: the region's latest probe is more than {@code after}
-   * behind the service's stream time and none is in force.
+   * The alert that fires now, or null: the region's latest probe (or the service's resumption
+   * after a gap of the whole service, if later) is more than {@code after} behind the service's
+   * stream time and none is in force. The silence is dated from the region's latest probe.
+   *
+   * @param resumedAt when the service's probes resumed after a gap of all its regions, or {@link
+   *     Long#MIN_VALUE}
    */
-  public Silence evaluate(Silence silence, long latest, long serviceTime) {
-    if (silence != null || latest == Long.MIN_VALUE || serviceTime - latest <= afterMs) {
+  public Silence evaluate(Silence silence, long latest, long resumedAt, long serviceTime) {
+    if (silence != null || latest == Long.MIN_VALUE) {
       return null;
     }
-    return new Silence(latest, latest + afterMs);
+    long from = Math.max(latest, resumedAt);
+    if (serviceTime - from <= afterMs) {
+      return null;
+    }
+    return new Silence(latest, from + afterMs);
+  }
+
+  /** The stream time step beyond which the whole service was silent. */
+  public long afterMs() {
+    return afterMs;
   }
 
   /** Unobserved time within {@code period}: the closed gaps, and the open one up to observedUntil. */

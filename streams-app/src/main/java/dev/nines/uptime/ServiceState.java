@@ -12,9 +12,13 @@ import java.util.TreeMap;
  * (the latest probe {@code observedAt} seen; reference data does not move it, so a contract or a
  * window written today cannot close last year's months during a replay) and the announced
  * maintenance windows by window id.
+ *
+ * @param resumedAt the stream time at which the service's probes resumed after a gap of the whole
+ *     service (every region silent for longer than the no-data limit), {@link Long#MIN_VALUE} if
+ *     none: a region's silence is counted from then, since before it nobody reported
  */
-public record ServiceState(long clock, SortedMap<String, Window> windows) {
-  private static final byte FORMAT = 1;
+public record ServiceState(long clock, SortedMap<String, Window> windows, long resumedAt) {
+  private static final byte FORMAT = 2;
 
   /** A maintenance window of one region, {@code [start, end)}. */
   public record Window(String region, long start, long end) {
@@ -31,12 +35,25 @@ public record ServiceState(long clock, SortedMap<String, Window> windows) {
     windows = Collections.unmodifiableSortedMap(new TreeMap<>(windows));
   }
 
+  public ServiceState(long clock, SortedMap<String, Window> windows) {
+    this(clock, windows, Long.MIN_VALUE);
+  }
+
   public static ServiceState initial() {
-    return new ServiceState(Long.MIN_VALUE, new TreeMap<>());
+    return new ServiceState(Long.MIN_VALUE, new TreeMap<>(), Long.MIN_VALUE);
   }
 
   public ServiceState withClock(long c) {
-    return new ServiceState(Math.max(clock, c), windows);
+    return new ServiceState(Math.max(clock, c), windows, resumedAt);
+  }
+
+  /**
+   * With the stream time moved to {@code c}; a step of more than {@code gapMs} is a gap of the
+   * whole service, and {@code c} the instant it resumed.
+   */
+  public ServiceState withClock(long c, long gapMs) {
+    boolean gap = clock != Long.MIN_VALUE && c > clock && c - clock > gapMs;
+    return new ServiceState(Math.max(clock, c), windows, gap ? c : resumedAt);
   }
 
   /** With the window set, or removed when {@code window} is null (a tombstone). */
@@ -47,7 +64,7 @@ public record ServiceState(long clock, SortedMap<String, Window> windows) {
     } else {
       w.put(id, window);
     }
-    return new ServiceState(clock, w);
+    return new ServiceState(clock, w, resumedAt);
   }
 
   /** The maintenance windows of one region. */
@@ -73,21 +90,23 @@ public record ServiceState(long clock, SortedMap<String, Window> windows) {
             out.writeLong(e.getValue().start());
             out.writeLong(e.getValue().end());
           }
+          out.writeLong(resumedAt);
         });
   }
 
   public static ServiceState fromBytes(byte[] data) {
     return StateCodec.read(
         data,
+        (byte) 1,
         FORMAT,
         "ServiceState",
-        in -> {
+        (in, format) -> {
           long clock = in.readLong();
           TreeMap<String, Window> w = new TreeMap<>();
           for (int i = in.readInt(); i > 0; i--) {
             w.put(in.readUTF(), new Window(in.readUTF(), in.readLong(), in.readLong()));
           }
-          return new ServiceState(clock, w);
+          return new ServiceState(clock, w, format >= 2 ? in.readLong() : Long.MIN_VALUE);
         });
   }
 }

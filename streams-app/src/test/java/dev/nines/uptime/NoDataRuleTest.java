@@ -15,20 +15,20 @@ class NoDataRuleTest {
   @Test
   void aRegionSilentForExactlyTheLimitIsNotSilentYetAndOneMsMoreIs() {
     // latest probe at 10; the service at 15 is exactly 5 min on: not more than the limit
-    assertThat(rule.evaluate(null, 10 * MIN, 15 * MIN)).isNull();
+    assertThat(rule.evaluate(null, 10 * MIN, Long.MIN_VALUE, 15 * MIN)).isNull();
     // 1 ms more: fires, at 10 + 5 = 15 (when the limit was reached), not at the evaluation
-    assertThat(rule.evaluate(null, 10 * MIN, 15 * MIN + 1))
+    assertThat(rule.evaluate(null, 10 * MIN, Long.MIN_VALUE, 15 * MIN + 1))
         .isEqualTo(new NoDataRule.Silence(10 * MIN, 15 * MIN));
     // evaluated later (the service's stream time at 40): the same firing time
-    assertThat(rule.evaluate(null, 10 * MIN, 40 * MIN))
+    assertThat(rule.evaluate(null, 10 * MIN, Long.MIN_VALUE, 40 * MIN))
         .isEqualTo(new NoDataRule.Silence(10 * MIN, 15 * MIN));
   }
 
   @Test
   void aSilenceInForceDoesNotFireAgainAndARegionNeverSeenNeverFires() {
     NoDataRule.Silence s = new NoDataRule.Silence(10 * MIN, 15 * MIN);
-    assertThat(rule.evaluate(s, 10 * MIN, 60 * MIN)).isNull();
-    assertThat(rule.evaluate(null, Long.MIN_VALUE, 60 * MIN)).isNull();
+    assertThat(rule.evaluate(s, 10 * MIN, Long.MIN_VALUE, 60 * MIN)).isNull();
+    assertThat(rule.evaluate(null, Long.MIN_VALUE, Long.MIN_VALUE, 60 * MIN)).isNull();
   }
 
   @Test
@@ -64,6 +64,16 @@ class NoDataRuleTest {
     assertThat(NoDataRule.unobservedMs(gaps, open, period, 95 * MIN)).isEqualTo(25 * MIN);
     assertThat(NoDataRule.unobservedMs(gaps, open, period, 130 * MIN)).isEqualTo(30 * MIN);
     assertThat(NoDataRule.unobservedMs(gaps, null, period, 130 * MIN)).isEqualTo(20 * MIN);
+  }
+
+  @Test
+  void afterAGapOfTheWholeServiceARegionsSilenceCountsFromTheResumption() {
+    // every region silent from 10 to 60; the service resumes at 60 with one region: another
+    // region whose latest is 10 is not silent at 62 (2 min after the resumption), it is at 65:01,
+    // fired at 60 + 5 = 65, and dated from its own latest probe, 10
+    assertThat(rule.evaluate(null, 10 * MIN, 60 * MIN, 62 * MIN)).isNull();
+    assertThat(rule.evaluate(null, 10 * MIN, 60 * MIN, 65 * MIN + 1))
+        .isEqualTo(new NoDataRule.Silence(10 * MIN, 65 * MIN));
   }
 
   @Test

@@ -94,4 +94,26 @@ class StateFormatsTest {
     assertThatThrownBy(() -> RegionState.fromBytes(bytes))
         .hasMessageContaining("unknown format 9 (this version reads formats 1 to 2)");
   }
+
+  @Test
+  void aServiceStateOfFormatOneIsReadWithNoResumption() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeByte(1);
+    out.writeLong(5_000);
+    out.writeInt(1);
+    out.writeUTF("mw-1");
+    out.writeUTF("eu-west");
+    out.writeLong(100);
+    out.writeLong(200);
+    ServiceState s = ServiceState.fromBytes(b.toByteArray());
+    assertThat(s.clock()).isEqualTo(5_000);
+    assertThat(s.maintenance("eu-west")).containsExactly(new Interval(100, 200));
+    assertThat(s.resumedAt()).isEqualTo(Long.MIN_VALUE);
+    // a step of more than the limit is a resumption; one of at most the limit is not
+    assertThat(s.withClock(5_000 + 300_000, 300_000).resumedAt()).isEqualTo(Long.MIN_VALUE);
+    assertThat(s.withClock(5_000 + 300_001, 300_000).resumedAt()).isEqualTo(305_001);
+    assertThat(ServiceState.fromBytes(s.withClock(400_000, 300_000).toBytes()).resumedAt())
+        .isEqualTo(400_000);
+  }
 }

@@ -192,7 +192,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     }
     putRegion(rk, rs);
     long before = ss.clock();
-    ss = ss.withClock(o.observedAt());
+    ss = ss.withClock(o.observedAt(), noData.afterMs());
     if (crossesTick(before, ss.clock())) {
       tickService(service, ss);
     }
@@ -390,7 +390,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
       String region = e.getKey().substring(service.name().length() + 1);
       RegionState rs = e.getValue();
       NoDataRule.Silence silent =
-          noData.evaluate(rs.silence(), rs.reorder().streamTime(), ss.clock());
+          noData.evaluate(rs.silence(), rs.reorder().streamTime(), ss.resumedAt(), ss.clock());
       if (silent != null) {
         rs = rs.withGaps(rs.gaps(), silent);
         forward(

@@ -694,4 +694,27 @@ class UptimeTopologyTest {
     assertThat(lastOf(ledger.readRecordsToList(), "SMS:us-east:2026-03").getDowntimeMs())
         .isEqualTo(420_000);
   }
+
+  @Test
+  void whenTheWholeServiceWasSilentTheRegionsResumingInTurnRaiseNoNoData() {
+    // both regions probe 10:00-10:10, nothing at all until 10:40 (the probers were away), then
+    // us-east resumes at 10:40 and eu-west at 10:43: eu-west is 3 min behind the resumption,
+    // under the 5 min limit, so no alert; both gaps count as unobserved time
+    Instant t0 = Instant.parse("2026-03-10T10:00:00Z");
+    for (int m = 0; m <= 10; m++) {
+      probe("us-east", t0.plusSeconds(60L * m), true);
+      probe("eu-west", t0.plusSeconds(60L * m), true);
+    }
+    for (int m = 40; m <= 50; m++) {
+      probe("us-east", t0.plusSeconds(60L * m), true);
+      if (m >= 43) {
+        probe("eu-west", t0.plusSeconds(60L * m), true);
+      }
+    }
+    assertThat(alerts.readValuesToList()).isEmpty();
+    var lines = ledger.readRecordsToList();
+    // [10:10, 10:40) = 1,800,000 ms; [10:10, 10:43) = 1,980,000 ms
+    assertThat(lastOf(lines, "SMS:us-east:2026-03").getUnobservedMs()).isEqualTo(1_800_000);
+    assertThat(lastOf(lines, "SMS:eu-west:2026-03").getUnobservedMs()).isEqualTo(1_980_000);
+  }
 }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Which maintenance excuses downtime for a contract that asks for notice ({@code
@@ -78,15 +77,5 @@ public final class MaintenanceNotice {
     List<Interval> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  /** The excused time of several windows (of one service and region) together. */
-  public static List<Interval> excusedAll(List<List<Version>> windows, Duration notice) {
-    Objects.requireNonNull(windows, "windows");
-    List<Interval> all = new ArrayList<>();
-    for (List<Version> w : windows) {
-      all.addAll(excused(w, notice));
-    }
-    return Intervals.union(all);
   }
 }

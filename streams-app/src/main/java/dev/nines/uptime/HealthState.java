@@ -97,14 +97,6 @@ public record HealthState(
     vantages = Collections.unmodifiableSortedMap(new TreeMap<>(vantages));
   }
 
-  public HealthState(
-      long lastObservedAt,
-      SortedMap<String, Long> recentIds,
-      SortedMap<CheckVantage, Run> failing,
-      Incident incident) {
-    this(lastObservedAt, recentIds, failing, incident, new TreeMap<>());
-  }
-
   /** Nothing seen yet: UP. */
   public static HealthState initial() {
     return new HealthState(Long.MIN_VALUE, new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>());

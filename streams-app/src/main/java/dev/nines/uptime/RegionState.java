@@ -42,16 +42,6 @@ public record RegionState(
     gaps = List.copyOf(gaps);
   }
 
-  public RegionState(
-      ReorderState reorder,
-      HealthState health,
-      AlertState alerts,
-      List<Outage> outages,
-      SortedSet<YearMonth> openMonths,
-      YearMonth closedThrough) {
-    this(reorder, health, alerts, outages, openMonths, closedThrough, List.of(), null);
-  }
-
   public static RegionState initial() {
     return new RegionState(
         ReorderState.empty(),
@@ -59,6 +49,8 @@ public record RegionState(
         AlertState.initial(),
         List.of(),
         new TreeSet<>(),
+        null,
+        List.of(),
         null);
   }
 

@@ -35,16 +35,8 @@ public record ServiceState(long clock, SortedMap<String, Window> windows, long r
     windows = Collections.unmodifiableSortedMap(new TreeMap<>(windows));
   }
 
-  public ServiceState(long clock, SortedMap<String, Window> windows) {
-    this(clock, windows, Long.MIN_VALUE);
-  }
-
   public static ServiceState initial() {
     return new ServiceState(Long.MIN_VALUE, new TreeMap<>(), Long.MIN_VALUE);
-  }
-
-  public ServiceState withClock(long c) {
-    return new ServiceState(Math.max(clock, c), windows, resumedAt);
   }
 
   /**

@@ -17,7 +17,9 @@ public final class TopicNames {
   public static final String ROUTING_WEIGHTS = "routing-weights";
   public static final String INCIDENTS = "incidents";
   public static final String UPTIME_LEDGER = "uptime-ledger";
+  public static final String SLA_ADJUSTMENTS = "sla-adjustments";
   public static final String SLA_CREDITS = "sla-credits";
+  public static final String SLA_STATEMENTS = "sla-statements";
   public static final String ERROR_BUDGET_ALERTS = "error-budget-alerts";
   public static final String DEAD_LETTERS = "dead-letters";
 

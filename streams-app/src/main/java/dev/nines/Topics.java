@@ -9,8 +9,10 @@ import dev.nines.schema.ProbeResult;
 import dev.nines.schema.RoutePlan;
 import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.RoutingWeights;
+import dev.nines.schema.SlaAdjustment;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaStatement;
 import dev.nines.schema.UptimeLedger;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,8 @@ public final class Topics {
       new Topic<>(TopicNames.MAINTENANCE_WINDOWS, MaintenanceWindow.class, true);
   public static final Topic<RoutingPolicyProfile> ROUTING_POLICIES =
       new Topic<>(TopicNames.ROUTING_POLICIES, RoutingPolicyProfile.class, true);
+  public static final Topic<SlaAdjustment> SLA_ADJUSTMENTS =
+      new Topic<>(TopicNames.SLA_ADJUSTMENTS, SlaAdjustment.class, true);
 
   // outputs
   public static final Topic<CarrierHealth> CARRIER_HEALTH =
@@ -47,6 +51,8 @@ public final class Topics {
       new Topic<>(TopicNames.UPTIME_LEDGER, UptimeLedger.class, true);
   public static final Topic<SlaCredit> SLA_CREDITS =
       new Topic<>(TopicNames.SLA_CREDITS, SlaCredit.class, false);
+  public static final Topic<SlaStatement> SLA_STATEMENTS =
+      new Topic<>(TopicNames.SLA_STATEMENTS, SlaStatement.class, false);
   public static final Topic<ErrorBudgetAlert> ERROR_BUDGET_ALERTS =
       new Topic<>(TopicNames.ERROR_BUDGET_ALERTS, ErrorBudgetAlert.class, false);
 
@@ -82,7 +88,8 @@ public final class Topics {
           ROUTE_PLANS,
           SLA_CONTRACTS,
           MAINTENANCE_WINDOWS,
-          ROUTING_POLICIES);
+          ROUTING_POLICIES,
+          SLA_ADJUSTMENTS);
   public static final List<Topic<?>> OUTPUTS =
       List.of(
           CARRIER_HEALTH,
@@ -90,6 +97,7 @@ public final class Topics {
           INCIDENTS,
           UPTIME_LEDGER,
           SLA_CREDITS,
+          SLA_STATEMENTS,
           ERROR_BUDGET_ALERTS,
           DEAD_LETTERS);
   public static final List<Topic<?>> ALL =

@@ -18,6 +18,7 @@ public final class Roles {
           "dev.nines.schema.Incident",
           "dev.nines.schema.UptimeLedger",
           "dev.nines.schema.SlaCredit",
+          "dev.nines.schema.SlaStatement",
           "dev.nines.schema.ErrorBudgetAlert");
 
   public static final Set<String> INPUTS =
@@ -27,5 +28,6 @@ public final class Roles {
           "dev.nines.schema.RoutePlan",
           "dev.nines.schema.SlaContract",
           "dev.nines.schema.MaintenanceWindow",
-          "dev.nines.schema.RoutingPolicyProfile");
+          "dev.nines.schema.RoutingPolicyProfile",
+          "dev.nines.schema.SlaAdjustment");
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -369,6 +370,22 @@ public final class ApiServer implements AutoCloseable {
                         state().credits(service, account, part).stream()
                             .map(Model.Credit::of)
                             .toList());
+              }),
+          new Route("/api/statements/{account}", (v, pq, fw) -> statements(v.get("account"))),
+          new Route(
+              "/api/statements/{account}/{service}",
+              (v, pq, fw) -> {
+                String service = v.get("service").toUpperCase(Locale.ROOT);
+                String account = v.get("account");
+                return keyed(
+                    Views.STATEMENT_STORE,
+                    service + ":" + account,
+                    pq,
+                    fw,
+                    part ->
+                        state().statements(service, account, part).stream()
+                            .map(Model.Statement::of)
+                            .toList());
               }));
 
   /** The path templates this server answers, as the OpenAPI document must list them. */
@@ -391,30 +408,62 @@ public final class ApiServer implements AutoCloseable {
 
   /** Credits of an account: each service's part, from the instance holding that service. */
   private Reply credits(String account) {
-    List<Model.Credit> all = new ArrayList<>();
+    return perService(
+        account,
+        "credits",
+        Views.CREDIT_STORE,
+        Model.Credit[].class,
+        (service, part) ->
+            state().credits(service, account, part).stream().map(Model.Credit::of).toList(),
+        Comparator.comparing(Model.Credit::month)
+            .thenComparing(Model.Credit::service)
+            .thenComparing(Model.Credit::creditId));
+  }
+
+  /** Statements of an account, every service's, by month. */
+  private Reply statements(String account) {
+    return perService(
+        account,
+        "statements",
+        Views.STATEMENT_STORE,
+        Model.Statement[].class,
+        (service, part) ->
+            state().statements(service, account, part).stream().map(Model.Statement::of).toList(),
+        Comparator.comparing(Model.Statement::month).thenComparing(Model.Statement::service));
+  }
+
+  /**
+   * One list of an account's records over every service, each service's part from the instance
+   * holding it ({@code /api/<what>/<account>/<SERVICE>}).
+   */
+  private <T> Reply perService(
+      String account,
+      String what,
+      String store,
+      Class<T[]> type,
+      BiFunction<String, Integer, List<T>> local,
+      Comparator<T> order) {
+    List<T> all = new ArrayList<>();
     List<String> servedBy = new ArrayList<>();
     for (var service : UptimeTopology.SERVICES) {
-      String path = "/api/credits/" + enc(account) + "/" + service.name();
+      String path = "/api/" + what + "/" + enc(account) + "/" + service.name();
       Reply r =
           keyed(
-              Views.CREDIT_STORE,
+              store,
               service.name() + ":" + account,
               path,
               false,
-              part ->
-                  state().credits(service.name(), account, part).stream()
-                      .map(Model.Credit::of)
-                      .toList());
+              part -> local.apply(service.name(), part));
       if (r.status() != 200) {
         return r;
       }
-      all.addAll(Arrays.asList(Json.read(r.body(), Model.Credit[].class)));
+      all.addAll(Arrays.asList(Json.read(r.body(), type)));
       servedBy.add(service.name() + "=" + (r.servedBy() == null ? self() : r.servedBy()));
     }
-    all.sort(Comparator.comparing(Model.Credit::month).thenComparing(Model.Credit::service));
+    all.sort(order);
     Map<String, Object> body = new TreeMap<>();
     body.put("accountId", account);
-    body.put("credits", all);
+    body.put(what, all);
     return new Reply(200, JSON, Json.write(body), String.join(",", servedBy));
   }
 

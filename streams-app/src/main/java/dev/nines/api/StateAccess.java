@@ -3,6 +3,7 @@ package dev.nines.api;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaStatement;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.views.Model;
 import dev.nines.views.Model.Ledger;
@@ -150,6 +151,18 @@ final class StateAccess {
     QueryResult<KeyValueIterator<String, SlaCredit>> r =
         one(StateQueryRequest.inStore(Views.CREDIT_STORE).withQuery(q), partition);
     try (KeyValueIterator<String, SlaCredit> it = r.getResult()) {
+      it.forEachRemaining(kv -> out.add(kv.value));
+    }
+    return out;
+  }
+
+  List<SlaStatement> statements(String service, String account, int partition) {
+    String prefix = service + ":" + account + ":";
+    var q = RangeQuery.<String, SlaStatement>withRange(prefix, prefix + Character.MAX_VALUE);
+    List<SlaStatement> out = new ArrayList<>();
+    QueryResult<KeyValueIterator<String, SlaStatement>> r =
+        one(StateQueryRequest.inStore(Views.STATEMENT_STORE).withQuery(q), partition);
+    try (KeyValueIterator<String, SlaStatement> it = r.getResult()) {
       it.forEachRemaining(kv -> out.add(kv.value));
     }
     return out;

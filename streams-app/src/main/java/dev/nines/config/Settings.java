@@ -528,10 +528,11 @@ public final class Settings {
       Setting.intRange(
           "credits.keep.months",
           "3",
-          1,
+          2,
           120,
-          "Closed months kept per service, so that a contract arriving after its month closed "
-              + "is still credited (once).");
+          "Closed UTC months kept per service: a contract month in a time zone other than UTC "
+              + "spans two of them, and a contract arriving after its month closed is still "
+              + "credited (once).");
   public static final Setting<Duration> UPTIME_REGION_IDLE =
       Setting.duration(
           "uptime.region.idle",

@@ -5,7 +5,10 @@ import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaContract;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +30,7 @@ import java.util.Objects;
  * @param creditSchedule rows in contract order (strictly descending belowPercent once validated)
  * @param effectiveFrom inclusive, to the millisecond
  * @param effectiveTo exclusive, to the millisecond; null for no end
+ * @param terms its calendar, maintenance notice, error-rate downtime and dispute window
  */
 public record Contract(
     String accountId,
@@ -37,7 +41,34 @@ public record Contract(
     String currency,
     List<Tier> creditSchedule,
     Instant effectiveFrom,
-    Instant effectiveTo) {
+    Instant effectiveTo,
+    Terms terms) {
+
+  /**
+   * The terms beyond the schedule.
+   *
+   * @param zone the zone of the contract's calendar months (UTC when the contract names none)
+   * @param minMaintenanceNotice windows announced later than this before their start excuse
+   *     nothing for this contract; null = any notice
+   * @param errorRate downtime by error rate, or null for probes alone
+   * @param disputeWindow how long after a month's close an adjustment is accepted; null = P60D
+   */
+  public record Terms(
+      ZoneId zone,
+      Duration minMaintenanceNotice,
+      ErrorRateDowntime errorRate,
+      Duration disputeWindow) {
+    public static final Terms DEFAULT = new Terms(ZoneOffset.UTC, null, null, null);
+
+    public Terms {
+      Objects.requireNonNull(zone, "zone");
+    }
+
+    /** The contract's time zone as its calendar names it ("UTC" when none). */
+    public String zoneName() {
+      return zone.getId().equals("Z") ? "UTC" : zone.getId();
+    }
+  }
 
   public Contract {
     Objects.requireNonNull(accountId, "accountId");
@@ -53,6 +84,7 @@ public record Contract(
     Objects.requireNonNull(currency, "currency");
     creditSchedule = List.copyOf(creditSchedule);
     Objects.requireNonNull(effectiveFrom, "effectiveFrom");
+    Objects.requireNonNull(terms, "terms");
   }
 
   /**
@@ -87,7 +119,18 @@ public record Contract(
         c.getCurrency(),
         schedule,
         c.getEffectiveFrom().truncatedTo(ChronoUnit.MILLIS),
-        c.getEffectiveTo() == null ? null : c.getEffectiveTo().truncatedTo(ChronoUnit.MILLIS));
+        c.getEffectiveTo() == null ? null : c.getEffectiveTo().truncatedTo(ChronoUnit.MILLIS),
+        new Terms(
+            c.getTimeZone() == null ? ZoneOffset.UTC : ContractValidator.zone(c.getTimeZone()),
+            c.getMinMaintenanceNotice() == null
+                ? null
+                : ContractValidator.duration(c.getMinMaintenanceNotice()),
+            c.getErrorRateDowntime() == null
+                ? null
+                : ContractValidator.errorRate(c.getErrorRateDowntime()),
+            c.getDisputeWindow() == null
+                ? null
+                : ContractValidator.duration(c.getDisputeWindow())));
   }
 
   /** Whether {@code [effectiveFrom, effectiveTo)} contains the instant. */

@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,7 +41,7 @@ import java.util.Optional;
  * </ul>
  */
 public final class ContractHistory {
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
   private static final ContractHistory EMPTY = new ContractHistory(null, List.of());
 
   /** Null only while empty. */
@@ -158,6 +161,11 @@ public final class ContractHistory {
     return inForceAt(Months.lastMillisecond(month));
   }
 
+  /** The version that governs a contract month: the one in force at its last millisecond. */
+  public Optional<Contract> governing(ContractMonth month) {
+    return inForceAt(Instant.ofEpochMilli(month.endMs() - 1));
+  }
+
   // --- state store format: explicit fields behind a format byte, independent of Avro schemas ---
 
   public byte[] toBytes() {
@@ -190,6 +198,17 @@ public final class ContractHistory {
         if (v.effectiveTo() != null) {
           out.writeLong(v.effectiveTo().toEpochMilli());
         }
+        Contract.Terms t = v.terms();
+        writeString(out, t.zone().getId());
+        writeOptional(
+            out, t.minMaintenanceNotice() == null ? null : t.minMaintenanceNotice().toString());
+        out.writeBoolean(t.errorRate() != null);
+        if (t.errorRate() != null) {
+          writeString(out, t.errorRate().thresholdPercent().toPlainString());
+          writeString(out, t.errorRate().period().toString());
+          out.writeInt(t.errorRate().minAttempts());
+        }
+        writeOptional(out, t.disputeWindow() == null ? null : t.disputeWindow().toString());
       }
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -202,8 +221,13 @@ public final class ContractHistory {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       byte format = in.readByte();
-      if (format != FORMAT) {
-        throw new IllegalStateException("unknown ContractHistory format " + format);
+      if (format < 1 || format > FORMAT) {
+        throw new IllegalStateException(
+            "unknown ContractHistory format "
+                + format
+                + " (this version reads 1 to "
+                + FORMAT
+                + ")");
       }
       List<Contract> versions = new ArrayList<>();
       for (int i = count(in); i > 0; i--) {
@@ -225,8 +249,11 @@ public final class ContractHistory {
         }
         Instant from = Instant.ofEpochMilli(in.readLong());
         Instant to = in.readBoolean() ? Instant.ofEpochMilli(in.readLong()) : null;
+        // format 1 had no terms: UTC months, any notice, probes alone, the default dispute window
+        Contract.Terms terms = format >= 2 ? readTerms(in) : Contract.Terms.DEFAULT;
         versions.add(
-            new Contract(account, tier, target, regions, fees, currency, schedule, from, to));
+            new Contract(
+                account, tier, target, regions, fees, currency, schedule, from, to, terms));
       }
       if (in.available() > 0) {
         throw new IllegalStateException(
@@ -237,9 +264,36 @@ public final class ContractHistory {
           : new ContractHistory(versions.get(0).accountId(), versions);
     } catch (IOException e) {
       throw new IllegalStateException("ContractHistory: truncated or corrupt state", e);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | DateTimeException e) {
       throw new IllegalStateException("ContractHistory: corrupt state: " + e.getMessage(), e);
     }
+  }
+
+  private static Contract.Terms readTerms(DataInputStream in) throws IOException {
+    ZoneId zone = ZoneId.of(readString(in));
+    String notice = readOptional(in);
+    ErrorRateDowntime rate =
+        in.readBoolean()
+            ? new ErrorRateDowntime(
+                new BigDecimal(readString(in)), Duration.parse(readString(in)), in.readInt())
+            : null;
+    String dispute = readOptional(in);
+    return new Contract.Terms(
+        zone,
+        notice == null ? null : Duration.parse(notice),
+        rate,
+        dispute == null ? null : Duration.parse(dispute));
+  }
+
+  private static void writeOptional(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      writeString(out, s);
+    }
+  }
+
+  private static String readOptional(DataInputStream in) throws IOException {
+    return in.readBoolean() ? readString(in) : null;
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -41,6 +41,21 @@ public record ContractMonth(YearMonth month, ZoneId zone) {
     return endMs() - startMs();
   }
 
+  public ContractMonth previous() {
+    return new ContractMonth(month.minusMonths(1), zone);
+  }
+
+  /**
+   * The contract month in {@code zone} that ends within the UTC month {@code utc} (after its
+   * first instant, at or before its end): the one that can be decided when {@code utc} closes.
+   */
+  public static ContractMonth endingIn(YearMonth utc, ZoneId zone) {
+    long utcEnd =
+        utc.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    ContractMonth m = of(utcEnd - 1, zone);
+    return m.endMs() > utcEnd ? m.previous() : m;
+  }
+
   public ContractMonth next() {
     return new ContractMonth(month.plusMonths(1), zone);
   }

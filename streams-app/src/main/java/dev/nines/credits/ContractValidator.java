@@ -1,10 +1,15 @@
 package dev.nines.credits;
 
 import dev.nines.schema.CreditTier;
+import dev.nines.schema.ErrorRateDowntimeRule;
 import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaContract;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Currency;
@@ -42,6 +47,10 @@ import java.util.stream.Collectors;
  *       producer that lists rows in another order may mean something else, and should hear so.
  *   <li>{@code effectiveFrom} present; {@code effectiveTo}, when present, after it (compared to the
  *       millisecond, the wire precision).
+ *   <li>When present: {@code timeZone} an IANA zone; {@code minMaintenanceNotice} an ISO-8601
+ *       duration of 0 or more; {@code disputeWindow} a positive one. {@code errorRateDowntime}
+ *       is refused: this version does not apply it, and a contract credited without it would be
+ *       credited wrongly.
  * </ul>
  */
 public final class ContractValidator {
@@ -90,7 +99,81 @@ public final class ContractValidator {
               + c.getEffectiveFrom()
               + ": expected a later effectiveTo, or null for no end");
     }
+    terms(c, p);
     return List.copyOf(p);
+  }
+
+  /** The optional terms: time zone, maintenance notice, error-rate downtime, dispute window. */
+  private static void terms(SlaContract c, List<String> p) {
+    if (c.getTimeZone() != null && zone(c.getTimeZone()) == null) {
+      p.add(
+          "timeZone = "
+              + quote(c.getTimeZone())
+              + ": expected an IANA time zone such as \"Europe/Berlin\", or null for UTC");
+    }
+    if (c.getMinMaintenanceNotice() != null) {
+      Duration d = duration(c.getMinMaintenanceNotice());
+      if (d == null || d.isNegative()) {
+        p.add(
+            "minMaintenanceNotice = "
+                + quote(c.getMinMaintenanceNotice())
+                + ": expected an ISO-8601 duration of 0 or more, e.g. \"P14D\", or null for any"
+                + " notice");
+      }
+    }
+    if (c.getDisputeWindow() != null) {
+      Duration d = duration(c.getDisputeWindow());
+      if (d == null || d.isNegative() || d.isZero()) {
+        p.add(
+            "disputeWindow = "
+                + quote(c.getDisputeWindow())
+                + ": expected a positive ISO-8601 duration, e.g. \"P60D\", or null for P60D");
+      }
+    }
+    if (c.getErrorRateDowntime() != null) {
+      try {
+        errorRate(c.getErrorRateDowntime());
+        // refused rather than ignored: credits computed without it would be wrong
+        p.add(
+            "errorRateDowntime is set, and this version of nines does not apply it: expected null"
+                + " (downtime by probes only)");
+      } catch (IllegalArgumentException e) {
+        p.add("errorRateDowntime." + e.getMessage());
+      }
+    }
+  }
+
+  /** An IANA zone id ("Europe/Berlin", "UTC"), or null if the text names none. */
+  static ZoneId zone(String text) {
+    try {
+      return ZoneId.of(text);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** A duration as ISO-8601 ("PT5M", "P14D"), or null if the text is not one. */
+  static Duration duration(String text) {
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** @throws IllegalArgumentException naming the field and what would be right */
+  static ErrorRateDowntime errorRate(ErrorRateDowntimeRule r) {
+    String t = r.getThresholdPercent();
+    if (t == null || !PLAIN_DECIMAL.matcher(t).matches()) {
+      throw new IllegalArgumentException(
+          "thresholdPercent = " + quote(t) + ": expected a plain decimal from 0 to below 100");
+    }
+    Duration period = r.getPeriod() == null ? null : duration(r.getPeriod());
+    if (period == null) {
+      throw new IllegalArgumentException(
+          "period = " + quote(r.getPeriod()) + ": expected an ISO-8601 duration such as PT1M");
+    }
+    return new ErrorRateDowntime(new BigDecimal(t), period, r.getMinAttempts());
   }
 
   private static final String PERCENT = "a plain decimal above 0 and at most 100";

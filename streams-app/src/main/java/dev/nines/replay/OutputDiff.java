@@ -8,6 +8,7 @@ import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaStatement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
  *   <tr><td>uptime-ledger</td><td>lines</td><td>key (service, region, month)</td><td>value bytes of
  *       the latest line in the range, as a compacted topic keeps it</td></tr>
  *   <tr><td>sla-credits</td><td>credits</td><td>creditId</td><td>value bytes</td></tr>
+ *   <tr><td>sla-statements</td><td>statements</td><td>statementId</td><td>value bytes</td></tr>
  *   <tr><td>error-budget-alerts</td><td>alerts</td><td>key, severity, windows, firedAt</td><td>value
  *       bytes of its records</td></tr>
  *   <tr><td>dead-letters</td><td>records</td><td>key and value bytes</td><td>how often</td></tr>
@@ -248,6 +250,7 @@ public final class OutputDiff {
       case TopicNames.INCIDENTS -> "incidents";
       case TopicNames.UPTIME_LEDGER -> "lines";
       case TopicNames.SLA_CREDITS -> "credits";
+      case TopicNames.SLA_STATEMENTS -> "statements";
       case TopicNames.ERROR_BUDGET_ALERTS -> "alerts";
       default -> "records";
     };
@@ -270,6 +273,7 @@ public final class OutputDiff {
                 : raw;
         case TopicNames.INCIDENTS -> v instanceof Incident i ? i.getIncidentId() : raw;
         case TopicNames.SLA_CREDITS -> v instanceof SlaCredit c ? c.getCreditId() : raw;
+        case TopicNames.SLA_STATEMENTS -> v instanceof SlaStatement st ? st.getStatementId() : raw;
         case TopicNames.ERROR_BUDGET_ALERTS ->
             v instanceof ErrorBudgetAlert a
                 ? r.key()

@@ -15,17 +15,44 @@ import java.util.TreeMap;
  * task (never serialized).
  *
  * @param closedAt the event time at which the month closed: its end plus the month grace
- * @param regions per region, the DOWN time outside maintenance in the month and the incidents
- *     that contributed to it
+ * @param regions per region: its DOWN time with and without maintenance, the maintenance windows'
+ *     versions and the unobserved time (see {@link RegionMonth})
  */
 public record MonthClosed(
     Service service, YearMonth month, long closedAt, SortedMap<String, RegionMonth> regions) {
 
-  /** One region's charged DOWN time in the month and its evidence. */
-  public record RegionMonth(List<Interval> charged, List<String> incidentIds) {
+  /** A DOWN interval of the month and the incident it belongs to. */
+  public record Down(Interval interval, String incidentId) {
+    public Down {
+      Objects.requireNonNull(interval, "interval");
+      Objects.requireNonNull(incidentId, "incidentId");
+    }
+  }
+
+  /**
+   * One region's month.
+   *
+   * @param charged DOWN time outside maintenance as last announced (the platform's view)
+   * @param incidentIds the incidents that contributed to {@code charged}
+   * @param down every DOWN interval of the month, maintenance or not, with its incident
+   * @param windows every version of the maintenance windows with time in the region and month,
+   *     by window id: a contract that asks for notice decides from these what is excused
+   * @param unobserved the time of the month no probe covered
+   */
+  public record RegionMonth(
+      List<Interval> charged,
+      List<String> incidentIds,
+      List<Down> down,
+      SortedMap<String, List<ServiceState.Version>> windows,
+      List<Interval> unobserved) {
     public RegionMonth {
       charged = List.copyOf(charged);
       incidentIds = List.copyOf(incidentIds);
+      down = List.copyOf(down);
+      TreeMap<String, List<ServiceState.Version>> w = new TreeMap<>();
+      windows.forEach((id, v) -> w.put(id, List.copyOf(v)));
+      windows = Collections.unmodifiableSortedMap(w);
+      unobserved = List.copyOf(unobserved);
     }
   }
 

@@ -98,10 +98,16 @@ public final class NoDataRule {
   /** Unobserved time within {@code period}: the closed gaps, and the open one up to observedUntil. */
   public static long unobservedMs(
       List<Interval> gaps, Silence open, Interval period, long observedUntil) {
+    return Intervals.length(unobserved(gaps, open, period, observedUntil));
+  }
+
+  /** The unobserved intervals within {@code period}, merged. */
+  public static List<Interval> unobserved(
+      List<Interval> gaps, Silence open, Interval period, long observedUntil) {
     List<Interval> all = new ArrayList<>(gaps);
     if (open != null && observedUntil > open.since()) {
       all.add(new Interval(open.since(), observedUntil));
     }
-    return Intervals.length(Intervals.clip(Intervals.union(all), period));
+    return Intervals.clip(Intervals.union(all), period);
   }
 }

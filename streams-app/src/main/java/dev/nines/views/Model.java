@@ -5,6 +5,7 @@ import dev.nines.schema.Incident;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaStatement;
 import dev.nines.schema.UptimeLedger;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -154,7 +155,9 @@ public final class Model {
       long creditAmountMinor,
       String currency,
       List<String> incidentIds,
-      Instant issuedAt) {
+      Instant issuedAt,
+      String kind,
+      String adjustmentId) {
     public static Credit of(SlaCredit c) {
       return new Credit(
           c.getCreditId(),
@@ -168,9 +171,61 @@ public final class Model {
           c.getCreditAmountMinor(),
           c.getCurrency(),
           List.copyOf(c.getIncidentIds()),
-          c.getIssuedAt());
+          c.getIssuedAt(),
+          c.getKind().name(),
+          c.getAdjustmentId());
     }
   }
+
+  /** A contract month's statement, as {@code sla-statements} has it. */
+  public record Statement(
+      String statementId,
+      String accountId,
+      String service,
+      String month,
+      String timeZone,
+      Instant periodStart,
+      Instant periodEnd,
+      String availabilityPercent,
+      String targetPercent,
+      long downtimeMs,
+      long maintenanceMs,
+      long unobservedMs,
+      List<DownInterval> downIntervals,
+      String creditId,
+      Instant disputeUntil,
+      Instant closedAt) {
+    public static Statement of(SlaStatement s) {
+      return new Statement(
+          s.getStatementId(),
+          s.getAccountId(),
+          s.getService().name(),
+          s.getMonth(),
+          s.getTimeZone(),
+          s.getPeriodStart(),
+          s.getPeriodEnd(),
+          s.getAvailabilityPercent(),
+          s.getTargetPercent(),
+          s.getDowntimeMs(),
+          s.getMaintenanceMs(),
+          s.getUnobservedMs(),
+          s.getDownIntervals().stream()
+              .map(
+                  d ->
+                      new DownInterval(
+                          d.getFrom(),
+                          d.getTo(),
+                          d.getCause().name(),
+                          List.copyOf(d.getIncidentIds())))
+              .toList(),
+          s.getCreditId(),
+          s.getDisputeUntil(),
+          s.getClosedAt());
+    }
+  }
+
+  /** One charged interval of a statement. */
+  public record DownInterval(Instant from, Instant to, String cause, List<String> incidentIds) {}
 
   /**
    * A service in a region as the pipeline holds it: days with probes, incidents, ledger.

@@ -10,6 +10,7 @@ import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaStatement;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.Tagged;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class Views {
   public static final String LEDGER_STORE = "uptime-ledger-view-store";
   public static final String REGION_STORE = "uptime-region-view-store";
   public static final String CREDIT_STORE = "credit-view-store";
+  public static final String STATEMENT_STORE = "statement-view-store";
   public static final String MAINTENANCE_STORE = "maintenance-view-store";
 
   static final long HOUR_MS = 3_600_000L;
@@ -136,6 +138,16 @@ public final class Views {
             Serdes.String(),
             AvroValueSerde.of(SlaCredit.class)));
     credits.process(CreditWriter::new, Named.as("credit-view"), CREDIT_STORE);
+  }
+
+  /** Statements per service, account and month, in the service's task. */
+  public static void statements(StreamsBuilder builder, KStream<String, SlaStatement> statements) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STATEMENT_STORE),
+            Serdes.String(),
+            AvroValueSerde.of(SlaStatement.class)));
+    statements.process(StatementWriter::new, Named.as("statement-view"), STATEMENT_STORE);
   }
 
   /** The carriers of a decision that are EJECTED now and were not in the one before. */
@@ -350,7 +362,33 @@ public final class Views {
     public void process(Record<String, SlaCredit> r) {
       SlaCredit c = r.value();
       if (c != null) {
-        store.put(c.getService().name() + ":" + c.getAccountId() + ":" + c.getMonth(), c);
+        // a month may have a monthly credit and adjustments: each under its own id
+        store.put(
+            c.getService().name()
+                + ":"
+                + c.getAccountId()
+                + ":"
+                + c.getMonth()
+                + ":"
+                + c.getCreditId(),
+            c);
+      }
+    }
+  }
+
+  static final class StatementWriter extends Writer<SlaStatement> {
+    private KeyValueStore<String, SlaStatement> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(STATEMENT_STORE);
+    }
+
+    @Override
+    public void process(Record<String, SlaStatement> r) {
+      SlaStatement s = r.value();
+      if (s != null) {
+        store.put(s.getService().name() + ":" + s.getAccountId() + ":" + s.getMonth(), s);
       }
     }
   }

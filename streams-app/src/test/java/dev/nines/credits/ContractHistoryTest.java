@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nines.schema.SlaContract;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -225,5 +227,32 @@ class ContractHistoryTest {
     assertThatThrownBy(() -> ContractHistory.fromBytes(Arrays.copyOf(good, good.length + 1)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("left after");
+  }
+
+  @Test
+  void theTermsSurviveTheStoreAndFormatOneReadsAsTheDefaults() {
+    ContractHistory h =
+        history(
+            contract()
+                .setTimeZone("Europe/Berlin")
+                .setMinMaintenanceNotice("P14D")
+                .setDisputeWindow("P30D")
+                .build());
+    ContractHistory read = ContractHistory.fromBytes(h.toBytes());
+    assertThat(read).isEqualTo(h);
+    Contract.Terms t = read.versions().get(0).terms();
+    assertThat(t.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(t.minMaintenanceNotice()).isEqualTo(Duration.ofDays(14));
+    assertThat(t.errorRate()).isNull();
+    assertThat(t.disputeWindow()).isEqualTo(Duration.ofDays(30));
+    // format 1 is format 2 without the terms: the same bytes up to them, format byte 1
+    ContractHistory plain = history(contract().build());
+    byte[] two = plain.toBytes();
+    // UTC ("Z"), no notice, no error rate, no dispute window: 4 + 1 + 1 + 1 bytes of terms
+    byte[] one = Arrays.copyOf(two, two.length - (4 + 1 + 1 + 1 + 1));
+    one[0] = 1;
+    assertThat(ContractHistory.fromBytes(one)).isEqualTo(plain);
+    assertThat(ContractHistory.fromBytes(one).versions().get(0).terms())
+        .isEqualTo(Contract.Terms.DEFAULT);
   }
 }

@@ -5,6 +5,7 @@ import static dev.nines.credits.CreditFixtures.fee;
 import static dev.nines.credits.CreditFixtures.tier;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.schema.ErrorRateDowntimeRule;
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaContract;
 import java.time.Instant;
@@ -207,5 +208,44 @@ class ContractValidatorTest {
         .containsExactly("services[1] is missing: expected {service, monthlyFeeMinor}");
     assertThat(problems(x -> x.setCreditSchedule(Arrays.asList(tier("99", 1), null))))
         .containsExactly("creditSchedule[1] is missing: expected {belowPercent, creditPercent}");
+  }
+
+  @Test
+  void theOptionalTermsAreCheckedWhenPresent() {
+    assertThat(
+            problems(
+                c -> {
+                  c.setTimeZone("Europe/Berlin");
+                  c.setMinMaintenanceNotice("P14D");
+                  c.setDisputeWindow("P60D");
+                }))
+        .isEmpty();
+    // a valid error-rate rule is refused, not silently ignored
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT5M", 100))))
+        .containsExactly(
+            "errorRateDowntime is set, and this version of nines does not apply it: expected"
+                + " null (downtime by probes only)");
+    assertThat(problems(c -> c.setTimeZone("Mars/Olympus")))
+        .containsExactly(
+            "timeZone = \"Mars/Olympus\": expected an IANA time zone such as \"Europe/Berlin\","
+                + " or null for UTC");
+    assertThat(problems(c -> c.setMinMaintenanceNotice("two weeks")))
+        .containsExactly(
+            "minMaintenanceNotice = \"two weeks\": expected an ISO-8601 duration of 0 or more,"
+                + " e.g. \"P14D\", or null for any notice");
+    assertThat(problems(c -> c.setDisputeWindow("PT0S")))
+        .containsExactly(
+            "disputeWindow = \"PT0S\": expected a positive ISO-8601 duration, e.g. \"P60D\", or"
+                + " null for P60D");
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT7M", 1))))
+        .containsExactly(
+            "errorRateDowntime.period = PT7M: expected a duration that divides a day, e.g. PT1M"
+                + " or PT5M");
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5%", "PT1M", 1))))
+        .containsExactly(
+            "errorRateDowntime.thresholdPercent = \"5%\": expected a plain decimal from 0 to below"
+                + " 100");
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT1M", 0))))
+        .containsExactly("errorRateDowntime.minAttempts = 0: expected at least 1");
   }
 }

@@ -116,4 +116,35 @@ class StateFormatsTest {
     assertThat(ServiceState.fromBytes(s.withClock(400_000, 300_000).toBytes()).resumedAt())
         .isEqualTo(400_000);
   }
+
+  @Test
+  void aWindowFromFormatTwoIsOneVersionAnnouncedInTimeAndNewVersionsAreKept() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeByte(2);
+    out.writeLong(5_000);
+    out.writeInt(1);
+    out.writeUTF("mw-1");
+    out.writeUTF("eu-west");
+    out.writeLong(100);
+    out.writeLong(200);
+    out.writeLong(Long.MIN_VALUE);
+    ServiceState s = ServiceState.fromBytes(b.toByteArray());
+    assertThat(s.windows().get("mw-1").versions())
+        .containsExactly(new ServiceState.Version(0, "eu-west", 100, 200, false));
+    // the same window again keeps its first announcement; a change and a removal are versions
+    s = s.withWindow("mw-1", 3_000, "eu-west", 100, 200);
+    assertThat(s.windows().get("mw-1").versions()).hasSize(1);
+    s = s.withWindow("mw-1", 4_000, "eu-west", 100, 300).withWindow("mw-1", 6_000, null, 0, 0);
+    assertThat(s.maintenance("eu-west")).isEmpty();
+    ServiceState read = ServiceState.fromBytes(s.toBytes());
+    assertThat(read.windows().get("mw-1").versions())
+        .containsExactly(
+            new ServiceState.Version(0, "eu-west", 100, 200, false),
+            new ServiceState.Version(4_000, "eu-west", 100, 300, false),
+            new ServiceState.Version(6_000, "eu-west", 100, 300, true));
+    assertThat(read.windowHistory("eu-west", new Interval(250, 400))).containsKey("mw-1");
+    assertThat(read.windowHistory("eu-west", new Interval(300, 400))).isEmpty();
+    assertThat(read.windowHistory("us-east", new Interval(0, 400))).isEmpty();
+  }
 }

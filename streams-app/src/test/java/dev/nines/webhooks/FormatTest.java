@@ -8,6 +8,7 @@ import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
+import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.Service;
 import java.net.URI;
@@ -164,7 +165,9 @@ class FormatTest {
             Service.VOICE,
             "eu-west",
             Instant.parse("2026-12-10T02:00:00Z"),
-            Instant.parse("2026-12-10T03:00:00Z"));
+            Instant.parse("2026-12-10T03:00:00Z"),
+            null,
+            MaintenanceCategory.PLANNED);
     Notification announced =
         Notification.maintenance(Notification.Kind.MAINTENANCE_ANNOUNCED, "mw-7", w);
     Notification started =

@@ -2,6 +2,7 @@ package dev.nines.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.Service;
 import java.time.Instant;
@@ -18,7 +19,12 @@ class MaintenanceScheduleTest {
 
   static MaintenanceWindow window(int from, int to) {
     return new MaintenanceWindow(
-        Service.VOICE, "eu-west", Instant.ofEpochMilli(at(from)), Instant.ofEpochMilli(at(to)));
+        Service.VOICE,
+        "eu-west",
+        Instant.ofEpochMilli(at(from)),
+        Instant.ofEpochMilli(at(to)),
+        null,
+        MaintenanceCategory.UNKNOWN);
   }
 
   static List<String> events(List<Notification> ns) {

@@ -2,6 +2,7 @@ package dev.nines.simulate;
 
 import dev.nines.TopicNames;
 import dev.nines.schema.CreditTier;
+import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.RoutingPolicyProfile;
 import dev.nines.schema.ServiceFee;
@@ -154,13 +155,22 @@ public final class Simulator {
                   .map(c -> new CreditTier(c.belowPercent().trim(), c.creditPercent()))
                   .toList(),
               effectiveFrom,
-              effectiveTo);
+              effectiveTo,
+              null,
+              null,
+              null,
+              null);
       out.add(TopicNames.SLA_CONTRACTS, a.accountId(), contract, t, Emission.Kind.ON_TIME);
     }
     for (Scenario.Window w : scenario.maintenance()) {
       MaintenanceWindow window =
           new MaintenanceWindow(
-              w.service(), w.region(), start.plus(w.start()), start.plus(w.end()));
+              w.service(),
+              w.region(),
+              start.plus(w.start()),
+              start.plus(w.end()),
+              null,
+              MaintenanceCategory.PLANNED);
       out.add(TopicNames.MAINTENANCE_WINDOWS, w.id(), window, t, Emission.Kind.ON_TIME);
     }
     out.emitAll();

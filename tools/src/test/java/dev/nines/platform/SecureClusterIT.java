@@ -188,7 +188,8 @@ class SecureClusterIT {
             "route-plans",
             "sla-contracts",
             "maintenance-windows",
-            "routing-policies")) {
+            "routing-policies",
+            "sla-adjustments")) {
       acls.add(acl(principal, ResourceType.TOPIC, in, PatternType.LITERAL, AclOperation.READ));
       acls.add(
           acl(
@@ -205,6 +206,7 @@ class SecureClusterIT {
             "incidents",
             "uptime-ledger",
             "sla-credits",
+            "sla-statements",
             "error-budget-alerts",
             "dead-letters")) {
       acls.add(acl(principal, ResourceType.TOPIC, out, PatternType.LITERAL, AclOperation.WRITE));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nines.TopicNames;
+import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.Service;
 import java.time.Instant;
@@ -17,7 +18,13 @@ class KafkaSimSinkTest {
 
   static final Serializer<Object> ANY = (topic, value) -> new byte[0];
   static final MaintenanceWindow VALUE =
-      new MaintenanceWindow(Service.SMS, "r1", Instant.ofEpochMilli(1), Instant.ofEpochMilli(2));
+      new MaintenanceWindow(
+          Service.SMS,
+          "r1",
+          Instant.ofEpochMilli(1),
+          Instant.ofEpochMilli(2),
+          null,
+          MaintenanceCategory.PLANNED);
 
   @Test
   void sendsTopicKeyValueAndTimestampAsGiven() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.nines.TopicNames;
 import dev.nines.schema.Channel;
 import dev.nines.schema.CreditTier;
+import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.RouteCarrier;
 import dev.nines.schema.RoutePlan;
@@ -89,7 +90,11 @@ class SeedTest {
                 "EUR",
                 List.of(new CreditTier("99.95", 10), new CreditTier("99.0", 30)),
                 Instant.parse("2026-02-01T00:00:00Z"),
-                null)); // no effectiveFrom: the start of the month
+                null, // no effectiveFrom: the start of the month
+                null,
+                null,
+                null,
+                null));
     SlaContract initech = (SlaContract) sink.sent.get(3).value();
     assertThat(initech.getTargetPercent()).isEqualTo("99.99"); // unquoted in YAML, still exact
     assertThat(initech.getRegions()).containsExactly("us-east", "eu-west");
@@ -103,14 +108,18 @@ class SeedTest {
                 Service.VOICE,
                 "eu-west",
                 Instant.parse("2026-02-17T09:40:00Z"),
-                Instant.parse("2026-02-17T10:10:00Z")));
+                Instant.parse("2026-02-17T10:10:00Z"),
+                null,
+                MaintenanceCategory.PLANNED));
     assertThat(sink.sent.get(5).value())
         .isEqualTo(
             new MaintenanceWindow(
                 Service.SMS,
                 "us-east",
                 Instant.parse("2026-02-17T08:30:00Z"),
-                Instant.parse("2026-02-17T10:30:00Z")));
+                Instant.parse("2026-02-17T10:30:00Z"),
+                null,
+                MaintenanceCategory.PLANNED));
 
     assertThat(simulator.stats().count(TopicNames.ROUTE_PLANS)).isEqualTo(2);
     assertThat(simulator.stats().count(TopicNames.SLA_CONTRACTS)).isEqualTo(2);

@@ -10,6 +10,7 @@ import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.local.LocalPlatform;
+import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
@@ -158,7 +159,12 @@ class PagingEndToEndIT {
           Instant now = Instant.now();
           window[0] =
               new MaintenanceWindow(
-                  Service.VOICE, "eu-west", now.plusSeconds(5), now.plusSeconds(8));
+                  Service.VOICE,
+                  "eu-west",
+                  now.plusSeconds(5),
+                  now.plusSeconds(8),
+                  null,
+                  MaintenanceCategory.PLANNED);
           producer
               .send(
                   new ProducerRecord<>(

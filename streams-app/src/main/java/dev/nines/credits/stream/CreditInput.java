@@ -1,10 +1,11 @@
 package dev.nines.credits.stream;
 
+import dev.nines.ingest.OriginalRecord;
 import dev.nines.schema.SlaContract;
 import dev.nines.serde.Tagged;
 import dev.nines.uptime.MonthClosed;
 
-/** What the credit processor reads, merged: a contract version or a closed month. */
+/** What the credit processor reads, merged: a contract version, a closed month, an adjustment. */
 public sealed interface CreditInput {
 
   /** A contract version of an account (by its id), or with a null value the account's removal. */
@@ -12,4 +13,7 @@ public sealed interface CreditInput {
 
   /** A service's month closed by the uptime processor of the same task. */
   record Closed(MonthClosed month) implements CreditInput {}
+
+  /** An adjustment that passed the checks at its source, as read there. */
+  record Adjustment(OriginalRecord record) implements CreditInput {}
 }

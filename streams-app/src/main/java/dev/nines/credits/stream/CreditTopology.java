@@ -7,6 +7,7 @@ import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.TextLimit;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaStatement;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
@@ -27,14 +28,15 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * SLA credits, once per account, service and closed month.
+ * SLA statements and credits, once per account, service and contract month.
  *
  * <pre>
- * INSERT INTO sla-credits
- * SELECT account, service, month, CREDIT(schedule, availability)
- * FROM month-closed(service, month, DOWN outside maintenance per region)
- *   JOIN sla-contracts VERSION IN FORCE AT month's last millisecond
- * WHERE availability &lt; some schedule row AND amount &gt; 0
+ * INSERT INTO sla-statements, sla-credits
+ * SELECT account, service, contract month, STATEMENT(...), CREDIT(schedule, availability)
+ * FROM month-closed(service, UTC month, DOWN, maintenance versions, unobserved per region)
+ *   JOIN sla-contracts VERSION IN FORCE AT the contract month's last millisecond (its zone)
+ * WHERE the contract month ends in the closed UTC month
+ *   -- credits only: AND availability &lt; some schedule row AND amount &gt; 0
  * </pre>
  *
  * <p>Contracts are checked at the source (an invalid version goes to dead-letters with the
@@ -46,6 +48,8 @@ public final class CreditTopology {
 
   public static final String CONTRACT_STORE = "credit-contract-store";
   public static final String CLOSED_STORE = "credit-closed-month-store";
+  public static final String DECIDED_STORE = "credit-decided-month-store";
+  public static final String ADJUSTMENT_STORE = "credit-adjustment-store";
 
   public static void build(
       StreamsBuilder builder,
@@ -77,20 +81,80 @@ public final class CreditTopology {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(CLOSED_STORE), keys, Serdes.ByteArray()));
-    KStream<String, SlaCredit> credits =
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DECIDED_STORE), keys, Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ADJUSTMENT_STORE), keys, Serdes.ByteArray()));
+    // adjustments: checked as read, then to their service's task with their original bytes
+    KStream<String, CreditInput> adjustments =
+        builder.stream(
+                config.topics().name(Topics.SLA_ADJUSTMENTS),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                    .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
+                    .withName("adjustments-source"))
+            .process(
+                () ->
+                    new AdjustmentSource(
+                        Topics.SLA_ADJUSTMENTS.valueSerde(registry).deserializer(),
+                        config.ingest().maxTextLength()),
+                Named.as("adjustments-check"))
+            .repartition(
+                Repartitioned.with(keys, OriginSerde.serde())
+                    .withName("credit-adjustments-by-service")
+                    .withNumberOfPartitions(config.topics().partitions()))
+            .mapValues(
+                o -> (CreditInput) new CreditInput.Adjustment(o),
+                Named.as("credit-adjustments-as-input"));
+    KStream<String, CreditOutput> out =
         contracts
             .merge(
                 monthClosed.mapValues(
                     m -> (CreditInput) new CreditInput.Closed(m),
                     Named.as("credit-months-as-input")),
                 Named.as("credit-inputs"))
+            .merge(adjustments, Named.as("credit-inputs-and-adjustments"))
             .process(
                 () ->
                     new CreditProcessor(
-                        CONTRACT_STORE, CLOSED_STORE, config.uptime().creditKeepMonths()),
+                        new CreditProcessor.Stores(
+                            CONTRACT_STORE, CLOSED_STORE, DECIDED_STORE, ADJUSTMENT_STORE),
+                        config.uptime().creditKeepMonths(),
+                        config.uptime().monthGrace(),
+                        Topics.SLA_ADJUSTMENTS.valueSerde(registry).deserializer()),
                 Named.as("credit-processor"),
                 CONTRACT_STORE,
-                CLOSED_STORE);
+                CLOSED_STORE,
+                DECIDED_STORE,
+                ADJUSTMENT_STORE);
+    KStream<String, SlaCredit> credits =
+        out.flatMapValues(
+            o -> o instanceof CreditOutput.Credit c ? List.of(c.credit()) : List.<SlaCredit>of(),
+            Named.as("credit-credits"));
+    KStream<String, SlaStatement> statements =
+        out.flatMapValues(
+            o ->
+                o instanceof CreditOutput.Statement st
+                    ? List.of(st.statement())
+                    : List.<SlaStatement>of(),
+            Named.as("credit-statements"));
+    // queryable view for the API: statements per service, account and month
+    Views.statements(builder, statements);
+    statements.to(
+        config.topics().name(Topics.SLA_STATEMENTS),
+        Produced.with(keys, Topics.SLA_STATEMENTS.outputSerde(registry, limits))
+            .withName("sla-statements-sink"));
+    out.flatMap(
+            (account, o) ->
+                o instanceof CreditOutput.Rejected r
+                    ? List.of(KeyValue.pair(r.record().key(), r.record().value()))
+                    : List.<KeyValue<byte[], byte[]>>of(),
+            Named.as("credit-dead-letters"))
+        .to(
+            config.topics().name(Topics.DEAD_LETTERS),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withName("credit-dead-letters-sink"));
     credits.to(
         config.topics().name(Topics.SLA_CREDITS),
         Produced.with(keys, Topics.SLA_CREDITS.outputSerde(registry, limits))

@@ -2,8 +2,12 @@ package dev.nines.ingest.stream;
 
 import dev.nines.Topics;
 import dev.nines.ingest.InvalidInputException;
+import dev.nines.ingest.OriginalRecord;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.RegistryUnavailableException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
 import org.apache.kafka.common.metrics.MetricConfig;
@@ -109,6 +115,35 @@ public final class DeadLetters implements AutoCloseable {
 
   static String reasonOf(Exception e) {
     return e instanceof InvalidInputException i ? i.reason() : e.getClass().getSimpleName();
+  }
+
+  /** Counts a dead letter written by a processor itself, through the app's configs. */
+  public static void count(Map<String, Object> appConfigs, String topic, String reason) {
+    DeadLetters d = from(appConfigs);
+    if (d != null) {
+      d.count(topic, reason);
+    }
+  }
+
+  /**
+   * The headers of a dead letter for a record judged after a repartition: the ones Kafka
+   * Streams' handlers write ({@link ExceptionHandlerUtils}), naming the original record's place.
+   */
+  public static Headers headers(OriginalRecord r, Exception e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    Headers h = new RecordHeaders();
+    h.add(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_NAME, utf8(e.getClass().getName()));
+    h.add(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME, utf8(e.getMessage()));
+    h.add(ExceptionHandlerUtils.HEADER_ERRORS_STACKTRACE_NAME, utf8(trace.toString()));
+    h.add(ExceptionHandlerUtils.HEADER_ERRORS_TOPIC_NAME, utf8(r.topic()));
+    h.add(ExceptionHandlerUtils.HEADER_ERRORS_PARTITION_NAME, utf8("" + r.partition()));
+    h.add(ExceptionHandlerUtils.HEADER_ERRORS_OFFSET_NAME, utf8("" + r.offset()));
+    return h;
+  }
+
+  private static byte[] utf8(String s) {
+    return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
   }
 
   static DeadLetters from(Map<String, ?> configs) {

@@ -150,7 +150,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     if (record.value() instanceof UptimeInput.Probe p) {
       onProbe(p.probe());
     } else if (record.value() instanceof UptimeInput.Maintenance m) {
-      onMaintenance(Service.valueOf(record.key()), m.window());
+      onMaintenance(Service.valueOf(record.key()), m.window(), record.timestamp());
     }
   }
 
@@ -221,20 +221,30 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
             || Math.floorDiv(after, tickMs) > Math.floorDiv(before, tickMs));
   }
 
-  private void onMaintenance(Service service, Tagged<MaintenanceWindow> t) {
+  /**
+   * A version of a window: announced at its {@code announcedAt}, else at the record's time (a
+   * tombstone's too).
+   */
+  private void onMaintenance(Service service, Tagged<MaintenanceWindow> t, long recordTime) {
     ServiceState ss = service(service);
     MaintenanceWindow w = t.value();
     if (w == null && !ss.windows().containsKey(t.id())) {
       return; // a tombstone sent to every service; not ours
     }
-    ss =
-        ss.withWindow(
-            t.id(),
-            w == null
-                ? null
-                : new ServiceState.Window(
-                    w.getRegion(), w.getStartsAt().toEpochMilli(), w.getEndsAt().toEpochMilli()));
-    putService(service, ss);
+    long announcedAt =
+        w == null || w.getAnnouncedAt() == null ? recordTime : w.getAnnouncedAt().toEpochMilli();
+    ServiceState next =
+        w == null
+            ? ss.withWindow(t.id(), announcedAt, null, 0, 0)
+            : ss.withWindow(
+                t.id(),
+                announcedAt,
+                w.getRegion(),
+                w.getStartsAt().toEpochMilli(),
+                w.getEndsAt().toEpochMilli());
+    if (next != ss) {
+      putService(service, next);
+    }
   }
 
   /** Applies released probes in order: transitions become incidents and ledger lines. */
@@ -487,16 +497,24 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     List<Interval> maintenance = ss.maintenance(region);
     List<Interval> charged = new ArrayList<>();
     List<String> ids = new ArrayList<>();
+    List<MonthClosed.Down> down = new ArrayList<>();
     for (Outage o : rs.outages()) {
-      List<Interval> c =
-          Intervals.subtract(
-              Intervals.clip(List.of(o.knownUntil(period.end())), period), maintenance);
+      List<Interval> in = Intervals.clip(List.of(o.knownUntil(period.end())), period);
+      for (Interval i : in) {
+        down.add(new MonthClosed.Down(i, o.incidentId()));
+      }
+      List<Interval> c = Intervals.subtract(in, maintenance);
       if (Intervals.length(c) > 0) {
         charged.addAll(c);
         ids.add(o.incidentId());
       }
     }
-    return new MonthClosed.RegionMonth(Intervals.union(charged), ids);
+    return new MonthClosed.RegionMonth(
+        Intervals.union(charged),
+        ids,
+        down,
+        ss.windowHistory(region, period),
+        NoDataRule.unobserved(rs.gaps(), rs.silence(), period, period.end()));
   }
 
   private void ledgerLine(

@@ -1,0 +1,339 @@
+package dev.nines.credits.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nines.Topics;
+import dev.nines.config.NinesConfig;
+import dev.nines.schema.CreditTier;
+import dev.nines.schema.DownInterval;
+import dev.nines.schema.DowntimeCause;
+import dev.nines.schema.MaintenanceCategory;
+import dev.nines.schema.MaintenanceWindow;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.schema.ServiceFee;
+import dev.nines.schema.SlaAdjustment;
+import dev.nines.schema.SlaContract;
+import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaCreditKind;
+import dev.nines.schema.SlaStatement;
+import dev.nines.testing.Drivers;
+import dev.nines.testing.TestRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statements, maintenance notice, contract time zones and adjustments through the whole
+ * topology, with the defaults (confirmations 2, month grace 1 h, dispute window P60D). SMS
+ * probes once a minute in us-east from 21:30 on 31 March 2026 to 01:02 on 1 April: UTC March
+ * closes at 01:00. Every expected number is worked out by hand in the comments.
+ */
+class CreditTopologyTest {
+  static final String INCIDENT = "SMS-us-east-20260331T234000000Z";
+  TopologyTestDriver driver;
+  TestRegistry registry;
+  TestInputTopic<String, ProbeResult> probes;
+  TestInputTopic<String, MaintenanceWindow> windows;
+  TestInputTopic<String, SlaContract> contracts;
+  TestInputTopic<String, SlaAdjustment> adjustments;
+  TestOutputTopic<String, SlaCredit> credits;
+  TestOutputTopic<String, SlaStatement> statements;
+  TestOutputTopic<byte[], byte[]> deadLetters;
+  int seq;
+
+  @BeforeEach
+  void start() {
+    registry = new TestRegistry();
+    driver = Drivers.start(NinesConfig.defaults(), registry);
+    probes =
+        driver.createInputTopic(
+            Topics.PROBE_RESULTS.name(),
+            Topics.PROBE_RESULTS.keySerde().serializer(),
+            Topics.PROBE_RESULTS.valueSerde(registry).serializer());
+    windows =
+        driver.createInputTopic(
+            Topics.MAINTENANCE_WINDOWS.name(),
+            Topics.MAINTENANCE_WINDOWS.keySerde().serializer(),
+            Topics.MAINTENANCE_WINDOWS.valueSerde(registry).serializer());
+    contracts =
+        driver.createInputTopic(
+            Topics.SLA_CONTRACTS.name(),
+            Topics.SLA_CONTRACTS.keySerde().serializer(),
+            Topics.SLA_CONTRACTS.valueSerde(registry).serializer());
+    adjustments =
+        driver.createInputTopic(
+            Topics.SLA_ADJUSTMENTS.name(),
+            Topics.SLA_ADJUSTMENTS.keySerde().serializer(),
+            Topics.SLA_ADJUSTMENTS.valueSerde(registry).serializer());
+    credits =
+        driver.createOutputTopic(
+            Topics.SLA_CREDITS.name(),
+            Topics.SLA_CREDITS.keySerde().deserializer(),
+            Topics.SLA_CREDITS.valueSerde(registry).deserializer());
+    statements =
+        driver.createOutputTopic(
+            Topics.SLA_STATEMENTS.name(),
+            Topics.SLA_STATEMENTS.keySerde().deserializer(),
+            Topics.SLA_STATEMENTS.valueSerde(registry).deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void everyAccountGetsAStatementAndLateMaintenanceIsChargedToContractsAskingNotice() {
+    // us-east DOWN [23:40, 23:50) = 600,000 ms, inside a window announced at 23:00 for
+    // 23:40-23:50: 40 minutes' notice
+    windows.pipeInput(
+        "mw-1",
+        MaintenanceWindow.newBuilder()
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setStartsAt(Instant.parse("2026-03-31T23:40:00Z"))
+            .setEndsAt(Instant.parse("2026-03-31T23:50:00Z"))
+            .setAnnouncedAt(Instant.parse("2026-03-31T23:00:00Z"))
+            .setCategory(MaintenanceCategory.EMERGENCY)
+            .build(),
+        Instant.parse("2026-03-31T23:00:00Z"));
+    // strict asks 1 h of notice: the window excuses nothing for it
+    contracts.pipeInput("strict", contract("strict", "us-east", null, "PT1H"));
+    contracts.pipeInput("lenient", contract("lenient", "us-east", null, null));
+    contracts.pipeInput("south", contract("south", "ap-south", null, null));
+    probesUntilMarchCloses(between("2026-03-31T23:40:00Z", "2026-03-31T23:50:00Z"));
+
+    // strict: 600,000 ms of 2,678,400,000 -> 99.977598...% < 99.99 -> 10 % of 10,000
+    List<SlaCredit> issued = credits.readValuesToList();
+    assertThat(issued).extracting(SlaCredit::getAccountId).containsExactly("strict");
+    assertThat(issued.get(0).getCreditAmountMinor()).isEqualTo(1_000);
+    assertThat(issued.get(0).getKind()).isEqualTo(SlaCreditKind.MONTHLY);
+
+    Map<String, SlaStatement> st = byAccount(statements.readRecordsToList());
+    assertThat(st).containsOnlyKeys("strict", "lenient", "south");
+    SlaStatement strict = st.get("strict");
+    assertThat(strict.getStatementId()).isEqualTo("statement-strict-SMS-2026-03");
+    assertThat(strict.getMonth()).isEqualTo("2026-03");
+    assertThat(strict.getTimeZone()).isEqualTo("UTC");
+    assertThat(strict.getPeriodStart()).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
+    assertThat(strict.getPeriodEnd()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+    assertThat(strict.getDowntimeMs()).isEqualTo(600_000);
+    assertThat(strict.getMaintenanceMs()).isZero();
+    assertThat(strict.getAvailabilityPercent()).isEqualTo("99.977598");
+    assertThat(strict.getDownIntervals())
+        .containsExactly(
+            new DownInterval(
+                Instant.parse("2026-03-31T23:40:00Z"),
+                Instant.parse("2026-03-31T23:50:00Z"),
+                DowntimeCause.PROBES,
+                List.of(INCIDENT)));
+    assertThat(strict.getCreditId()).isEqualTo("credit-strict-SMS-2026-03");
+    assertThat(strict.getClosedAt()).isEqualTo(Instant.parse("2026-04-01T01:00:00Z"));
+    // close + 60 days
+    assertThat(strict.getDisputeUntil()).isEqualTo(Instant.parse("2026-05-31T01:00:00Z"));
+    // lenient: the same 600,000 ms are maintenance; no credit, still a statement
+    SlaStatement lenient = st.get("lenient");
+    assertThat(lenient.getDowntimeMs()).isZero();
+    assertThat(lenient.getMaintenanceMs()).isEqualTo(600_000);
+    assertThat(lenient.getAvailabilityPercent()).isEqualTo("100.000000");
+    assertThat(lenient.getCreditId()).isNull();
+    assertThat(lenient.getDownIntervals()).isEmpty();
+    // south: ap-south had no probe in March, so none of its 31 days was observed
+    assertThat(st.get("south").getUnobservedMs()).isEqualTo(31L * 86_400_000L);
+    assertThat(st.get("south").getDowntimeMs()).isZero();
+  }
+
+  @Test
+  void aBerlinContractIsDecidedOnItsOwnMonthWithItsTrueLength() {
+    // DOWN [21:40, 21:50)Z = 23:40-23:50 CEST on 31 March, and [22:10, 22:20)Z = 00:10-00:20 on
+    // 1 April in Berlin. Berlin March = [2026-02-28T23:00Z, 2026-03-31T22:00Z), 743 h =
+    // 2,674,800,000 ms: 600,000 ms DOWN -> 99.977568...% -> 10 %. UTC March has both: 1,200,000
+    // ms -> 99.955197...% -> still 10 %.
+    contracts.pipeInput("berlin", contract("berlin", "us-east", "Europe/Berlin", null));
+    contracts.pipeInput("utc", contract("utc", "us-east", null, null));
+    Predicate<Instant> fails =
+        between("2026-03-31T21:40:00Z", "2026-03-31T21:50:00Z")
+            .or(between("2026-03-31T22:10:00Z", "2026-03-31T22:20:00Z"));
+    probesUntilMarchCloses(fails);
+
+    Map<String, SlaStatement> st = byAccount(statements.readRecordsToList());
+    SlaStatement berlin = st.get("berlin");
+    assertThat(berlin.getMonth()).isEqualTo("2026-03");
+    assertThat(berlin.getTimeZone()).isEqualTo("Europe/Berlin");
+    assertThat(berlin.getPeriodStart()).isEqualTo(Instant.parse("2026-02-28T23:00:00Z"));
+    assertThat(berlin.getPeriodEnd()).isEqualTo(Instant.parse("2026-03-31T22:00:00Z"));
+    assertThat(berlin.getDowntimeMs()).isEqualTo(600_000);
+    assertThat(berlin.getAvailabilityPercent()).isEqualTo("99.977568");
+    // its first hour lies in UTC February, which had no probe at all: unobserved
+    assertThat(berlin.getUnobservedMs()).isEqualTo(3_600_000);
+    assertThat(st.get("utc").getDowntimeMs()).isEqualTo(1_200_000);
+    assertThat(st.get("utc").getAvailabilityPercent()).isEqualTo("99.955197");
+    Map<String, SlaCredit> cr =
+        credits.readValuesToList().stream()
+            .collect(Collectors.toMap(SlaCredit::getAccountId, c -> c));
+    assertThat(cr.get("berlin").getCreditId()).isEqualTo("credit-berlin-SMS-2026-03");
+    assertThat(cr.get("berlin").getDowntimeMs()).isEqualTo(600_000);
+    assertThat(cr.get("utc").getDowntimeMs()).isEqualTo(1_200_000);
+  }
+
+  @Test
+  void anAdjustmentIsIssuedOncePerIdAndAnInvalidOneIsDeadLetteredAsWritten() {
+    contracts.pipeInput("acme", contract("acme", "us-east", null, null));
+    // d-early is written before March can close (01:00 on 1 April): rejected at once. d-wait is
+    // written after it, but arrives first: held until March is decided, then issued.
+    pipe(adjustment("d-early", 10, null, null, "2026-03-31T12:00:00Z"));
+    pipe(adjustment("d-wait", 5, null, null, "2026-04-01T02:00:00Z"));
+    assertThat(credits.isEmpty()).isTrue();
+    probesUntilMarchCloses(between("2026-03-31T23:40:00Z", "2026-03-31T23:50:00Z"));
+    // the monthly credit (10 % of 10,000), then d-wait: 5 % of 10,000 = 500
+    List<SlaCredit> first = credits.readValuesToList();
+    assertThat(first)
+        .extracting(SlaCredit::getCreditId)
+        .containsExactly("credit-acme-SMS-2026-03", "adjustment-d-wait");
+    assertThat(first.get(1).getCreditAmountMinor()).isEqualTo(500);
+
+    // 20 % of 10,000 = 2,000, on 2 April
+    pipe(adjustment("d1", 20, null, null, "2026-04-02T00:00:00Z"));
+    // the same id again changes nothing
+    pipe(adjustment("d1", 30, null, null, "2026-04-03T00:00:00Z"));
+    // an amount in another currency than the contract's (EUR)
+    pipe(adjustment("d2", null, 500L, "USD", "2026-04-02T00:00:00Z"));
+    // 1 ms after the dispute window (close + 60 days = 31 May 01:00)
+    pipe(adjustment("d3", 10, null, null, "2026-05-31T01:00:00.001Z"));
+    // exactly at its end: accepted, an amount of 700 EUR
+    pipe(adjustment("d4", null, 700L, "EUR", "2026-05-31T01:00:00Z"));
+    // both a percent and an amount: rejected as read
+    pipe(adjustment("d5", 10, 100L, "EUR", "2026-04-02T00:00:00Z"));
+
+    List<TestRecord<String, SlaCredit>> issued = credits.readRecordsToList();
+    assertThat(issued)
+        .extracting(r -> r.value().getCreditId())
+        .containsExactly("adjustment-d1", "adjustment-d4");
+    SlaCredit d1 = issued.get(0).value();
+    assertThat(d1.getKind()).isEqualTo(SlaCreditKind.ADJUSTMENT);
+    assertThat(d1.getAdjustmentId()).isEqualTo("d1");
+    assertThat(d1.getMonth()).isEqualTo("2026-03");
+    assertThat(d1.getCreditPercent()).isEqualTo(20);
+    assertThat(d1.getCreditAmountMinor()).isEqualTo(2_000);
+    assertThat(d1.getCurrency()).isEqualTo("EUR");
+    assertThat(d1.getDowntimeMs()).isEqualTo(600_000);
+    assertThat(d1.getIssuedAt()).isEqualTo(Instant.parse("2026-04-02T00:00:00Z"));
+    assertThat(issued.get(0).timestamp())
+        .isEqualTo(Instant.parse("2026-04-02T00:00:00Z").toEpochMilli());
+    assertThat(issued.get(1).value().getCreditAmountMinor()).isEqualTo(700);
+    assertThat(issued.get(1).value().getCreditPercent()).isZero();
+
+    // d-early, d2, d3, d5 in dead-letters, each the record as written, with its place and why
+    List<TestRecord<byte[], byte[]>> dl = deadLetters.readRecordsToList();
+    assertThat(dl)
+        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .containsExactly("d-early", "d2", "d3", "d5");
+    assertThat(dl)
+        .allSatisfy(
+            r -> assertThat(header(r, "__streams.errors.topic")).isEqualTo("sla-adjustments"));
+    assertThat(header(dl.get(0), "__streams.errors.message"))
+        .contains("before its month 2026-03 closed");
+    assertThat(header(dl.get(0), "__streams.errors.offset")).isEqualTo("0");
+    assertThat(header(dl.get(1), "__streams.errors.message")).contains("currency = USD");
+    assertThat(header(dl.get(1), "__streams.errors.offset")).isEqualTo("4");
+    assertThat(header(dl.get(2), "__streams.errors.message")).contains("dispute window");
+    assertThat(header(dl.get(3), "__streams.errors.message"))
+        .contains("either creditPercent or amountMinor");
+    assertThat(dl.get(1).value())
+        .isEqualTo(
+            Topics.SLA_ADJUSTMENTS
+                .valueSerde(registry)
+                .serializer()
+                .serialize(
+                    Topics.SLA_ADJUSTMENTS.name(),
+                    adjustment("d2", null, 500L, "USD", "2026-04-02T00:00:00Z")));
+  }
+
+  void pipe(SlaAdjustment a) {
+    adjustments.pipeInput(a.getAdjustmentId(), a, a.getCreatedAt());
+  }
+
+  void probesUntilMarchCloses(Predicate<Instant> fails) {
+    Instant from = Instant.parse("2026-03-31T21:30:00Z");
+    Instant to = Instant.parse("2026-04-01T01:02:00Z");
+    for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofMinutes(1))) {
+      String id = "p" + (seq++);
+      probes.pipeInput(
+          id,
+          ProbeResult.newBuilder()
+              .setProbeId(id)
+              .setCheck("sms-send")
+              .setService(Service.SMS)
+              .setRegion("us-east")
+              .setVantage("v1")
+              .setSuccess(!fails.test(t))
+              .setObservedAt(t)
+              .build(),
+          t);
+    }
+  }
+
+  static Predicate<Instant> between(String fromIncl, String toExcl) {
+    Instant a = Instant.parse(fromIncl);
+    Instant b = Instant.parse(toExcl);
+    return t -> !t.isBefore(a) && t.isBefore(b);
+  }
+
+  static Map<String, SlaStatement> byAccount(List<TestRecord<String, SlaStatement>> records) {
+    // one statement per account here: a second would fail the collector
+    return records.stream().collect(Collectors.toMap(TestRecord::key, TestRecord::value));
+  }
+
+  static String header(TestRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  static SlaContract contract(String account, String region, String zone, String notice) {
+    return SlaContract.newBuilder()
+        .setAccountId(account)
+        .setTier("enterprise")
+        .setTargetPercent("99.99")
+        .setRegions(List.of(region))
+        .setServices(List.of(new ServiceFee(Service.SMS, 10_000L)))
+        .setCurrency("EUR")
+        .setCreditSchedule(List.of(new CreditTier("99.99", 10), new CreditTier("99.9", 25)))
+        .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z"))
+        .setEffectiveTo(null)
+        .setTimeZone(zone)
+        .setMinMaintenanceNotice(notice)
+        .build();
+  }
+
+  static SlaAdjustment adjustment(
+      String id, Integer percent, Long amount, String currency, String createdAt) {
+    return SlaAdjustment.newBuilder()
+        .setAdjustmentId(id)
+        .setAccountId("acme")
+        .setService(Service.SMS)
+        .setMonth("2026-03")
+        .setCreditPercent(percent)
+        .setAmountMinor(amount)
+        .setCurrency(currency)
+        .setReason("disputed outage on 31 March")
+        .setApprovedBy("billing-lead")
+        .setCreatedAt(Instant.parse(createdAt))
+        .build();
+  }
+}

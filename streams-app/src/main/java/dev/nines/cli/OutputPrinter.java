@@ -12,6 +12,8 @@ import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
 import dev.nines.schema.RoutingWeights;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaCreditKind;
+import dev.nines.schema.SlaStatement;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.AvroSerde;
 import dev.nines.serde.SchemaRegistryClient;
@@ -186,7 +188,29 @@ final class OutputPrinter implements AutoCloseable {
           + c.getCreditAmountMinor()
           + " "
           + c.getCurrency()
-          + " minor units";
+          + " minor units"
+          + (c.getKind() == SlaCreditKind.ADJUSTMENT
+              ? " (adjustment " + c.getAdjustmentId() + ")"
+              : "");
+    }
+    if (v instanceof SlaStatement st) {
+      return st.getAccountId()
+          + " "
+          + st.getService()
+          + " "
+          + st.getMonth()
+          + " ("
+          + st.getTimeZone()
+          + ") availability "
+          + st.getAvailabilityPercent()
+          + "% target "
+          + st.getTargetPercent()
+          + "% downtime "
+          + st.getDowntimeMs()
+          + " ms maintenance "
+          + st.getMaintenanceMs()
+          + " ms "
+          + (st.getCreditId() == null ? "no credit" : st.getCreditId());
     }
     if (v instanceof ErrorBudgetAlert a && a.getSeverity() == AlertSeverity.NO_DATA) {
       return a.getService()

@@ -15,11 +15,16 @@ import dev.nines.platform.local.LocalPlatform;
 import dev.nines.schema.CreditTier;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
+import dev.nines.schema.MaintenanceCategory;
+import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
+import dev.nines.schema.SlaAdjustment;
 import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
+import dev.nines.schema.SlaCreditKind;
+import dev.nines.schema.SlaStatement;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.AnyAvroSerializer;
 import dev.nines.serde.AvroSerde;
@@ -39,6 +44,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,17 +87,22 @@ import org.junit.jupiter.api.parallel.Isolated;
  *       minutes: about 104,000 records) are worked through while the app is killed with SIGKILL
  *       {@value #KILLS} times, each time as soon as it has written a finalized ledger line of a
  *       month that had not closed before (the killed run commits every second, so the kill
- *       usually cuts that close's transaction short), and restarted on the same state directory. Every credit id, and every finalized ledger line,
- *       must then be there exactly once.
+ *       usually cuts that close's transaction short), and restarted on the same state directory.
+ *       Every credit id, statement and finalized ledger line must then be there exactly once.
  *   <li><b>Replay gives the same bytes.</b> The identical input is run again, under another topic
  *       prefix and application id, with no fault. Every output topic, read {@code read_committed},
  *       must hold the same records (key, value bytes, timestamp), per partition in the same order.
- *   <li><b>The credits are right.</b> The expected credits are computed here, independently of
- *       {@link CreditCalculator}: DOWN time is counted as a set of 5-minute slots per region (the
- *       outages below start and end on the probe grid, and each is at least two failed probes, so
- *       the DOWN rule charges exactly its length), the month length comes from {@link YearMonth},
- *       and "strictly below" is {@code 100 * (len - down) < below * len} in BigDecimal. That
- *       computation is itself checked against a table worked out by hand ({@link #HAND_TABLE}).
+ *   <li><b>The credits and statements are right.</b> The expected credits are computed here,
+ *       independently of {@link CreditCalculator}: DOWN time is counted as a set of 5-minute
+ *       slots per region (the outages below start and end on the probe grid, and each is at
+ *       least two failed probes, so the DOWN rule charges exactly its length), a slot inside a
+ *       maintenance window announced with the contract's notice is not charged, a month's bounds
+ *       and length come from {@code java.time} in the contract's zone (one contract is in
+ *       Europe/Berlin), and "strictly below" is {@code 100 * (len - down) < below * len} in
+ *       BigDecimal. That computation is itself checked against a table worked out by hand
+ *       ({@link #HAND_TABLE}). Every account and contract month gets one statement, credit or
+ *       not. An adjustment written in its dispute window gives one credit; one written after
+ *       it goes to dead-letters.
  * </ol>
  *
  * <p>Progress, not time, decides when to kill: the test reads the ledger {@code
@@ -118,7 +129,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @ExtendWith(KafkaPlatformExtension.class)
 class CreditsEndToEndIT {
   static final Path JAR = Path.of(System.getProperty("nines.jar", "target/nines.jar"));
-  static final int KILLS = 4;
+  static final int KILLS = 3;
   static final int PARTITIONS = 3;
 
   static final List<String> REGIONS = List.of("us-east", "eu-west");
@@ -283,7 +294,84 @@ class CreditsEndToEndIT {
               "2026-01-01",
               null,
               "99.95:25",
-              "99.0:100"));
+              "99.0:100"),
+          // a day's notice asked: the May window in eu-west, announced 30 minutes ahead, excuses
+          // nothing for it
+          SlaContract.newBuilder(
+                  contract(
+                      "strict",
+                      List.of("eu-west"),
+                      Map.of(Service.SMS, 50_000L),
+                      "EUR",
+                      "2026-01-01",
+                      null,
+                      "99.99:10"))
+              .setMinMaintenanceNotice("P1D")
+              .build(),
+          // months of Europe/Berlin: the outage across 30 April 23:50Z is May there
+          SlaContract.newBuilder(
+                  contract(
+                      "bavaria",
+                      List.of("us-east"),
+                      Map.of(Service.SMS, 100_000L),
+                      "EUR",
+                      "2026-01-01",
+                      null,
+                      "99.99:10",
+                      "99.9:25"))
+              .setTimeZone("Europe/Berlin")
+              .build());
+
+  static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+  /**
+   * A maintenance window over the whole eu-west outage of 25 May (10:00-10:15), announced at
+   * 09:30 the same day: it excuses those 15 minutes for every contract but {@code strict}.
+   */
+  record Window(String id, String region, Instant start, int minutes, Instant announcedAt) {
+    Instant end() {
+      return start.plus(Duration.ofMinutes(minutes));
+    }
+
+    /** Whether it excuses its time for a contract asking this notice (null: any). */
+    boolean excuses(Duration notice) {
+      return notice == null || !announcedAt.plus(notice).isAfter(start);
+    }
+  }
+
+  static final List<Window> WINDOWS =
+      List.of(
+          new Window(
+              "mw-eu-0525",
+              "eu-west",
+              Instant.parse("2026-05-25T10:00:00Z"),
+              15,
+              Instant.parse("2026-05-25T09:30:00Z")));
+
+  /**
+   * Disputes settled: 5 % more for acme's February (written on 5 March, within its window), and
+   * 10 % for acme's January written on 15 April, after January's window closed (1 February
+   * 01:00 + 60 days = 2 April 01:00): dead-lettered.
+   */
+  static final List<SlaAdjustment> ADJUSTMENTS =
+      List.of(
+          adjustment("disp-1", "2026-02", 5, "2026-03-05T00:00:00Z"),
+          adjustment("disp-2", "2026-01", 10, "2026-04-15T00:00:00Z"));
+
+  static SlaAdjustment adjustment(String id, String month, int percent, String createdAt) {
+    return SlaAdjustment.newBuilder()
+        .setAdjustmentId(id)
+        .setAccountId("acme")
+        .setService(Service.SMS)
+        .setMonth(month)
+        .setCreditPercent(percent)
+        .setAmountMinor(null)
+        .setCurrency(null)
+        .setReason("customer dispute")
+        .setApprovedBy("billing")
+        .setCreatedAt(Instant.parse(createdAt))
+        .build();
+  }
 
   /**
    * The expected credits worked out by hand: "account month creditPercent amount downMinutes".
@@ -300,24 +388,24 @@ class CreditsEndToEndIT {
           "acme 2026-04 10 10000 10",
           "acme 2026-05 10 10000 30",
           "acme 2026-06 25 25000 240",
-          // eu-west: March 30 min (v1: below 99.95 -> 15 % of 50,000); May 15 and June 30 (v2:
-          // below 99.99 only -> 5 % of 80,000)
+          // eu-west: March 30 min (v1: below 99.95 -> 15 % of 50,000); June 30 (v2: below 99.99
+          // only -> 5 % of 80,000); May's 15 are maintenance
           "globex 2026-03 15 7500 30",
-          "globex 2026-05 5 4000 15",
           "globex 2026-06 5 4000 30",
-          // union: 10, 315 (> 201.6), 60 (> 44.64), 10, 45 (30 + 15: > 44.64 only together), 240
+          // union: 10, 315 (> 201.6), 60 (> 44.64), 10, 30 (eu-west's 15 are maintenance: not
+          // > 44.64), 240
           "initech 2026-01 10 1235 10",
           "initech 2026-02 50 6173 315",
           "initech 2026-03 30 3704 60",
           "initech 2026-04 10 1235 10",
-          "initech 2026-05 30 3704 45",
+          "initech 2026-05 10 1235 30",
           "initech 2026-06 50 6173 240",
           // only February (315 > 201.6) and June (240 > 216) are below 99.5; none below 99.21875
           "hooli 2026-02 10 20000 315",
           "hooli 2026-06 10 20000 240",
+          // May: 30 min, below 99.99 only: 5 % of 7 = 0.35 -> 0, nothing written
           "wonka 2026-02 10 1 315",
           "wonka 2026-03 10 1 60",
-          "wonka 2026-05 10 1 45",
           "wonka 2026-06 10 1 240",
           "ended 2026-01 10 6000 10",
           "ended 2026-02 10 6000 315",
@@ -325,8 +413,20 @@ class CreditsEndToEndIT {
           "ended 2026-04 10 6000 10",
           "soylent 2026-02 25 6250 315",
           "soylent 2026-03 25 6250 60",
-          "soylent 2026-05 25 6250 45",
-          "soylent 2026-06 25 6250 240");
+          "soylent 2026-05 25 6250 30",
+          "soylent 2026-06 25 6250 240",
+          // eu-west with the window charged: March 30, May 15, June 30, each > 4.46 -> 10 %
+          "strict 2026-03 10 5000 30",
+          "strict 2026-05 10 5000 15",
+          "strict 2026-06 10 5000 30",
+          // Berlin months: January 744 h (10 min), February 672 h (315 > 40.32), March 743 h
+          // (45 > 44.58: below 99.9), April none (30 April 23:50Z is May there), May 744 h (20 +
+          // 20 = 40, not > 44.64), June 720 h (240)
+          "bavaria 2026-01 10 10000 10",
+          "bavaria 2026-02 25 25000 315",
+          "bavaria 2026-03 25 25000 45",
+          "bavaria 2026-05 10 10000 40",
+          "bavaria 2026-06 25 25000 240");
 
   final List<Process> processes = new ArrayList<>();
   final List<Path> tempDirs = new ArrayList<>();
@@ -456,15 +556,22 @@ class CreditsEndToEndIT {
     }
   }
 
+  static int probes(Run run) {
+    return run.inputRecords - CONTRACTS.size() - WINDOWS.size() - ADJUSTMENTS.size();
+  }
+
   /** What was done and how long it took, in the test's output (before any assertion). */
   void report(
       Run killed, Run clean, long killedNanos, long cleanNanos, RestSchemaRegistryClient registry) {
     System.out.printf(
         "CreditsEndToEndIT: input %d records per run (%d probes, %d contract "
-            + "versions); %d kills (SIGKILL) in the killed run%n",
+            + "versions, %d maintenance windows, %d adjustments); %d kills (SIGKILL) in the "
+            + "killed run%n",
         killed.inputRecords,
-        killed.inputRecords - CONTRACTS.size(),
+        probes(killed),
         CONTRACTS.size(),
+        WINDOWS.size(),
+        ADJUSTMENTS.size(),
         killed.kills.size());
     for (Kill k : killed.kills) {
       System.out.printf(
@@ -475,7 +582,7 @@ class CreditsEndToEndIT {
           k.monthsClosed,
           k.finalizedVisible,
           k.inputCommitted,
-          killed.inputRecords - CONTRACTS.size(),
+          probes(killed),
           k.resumedMs / 1000.0,
           k.nextFinalizedMs / 1000.0);
     }
@@ -505,15 +612,27 @@ class CreditsEndToEndIT {
   // ---------------------------------------------------------------------------------------------
   // (c) the independent expectation
 
-  /** One expected credit. */
+  /**
+   * One decided contract month: its bounds in the contract's zone, the charged 5-minute slots,
+   * and the credit due (creditPercent 0 and amount 0 when none).
+   */
   record Expected(
       String account,
       YearMonth month,
+      long from,
+      long to,
       int creditPercent,
       long amountMinor,
-      long downtimeMs,
-      String currency,
-      List<String> regions) {
+      Set<Long> charged,
+      String currency) {
+    long downtimeMs() {
+      return charged.size() * STEP.toMillis();
+    }
+
+    boolean credited() {
+      return amountMinor > 0;
+    }
+
     String line() {
       return account
           + " "
@@ -523,7 +642,12 @@ class CreditsEndToEndIT {
           + " "
           + amountMinor
           + " "
-          + downtimeMs / 60_000;
+          + downtimeMs() / 60_000;
+    }
+
+    /** The UTC month whose close decides it: the one its last millisecond is in. */
+    YearMonth decidedWith() {
+      return YearMonth.from(Instant.ofEpochMilli(to - 1).atOffset(ZoneOffset.UTC));
     }
   }
 
@@ -544,26 +668,48 @@ class CreditsEndToEndIT {
     return m.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
   }
 
-  /** DOWN ms in the month in at least one of the regions: the union, slot by slot. */
-  static long downtimeMs(Collection<String> regions, YearMonth m) {
-    long from = monthStart(m);
-    long to = monthStart(m.plusMonths(1));
-    Set<Long> union = new TreeSet<>();
-    for (String r : regions) {
-      downSlots(r).stream().filter(s -> s >= from && s < to).forEach(union::add);
-    }
-    return union.size() * STEP.toMillis();
+  /**
+   * Whether a window excuses the slot in the region for a contract asking this notice: it covers
+   * the slot and was announced at least the notice before its start (any notice when null).
+   */
+  static boolean excused(String region, long slot, Duration notice) {
+    return WINDOWS.stream()
+        .anyMatch(
+            w ->
+                w.region().equals(region)
+                    && w.excuses(notice)
+                    && slot >= w.start().toEpochMilli()
+                    && slot < w.end().toEpochMilli());
   }
 
-  static List<Expected> expectedCredits() {
+  /** The slots of [from, to) DOWN in at least one of the regions and not excused: the union. */
+  static Set<Long> chargedSlots(Collection<String> regions, long from, long to, Duration notice) {
+    Set<Long> union = new TreeSet<>();
+    for (String r : regions) {
+      downSlots(r).stream()
+          .filter(s -> s >= from && s < to && !excused(r, s, notice))
+          .forEach(union::add);
+    }
+    return union;
+  }
+
+  /**
+   * Every account's contract months January to June 2026 in its zone, with a governing version
+   * that lists SMS: a statement each, a credit where {@link Expected#credited}.
+   */
+  static List<Expected> expectedMonths() {
     List<Expected> out = new ArrayList<>();
     Map<String, List<SlaContract>> byAccount = new TreeMap<>();
     CONTRACTS.forEach(
         c -> byAccount.computeIfAbsent(c.getAccountId(), k -> new ArrayList<>()).add(c));
     for (var e : byAccount.entrySet()) {
+      String zoneName = e.getValue().get(0).getTimeZone();
+      ZoneId zone = zoneName == null ? ZoneOffset.UTC : ZoneId.of(zoneName);
       for (YearMonth m : MONTHS) {
+        long from = m.atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        long to = m.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
         // the version in force at the month's last millisecond governs the month
-        Instant last = Instant.ofEpochMilli(monthStart(m.plusMonths(1)) - 1);
+        Instant last = Instant.ofEpochMilli(to - 1);
         SlaContract c =
             e.getValue().stream()
                 .filter(
@@ -584,8 +730,13 @@ class CreditsEndToEndIT {
         if (fee == null) {
           continue;
         }
-        long len = m.lengthOfMonth() * 86_400_000L;
-        long down = downtimeMs(c.getRegions(), m);
+        long len = to - from;
+        Duration notice =
+            c.getMinMaintenanceNotice() == null
+                ? null
+                : Duration.parse(c.getMinMaintenanceNotice());
+        Set<Long> charged = chargedSlots(c.getRegions(), from, to, notice);
+        long down = charged.size() * STEP.toMillis();
         BigDecimal up = BigDecimal.valueOf(100L * (len - down));
         CreditTier row = null;
         for (CreditTier t : c.getCreditSchedule()) {
@@ -595,28 +746,30 @@ class CreditsEndToEndIT {
             row = t;
           }
         }
-        if (row == null) {
-          continue;
-        }
         long amount =
-            BigDecimal.valueOf(fee)
-                .multiply(BigDecimal.valueOf(row.getCreditPercent()))
-                .divide(BigDecimal.valueOf(100), 0, RoundingMode.HALF_UP)
-                .longValueExact();
-        if (amount > 0) {
-          out.add(
-              new Expected(
-                  e.getKey(),
-                  m,
-                  row.getCreditPercent(),
-                  amount,
-                  down,
-                  c.getCurrency(),
-                  c.getRegions()));
-        }
+            row == null
+                ? 0
+                : BigDecimal.valueOf(fee)
+                    .multiply(BigDecimal.valueOf(row.getCreditPercent()))
+                    .divide(BigDecimal.valueOf(100), 0, RoundingMode.HALF_UP)
+                    .longValueExact();
+        out.add(
+            new Expected(
+                e.getKey(),
+                m,
+                from,
+                to,
+                amount > 0 ? row.getCreditPercent() : 0,
+                amount,
+                charged,
+                c.getCurrency()));
       }
     }
     return out;
+  }
+
+  static List<Expected> expectedCredits() {
+    return expectedMonths().stream().filter(Expected::credited).toList();
   }
 
   void checkAgainstExpectation(
@@ -637,9 +790,11 @@ class CreditsEndToEndIT {
     assertThat(ids)
         .as("%s: credit ids issued more than once", run.label)
         .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
-    // exactly the expected credits
+    // exactly the expected monthly credits, and the one valid adjustment (acme's February, 5 %
+    // of 100,000 on top of its monthly 25 %, with the month's 315 minutes)
     assertThat(
             credits.stream()
+                .filter(c -> c.getKind() == SlaCreditKind.MONTHLY)
                 .map(
                     c ->
                         c.getAccountId()
@@ -654,6 +809,18 @@ class CreditsEndToEndIT {
                 .toList())
         .as("%s: the credits issued", run.label)
         .containsExactlyInAnyOrderElementsOf(expected.stream().map(Expected::line).toList());
+    List<SlaCredit> adjusted =
+        credits.stream().filter(c -> c.getKind() == SlaCreditKind.ADJUSTMENT).toList();
+    assertThat(adjusted).as("%s: adjustments", run.label).hasSize(1);
+    SlaCredit adj = adjusted.get(0);
+    assertThat(adj.getCreditId()).isEqualTo("adjustment-disp-1");
+    assertThat(adj.getAdjustmentId()).isEqualTo("disp-1");
+    assertThat(adj.getAccountId() + " " + adj.getMonth() + " " + adj.getCreditPercent())
+        .isEqualTo("acme 2026-02 5");
+    assertThat(adj.getCreditAmountMinor()).isEqualTo(5_000);
+    assertThat(adj.getCurrency()).isEqualTo("USD");
+    assertThat(adj.getDowntimeMs()).isEqualTo(315 * 60_000L);
+    assertThat(adj.getIssuedAt()).isEqualTo(Instant.parse("2026-03-05T00:00:00Z"));
 
     // the incidents: one OPEN and one RESOLVED per outage, nothing for a single failure
     String incidentTopic = run.layout.name(Topics.INCIDENTS);
@@ -689,7 +856,8 @@ class CreditsEndToEndIT {
           credits.stream()
               .filter(
                   x ->
-                      x.getAccountId().equals(e.account())
+                      x.getKind() == SlaCreditKind.MONTHLY
+                          && x.getAccountId().equals(e.account())
                           && x.getMonth().equals(e.month().toString()))
               .findFirst()
               .orElseThrow();
@@ -698,25 +866,59 @@ class CreditsEndToEndIT {
       assertThat(c.getDowntimeMs()).isEqualTo(e.downtimeMs());
       assertThat(c.getCurrency()).isEqualTo(e.currency());
       assertThat(c.getIssuedAt())
-          .as("issuedAt: month end + grace")
-          .isEqualTo(Instant.ofEpochMilli(monthStart(e.month().plusMonths(1))).plus(MONTH_GRACE));
-      // the evidence: the incidents of covered regions that were DOWN in the month
-      long from = monthStart(e.month());
-      long to = monthStart(e.month().plusMonths(1));
-      Set<String> evidence =
-          incidents.stream()
-              .filter(
-                  i ->
-                      i.getStatus() == IncidentStatus.RESOLVED
-                          && e.regions().contains(i.getRegion())
-                          && i.getStartedAt().toEpochMilli() < to
-                          && i.getResolvedAt().toEpochMilli() > from)
-              .map(Incident::getIncidentId)
-              .collect(Collectors.toCollection(TreeSet::new));
+          .as("issuedAt: the end of the UTC month it is decided with + grace")
+          .isEqualTo(
+              Instant.ofEpochMilli(monthStart(e.decidedWith().plusMonths(1))).plus(MONTH_GRACE));
       assertThat(c.getIncidentIds())
           .as("evidence of %s", c.getCreditId())
-          .containsExactlyElementsOf(evidence);
+          .containsExactlyElementsOf(evidence(incidents, e));
     }
+
+    // a statement per account and contract month, credit or not, with the same numbers
+    String statementTopic = run.layout.name(Topics.SLA_STATEMENTS);
+    var statementSerde = Topics.SLA_STATEMENTS.valueSerde(registry);
+    List<SlaStatement> statements =
+        run.outputs.get(Topics.SLA_STATEMENTS.name()).stream()
+            .map(r -> statementSerde.deserializer().deserialize(statementTopic, r.value()))
+            .toList();
+    assertThat(
+            statements.stream()
+                .map(
+                    st ->
+                        st.getStatementId()
+                            + " "
+                            + st.getPeriodStart().toEpochMilli()
+                            + "-"
+                            + st.getPeriodEnd().toEpochMilli()
+                            + " "
+                            + st.getDowntimeMs() / 60_000
+                            + " "
+                            + st.getCreditId())
+                .toList())
+        .as("%s: statements", run.label)
+        .containsExactlyInAnyOrderElementsOf(
+            expectedMonths().stream()
+                .map(
+                    e ->
+                        "statement-"
+                            + e.account()
+                            + "-SMS-"
+                            + e.month()
+                            + " "
+                            + e.from()
+                            + "-"
+                            + e.to()
+                            + " "
+                            + e.downtimeMs() / 60_000
+                            + " "
+                            + (e.credited() ? "credit-" + e.account() + "-SMS-" + e.month() : null))
+                .toList());
+    // the window in eu-west: maintenance for those who take any notice, downtime for strict
+    assertThat(statement(statements, "globex", "2026-05").getMaintenanceMs())
+        .isEqualTo(15 * 60_000L);
+    assertThat(statement(statements, "strict", "2026-05").getMaintenanceMs()).isZero();
+    assertThat(statement(statements, "bavaria", "2026-03").getTimeZone())
+        .isEqualTo("Europe/Berlin");
 
     // every month and region finalized exactly once, with the DOWN time of the outages
     String ledgerTopic = run.layout.name(Topics.UPTIME_LEDGER);
@@ -730,7 +932,11 @@ class CreditsEndToEndIT {
     Map<String, Long> expectedLedger = new TreeMap<>();
     for (String region : REGIONS) {
       for (YearMonth m : MONTHS) {
-        expectedLedger.put("SMS:" + region + ":" + m, downtimeMs(List.of(region), m));
+        // the ledger is the platform's: windows as announced, whatever the notice
+        expectedLedger.put(
+            "SMS:" + region + ":" + m,
+            chargedSlots(List.of(region), monthStart(m), monthStart(m.plusMonths(1)), null).size()
+                * STEP.toMillis());
       }
     }
     assertThat(finalized.keySet())
@@ -746,10 +952,42 @@ class CreditsEndToEndIT {
               .as(key)
               .isEqualTo(Instant.ofEpochMilli(monthStart(m.plusMonths(1))));
         });
-    // nothing was refused
+    // nothing was refused but the adjustment written after its dispute window, as written
     assertThat(run.outputs.get(Topics.DEAD_LETTERS.name()))
         .as("%s: dead letters", run.label)
-        .isEmpty();
+        .extracting(r -> r.key())
+        .containsExactly("disp-2");
+  }
+
+  /** Incidents DOWN in a charged slot of the month: the evidence, sorted. */
+  static List<String> evidence(List<Incident> incidents, Expected e) {
+    return incidents.stream()
+        .filter(
+            i ->
+                i.getStatus() == IncidentStatus.RESOLVED
+                    && e.charged().stream()
+                        .anyMatch(
+                            slot ->
+                                i.getStartedAt().toEpochMilli() <= slot
+                                    && slot < i.getResolvedAt().toEpochMilli()
+                                    && downSlots(i.getRegion()).contains(slot)
+                                    && coversRegion(e.account(), i.getRegion())))
+        .map(Incident::getIncidentId)
+        .collect(Collectors.toCollection(TreeSet::new))
+        .stream()
+        .toList();
+  }
+
+  static boolean coversRegion(String account, String region) {
+    return CONTRACTS.stream()
+        .anyMatch(c -> c.getAccountId().equals(account) && c.getRegions().contains(region));
+  }
+
+  static SlaStatement statement(List<SlaStatement> all, String account, String month) {
+    return all.stream()
+        .filter(st -> st.getAccountId().equals(account) && st.getMonth().equals(month))
+        .findFirst()
+        .orElseThrow();
   }
 
   List<Rec> finalizedLines(Run run, RestSchemaRegistryClient registry) {
@@ -817,6 +1055,7 @@ class CreditsEndToEndIT {
       // contracts first, and applied before any probe, so that they are in force when a month
       // closes (the credit step joins each closed month with the contracts it holds by then)
       produce(platform, registry, run, contractRecords(run.layout));
+      produce(platform, registry, run, referenceRecords(run.layout));
       start(platform, run);
       awaitUntil(
           "contracts applied", run, Duration.ofSeconds(240), () -> contractsApplied(admin, run));
@@ -824,7 +1063,7 @@ class CreditsEndToEndIT {
       long busyFrom = System.nanoTime();
       List<ProducerRecord<String, Object>> probes = probeRecords(run.layout);
       produce(platform, registry, run, probes);
-      run.inputRecords = CONTRACTS.size() + probes.size();
+      run.inputRecords = CONTRACTS.size() + WINDOWS.size() + ADJUSTMENTS.size() + probes.size();
       String probeTopic = run.layout.name(Topics.PROBE_RESULTS);
       long probeCount = probes.size();
       int totalFinal = REGIONS.size() * MONTHS.size();
@@ -1184,6 +1423,33 @@ class CreditsEndToEndIT {
                 new ProducerRecord<String, Object>(
                     topic, null, CONTRACTS_WRITTEN.toEpochMilli(), c.getAccountId(), c))
         .toList();
+  }
+
+  /**
+   * The maintenance windows and the adjustments, written ahead like the contracts (their record
+   * time); what counts is their announcedAt and createdAt.
+   */
+  static List<ProducerRecord<String, Object>> referenceRecords(NinesConfig.TopicLayout layout) {
+    List<ProducerRecord<String, Object>> out = new ArrayList<>();
+    long at = CONTRACTS_WRITTEN.toEpochMilli();
+    for (Window w : WINDOWS) {
+      MaintenanceWindow v =
+          MaintenanceWindow.newBuilder()
+              .setService(Service.SMS)
+              .setRegion(w.region())
+              .setStartsAt(w.start())
+              .setEndsAt(w.end())
+              .setAnnouncedAt(w.announcedAt())
+              .setCategory(MaintenanceCategory.EMERGENCY)
+              .build();
+      out.add(new ProducerRecord<>(layout.name(Topics.MAINTENANCE_WINDOWS), null, at, w.id(), v));
+    }
+    for (SlaAdjustment a : ADJUSTMENTS) {
+      out.add(
+          new ProducerRecord<>(
+              layout.name(Topics.SLA_ADJUSTMENTS), null, at, a.getAdjustmentId(), a));
+    }
+    return out;
   }
 
   /**

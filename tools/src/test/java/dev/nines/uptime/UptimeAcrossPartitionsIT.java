@@ -11,6 +11,8 @@ import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.platform.local.LocalPlatform;
+import dev.nines.schema.ErrorBudgetAlert;
+import dev.nines.schema.Incident;
 import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaCredit;
@@ -55,7 +57,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue #9, deterministic replay across partitions, on the real broker: the same probe history
  * ({@code scenarios/uptime-partitions.yaml}: 3 regions × 2 vantages × 2 services, one probe a
  * minute, 29 Sep 00:00 - 1 Oct 01:10, outages across regions, a spent budget, an incident over the
- * month end, September's close with credits) through the real app twice:
+ * month end, September's close with credits; a region whose probers are away for half an hour
+ * (NO_DATA) and a vantage that stops mid-incident and leaves the quorum) through the real app
+ * twice:
  *
  * <ol>
  *   <li>with one partition per topic, everything in event order;
@@ -152,6 +156,24 @@ class UptimeAcrossPartitionsIT {
         .isEqualTo(6);
     assertThat(one.byTopic().get(TopicNames.INCIDENTS)).isNotEmpty();
     assertThat(one.byTopic().get(TopicNames.ERROR_BUDGET_ALERTS)).isNotEmpty();
+    // the probers away: a NO_DATA alert fired 5 minutes after ap-south's last SMS probe before
+    // 02:00 and resolved at its first after 02:30 (the simulator's probes fall within their
+    // minute), and the VERIFY us-east incident resolved in the minute of 08:20 although
+    // probe-frankfurt only came back at 08:40
+    assertThat(one.byTopic().get(TopicNames.ERROR_BUDGET_ALERTS).get("SMS:ap-south"))
+        .as("SMS ap-south alerts")
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .contains(" NO_DATA 2026-09-30T02:04:")
+                    .contains(" 2026-09-30T02:30:"));
+    assertThat(one.byTopic().get(TopicNames.INCIDENTS).get("VERIFY:us-east"))
+        .as("VERIFY us-east incidents")
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .contains(" RESOLVED 2026-09-30T08:00:")
+                    .contains(" 2026-09-30T08:20:"));
     assertThat(one.byTopic().get(TopicNames.SLA_CREDITS).keySet())
         .containsExactlyInAnyOrder("acme:SMS", "beta:VERIFY");
     assertThat(one.late()).as("probes dropped as late, 1 partition").isZero();
@@ -371,7 +393,13 @@ class UptimeAcrossPartitionsIT {
         for (ConsumerRecord<String, byte[]> r : UptimeEndToEndIT.readAll(platform, name, r -> r)) {
           Object v = serde.deserializer().deserialize(name, r.value());
           String key = v instanceof SlaCredit c ? r.key() + ":" + c.getService() : r.key();
-          String finalized = v instanceof UptimeLedger l && l.getFinalized() ? " finalized" : "";
+          // readable after the bytes, for the assertions on what happened (the bytes decide)
+          String readable = v instanceof UptimeLedger l && l.getFinalized() ? " finalized" : "";
+          if (v instanceof ErrorBudgetAlert a) {
+            readable = " " + a.getSeverity() + " " + a.getFiredAt() + " " + a.getResolvedAt();
+          } else if (v instanceof Incident i) {
+            readable = " " + i.getStatus() + " " + i.getStartedAt() + " " + i.getResolvedAt();
+          }
           byKey
               .computeIfAbsent(key, k -> new ArrayList<>())
               .add(
@@ -380,7 +408,7 @@ class UptimeAcrossPartitionsIT {
                       + r.timestamp()
                       + " "
                       + HexFormat.of().formatHex(r.value())
-                      + finalized);
+                      + readable);
         }
         out.put(t.name(), byKey);
       }

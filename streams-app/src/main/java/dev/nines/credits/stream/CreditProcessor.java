@@ -138,7 +138,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
         closedMonths.put(closedKey(cm.closed()), cm.withDecided(t.id()).toBytes());
       }
     }
-    issuePending(Service.valueOf(service));
+    issuePending(Service.valueOf(service), null);
   }
 
   private void issue(MonthClosed closed) {
@@ -162,7 +162,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     closedMonths.put(closedKey(closed), cm.toBytes());
     // keys sort by month within a service: drop the oldest beyond the kept number
     closedMonths.delete(service.name() + ":" + closed.month().minusMonths(keepMonths));
-    issuePending(service);
+    issuePending(service, closed.month());
     forgetDecided(service, closed.closedAt());
     log.info(
         "credits: {} {} closed; {} of {} accounts get a credit",
@@ -339,7 +339,12 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     return true;
   }
 
-  private void issuePending(Service service) {
+  /**
+   * Issues the pending adjustments whose month has been decided. At the close of UTC month
+   * {@code closed} (null when a contract arrived), one whose month was to be decided by then and
+   * was not (no contract in force then lists the service) is rejected: it would wait for ever.
+   */
+  private void issuePending(Service service, YearMonth closed) {
     List<KeyValue<String, byte[]>> pending = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         adjustments.prefixScan("P:" + service.name() + ":", new StringSerializer())) {
@@ -352,8 +357,43 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       if (d != null) {
         adjustments.delete(kv.key);
         issueAdjustment(service, a, DecidedMonth.fromBytes(d), origin);
+      } else if (closed != null && !lastUtcMonth(service, a).isAfter(closed)) {
+        adjustments.delete(kv.key);
+        reject(
+            a,
+            origin,
+            List.of(
+                "no statement of '"
+                    + a.getAccountId()
+                    + "' for "
+                    + service
+                    + " in "
+                    + a.getMonth()
+                    + ": no contract in force then lists the service"));
       }
     }
+  }
+
+  /**
+   * The UTC month whose close decides the adjustment's month: the last it spans, in the zone of
+   * the account's contract (the latest of its versions' zones; UTC without a contract).
+   */
+  private YearMonth lastUtcMonth(Service service, SlaAdjustment a) {
+    YearMonth last = null;
+    byte[] h = contracts.get(service.name() + ":" + a.getAccountId());
+    List<ZoneId> zones = new ArrayList<>();
+    if (h != null) {
+      ContractHistory.fromBytes(h).versions().forEach(v -> zones.add(v.terms().zone()));
+    }
+    if (zones.isEmpty()) {
+      zones.add(ZoneOffset.UTC);
+    }
+    for (ZoneId z : zones) {
+      List<YearMonth> utc = new ContractMonth(YearMonth.parse(a.getMonth()), z).utcMonths();
+      YearMonth l = utc.get(utc.size() - 1);
+      last = last == null || l.isAfter(last) ? l : last;
+    }
+    return last;
   }
 
   private void issueAdjustment(

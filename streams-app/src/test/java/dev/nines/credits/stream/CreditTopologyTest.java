@@ -22,6 +22,7 @@ import dev.nines.testing.TestRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -199,6 +200,10 @@ class CreditTopologyTest {
     // written after it, but arrives first: held until March is decided, then issued.
     pipe(adjustment("d-early", 10, null, null, "2026-03-31T12:00:00Z"));
     pipe(adjustment("d-wait", 5, null, null, "2026-04-01T02:00:00Z"));
+    // an account without a contract: nothing will decide its March; rejected when March closes
+    SlaAdjustment none = adjustment("d-none", 5, null, null, "2026-04-01T02:00:00Z");
+    none.setAccountId("nobody");
+    pipe(none);
     assertThat(credits.isEmpty()).isTrue();
     probesUntilMarchCloses(between("2026-03-31T23:40:00Z", "2026-03-31T23:50:00Z"));
     // the monthly credit (10 % of 10,000), then d-wait: 5 % of 10,000 = 500
@@ -239,11 +244,14 @@ class CreditTopologyTest {
     assertThat(issued.get(1).value().getCreditAmountMinor()).isEqualTo(700);
     assertThat(issued.get(1).value().getCreditPercent()).isZero();
 
-    // d-early, d2, d3, d5 in dead-letters, each the record as written, with its place and why
-    List<TestRecord<byte[], byte[]>> dl = deadLetters.readRecordsToList();
+    // d-early, d-none, d2, d3, d5 in dead-letters, each the record as written, with its place
+    // and why
+    List<TestRecord<byte[], byte[]>> dl = new ArrayList<>(deadLetters.readRecordsToList());
     assertThat(dl)
         .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-        .containsExactly("d-early", "d2", "d3", "d5");
+        .containsExactly("d-early", "d-none", "d2", "d3", "d5");
+    assertThat(header(dl.remove(1), "__streams.errors.message"))
+        .contains("no statement of 'nobody' for SMS in 2026-03");
     assertThat(dl)
         .allSatisfy(
             r -> assertThat(header(r, "__streams.errors.topic")).isEqualTo("sla-adjustments"));
@@ -251,7 +259,7 @@ class CreditTopologyTest {
         .contains("before its month 2026-03 closed");
     assertThat(header(dl.get(0), "__streams.errors.offset")).isEqualTo("0");
     assertThat(header(dl.get(1), "__streams.errors.message")).contains("currency = USD");
-    assertThat(header(dl.get(1), "__streams.errors.offset")).isEqualTo("4");
+    assertThat(header(dl.get(1), "__streams.errors.offset")).isEqualTo("5");
     assertThat(header(dl.get(2), "__streams.errors.message")).contains("dispute window");
     assertThat(header(dl.get(3), "__streams.errors.message"))
         .contains("either creditPercent or amountMinor");

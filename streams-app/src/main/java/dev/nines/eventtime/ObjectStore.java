@@ -3,8 +3,12 @@ package dev.nines.eventtime;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -55,6 +59,23 @@ public final class ObjectStore<V> extends WriteBackStore {
       throw new IllegalArgumentException("null value for " + key + ": this store does not delete");
     }
     dirty.put(key, value);
+  }
+
+  /**
+   * The keys that start with {@code prefix}, stored or written since the last commit, in order
+   * (for ASCII keys, the order of the stored bytes).
+   */
+  public SortedSet<String> keys(String prefix) {
+    TreeSet<String> out = new TreeSet<>();
+    try (KeyValueIterator<Bytes, byte[]> it = inner.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(kv -> out.add(new String(kv.key.get(), StandardCharsets.UTF_8)));
+    }
+    for (String k : dirty.keySet()) {
+      if (k.startsWith(prefix)) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 
   /** Keys written since the last commit, not yet in the store; for tests. */

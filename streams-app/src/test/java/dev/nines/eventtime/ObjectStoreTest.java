@@ -133,4 +133,22 @@ class ObjectStoreTest {
       assertThatThrownBy(() -> store.put("a", null)).hasMessageContaining("does not delete");
     }
   }
+
+  @Test
+  void keysByPrefixAreTheStoredOnesAndThoseWrittenSinceTheCommit() {
+    try (TopologyTestDriver driver = new TopologyTestDriver(topology(1), props())) {
+      var in =
+          driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+      in.pipeInput("SMS:us-east", 1L);
+      in.pipeInput("VOICE:us-east", 1L);
+      ObjectStore<long[]> store = (ObjectStore<long[]>) driver.getStateStore(STORE);
+      // committed above; two more only in the cache, one of them a stored key again
+      store.put("SMS:eu-west", new long[] {2});
+      store.put("SMS:us-east", new long[] {3});
+      assertThat(store.pending()).isEqualTo(2);
+      assertThat(store.keys("SMS:")).containsExactly("SMS:eu-west", "SMS:us-east");
+      assertThat(store.keys("VOICE:")).containsExactly("VOICE:us-east");
+      assertThat(store.keys("VERIFY:")).isEmpty();
+    }
+  }
 }

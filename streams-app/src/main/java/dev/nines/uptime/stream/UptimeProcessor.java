@@ -1,6 +1,7 @@
 package dev.nines.uptime.stream;
 
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.ObjectStore;
 import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
@@ -41,12 +42,9 @@ import java.util.TreeMap;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +78,8 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
   private final long longestAlertWindowMs;
 
   private ProcessorContext<String, UptimeOutput> context;
-  private KeyValueStore<String, byte[]> regions;
-  private KeyValueStore<String, byte[]> services;
+  private ObjectStore<RegionState> regions;
+  private ObjectStore<ServiceState> services;
 
   /**
    * The decoded values of the two stores, as last read from or written to them, so that a probe
@@ -379,14 +377,8 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
   private void tickService(Service service, ServiceState ss) {
     SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed = new TreeMap<>();
     List<Map.Entry<String, RegionState>> all = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it =
-        regions.prefixScan(service.name() + ":", new StringSerializer())) {
-      it.forEachRemaining(
-          kv ->
-              all.add(
-                  Map.entry(
-                      kv.key,
-                      regionCache.computeIfAbsent(kv.key, k -> RegionState.fromBytes(kv.value)))));
+    for (String key : regions.keys(service.name() + ":")) {
+      all.add(Map.entry(key, region(key)));
     }
     // a month closes when every region's effective time has reached its end plus the grace:
     // regions of one service come through different partitions, and one that lags (catching
@@ -615,16 +607,16 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     if (cached != null) {
       return cached;
     }
-    byte[] b = services.get(service.name());
-    ServiceState ss = b == null ? ServiceState.initial() : ServiceState.fromBytes(b);
-    if (b != null) {
-      serviceCache.put(service, ss);
+    ServiceState ss = services.get(service.name());
+    if (ss == null) {
+      return ServiceState.initial();
     }
+    serviceCache.put(service, ss);
     return ss;
   }
 
   private void putService(Service service, ServiceState ss) {
-    services.put(service.name(), ss.toBytes());
+    services.put(service.name(), ss);
     serviceCache.put(service, ss);
   }
 
@@ -633,16 +625,16 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     if (cached != null) {
       return cached;
     }
-    byte[] b = regions.get(key);
-    RegionState rs = b == null ? RegionState.initial() : RegionState.fromBytes(b);
-    if (b != null) {
-      regionCache.put(key, rs);
+    RegionState rs = regions.get(key);
+    if (rs == null) {
+      return RegionState.initial();
     }
+    regionCache.put(key, rs);
     return rs;
   }
 
   private void putRegion(String key, RegionState rs) {
-    regions.put(key, rs.toBytes());
+    regions.put(key, rs);
     regionCache.put(key, rs);
   }
 

@@ -4,6 +4,7 @@ import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.ObjectStore;
 import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.ingest.InvalidInputException;
@@ -18,6 +19,8 @@ import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
 import dev.nines.uptime.MonthClosed;
+import dev.nines.uptime.RegionState;
+import dev.nines.uptime.ServiceState;
 import dev.nines.views.Views;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +34,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Probes to incidents, the monthly uptime ledger and error-budget alerts.
@@ -170,20 +172,19 @@ public final class UptimeTopology {
   }
 
   private static void addStateStores(StreamsBuilder builder) {
-    Serde<String> keys = Serdes.String();
-    // Cached: both states are rewritten on every probe (a few hundred bytes to kB each), and
-    // without a cache every write went to RocksDB and, as its own record, to the changelog: on a
-    // month's replay most of the broker's and the producer's work. With the cache only a key's
-    // latest value per commit is written. Outputs do not go through the stores, so they do not
-    // change (BENCHMARKS.md, "Uptime replay").
+    // Written back once per commit: both states change on every probe (a few hundred bytes to
+    // kB each), and encoding them per probe was the uptime processor's largest cost (a sixth of
+    // the stream thread on a month's replay, BENCHMARKS.md, "Uptime replay"). The stored bytes
+    // and the changelog are those of a String-keyed bytes store, as before.
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(REGION_STORE), keys, Serdes.ByteArray())
-            .withCachingEnabled());
+        ObjectStore.builder(
+            REGION_STORE,
+            Serdes.serdeFrom((topic, rs) -> rs.toBytes(), (topic, b) -> RegionState.fromBytes(b))));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SERVICE_STORE), keys, Serdes.ByteArray())
-            .withCachingEnabled());
+        ObjectStore.builder(
+            SERVICE_STORE,
+            Serdes.serdeFrom(
+                (topic, ss) -> ss.toBytes(), (topic, b) -> ServiceState.fromBytes(b))));
   }
 
   /** Each kind of output to its topic; returns the closed months for the credit rule. */

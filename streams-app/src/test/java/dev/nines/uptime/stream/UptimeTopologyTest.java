@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nines.Topics;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.ObjectStore;
 import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.schema.CreditTier;
 import dev.nines.schema.ErrorBudgetAlert;
@@ -19,6 +20,8 @@ import dev.nines.schema.SlaCredit;
 import dev.nines.schema.UptimeLedger;
 import dev.nines.testing.Drivers;
 import dev.nines.testing.TestRegistry;
+import dev.nines.uptime.RegionState;
+import dev.nines.uptime.ServiceState;
 import dev.nines.views.Views;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -521,6 +524,28 @@ class UptimeTopologyTest {
                 .mapToDouble(e -> (Double) e.getValue().metricValue())
                 .sum())
         .isEqualTo(0.0);
+  }
+
+  @Test
+  void theRegionAndServiceStatesAreWrittenBackAtEveryCommit() {
+    // the driver commits after every record: nothing may be left only in the processor's hands
+    minutes(
+        "us-east",
+        Instant.parse("2026-03-10T10:00:00Z"),
+        Instant.parse("2026-03-10T10:05:00Z"),
+        t -> false);
+    ObjectStore<RegionState> regions =
+        (ObjectStore<RegionState>) driver.getStateStore(UptimeTopology.REGION_STORE);
+    ObjectStore<ServiceState> services =
+        (ObjectStore<ServiceState>) driver.getStateStore(UptimeTopology.SERVICE_STORE);
+    assertThat(regions.pending()).isZero();
+    assertThat(services.pending()).isZero();
+    assertThat(regions.keys("SMS:")).containsExactly("SMS:us-east");
+    // read back from RocksDB: the service's stream time is the latest probe the gate released
+    assertThat(services.get("SMS").clock())
+        .isBetween(
+            Instant.parse("2026-03-10T10:00:00Z").toEpochMilli(),
+            Instant.parse("2026-03-10T10:05:00Z").toEpochMilli());
   }
 
   @Test

@@ -113,21 +113,22 @@ public final class ContractValidator {
     }
     if (c.getMinMaintenanceNotice() != null) {
       Duration d = duration(c.getMinMaintenanceNotice());
-      if (d == null || d.isNegative()) {
+      if (d == null || d.isNegative() || d.compareTo(LONGEST_TERM) > 0) {
         p.add(
             "minMaintenanceNotice = "
                 + quote(c.getMinMaintenanceNotice())
-                + ": expected an ISO-8601 duration of 0 or more, e.g. \"P14D\", or null for any"
-                + " notice");
+                + ": expected an ISO-8601 duration from 0 to P3650D, e.g. \"P14D\", or null for"
+                + " any notice");
       }
     }
     if (c.getDisputeWindow() != null) {
       Duration d = duration(c.getDisputeWindow());
-      if (d == null || d.isNegative() || d.isZero()) {
+      if (d == null || d.isNegative() || d.isZero() || d.compareTo(LONGEST_TERM) > 0) {
         p.add(
             "disputeWindow = "
                 + quote(c.getDisputeWindow())
-                + ": expected a positive ISO-8601 duration, e.g. \"P60D\", or null for P60D");
+                + ": expected a positive ISO-8601 duration up to P3650D, e.g. \"P60D\", or null"
+                + " for P60D");
       }
     }
     if (c.getErrorRateDowntime() != null) {
@@ -142,6 +143,9 @@ public final class ContractValidator {
       }
     }
   }
+
+  /** The longest notice or dispute window taken: ten years (longer would overflow instants). */
+  static final Duration LONGEST_TERM = Duration.ofDays(3650);
 
   /** An IANA zone id ("Europe/Berlin", "UTC"), or null if the text names none. */
   static ZoneId zone(String text) {

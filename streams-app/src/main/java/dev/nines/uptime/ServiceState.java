@@ -117,6 +117,18 @@ public record ServiceState(long clock, SortedMap<String, Window> windows, long r
   }
 
   /**
+   * Without the windows none of whose versions ends after {@code before}: once the months they
+   * touch are closed (their versions are in those months' {@code MonthClosed}) and no alert
+   * window reaches back to them, nothing reads them again. Kept otherwise, removals included.
+   */
+  public ServiceState withoutWindowsEndingBefore(long before) {
+    TreeMap<String, Window> w = new TreeMap<>(windows);
+    boolean changed =
+        w.values().removeIf(x -> x.versions().stream().allMatch(v -> v.interval().end() <= before));
+    return changed ? new ServiceState(clock, w, resumedAt) : this;
+  }
+
+  /**
    * Every version of the windows that were ever in {@code region} and have time in {@code
    * period}, by window id: the history the notice rule of a contract reads.
    */

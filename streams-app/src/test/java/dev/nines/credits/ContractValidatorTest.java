@@ -231,12 +231,16 @@ class ContractValidatorTest {
                 + " or null for UTC");
     assertThat(problems(c -> c.setMinMaintenanceNotice("two weeks")))
         .containsExactly(
-            "minMaintenanceNotice = \"two weeks\": expected an ISO-8601 duration of 0 or more,"
-                + " e.g. \"P14D\", or null for any notice");
+            "minMaintenanceNotice = \"two weeks\": expected an ISO-8601 duration from 0 to"
+                + " P3650D, e.g. \"P14D\", or null for any notice");
+    assertThat(problems(c -> c.setMinMaintenanceNotice("P3650D"))).isEmpty();
+    assertThat(problems(c -> c.setMinMaintenanceNotice("P3651D"))).hasSize(1);
     assertThat(problems(c -> c.setDisputeWindow("PT0S")))
         .containsExactly(
-            "disputeWindow = \"PT0S\": expected a positive ISO-8601 duration, e.g. \"P60D\", or"
-                + " null for P60D");
+            "disputeWindow = \"PT0S\": expected a positive ISO-8601 duration up to P3650D, e.g."
+                + " \"P60D\", or null for P60D");
+    // long enough to overflow an instant in milliseconds: refused, not a crash at the close
+    assertThat(problems(c -> c.setDisputeWindow("P200000000000D"))).hasSize(1);
     assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT7M", 1))))
         .containsExactly(
             "errorRateDowntime.period = PT7M: expected a duration that divides a day, e.g. PT1M"

@@ -146,5 +146,8 @@ class StateFormatsTest {
     assertThat(read.windowHistory("eu-west", new Interval(250, 400))).containsKey("mw-1");
     assertThat(read.windowHistory("eu-west", new Interval(300, 400))).isEmpty();
     assertThat(read.windowHistory("us-east", new Interval(0, 400))).isEmpty();
+    // forgotten once every version ended by the given instant (the removal kept it till then)
+    assertThat(read.withoutWindowsEndingBefore(299)).isSameAs(read);
+    assertThat(read.withoutWindowsEndingBefore(300).windows()).isEmpty();
   }
 }

@@ -149,6 +149,13 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       it.forEachRemaining(accounts::add);
     }
     TreeMap<YearMonth, ClosedMonth> months = closedMonths(service);
+    if (months.containsKey(closed.month())
+        || !months.isEmpty() && !closed.month().isAfter(months.lastKey().minusMonths(keepMonths))) {
+      // a month decided before (a region that reported in it only after it closed closes it
+      // again, for itself): what was decided stands, as a finalized month does
+      log.warn("credits: {} {} closed again; decided before, ignored", service, closed.month());
+      return;
+    }
     ClosedMonth cm = new ClosedMonth(closed, new TreeSet<>());
     months.put(closed.month(), cm);
     int issued = 0;
@@ -207,6 +214,19 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       Optional<Contract> governing = history.governing(cm);
       if (governing.isEmpty() || !governing.get().terms().zone().equals(zone)) {
         continue; // no contract then, or that month is another zone's
+      }
+      if (decided.get(decidedKey(closed.service(), account, cm.key())) != null) {
+        continue; // decided already (a contract that changed its zone): once per month
+      }
+      YearMonth forgotten = months.lastKey().minusMonths(keepMonths);
+      if (!cm.utcMonths().get(0).isAfter(forgotten)) {
+        log.warn(
+            "credits: {} {} of {} not decided: the UTC months it spans are no longer kept"
+                + " (credits.keep.months)",
+            closed.service(),
+            cm.key(),
+            account);
+        continue;
       }
       Map<YearMonth, MonthClosed> spanned = new TreeMap<>();
       for (YearMonth utc : cm.utcMonths()) {
@@ -285,6 +305,8 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
   private void onAdjustment(Service service, OriginalRecord origin) {
     SlaAdjustment a = adjustmentValues.deserialize(origin.topic(), origin.value());
     String id = a.getAdjustmentId();
+    // a newer version of a pending adjustment replaces it
+    adjustments.delete("P:" + service.name() + ":" + id);
     if (adjustments.get("I:" + service.name() + ":" + id) != null) {
       log.info("credits: adjustment {} was issued before; this version changes nothing", id);
       return;
@@ -341,8 +363,10 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
 
   /**
    * Issues the pending adjustments whose month has been decided. At the close of UTC month
-   * {@code closed} (null when a contract arrived), one whose month was to be decided by then and
-   * was not (no contract in force then lists the service) is rejected: it would wait for ever.
+   * {@code closed} (null when a contract arrived), one whose month can no longer be decided (the
+   * UTC months it spans are older than the kept ones, and no statement was written: no contract
+   * in force then lists the service) is rejected: it would wait for ever. Until then a contract
+   * arriving late can still decide the month.
    */
   private void issuePending(Service service, YearMonth closed) {
     List<KeyValue<String, byte[]>> pending = new ArrayList<>();
@@ -354,10 +378,13 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       OriginalRecord origin = OriginSerde.serde().deserializer().deserialize("", kv.value);
       SlaAdjustment a = adjustmentValues.deserialize(origin.topic(), origin.value());
       byte[] d = decided.get(decidedKey(service, a.getAccountId(), a.getMonth()));
-      if (d != null) {
+      if (adjustments.get("I:" + service.name() + ":" + a.getAdjustmentId()) != null) {
+        adjustments.delete(kv.key); // issued meanwhile under a newer version
+      } else if (d != null) {
         adjustments.delete(kv.key);
         issueAdjustment(service, a, DecidedMonth.fromBytes(d), origin);
-      } else if (closed != null && !lastUtcMonth(service, a).isAfter(closed)) {
+      } else if (closed != null
+          && !lastUtcMonth(service, a).isAfter(closed.minusMonths(keepMonths))) {
         adjustments.delete(kv.key);
         reject(
             a,

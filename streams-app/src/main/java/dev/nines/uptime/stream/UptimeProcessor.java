@@ -192,7 +192,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     long before = ss.clock();
     ss = ss.withClock(o.observedAt(), noData.afterMs());
     if (crossesTick(before, ss.clock())) {
-      tickService(service, ss);
+      ss = tickService(service, ss);
     }
     putService(service, ss);
   }
@@ -372,9 +372,10 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
   /**
    * Ticks every region of the service at the service's stream time, and closes the months whose
    * end plus the month grace it has reached, in all regions at once: the credit rule needs every
-   * region's month together.
+   * region's month together. Returns the service's state without the maintenance windows the
+   * closed months leave unread.
    */
-  private void tickService(Service service, ServiceState ss) {
+  private ServiceState tickService(Service service, ServiceState ss) {
     SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed = new TreeMap<>();
     List<Map.Entry<String, RegionState>> all = new ArrayList<>();
     for (String key : regions.keys(service.name() + ":")) {
@@ -426,6 +427,11 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
                   new UptimeOutput.Closed(new MonthClosed(service, m, closedAt, byRegion)),
                   closedAt));
         });
+    // windows that ended before the closed months and every alert window: read no more
+    return closed.isEmpty()
+        ? ss
+        : ss.withoutWindowsEndingBefore(
+            saturatedMinus(start(closed.lastKey().plusMonths(1)), longestAlertWindowMs));
   }
 
   /** The region's own stream time, or the service's less uptime.region.idle if later. */

@@ -194,24 +194,58 @@ class CreditTopologyTest {
   }
 
   @Test
+  void aContractThatChangesItsZoneIsDecidedOncePerMonth() {
+    // v1 in UTC; v2 in New York from 1 April 00:00Z. UTC March is decided with v1 when UTC March
+    // closes; New York's March ends 1 April 04:00Z, where v2 (New York) is in force, and would be
+    // decided again when UTC April closes: once is what counts
+    contracts.pipeInput("shift", contract("shift", "us-east", null, null));
+    SlaContract v2 = contract("shift", "us-east", "America/New_York", null);
+    v2.setEffectiveFrom(Instant.parse("2026-04-01T00:00:00Z"));
+    contracts.pipeInput("shift", v2);
+    probesUntilMarchCloses(between("2026-03-31T23:40:00Z", "2026-03-31T23:50:00Z"));
+    // then one probe an hour until UTC April has closed (1 May 01:00 + the order gate's margin)
+    Instant t = Instant.parse("2026-04-01T02:00:00Z");
+    for (; !t.isAfter(Instant.parse("2026-05-01T03:00:00Z")); t = t.plus(Duration.ofHours(1))) {
+      probeAt(t, true);
+    }
+    // UTC April has closed (its ledger line is final), and March was not decided a second time
+    assertThat(
+            driver
+                .createOutputTopic(
+                    Topics.UPTIME_LEDGER.name(),
+                    Topics.UPTIME_LEDGER.keySerde().deserializer(),
+                    Topics.UPTIME_LEDGER.valueSerde(registry).deserializer())
+                .readValuesToList())
+        .anyMatch(l -> l.getMonth().equals("2026-04") && l.getFinalized());
+    assertThat(statements.readValuesToList())
+        .extracting(st -> st.getMonth() + " " + st.getTimeZone())
+        .containsExactly("2026-03 UTC");
+    assertThat(credits.readValuesToList())
+        .extracting(SlaCredit::getCreditId)
+        .containsExactly("credit-shift-SMS-2026-03");
+  }
+
+  @Test
   void anAdjustmentIsIssuedOncePerIdAndAnInvalidOneIsDeadLetteredAsWritten() {
     contracts.pipeInput("acme", contract("acme", "us-east", null, null));
     // d-early is written before March can close (01:00 on 1 April): rejected at once. d-wait is
     // written after it, but arrives first: held until March is decided, then issued.
     pipe(adjustment("d-early", 10, null, null, "2026-03-31T12:00:00Z"));
     pipe(adjustment("d-wait", 5, null, null, "2026-04-01T02:00:00Z"));
-    // an account without a contract: nothing will decide its March; rejected when March closes
+    // an account without a contract yet: it waits (a contract may still come and decide March)
     SlaAdjustment none = adjustment("d-none", 5, null, null, "2026-04-01T02:00:00Z");
     none.setAccountId("nobody");
     pipe(none);
+    // a newer version of the pending d-wait: 7 % instead of 5 %, it replaces the first
+    pipe(adjustment("d-wait", 7, null, null, "2026-04-01T02:30:00Z"));
     assertThat(credits.isEmpty()).isTrue();
     probesUntilMarchCloses(between("2026-03-31T23:40:00Z", "2026-03-31T23:50:00Z"));
-    // the monthly credit (10 % of 10,000), then d-wait: 5 % of 10,000 = 500
+    // the monthly credit (10 % of 10,000), then d-wait once, its newer version: 7 % = 700
     List<SlaCredit> first = credits.readValuesToList();
     assertThat(first)
         .extracting(SlaCredit::getCreditId)
         .containsExactly("credit-acme-SMS-2026-03", "adjustment-d-wait");
-    assertThat(first.get(1).getCreditAmountMinor()).isEqualTo(500);
+    assertThat(first.get(1).getCreditAmountMinor()).isEqualTo(700);
 
     // 20 % of 10,000 = 2,000, on 2 April
     pipe(adjustment("d1", 20, null, null, "2026-04-02T00:00:00Z"));
@@ -244,14 +278,12 @@ class CreditTopologyTest {
     assertThat(issued.get(1).value().getCreditAmountMinor()).isEqualTo(700);
     assertThat(issued.get(1).value().getCreditPercent()).isZero();
 
-    // d-early, d-none, d2, d3, d5 in dead-letters, each the record as written, with its place
-    // and why
+    // d-early, d2, d3, d5 in dead-letters, each the record as written, with its place and why
+    // (d-none still waits: its month can be decided as long as March is kept)
     List<TestRecord<byte[], byte[]>> dl = new ArrayList<>(deadLetters.readRecordsToList());
     assertThat(dl)
         .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-        .containsExactly("d-early", "d-none", "d2", "d3", "d5");
-    assertThat(header(dl.remove(1), "__streams.errors.message"))
-        .contains("no statement of 'nobody' for SMS in 2026-03");
+        .containsExactly("d-early", "d2", "d3", "d5");
     assertThat(dl)
         .allSatisfy(
             r -> assertThat(header(r, "__streams.errors.topic")).isEqualTo("sla-adjustments"));
@@ -259,7 +291,7 @@ class CreditTopologyTest {
         .contains("before its month 2026-03 closed");
     assertThat(header(dl.get(0), "__streams.errors.offset")).isEqualTo("0");
     assertThat(header(dl.get(1), "__streams.errors.message")).contains("currency = USD");
-    assertThat(header(dl.get(1), "__streams.errors.offset")).isEqualTo("5");
+    assertThat(header(dl.get(1), "__streams.errors.offset")).isEqualTo("6");
     assertThat(header(dl.get(2), "__streams.errors.message")).contains("dispute window");
     assertThat(header(dl.get(3), "__streams.errors.message"))
         .contains("either creditPercent or amountMinor");
@@ -281,20 +313,24 @@ class CreditTopologyTest {
     Instant from = Instant.parse("2026-03-31T21:30:00Z");
     Instant to = Instant.parse("2026-04-01T01:02:00Z");
     for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofMinutes(1))) {
-      String id = "p" + (seq++);
-      probes.pipeInput(
-          id,
-          ProbeResult.newBuilder()
-              .setProbeId(id)
-              .setCheck("sms-send")
-              .setService(Service.SMS)
-              .setRegion("us-east")
-              .setVantage("v1")
-              .setSuccess(!fails.test(t))
-              .setObservedAt(t)
-              .build(),
-          t);
+      probeAt(t, !fails.test(t));
     }
+  }
+
+  void probeAt(Instant t, boolean success) {
+    String id = "p" + (seq++);
+    probes.pipeInput(
+        id,
+        ProbeResult.newBuilder()
+            .setProbeId(id)
+            .setCheck("sms-send")
+            .setService(Service.SMS)
+            .setRegion("us-east")
+            .setVantage("v1")
+            .setSuccess(success)
+            .setObservedAt(t)
+            .build(),
+        t);
   }
 
   static Predicate<Instant> between(String fromIncl, String toExcl) {

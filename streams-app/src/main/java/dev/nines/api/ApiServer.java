@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -355,38 +354,15 @@ public final class ApiServer implements AutoCloseable {
                     part ->
                         state().region(key, part).map(h -> Model.Region.of(h, null)).orElse(null));
               }),
-          new Route("/api/credits/{account}", (v, pq, fw) -> credits(v.get("account"))),
+          new Route("/api/credits/{account}", (v, pq, fw) -> perService(CREDITS, v.get("account"))),
           new Route(
               "/api/credits/{account}/{service}",
-              (v, pq, fw) -> {
-                String service = v.get("service").toUpperCase(Locale.ROOT);
-                String account = v.get("account");
-                return keyed(
-                    Views.CREDIT_STORE,
-                    service + ":" + account,
-                    pq,
-                    fw,
-                    part ->
-                        state().credits(service, account, part).stream()
-                            .map(Model.Credit::of)
-                            .toList());
-              }),
-          new Route("/api/statements/{account}", (v, pq, fw) -> statements(v.get("account"))),
+              (v, pq, fw) -> oneService(CREDITS, v.get("account"), v.get("service"), pq, fw)),
+          new Route(
+              "/api/statements/{account}", (v, pq, fw) -> perService(STATEMENTS, v.get("account"))),
           new Route(
               "/api/statements/{account}/{service}",
-              (v, pq, fw) -> {
-                String service = v.get("service").toUpperCase(Locale.ROOT);
-                String account = v.get("account");
-                return keyed(
-                    Views.STATEMENT_STORE,
-                    service + ":" + account,
-                    pq,
-                    fw,
-                    part ->
-                        state().statements(service, account, part).stream()
-                            .map(Model.Statement::of)
-                            .toList());
-              }));
+              (v, pq, fw) -> oneService(STATEMENTS, v.get("account"), v.get("service"), pq, fw)));
 
   /** The path templates this server answers, as the OpenAPI document must list them. */
   public List<String> paths() {
@@ -406,64 +382,67 @@ public final class ApiServer implements AutoCloseable {
         "no such " + (!p.isEmpty() && p.get(0).equals("api") ? "API path" : "page") + ": " + path);
   }
 
-  /** Credits of an account: each service's part, from the instance holding that service. */
-  private Reply credits(String account) {
-    return perService(
-        account,
-        "credits",
-        Views.CREDIT_STORE,
-        Model.Credit[].class,
-        (service, part) ->
-            state().credits(service, account, part).stream().map(Model.Credit::of).toList(),
-        Comparator.comparing(Model.Credit::month)
-            .thenComparing(Model.Credit::service)
-            .thenComparing(Model.Credit::creditId));
-  }
-
-  /** Statements of an account, every service's, by month. */
-  private Reply statements(String account) {
-    return perService(
-        account,
-        "statements",
-        Views.STATEMENT_STORE,
-        Model.Statement[].class,
-        (service, part) ->
-            state().statements(service, account, part).stream().map(Model.Statement::of).toList(),
-        Comparator.comparing(Model.Statement::month).thenComparing(Model.Statement::service));
-  }
-
   /**
-   * One list of an account's records over every service, each service's part from the instance
-   * holding it ({@code /api/<what>/<account>/<SERVICE>}).
+   * An account's records of one kind, kept per service ({@code /api/<path>/<account>[/<SERVICE>]}).
+   *
+   * @param local the records of a service and account held on a partition
    */
-  private <T> Reply perService(
-      String account,
-      String what,
-      String store,
-      Class<T[]> type,
-      BiFunction<String, Integer, List<T>> local,
-      Comparator<T> order) {
+  private record PerAccount<T>(
+      String path, String store, Class<T[]> type, StateFunction<T> local, Comparator<T> order) {}
+
+  private interface StateFunction<T> {
+    List<T> apply(StateAccess state, String service, String account, int partition);
+  }
+
+  private static final PerAccount<Model.Credit> CREDITS =
+      new PerAccount<>(
+          "credits",
+          Views.CREDIT_STORE,
+          Model.Credit[].class,
+          (s, service, account, part) ->
+              s.credits(service, account, part).stream().map(Model.Credit::of).toList(),
+          Comparator.comparing(Model.Credit::month)
+              .thenComparing(Model.Credit::service)
+              .thenComparing(Model.Credit::creditId));
+
+  private static final PerAccount<Model.Statement> STATEMENTS =
+      new PerAccount<>(
+          "statements",
+          Views.STATEMENT_STORE,
+          Model.Statement[].class,
+          (s, service, account, part) ->
+              s.statements(service, account, part).stream().map(Model.Statement::of).toList(),
+          Comparator.comparing(Model.Statement::month).thenComparing(Model.Statement::service));
+
+  /** One service's records of an account, from the instance holding that service. */
+  private <T> Reply oneService(
+      PerAccount<T> what, String account, String serviceText, String pq, boolean forwarded) {
+    String service = serviceText.toUpperCase(Locale.ROOT);
+    return keyed(
+        what.store(),
+        service + ":" + account,
+        pq,
+        forwarded,
+        part -> what.local().apply(state(), service, account, part));
+  }
+
+  /** An account's records over every service, each service's part from its instance. */
+  private <T> Reply perService(PerAccount<T> what, String account) {
     List<T> all = new ArrayList<>();
     List<String> servedBy = new ArrayList<>();
     for (var service : UptimeTopology.SERVICES) {
-      String path = "/api/" + what + "/" + enc(account) + "/" + service.name();
-      Reply r =
-          keyed(
-              store,
-              service.name() + ":" + account,
-              path,
-              false,
-              part -> local.apply(service.name(), part));
+      String path = "/api/" + what.path() + "/" + enc(account) + "/" + service.name();
+      Reply r = oneService(what, account, service.name(), path, false);
       if (r.status() != 200) {
         return r;
       }
-      all.addAll(Arrays.asList(Json.read(r.body(), type)));
+      all.addAll(Arrays.asList(Json.read(r.body(), what.type())));
       servedBy.add(service.name() + "=" + (r.servedBy() == null ? self() : r.servedBy()));
     }
-    all.sort(order);
+    all.sort(what.order());
     Map<String, Object> body = new TreeMap<>();
     body.put("accountId", account);
-    body.put(what, all);
+    body.put(what.path(), all);
     return new Reply(200, JSON, Json.write(body), String.join(",", servedBy));
   }
 

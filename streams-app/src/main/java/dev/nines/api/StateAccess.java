@@ -145,24 +145,22 @@ final class StateAccess {
 
   /** Credits of {@code SERVICE:account:} on its partition. */
   List<SlaCredit> credits(String service, String account, int partition) {
-    String prefix = service + ":" + account + ":";
-    var q = RangeQuery.<String, SlaCredit>withRange(prefix, prefix + Character.MAX_VALUE);
-    List<SlaCredit> out = new ArrayList<>();
-    QueryResult<KeyValueIterator<String, SlaCredit>> r =
-        one(StateQueryRequest.inStore(Views.CREDIT_STORE).withQuery(q), partition);
-    try (KeyValueIterator<String, SlaCredit> it = r.getResult()) {
-      it.forEachRemaining(kv -> out.add(kv.value));
-    }
-    return out;
+    return byAccount(Views.CREDIT_STORE, service, account, partition);
   }
 
+  /** Statements of {@code SERVICE:account:} on its partition. */
   List<SlaStatement> statements(String service, String account, int partition) {
+    return byAccount(Views.STATEMENT_STORE, service, account, partition);
+  }
+
+  /** The values of a view keyed {@code SERVICE:account:...}, for one service and account. */
+  private <V> List<V> byAccount(String store, String service, String account, int partition) {
     String prefix = service + ":" + account + ":";
-    var q = RangeQuery.<String, SlaStatement>withRange(prefix, prefix + Character.MAX_VALUE);
-    List<SlaStatement> out = new ArrayList<>();
-    QueryResult<KeyValueIterator<String, SlaStatement>> r =
-        one(StateQueryRequest.inStore(Views.STATEMENT_STORE).withQuery(q), partition);
-    try (KeyValueIterator<String, SlaStatement> it = r.getResult()) {
+    var q = RangeQuery.<String, V>withRange(prefix, prefix + Character.MAX_VALUE);
+    List<V> out = new ArrayList<>();
+    QueryResult<KeyValueIterator<String, V>> r =
+        one(StateQueryRequest.inStore(store).withQuery(q), partition);
+    try (KeyValueIterator<String, V> it = r.getResult()) {
       it.forEachRemaining(kv -> out.add(kv.value));
     }
     return out;

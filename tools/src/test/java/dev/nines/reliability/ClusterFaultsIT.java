@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nines.Topic;
 import dev.nines.Topics;
-import dev.nines.api.ApiServer;
-import dev.nines.app.NinesApp;
 import dev.nines.app.NinesTopology;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
@@ -63,8 +61,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.TopologyDescription;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -99,9 +96,10 @@ import org.junit.jupiter.api.parallel.Isolated;
  *       describeMetadataQuorum}) is stopped, a new one takes over, and the old one comes back;
  *       then the app is killed with SIGKILL and restarted.
  *   <li>{@link #twoInstancesOneKilled}: two instances (separate JVMs); one is killed with
- *       SIGKILL, its partitions move to the other, then it is restarted and gets tasks again.
- *   <li>{@link #scaleOutToTwoThenThreeInstances}: two instances, then a third joins; the tasks
- *       (from each instance's {@code metadataForLocalThreads}) are spread, none twice.
+ *       SIGKILL, its partitions move to the other; then it is restarted and a third instance
+ *       joins (scale-out): the source partitions of every task (from the consumer group) are
+ *       spread over the three, none twice, and every instance's HTTP API answers every route and
+ *       ledger line, itself or by forwarding.
  * </ol>
  *
  * After each, every output topic is compared with the reference run: records missing, records
@@ -207,6 +205,7 @@ class ClusterFaultsIT {
   static final List<String> SUMMARY = new ArrayList<>();
 
   final List<AppProcess> processes = new ArrayList<>();
+  final Map<AppProcess, Api> apis = new HashMap<>();
   final List<AutoCloseable> opened = new ArrayList<>();
 
   @BeforeAll
@@ -452,7 +451,7 @@ class ClusterFaultsIT {
     AppProcess b = process(run, "instance-b");
     a.start();
     b.start();
-    List<AppProcess> apps = List.of(a, b);
+    List<AppProcess> apps = new ArrayList<>(List.of(a, b));
     run.instances = 2;
     PacedFeed feed = feed(run, apps);
     try (Admin admin = admin()) {
@@ -515,18 +514,56 @@ class ClusterFaultsIT {
           "the killed instance's partitions are processed again %.1f s after the kill",
           secondsSince(t));
       awaitProgress(run, feed, 0.75, List.of(b));
+      // the killed instance comes back and a third joins at the same time (scale-out): the
+      // tasks spread over three instances, none run twice
+      AppProcess c = process(run, "instance-c");
       a.start();
-      run.event("%s restarted", a.name);
+      c.start();
+      apps.add(c);
+      run.instances = 3;
+      run.event("%s restarted and a third instance, %s, started", a.name, c.name);
+      int sourcePartitions = sourcePartitions(run);
+      Map<String, Set<TopicPartition>> spread = new TreeMap<>();
       awaitUntil(
           run,
-          "both instances own partitions again",
+          "the tasks spread over three instances, none twice",
           apps,
-          () -> owners(admin, run.appId).keySet().containsAll(Set.of(a.name, b.name)));
-      run.event("partitions per instance: %s", counts(owners(admin, run.appId)));
+          () -> {
+            spread.clear();
+            spread.putAll(owners(admin, run.appId));
+            Set<TopicPartition> union = new HashSet<>();
+            int sum = 0;
+            for (Set<TopicPartition> p : spread.values()) {
+              union.addAll(p);
+              sum += p.size();
+            }
+            return spread.keySet().equals(Set.of(a.name, b.name, c.name))
+                && union.size() == sourcePartitions
+                && sum == sourcePartitions;
+          });
+      run.event(
+          "source partitions per instance: %s (all %d, each once)",
+          counts(spread), sourcePartitions);
+      awaitUntil(run, "the feed is done", apps, feed::done);
+      awaitCaughtUp(run, admin, apps);
     }
+    assertEveryInstanceAnswersEveryKey(run, apps.stream().map(this::apiOf).toList());
     finish(run, feed, apps);
     compareAndAssert(ref, run);
     assertRecoveredWithin(run, TAKEOVER_BOUND_SECONDS);
+  }
+
+  /**
+   * How many partitions the run's consumers are assigned when every task runs once: the source
+   * topics of every subtopology (input and repartition topics) times their partitions.
+   */
+  int sourcePartitions(Run run) {
+    return NinesTopology.build(run.config, registry).describe().subtopologies().stream()
+            .flatMap(st -> st.nodes().stream())
+            .filter(n -> n instanceof TopologyDescription.Source)
+            .mapToInt(n -> ((TopologyDescription.Source) n).topicSet().size())
+            .sum()
+        * PARTITIONS;
   }
 
   static void assertRecoveredWithin(Run run, double bound) {
@@ -536,50 +573,6 @@ class ClusterFaultsIT {
                 + "partitions are committed again")
         .isNotEmpty()
         .allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(bound));
-  }
-
-  @Test
-  @Order(5)
-  @Timeout(value = 20, unit = TimeUnit.MINUTES)
-  void scaleOutToTwoThenThreeInstances() throws Exception {
-    Run ref = reference();
-    Run run = newRun("scale");
-    var topology = NinesTopology.build(run.config, registry);
-    int tasks = topology.describe().subtopologies().size() * PARTITIONS;
-    List<NinesApp> apps = new ArrayList<>();
-    List<ApiServer> apis = new ArrayList<>();
-    apps.add(inProcessWithApi(run, "one", apis));
-    apps.add(inProcessWithApi(run, "two", apis));
-    awaitUntil(
-        run,
-        "both instances running",
-        List.of(),
-        () -> apps.stream().allMatch(x -> x.streams().state() == KafkaStreams.State.RUNNING));
-    PacedFeed feed = feed(run, List.of());
-    awaitProgress(run, feed, 0.25, List.of());
-    Map<String, Set<TaskId>> spread2 = awaitSpread(run, apps, tasks);
-    run.event("2 instances, %d tasks: %s", tasks, describeSpread(spread2));
-    awaitProgress(run, feed, 0.50, List.of());
-    apps.add(inProcessWithApi(run, "three", apis));
-    run.event("a third instance started");
-    Map<String, Set<TaskId>> spread3 = awaitSpread(run, apps, tasks);
-    run.event("3 instances, %d tasks: %s", tasks, describeSpread(spread3));
-    await()
-        .atMost(Duration.ofSeconds((long) (secondsOfInput() + 600)))
-        .pollInterval(Duration.ofMillis(500))
-        .alias("the feed is done")
-        .until(feed::done);
-    try (Admin admin = admin()) {
-      awaitCaughtUp(run, admin, List.of());
-    }
-    run.processingSeconds = secondsSince(run.startedNanos);
-    assertEveryInstanceAnswersEveryKey(run, apis);
-    for (NinesApp app : apps) {
-      app.close();
-    }
-    run.readOutputs();
-    run.instances = 3;
-    compareAndAssert(ref, run);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -747,30 +740,27 @@ class ClusterFaultsIT {
   }
 
   AppProcess process(Run run, String name) throws IOException {
+    Map<String, String> settings = withOwnApiPort(run.settings);
     AppProcess p =
         new AppProcess(
             name,
             JAR,
             cluster.bootstrapServers(),
             cluster.schemaRegistryUrl(),
-            withOwnApiPort(run.settings),
+            settings,
             tempDir(name));
     processes.add(p);
+    // api.host is left at its default, 127.0.0.1, which is also what the instance advertises
+    String hostPort = "127.0.0.1:" + settings.get("api.port");
+    apis.put(p, new Api("http://" + hostPort + "/", hostPort));
     return p;
   }
 
-  /** An in-process instance with its HTTP API, wired as `./nines run` wires them. */
-  NinesApp inProcessWithApi(Run run, String name, List<ApiServer> apis) throws IOException {
-    Map<String, String> s = withOwnApiPort(run.settings);
-    s.put("state.dir", tempDir(name).toAbsolutePath().toString());
-    NinesConfig config = configOf(s);
-    ApiServer api = ApiServer.start(config);
-    opened.add(api);
-    NinesApp app = NinesApp.start(config, cluster, registry, api.streamsProperties(), x -> {});
-    opened.add(app);
-    api.attach(app);
-    apis.add(api);
-    return app;
+  /** Where an instance's HTTP API is asked, and the name it answers as (X-Nines-Served-By). */
+  record Api(String url, String advertised) {}
+
+  Api apiOf(AppProcess p) {
+    return apis.get(p);
   }
 
   /**
@@ -778,7 +768,7 @@ class ClusterFaultsIT {
    * ledger line as the output topics hold them (the latest record per key), answering itself or
    * forwarding to the instance that holds the key.
    */
-  void assertEveryInstanceAnswersEveryKey(Run run, List<ApiServer> apis) throws Exception {
+  void assertEveryInstanceAnswersEveryKey(Run run, List<Api> apis) throws Exception {
     run.readOutputs();
     Map<String, RoutingWeights> weights = new TreeMap<>();
     run.decode(Topics.ROUTING_WEIGHTS, RoutingWeights.class)
@@ -800,7 +790,7 @@ class ClusterFaultsIT {
             () -> {
               answeredBy.clear();
               forwarded[0] = 0;
-              for (ApiServer api : apis) {
+              for (Api api : apis) {
                 for (RoutingWeights w : weights.values()) {
                   var r = apiGet(http, api.url() + "api/routes/" + w.getRouteId());
                   assertThat(r.statusCode()).as(api.url() + " " + w.getRouteId()).isEqualTo(200);
@@ -844,8 +834,7 @@ class ClusterFaultsIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static void note(
-      ApiServer asked, HttpResponse<String> r, Set<String> answeredBy, int[] forwarded) {
+  static void note(Api asked, HttpResponse<String> r, Set<String> answeredBy, int[] forwarded) {
     String by = r.headers().firstValue("X-Nines-Served-By").orElse("?");
     answeredBy.add(by);
     if (!by.equals(asked.advertised())) {
@@ -950,44 +939,6 @@ class ClusterFaultsIT {
     run.event(
         "every partition of the run's topics has %d in-sync replicas again after %.1f s",
         NODES, secondsSince(t));
-  }
-
-  /** Per instance: the tasks its stream threads run; waits until they cover all, none twice. */
-  static Map<String, Set<TaskId>> awaitSpread(Run run, List<NinesApp> apps, int tasks) {
-    Map<String, Set<TaskId>> spread = new TreeMap<>();
-    awaitUntil(
-        run,
-        "tasks spread over " + apps.size() + " instances",
-        List.of(),
-        () -> {
-          spread.clear();
-          for (int i = 0; i < apps.size(); i++) {
-            KafkaStreams s = apps.get(i).streams();
-            if (s.state() != KafkaStreams.State.RUNNING) {
-              return false;
-            }
-            Set<TaskId> mine = new TreeSet<>();
-            s.metadataForLocalThreads()
-                .forEach(th -> th.activeTasks().forEach(tm -> mine.add(tm.taskId())));
-            spread.put("instance-" + (i + 1), mine);
-          }
-          Set<TaskId> all = new HashSet<>();
-          int sum = 0;
-          for (Set<TaskId> m : spread.values()) {
-            all.addAll(m);
-            sum += m.size();
-          }
-          return all.size() == tasks
-              && sum == tasks
-              && spread.values().stream().noneMatch(Set::isEmpty);
-        });
-    return new TreeMap<>(spread);
-  }
-
-  static String describeSpread(Map<String, Set<TaskId>> spread) {
-    return spread.entrySet().stream()
-        .map(e -> e.getKey() + " " + e.getValue().size() + " tasks " + e.getValue())
-        .collect(Collectors.joining("; "));
   }
 
   // ---------------------------------------------------------------------------------------------

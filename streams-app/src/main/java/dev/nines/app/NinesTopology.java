@@ -10,6 +10,7 @@ import dev.nines.routing.stream.RoutingTopology;
 import dev.nines.schema.ProbeResult;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
+import dev.nines.uptime.stream.ErrorRateTopology;
 import dev.nines.uptime.stream.UptimeTopology;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -53,10 +54,12 @@ public final class NinesTopology {
                     .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                     .withName("probes-source"))
             .processValues(admission, Named.as("probes-check"));
-    var carrierSamples = CarrierHealthTopology.build(builder, config, registry, limits, probes);
-    RoutingTopology.build(builder, config, registry, limits, carrierSamples);
-    var monthClosed = UptimeTopology.build(builder, config, registry, limits, probes);
-    CreditTopology.build(builder, config, registry, limits, monthClosed);
+    var byCarrier = CarrierHealthTopology.build(builder, config, registry, limits, probes);
+    RoutingTopology.build(builder, config, registry, limits, byCarrier.samples());
+    var errorRateHours = ErrorRateTopology.build(config, byCarrier.receipts(), byCarrier.probes());
+    var monthClosed =
+        UptimeTopology.build(builder, config, registry, limits, probes, errorRateHours);
+    CreditTopology.build(builder, config, registry, limits, monthClosed, errorRateHours);
     // last: a sub-topology added later must not renumber the earlier ones (their tasks' state)
     RoutingTopology.buildProfiles(builder, config, registry);
     return builder.build();

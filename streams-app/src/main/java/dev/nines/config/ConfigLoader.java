@@ -2,9 +2,11 @@ package dev.nines.config;
 
 import dev.nines.ingest.InputBounds;
 import dev.nines.routing.RoutingPolicy;
+import dev.nines.uptime.ErrorRateDowntime;
 import dev.nines.uptime.HealthRule;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -649,7 +651,28 @@ public final class ConfigLoader {
         get(raw, Settings.UPTIME_REGION_IDLE),
         noData,
         positive(raw, Settings.UPTIME_WATERMARK_INTERVAL),
-        positive(raw, Settings.UPTIME_PARTITION_IDLE));
+        positive(raw, Settings.UPTIME_PARTITION_IDLE),
+        platformErrorRate(raw));
+  }
+
+  /** The platform's error-rate objective, or null when uptime.error.rate.percent is empty. */
+  private static ErrorRateDowntime platformErrorRate(Map<String, Raw> raw) {
+    BigDecimal percent = get(raw, Settings.UPTIME_ERROR_RATE_PERCENT);
+    Duration period = get(raw, Settings.UPTIME_ERROR_RATE_PERIOD);
+    int min = get(raw, Settings.UPTIME_ERROR_RATE_MIN_ATTEMPTS);
+    try {
+      // the period is checked also when off, so that turning it on cannot fail later
+      ErrorRateDowntime rule =
+          new ErrorRateDowntime(percent == null ? BigDecimal.ZERO : percent, period, min);
+      return percent == null ? null : rule;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "config 'uptime.error.rate.period' = '"
+              + period
+              + "' ("
+              + raw.get("uptime.error.rate.period").source()
+              + "): expected whole minutes that divide an hour, e.g. PT1M, PT5M or PT1H");
+    }
   }
 
   private static NinesConfig.Routing routing(Map<String, Raw> raw) {

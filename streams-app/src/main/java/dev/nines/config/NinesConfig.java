@@ -4,6 +4,7 @@ import dev.nines.Topic;
 import dev.nines.ingest.InputBounds;
 import dev.nines.routing.RoutingPolicy;
 import dev.nines.uptime.BurnRule;
+import dev.nines.uptime.ErrorRateDowntime;
 import dev.nines.uptime.HealthRule;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -160,7 +161,8 @@ public record NinesConfig(
       Duration regionIdle,
       Duration noDataAfter,
       Duration watermarkInterval,
-      Duration partitionIdle) {}
+      Duration partitionIdle,
+      ErrorRateDowntime platformErrorRate) {}
 
   /**
    * Carrier health windows and de-duplication.

@@ -599,6 +599,47 @@ public final class Settings {
             throw new IllegalArgumentException(
                 "expected a decimal percent above 0 and below 100, e.g. 99.99");
           });
+
+  /** Empty: off; else a decimal percent from 0 to below 100. */
+  public static final Setting<BigDecimal> UPTIME_ERROR_RATE_PERCENT =
+      new Setting<>(
+          "uptime.error.rate.percent",
+          "",
+          "The platform's error-rate objective for the ledger's errorRateDowntimeMs: a period in "
+              + "which more than this percent of a service's receipts in a region failed for a "
+              + "platform cause is counted there (shown apart; availability is by probes). Empty: "
+              + "not counted, and months close by the probes alone; set, a month also waits for "
+              + "the receipts up to its end.",
+          "empty, or decimal percent >= 0 and < 100",
+          s -> {
+            if (s.isBlank()) {
+              return null;
+            }
+            try {
+              BigDecimal d = new BigDecimal(s.trim());
+              if (d.signum() >= 0 && d.compareTo(BigDecimal.valueOf(100)) < 0) {
+                return d;
+              }
+            } catch (NumberFormatException e) {
+              // fall through
+            }
+            throw new IllegalArgumentException(
+                "expected empty (off) or a decimal percent from 0 to below 100, e.g. 5");
+          });
+
+  public static final Setting<Duration> UPTIME_ERROR_RATE_PERIOD =
+      Setting.duration(
+          "uptime.error.rate.period",
+          "PT5M",
+          "The period uptime.error.rate.percent is judged over: whole minutes that divide an "
+              + "hour.");
+  public static final Setting<Integer> UPTIME_ERROR_RATE_MIN_ATTEMPTS =
+      Setting.intRange(
+          "uptime.error.rate.min.attempts",
+          "100",
+          1,
+          1_000_000_000,
+          "A period with fewer receipts than this says nothing about the error rate.");
   public static final Setting<Duration> UPTIME_MONTH_GRACE =
       Setting.duration(
           "uptime.month.grace",
@@ -829,6 +870,9 @@ public final class Settings {
           UPTIME_QUORUM,
           UPTIME_REORDER_GRACE,
           UPTIME_TARGET,
+          UPTIME_ERROR_RATE_PERCENT,
+          UPTIME_ERROR_RATE_PERIOD,
+          UPTIME_ERROR_RATE_MIN_ATTEMPTS,
           UPTIME_MONTH_GRACE,
           UPTIME_TICK,
           UPTIME_ALERT_RULES,

@@ -4,6 +4,7 @@ import dev.nines.schema.CreditTier;
 import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaContract;
+import dev.nines.uptime.ErrorRateDowntime;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

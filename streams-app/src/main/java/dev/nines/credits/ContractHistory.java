@@ -2,6 +2,7 @@ package dev.nines.credits;
 
 import dev.nines.schema.Service;
 import dev.nines.schema.SlaContract;
+import dev.nines.uptime.ErrorRateDowntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

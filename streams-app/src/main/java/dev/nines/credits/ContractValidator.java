@@ -5,6 +5,7 @@ import dev.nines.schema.ErrorRateDowntimeRule;
 import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaContract;
+import dev.nines.uptime.ErrorRateDowntime;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -49,8 +50,8 @@ import java.util.stream.Collectors;
  *       millisecond, the wire precision).
  *   <li>When present: {@code timeZone} an IANA zone; {@code minMaintenanceNotice} an ISO-8601
  *       duration of 0 or more; {@code disputeWindow} a positive one. {@code errorRateDowntime}
- *       is refused: this version does not apply it, and a contract credited without it would be
- *       credited wrongly.
+ *       a threshold from 0 to below 100, a period of whole minutes dividing an hour and at least
+ *       one attempt (see {@link ErrorRateDowntime}).
  * </ul>
  */
 public final class ContractValidator {
@@ -134,10 +135,6 @@ public final class ContractValidator {
     if (c.getErrorRateDowntime() != null) {
       try {
         errorRate(c.getErrorRateDowntime());
-        // refused rather than ignored: credits computed without it would be wrong
-        p.add(
-            "errorRateDowntime is set, and this version of nines does not apply it: expected null"
-                + " (downtime by probes only)");
       } catch (IllegalArgumentException e) {
         p.add("errorRateDowntime." + e.getMessage());
       }

@@ -287,4 +287,39 @@ class ConfigLoaderTest {
                 + "' does not exist: expected a readable "
                 + "properties file");
   }
+
+  @Test
+  void thePlatformsErrorRateObjectiveIsOffByDefaultAndCheckedWhenSet() {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of(), Map.of()).uptime().platformErrorRate())
+        .isNull();
+    var on =
+        ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                Map.of(
+                    "uptime.error.rate.percent", "2.5",
+                    "uptime.error.rate.period", "PT1M",
+                    "uptime.error.rate.min.attempts", "50"))
+            .uptime()
+            .platformErrorRate();
+    assertThat(on.thresholdPercent()).isEqualByComparingTo("2.5");
+    assertThat(on.period()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(on.minAttempts()).isEqualTo(50);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), Map.of(), Map.of("uptime.error.rate.period", "PT7M")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "config 'uptime.error.rate.period' = 'PT7M' (flag): expected whole minutes that"
+                + " divide an hour, e.g. PT1M, PT5M or PT1H");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), Map.of(), Map.of("uptime.error.rate.percent", "5%")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "config 'uptime.error.rate.percent' = '5%' (flag): expected empty (off) or a decimal"
+                + " percent from 0 to below 100, e.g. 5");
+  }
 }

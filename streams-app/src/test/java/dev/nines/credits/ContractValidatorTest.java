@@ -220,11 +220,10 @@ class ContractValidatorTest {
                   c.setDisputeWindow("P60D");
                 }))
         .isEmpty();
-    // a valid error-rate rule is refused, not silently ignored
     assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT5M", 100))))
-        .containsExactly(
-            "errorRateDowntime is set, and this version of nines does not apply it: expected"
-                + " null (downtime by probes only)");
+        .isEmpty();
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("0", "PT1H", 1))))
+        .isEmpty();
     assertThat(problems(c -> c.setTimeZone("Mars/Olympus")))
         .containsExactly(
             "timeZone = \"Mars/Olympus\": expected an IANA time zone such as \"Europe/Berlin\","
@@ -243,8 +242,13 @@ class ContractValidatorTest {
     assertThat(problems(c -> c.setDisputeWindow("P200000000000D"))).hasSize(1);
     assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT7M", 1))))
         .containsExactly(
-            "errorRateDowntime.period = PT7M: expected a duration that divides a day, e.g. PT1M"
-                + " or PT5M");
+            "errorRateDowntime.period = PT7M: expected whole minutes that divide an hour, e.g."
+                + " PT1M, PT5M or PT1H");
+    // a day divides into 2-hour periods, but receipts are counted per hour
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT2H", 1))))
+        .hasSize(1);
+    assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT30S", 1))))
+        .hasSize(1);
     assertThat(problems(c -> c.setErrorRateDowntime(new ErrorRateDowntimeRule("5%", "PT1M", 1))))
         .containsExactly(
             "errorRateDowntime.thresholdPercent = \"5%\": expected a plain decimal from 0 to below"

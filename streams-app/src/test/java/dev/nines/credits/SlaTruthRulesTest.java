@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nines.credits.MaintenanceNotice.Version;
+import dev.nines.uptime.ErrorRateDowntime;
 import dev.nines.uptime.Interval;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -162,7 +163,7 @@ class SlaTruthRulesTest {
   @Test
   void anErrorRateRuleOutsideItsRangeIsRefused() {
     assertThatThrownBy(() -> new ErrorRateDowntime(new BigDecimal("5"), Duration.ofMinutes(7), 1))
-        .hasMessageContaining("divides a day");
+        .hasMessageContaining("divide an hour");
     assertThatThrownBy(() -> new ErrorRateDowntime(new BigDecimal("100"), Duration.ofMinutes(1), 1))
         .hasMessageContaining("expected 0 to below 100");
     assertThatThrownBy(() -> new ErrorRateDowntime(new BigDecimal("5"), Duration.ofMinutes(1), 0))

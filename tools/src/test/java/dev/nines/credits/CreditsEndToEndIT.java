@@ -12,12 +12,19 @@ import dev.nines.config.NinesConfig;
 import dev.nines.platform.Directories;
 import dev.nines.platform.PortCheck;
 import dev.nines.platform.local.LocalPlatform;
+import dev.nines.schema.Channel;
 import dev.nines.schema.CreditTier;
+import dev.nines.schema.DeliveryReceipt;
+import dev.nines.schema.DeliveryStatus;
+import dev.nines.schema.ErrorRateDowntimeRule;
+import dev.nines.schema.FailureCause;
 import dev.nines.schema.Incident;
 import dev.nines.schema.IncidentStatus;
 import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
+import dev.nines.schema.RouteCarrier;
+import dev.nines.schema.RoutePlan;
 import dev.nines.schema.Service;
 import dev.nines.schema.ServiceFee;
 import dev.nines.schema.SlaAdjustment;
@@ -60,6 +67,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -102,7 +110,11 @@ import org.junit.jupiter.api.parallel.Isolated;
  *       BigDecimal. That computation is itself checked against a table worked out by hand
  *       ({@link #HAND_TABLE}). Every account and contract month gets one statement, credit or
  *       not. An adjustment written in its dispute window gives one credit; one written after
- *       it goes to dead-letters.
+ *       it goes to dead-letters. One contract counts downtime by error rate too: a partial outage
+ *       seen only in its receipts (the probes green) is counted per 5-minute period here and
+ *       charged; the ledger's {@code errorRateDowntimeMs} (the platform's objective, every
+ *       account) likewise. Receipts, reference data and adjustments are partitioned by CRC32,
+ *       as librdkafka's producers do.
  * </ol>
  *
  * <p>Progress, not time, decides when to kill: the test reads the ledger {@code
@@ -184,6 +196,9 @@ class CreditsEndToEndIT {
       List.of(
           new Outage("us-east", Instant.parse("2026-02-20T05:00:00Z"), 5),
           new Outage("eu-west", Instant.parse("2026-04-02T07:00:00Z"), 5));
+
+  /** partial's error-rate rule: more than 5 % in a 5-minute period, at least 10 receipts. */
+  static final ErrorRateDowntimeRule PARTIAL_RULE = new ErrorRateDowntimeRule("5", "PT5M", 10);
 
   /** Contract versions, in the order they are produced (all valid). */
   static final List<SlaContract> CONTRACTS =
@@ -320,7 +335,166 @@ class CreditsEndToEndIT {
                       "99.99:10",
                       "99.9:25"))
               .setTimeZone("Europe/Berlin")
+              .build(),
+          // downtime also by error rate: more than 5 % platform failures among at least 10 of
+          // its receipts in a 5-minute period (its partial outage of 15 April is in receipts
+          // only: the probes are green)
+          SlaContract.newBuilder(
+                  contract(
+                      "partial",
+                      List.of("us-east"),
+                      Map.of(Service.SMS, 100_000L),
+                      "USD",
+                      "2026-01-01",
+                      null,
+                      "99.99:10",
+                      "99.9:25"))
+              .setErrorRateDowntime(PARTIAL_RULE)
               .build());
+
+  /** The platform's objective for the ledger (uptime.error.rate.*): the same numbers. */
+  static final List<String> PLATFORM_OBJECTIVE =
+      List.of(
+          "uptime.error.rate.percent=5",
+          "uptime.error.rate.period=PT5M",
+          "uptime.error.rate.min.attempts=10");
+
+  /**
+   * {@code periods} 5-minute periods of receipts from {@code start}, {@code perPeriod} in each
+   * (evenly spaced), the first {@code failed} of each period failed for {@code cause}.
+   */
+  record Receipts(
+      String account,
+      String region,
+      Channel channel,
+      Instant start,
+      int periods,
+      int perPeriod,
+      int failed,
+      FailureCause cause) {}
+
+  /**
+   * 15 April, us-east: partial's receipts fail at 20 % for an hour (14:00-15:00: 60 minutes of
+   * downtime for it, the probes all green); the periods after it are not downtime for it: 1 of
+   * 20 (5 %, not more), eu-west (not its region), 9 attempts (fewer than 10), carrier failures
+   * (not the platform's). acme's receipts fail too, but its contract has no error-rate rule. For
+   * the platform's ledger (every account): us-east 14:00-15:00 (24 of 40 failed) and eu-west
+   * 15:05-15:10 (20 of 20).
+   */
+  static final List<Receipts> RECEIPTS =
+      List.of(
+          new Receipts(
+              "partial",
+              "us-east",
+              Channel.SMS,
+              Instant.parse("2026-04-15T14:00:00Z"),
+              12,
+              20,
+              4,
+              FailureCause.PLATFORM),
+          new Receipts(
+              "partial",
+              "us-east",
+              Channel.SMS,
+              Instant.parse("2026-04-15T15:00:00Z"),
+              1,
+              20,
+              1,
+              FailureCause.PLATFORM),
+          new Receipts(
+              "partial",
+              "eu-west",
+              Channel.SMS,
+              Instant.parse("2026-04-15T15:05:00Z"),
+              1,
+              20,
+              20,
+              FailureCause.PLATFORM),
+          new Receipts(
+              "partial",
+              "us-east",
+              Channel.MMS,
+              Instant.parse("2026-04-15T15:10:00Z"),
+              1,
+              9,
+              9,
+              FailureCause.PLATFORM),
+          new Receipts(
+              "partial",
+              "us-east",
+              Channel.SMS,
+              Instant.parse("2026-04-15T15:15:00Z"),
+              1,
+              20,
+              10,
+              FailureCause.CARRIER),
+          new Receipts(
+              "acme",
+              "us-east",
+              Channel.SMS,
+              Instant.parse("2026-04-15T14:00:00Z"),
+              12,
+              20,
+              20,
+              FailureCause.PLATFORM));
+
+  /** A receipt as the test writes it: message id, account, region, channel, time, failure. */
+  record Receipt(
+      String id, String account, String region, Channel channel, Instant at, FailureCause cause) {}
+
+  static List<Receipt> receipts() {
+    List<Receipt> out = new ArrayList<>();
+    for (Receipts b : RECEIPTS) {
+      for (int p = 0; p < b.periods(); p++) {
+        Instant period = b.start().plus(STEP.multipliedBy(p));
+        for (int i = 0; i < b.perPeriod(); i++) {
+          Instant at = period.plusMillis(STEP.toMillis() / b.perPeriod() * i);
+          out.add(
+              new Receipt(
+                  b.account() + "/" + b.region() + "/" + b.channel() + "/" + at,
+                  b.account(),
+                  b.region(),
+                  b.channel(),
+                  at,
+                  i < b.failed() ? b.cause() : FailureCause.NONE));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The 5-minute slots of [from, to) over the rule among the receipts of {@code account} (null:
+   * every account) in the regions, SMS and MMS: counted here, apart from the app.
+   */
+  static Set<Long> errorRateSlots(
+      String account, Collection<String> regions, long from, long to, ErrorRateDowntimeRule r) {
+    Map<Long, long[]> counts = new TreeMap<>();
+    for (Receipt x : receipts()) {
+      long t = x.at().toEpochMilli();
+      if ((account == null || x.account().equals(account))
+          && regions.contains(x.region())
+          && (x.channel() == Channel.SMS || x.channel() == Channel.MMS)
+          && t >= from
+          && t < to) {
+        long[] c = counts.computeIfAbsent(t - t % STEP.toMillis(), k -> new long[2]);
+        c[0]++;
+        c[1] += x.cause() == FailureCause.PLATFORM ? 1 : 0;
+      }
+    }
+    BigDecimal threshold = new BigDecimal(r.getThresholdPercent());
+    Set<Long> down = new TreeSet<>();
+    counts.forEach(
+        (slot, c) -> {
+          if (c[0] >= r.getMinAttempts()
+              && BigDecimal.valueOf(100 * c[1])
+                      .compareTo(threshold.multiply(BigDecimal.valueOf(c[0])))
+                  > 0) {
+            down.add(slot);
+          }
+        });
+    return down;
+  }
 
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
@@ -426,7 +600,15 @@ class CreditsEndToEndIT {
           "bavaria 2026-02 25 25000 315",
           "bavaria 2026-03 25 25000 45",
           "bavaria 2026-05 10 10000 40",
-          "bavaria 2026-06 25 25000 240");
+          "bavaria 2026-06 25 25000 240",
+          // acme's months with acme's first two rows, and April 10 + 60 minutes of error rate
+          // (70 of 43,200 > 43.2: below 99.9)
+          "partial 2026-01 10 10000 10",
+          "partial 2026-02 25 25000 315",
+          "partial 2026-03 25 25000 45",
+          "partial 2026-04 25 25000 70",
+          "partial 2026-05 10 10000 30",
+          "partial 2026-06 25 25000 240");
 
   final List<Process> processes = new ArrayList<>();
   final List<Path> tempDirs = new ArrayList<>();
@@ -557,18 +739,24 @@ class CreditsEndToEndIT {
   }
 
   static int probes(Run run) {
-    return run.inputRecords - CONTRACTS.size() - WINDOWS.size() - ADJUSTMENTS.size();
+    return run.inputRecords
+        - CONTRACTS.size()
+        - WINDOWS.size()
+        - ADJUSTMENTS.size()
+        - 2
+        - run.receipts;
   }
 
   /** What was done and how long it took, in the test's output (before any assertion). */
   void report(
       Run killed, Run clean, long killedNanos, long cleanNanos, RestSchemaRegistryClient registry) {
     System.out.printf(
-        "CreditsEndToEndIT: input %d records per run (%d probes, %d contract "
-            + "versions, %d maintenance windows, %d adjustments); %d kills (SIGKILL) in the "
-            + "killed run%n",
+        "CreditsEndToEndIT: input %d records per run (%d probes, %d receipts, 2 route plans, %d"
+            + " contract versions, %d maintenance windows, %d adjustments); %d kills (SIGKILL) in"
+            + " the killed run%n",
         killed.inputRecords,
         probes(killed),
+        killed.receipts,
         CONTRACTS.size(),
         WINDOWS.size(),
         ADJUSTMENTS.size(),
@@ -736,6 +924,10 @@ class CreditsEndToEndIT {
                 ? null
                 : Duration.parse(c.getMinMaintenanceNotice());
         Set<Long> charged = chargedSlots(c.getRegions(), from, to, notice);
+        if (c.getErrorRateDowntime() != null) {
+          charged.addAll(
+              errorRateSlots(e.getKey(), c.getRegions(), from, to, c.getErrorRateDowntime()));
+        }
         long down = charged.size() * STEP.toMillis();
         BigDecimal up = BigDecimal.valueOf(100L * (len - down));
         CreditTier row = null;
@@ -919,6 +1111,10 @@ class CreditsEndToEndIT {
     assertThat(statement(statements, "strict", "2026-05").getMaintenanceMs()).isZero();
     assertThat(statement(statements, "bavaria", "2026-03").getTimeZone())
         .isEqualTo("Europe/Berlin");
+    // the evidence of the partial outage: the receipts' hour, by error rate
+    assertThat(statement(statements, "partial", "2026-04").getDownIntervals())
+        .extracting(d -> d.getFrom() + "/" + d.getTo() + " " + d.getCause())
+        .contains("2026-04-15T14:00:00Z/2026-04-15T15:00:00Z ERROR_RATE");
 
     // every month and region finalized exactly once, with the DOWN time of the outages
     String ledgerTopic = run.layout.name(Topics.UPTIME_LEDGER);
@@ -948,6 +1144,18 @@ class CreditsEndToEndIT {
           UptimeLedger l = lines.get(0);
           YearMonth m = YearMonth.parse(l.getMonth());
           assertThat(l.getDowntimeMs()).as(key).isEqualTo(expectedLedger.get(key));
+          // the platform's error-rate periods: every account of the region
+          assertThat(l.getErrorRateDowntimeMs())
+              .as("%s errorRateDowntimeMs", key)
+              .isEqualTo(
+                  errorRateSlots(
+                              null,
+                              List.of(l.getRegion()),
+                              monthStart(m),
+                              monthStart(m.plusMonths(1)),
+                              PARTIAL_RULE)
+                          .size()
+                      * STEP.toMillis());
           assertThat(l.getObservedUntil())
               .as(key)
               .isEqualTo(Instant.ofEpochMilli(monthStart(m.plusMonths(1))));
@@ -1022,6 +1230,7 @@ class CreditsEndToEndIT {
     Path log;
     Process process;
     int inputRecords;
+    int receipts;
     long processingMs;
     final List<Kill> kills = new ArrayList<>();
     final List<String> extraSettings = new ArrayList<>();
@@ -1038,6 +1247,7 @@ class CreditsEndToEndIT {
     String prefix = KafkaPlatformExtension.unique(label) + ".";
     run.layout = new NinesConfig.TopicLayout(PARTITIONS, (short) 1, prefix);
     run.appId = prefix + "app";
+    run.extraSettings.addAll(PLATFORM_OBJECTIVE);
     if (kill) {
       // longer transactions than the default 100 ms, so that a kill often cuts one short that
       // holds a month's close; the fault-free run keeps the default: the outputs must not
@@ -1063,7 +1273,16 @@ class CreditsEndToEndIT {
       long busyFrom = System.nanoTime();
       List<ProducerRecord<String, Object>> probes = probeRecords(run.layout);
       produce(platform, registry, run, probes);
-      run.inputRecords = CONTRACTS.size() + WINDOWS.size() + ADJUSTMENTS.size() + probes.size();
+      List<ProducerRecord<String, Object>> receipts = receiptRecords(run.layout);
+      produce(platform, registry, run, receipts);
+      run.receipts = receipts.size();
+      run.inputRecords =
+          CONTRACTS.size()
+              + WINDOWS.size()
+              + ADJUSTMENTS.size()
+              + 2
+              + probes.size()
+              + receipts.size();
       String probeTopic = run.layout.name(Topics.PROBE_RESULTS);
       long probeCount = probes.size();
       int totalFinal = REGIONS.size() * MONTHS.size();
@@ -1442,14 +1661,117 @@ class CreditsEndToEndIT {
               .setAnnouncedAt(w.announcedAt())
               .setCategory(MaintenanceCategory.EMERGENCY)
               .build();
-      out.add(new ProducerRecord<>(layout.name(Topics.MAINTENANCE_WINDOWS), null, at, w.id(), v));
+      out.add(
+          new ProducerRecord<>(
+              layout.name(Topics.MAINTENANCE_WINDOWS), crc32(w.id()), at, w.id(), v));
     }
     for (SlaAdjustment a : ADJUSTMENTS) {
       out.add(
           new ProducerRecord<>(
-              layout.name(Topics.SLA_ADJUSTMENTS), null, at, a.getAdjustmentId(), a));
+              layout.name(Topics.SLA_ADJUSTMENTS),
+              crc32(a.getAdjustmentId()),
+              at,
+              a.getAdjustmentId(),
+              a));
+    }
+    // the plans the receipts' routes and carriers are checked against
+    for (Channel channel : List.of(Channel.SMS, Channel.MMS)) {
+      String route = "US:" + channel;
+      out.add(
+          new ProducerRecord<>(
+              layout.name(Topics.ROUTE_PLANS), crc32(route), at, route, plan(channel)));
     }
     return out;
+  }
+
+  static RoutePlan plan(Channel channel) {
+    return RoutePlan.newBuilder()
+        .setCountry("US")
+        .setChannel(channel)
+        .setCarriers(
+            List.of(
+                RouteCarrier.newBuilder()
+                    .setCarrierId("atlas")
+                    .setBaseWeight(60)
+                    .setEnabled(true)
+                    .build(),
+                RouteCarrier.newBuilder()
+                    .setCarrierId("bluewave")
+                    .setBaseWeight(40)
+                    .setEnabled(true)
+                    .build()))
+        .setUpdatedAt(CONTRACTS_WRITTEN)
+        .build();
+  }
+
+  /**
+   * The partition librdkafka's default partitioner ({@code consistent_random}) gives a key:
+   * CRC32 of its bytes. The reference data, receipts and adjustments are written as a Python or
+   * Go producer would.
+   */
+  static int crc32(String key) {
+    CRC32 crc = new CRC32();
+    crc.update(key.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % PARTITIONS);
+  }
+
+  /**
+   * {@link #RECEIPTS} as delivery receipts keyed by message id (CRC32-partitioned), over the
+   * route plan's two carriers; then, as for the probes, one delivered receipt per partition
+   * after June's close, so that every receipt partition's watermark passes it.
+   */
+  static List<ProducerRecord<String, Object>> receiptRecords(NinesConfig.TopicLayout layout) {
+    String topic = layout.name(Topics.DELIVERY_RECEIPTS);
+    List<ProducerRecord<String, Object>> out = new ArrayList<>();
+    int n = 0;
+    // in event-time order, as a platform writes them: one an hour behind its partition would be
+    // late for the windows
+    List<Receipt> inOrder = new ArrayList<>(receipts());
+    inOrder.sort(Comparator.comparing(Receipt::at).thenComparing(Receipt::id));
+    for (Receipt r : inOrder) {
+      out.add(
+          new ProducerRecord<>(
+              topic,
+              crc32(r.id()),
+              r.at().toEpochMilli(),
+              r.id(),
+              receipt(r.id(), r.account(), r.region(), r.channel(), r.at(), r.cause(), n++)));
+    }
+    for (int part = 0; part < PARTITIONS; part++) {
+      Instant t = LAST_PROBE.plus(STEP.multipliedBy(part + 1));
+      String id = "tail/" + part;
+      out.add(
+          new ProducerRecord<>(
+              topic,
+              part,
+              t.toEpochMilli(),
+              id,
+              receipt(id, "tail", "us-east", Channel.SMS, t, FailureCause.NONE, part)));
+    }
+    return out;
+  }
+
+  static DeliveryReceipt receipt(
+      String id,
+      String account,
+      String region,
+      Channel channel,
+      Instant at,
+      FailureCause cause,
+      int n) {
+    return DeliveryReceipt.newBuilder()
+        .setMessageId(id)
+        .setAccountId(account)
+        .setChannel(channel)
+        .setCarrierId(n % 2 == 0 ? "atlas" : "bluewave")
+        .setCountry("US")
+        .setRegion(region)
+        .setStatus(cause == FailureCause.NONE ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED)
+        .setFailureCause(cause)
+        .setErrorCode(null)
+        .setSubmittedAt(at.minusSeconds(2))
+        .setCompletedAt(at)
+        .build();
   }
 
   /**

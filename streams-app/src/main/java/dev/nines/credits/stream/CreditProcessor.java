@@ -9,6 +9,8 @@ import dev.nines.credits.CreditCalculator;
 import dev.nines.credits.CreditRule;
 import dev.nines.credits.DecidedMonth;
 import dev.nines.credits.MonthStatement;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.Watermark;
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.OriginalRecord;
 import dev.nines.ingest.stream.DeadLetters;
@@ -18,12 +20,20 @@ import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.SlaCreditKind;
 import dev.nines.serde.Tagged;
+import dev.nines.uptime.ErrorRateDowntime;
+import dev.nines.uptime.ErrorRateHour;
+import dev.nines.uptime.HourCounts;
+import dev.nines.uptime.Interval;
 import dev.nines.uptime.MonthClosed;
+import dev.nines.uptime.stream.UptimeTopology;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +68,12 @@ import org.slf4j.LoggerFactory;
  * output does not depend on which was processed first. Each account is decided once per contract
  * month, at the UTC month its contract month ends in.
  *
+ * <p>Error-rate downtime: the by-carrier tasks send each account's UTC hours with a platform
+ * failure, and their closing frontier ({@code ErrorRateTopology}). A closed month in which some
+ * account's contract counts error-rate downtime is decided, as a whole, once that frontier has
+ * passed the end of its contract months; later months wait behind it. So the statements of a
+ * month come out together and in one order, whether the probes or the receipts came first.
+ *
  * <p>Exactly once: a month closes once per service, in the same transaction that records it as
  * finalized, so a credit is issued once; a crash before the commit replays the close and the
  * uncommitted credit is never seen by a {@code read_committed} reader.
@@ -74,21 +90,30 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
   private KeyValueStore<String, byte[]> closedMonths;
   private KeyValueStore<String, byte[]> decided;
   private KeyValueStore<String, byte[]> adjustments;
+  private KeyValueStore<String, byte[]> errorRate;
+  private final int relayedUpstreams;
+  // min over the by-carrier tasks' relayed marks (see ErrorRateTopology); cached from the store
+  private long errorRateFrontier = Long.MIN_VALUE;
+  private boolean warnedMark;
 
   /** The processor's stores by name. */
-  record Stores(String contracts, String closed, String decided, String adjustments) {}
+  record Stores(
+      String contracts, String closed, String decided, String adjustments, String errorRate) {}
 
   /**
    * @param keepMonths how many closed months per service are kept, so that a contract arriving
    *     after its month closed is still credited
    * @param monthGrace how long after its end a UTC month closes (uptime.month.grace)
+   * @param relayedUpstreams how many by-carrier tasks relay the error-rate hours' watermarks
    */
   CreditProcessor(
       Stores stores,
       int keepMonths,
       Duration monthGrace,
-      Deserializer<SlaAdjustment> adjustmentValues) {
+      Deserializer<SlaAdjustment> adjustmentValues,
+      int relayedUpstreams) {
     this.stores = stores;
+    this.relayedUpstreams = relayedUpstreams;
     this.keepMonths = keepMonths;
     this.monthGrace = monthGrace;
     this.adjustmentValues = adjustmentValues;
@@ -101,6 +126,8 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     this.closedMonths = context.getStateStore(stores.closed());
     this.decided = context.getStateStore(stores.decided());
     this.adjustments = context.getStateStore(stores.adjustments());
+    this.errorRate = context.getStateStore(stores.errorRate());
+    this.errorRateFrontier = storedFrontier();
   }
 
   @Override
@@ -111,6 +138,8 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       onContract(record.key(), c.contract());
     } else if (record.value() instanceof CreditInput.Adjustment a) {
       onAdjustment(Service.valueOf(record.key()), a.record());
+    } else if (record.value() instanceof CreditInput.ErrorRate e) {
+      onErrorRate(record.key(), e.marked());
     }
   }
 
@@ -130,12 +159,19 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       return;
     }
     contracts.put(key, update.history().toBytes());
+    if (errorRate.get("W:" + service) != null) {
+      return; // months wait for the receipts: decided with them, this account included
+    }
     // months of this service that closed before this account's contract was here
     TreeMap<YearMonth, ClosedMonth> months = closedMonths(Service.valueOf(service));
     for (ClosedMonth cm : months.values()) {
       if (!cm.decided().contains(t.id())) {
-        decide(cm.closed(), t.id(), update.history(), months);
-        closedMonths.put(closedKey(cm.closed()), cm.withDecided(t.id()).toBytes());
+        Decision d = decide(cm.closed(), t.id(), update.history(), months);
+        if (d.waiting()) {
+          waitFor(Service.valueOf(service), d.waitUntil(), false);
+        } else {
+          closedMonths.put(closedKey(cm.closed()), cm.withDecided(t.id()).toBytes());
+        }
       }
     }
     issuePending(Service.valueOf(service), null);
@@ -158,19 +194,48 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     }
     ClosedMonth cm = new ClosedMonth(closed, new TreeSet<>());
     months.put(closed.month(), cm);
-    int issued = 0;
-    for (KeyValue<String, byte[]> kv : accounts) {
-      String account = kv.key.substring(service.name().length() + 1);
-      if (decide(closed, account, ContractHistory.fromBytes(kv.value), months)) {
-        issued++;
-      }
-      cm = cm.withDecided(account);
+    // A month with an account whose contract counts error-rate downtime waits, as a whole, for
+    // the receipts up to its end (and so does every later month while one waits): its
+    // statements and credits then come out together, in the same order, whichever came first.
+    boolean earlierWaits = errorRate.get("W:" + service.name()) != null;
+    long wait = Long.MAX_VALUE;
+    for (int i = 0; i < accounts.size() && !earlierWaits; i++) {
+      KeyValue<String, byte[]> kv = accounts.get(i);
+      wait =
+          Math.min(
+              wait,
+              waitNeeded(
+                  closed,
+                  kv.key.substring(service.name().length() + 1),
+                  ContractHistory.fromBytes(kv.value)));
     }
     closedMonths.put(closedKey(closed), cm.toBytes());
     // keys sort by month within a service: drop the oldest beyond the kept number
     closedMonths.delete(service.name() + ":" + closed.month().minusMonths(keepMonths));
-    issuePending(service, closed.month());
+    forgetHours(service, closed.month().minusMonths(keepMonths));
     forgetDecided(service, closed.closedAt());
+    if (earlierWaits || wait != Long.MAX_VALUE) {
+      if (!earlierWaits) {
+        waitFor(service, wait, false);
+      }
+      log.info(
+          "credits: {} {} closed; its statements wait for the receipts up to {} (error-rate"
+              + " downtime; receipts counted up to {})",
+          service,
+          closed.month(),
+          earlierWaits ? "an earlier month's end" : time(wait),
+          time(errorRateFrontier));
+      return;
+    }
+    int issued = 0;
+    for (KeyValue<String, byte[]> kv : accounts) {
+      String account = kv.key.substring(service.name().length() + 1);
+      Decision d = decide(closed, account, ContractHistory.fromBytes(kv.value), months);
+      issued += d.credited() ? 1 : 0;
+      cm = cm.withDecided(account);
+    }
+    closedMonths.put(closedKey(closed), cm.toBytes());
+    issuePending(service, closed.month());
     log.info(
         "credits: {} {} closed; {} of {} accounts get a credit",
         service,
@@ -199,14 +264,16 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
 
   /**
    * Decides the account's contract month that ends in the closed UTC month, in the zone of the
-   * version that governs it; true if a credit was issued.
+   * version that governs it; or, for a contract with error-rate downtime whose month's receipts
+   * have not all been counted yet (the by-carrier tasks' frontier is before its end), waits.
    */
-  private boolean decide(
+  private Decision decide(
       MonthClosed closed,
       String account,
       ContractHistory history,
       TreeMap<YearMonth, ClosedMonth> months) {
     boolean credited = false;
+    long waitUntil = Long.MAX_VALUE;
     Set<ZoneId> zones = new LinkedHashSet<>();
     history.versions().forEach(v -> zones.add(v.terms().zone()));
     for (ZoneId zone : zones) {
@@ -236,8 +303,19 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
         }
       }
       Service service = closed.service();
+      ErrorRateDowntime rule = governing.get().terms().errorRate();
+      if (rule != null && errorRateFrontier < ceilHour(cm.endMs())) {
+        // decided when the error-rate frontier passes the month's end
+        waitUntil = Math.min(waitUntil, ceilHour(cm.endMs()));
+        continue;
+      }
+      List<Interval> errorRateDown =
+          rule == null
+              ? List.of()
+              : errorRateDown(service, account, cm, governing.get().regions(), rule);
       Optional<MonthStatement> st =
-          MonthStatement.of(service, cm, governing.get(), spanned, List.of(), closed.closedAt());
+          MonthStatement.of(
+              service, cm, governing.get(), spanned, errorRateDown, closed.closedAt());
       if (st.isEmpty()) {
         continue;
       }
@@ -269,7 +347,240 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
               closed.closedAt()));
       credited |= credit.isPresent();
     }
-    return credited;
+    return new Decision(credited, waitUntil);
+  }
+
+  /**
+   * The frontier the account's contract month ending in the closed UTC month waits for: its
+   * end's hour when its governing contract counts error-rate downtime and the receipts are not
+   * counted that far yet, else {@code Long.MAX_VALUE}.
+   */
+  private long waitNeeded(MonthClosed closed, String account, ContractHistory history) {
+    long wait = Long.MAX_VALUE;
+    Set<ZoneId> zones = new LinkedHashSet<>();
+    history.versions().forEach(v -> zones.add(v.terms().zone()));
+    for (ZoneId zone : zones) {
+      ContractMonth cm = ContractMonth.endingIn(closed.month(), zone);
+      Optional<Contract> governing = history.governing(cm);
+      if (governing.isPresent()
+          && governing.get().terms().zone().equals(zone)
+          && governing.get().terms().errorRate() != null
+          && errorRateFrontier < ceilHour(cm.endMs())
+          && decided.get(decidedKey(closed.service(), account, cm.key())) == null) {
+        wait = Math.min(wait, ceilHour(cm.endMs()));
+      }
+    }
+    return wait;
+  }
+
+  /**
+   * What {@link #decide} did: issued a credit; left a month waiting for the receipts up to
+   * {@code waitUntil} (else {@code Long.MAX_VALUE}).
+   */
+  private record Decision(boolean credited, long waitUntil) {
+    boolean waiting() {
+      return waitUntil != Long.MAX_VALUE;
+    }
+  }
+
+  // --- error-rate hours: store keys "H:<SERVICE>:<account length>:<account>:<hour, 16 hex
+  // digits>:<region>" (counts), "M:<by-carrier partition>" (its last relayed mark), and
+  // "W:<SERVICE>" (the earliest frontier a waiting decision of the service needs)
+
+  private static String accountPrefix(String service, String account) {
+    return "H:" + service + ":" + account.length() + ":" + account + ":";
+  }
+
+  private static String hex(long t) {
+    String h = Long.toHexString(t);
+    return "0".repeat(16 - h.length()) + h;
+  }
+
+  private void onErrorRate(String service, Marked<ErrorRateHour> m) {
+    if (m instanceof Marked.Mark<ErrorRateHour> mark) {
+      onErrorRateMark(mark.watermark());
+      return;
+    }
+    ErrorRateHour h = ((Marked.Item<ErrorRateHour>) m).value();
+    if (h.accountId() == null) {
+      return; // the platform's count of a region: the ledger's
+    }
+    // several by-carrier tasks (carriers) count shares of the same hour: they add up
+    String key = accountPrefix(service, h.accountId()) + hex(h.hourStart()) + ":" + h.region();
+    byte[] old = errorRate.get(key);
+    HourCounts sum = old == null ? h.counts() : HourCounts.fromBytes(old).addAll(h.counts());
+    errorRate.put(key, sum.toBytes());
+  }
+
+  private void onErrorRateMark(Watermark w) {
+    if (w.partitions() != relayedUpstreams
+        || w.partition() < 0
+        || w.partition() >= relayedUpstreams) {
+      if (warnedMark) {
+        return;
+      }
+      warnedMark = true;
+      log.warn(
+          "credits: error-rate watermark of partition {} of {} ignored ({} partitions expected;"
+              + " topics.partitions changed?); further ones are ignored silently",
+          w.partition(),
+          w.partitions(),
+          relayedUpstreams);
+      return;
+    }
+    String key = "M:" + w.partition();
+    byte[] old = errorRate.get(key);
+    if (old != null && ByteBuffer.wrap(old).getLong() >= w.streamTime()) {
+      return;
+    }
+    errorRate.put(key, ByteBuffer.allocate(8).putLong(w.streamTime()).array());
+    long f = storedFrontier();
+    if (f > errorRateFrontier) {
+      errorRateFrontier = f;
+      for (Service service : UptimeTopology.SERVICES) {
+        decideWaiting(service);
+      }
+    }
+  }
+
+  /** The smallest mark of the by-carrier tasks, or Long.MIN_VALUE before each sent one. */
+  private long storedFrontier() {
+    long min = Long.MAX_VALUE;
+    for (int u = 0; u < relayedUpstreams; u++) {
+      byte[] b = errorRate.get("M:" + u);
+      if (b == null) {
+        return Long.MIN_VALUE;
+      }
+      min = Math.min(min, ByteBuffer.wrap(b).getLong());
+    }
+    return relayedUpstreams == 0 ? Long.MIN_VALUE : min;
+  }
+
+  /**
+   * Decides the months that waited for the error-rate frontier, once it passed them: in month
+   * order, each as a whole, stopping at the first that must still wait.
+   */
+  private void decideWaiting(Service service) {
+    byte[] w = errorRate.get("W:" + service.name());
+    if (w == null || ByteBuffer.wrap(w).getLong() > errorRateFrontier) {
+      return;
+    }
+    List<KeyValue<String, byte[]>> accounts = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        contracts.prefixScan(service.name() + ":", new StringSerializer())) {
+      it.forEachRemaining(accounts::add);
+    }
+    TreeMap<YearMonth, ClosedMonth> months = closedMonths(service);
+    long next = Long.MAX_VALUE;
+    YearMonth last = null;
+    for (ClosedMonth cm : months.values()) {
+      List<KeyValue<String, ContractHistory>> open = new ArrayList<>();
+      for (KeyValue<String, byte[]> kv : accounts) {
+        String account = kv.key.substring(service.name().length() + 1);
+        if (!cm.decided().contains(account)) {
+          open.add(KeyValue.pair(account, ContractHistory.fromBytes(kv.value)));
+        }
+      }
+      long wait = Long.MAX_VALUE;
+      for (KeyValue<String, ContractHistory> a : open) {
+        wait = Math.min(wait, waitNeeded(cm.closed(), a.key, a.value));
+      }
+      if (wait != Long.MAX_VALUE) {
+        next = wait;
+        break; // this month and the later ones wait on
+      }
+      ClosedMonth now = cm;
+      for (KeyValue<String, ContractHistory> a : open) {
+        decide(cm.closed(), a.key, a.value, months);
+        now = now.withDecided(a.key);
+      }
+      if (now != cm) {
+        closedMonths.put(closedKey(cm.closed()), now.toBytes());
+        log.info(
+            "credits: {} {} decided, the receipts up to its end counted",
+            service,
+            now.closed().month());
+      }
+      last = cm.closed().month();
+    }
+    waitFor(service, next, true);
+    if (last != null) {
+      issuePending(service, last);
+    }
+  }
+
+  /** Records the earliest frontier a waiting decision needs ({@code replace}: or clears it). */
+  private void waitFor(Service service, long until, boolean replace) {
+    byte[] old = errorRate.get("W:" + service.name());
+    long now = old == null || replace ? Long.MAX_VALUE : ByteBuffer.wrap(old).getLong();
+    long next = Math.min(now, until);
+    if (next == Long.MAX_VALUE) {
+      errorRate.delete("W:" + service.name());
+    } else {
+      errorRate.put("W:" + service.name(), ByteBuffer.allocate(8).putLong(next).array());
+    }
+  }
+
+  /**
+   * The account's error-rate periods over its threshold in the contract month, from the hours
+   * of the regions its contract covers (summed over regions, as "the account's receipts in the
+   * regions covered").
+   */
+  private List<Interval> errorRateDown(
+      Service service,
+      String account,
+      ContractMonth cm,
+      Collection<String> regions,
+      ErrorRateDowntime rule) {
+    Map<Long, ErrorRateDowntime.Counts> byPeriod = new TreeMap<>();
+    String prefix = accountPrefix(service.name(), account);
+    long from = cm.startMs() - Math.floorMod(cm.startMs(), HourCounts.HOUR_MS);
+    try (KeyValueIterator<String, byte[]> it =
+        errorRate.range(prefix + hex(from), prefix + hex(cm.endMs()))) {
+      it.forEachRemaining(
+          kv -> {
+            String rest = kv.key.substring(prefix.length());
+            long hour = Long.parseUnsignedLong(rest.substring(0, 16), 16);
+            if (regions.contains(rest.substring(17))) {
+              HourCounts.fromBytes(kv.value).addTo(hour, rule, byPeriod);
+            }
+          });
+    }
+    return rule.downtime(byPeriod);
+  }
+
+  /**
+   * Forgets the hours no kept month can use: those before the month after {@code forgotten},
+   * less a day (a contract month in a zone east of UTC starts before its UTC month).
+   */
+  private void forgetHours(Service service, YearMonth forgotten) {
+    long before =
+        forgotten.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli()
+            - Duration.ofDays(1).toMillis();
+    List<String> gone = new ArrayList<>();
+    String prefix = "H:" + service.name() + ":";
+    try (KeyValueIterator<String, byte[]> it =
+        errorRate.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            String rest = kv.key.substring(prefix.length());
+            int colon = rest.indexOf(':');
+            int hourAt = colon + 1 + Integer.parseInt(rest.substring(0, colon)) + 1;
+            if (Long.parseUnsignedLong(rest.substring(hourAt, hourAt + 16), 16) < before) {
+              gone.add(kv.key);
+            }
+          });
+    }
+    gone.forEach(errorRate::delete);
+  }
+
+  private static long ceilHour(long t) {
+    long r = Math.floorMod(t, HourCounts.HOUR_MS);
+    return r == 0 ? t : t - r + HourCounts.HOUR_MS;
+  }
+
+  private static String time(long t) {
+    return t == Long.MIN_VALUE ? "none yet" : Instant.ofEpochMilli(t).toString();
   }
 
   private static String decidedKey(Service service, String account, String month) {

@@ -3,6 +3,7 @@ package dev.nines.credits.stream;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.credits.ContractValidator;
+import dev.nines.eventtime.Marked;
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.TextLimit;
 import dev.nines.schema.SlaContract;
@@ -11,6 +12,7 @@ import dev.nines.schema.SlaStatement;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
+import dev.nines.uptime.ErrorRateHour;
 import dev.nines.uptime.MonthClosed;
 import dev.nines.uptime.stream.UptimeTopology;
 import dev.nines.views.Views;
@@ -35,7 +37,9 @@ import org.apache.kafka.streams.state.Stores;
  * SELECT account, service, contract month, STATEMENT(...), CREDIT(schedule, availability)
  * FROM month-closed(service, UTC month, DOWN, maintenance versions, unobserved per region)
  *   JOIN sla-contracts VERSION IN FORCE AT the contract month's last millisecond (its zone)
+ *   LEFT JOIN error-rate hours (account, regions covered; see ErrorRateTopology)
  * WHERE the contract month ends in the closed UTC month
+ *   AND (no errorRateDowntime OR every by-carrier task has closed the month's hours)
  *   -- credits only: AND availability &lt; some schedule row AND amount &gt; 0
  * </pre>
  *
@@ -50,13 +54,15 @@ public final class CreditTopology {
   public static final String CLOSED_STORE = "credit-closed-month-store";
   public static final String DECIDED_STORE = "credit-decided-month-store";
   public static final String ADJUSTMENT_STORE = "credit-adjustment-store";
+  public static final String ERROR_RATE_STORE = "credit-error-rate-store";
 
   public static void build(
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
       OutputLimits limits,
-      KStream<String, MonthClosed> monthClosed) {
+      KStream<String, MonthClosed> monthClosed,
+      KStream<String, Marked<ErrorRateHour>> errorRateHours) {
     Serde<String> keys = Serdes.String();
     KStream<String, CreditInput> contracts =
         builder.stream(
@@ -87,6 +93,9 @@ public final class CreditTopology {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(ADJUSTMENT_STORE), keys, Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ERROR_RATE_STORE), keys, Serdes.ByteArray()));
     // adjustments: checked as read, then to their service's task with their original bytes
     KStream<String, CreditInput> adjustments =
         builder.stream(
@@ -115,19 +124,30 @@ public final class CreditTopology {
                     Named.as("credit-months-as-input")),
                 Named.as("credit-inputs"))
             .merge(adjustments, Named.as("credit-inputs-and-adjustments"))
+            .merge(
+                errorRateHours.mapValues(
+                    m -> (CreditInput) new CreditInput.ErrorRate(m),
+                    Named.as("credit-error-rate-as-input")),
+                Named.as("credit-inputs-and-error-rate"))
             .process(
                 () ->
                     new CreditProcessor(
                         new CreditProcessor.Stores(
-                            CONTRACT_STORE, CLOSED_STORE, DECIDED_STORE, ADJUSTMENT_STORE),
+                            CONTRACT_STORE,
+                            CLOSED_STORE,
+                            DECIDED_STORE,
+                            ADJUSTMENT_STORE,
+                            ERROR_RATE_STORE),
                         config.uptime().creditKeepMonths(),
                         config.uptime().monthGrace(),
-                        Topics.SLA_ADJUSTMENTS.valueSerde(registry).deserializer()),
+                        Topics.SLA_ADJUSTMENTS.valueSerde(registry).deserializer(),
+                        config.topics().partitions()),
                 Named.as("credit-processor"),
                 CONTRACT_STORE,
                 CLOSED_STORE,
                 DECIDED_STORE,
-                ADJUSTMENT_STORE);
+                ADJUSTMENT_STORE,
+                ERROR_RATE_STORE);
     KStream<String, SlaCredit> credits =
         out.flatMapValues(
             o -> o instanceof CreditOutput.Credit c ? List.of(c.credit()) : List.<SlaCredit>of(),

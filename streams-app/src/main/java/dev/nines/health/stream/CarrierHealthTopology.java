@@ -71,10 +71,17 @@ public final class CarrierHealthTopology {
   }
 
   /**
-   * Adds carrier health to {@code builder}; returns the de-duplicated samples by carrier key,
-   * with the watermarks of the {@link #upstreams} input partitions.
+   * What the by-carrier tasks pass on, each with the watermarks of the {@link #upstreams} input
+   * partitions: the de-duplicated samples (routing), and the de-duplicated receipts and carrier
+   * probes they came from (error-rate counts).
    */
-  public static KStream<String, Marked<HealthSample>> build(
+  public record ByCarrier(
+      KStream<String, Marked<HealthSample>> samples,
+      KStream<String, Marked<CarrierReceipt>> receipts,
+      KStream<String, Marked<ProbeResult>> probes) {}
+
+  /** Adds carrier health to {@code builder}; returns the by-carrier streams. */
+  public static ByCarrier build(
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
@@ -105,10 +112,16 @@ public final class CarrierHealthTopology {
     builder.addStateStore(receiptDedup.storeBuilder());
     builder.addStateStore(probeDedup.storeBuilder());
 
+    KStream<String, Marked<CarrierReceipt>> receipts =
+        receipts(builder, config, registry, receiptDedup, upstreams);
+    KStream<String, Marked<ProbeResult>> carrierProbes =
+        carrierProbes(probes, config, registry, probeDedup, upstreams);
     KStream<String, Marked<HealthSample>> fromReceipts =
-        receiptSamples(builder, config, registry, receiptDedup, upstreams);
+        receipts.mapValues(
+            m -> Marked.map(m, CarrierReceipt::sample), Named.as("receipts-to-samples"));
     KStream<String, Marked<HealthSample>> fromProbes =
-        probeSamples(probes, config, registry, probeDedup, upstreams);
+        carrierProbes.mapValues(
+            m -> Marked.map(m, HealthSample::of), Named.as("carrier-probes-to-samples"));
     KStream<String, Marked<HealthSample>> samples =
         fromReceipts.merge(fromProbes, Named.as("carrier-samples"));
 
@@ -129,11 +142,11 @@ public final class CarrierHealthTopology {
             config.topics().name(Topics.CARRIER_HEALTH),
             Produced.with(keys, Topics.CARRIER_HEALTH.outputSerde(registry, limits))
                 .withName("carrier-health-sink"));
-    return samples;
+    return new ByCarrier(samples, receipts, carrierProbes);
   }
 
-  /** Receipts: admitted, reduced to what health needs, by carrier, de-duplicated, as samples. */
-  private static KStream<String, Marked<HealthSample>> receiptSamples(
+  /** Receipts: admitted, reduced to what health needs, by carrier, de-duplicated. */
+  private static KStream<String, Marked<CarrierReceipt>> receipts(
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
@@ -188,12 +201,11 @@ public final class CarrierHealthTopology {
                 .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
                 .withName("receipts-by-carrier")
                 .withNumberOfPartitions(partitions))
-        .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE)
-        .mapValues(m -> Marked.map(m, CarrierReceipt::sample), Named.as("receipts-to-samples"));
+        .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE);
   }
 
-  /** Carrier probes: by carrier, de-duplicated, as samples (every probe moves the watermark). */
-  private static KStream<String, Marked<HealthSample>> probeSamples(
+  /** Carrier probes: by carrier, de-duplicated (every probe moves the watermark). */
+  private static KStream<String, Marked<ProbeResult>> carrierProbes(
       KStream<String, ProbeResult> probes,
       NinesConfig config,
       SchemaRegistryClient registry,
@@ -236,8 +248,7 @@ public final class CarrierHealthTopology {
                 .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
                 .withName("carrier-probes-by-carrier")
                 .withNumberOfPartitions(partitions))
-        .processValues(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE)
-        .mapValues(m -> Marked.map(m, HealthSample::of), Named.as("carrier-probes-to-samples"));
+        .processValues(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE);
   }
 
   static CarrierHealth toRecord(String key, ClosingWindows.Window<HealthCounts> w) {

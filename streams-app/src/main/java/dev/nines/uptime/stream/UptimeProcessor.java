@@ -1,7 +1,9 @@
 package dev.nines.uptime.stream;
 
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.ObjectStore;
+import dev.nines.eventtime.Watermark;
 import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
@@ -15,7 +17,10 @@ import dev.nines.uptime.AlertEvent;
 import dev.nines.uptime.AlertState;
 import dev.nines.uptime.BurnRateAlerts;
 import dev.nines.uptime.BurnRule;
+import dev.nines.uptime.ErrorRateDowntime;
+import dev.nines.uptime.ErrorRateHour;
 import dev.nines.uptime.HealthTransition;
+import dev.nines.uptime.HourCounts;
 import dev.nines.uptime.IncidentId;
 import dev.nines.uptime.Interval;
 import dev.nines.uptime.Intervals;
@@ -29,6 +34,7 @@ import dev.nines.uptime.RegionState;
 import dev.nines.uptime.ReorderBuffer;
 import dev.nines.uptime.ServiceHealthTracker;
 import dev.nines.uptime.ServiceState;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -45,6 +51,8 @@ import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +70,12 @@ import org.slf4j.LoggerFactory;
  * ledger of an open incident is refreshed, and months whose end plus {@code uptime.month.grace}
  * has been reached are finalized. Ticks come from data only, never from the wall clock, so a
  * replay ticks at the same instants.
+ *
+ * <p>With {@code uptime.error.rate.percent} set, it also reads the platform's error-rate hours
+ * ({@link ErrorRateTopology}: each region's receipts of all accounts, per minute) and the
+ * by-carrier tasks' relayed watermarks: a ledger line shows the periods over the objective as
+ * {@code errorRateDowntimeMs}, and a month is finalized only once those watermarks have passed
+ * its end too, so that its line counts every receipt of the month.
  */
 public final class UptimeProcessor implements Processor<String, UptimeInput, String, UptimeOutput> {
   private static final Logger log = LoggerFactory.getLogger(UptimeProcessor.class);
@@ -69,6 +83,12 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
   private final NinesConfig.Uptime config;
   private final String regionStoreName;
   private final String serviceStoreName;
+  private final String errorRateStoreName;
+  private final int relayedUpstreams;
+  private final ErrorRateDowntime platformRule;
+  private KeyValueStore<String, byte[]> errorRate;
+  // min over the by-carrier tasks' relayed marks; Long.MIN_VALUE before each sent one
+  private long errorRateFrontier = Long.MIN_VALUE;
   private final ReorderBuffer reorder;
   private final ServiceHealthTracker tracker;
   private final MonthLedger ledger;
@@ -100,10 +120,22 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
 
   public static final String METRIC_GROUP = "nines-uptime";
 
-  public UptimeProcessor(NinesConfig.Uptime config, String regionStore, String serviceStore) {
+  /**
+   * @param errorRateStore the platform's error-rate hours and the relayed marks
+   * @param relayedUpstreams how many by-carrier tasks relay the error-rate watermarks
+   */
+  public UptimeProcessor(
+      NinesConfig.Uptime config,
+      String regionStore,
+      String serviceStore,
+      String errorRateStore,
+      int relayedUpstreams) {
     this.config = config;
     this.regionStoreName = regionStore;
     this.serviceStoreName = serviceStore;
+    this.errorRateStoreName = errorRateStore;
+    this.relayedUpstreams = relayedUpstreams;
+    this.platformRule = config.platformErrorRate();
     this.reorder = new ReorderBuffer(config.reorderGrace());
     this.tracker = new ServiceHealthTracker(config.rule());
     this.ledger = new MonthLedger(config.targetPercent());
@@ -121,6 +153,8 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     serviceCache.clear();
     this.regions = context.getStateStore(regionStoreName);
     this.services = context.getStateStore(serviceStoreName);
+    this.errorRate = context.getStateStore(errorRateStoreName);
+    this.errorRateFrontier = storedFrontier();
     // dropped probes are counted, not only logged: a rising count means producers lag more than
     // the reorder grace, or data arrives for months already finalized
     this.lateProbes =
@@ -149,7 +183,115 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
       onProbe(p.probe());
     } else if (record.value() instanceof UptimeInput.Maintenance m) {
       onMaintenance(Service.valueOf(record.key()), m.window(), record.timestamp());
+    } else if (record.value() instanceof UptimeInput.ErrorRate e && platformRule != null) {
+      onErrorRate(record.key(), e.marked());
     }
+  }
+
+  // --- the platform's error-rate hours: store keys "H:<SERVICE>:<region length>:<region>:<hour,
+  // 16 hex digits>" (counts of all accounts) and "M:<by-carrier partition>" (its last mark)
+
+  private static String hourPrefix(Service service, String region) {
+    return "H:" + service.name() + ":" + region.length() + ":" + region + ":";
+  }
+
+  private static String hex(long t) {
+    String h = Long.toHexString(t);
+    return "0".repeat(16 - h.length()) + h;
+  }
+
+  /** {@code key}: the service of an hour; the mark key of a watermark. */
+  private void onErrorRate(String key, Marked<ErrorRateHour> m) {
+    if (m instanceof Marked.Mark<ErrorRateHour> mark) {
+      Watermark w = mark.watermark();
+      if (w.partitions() != relayedUpstreams
+          || w.partition() < 0
+          || w.partition() >= relayedUpstreams) {
+        return; // another layout (topics.partitions changed): says nothing here
+      }
+      byte[] old = errorRate.get("M:" + w.partition());
+      if (old != null && ByteBuffer.wrap(old).getLong() >= w.streamTime()) {
+        return;
+      }
+      errorRate.put("M:" + w.partition(), ByteBuffer.allocate(8).putLong(w.streamTime()).array());
+      long f = storedFrontier();
+      if (f > errorRateFrontier) {
+        errorRateFrontier = f;
+        // months that waited for the receipts close now (no tick: only the close)
+        for (Service s : UptimeTopology.SERVICES) {
+          ServiceState ss = service(s);
+          if (ss.clock() != Long.MIN_VALUE) {
+            ServiceState after = closeMonths(s, ss);
+            if (after != ss) {
+              putService(s, after);
+            }
+          }
+        }
+      }
+      return;
+    }
+    ErrorRateHour h = ((Marked.Item<ErrorRateHour>) m).value();
+    if (h.accountId() != null) {
+      return; // an account's hour: the credit rule's
+    }
+    String hourKey = hourPrefix(Service.valueOf(key), h.region()) + hex(h.hourStart());
+    byte[] old = errorRate.get(hourKey);
+    HourCounts sum = old == null ? h.counts() : HourCounts.fromBytes(old).addAll(h.counts());
+    errorRate.put(hourKey, sum.toBytes());
+  }
+
+  private long storedFrontier() {
+    if (relayedUpstreams == 0) {
+      return Long.MIN_VALUE;
+    }
+    long min = Long.MAX_VALUE;
+    for (int u = 0; u < relayedUpstreams; u++) {
+      byte[] b = errorRate.get("M:" + u);
+      if (b == null) {
+        return Long.MIN_VALUE;
+      }
+      min = Math.min(min, ByteBuffer.wrap(b).getLong());
+    }
+    return min;
+  }
+
+  /**
+   * The region's periods over the platform's objective in [from, to), from the hours the
+   * watermarks have passed: 0 when the objective is off.
+   */
+  private long errorRateDowntimeMs(Service service, String region, long from, long to) {
+    if (platformRule == null) {
+      return 0;
+    }
+    long until = Math.min(to, errorRateFrontier);
+    if (until <= from) {
+      return 0;
+    }
+    Map<Long, ErrorRateDowntime.Counts> byPeriod = new TreeMap<>();
+    String prefix = hourPrefix(service, region);
+    try (KeyValueIterator<String, byte[]> it =
+        errorRate.range(prefix + hex(from), prefix + hex(until))) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        long hour = Long.parseUnsignedLong(kv.key.substring(prefix.length()), 16);
+        if (hour < until) {
+          HourCounts.fromBytes(kv.value).addTo(hour, platformRule, byPeriod);
+        }
+      }
+    }
+    return Intervals.length(
+        Intervals.clip(platformRule.downtime(byPeriod), new Interval(from, until)));
+  }
+
+  /** Forgets the platform's hours before {@code before} (months closed in every region). */
+  private void forgetHours(Service service, String region, long before) {
+    List<String> gone = new ArrayList<>();
+    String prefix = hourPrefix(service, region);
+    try (KeyValueIterator<String, byte[]> it = errorRate.range(prefix, prefix + hex(before))) {
+      it.forEachRemaining(kv -> gone.add(kv.key));
+    }
+    gone.remove(prefix + hex(before));
+    gone.forEach(errorRate::delete);
   }
 
   private void onProbe(ProbeResult p) {
@@ -402,22 +544,72 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
             silent.firedAt());
       }
       rs = tickRegion(service, region, rs, ss);
-      for (YearMonth m : List.copyOf(rs.openMonths())) {
-        long end = start(m.plusMonths(1));
-        if (closeTime < end + config.monthGrace().toMillis()) {
-          break;
-        }
-        // everything observed before the end is applied now; a probe of the month arriving
-        // later is late and dropped: a finalized month never changes
-        ReorderBuffer.Released released =
-            reorder.advance(rs.reorder(), end + config.reorderGrace().toMillis());
-        rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
-        ledgerLine(service, region, rs, ss, m, end, true);
-        closed.computeIfAbsent(m, x -> new TreeMap<>()).put(region, charged(rs, ss, region, m));
-        rs = rs.withClosed(m);
-      }
+      rs = closeRegionMonths(service, region, rs, ss, closeTime, closed);
       putRegion(e.getKey(), rs);
     }
+    return monthsClosed(service, ss, closed);
+  }
+
+  /**
+   * Closes the months of every region that {@link #tickService} would close at the service's
+   * current time, without ticking: for months that waited only for the error-rate watermarks.
+   */
+  private ServiceState closeMonths(Service service, ServiceState ss) {
+    SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed = new TreeMap<>();
+    List<String> keys = List.copyOf(regions.keys(service.name() + ":"));
+    long closeTime = Long.MAX_VALUE;
+    for (String key : keys) {
+      closeTime = Math.min(closeTime, effectiveTime(region(key), ss));
+    }
+    for (String key : keys) {
+      String region = key.substring(service.name().length() + 1);
+      RegionState rs = region(key);
+      RegionState after = closeRegionMonths(service, region, rs, ss, closeTime, closed);
+      if (after != rs) {
+        putRegion(key, after);
+      }
+    }
+    return monthsClosed(service, ss, closed);
+  }
+
+  /**
+   * Finalizes the region's open months whose end plus the month grace {@code closeTime} has
+   * reached (and, with the platform's error-rate objective, that the error-rate watermarks have
+   * passed), adding each to {@code closed}.
+   */
+  private RegionState closeRegionMonths(
+      Service service,
+      String region,
+      RegionState rs,
+      ServiceState ss,
+      long closeTime,
+      SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed) {
+    for (YearMonth m : List.copyOf(rs.openMonths())) {
+      long end = start(m.plusMonths(1));
+      if (closeTime < end + config.monthGrace().toMillis()
+          || platformRule != null && errorRateFrontier < end) {
+        break;
+      }
+      // everything observed before the end is applied now; a probe of the month arriving
+      // later is late and dropped: a finalized month never changes
+      ReorderBuffer.Released released =
+          reorder.advance(rs.reorder(), end + config.reorderGrace().toMillis());
+      rs = apply(service, region, rs.withReorder(released.state()), released.ready(), ss);
+      ledgerLine(service, region, rs, ss, m, end, true);
+      closed.computeIfAbsent(m, x -> new TreeMap<>()).put(region, charged(rs, ss, region, m));
+      rs = rs.withClosed(m);
+      if (platformRule != null) {
+        forgetHours(service, region, end);
+      }
+    }
+    return rs;
+  }
+
+  /** Sends the closed months to the credit rule; returns the state without what they used. */
+  private ServiceState monthsClosed(
+      Service service,
+      ServiceState ss,
+      SortedMap<YearMonth, SortedMap<String, MonthClosed.RegionMonth>> closed) {
     closed.forEach(
         (m, byRegion) -> {
           long closedAt = start(m.plusMonths(1)) + config.monthGrace().toMillis();
@@ -542,6 +734,8 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
             .setIncidentIds(b.incidentIds())
             .setFinalized(finalized)
             .setUnobservedMs(b.unobservedMs())
+            .setErrorRateDowntimeMs(
+                errorRateDowntimeMs(service, region, b.periodStart(), b.observedUntil()))
             .build();
     forward(regionKey(service, region) + ":" + m, new UptimeOutput.LedgerLine(line), observedUntil);
   }

@@ -2,6 +2,7 @@ package dev.nines.uptime.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
 import dev.nines.eventtime.ObjectStore;
@@ -18,6 +19,7 @@ import dev.nines.schema.UptimeLedger;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.serde.Tagged;
+import dev.nines.uptime.ErrorRateHour;
 import dev.nines.uptime.MonthClosed;
 import dev.nines.uptime.RegionState;
 import dev.nines.uptime.ServiceState;
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Probes to incidents, the monthly uptime ledger and error-budget alerts.
@@ -60,6 +63,9 @@ public final class UptimeTopology {
   /** Per input partition: its stream time and last watermark (upstream of the repartition). */
   public static final String WATERMARK_STORE = "uptime-probes-watermark-store";
 
+  /** The platform's error-rate hours per region, and the by-carrier tasks' relayed marks. */
+  public static final String ERROR_RATE_STORE = "uptime-error-rate-store";
+
   /** Probes waiting for the watermarks, the watermarks and the released frontier. */
   public static final String ORDER_STORE = "uptime-probes-order-store";
 
@@ -76,7 +82,8 @@ public final class UptimeTopology {
       NinesConfig config,
       SchemaRegistryClient registry,
       OutputLimits limits,
-      KStream<String, ProbeResult> probes) {
+      KStream<String, ProbeResult> probes,
+      KStream<String, Marked<ErrorRateHour>> errorRateHours) {
     KStream<String, UptimeInput> byService = probesInOrder(builder, config, registry, probes);
     KStream<String, UptimeInput> windows = maintenanceByService(builder, config, registry);
     addStateStores(builder);
@@ -91,11 +98,23 @@ public final class UptimeTopology {
     KStream<String, UptimeOutput> out =
         windows
             .merge(byService, Named.as("uptime-inputs"))
+            .merge(
+                errorRateHours.mapValues(
+                    m -> (UptimeInput) new UptimeInput.ErrorRate(m),
+                    Named.as("uptime-error-rate-as-input")),
+                Named.as("uptime-inputs-and-error-rate"))
             .process(
-                () -> new UptimeProcessor(config.uptime(), REGION_STORE, SERVICE_STORE),
+                () ->
+                    new UptimeProcessor(
+                        config.uptime(),
+                        REGION_STORE,
+                        SERVICE_STORE,
+                        ERROR_RATE_STORE,
+                        config.topics().partitions()),
                 Named.as("uptime-processor"),
                 REGION_STORE,
-                SERVICE_STORE);
+                SERVICE_STORE,
+                ERROR_RATE_STORE);
 
     return toTopics(out, config, registry, limits);
   }
@@ -172,6 +191,9 @@ public final class UptimeTopology {
   }
 
   private static void addStateStores(StreamsBuilder builder) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ERROR_RATE_STORE), Serdes.String(), Serdes.ByteArray()));
     // Written back once per commit: both states change on every probe (a few hundred bytes to
     // kB each), and encoding them per probe was the uptime processor's largest cost (a sixth of
     // the stream thread on a month's replay, BENCHMARKS.md, "Uptime replay"). The stored bytes

@@ -3,10 +3,16 @@ package dev.nines.credits.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.Topics;
+import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
+import dev.nines.schema.Channel;
 import dev.nines.schema.CreditTier;
+import dev.nines.schema.DeliveryReceipt;
+import dev.nines.schema.DeliveryStatus;
 import dev.nines.schema.DownInterval;
 import dev.nines.schema.DowntimeCause;
+import dev.nines.schema.ErrorRateDowntimeRule;
+import dev.nines.schema.FailureCause;
 import dev.nines.schema.MaintenanceCategory;
 import dev.nines.schema.MaintenanceWindow;
 import dev.nines.schema.ProbeResult;
@@ -17,7 +23,9 @@ import dev.nines.schema.SlaContract;
 import dev.nines.schema.SlaCredit;
 import dev.nines.schema.SlaCreditKind;
 import dev.nines.schema.SlaStatement;
+import dev.nines.schema.UptimeLedger;
 import dev.nines.testing.Drivers;
+import dev.nines.testing.Records;
 import dev.nines.testing.TestRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -307,6 +316,186 @@ class CreditTopologyTest {
 
   void pipe(SlaAdjustment a) {
     adjustments.pipeInput(a.getAdjustmentId(), a, a.getCreatedAt());
+  }
+
+  @Test
+  void platformFailuresInReceiptsAreDowntimeForAContractWithAnErrorRateRule() {
+    // rate: more than 5 % platform failures in a 5-minute period, with at least 10 attempts
+    SlaContract rate = contract("rate", "us-east", null, null);
+    rate.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT5M", 10));
+    contracts.pipeInput("rate", rate);
+    // plain: the same receipts, no rule: probes alone, all green
+    contracts.pipeInput("plain", contract("plain", "us-east", null, null));
+    // [23:00, 23:05): 20 attempts, 2 platform failures = 10 % > 5 %: down
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:00:00Z", 20, 2, FailureCause.PLATFORM);
+    // [23:05, 23:10): 20 attempts, 1 platform failure = 5 %, not more than 5 %: up; ...
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:05:00Z", 20, 1, FailureCause.PLATFORM);
+    // ... 20 more platform failures in eu-west, which the contract does not cover: still up;
+    receipts("rate", "eu-west", Channel.SMS, "2026-03-31T23:05:00Z", 20, 20, FailureCause.PLATFORM);
+    // ... 20 in VOICE, another service: still up; and another account's: still up
+    receipts(
+        "rate", "us-east", Channel.VOICE, "2026-03-31T23:05:00Z", 20, 20, FailureCause.PLATFORM);
+    receipts(
+        "other", "us-east", Channel.SMS, "2026-03-31T23:05:00Z", 20, 20, FailureCause.PLATFORM);
+    // [23:10, 23:15): 9 attempts, all failed: one attempt short of 10: says nothing
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:10:00Z", 9, 9, FailureCause.PLATFORM);
+    // [23:15, 23:20): exactly 10 attempts, 1 platform failure = 10 %: down
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:15:00Z", 10, 1, FailureCause.PLATFORM);
+    // [23:20, 23:25): 20 attempts, 10 carrier failures: not the platform's: up
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:20:00Z", 20, 10, FailureCause.CARRIER);
+    // [23:25, 23:30): MMS counts for SMS: 10 attempts, 2 platform failures: down
+    receipts("rate", "us-east", Channel.MMS, "2026-03-31T23:25:00Z", 10, 2, FailureCause.PLATFORM);
+    // the receipts' partition moves on past March's end, so its hours can close
+    receiptsInput()
+        .pipeInput(
+            "end",
+            Records.endOfInputReceipt(0, Instant.parse("2026-04-01T01:05:00Z")),
+            Instant.parse("2026-04-01T01:05:00Z"));
+    probesUntilMarchCloses(t -> false);
+
+    Map<String, SlaStatement> st = byAccount(statements.readRecordsToList());
+    assertThat(st).containsOnlyKeys("rate", "plain");
+    // 3 periods of 5 minutes = 900,000 ms of 2,678,400,000: 99.9663978...% -> "99.966397"
+    SlaStatement r = st.get("rate");
+    assertThat(r.getDownIntervals())
+        .extracting(d -> d.getFrom() + "/" + d.getTo() + " " + d.getCause())
+        .containsExactly(
+            "2026-03-31T23:00:00Z/2026-03-31T23:05:00Z ERROR_RATE",
+            "2026-03-31T23:15:00Z/2026-03-31T23:20:00Z ERROR_RATE",
+            "2026-03-31T23:25:00Z/2026-03-31T23:30:00Z ERROR_RATE");
+    assertThat(r.getDowntimeMs()).isEqualTo(900_000);
+    assertThat(r.getAvailabilityPercent()).isEqualTo("99.966397");
+    assertThat(st.get("plain").getDowntimeMs()).isZero();
+    assertThat(st.get("plain").getAvailabilityPercent()).isEqualTo("100.000000");
+    // below 99.99: 10 % of 10,000
+    assertThat(credits.readValuesToList())
+        .extracting(
+            c -> c.getAccountId() + " " + c.getCreditAmountMinor() + " " + c.getDowntimeMs())
+        .containsExactly("rate 1000 900000");
+  }
+
+  @Test
+  void aMonthWithAnErrorRateContractWaitsForTheReceiptsOfItsEnd() {
+    SlaContract rate = contract("rate", "us-east", null, null);
+    rate.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT1M", 1));
+    contracts.pipeInput("rate", rate);
+    contracts.pipeInput("plain", contract("plain", "us-east", null, null));
+    // a platform failure in March's last minute; the receipts' partition stays there
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:59:00Z", 1, 1, FailureCause.PLATFORM);
+    probesUntilMarchCloses(t -> false);
+    // March has closed by the probes; its statements wait, all of them, for rate's receipts:
+    // they come out together, in one order, whichever came first
+    assertThat(statements.readValuesToList()).isEmpty();
+    // the receipts move on: both are decided, rate with the failing minute, stamped with the
+    // close
+    receiptsInput()
+        .pipeInput(
+            "end",
+            Records.endOfInputReceipt(0, Instant.parse("2026-04-01T01:05:00Z")),
+            Instant.parse("2026-04-01T01:05:00Z"));
+    List<SlaStatement> later = statements.readValuesToList();
+    assertThat(later).extracting(SlaStatement::getAccountId).containsExactly("plain", "rate");
+    assertThat(later.get(1).getDowntimeMs()).isEqualTo(60_000);
+    assertThat(later.get(1).getClosedAt()).isEqualTo(Instant.parse("2026-04-01T01:00:00Z"));
+    assertThat(later.get(0).getDowntimeMs()).isZero();
+  }
+
+  @Test
+  void theLedgerShowsThePlatformsErrorRatePeriodsOnceTheReceiptsOfTheMonthAreIn() {
+    driver.close();
+    // the platform's objective: more than 5 % in a 5-minute period, at least 10 receipts
+    NinesConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "uptime.error.rate.percent", "5",
+                "uptime.error.rate.period", "PT5M",
+                "uptime.error.rate.min.attempts", "10"));
+    driver = Drivers.start(config, registry);
+    probes =
+        driver.createInputTopic(
+            Topics.PROBE_RESULTS.name(),
+            Topics.PROBE_RESULTS.keySerde().serializer(),
+            Topics.PROBE_RESULTS.valueSerde(registry).serializer());
+    var ledger =
+        driver.createOutputTopic(
+            Topics.UPTIME_LEDGER.name(),
+            Topics.UPTIME_LEDGER.keySerde().deserializer(),
+            Topics.UPTIME_LEDGER.valueSerde(registry).deserializer());
+    // every account of us-east together: [23:00, 23:05) a 20 + b 10 receipts, 3 platform
+    // failures = 10 %: counted; [23:05, 23:10) a 20 (1 failed) + b 5 (1 failed) = 8 %: counted;
+    // [23:10, 23:15) b 9, all failed: fewer than 10 receipts, not counted. 600,000 ms.
+    receipts("a", "us-east", Channel.SMS, "2026-03-31T23:00:00Z", 20, 0, FailureCause.PLATFORM);
+    receipts("b", "us-east", Channel.SMS, "2026-03-31T23:00:00Z", 10, 3, FailureCause.PLATFORM);
+    receipts("a", "us-east", Channel.SMS, "2026-03-31T23:05:00Z", 20, 1, FailureCause.PLATFORM);
+    receipts("b", "us-east", Channel.SMS, "2026-03-31T23:05:00Z", 5, 1, FailureCause.PLATFORM);
+    receipts("b", "us-east", Channel.SMS, "2026-03-31T23:10:00Z", 9, 9, FailureCause.PLATFORM);
+    probesUntilMarchCloses(t -> false);
+    // the probes have passed March's close, the receipts not: not finalized yet
+    assertThat(ledger.readValuesToList()).noneMatch(UptimeLedger::getFinalized);
+    receiptsInput()
+        .pipeInput(
+            "end",
+            Records.endOfInputReceipt(0, Instant.parse("2026-04-01T01:05:00Z")),
+            Instant.parse("2026-04-01T01:05:00Z"));
+    List<UptimeLedger> finalized =
+        ledger.readValuesToList().stream().filter(UptimeLedger::getFinalized).toList();
+    assertThat(finalized)
+        .extracting(
+            l ->
+                l.getService()
+                    + ":"
+                    + l.getRegion()
+                    + ":"
+                    + l.getMonth()
+                    + " "
+                    + l.getErrorRateDowntimeMs()
+                    + " "
+                    + l.getDowntimeMs()
+                    + " "
+                    + l.getAvailabilityPercent())
+        .containsExactly("SMS:us-east:2026-03 600000 0 100.000000");
+  }
+
+  TestInputTopic<String, DeliveryReceipt> receiptsInput() {
+    return driver.createInputTopic(
+        Topics.DELIVERY_RECEIPTS.name(),
+        Topics.DELIVERY_RECEIPTS.keySerde().serializer(),
+        Topics.DELIVERY_RECEIPTS.valueSerde(registry).serializer());
+  }
+
+  /**
+   * {@code n} receipts of the account, one every 15 s from {@code from} (so 4 a minute, all in
+   * one 5-minute period for n up to 20), the first {@code failed} of them failed for {@code
+   * cause}, spread over two carriers (two by-carrier shares of one hour).
+   */
+  void receipts(
+      String account,
+      String region,
+      Channel channel,
+      String from,
+      int n,
+      int failed,
+      FailureCause cause) {
+    TestInputTopic<String, DeliveryReceipt> in = receiptsInput();
+    Instant t0 = Instant.parse(from);
+    for (int i = 0; i < n; i++) {
+      Instant at = t0.plusSeconds(15L * i);
+      String id = "r" + (seq++);
+      DeliveryReceipt r =
+          Records.receipt(
+              id,
+              i % 2 == 0 ? "atlas" : "bluewave",
+              i < failed ? DeliveryStatus.FAILED : DeliveryStatus.DELIVERED,
+              i < failed ? cause : FailureCause.NONE,
+              at,
+              1_000);
+      r.setAccountId(account);
+      r.setRegion(region);
+      r.setChannel(channel);
+      in.pipeInput(id, r, at);
+    }
   }
 
   void probesUntilMarchCloses(Predicate<Instant> fails) {

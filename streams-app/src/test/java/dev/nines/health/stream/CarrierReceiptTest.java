@@ -14,7 +14,10 @@ import dev.nines.schema.FailureCause;
 import dev.nines.serde.AvroSerde;
 import dev.nines.testing.Records;
 import dev.nines.testing.TestRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -32,23 +35,74 @@ class CarrierReceiptTest {
     // expectation from the contract's rule, not from the code: a FAILED receipt with cause
     // CARRIER counts against the carrier; latency is completedAt - submittedAt
     assertThat(CarrierReceipt.of(r))
-        .isEqualTo(new CarrierReceipt("m-ü-1", AT.toEpochMilli(), Outcome.CARRIER_FAILURE, 1_234));
+        .isEqualTo(
+            new CarrierReceipt(
+                "m-ü-1",
+                AT.toEpochMilli(),
+                Outcome.CARRIER_FAILURE,
+                1_234,
+                "acc-1",
+                "us-east",
+                false));
     assertThat(CarrierReceipt.of(r).sample())
         .isEqualTo(new HealthSample.Receipt(Outcome.CARRIER_FAILURE, 1_234));
   }
 
   @Test
+  void aPlatformFailureIsOneNotDeliveredWithCausePlatform() {
+    // the contract: failureCause PLATFORM; EXPIRED with it counts too (it did not get through)
+    for (DeliveryStatus s : DeliveryStatus.values()) {
+      for (FailureCause c : FailureCause.values()) {
+        boolean expected = s != DeliveryStatus.DELIVERED && c == FailureCause.PLATFORM;
+        assertThat(CarrierReceipt.of(Records.receipt("m", "vivo", s, c, AT, 1)).platformFailure())
+            .as(s + " " + c)
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void readsTheVersionWithoutAccountRegionAndPlatformFlag() {
+    // 'R', 1, completedAt, latency, outcome 1 (CARRIER_FAILURE), "v1-id": what the previous
+    // version wrote, built by hand
+    byte[] id = "v1-id".getBytes(StandardCharsets.UTF_8);
+    byte[] v1 =
+        ByteBuffer.allocate(19 + id.length)
+            .put((byte) 'R')
+            .put((byte) 1)
+            .putLong(AT.toEpochMilli())
+            .putLong(700)
+            .put((byte) 1)
+            .put(id)
+            .array();
+    assertThat(serde.deserializer().deserialize(TOPIC, v1))
+        .isEqualTo(
+            new CarrierReceipt(
+                "v1-id", AT.toEpochMilli(), Outcome.CARRIER_FAILURE, 700, null, null, false));
+  }
+
+  @Test
   void roundTripsEveryOutcomeInAboutHalfTheBytesOfTheAvroReceipt() {
     for (Outcome o : Outcome.values()) {
-      CarrierReceipt c = new CarrierReceipt("message-0000123456", AT.toEpochMilli(), o, 950);
-      byte[] bytes = serde.serializer().serialize(TOPIC, c);
-      assertThat(bytes[0]).isEqualTo((byte) 'R');
-      assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(c);
+      for (boolean platform : new boolean[] {false, true}) {
+        CarrierReceipt c =
+            new CarrierReceipt(
+                "message-0000123456", AT.toEpochMilli(), o, 950, "acc-é", "eu-west", platform);
+        byte[] bytes = serde.serializer().serialize(TOPIC, c);
+        assertThat(bytes[0]).isEqualTo((byte) 'R');
+        assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(c);
+      }
     }
+    CarrierReceipt none = new CarrierReceipt("x", 1, Outcome.DELIVERED, 2, null, null, false);
+    assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, none)))
+        .isEqualTo(none);
     DeliveryReceipt r = Records.delivered("message-0000123456", "vivo", AT, 950);
     int avroBytes = avro.serializer().serialize("receipts", r).length;
     int ours = serde.serializer().serialize(TOPIC, CarrierReceipt.of(r)).length;
-    assertThat(ours).isEqualTo(19 + "message-0000123456".length()).isLessThan(avroBytes);
+    // 'R', 2, 8 + 8 + 1 + 1, 2 + "acc-1", 2 + "us-east", the id
+    assertThat(ours)
+        .isEqualTo(24 + "acc-1".length() + "us-east".length() + "message-0000123456".length())
+        .isLessThan(avroBytes);
   }
 
   @Test
@@ -58,7 +112,15 @@ class CarrierReceiptTest {
     byte[] legacy = avro.serializer().serialize(TOPIC, r);
     assertThat(legacy[0]).isZero(); // Confluent's magic byte
     assertThat(serde.deserializer().deserialize(TOPIC, legacy))
-        .isEqualTo(new CarrierReceipt("old-1", AT.toEpochMilli(), Outcome.CARRIER_FAILURE, 4_000));
+        .isEqualTo(
+            new CarrierReceipt(
+                "old-1",
+                AT.toEpochMilli(),
+                Outcome.CARRIER_FAILURE,
+                4_000,
+                "acc-1",
+                "us-east",
+                false));
   }
 
   @Test
@@ -77,11 +139,21 @@ class CarrierReceiptTest {
 
   @Test
   void refusesWhatIsNeitherFormat() {
-    assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {'R', 1, 0}))
+    assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {'R', 2, 0}))
         .hasMessageContaining("not a carrier receipt");
     byte[] badOutcome =
         serde.serializer().serialize(TOPIC, new CarrierReceipt("x", 1, Outcome.DELIVERED, 2));
     badOutcome[18] = 9;
+    byte[] truncated =
+        Arrays.copyOf(
+            serde
+                .serializer()
+                .serialize(
+                    TOPIC,
+                    new CarrierReceipt("x", 1, Outcome.DELIVERED, 2, "abcdefgh", "b", false)),
+            26);
+    assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, truncated))
+        .hasMessageContaining("truncated");
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, badOutcome))
         .hasMessageContaining("unknown outcome 9");
   }

@@ -1,7 +1,5 @@
-package dev.nines.credits;
+package dev.nines.uptime;
 
-import dev.nines.uptime.Interval;
-import dev.nines.uptime.Intervals;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +14,9 @@ import java.util.Objects;
  * than" is strict and compared exactly: at 5%, 5 failures of 100 is not downtime, 6 is. Pure.
  *
  * @param thresholdPercent e.g. 5 (decimal, exact)
- * @param period the length of a period; periods are aligned to the epoch (a period of PT5M starts
- *     at :00, :05, ...)
+ * @param period the length of a period, whole minutes that divide an hour (PT1M, PT5M, PT15M,
+ *     PT1H, ...): receipts are counted per minute of each UTC hour ({@link HourCounts}); periods
+ *     are aligned to the epoch (a period of PT5M starts at :00, :05, ...)
  * @param minAttempts fewer attempts than this in a period say nothing about it
  */
 public record ErrorRateDowntime(BigDecimal thresholdPercent, Duration period, int minAttempts) {
@@ -32,9 +31,12 @@ public record ErrorRateDowntime(BigDecimal thresholdPercent, Duration period, in
     }
     if (period.isNegative()
         || period.isZero()
-        || Duration.ofDays(1).toMillis() % period.toMillis() != 0) {
+        || period.toMillis() % 60_000 != 0
+        || Duration.ofHours(1).toMillis() % period.toMillis() != 0) {
       throw new IllegalArgumentException(
-          "period = " + period + ": expected a duration that divides a day, e.g. PT1M or PT5M");
+          "period = "
+              + period
+              + ": expected whole minutes that divide an hour, e.g. PT1M, PT5M or PT1H");
     }
     if (minAttempts < 1) {
       throw new IllegalArgumentException("minAttempts = " + minAttempts + ": expected at least 1");

@@ -1,0 +1,180 @@
+package dev.nines.uptime.stream;
+
+import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.ClosingWindows;
+import dev.nines.eventtime.Marked;
+import dev.nines.eventtime.MarkedSerde;
+import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.health.stream.CarrierHealthTopology;
+import dev.nines.health.stream.CarrierReceipt;
+import dev.nines.model.CarrierKey;
+import dev.nines.schema.Channel;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
+import dev.nines.serde.SerdeException;
+import dev.nines.uptime.ErrorRateHour;
+import dev.nines.uptime.HourCounts;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * Receipts counted for error-rate downtime, in the by-carrier tasks, after de-duplication: a few
+ * counters per receipt, and a record per account-hour only when something failed for a platform
+ * cause.
+ *
+ * <pre>
+ * INSERT INTO error-rate-by-service (internal, key service)
+ * SELECT SERVICE(channel), accountId, region, hour, per minute: COUNT(*), COUNT(platform failure)
+ * FROM DISTINCT delivery-receipts BY messageId
+ * GROUP BY SERVICE(channel), accountId, region, TUMBLING(completedAt, 1 h)
+ * HAVING COUNT(platform failure) &gt; 0
+ * EMIT ON WINDOW CLOSE   -- by the watermarks of every receipt and probe input partition
+ * </pre>
+ *
+ * <p>The hours close by the same watermarks as carrier health, and each by-carrier task relays
+ * its closing frontier to every partition of the topic, so that the service's credit task knows
+ * when every hour up to a month's end has arrived (see {@link CreditProcessor}).
+ */
+public final class ErrorRateTopology {
+  private ErrorRateTopology() {}
+
+  public static final String WINDOW_STORE = "error-rate-open-hours-store";
+
+  /**
+   * The closed hours with a platform failure, keyed by service, with the by-carrier tasks'
+   * relayed watermarks (partition {@code p} of {@code topics.partitions}).
+   */
+  public static KStream<String, Marked<ErrorRateHour>> build(
+      NinesConfig config,
+      KStream<String, Marked<CarrierReceipt>> receipts,
+      KStream<String, Marked<ProbeResult>> carrierProbes) {
+    int partitions = config.topics().partitions();
+    boolean platform = config.uptime().platformErrorRate() != null;
+    KStream<String, Marked<CarrierReceipt>> counted =
+        receipts.flatMap(
+            (k, m) -> keyByAccount(k, m, platform), Named.as("error-rate-key-by-account"));
+    // the probes' marks too: the hours close by every input partition, as carrier health does
+    KStream<String, Marked<CarrierReceipt>> probeMarks =
+        carrierProbes.flatMapValues(
+            m ->
+                m instanceof Marked.Mark<ProbeResult> w
+                    ? List.of(Marked.<CarrierReceipt>mark(w.watermark()))
+                    : List.<Marked<CarrierReceipt>>of(),
+            Named.as("error-rate-probe-marks"));
+    return counted
+        .merge(probeMarks, Named.as("error-rate-inputs"))
+        .process(
+            new ClosingWindows<CarrierReceipt, HourCounts>(
+                WINDOW_STORE,
+                hourCountsSerde(),
+                Duration.ofMillis(HourCounts.HOUR_MS),
+                config.health().grace(),
+                HourCounts::new,
+                (r, c) -> c.add(r.completedAt(), r.platformFailure()),
+                CarrierHealthTopology.upstreams(config),
+                partitions),
+            Named.as("error-rate-windows"))
+        .flatMap(ErrorRateTopology::hourByService, Named.as("error-rate-failing-hours"))
+        .repartition(
+            Repartitioned.with(Serdes.String(), MarkedSerde.of(hourSerde()))
+                .withStreamPartitioner(new MulticastPartitioner<ErrorRateHour>())
+                .withName("error-rate-by-service")
+                .withNumberOfPartitions(partitions));
+  }
+
+  /** The service a receipt's channel belongs to: SMS and MMS count for SMS, VOICE for VOICE. */
+  static Service serviceOf(Channel channel) {
+    return switch (channel) {
+      case SMS, MMS -> Service.SMS;
+      case VOICE -> Service.VOICE;
+      default -> null;
+    };
+  }
+
+  /**
+   * Key {@code SERVICE|<length of region>:<region>|account} (ids may hold any character), and
+   * with the platform's objective set also {@code SERVICE|<length>:<region>|} for the region's
+   * count of every account; a mark as it is; a receipt of an older format: none.
+   */
+  static List<KeyValue<String, Marked<CarrierReceipt>>> keyByAccount(
+      String carrierKey, Marked<CarrierReceipt> m, boolean platform) {
+    if (!(m instanceof Marked.Item<CarrierReceipt> i)) {
+      return List.of(KeyValue.pair(carrierKey, m));
+    }
+    CarrierReceipt r = i.value();
+    Service service = serviceOf(CarrierKey.parse(carrierKey).channel());
+    if (r.accountId() == null || r.region() == null || service == null) {
+      return List.of(); // written by an older version, before receipts carried them
+    }
+    KeyValue<String, Marked<CarrierReceipt>> account =
+        KeyValue.pair(key(service, r.region(), r.accountId()), m);
+    // the platform's count of the region: every account (an empty account id, which no receipt
+    // has: ReceiptCheck requires one)
+    return platform
+        ? List.of(account, KeyValue.pair(key(service, r.region(), ""), m))
+        : List.of(account);
+  }
+
+  static String key(Service service, String region, String account) {
+    return service + "|" + region.length() + ":" + region + "|" + account;
+  }
+
+  static List<KeyValue<String, Marked<ErrorRateHour>>> hourByService(
+      String key, Marked<ClosingWindows.Window<HourCounts>> m) {
+    if (m instanceof Marked.Mark<ClosingWindows.Window<HourCounts>> w) {
+      return List.of(KeyValue.pair(Marked.MARK_KEY, Marked.mark(w.watermark())));
+    }
+    ClosingWindows.Window<HourCounts> w =
+        ((Marked.Item<ClosingWindows.Window<HourCounts>>) m).value();
+    if (!w.value().anyFailure()) {
+      return List.of();
+    }
+    int bar = key.indexOf('|');
+    int colon = key.indexOf(':', bar);
+    int regionStart = colon + 1;
+    int regionEnd = regionStart + Integer.parseInt(key.substring(bar + 1, colon));
+    return List.of(
+        KeyValue.pair(
+            key.substring(0, bar),
+            Marked.item(
+                new ErrorRateHour(
+                    key.length() == regionEnd + 1 ? null : key.substring(regionEnd + 1),
+                    key.substring(regionStart, regionEnd),
+                    w.start(),
+                    w.value()))));
+  }
+
+  static Serde<HourCounts> hourCountsSerde() {
+    Serializer<HourCounts> ser = (topic, c) -> c == null ? null : c.toBytes();
+    Deserializer<HourCounts> de =
+        (topic, b) -> {
+          try {
+            return b == null ? null : HourCounts.fromBytes(b);
+          } catch (IllegalArgumentException e) {
+            throw new SerdeException(topic, null, e.getMessage(), e);
+          }
+        };
+    return Serdes.serdeFrom(ser, de);
+  }
+
+  static Serde<ErrorRateHour> hourSerde() {
+    Serializer<ErrorRateHour> ser = (topic, h) -> h == null ? null : h.toBytes();
+    Deserializer<ErrorRateHour> de =
+        (topic, b) -> {
+          try {
+            return b == null ? null : ErrorRateHour.fromBytes(b);
+          } catch (IllegalArgumentException e) {
+            throw new SerdeException(topic, null, e.getMessage(), e);
+          }
+        };
+    return Serdes.serdeFrom(ser, de);
+  }
+}

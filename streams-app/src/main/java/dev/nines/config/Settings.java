@@ -263,7 +263,9 @@ public final class Settings {
           "ingest.max.text.length",
           "256",
           1,
-          100_000,
+          // at most 3 UTF-8 bytes a char: an id always fits the 2-byte lengths of the internal
+          // records (CarrierReceipt)
+          10_000,
           "An input record (receipt, probe, route plan, contract, maintenance window) with a text "
               + "field longer than this many characters goes to dead-letters (text-too-long): ids "
               + "and names are short, and one huge one would make outputs over the broker's limit.");

@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * One account's receipts for a service in one region and one UTC hour, as one by-carrier task
- * counted them (an hour with a platform-caused failure; others cannot be downtime). Several tasks
- * (carriers) may each send a share of the same hour: the shares add up.
+ * counted them (or, with a null account, every account's: the platform's count of the region).
+ * Several tasks (carriers) may each send a share of the same hour: the shares add up.
  *
  * <p>Bytes: {@code 'E', version 1, hourStart (8), accountId (2-byte length, -1 for null; UTF-8), region
  * (2-byte length, UTF-8), HourCounts (the rest)}; the first byte is not the watermark byte 'W'.

@@ -376,8 +376,9 @@ class CreditsEndToEndIT {
   /**
    * 15 April, us-east: partial's receipts fail at 20 % for an hour (14:00-15:00: 60 minutes of
    * downtime for it, the probes all green); the periods after it are not downtime for it: 1 of
-   * 20 (5 %, not more), eu-west (not its region), 9 attempts (fewer than 10), carrier failures
-   * (not the platform's). acme's receipts fail too, but its contract has no error-rate rule. For
+   * 20 (5 %, not more), eu-west (not its region), carrier failures (not the platform's), and at
+   * 16:10 9 attempts (fewer than 10; in another hour, so that delta's share of 15:00 has no
+   * failure, see {@link #CARRIERS}). acme's receipts fail too, but its contract has no error-rate rule. For
    * the platform's ledger (every account): us-east 14:00-15:00 (24 of 40 failed) and eu-west
    * 15:05-15:10 (20 of 20).
    */
@@ -414,7 +415,7 @@ class CreditsEndToEndIT {
               "partial",
               "us-east",
               Channel.MMS,
-              Instant.parse("2026-04-15T15:10:00Z"),
+              Instant.parse("2026-04-15T16:10:00Z"),
               1,
               9,
               9,
@@ -438,9 +439,28 @@ class CreditsEndToEndIT {
               20,
               FailureCause.PLATFORM));
 
-  /** A receipt as the test writes it: message id, account, region, channel, time, failure. */
+  /**
+   * A receipt as the test writes it: message id, account, region, channel, time, failure, and
+   * the carrier it went through.
+   */
   record Receipt(
-      String id, String account, String region, Channel channel, Instant at, FailureCause cause) {}
+      String id,
+      String account,
+      String region,
+      Channel channel,
+      Instant at,
+      FailureCause cause,
+      String carrier) {}
+
+  /**
+   * The two carriers of the plans: the app's by-carrier repartition puts {@code US:SMS:atlas} on
+   * partition 1 of 3 and {@code US:SMS:delta} on partition 0 (murmur2), so one account's hour is
+   * counted in shares by two tasks. The first half of each period's receipts (the failed ones
+   * among them) go through atlas: at 15:00 atlas alone saw 1 failure in 10 (10 %, over the
+   * threshold); the account's hour is 1 in 20 (5 %, not over). A share without a failure must
+   * still count its attempts.
+   */
+  static final List<String> CARRIERS = List.of("atlas", "delta");
 
   static List<Receipt> receipts() {
     List<Receipt> out = new ArrayList<>();
@@ -456,7 +476,8 @@ class CreditsEndToEndIT {
                   b.region(),
                   b.channel(),
                   at,
-                  i < b.failed() ? b.cause() : FailureCause.NONE));
+                  i < b.failed() ? b.cause() : FailureCause.NONE,
+                  CARRIERS.get(i < b.perPeriod() / 2 ? 0 : 1)));
         }
       }
     }
@@ -687,6 +708,15 @@ class CreditsEndToEndIT {
                   + "equal the fault-free run's",
               t.name())
           .isEqualTo(sorted(b));
+      if (t == Topics.UPTIME_LEDGER) {
+        // with the platform's error-rate objective set (PLATFORM_OBJECTIVE), a month's final
+        // line waits for the receipts, so the next month's lines may come before or after it:
+        // the same records per key, in the same order (docs/guarantees.md)
+        assertThat(byKey(a))
+            .as("%s: same records per key, in the same order", t.name())
+            .isEqualTo(byKey(b));
+        continue;
+      }
       for (int p = 0; p < PARTITIONS; p++) {
         int part = p;
         assertThat(a.stream().filter(r -> r.partition() == part).toList())
@@ -696,6 +726,12 @@ class CreditsEndToEndIT {
     }
     assertThat(sorted(finalizedLines(killed, registry)))
         .isEqualTo(sorted(finalizedLines(clean, registry)));
+  }
+
+  static Map<String, List<Rec>> byKey(List<Rec> records) {
+    Map<String, List<Rec>> out = new TreeMap<>();
+    records.forEach(r -> out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+    return out;
   }
 
   /**
@@ -1689,17 +1725,15 @@ class CreditsEndToEndIT {
         .setCountry("US")
         .setChannel(channel)
         .setCarriers(
-            List.of(
-                RouteCarrier.newBuilder()
-                    .setCarrierId("atlas")
-                    .setBaseWeight(60)
-                    .setEnabled(true)
-                    .build(),
-                RouteCarrier.newBuilder()
-                    .setCarrierId("bluewave")
-                    .setBaseWeight(40)
-                    .setEnabled(true)
-                    .build()))
+            CARRIERS.stream()
+                .map(
+                    c ->
+                        RouteCarrier.newBuilder()
+                            .setCarrierId(c)
+                            .setBaseWeight(50)
+                            .setEnabled(true)
+                            .build())
+                .toList())
         .setUpdatedAt(CONTRACTS_WRITTEN)
         .build();
   }
@@ -1717,13 +1751,12 @@ class CreditsEndToEndIT {
 
   /**
    * {@link #RECEIPTS} as delivery receipts keyed by message id (CRC32-partitioned), over the
-   * route plan's two carriers; then, as for the probes, one delivered receipt per partition
+   * plans' two carriers; then, as for the probes, one delivered receipt per partition
    * after June's close, so that every receipt partition's watermark passes it.
    */
   static List<ProducerRecord<String, Object>> receiptRecords(NinesConfig.TopicLayout layout) {
     String topic = layout.name(Topics.DELIVERY_RECEIPTS);
     List<ProducerRecord<String, Object>> out = new ArrayList<>();
-    int n = 0;
     // in event-time order, as a platform writes them: one an hour behind its partition would be
     // late for the windows
     List<Receipt> inOrder = new ArrayList<>(receipts());
@@ -1735,7 +1768,8 @@ class CreditsEndToEndIT {
               crc32(r.id()),
               r.at().toEpochMilli(),
               r.id(),
-              receipt(r.id(), r.account(), r.region(), r.channel(), r.at(), r.cause(), n++)));
+              receipt(
+                  r.id(), r.account(), r.region(), r.channel(), r.at(), r.cause(), r.carrier())));
     }
     for (int part = 0; part < PARTITIONS; part++) {
       Instant t = LAST_PROBE.plus(STEP.multipliedBy(part + 1));
@@ -1746,7 +1780,7 @@ class CreditsEndToEndIT {
               part,
               t.toEpochMilli(),
               id,
-              receipt(id, "tail", "us-east", Channel.SMS, t, FailureCause.NONE, part)));
+              receipt(id, "tail", "us-east", Channel.SMS, t, FailureCause.NONE, CARRIERS.get(0))));
     }
     return out;
   }
@@ -1758,12 +1792,12 @@ class CreditsEndToEndIT {
       Channel channel,
       Instant at,
       FailureCause cause,
-      int n) {
+      String carrier) {
     return DeliveryReceipt.newBuilder()
         .setMessageId(id)
         .setAccountId(account)
         .setChannel(channel)
-        .setCarrierId(n % 2 == 0 ? "atlas" : "bluewave")
+        .setCarrierId(carrier)
         .setCountry("US")
         .setRegion(region)
         .setStatus(cause == FailureCause.NONE ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED)

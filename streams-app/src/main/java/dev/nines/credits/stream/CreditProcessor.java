@@ -25,6 +25,7 @@ import dev.nines.uptime.ErrorRateHour;
 import dev.nines.uptime.HourCounts;
 import dev.nines.uptime.Interval;
 import dev.nines.uptime.MonthClosed;
+import dev.nines.uptime.stream.ErrorRateHours;
 import dev.nines.uptime.stream.UptimeTopology;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -93,7 +94,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
   private KeyValueStore<String, byte[]> errorRate;
   private final int relayedUpstreams;
   // min over the by-carrier tasks' relayed marks (see ErrorRateTopology); cached from the store
-  private long errorRateFrontier = Long.MIN_VALUE;
+  private ErrorRateHours hours;
   private boolean warnedMark;
 
   /** The processor's stores by name. */
@@ -127,7 +128,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     this.decided = context.getStateStore(stores.decided());
     this.adjustments = context.getStateStore(stores.adjustments());
     this.errorRate = context.getStateStore(stores.errorRate());
-    this.errorRateFrontier = storedFrontier();
+    this.hours = new ErrorRateHours(errorRate, relayedUpstreams);
   }
 
   @Override
@@ -168,10 +169,11 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       if (!cm.decided().contains(t.id())) {
         Decision d = decide(cm.closed(), t.id(), update.history(), months);
         if (d.waiting()) {
+          // this month and the later ones wait for the receipts, in month order
           waitFor(Service.valueOf(service), d.waitUntil(), false);
-        } else {
-          closedMonths.put(closedKey(cm.closed()), cm.withDecided(t.id()).toBytes());
+          break;
         }
+        closedMonths.put(closedKey(cm.closed()), cm.withDecided(t.id()).toBytes());
       }
     }
     issuePending(Service.valueOf(service), null);
@@ -211,7 +213,18 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     }
     closedMonths.put(closedKey(closed), cm.toBytes());
     // keys sort by month within a service: drop the oldest beyond the kept number
-    closedMonths.delete(service.name() + ":" + closed.month().minusMonths(keepMonths));
+    YearMonth dropped = closed.month().minusMonths(keepMonths);
+    if (earlierWaits && months.containsKey(dropped)) {
+      log.warn(
+          "credits: {} {} is no longer kept (credits.keep.months = {}) and still waited for the"
+              + " receipts up to its end: its accounts get no statement for it. The receipts lag"
+              + " the probes by more than that; see the error-rate frontier ({})",
+          service,
+          dropped,
+          keepMonths,
+          time(hours.frontier()));
+    }
+    closedMonths.delete(service.name() + ":" + dropped);
     forgetHours(service, closed.month().minusMonths(keepMonths));
     forgetDecided(service, closed.closedAt());
     if (earlierWaits || wait != Long.MAX_VALUE) {
@@ -224,7 +237,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
           service,
           closed.month(),
           earlierWaits ? "an earlier month's end" : time(wait),
-          time(errorRateFrontier));
+          time(hours.frontier()));
       return;
     }
     int issued = 0;
@@ -304,7 +317,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       }
       Service service = closed.service();
       ErrorRateDowntime rule = governing.get().terms().errorRate();
-      if (rule != null && errorRateFrontier < ceilHour(cm.endMs())) {
+      if (rule != null && hours.frontier() < ceilHour(cm.endMs())) {
         // decided when the error-rate frontier passes the month's end
         waitUntil = Math.min(waitUntil, ceilHour(cm.endMs()));
         continue;
@@ -365,7 +378,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       if (governing.isPresent()
           && governing.get().terms().zone().equals(zone)
           && governing.get().terms().errorRate() != null
-          && errorRateFrontier < ceilHour(cm.endMs())
+          && hours.frontier() < ceilHour(cm.endMs())
           && decided.get(decidedKey(closed.service(), account, cm.key())) == null) {
         wait = Math.min(wait, ceilHour(cm.endMs()));
       }
@@ -383,17 +396,16 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     }
   }
 
-  // --- error-rate hours: store keys "H:<SERVICE>:<account length>:<account>:<hour, 16 hex
-  // digits>:<region>" (counts), "M:<by-carrier partition>" (its last relayed mark), and
-  // "W:<SERVICE>" (the earliest frontier a waiting decision of the service needs)
+  // --- error-rate hours (ErrorRateHours): keys "H:<SERVICE>:<account length>:<account>:<hour,
+  // 16 hex digits>:<region>"; and "W:<SERVICE>", the earliest frontier a waiting decision of
+  // the service needs
 
   private static String accountPrefix(String service, String account) {
     return "H:" + service + ":" + account.length() + ":" + account + ":";
   }
 
   private static String hex(long t) {
-    String h = Long.toHexString(t);
-    return "0".repeat(16 - h.length()) + h;
+    return ErrorRateHours.hex(t);
   }
 
   private void onErrorRate(String service, Marked<ErrorRateHour> m) {
@@ -405,11 +417,10 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     if (h.accountId() == null) {
       return; // the platform's count of a region: the ledger's
     }
-    // several by-carrier tasks (carriers) count shares of the same hour: they add up
-    String key = accountPrefix(service, h.accountId()) + hex(h.hourStart()) + ":" + h.region();
-    byte[] old = errorRate.get(key);
-    HourCounts sum = old == null ? h.counts() : HourCounts.fromBytes(old).addAll(h.counts());
-    errorRate.put(key, sum.toBytes());
+    hours.add(
+        accountPrefix(service, h.accountId()) + hex(h.hourStart()) + ":" + h.region(),
+        h.hourStart(),
+        h.counts());
   }
 
   private void onErrorRateMark(Watermark w) {
@@ -428,32 +439,11 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
           relayedUpstreams);
       return;
     }
-    String key = "M:" + w.partition();
-    byte[] old = errorRate.get(key);
-    if (old != null && ByteBuffer.wrap(old).getLong() >= w.streamTime()) {
-      return;
-    }
-    errorRate.put(key, ByteBuffer.allocate(8).putLong(w.streamTime()).array());
-    long f = storedFrontier();
-    if (f > errorRateFrontier) {
-      errorRateFrontier = f;
+    if (hours.onMark(w)) {
       for (Service service : UptimeTopology.SERVICES) {
         decideWaiting(service);
       }
     }
-  }
-
-  /** The smallest mark of the by-carrier tasks, or Long.MIN_VALUE before each sent one. */
-  private long storedFrontier() {
-    long min = Long.MAX_VALUE;
-    for (int u = 0; u < relayedUpstreams; u++) {
-      byte[] b = errorRate.get("M:" + u);
-      if (b == null) {
-        return Long.MIN_VALUE;
-      }
-      min = Math.min(min, ByteBuffer.wrap(b).getLong());
-    }
-    return relayedUpstreams == 0 ? Long.MIN_VALUE : min;
   }
 
   /**
@@ -462,7 +452,7 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
    */
   private void decideWaiting(Service service) {
     byte[] w = errorRate.get("W:" + service.name());
-    if (w == null || ByteBuffer.wrap(w).getLong() > errorRateFrontier) {
+    if (w == null || ByteBuffer.wrap(w).getLong() > hours.frontier()) {
       return;
     }
     List<KeyValue<String, byte[]>> accounts = new ArrayList<>();
@@ -472,7 +462,6 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     }
     TreeMap<YearMonth, ClosedMonth> months = closedMonths(service);
     long next = Long.MAX_VALUE;
-    YearMonth last = null;
     for (ClosedMonth cm : months.values()) {
       List<KeyValue<String, ContractHistory>> open = new ArrayList<>();
       for (KeyValue<String, byte[]> kv : accounts) {
@@ -496,17 +485,14 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       }
       if (now != cm) {
         closedMonths.put(closedKey(cm.closed()), now.toBytes());
+        issuePending(service, cm.closed().month());
         log.info(
             "credits: {} {} decided, the receipts up to its end counted",
             service,
             now.closed().month());
       }
-      last = cm.closed().month();
     }
     waitFor(service, next, true);
-    if (last != null) {
-      issuePending(service, last);
-    }
   }
 
   /** Records the earliest frontier a waiting decision needs ({@code replace}: or clears it). */
@@ -535,17 +521,15 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     Map<Long, ErrorRateDowntime.Counts> byPeriod = new TreeMap<>();
     String prefix = accountPrefix(service.name(), account);
     long from = cm.startMs() - Math.floorMod(cm.startMs(), HourCounts.HOUR_MS);
-    try (KeyValueIterator<String, byte[]> it =
-        errorRate.range(prefix + hex(from), prefix + hex(cm.endMs()))) {
-      it.forEachRemaining(
-          kv -> {
-            String rest = kv.key.substring(prefix.length());
-            long hour = Long.parseUnsignedLong(rest.substring(0, 16), 16);
-            if (regions.contains(rest.substring(17))) {
-              HourCounts.fromBytes(kv.value).addTo(hour, rule, byPeriod);
-            }
-          });
-    }
+    hours.forEach(
+        prefix + hex(from),
+        prefix + hex(cm.endMs()),
+        (key, counts) -> {
+          String rest = key.substring(prefix.length());
+          if (regions.contains(rest.substring(17))) {
+            counts.addTo(Long.parseUnsignedLong(rest.substring(0, 16), 16), rule, byPeriod);
+          }
+        });
     return rule.downtime(byPeriod);
   }
 

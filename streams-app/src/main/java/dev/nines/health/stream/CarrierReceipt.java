@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * What carrier health and the error-rate counts need of an admitted receipt, as it crosses the
  * by-carrier repartition: the id it is de-duplicated by, its event time, its outcome and its
  * latency; the account and region, and whether it failed for a platform cause (error-rate
- * downtime, see {@code dev.nines.errorrate}).
+ * downtime, see {@code dev.nines.uptime.stream.ErrorRateTopology}).
  *
  * <p>Why not the receipt itself: the repartition carried the whole Avro receipt (88 bytes), so
  * every receipt was Avro-encoded once more and decoded once more, in the two busiest tasks (about

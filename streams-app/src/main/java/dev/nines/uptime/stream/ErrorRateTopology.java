@@ -27,17 +27,19 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * Receipts counted for error-rate downtime, in the by-carrier tasks, after de-duplication: a few
- * counters per receipt, and a record per account-hour only when something failed for a platform
- * cause.
+ * counters per receipt, and a record per account, region and hour that had receipts.
  *
  * <pre>
  * INSERT INTO error-rate-by-service (internal, key service)
  * SELECT SERVICE(channel), accountId, region, hour, per minute: COUNT(*), COUNT(platform failure)
  * FROM DISTINCT delivery-receipts BY messageId
  * GROUP BY SERVICE(channel), accountId, region, TUMBLING(completedAt, 1 h)
- * HAVING COUNT(platform failure) &gt; 0
  * EMIT ON WINDOW CLOSE   -- by the watermarks of every receipt and probe input partition
  * </pre>
+ *
+ * <p>Every closed hour is sent, with or without a failure: another task's share of the same
+ * account and hour (another carrier) may hold its failures, and the rate is over all the
+ * attempts. The receiving tasks keep only the hours with a failure once every share is in.
  *
  * <p>The hours close by the same watermarks as carrier health, and each by-carrier task relays
  * its closing frontier to every partition of the topic, so that the service's credit task knows
@@ -49,7 +51,7 @@ public final class ErrorRateTopology {
   public static final String WINDOW_STORE = "error-rate-open-hours-store";
 
   /**
-   * The closed hours with a platform failure, keyed by service, with the by-carrier tasks'
+   * The closed hours, keyed by service, with the by-carrier tasks'
    * relayed watermarks (partition {@code p} of {@code topics.partitions}).
    */
   public static KStream<String, Marked<ErrorRateHour>> build(
@@ -82,7 +84,7 @@ public final class ErrorRateTopology {
                 CarrierHealthTopology.upstreams(config),
                 partitions),
             Named.as("error-rate-windows"))
-        .flatMap(ErrorRateTopology::hourByService, Named.as("error-rate-failing-hours"))
+        .flatMap(ErrorRateTopology::hourByService, Named.as("error-rate-hours-by-service"))
         .repartition(
             Repartitioned.with(Serdes.String(), MarkedSerde.of(hourSerde()))
                 .withStreamPartitioner(new MulticastPartitioner<ErrorRateHour>())
@@ -134,9 +136,6 @@ public final class ErrorRateTopology {
     }
     ClosingWindows.Window<HourCounts> w =
         ((Marked.Item<ClosingWindows.Window<HourCounts>>) m).value();
-    if (!w.value().anyFailure()) {
-      return List.of();
-    }
     int bar = key.indexOf('|');
     int colon = key.indexOf(':', bar);
     int regionStart = colon + 1;

@@ -3,7 +3,6 @@ package dev.nines.uptime.stream;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.ObjectStore;
-import dev.nines.eventtime.Watermark;
 import dev.nines.schema.AlertSeverity;
 import dev.nines.schema.ErrorBudgetAlert;
 import dev.nines.schema.Incident;
@@ -20,7 +19,6 @@ import dev.nines.uptime.BurnRule;
 import dev.nines.uptime.ErrorRateDowntime;
 import dev.nines.uptime.ErrorRateHour;
 import dev.nines.uptime.HealthTransition;
-import dev.nines.uptime.HourCounts;
 import dev.nines.uptime.IncidentId;
 import dev.nines.uptime.Interval;
 import dev.nines.uptime.Intervals;
@@ -34,7 +32,6 @@ import dev.nines.uptime.RegionState;
 import dev.nines.uptime.ReorderBuffer;
 import dev.nines.uptime.ServiceHealthTracker;
 import dev.nines.uptime.ServiceState;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -48,6 +45,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -88,7 +86,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
   private final ErrorRateDowntime platformRule;
   private KeyValueStore<String, byte[]> errorRate;
   // min over the by-carrier tasks' relayed marks; Long.MIN_VALUE before each sent one
-  private long errorRateFrontier = Long.MIN_VALUE;
+  private ErrorRateHours hours;
   private final ReorderBuffer reorder;
   private final ServiceHealthTracker tracker;
   private final MonthLedger ledger;
@@ -154,7 +152,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     this.regions = context.getStateStore(regionStoreName);
     this.services = context.getStateStore(serviceStoreName);
     this.errorRate = context.getStateStore(errorRateStoreName);
-    this.errorRateFrontier = storedFrontier();
+    this.hours = new ErrorRateHours(errorRate, relayedUpstreams);
     // dropped probes are counted, not only logged: a rising count means producers lag more than
     // the reorder grace, or data arrives for months already finalized
     this.lateProbes =
@@ -188,35 +186,22 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     }
   }
 
-  // --- the platform's error-rate hours: store keys "H:<SERVICE>:<region length>:<region>:<hour,
-  // 16 hex digits>" (counts of all accounts) and "M:<by-carrier partition>" (its last mark)
+  // --- the platform's error-rate hours (ErrorRateHours): keys "H:<SERVICE>:<region length>:
+  // <region>:<hour, 16 hex digits>", every account's counts
 
   private static String hourPrefix(Service service, String region) {
     return "H:" + service.name() + ":" + region.length() + ":" + region + ":";
   }
 
   private static String hex(long t) {
-    String h = Long.toHexString(t);
-    return "0".repeat(16 - h.length()) + h;
+    return ErrorRateHours.hex(t);
   }
 
   /** {@code key}: the service of an hour; the mark key of a watermark. */
   private void onErrorRate(String key, Marked<ErrorRateHour> m) {
     if (m instanceof Marked.Mark<ErrorRateHour> mark) {
-      Watermark w = mark.watermark();
-      if (w.partitions() != relayedUpstreams
-          || w.partition() < 0
-          || w.partition() >= relayedUpstreams) {
-        return; // another layout (topics.partitions changed): says nothing here
-      }
-      byte[] old = errorRate.get("M:" + w.partition());
-      if (old != null && ByteBuffer.wrap(old).getLong() >= w.streamTime()) {
-        return;
-      }
-      errorRate.put("M:" + w.partition(), ByteBuffer.allocate(8).putLong(w.streamTime()).array());
-      long f = storedFrontier();
-      if (f > errorRateFrontier) {
-        errorRateFrontier = f;
+      // a mark of another layout (topics.partitions changed) says nothing here
+      if (hours.onMark(mark.watermark())) {
         // months that waited for the receipts close now (no tick: only the close)
         for (Service s : UptimeTopology.SERVICES) {
           ServiceState ss = service(s);
@@ -234,25 +219,10 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     if (h.accountId() != null) {
       return; // an account's hour: the credit rule's
     }
-    String hourKey = hourPrefix(Service.valueOf(key), h.region()) + hex(h.hourStart());
-    byte[] old = errorRate.get(hourKey);
-    HourCounts sum = old == null ? h.counts() : HourCounts.fromBytes(old).addAll(h.counts());
-    errorRate.put(hourKey, sum.toBytes());
-  }
-
-  private long storedFrontier() {
-    if (relayedUpstreams == 0) {
-      return Long.MIN_VALUE;
-    }
-    long min = Long.MAX_VALUE;
-    for (int u = 0; u < relayedUpstreams; u++) {
-      byte[] b = errorRate.get("M:" + u);
-      if (b == null) {
-        return Long.MIN_VALUE;
-      }
-      min = Math.min(min, ByteBuffer.wrap(b).getLong());
-    }
-    return min;
+    hours.add(
+        hourPrefix(Service.valueOf(key), h.region()) + hex(h.hourStart()),
+        h.hourStart(),
+        h.counts());
   }
 
   /**
@@ -263,34 +233,41 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     if (platformRule == null) {
       return 0;
     }
-    long until = Math.min(to, errorRateFrontier);
+    long until = Math.min(to, hours.frontier());
     if (until <= from) {
       return 0;
     }
     Map<Long, ErrorRateDowntime.Counts> byPeriod = new TreeMap<>();
     String prefix = hourPrefix(service, region);
-    try (KeyValueIterator<String, byte[]> it =
-        errorRate.range(prefix + hex(from), prefix + hex(until))) {
-      while (it.hasNext()) {
-        var kv = it.next();
-        long hour = Long.parseUnsignedLong(kv.key.substring(prefix.length()), 16);
-        if (hour < until) {
-          HourCounts.fromBytes(kv.value).addTo(hour, platformRule, byPeriod);
-        }
-      }
-    }
+    hours.forEach(
+        prefix + hex(from),
+        prefix + hex(until),
+        (k, counts) -> {
+          long hour = Long.parseUnsignedLong(k.substring(prefix.length()), 16);
+          if (hour < until) {
+            counts.addTo(hour, platformRule, byPeriod);
+          }
+        });
     return Intervals.length(
         Intervals.clip(platformRule.downtime(byPeriod), new Interval(from, until)));
   }
 
-  /** Forgets the platform's hours before {@code before} (months closed in every region). */
-  private void forgetHours(Service service, String region, long before) {
+  /**
+   * Forgets the platform's hours of the service before {@code before} in every region (a
+   * region with receipts and no probes too): the months they were in have closed.
+   */
+  private void forgetHours(Service service, long before) {
     List<String> gone = new ArrayList<>();
-    String prefix = hourPrefix(service, region);
-    try (KeyValueIterator<String, byte[]> it = errorRate.range(prefix, prefix + hex(before))) {
-      it.forEachRemaining(kv -> gone.add(kv.key));
+    String prefix = "H:" + service.name() + ":";
+    try (KeyValueIterator<String, byte[]> it =
+        errorRate.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            if (Long.parseUnsignedLong(kv.key.substring(kv.key.length() - 16), 16) < before) {
+              gone.add(kv.key);
+            }
+          });
     }
-    gone.remove(prefix + hex(before));
     gone.forEach(errorRate::delete);
   }
 
@@ -587,7 +564,7 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
     for (YearMonth m : List.copyOf(rs.openMonths())) {
       long end = start(m.plusMonths(1));
       if (closeTime < end + config.monthGrace().toMillis()
-          || platformRule != null && errorRateFrontier < end) {
+          || platformRule != null && hours.frontier() < end) {
         break;
       }
       // everything observed before the end is applied now; a probe of the month arriving
@@ -598,9 +575,6 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
       ledgerLine(service, region, rs, ss, m, end, true);
       closed.computeIfAbsent(m, x -> new TreeMap<>()).put(region, charged(rs, ss, region, m));
       rs = rs.withClosed(m);
-      if (platformRule != null) {
-        forgetHours(service, region, end);
-      }
     }
     return rs;
   }
@@ -619,6 +593,9 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
                   new UptimeOutput.Closed(new MonthClosed(service, m, closedAt, byRegion)),
                   closedAt));
         });
+    if (!closed.isEmpty() && platformRule != null) {
+      forgetHours(service, start(closed.lastKey().plusMonths(1)));
+    }
     // windows that ended before the closed months and every alert window: read no more
     return closed.isEmpty()
         ? ss
@@ -734,8 +711,12 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
             .setIncidentIds(b.incidentIds())
             .setFinalized(finalized)
             .setUnobservedMs(b.unobservedMs())
+            // on the final line only: before, how far the receipts had been counted would
+            // depend on how the inputs interleaved, and a replay must write the same lines
             .setErrorRateDowntimeMs(
-                errorRateDowntimeMs(service, region, b.periodStart(), b.observedUntil()))
+                finalized
+                    ? errorRateDowntimeMs(service, region, b.periodStart(), b.periodEnd())
+                    : 0)
             .build();
     forward(regionKey(service, region) + ":" + m, new UptimeOutput.LedgerLine(line), observedUntil);
   }

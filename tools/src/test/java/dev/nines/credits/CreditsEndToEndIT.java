@@ -1309,6 +1309,8 @@ class CreditsEndToEndIT {
       long busyFrom = System.nanoTime();
       List<ProducerRecord<String, Object>> probes = probeRecords(run.layout);
       produce(platform, registry, run, probes);
+      // after the probes: the months (with the platform's objective set, and partial's) may
+      // have to wait for the receipts' watermarks, across the kills too
       List<ProducerRecord<String, Object>> receipts = receiptRecords(run.layout);
       produce(platform, registry, run, receipts);
       run.receipts = receipts.size();

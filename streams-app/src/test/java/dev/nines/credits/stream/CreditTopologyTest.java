@@ -458,6 +458,85 @@ class CreditTopologyTest {
         .containsExactly("SMS:us-east:2026-03 600000 0 100.000000");
   }
 
+  @Test
+  void statementsAndCreditsDoNotDependOnWhetherProbesOrReceiptsPassTheMonthsEndFirst() {
+    // the same input twice: the receipts' partition past March's end before the probes close
+    // March, then after: the same statements and credits, in the same order
+    List<String> receiptsFirst = errorRateScenario(true);
+    driver.close();
+    start();
+    List<String> probesFirst = errorRateScenario(false);
+    assertThat(receiptsFirst).hasSize(6).isEqualTo(probesFirst);
+  }
+
+  /** Three accounts, one with an error-rate rule; returns what was written, in order. */
+  List<String> errorRateScenario(boolean receiptsFirst) {
+    SlaContract rate = contract("rate", "us-east", null, null);
+    rate.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT5M", 10));
+    contracts.pipeInput("rate", rate);
+    contracts.pipeInput("a-plain", contract("a-plain", "us-east", null, null));
+    contracts.pipeInput("z-plain", contract("z-plain", "us-east", null, null));
+    receipts("rate", "us-east", Channel.SMS, "2026-03-31T23:00:00Z", 20, 4, FailureCause.PLATFORM);
+    Runnable end =
+        () ->
+            receiptsInput()
+                .pipeInput(
+                    "end",
+                    Records.endOfInputReceipt(0, Instant.parse("2026-04-01T01:05:00Z")),
+                    Instant.parse("2026-04-01T01:05:00Z"));
+    if (receiptsFirst) {
+      end.run();
+    }
+    probesUntilMarchCloses(between("2026-03-31T23:40:00Z", "2026-03-31T23:50:00Z"));
+    if (!receiptsFirst) {
+      end.run();
+    }
+    List<String> out = new ArrayList<>();
+    statements.readRecordsToList().forEach(r -> out.add(r.key() + " " + r.value()));
+    credits.readRecordsToList().forEach(r -> out.add(r.key() + " " + r.value()));
+    return out;
+  }
+
+  @Test
+  void aMonthInAZoneHalfAnHourFromUtcCountsTheErrorRateOfItsOwnHalfHours() {
+    // Asia/Kolkata (+05:30): its March is [28 Feb 18:30Z, 31 Mar 18:30Z), 744 h (no DST).
+    // Failing 5-minute periods 18:00-18:30Z on 31 March are in it; 18:30-19:00Z are April's.
+    SlaContract kolkata = contract("kolkata", "us-east", "Asia/Kolkata", null);
+    kolkata.setErrorRateDowntime(new ErrorRateDowntimeRule("5", "PT5M", 10));
+    contracts.pipeInput("kolkata", kolkata);
+    receipts(
+        "kolkata", "us-east", Channel.SMS, "2026-03-31T18:00:00Z", 20, 20, FailureCause.PLATFORM);
+    for (String at :
+        List.of(
+            "2026-03-31T18:05:00Z",
+            "2026-03-31T18:10:00Z",
+            "2026-03-31T18:15:00Z",
+            "2026-03-31T18:20:00Z",
+            "2026-03-31T18:25:00Z",
+            "2026-03-31T18:30:00Z",
+            "2026-03-31T18:45:00Z")) {
+      receipts("kolkata", "us-east", Channel.SMS, at, 20, 20, FailureCause.PLATFORM);
+    }
+    receiptsInput()
+        .pipeInput(
+            "end",
+            Records.endOfInputReceipt(0, Instant.parse("2026-04-01T01:05:00Z")),
+            Instant.parse("2026-04-01T01:05:00Z"));
+    probesUntilMarchCloses(t -> false);
+    SlaStatement st = byAccount(statements.readRecordsToList()).get("kolkata");
+    assertThat(st.getPeriodStart()).isEqualTo(Instant.parse("2026-02-28T18:30:00Z"));
+    assertThat(st.getPeriodEnd()).isEqualTo(Instant.parse("2026-03-31T18:30:00Z"));
+    // six periods, 18:00-18:30Z: 1,800,000 ms of 2,678,400,000 -> 99.93279569... -> "99.932795"
+    assertThat(st.getDownIntervals())
+        .extracting(d -> d.getFrom() + "/" + d.getTo() + " " + d.getCause())
+        .containsExactly("2026-03-31T18:00:00Z/2026-03-31T18:30:00Z ERROR_RATE");
+    assertThat(st.getDowntimeMs()).isEqualTo(1_800_000);
+    assertThat(st.getAvailabilityPercent()).isEqualTo("99.932795");
+    assertThat(credits.readValuesToList())
+        .extracting(c -> c.getAccountId() + " " + c.getMonth() + " " + c.getCreditAmountMinor())
+        .containsExactly("kolkata 2026-03 1000");
+  }
+
   TestInputTopic<String, DeliveryReceipt> receiptsInput() {
     return driver.createInputTopic(
         Topics.DELIVERY_RECEIPTS.name(),

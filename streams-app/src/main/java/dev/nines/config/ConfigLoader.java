@@ -288,7 +288,8 @@ public final class ConfigLoader {
             get(raw, Settings.DEDUP_RETENTION),
             get(raw, Settings.HEALTH_SKETCH_ACCURACY),
             positive(raw, Settings.HEALTH_WATERMARK_INTERVAL),
-            positive(raw, Settings.HEALTH_PARTITION_IDLE)),
+            positive(raw, Settings.HEALTH_PARTITION_IDLE),
+            get(raw, Settings.HEALTH_BATCH_RECORDS)),
         routing,
         uptime(raw),
         new NinesConfig.Simulate(

@@ -170,6 +170,7 @@ public record NinesConfig(
    * @param watermarkInterval event-time cadence of the watermarks across the by-carrier
    *     repartitions, by which carrier-health windows and routing buckets close
    * @param partitionIdle wall-clock time after which a silent input partition is idle
+   * @param batchRecords most receipts in one record of the by-carrier repartition; 1: no batches
    */
   public record Health(
       Duration windowSize,
@@ -177,7 +178,8 @@ public record NinesConfig(
       Duration dedupRetention,
       double latencyRelativeAccuracy,
       Duration watermarkInterval,
-      Duration partitionIdle) {}
+      Duration partitionIdle,
+      int batchRecords) {}
 
   /**
    * Where Kafka and the registry are, and how to get in (kafka.* overrides: TLS, SASL; registry

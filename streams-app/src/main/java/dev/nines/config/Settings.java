@@ -353,6 +353,16 @@ public final class Settings {
               + "holds back the closing of carrier-health windows and routing buckets. It affects "
               + "when windows close, not what they hold, unless the partition later sends records "
               + "for windows already closed.");
+  public static final Setting<Integer> HEALTH_BATCH_RECORDS =
+      Setting.intRange(
+          "health.batch.records",
+          "1000",
+          1,
+          10_000,
+          "Most receipts an input partition's task sends across the by-carrier repartition in one "
+              + "record (a batch, also cut at 256 KiB, before every watermark and at every "
+              + "commit). 1: one record per receipt, which instances without batches can read: "
+              + "the first step of a rolling upgrade (docs/operations.md).");
   public static final Setting<Duration> DEDUP_RETENTION =
       Setting.duration(
           "dedup.retention",
@@ -858,6 +868,7 @@ public final class Settings {
           HEALTH_GRACE,
           HEALTH_WATERMARK_INTERVAL,
           HEALTH_PARTITION_IDLE,
+          HEALTH_BATCH_RECORDS,
           DEDUP_RETENTION,
           HEALTH_SKETCH_ACCURACY,
           ROCKSDB_MEMORY_MB,

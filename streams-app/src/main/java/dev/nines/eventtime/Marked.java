@@ -7,11 +7,17 @@ import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** A value of a watermarked repartition topic: a record of the stream, or a watermark. */
-public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
+/**
+ * A value of a watermarked repartition topic: a record of the stream, a watermark, or a batch of
+ * records bound for one partition (see {@link Batcher}).
+ */
+public sealed interface Marked<V> permits Marked.Item, Marked.Mark, Marked.Batch {
 
   /** The key watermarks are written with (the partitioner, not the key, places them). */
   String MARK_KEY = "~watermark";
+
+  /** The key batches are written with (the partitioner, not the key, places them). */
+  String BATCH_KEY = "~batch";
 
   /** Header carrying the upstream partition of an item, as a 4-byte big-endian int. */
   String UPSTREAM_HEADER = "nines.upstream.partition";
@@ -54,6 +60,30 @@ public sealed interface Marked<V> permits Marked.Item, Marked.Mark {
   record Mark<V>(Watermark watermark) implements Marked<V> {
     public Mark {
       Objects.requireNonNull(watermark, "watermark");
+    }
+  }
+
+  /**
+   * Records of one upstream task bound for one partition of the repartition topic, in the order
+   * they were passed: each as it would have crossed alone (key, timestamp, value; the headers are
+   * the batch record's own).
+   *
+   * @param partition the partition of the repartition topic: where each entry's key would go
+   */
+  record Batch<V>(int partition, List<Entry<V>> entries) implements Marked<V> {
+    public Batch {
+      Objects.requireNonNull(entries, "entries");
+      if (partition < 0) {
+        throw new IllegalArgumentException("partition " + partition + ": expected >= 0");
+      }
+    }
+  }
+
+  /** One record of a {@link Batch}. */
+  record Entry<V>(String key, long timestamp, V value) {
+    public Entry {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.nines.eventtime;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -105,11 +107,19 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    // per input partition: S_u and the last boundary value; written once per commit (cached)
-    return Set.of(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(storeName), Serdes.Integer(), Serdes.ByteArray())
-            .withCachingEnabled());
+    // per input partition: S_u and the last boundary value; held by the processor and written
+    // once per commit through the hook (the same bytes as when the store was cached)
+    // in this order, so that the topology's description is always the same
+    return new LinkedHashSet<>(
+        List.of(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(storeName), Serdes.Integer(), Serdes.ByteArray())
+                .withCachingDisabled(),
+            CommitHook.builder(hookName())));
+  }
+
+  private String hookName() {
+    return storeName + "-commit-hook";
   }
 
   @Override
@@ -123,6 +133,9 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       private long lastRecordWallMs;
       private boolean idle;
       private boolean announced;
+      private boolean changed;
+      private byte[] upstream;
+      private CommitHook.Binding hook;
 
       @Override
       public void init(ProcessorContext<String, Marked<V>> context) {
@@ -145,6 +158,9 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         lastRecordWallMs = context.currentSystemTimeMs();
         idle = false;
         announced = false;
+        changed = false;
+        upstream = ByteBuffer.allocate(4).putInt(first + partition).array();
+        hook = CommitHook.bind(context, hookName(), this::writeBack, () -> changed = false);
         long every = Math.max(100, Math.min(1_000, idleAfter.toMillis() / 2));
         context.schedule(
             Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
@@ -155,9 +171,9 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         long t = eventTime.applyAsLong(record.value());
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(Marked.UPSTREAM_HEADER);
-        headers.add(
-            Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(first + partition).array());
-        context.forward(record.withValue(Marked.item(record.value())).withHeaders(headers));
+        headers.add(Marked.UPSTREAM_HEADER, upstream);
+        context.forward(
+            new Record<>(record.key(), Marked.item(record.value()), record.timestamp(), headers));
         lastRecordWallMs = context.currentSystemTimeMs();
         long before = streamTime;
         streamTime = Math.max(streamTime, t);
@@ -174,7 +190,15 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
           send(false, record.timestamp());
         }
         if (streamTime != before) {
+          changed = true;
+          hook.seen();
+        }
+      }
+
+      private void writeBack() {
+        if (changed) {
           store.put(partition, ByteBuffer.allocate(16).putLong(streamTime).putLong(marked).array());
+          changed = false;
         }
       }
 

@@ -1,6 +1,8 @@
 package dev.nines.ingest;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
@@ -18,48 +20,80 @@ public final class TextLimit {
 
   /** A problem naming the field's path and length, or empty if every text is within {@code max}. */
   public static Optional<Problem> check(IndexedRecord record, int max) {
-    return find(record, "", max);
+    Found f = find(record, max);
+    if (f == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Problem(
+            TOO_LONG,
+            f.path()
+                + " is "
+                + f.length
+                + " characters long: expected at most "
+                + max
+                + " (ingest.max.text.length)"));
   }
 
-  private static Optional<Problem> find(Object value, String path, int max) {
-    if (value instanceof CharSequence text) {
-      if (text.length() > max) {
-        return Optional.of(
-            new Problem(
-                TOO_LONG,
-                path
-                    + " is "
-                    + text.length()
-                    + " characters long: expected at most "
-                    + max
-                    + " (ingest.max.text.length)"));
+  /**
+   * The text found too long: its length, and the steps from the record down to it, innermost
+   * first. The path is spelled only for a record that has one, not on every check.
+   */
+  private static final class Found {
+    final int length;
+    final List<String> steps = new ArrayList<>(); // "." + field name, "[i]", " key"
+
+    Found(int length) {
+      this.length = length;
+    }
+
+    Found under(String step) {
+      steps.add(step);
+      return this;
+    }
+
+    /** {@code a.b[2].c}, {@code m key}, {@code m[k]}: the top-level field without a dot. */
+    String path() {
+      StringBuilder b = new StringBuilder();
+      for (int i = steps.size() - 1; i >= 0; i--) {
+        String s = steps.get(i);
+        b.append(b.length() == 0 && s.startsWith(".") ? s.substring(1) : s);
       }
+      return b.toString();
+    }
+  }
+
+  private static Found find(Object value, int max) {
+    if (value instanceof CharSequence text) {
+      return text.length() > max ? new Found(text.length()) : null;
     } else if (value instanceof IndexedRecord r) {
       for (Schema.Field f : r.getSchema().getFields()) {
-        Optional<Problem> p =
-            find(r.get(f.pos()), path.isEmpty() ? f.name() : path + "." + f.name(), max);
-        if (p.isPresent()) {
-          return p;
+        Found p = find(r.get(f.pos()), max);
+        if (p != null) {
+          return p.under("." + f.name());
         }
       }
     } else if (value instanceof Collection<?> items) {
       int i = 0;
       for (Object item : items) {
-        Optional<Problem> p = find(item, path + "[" + i++ + "]", max);
-        if (p.isPresent()) {
-          return p;
+        Found p = find(item, max);
+        if (p != null) {
+          return p.under("[" + i + "]");
         }
+        i++;
       }
     } else if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        Optional<Problem> p =
-            find(e.getKey(), path + " key", max)
-                .or(() -> find(e.getValue(), path + "[" + e.getKey() + "]", max));
-        if (p.isPresent()) {
-          return p;
+        Found p = find(e.getKey(), max);
+        if (p != null) {
+          return p.under(" key");
+        }
+        p = find(e.getValue(), max);
+        if (p != null) {
+          return p.under("[" + e.getKey() + "]");
         }
       }
     }
-    return Optional.empty();
+    return null;
   }
 }

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -162,9 +163,9 @@ class CarrierHealthAcrossPartitionsIT {
     assertThat(expected).as("4 carriers x 6 minutes").hasSize(24);
 
     long t0 = System.nanoTime();
-    Outputs one = run(1, reference, events);
+    Outputs one = run(1, reference, events, false);
     long t1 = System.nanoTime();
-    Outputs three = run(3, reference, events);
+    Outputs three = run(3, reference, events, true);
     long t2 = System.nanoTime();
 
     boolean sameWeights = one.weights().equals(three.weights());
@@ -208,25 +209,16 @@ class CarrierHealthAcrossPartitionsIT {
                     .containsExactlyElementsOf(records));
   }
 
-  /** One run on fresh topics with {@code partitions} partitions; skewed if more than one. */
-  Outputs run(int partitions, List<Sent> reference, List<Sent> events) throws Exception {
+  /**
+   * One run on fresh topics with {@code partitions} partitions; skewed if more than one. Without
+   * batches; with {@code upgrade}, restarted with batches once partition 0 is through.
+   */
+  Outputs run(int partitions, List<Sent> reference, List<Sent> events, boolean upgrade)
+      throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("health-parts-" + partitions) + ".";
-    NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                Integer.toString(partitions),
-                "health.partition.idle",
-                "PT10M"));
+    NinesConfig config = config(prefix, partitions, 1);
+    NinesConfig batching = config(prefix, partitions, 1000);
     String appId = config.streams().applicationId();
     try (Admin admin = platform.kafka().admin()) {
       TestTopics.ensure(admin, config.topics());
@@ -234,7 +226,9 @@ class CarrierHealthAcrossPartitionsIT {
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     String receiptTopic = config.topics().name(Topics.DELIVERY_RECEIPTS);
     String probeTopic = config.topics().name(Topics.PROBE_RESULTS);
-    long late;
+    long late = 0;
+    long singleRecords = 0;
+    NinesApp app = NinesApp.start(config, platform, registry);
     try (var producer =
             new KafkaProducer<String, Object>(
                 Map.of(
@@ -246,7 +240,6 @@ class CarrierHealthAcrossPartitionsIT {
                     262_144),
                 new StringSerializer(),
                 new AnyAvroSerializer(registry));
-        NinesApp app = NinesApp.start(config, platform, registry);
         Admin admin = platform.kafka().admin()) {
       for (Sent s : reference) {
         producer.send(
@@ -254,6 +247,13 @@ class CarrierHealthAcrossPartitionsIT {
       }
       producer.flush();
       for (int p = 0; p < partitions; p++) {
+        if (upgrade && p == 1) {
+          // the upgrade: the same application id and state directory, batches from now on
+          late += late(app, partitions);
+          app.close();
+          singleRecords = byCarrierRecords(admin, appId);
+          app = NinesApp.start(batching, platform, registry);
+        }
         // each record to the partition Kafka's default partitioner gives its key, so that a
         // duplicate receipt goes where its original went, as it would from a real producer
         for (Sent s : events) {
@@ -310,19 +310,24 @@ class CarrierHealthAcrossPartitionsIT {
                         admin, client, appId, List.of(receiptTopic, probeTopic), repartition)
                     .done();
               });
-      late = 0;
-      for (var e : app.streams().metrics().entrySet()) {
-        if (e.getKey().name().equals(ClosingWindows.LATE_METRIC)
-            && e.getKey().group().equals(ClosingWindows.METRIC_GROUP)) {
-          long n = ((Number) e.getValue().metricValue()).longValue();
-          late += n;
-          if (n > 0) {
-            System.out.printf(
-                "CarrierHealthAcrossPartitionsIT: %d partition(s): %d late in %s%n",
-                partitions, n, e.getKey().tags());
-          }
-        }
+      late += late(app, partitions);
+      if (upgrade) {
+        long batchRecords = byCarrierRecords(admin, appId) - singleRecords;
+        long first = receipts(events, 0, partitions);
+        long rest = receipts(events, 1, partitions) + receipts(events, 2, partitions);
+        System.out.printf(
+            Locale.ROOT,
+            "CarrierHealthAcrossPartitionsIT: by-carrier records: %d for %d receipts one by one, "
+                + "%d for %d receipts in batches (offsets, marks and commit markers included)%n",
+            singleRecords,
+            first,
+            batchRecords,
+            rest);
+        assertThat(singleRecords).as("one record per receipt before").isGreaterThan(first);
+        assertThat(batchRecords).as("batches after the upgrade").isLessThan(rest / 2);
       }
+    } finally {
+      app.close();
     }
     String healthTopic = config.topics().name(Topics.CARRIER_HEALTH);
     var healthSerde = Topics.CARRIER_HEALTH.valueSerde(registry);
@@ -348,6 +353,60 @@ class CarrierHealthAcrossPartitionsIT {
           .add(r.toString().substring(r.toString().indexOf(' ') + 1));
     }
     return new Outputs(health, attempts, weights, late);
+  }
+
+  /** Records the app's windows dropped as late. */
+  static long late(NinesApp app, int partitions) {
+    long late = 0;
+    for (var e : app.streams().metrics().entrySet()) {
+      if (e.getKey().name().equals(ClosingWindows.LATE_METRIC)
+          && e.getKey().group().equals(ClosingWindows.METRIC_GROUP)) {
+        long n = ((Number) e.getValue().metricValue()).longValue();
+        late += n;
+        if (n > 0) {
+          System.out.printf(
+              "CarrierHealthAcrossPartitionsIT: %d partition(s): %d late in %s%n",
+              partitions, n, e.getKey().tags());
+        }
+      }
+    }
+    return late;
+  }
+
+  /** The by-carrier repartition topic's end offsets, summed. */
+  static long byCarrierRecords(Admin admin, String appId) throws Exception {
+    String topic = appId + "-receipts-by-carrier-repartition";
+    var parts = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+    Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+    parts.forEach(pi -> ask.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+    return admin.listOffsets(ask).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+  }
+
+  /** The receipts among {@code events} produced to partition {@code p}. */
+  static long receipts(List<Sent> events, int p, int partitions) {
+    return events.stream()
+        .filter(e -> e.value() instanceof DeliveryReceipt)
+        .filter(e -> partitionOf(e.key(), partitions) == p)
+        .count();
+  }
+
+  static NinesConfig config(String prefix, int partitions, int batchRecords) {
+    return ConfigLoader.load(
+        Optional.empty(),
+        Map.of(),
+        Map.of(
+            "topics.prefix",
+            prefix,
+            "application.id",
+            prefix + "app",
+            "platform.ephemeral",
+            "true",
+            "topics.partitions",
+            Integer.toString(partitions),
+            "health.partition.idle",
+            "PT10M",
+            "health.batch.records",
+            Integer.toString(batchRecords)));
   }
 
   static int partitionOf(String key, int partitions) {

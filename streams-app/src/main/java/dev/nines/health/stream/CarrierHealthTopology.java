@@ -2,11 +2,13 @@ package dev.nines.health.stream;
 
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
+import dev.nines.eventtime.Batcher;
 import dev.nines.eventtime.ClosingWindows;
 import dev.nines.eventtime.Dedup;
 import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.Unbatcher;
 import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
@@ -61,6 +63,12 @@ public final class CarrierHealthTopology {
   public static final String RECEIPTS_WATERMARK_STORE = "receipts-watermark-store";
 
   public static final String CARRIER_PROBES_WATERMARK_STORE = "carrier-probes-watermark-store";
+
+  /** Holds nothing: sends the receipts' batches before each commit (see {@link Batcher}). */
+  public static final String RECEIPTS_BATCH_HOOK = "receipts-batches-commit-hook";
+
+  /** A batch of the by-carrier repartition is cut at this size (well below 1 MB records). */
+  static final int BATCH_MAX_BYTES = 256 * 1024;
 
   /**
    * Upstream partitions the by-carrier windows wait for: the receipts' input partitions
@@ -195,12 +203,21 @@ public final class CarrierHealthTopology {
                 0,
                 upstreams),
             Named.as("receipts-watermarks"))
+        .process(
+            new Batcher<CarrierReceipt>(
+                RECEIPTS_BATCH_HOOK,
+                partitions,
+                h.batchRecords(),
+                CarrierReceipt::maxSize,
+                BATCH_MAX_BYTES),
+            Named.as("receipts-batches"))
         .repartition(
             Repartitioned.with(
                     keys, MarkedSerde.of(CarrierReceipt.serde(receiptSerde.deserializer())))
                 .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
                 .withName("receipts-by-carrier")
                 .withNumberOfPartitions(partitions))
+        .process(new Unbatcher<CarrierReceipt>(), Named.as("receipts-unbatch"))
         .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE);
   }
 

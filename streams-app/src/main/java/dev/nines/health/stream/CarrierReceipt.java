@@ -71,6 +71,15 @@ public record CarrierReceipt(
         r.getStatus() != DeliveryStatus.DELIVERED && r.getFailureCause() == FailureCause.PLATFORM);
   }
 
+  /** At least the bytes of this record in its format (strings counted 3 bytes a char). */
+  public int maxSize() {
+    return FIXED
+        + 3
+            * (messageId.length()
+                + (accountId == null ? 0 : accountId.length())
+                + (region == null ? 0 : region.length()));
+  }
+
   public HealthSample sample() {
     return new HealthSample.Receipt(outcome, latencyMs);
   }

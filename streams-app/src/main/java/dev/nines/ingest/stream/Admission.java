@@ -1,5 +1,6 @@
 package dev.nines.ingest.stream;
 
+import dev.nines.eventtime.CommitHook;
 import dev.nines.ingest.InputBounds;
 import dev.nines.ingest.InvalidInputException;
 import dev.nines.ingest.Problem;
@@ -7,6 +8,9 @@ import dev.nines.ingest.TextLimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,16 +103,26 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
     this.bounds = bounds;
   }
 
-  /** Per input partition: the largest event time admitted. Cached: written once per commit. */
+  /**
+   * Per input partition: the largest event time admitted. Held by the processor and written
+   * once per commit (through {@link #hookName}), not per record: the same bytes as when it was
+   * a cached store.
+   */
   public StoreBuilder<KeyValueStore<Integer, Long>> storeBuilder() {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(storeName), Serdes.Integer(), Serdes.Long())
-        .withCachingEnabled();
+        .withCachingDisabled();
+  }
+
+  /** The {@link CommitHook} the stream time is written back through. */
+  String hookName() {
+    return storeName + "-commit-hook";
   }
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    return Set.of(storeBuilder());
+    // in this order, so that the topology's description is always the same
+    return new LinkedHashSet<>(List.of(storeBuilder(), CommitHook.builder(hookName())));
   }
 
   @Override
@@ -117,12 +131,40 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
       private FixedKeyProcessorContext<String, V> context;
       private KeyValueStore<Integer, Long> admitted;
       private Function<V, Problem> against;
+      private CommitHook.Binding hook;
+      // the store's values as read or since changed, by partition; changed: written at commit
+      private final Map<Integer, Long> highs = new HashMap<>();
+      private final Set<Integer> changed = new HashSet<>();
 
       @Override
       public void init(FixedKeyProcessorContext<String, V> context) {
         this.context = context;
         this.admitted = context.getStateStore(storeName);
         this.against = reference == null ? null : reference.apply(context.appConfigs());
+        highs.clear();
+        changed.clear();
+        hook = CommitHook.bind(context, hookName(), this::writeBack, this::drop);
+      }
+
+      private void writeBack() {
+        for (Integer p : changed) {
+          admitted.put(p, highs.get(p));
+        }
+        changed.clear();
+      }
+
+      private void drop() {
+        highs.clear(); // read again from the store, which holds what was committed
+        changed.clear();
+      }
+
+      private Long high(int partition) {
+        Long h = highs.get(partition);
+        if (h == null && !highs.containsKey(partition)) {
+          h = admitted.get(partition);
+          highs.put(partition, h);
+        }
+        return h;
       }
 
       @Override
@@ -172,7 +214,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
                   + bounds.maxAhead());
         }
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
-        Long high = admitted.get(partition);
+        Long high = high(partition);
         if (high != null && high - event > bounds.maxBehind().toMillis()) {
           throw new InvalidInputException(
               Problem.BEHIND,
@@ -195,7 +237,9 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
           }
         }
         if (high == null || event > high) {
-          admitted.put(partition, event);
+          highs.put(partition, event);
+          changed.add(partition);
+          hook.seen();
         }
         context.forward(record.withTimestamp(event));
       }

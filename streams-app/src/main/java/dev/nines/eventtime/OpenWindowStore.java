@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,8 +17,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /**
  * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged
  * RocksDB key-value store with an object cache in front ({@link WriteBackStore}). An open window
- * is decoded once, updated as an object, and encoded once per commit; the cache is emptied at
- * every commit, so it holds at most one commit interval's distinct windows.
+ * is decoded once, updated as an object, and encoded once per commit. After a commit the written
+ * windows stay in the cache as objects, up to {@link #KEEP_AFTER_COMMIT} of them (beyond that the
+ * cache is emptied), so that the next record of a window finds it without reading and decoding
+ * it again. The caller must {@link #put} every window it changes, as {@link ClosingWindows} does
+ * within one record.
  *
  * <p>Keys sort by (window start, key bytes), the order Kafka Streams' time-ordered window store
  * emits in. The layout, and why a cache of objects: docs/design/event-time.md.
@@ -36,9 +40,21 @@ public final class OpenWindowStore<A> extends WriteBackStore {
   /** A window leaving the store, in emission order. */
   public record Closed<A>(String key, long start, A value, long timestamp) {}
 
+  /**
+   * Open windows kept as objects across a commit, per store (a task's): the benchmark's 500
+   * carriers keep about 1,000 open windows and buckets per task; at 50,000 carrier paths the
+   * cache is emptied at each commit instead, which bounds the heap.
+   */
+  static final int KEEP_AFTER_COMMIT = 4096;
+
+  /** A window's place in the cache: cheaper to hash than its stored key is to compare. */
+  private record Slot(long start, String key) {}
+
   private final Serde<A> serde;
-  // dirty windows since the last commit, as objects; a TreeMap so a close merges in byte order
-  private final TreeMap<Bytes, Open<A>> dirty = new TreeMap<>();
+  // windows changed since the last commit, as objects
+  private final HashMap<Slot, Open<A>> dirty = new HashMap<>();
+  // windows as written at the last commits (not changed since), as objects
+  private final HashMap<Slot, Open<A>> clean = new HashMap<>();
   private long streamTime = NO_TIME;
   private boolean streamTimeLoaded;
   private boolean streamTimeDirty;
@@ -100,17 +116,20 @@ public final class OpenWindowStore<A> extends WriteBackStore {
 
   /** The open window of {@code key} starting at {@code start}, or null. */
   public Open<A> get(long start, String key) {
-    Bytes k = windowKey(start, key);
-    Open<A> open = dirty.get(k);
+    Slot slot = new Slot(start, key);
+    Open<A> open = dirty.get(slot);
+    if (open == null) {
+      open = clean.get(slot);
+    }
     if (open != null) {
       return open;
     }
-    byte[] stored = inner.get(k);
+    byte[] stored = inner.get(windowKey(start, key));
     return stored == null ? null : decode(stored);
   }
 
   public void put(long start, String key, A value, long timestamp) {
-    dirty.put(windowKey(start, key), new Open<>(value, timestamp));
+    dirty.put(new Slot(start, key), new Open<>(value, timestamp));
   }
 
   /**
@@ -135,9 +154,14 @@ public final class OpenWindowStore<A> extends WriteBackStore {
       }
     }
     // the cache's copy is newer than the stored one
-    Map<Bytes, Open<A>> cached = dirty.headMap(to, false);
-    closing.putAll(cached);
-    cached.clear();
+    for (var it = dirty.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().start() <= lastStart) {
+        closing.put(windowKey(e.getKey().start(), e.getKey().key()), e.getValue());
+        it.remove();
+      }
+    }
+    clean.keySet().removeIf(slot -> slot.start() <= lastStart);
     stored.forEach(inner::delete);
     List<Closed<A>> out = new ArrayList<>(closing.size());
     closing.forEach(
@@ -177,8 +201,17 @@ public final class OpenWindowStore<A> extends WriteBackStore {
 
   @Override
   public void flushCache() {
-    for (Map.Entry<Bytes, Open<A>> e : dirty.entrySet()) {
+    // in key order, as the changelog was written when the cache was a sorted map
+    TreeMap<Bytes, Open<A>> ordered = new TreeMap<>();
+    dirty.forEach((slot, open) -> ordered.put(windowKey(slot.start(), slot.key()), open));
+    for (Map.Entry<Bytes, Open<A>> e : ordered.entrySet()) {
       inner.put(e.getKey(), encode(e.getValue()));
+    }
+    if (clean.size() + dirty.size() > KEEP_AFTER_COMMIT) {
+      clean.clear();
+    }
+    if (dirty.size() <= KEEP_AFTER_COMMIT) {
+      clean.putAll(dirty);
     }
     dirty.clear();
     if (streamTimeDirty) {
@@ -197,6 +230,7 @@ public final class OpenWindowStore<A> extends WriteBackStore {
   public void clearCache() {
     // a dirty close: the store is restored from the changelog, the uncommitted work is redone
     dirty.clear();
+    clean.clear();
     streamTimeLoaded = false;
     streamTimeDirty = false;
     marks = null;

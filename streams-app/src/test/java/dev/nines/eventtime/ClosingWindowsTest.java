@@ -87,6 +87,27 @@ class ClosingWindowsTest {
   }
 
   @Test
+  void moreOpenWindowsThanTheCacheKeepsAcrossCommits() {
+    // the driver commits after each record: every window is kept as an object after its commit
+    // until more than OpenWindowStore.KEEP_AFTER_COMMIT are, then read back from the store
+    int keys = OpenWindowStore.KEEP_AFTER_COMMIT + 500;
+    List<In> input = new ArrayList<>();
+    for (long add : List.of(1L, 2L)) {
+      for (int k = 0; k < keys; k++) {
+        input.add(new In("k" + k, add, T0 + add * 1_000));
+      }
+    }
+    input.add(new In("end", 0, T0 + 200_000));
+    List<Out> expected = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      expected.add(new Out("k" + k, T0, 3, T0 + 2_000));
+    }
+    // one window start: emitted in key byte order, which for these ASCII keys is String order
+    expected.sort((a, b) -> a.key().compareTo(b.key()));
+    assertThat(run(ownTopology("open-many"), input, "own-out")).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void everyCommitWritesTheOpenWindowsToTheChangelog() {
     // the driver commits after each record; the object cache must be written by then, or a
     // crash after the commit would lose the window (OpenWindowStore#flushCache)

@@ -42,7 +42,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,7 +55,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * X-Nines-Served-By header shows who answered.
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(2) // the longest first (docs/development.md)
 class ApiForwardingIT {
 
   @Test

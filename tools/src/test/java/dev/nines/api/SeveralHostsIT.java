@@ -30,7 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.Timeout;
  * the status page and /metrics are reached from the host's namespace. Needs root and iproute2
  * (CI runs as root); skipped otherwise, saying so.
  */
-@Order(2) // the longest first (docs/development.md)
 class SeveralHostsIT {
   static final Path JAR = Path.of(System.getProperty("nines.jar", "target/nines.jar"));
   static final String TOKEN = "several-hosts-token";

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,7 +48,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * installed ({@code apt-get install -y chromium chromium-driver}; .ci/run installs them).
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(3) // the longest first (docs/development.md)
 class StatusPageBrowserIT {
   static final Path CHROMIUM = Path.of(System.getProperty("nines.chromium", "/usr/bin/chromium"));
   static final Path DRIVER =

@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaPlatformExtension.class)
 @Timeout(600)
-@Order(1) // the longest first (docs/development.md)
 class ThroughputBenchmarkIT {
   static final int ROUTES = 10;
 

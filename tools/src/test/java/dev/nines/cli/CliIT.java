@@ -28,7 +28,6 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * stopped with SIGINT as Ctrl-C would. Afterwards neither the app nor its broker may be left.
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(1) // the longest first (docs/development.md)
 class CliIT {
   static final Path JAR = Path.of(System.getProperty("nines.tools.jar", "target/nines-tools.jar"));
   Path workDir;

@@ -58,7 +58,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,7 +92,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * partition under every hashing partitioner.
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(2) // the longest first (docs/development.md)
 class AnyPartitionerIT {
   static final int PARTITIONS = 3;
   static final Instant ORIGIN = Instant.parse("2026-10-31T23:50:00Z");

@@ -49,7 +49,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +65,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * times (nothing listening: connection refused, as in the report that led here).
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(3) // the longest first (docs/development.md)
 class RegistryOutageIT {
   static final Instant ORIGIN = Instant.parse("2026-10-31T23:50:00Z");
   static final Instant END = ORIGIN.plus(Duration.ofMinutes(4));

@@ -47,7 +47,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,7 +77,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (docs/guarantees.md, "What is deterministic").
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(2) // the longest first (docs/development.md)
 class ReplayIT {
   static final Instant ORIGIN = Instant.parse("2026-10-31T23:45:00Z");
   static final Instant END = Instant.parse("2026-11-01T00:10:00Z");

@@ -49,7 +49,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,7 +88,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and closed the month at a different point (docs/guarantees.md, "What is deterministic").
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(3) // the longest first (docs/development.md)
 class UptimeAcrossPartitionsIT {
   static final String SCENARIO = "scenarios/uptime-partitions.yaml";
   static final Instant ORIGIN = Instant.parse("2026-09-29T00:00:00Z");

@@ -59,7 +59,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -103,7 +102,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * outputs. Switching this month-long test to 3 partitions has not been run yet (issue #9).
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(3) // the longest first (docs/development.md)
 class UptimeEndToEndIT {
   static final String SCENARIO = "scenarios/uptime-e2e.yaml";
   static final Instant ORIGIN = Instant.parse("2026-09-01T00:00:00Z");

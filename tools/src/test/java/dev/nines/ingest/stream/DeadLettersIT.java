@@ -52,7 +52,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -63,7 +62,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the output those records would have touched, is exactly what the good records alone give.
  */
 @ExtendWith(KafkaPlatformExtension.class)
-@Order(3) // the longest first (docs/development.md)
 class DeadLettersIT {
   static final Instant T0 = Instant.parse("2026-10-01T10:00:00Z");
 

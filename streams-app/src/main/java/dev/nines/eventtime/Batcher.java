@@ -7,8 +7,6 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -56,7 +54,12 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
       String hookName, int partitions, int maxEntries, ToIntFunction<V> size, int maxBytes) {
     if (partitions < 1 || maxEntries < 1 || maxBytes < 1) {
       throw new IllegalArgumentException(
-          partitions + " partitions, " + maxEntries + " entries per batch: expected both >= 1");
+          partitions
+              + " partitions, "
+              + maxEntries
+              + " entries and "
+              + maxBytes
+              + " bytes per batch: expected each >= 1");
     }
     this.hookName = hookName;
     this.partitions = partitions;
@@ -64,14 +67,6 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
     this.size = size;
     this.maxBytes = maxBytes;
   }
-
-  /** The partition Kafka's default partitioner gives a record with this key. */
-  public static int partitionOf(String key, int partitions) {
-    byte[] k = KEYS.serialize(null, key);
-    return Utils.toPositive(Utils.murmur2(k)) % partitions;
-  }
-
-  private static final StringSerializer KEYS = new StringSerializer();
 
   @Override
   public Set<StoreBuilder<?>> stores() {
@@ -134,7 +129,7 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
       }
       upstream = h;
       hook.seen();
-      int p = partitionOf(record.key(), partitions);
+      int p = MulticastPartitioner.partitionOf(record.key(), partitions);
       List<Marked.Entry<V>> b = buffers[p];
       b.add(new Marked.Entry<>(record.key(), record.timestamp(), item.value()));
       lastTimestamp[p] = record.timestamp();

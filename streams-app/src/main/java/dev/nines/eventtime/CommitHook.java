@@ -92,6 +92,11 @@ public final class CommitHook implements StateStore, CachedStateStore<byte[], by
     }
   }
 
+  /** The conventional name of the hook of a processor whose state is in store {@code store}. */
+  public static String nameFor(String store) {
+    return store + "-commit-hook";
+  }
+
   /** A builder of the hook named {@code name}: in memory, not logged, holds nothing. */
   public static StoreBuilder<CommitHook> builder(String name) {
     return new StoreBuilder<>() {

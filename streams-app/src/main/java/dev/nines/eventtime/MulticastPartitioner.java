@@ -1,9 +1,11 @@
 package dev.nines.eventtime;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -12,6 +14,11 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * land where they always did.
  */
 public final class MulticastPartitioner<V> implements StreamPartitioner<String, Marked<V>> {
+
+  /** The partition Kafka's default partitioner gives a record with this String key. */
+  public static int partitionOf(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
 
   @Override
   public Optional<Set<Integer>> partitions(

@@ -119,7 +119,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
   }
 
   private String hookName() {
-    return storeName + "-commit-hook";
+    return CommitHook.nameFor(storeName);
   }
 
   @Override

@@ -1,9 +1,8 @@
 package dev.nines.views;
 
-import java.nio.charset.StandardCharsets;
+import dev.nines.eventtime.MulticastPartitioner;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -22,8 +21,7 @@ public final class ServicePartitioner implements StreamPartitioner<String, Objec
   }
 
   public static int partition(String service, int numPartitions) {
-    return Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8)))
-        % numPartitions;
+    return MulticastPartitioner.partitionOf(service, numPartitions);
   }
 
   @Override

@@ -110,11 +110,11 @@ class BatchFormatTest {
         .isInstanceOf(IllegalStateException.class);
     // Kafka's own partitioner for keyed records, not ours; the murmur2 values of the first two
     // were noted before batches existed (US:SMS:atlas -> 1, delta -> 0 of 3)
-    assertThat(Batcher.partitionOf("US:SMS:atlas", 3)).isEqualTo(1);
-    assertThat(Batcher.partitionOf("US:SMS:delta", 3)).isEqualTo(0);
+    assertThat(MulticastPartitioner.partitionOf("US:SMS:atlas", 3)).isEqualTo(1);
+    assertThat(MulticastPartitioner.partitionOf("US:SMS:delta", 3)).isEqualTo(0);
     for (String key : List.of("US:SMS:atlas", "BR:SMS:vivo", "FR:VOICE:ü", "", "x".repeat(300))) {
       for (int n = 1; n <= 12; n++) {
-        assertThat(Batcher.partitionOf(key, n))
+        assertThat(MulticastPartitioner.partitionOf(key, n))
             .as(key + " of " + n)
             .isEqualTo(BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), n));
       }

@@ -116,7 +116,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
 
   /** The {@link CommitHook} the stream time is written back through. */
   String hookName() {
-    return storeName + "-commit-hook";
+    return CommitHook.nameFor(storeName);
   }
 
   @Override

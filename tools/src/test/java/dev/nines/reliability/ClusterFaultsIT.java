@@ -57,6 +57,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -122,22 +123,23 @@ class ClusterFaultsIT {
 
   /**
    * The other instance commits a killed instance's partitions within this many seconds of the
-   * SIGKILL (6 s session timeout, 6 s transaction timeout), with room for a slow machine; with
-   * Kafka's defaults it took 44 to 47 s. On this 2-core machine (three brokers and two instances
-   * on it, test JVMs compiling with C1 only): 9.2 s when this class runs alone, 10.4 s inside a
-   * full `mvn verify` (2026-12-06; 20.9 and 22.2 s with C2, whose compiler threads competed for
-   * the cores). `./nines bench failover` measures the takeover for its target.
+   * SIGKILL (6 s session timeout, 6 s transaction timeout): the 30 s in which the platforms nines
+   * serves promise to move traffic off a failing carrier. With Kafka's defaults it took 44 to 47
+   * s. On this 2-core machine (three brokers and two instances on it, test JVMs compiling with C1
+   * only): 8.0 s when this class runs alone, 10.4 and 13.5 s inside a full `mvn verify`
+   * (2026-12-06/07), and once 20.5 s on a busier CI machine. The p95 target (10 s) is measured
+   * by `./nines bench failover`, not here: this bound catches a lost setting, not a slow day.
    */
-  static final double TAKEOVER_BOUND_SECONDS = 20;
+  static final double TAKEOVER_BOUND_SECONDS = 30;
 
   /**
    * A killed instance restarted at once commits input again within this many seconds: a JVM
    * start, and under exactly-once the state of every task restored from its changelog (a crash
    * leaves no checkpoint). With Kafka's defaults it took about 55 s; with nines' 13.6 s alone and
-   * 18.4 s in a full `mvn verify` on this 2-core machine (2026-12-06, test JVMs on C1; 14 to
-   * 28 s with C2, where the restore competed with three brokers and their compilers).
+   * 17 to 24 s in full `mvn verify` runs on this 2-core machine (2026-12-06/07, test JVMs on C1;
+   * 14 to 28 s with C2, where the restore competed with three brokers and their compilers).
    */
-  static final double RESTART_BOUND_SECONDS = 30;
+  static final double RESTART_BOUND_SECONDS = 40;
 
   static final String SCENARIO =
       """
@@ -416,9 +418,12 @@ class ClusterFaultsIT {
       awaitProgress(run, feed, 0.60, List.of(app));
       run.kills++;
       t = System.nanoTime();
+      Set<TopicPartition> had = committed(admin, run.appId).keySet();
       app.kill();
-      long at = committedProgress(admin, run.appId);
       app.start();
+      // read after the start, so the wait for the dead instance's transaction is not added to
+      // the restart; the restarted app cannot commit before that transaction is resolved either
+      long at = sum(settledOffsets(run, admin, had));
       run.event("app killed with SIGKILL (committed input offsets then: %d) and restarted", at);
       awaitUntil(
           run,
@@ -478,10 +483,11 @@ class ClusterFaultsIT {
       Map<String, Set<TopicPartition>> owners = owners(admin, run.appId);
       run.event("partitions per instance: %s; both commit input", counts(owners));
       Set<TopicPartition> moved = owners.get(a.name);
-      Map<TopicPartition, Long> at = committed(admin, run.appId, moved);
+      Set<TopicPartition> had = committed(admin, run.appId, moved).keySet();
       long t = System.nanoTime();
       run.kills++;
       a.kill();
+      Map<TopicPartition, Long> at = settledOffsets(run, admin, had);
       run.event(
           "%s killed with SIGKILL; it owned %d partitions: %s",
           a.name,
@@ -1150,6 +1156,61 @@ class ClusterFaultsIT {
         .filter(o -> o != null)
         .mapToLong(OffsetAndMetadata::offset)
         .sum();
+  }
+
+  /** Every committed offset of the group. */
+  static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
+    Map<TopicPartition, Long> m = new HashMap<>();
+    admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .forEach(
+            (tp, o) -> {
+              if (o != null) {
+                m.put(tp, o.offset());
+              }
+            });
+    return m;
+  }
+
+  static long sum(Map<TopicPartition, Long> offsets) {
+    return offsets.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * The committed offsets a killed instance left, once none of its transactions is pending:
+   * read with {@code requireStable}, which leaves out a partition whose offsets wait on an open
+   * transaction, until every partition that had an offset before the kill is in. So a commit
+   * the instance sent just before it died is counted as its own, and only a live instance moves
+   * the offsets on (read at once after the kill, one restart was "measured" at 0.3 s: the dead
+   * instance's last commit landing).
+   */
+  static Map<TopicPartition, Long> settledOffsets(Run run, Admin admin, Set<TopicPartition> had) {
+    Map<TopicPartition, Long> settled = new HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .pollInSameThread()
+        .alias(run.label + ": the killed instance's offsets are stable")
+        .ignoreExceptions()
+        .until(
+            () -> {
+              settled.clear();
+              admin
+                  .listConsumerGroupOffsets(
+                      run.appId, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                  .partitionsToOffsetAndMetadata()
+                  .get()
+                  .forEach(
+                      (tp, o) -> {
+                        if (o != null && had.contains(tp)) {
+                          settled.put(tp, o.offset());
+                        }
+                      });
+              return settled.keySet().containsAll(had);
+            });
+    return settled;
   }
 
   static Map<TopicPartition, Long> committed(

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.ClosingWindows;
 import dev.nines.model.CarrierKey;
@@ -36,7 +35,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -391,22 +389,13 @@ class CarrierHealthAcrossPartitionsIT {
   }
 
   static NinesConfig config(String prefix, int partitions, int batchRecords) {
-    return ConfigLoader.load(
-        Optional.empty(),
-        Map.of(),
-        Map.of(
-            "topics.prefix",
-            prefix,
-            "application.id",
-            prefix + "app",
-            "platform.ephemeral",
-            "true",
-            "topics.partitions",
-            Integer.toString(partitions),
-            "health.partition.idle",
-            "PT10M",
-            "health.batch.records",
-            Integer.toString(batchRecords)));
+    return KafkaPlatformExtension.config(
+        prefix,
+        partitions,
+        "health.partition.idle",
+        "PT10M",
+        "health.batch.records",
+        Integer.toString(batchRecords));
   }
 
   static int partitionOf(String key, int partitions) {

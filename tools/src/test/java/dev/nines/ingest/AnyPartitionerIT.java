@@ -9,7 +9,6 @@ import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.model.CarrierKey;
 import dev.nines.platform.local.LocalPlatform;
@@ -45,7 +44,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -286,24 +284,15 @@ class AnyPartitionerIT {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("any-" + name) + ".";
     NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                Integer.toString(PARTITIONS),
-                "uptime.month.grace",
-                "PT5M",
-                "health.partition.idle",
-                "PT10M",
-                "uptime.partition.idle",
-                "PT10M"));
+        KafkaPlatformExtension.config(
+            prefix,
+            PARTITIONS,
+            "uptime.month.grace",
+            "PT5M",
+            "health.partition.idle",
+            "PT10M",
+            "uptime.partition.idle",
+            "PT10M");
     String appId = config.streams().applicationId();
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     long t0 = System.nanoTime();

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.local.LocalPlatform;
 import dev.nines.schema.CarrierState;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -81,19 +79,7 @@ class ProducedFromPythonIT {
     Assumptions.assumeTrue(python.isPresent(), "no Python 3 with confluent-kafka: " + INSTALL);
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("python") + ".";
-    NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                "3"));
+    NinesConfig config = KafkaPlatformExtension.config(prefix, 3);
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     try (Admin admin = platform.kafka().admin()) {
       TestTopics.ensure(admin, config.topics());

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.PortCheck;
 import dev.nines.platform.local.LocalPlatform;
@@ -18,7 +17,6 @@ import dev.nines.testing.TopicRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -46,19 +44,7 @@ class InputDeletedWhileRunningIT {
   void inputDeletedBeforeItWasReadStopsTheAppWithOneLine() throws Exception {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("deleted") + ".";
-    NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                "1"));
+    NinesConfig config = KafkaPlatformExtension.config(prefix, 1);
     String appId = config.streams().applicationId();
     String receipts = config.topics().name(Topics.DELIVERY_RECEIPTS);
     TopicPartition p0 = new TopicPartition(receipts, 0);

@@ -9,7 +9,6 @@ import dev.nines.TopicNames;
 import dev.nines.Topics;
 import dev.nines.api.ApiServer;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.PortCheck;
 import dev.nines.platform.local.LocalPlatform;
@@ -40,7 +39,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
@@ -152,26 +150,17 @@ class RegistryOutageIT {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("registry-" + name) + ".";
     NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                "1",
-                "api.port",
-                Integer.toString(PortCheck.freePort()),
-                "uptime.month.grace",
-                "PT5M",
-                "health.partition.idle",
-                "PT10M",
-                "uptime.partition.idle",
-                "PT10M"));
+        KafkaPlatformExtension.config(
+            prefix,
+            1,
+            "api.port",
+            Integer.toString(PortCheck.freePort()),
+            "uptime.month.grace",
+            "PT5M",
+            "health.partition.idle",
+            "PT10M",
+            "uptime.partition.idle",
+            "PT10M");
     String appId = config.streams().applicationId();
     var registry = new RestSchemaRegistryClient(platform.schemaRegistryUrl());
     int port = PortCheck.freePort(); // nothing listens there until the forwarder starts

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
 import dev.nines.cli.TestClients;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.local.LocalPlatform;
 import dev.nines.schema.CarrierState;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,22 +67,12 @@ class RoutingEndToEndIT {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("e2e") + ".";
     NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                // one partition: the history is produced as fast as the broker takes it, and with
-                // several partitions their event times drift apart by more than the 1 s routing
-                // grace
-                // (deterministic closing under any skew is the watermark work of the replay issue)
-                "topics.partitions",
-                "1"));
+        KafkaPlatformExtension.config(
+            // one partition: the history is produced as fast as the broker takes it, and with
+            // several partitions their event times drift apart by more than the 1 s routing
+            // grace
+            // (deterministic closing under any skew is the watermark work of the replay issue)
+            prefix, 1);
     try (Admin admin = platform.kafka().admin()) {
       TestTopics.ensure(admin, config.topics());
     }

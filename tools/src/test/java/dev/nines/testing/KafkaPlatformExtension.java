@@ -1,8 +1,13 @@
 package dev.nines.testing;
 
+import dev.nines.config.ConfigLoader;
+import dev.nines.config.NinesConfig;
 import dev.nines.platform.PortCheck;
 import dev.nines.platform.local.LocalKafka;
 import dev.nines.platform.local.LocalPlatform;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -45,6 +50,26 @@ public final class KafkaPlatformExtension implements BeforeAllCallback {
       throw new IllegalStateException("annotate the test with @ExtendWith(KafkaPlatformExtension)");
     }
     return platform;
+  }
+
+  /**
+   * A configuration of one test's own on the shared platform: topics named with {@code prefix}
+   * and {@code partitions} each, the application id {@code <prefix>app}, state in a temporary
+   * directory; then {@code settings}, pairs of key and value, on top.
+   */
+  public static NinesConfig config(String prefix, int partitions, String... settings) {
+    if (settings.length % 2 != 0) {
+      throw new IllegalArgumentException("settings come in pairs of key and value");
+    }
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("topics.prefix", prefix);
+    flags.put("application.id", prefix + "app");
+    flags.put("platform.ephemeral", "true");
+    flags.put("topics.partitions", Integer.toString(partitions));
+    for (int i = 0; i < settings.length; i += 2) {
+      flags.put(settings[i], settings[i + 1]);
+    }
+    return ConfigLoader.load(Optional.empty(), Map.of(), flags);
   }
 
   /** A name no other test in this JVM uses, e.g. for topics and application ids. */

@@ -7,7 +7,6 @@ import dev.nines.Topic;
 import dev.nines.TopicNames;
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.OrderGateProcessor;
 import dev.nines.platform.local.LocalPlatform;
@@ -35,7 +34,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -260,20 +258,7 @@ class UptimeAcrossPartitionsIT {
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("uptime-parts-" + partitions) + ".";
     NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                Integer.toString(partitions),
-                "uptime.partition.idle",
-                "PT10M"));
+        KafkaPlatformExtension.config(prefix, partitions, "uptime.partition.idle", "PT10M");
     try (Admin admin = platform.kafka().admin()) {
       TestTopics.ensure(admin, config.topics());
     }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.local.LocalPlatform;
 import dev.nines.schema.Incident;
@@ -39,7 +38,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -127,19 +125,7 @@ class UptimeEndToEndIT {
 
     LocalPlatform platform = KafkaPlatformExtension.platform();
     String prefix = KafkaPlatformExtension.unique("e2e-uptime") + ".";
-    NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                "1"));
+    NinesConfig config = KafkaPlatformExtension.config(prefix, 1);
     try (Admin admin = platform.kafka().admin()) {
       TestTopics.ensure(admin, config.topics());
     }

@@ -316,12 +316,13 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
         }
       }
       Service service = closed.service();
-      ErrorRateDowntime rule = governing.get().terms().errorRate();
-      if (rule != null && hours.frontier() < ceilHour(cm.endMs())) {
+      long needed = receiptsNeeded(governing.get(), cm);
+      if (needed != Long.MAX_VALUE) {
         // decided when the error-rate frontier passes the month's end
-        waitUntil = Math.min(waitUntil, ceilHour(cm.endMs()));
+        waitUntil = Math.min(waitUntil, needed);
         continue;
       }
+      ErrorRateDowntime rule = governing.get().terms().errorRate();
       List<Interval> errorRateDown =
           rule == null
               ? List.of()
@@ -377,13 +378,21 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
       Optional<Contract> governing = history.governing(cm);
       if (governing.isPresent()
           && governing.get().terms().zone().equals(zone)
-          && governing.get().terms().errorRate() != null
-          && hours.frontier() < ceilHour(cm.endMs())
           && decided.get(decidedKey(closed.service(), account, cm.key())) == null) {
-        wait = Math.min(wait, ceilHour(cm.endMs()));
+        wait = Math.min(wait, receiptsNeeded(governing.get(), cm));
       }
     }
     return wait;
+  }
+
+  /**
+   * The error-rate frontier a contract month waits for: its end's hour when its contract counts
+   * error-rate downtime and the receipts are not counted that far yet, else {@code
+   * Long.MAX_VALUE}.
+   */
+  private long receiptsNeeded(Contract governing, ContractMonth cm) {
+    long end = ceilHour(cm.endMs());
+    return governing.terms().errorRate() != null && hours.frontier() < end ? end : Long.MAX_VALUE;
   }
 
   /**
@@ -541,21 +550,17 @@ final class CreditProcessor implements Processor<String, CreditInput, String, Cr
     long before =
         forgotten.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli()
             - Duration.ofDays(1).toMillis();
-    List<String> gone = new ArrayList<>();
     String prefix = "H:" + service.name() + ":";
-    try (KeyValueIterator<String, byte[]> it =
-        errorRate.prefixScan(prefix, new StringSerializer())) {
-      it.forEachRemaining(
-          kv -> {
-            String rest = kv.key.substring(prefix.length());
-            int colon = rest.indexOf(':');
-            int hourAt = colon + 1 + Integer.parseInt(rest.substring(0, colon)) + 1;
-            if (Long.parseUnsignedLong(rest.substring(hourAt, hourAt + 16), 16) < before) {
-              gone.add(kv.key);
-            }
-          });
-    }
-    gone.forEach(errorRate::delete);
+    // the prefix, "<account length>:<account>:", the hour as 16 hex digits, ":<region>"
+    hours.forget(
+        prefix,
+        before,
+        key -> {
+          String rest = key.substring(prefix.length());
+          int colon = rest.indexOf(':');
+          int hourAt = colon + 1 + Integer.parseInt(rest.substring(0, colon)) + 1;
+          return Long.parseUnsignedLong(rest.substring(hourAt, hourAt + 16), 16);
+        });
   }
 
   private static long ceilHour(long t) {

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -75,6 +77,23 @@ public final class ErrorRateHours {
     try (KeyValueIterator<String, byte[]> it = store.range(from, to)) {
       it.forEachRemaining(kv -> action.accept(kv.key, HourCounts.fromBytes(kv.value)));
     }
+  }
+
+  /**
+   * Deletes the kept hours whose keys start with {@code prefix} and whose hour, read from the
+   * key by {@code hourOf}, starts before {@code before}: no month still to decide can use them.
+   */
+  public void forget(String prefix, long before, ToLongFunction<String> hourOf) {
+    List<String> gone = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            if (hourOf.applyAsLong(kv.key) < before) {
+              gone.add(kv.key);
+            }
+          });
+    }
+    gone.forEach(store::delete);
   }
 
   private void settle() {

@@ -45,11 +45,9 @@ import java.util.TreeMap;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,18 +255,11 @@ public final class UptimeProcessor implements Processor<String, UptimeInput, Str
    * region with receipts and no probes too): the months they were in have closed.
    */
   private void forgetHours(Service service, long before) {
-    List<String> gone = new ArrayList<>();
-    String prefix = "H:" + service.name() + ":";
-    try (KeyValueIterator<String, byte[]> it =
-        errorRate.prefixScan(prefix, new StringSerializer())) {
-      it.forEachRemaining(
-          kv -> {
-            if (Long.parseUnsignedLong(kv.key.substring(kv.key.length() - 16), 16) < before) {
-              gone.add(kv.key);
-            }
-          });
-    }
-    gone.forEach(errorRate::delete);
+    // uptime's keys end with the hour as 16 hex digits
+    hours.forget(
+        "H:" + service.name() + ":",
+        before,
+        key -> Long.parseUnsignedLong(key.substring(key.length() - 16), 16));
   }
 
   private void onProbe(ProbeResult p) {

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.nines.Topics;
 import dev.nines.app.NinesApp;
 import dev.nines.cli.TestClients;
-import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
 import dev.nines.platform.TopicManager;
 import dev.nines.platform.local.LocalPlatform;
@@ -34,7 +33,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.avro.Schema;
@@ -456,19 +454,7 @@ class DeadLettersIT {
 
   /** An app on one-partition topics named with {@code prefix}, the topics created. */
   static NinesConfig appWithTopics(String prefix) throws Exception {
-    NinesConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "topics.prefix",
-                prefix,
-                "application.id",
-                prefix + "app",
-                "platform.ephemeral",
-                "true",
-                "topics.partitions",
-                "1"));
+    NinesConfig config = KafkaPlatformExtension.config(prefix, 1);
     try (Admin admin = KafkaPlatformExtension.platform().kafka().admin()) {
       TopicManager.ensure(admin, Topics.ALL, config.topics());
     }

@@ -9,15 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,9 +98,8 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
     this.upstreams = upstreams;
   }
 
-  public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
-    return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(storeName), Serdes.Bytes(), Serdes.ByteArray());
+  public StoreBuilder<DedupStore> storeBuilder() {
+    return DedupStore.builder(storeName);
   }
 
   /** The start of the bucket {@code ts} is in: buckets are one retention wide. */
@@ -112,20 +108,7 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
   }
 
   static Bytes idKey(long bucket, String id) {
-    return idKey(bucket, id.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static Bytes idKey(long bucket, byte[] id) {
-    return Bytes.wrap(
-        ByteBuffer.allocate(9 + id.length)
-            .put(ID)
-            .putLong(bucket ^ Long.MIN_VALUE)
-            .put(id)
-            .array());
-  }
-
-  static long bucketOf(Bytes idKey) {
-    return ByteBuffer.wrap(idKey.get(), 1, 8).getLong() ^ Long.MIN_VALUE;
+    return DedupStore.idKey(bucket, id.getBytes(StandardCharsets.UTF_8));
   }
 
   private static long saturatedPlus(long t, long d) {
@@ -144,14 +127,17 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
   /** One task's de-duplication: the ids seen per time bucket, and the marks of each upstream. */
   private final class DedupProcessor implements FixedKeyProcessor<String, Marked<T>, Marked<T>> {
     private FixedKeyProcessorContext<String, Marked<T>> context;
-    private KeyValueStore<Bytes, byte[]> seen;
+    private DedupStore seen;
     private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
     // ids in buckets starting below this are forgotten (not looked at, deleted when due)
     private long forgetBelow;
     // every id in a bucket below this is deleted (not kept: after a start, one scan finds out)
     private long deletedBelow;
-    // where the next deletion batch starts, past the tombstones of the last one
-    private Bytes resumeAt;
+    // where the next deletion of ids, and of the batches that logged them, starts
+    private Bytes resumeIds;
+    private Bytes resumeBatches;
+    // the ids below forgetBelow are gone, their batches not yet
+    private boolean deletingBatches;
     private int itemsSinceBatch;
     private boolean warnedMark;
     // bucket start -> whether it may hold an id; false only when a seek found none and no put
@@ -167,7 +153,9 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
       byte[] kept = seen.get(FORGET_BELOW_KEY);
       forgetBelow = kept == null ? Long.MIN_VALUE : ByteBuffer.wrap(kept).getLong();
       deletedBelow = Long.MIN_VALUE;
-      resumeAt = null;
+      resumeIds = null;
+      resumeBatches = null;
+      deletingBatches = false;
       itemsSinceBatch = 0;
       warnedMark = false;
       mayHoldIds.clear();
@@ -194,7 +182,7 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
       long bucket = bucket(ts);
       if (bucket >= forgetBelow) {
         // a bucket already forgotten is not kept: its deletion may be past
-        seen.put(idKey(bucket, idBytes), ByteBuffer.allocate(8).putLong(ts).array());
+        seen.addId(bucket, idBytes, ts);
         mayHoldIds.put(bucket, Boolean.TRUE);
       }
       context.forward(record);
@@ -213,7 +201,7 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
         if (!mayHoldIds(n * retentionMs)) {
           continue;
         }
-        byte[] v = seen.get(idKey(n * retentionMs, idBytes));
+        byte[] v = seen.get(DedupStore.idKey(n * retentionMs, idBytes));
         if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
           return true;
         }
@@ -228,7 +216,7 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
         // the first key from the bucket's prefix on (the marks' keys sort after every id)
         try (var it = seen.range(idKey(start, ""), markKey(0))) {
           Bytes next = it.hasNext() ? it.peekNextKey() : null;
-          known = next != null && next.get()[0] == ID && bucketOf(next) == start;
+          known = next != null && next.get()[0] == ID && DedupStore.bucketOf(next) == start;
         }
         mayHoldIds.put(start, known);
       }
@@ -259,7 +247,7 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
           before != null && before.partitions() == upstreams ? Watermark.max(before, w) : w;
       if (!next.equals(before)) {
         marks.put(w.partition(), next);
-        seen.put(markKey(w.partition()), next.toStoreBytes());
+        seen.putLogged(markKey(w.partition()), next.toStoreBytes());
       }
       advanceForgetting(true);
       if (forgetBelow > deletedBelow) {
@@ -279,40 +267,73 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
         forgetBelow = bucket(horizon);
         mayHoldIds.keySet().removeIf(b -> b < forgetBelow); // never looked at again
         if (persist) {
-          seen.put(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
+          seen.putLogged(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
         }
       }
     }
 
-    /** Deletes up to {@link #EXPIRY_BATCH} forgotten ids, oldest bucket first. */
+    /**
+     * Deletes up to {@link #EXPIRY_BATCH} forgotten ids, oldest bucket first, and once none is
+     * left below {@code forgetBelow}, the batches that logged them (a tombstone each).
+     */
     private void deleteForgotten() {
       itemsSinceBatch = 0;
-      Bytes start = resumeAt != null ? resumeAt : idKey(Long.MIN_VALUE, "");
-      List<Bytes> due = new ArrayList<>(EXPIRY_BATCH);
-      // the bound is inclusive, and the bare prefix of bucket forgetBelow sorts before its ids
-      try (var it = seen.range(start, idKey(forgetBelow, ""))) {
-        while (it.hasNext() && due.size() < EXPIRY_BATCH) {
+      int budget = EXPIRY_BATCH;
+      while (budget > 0 && forgetBelow > deletedBelow) {
+        budget -= deleteSome(budget);
+      }
+    }
+
+    /** Deletes up to {@code max} keys of the current phase; returns how many (or 1 if none). */
+    private int deleteSome(int max) {
+      boolean ids = !deletingBatches;
+      Bytes start;
+      Bytes end;
+      if (ids) {
+        start = resumeIds != null ? resumeIds : idKey(Long.MIN_VALUE, "");
+        // the bound is inclusive, and the bare prefix of bucket forgetBelow sorts before its ids
+        end = idKey(forgetBelow, "");
+      } else {
+        start = resumeBatches != null ? resumeBatches : DedupStore.batchKey(Long.MIN_VALUE, 0);
+        end = DedupStore.batchKey(forgetBelow, 0);
+      }
+      List<Bytes> due = new ArrayList<>(max);
+      try (var it = seen.range(start, end)) {
+        while (it.hasNext() && due.size() < max) {
           Bytes k = it.next().key;
-          if (bucketOf(k) >= forgetBelow) {
+          if (DedupStore.bucketOf(k) >= forgetBelow) {
             break;
           }
           due.add(k);
         }
       }
       for (Bytes k : due) {
-        seen.put(k, null); // not delete(): it reads the old value first
+        if (ids) {
+          seen.deleteId(k);
+        } else {
+          seen.putLogged(k, null);
+        }
       }
-      if (due.size() < EXPIRY_BATCH) {
-        deletedBelow = forgetBelow;
-        resumeAt = idKey(forgetBelow, "");
+      if (due.size() == max) {
+        if (ids) {
+          resumeIds = due.get(due.size() - 1);
+        } else {
+          resumeBatches = due.get(due.size() - 1);
+        }
+      } else if (ids) {
+        resumeIds = end;
+        deletingBatches = true;
       } else {
-        resumeAt = due.get(due.size() - 1);
+        resumeBatches = end;
+        deletingBatches = false;
+        deletedBelow = forgetBelow;
       }
+      return Math.max(1, due.size());
     }
   }
 
   /** The marks a store holds, by upstream partition. */
-  static Map<Integer, Watermark> marksIn(KeyValueStore<Bytes, byte[]> store) {
+  static Map<Integer, Watermark> marksIn(DedupStore store) {
     Map<Integer, Watermark> m = new TreeMap<>();
     try (var it = store.range(markKey(0), markKey(Integer.MAX_VALUE))) {
       while (it.hasNext()) {

@@ -1,5 +1,6 @@
 package dev.nines.eventtime;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import dev.nines.testing.Interleave;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -15,15 +17,20 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -312,6 +319,210 @@ class DedupTest {
     return (int) counts.values().stream().filter(n -> n > 1).count();
   }
 
+  /**
+   * The changelog holds the ids in batches, one per bucket and commit, never one record per id;
+   * an expired bucket costs a tombstone per batch. Replayed into an empty store as a restore
+   * does (batches expanded into their ids), it gives the store's ids of every bucket still kept.
+   */
+  @Test
+  void idsAreLoggedInBatchesAndARestoreOfTheLogGivesTheStoreBack() {
+    List<Sent> in = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      // 40 ids over four buckets, every fourth sent twice
+      in.add(item(i % 2, "id-" + i, T0 + i * 6_000L));
+      if (i % 4 == 0) {
+        in.add(item((i + 1) % 2, "id-" + i, T0 + i * 6_000L + 1_000));
+      }
+    }
+    // both partitions at T0 + 5R: the buckets ending by T0 + 3R are forgotten and deleted
+    in.add(mark(0, T0 + 5 * R, 2));
+    in.add(mark(1, T0 + 5 * R, 2));
+    for (int i = 0; i < 8; i++) {
+      in.add(item(0, "late-" + i, T0 + 5 * R + i * 1_000L));
+    }
+    Run run = run(0, 2, 2, in);
+
+    assertThat(run.counts()).hasSize(48).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+    assertThat(run.changelog())
+        .as("no id logged by itself")
+        .noneMatch(kv -> kv.key.get()[0] == DedupStore.ID);
+    List<String> logged = new ArrayList<>();
+    List<Bytes> batches = new ArrayList<>();
+    for (KeyValue<Bytes, byte[]> kv : run.changelog()) {
+      if (kv.key.get()[0] == DedupStore.BATCH && kv.value != null) {
+        batches.add(kv.key);
+        DedupStore.idsOf(kv.value).forEach(e -> logged.add(new String(e.getKey(), UTF_8)));
+      }
+    }
+    // each id once, in a batch: the duplicates added nothing
+    assertThat(logged).containsExactlyInAnyOrderElementsOf(run.counts().keySet());
+    long forgetBelow = ByteBuffer.wrap(run.stored().get(Bytes.wrap(new byte[] {3}))).getLong();
+    assertThat(forgetBelow).isEqualTo(Math.floorDiv(T0 + 3 * R, R) * R);
+    List<Bytes> expired =
+        batches.stream().filter(k -> DedupStore.bucketOf(k) < forgetBelow).toList();
+    assertThat(expired).isNotEmpty();
+    assertThat(run.changelog())
+        .as("a tombstone for each expired batch")
+        .filteredOn(kv -> kv.value == null)
+        .extracting(kv -> kv.key)
+        .containsExactlyInAnyOrderElementsOf(expired);
+
+    // a restore: the log applied in order, each batch expanded as DedupStore.expand does
+    Map<Bytes, byte[]> restored = new TreeMap<>();
+    long offset = 0;
+    for (KeyValue<Bytes, byte[]> kv : run.changelog()) {
+      var record = new ConsumerRecord<>("changelog", 0, offset++, kv.key.get(), kv.value);
+      for (var r : DedupStore.expand(record)) {
+        if (r.value() == null) {
+          restored.remove(Bytes.wrap(r.key()));
+        } else {
+          restored.put(Bytes.wrap(r.key()), r.value());
+        }
+      }
+    }
+    // the ids of expired batches stay in a restored store until the deletion passes them again
+    restored
+        .keySet()
+        .removeIf(k -> k.get()[0] == DedupStore.ID && DedupStore.bucketOf(k) < forgetBelow);
+    assertThat(restored.keySet()).isEqualTo(run.stored().keySet());
+    restored.forEach((k, v) -> assertThat(v).as("%s", k).isEqualTo(run.stored().get(k)));
+  }
+
+  @Test
+  void aBatchIsReadAsWrittenByHandAndAnythingElsePassesARestoreUnchanged() {
+    long bucket = Math.floorDiv(T0, R) * R;
+    byte[] value =
+        ByteBuffer.allocate(2 + 3 + 8 + 2 + 1 + 8)
+            .putShort((short) 3)
+            .put("abc".getBytes(UTF_8))
+            .putLong(T0)
+            .putShort((short) 1)
+            .put("x".getBytes(UTF_8))
+            .putLong(T0 + 5)
+            .array();
+    byte[] key =
+        ByteBuffer.allocate(17).put((byte) 4).putLong(bucket ^ Long.MIN_VALUE).putLong(7).array();
+    assertThat(DedupStore.batchKey(bucket, 7).get()).isEqualTo(key);
+    var batch = new ConsumerRecord<>("c", 1, 42L, key, value);
+    var out = DedupStore.expand(batch);
+    assertThat(out).hasSize(3);
+    assertThat(out.get(0)).isSameAs(batch);
+    byte[] abc =
+        ByteBuffer.allocate(12)
+            .put((byte) 1)
+            .putLong(bucket ^ Long.MIN_VALUE)
+            .put("abc".getBytes(UTF_8))
+            .array();
+    assertThat(out.get(1).key()).isEqualTo(abc);
+    assertThat(out.get(1).value()).isEqualTo(ByteBuffer.allocate(8).putLong(T0).array());
+    assertThat(out.get(2).value()).isEqualTo(ByteBuffer.allocate(8).putLong(T0 + 5).array());
+    assertThat(out).allSatisfy(r -> assertThat(r.offset()).isEqualTo(42L));
+
+    // an id an earlier version logged by itself, a mark, a batch's tombstone: as they are
+    for (byte[] k : List.of(abc, new byte[] {2, 0, 0, 0, 1}, key)) {
+      var r = new ConsumerRecord<>("c", 0, 1L, k, (byte[]) null);
+      assertThat(DedupStore.expand(r)).containsExactly(r);
+    }
+    var old = new ConsumerRecord<>("c", 0, 1L, abc, new byte[8]);
+    assertThat(DedupStore.expand(old)).containsExactly(old);
+
+    byte[] truncated = Arrays.copyOf(value, value.length - 3);
+    var bad = new ConsumerRecord<>("c", 0, 1L, key, truncated);
+    assertThatThrownBy(() -> DedupStore.expand(bad))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("de-duplication batch");
+  }
+
+  /**
+   * A store an earlier version wrote, its ids logged one by one: they are still found, and when
+   * their buckets expire each gets its tombstone, as it did; an id of this version's batches, in
+   * a later bucket, is deleted locally, and its batch gets the tombstone.
+   */
+  @Test
+  void idsAnEarlierVersionLoggedOneByOneAreFoundAndExpireWithTheirTombstones() {
+    long b0 = Math.floorDiv(T0, R) * R;
+    StreamsBuilder b = new StreamsBuilder();
+    Dedup<String> dedup = new Dedup<>(STORE, s -> s, Duration.ofMillis(R), 0, 1, 1);
+    b.addStateStore(dedup.storeBuilder());
+    // what an earlier version left: each id under its own key, logged as it was put
+    b.stream("legacy", Consumed.with(Serdes.String(), Serdes.Long()))
+        .process(
+            () ->
+                new Processor<String, Long, Void, Void>() {
+                  private DedupStore store;
+
+                  @Override
+                  public void init(ProcessorContext<Void, Void> context) {
+                    store = context.getStateStore(STORE);
+                  }
+
+                  @Override
+                  public void process(Record<String, Long> r) {
+                    store.putLogged(
+                        DedupStore.idKey(Math.floorDiv(r.value(), R) * R, r.key().getBytes(UTF_8)),
+                        ByteBuffer.allocate(8).putLong(r.value()).array());
+                  }
+                },
+            Named.as("earlier-version"),
+            STORE);
+    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
+        .processValues(dedup, Named.as("dedup"), STORE)
+        .filter((k, m) -> m instanceof Marked.Item<String>)
+        .mapValues(m -> ((Marked.Item<String>) m).value())
+        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(b.build(), Drivers.props("dedup-test"))) {
+      var legacy =
+          driver.createInputTopic(
+              "legacy", Serdes.String().serializer(), Serdes.Long().serializer());
+      legacy.pipeInput("old-1", T0);
+      legacy.pipeInput("old-2", T0 + 1_000);
+      legacy.pipeInput("old-3", T0 + R);
+      var in =
+          driver.createInputTopic(
+              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      pipe(
+          in,
+          List.of(
+              item(0, "old-2", T0 + 2_000), // a duplicate of what the earlier version saw
+              item(0, "new-1", T0 + 2 * R),
+              mark(0, T0 + 10 * R, 1))); // every bucket up to T0 + 8R forgotten and deleted
+      assertThat(
+              driver
+                  .createOutputTopic(
+                      "out", Serdes.String().deserializer(), Serdes.String().deserializer())
+                  .readValuesToList())
+          .containsExactly("new-1");
+      List<KeyValue<Bytes, byte[]>> log = new ArrayList<>();
+      driver
+          .createOutputTopic(
+              "dedup-test-" + STORE + "-changelog",
+              Serdes.Bytes().deserializer(),
+              Serdes.ByteArray().deserializer())
+          .readRecordsToList()
+          .forEach(r -> log.add(KeyValue.pair(r.key(), r.value())));
+      // the bound: the newest bucket holding an id when this version added its first
+      byte[] bound =
+          log.stream().filter(kv -> kv.key.get()[0] == 6).findFirst().orElseThrow().value;
+      assertThat(ByteBuffer.wrap(bound).getLong()).isEqualTo(b0 + R);
+      List<Bytes> tombstones =
+          log.stream().filter(kv -> kv.value == null).map(kv -> kv.key).toList();
+      assertThat(tombstones)
+          .containsExactlyInAnyOrder(
+              DedupStore.idKey(b0, "old-1".getBytes(UTF_8)),
+              DedupStore.idKey(b0, "old-2".getBytes(UTF_8)),
+              DedupStore.idKey(b0 + R, "old-3".getBytes(UTF_8)),
+              DedupStore.batchKey(b0 + 2 * R, 0));
+      DedupStore store = (DedupStore) driver.getStateStore(STORE);
+      try (var it = store.all()) {
+        List<Byte> kinds = new ArrayList<>();
+        it.forEachRemaining(kv -> kinds.add(kv.key.get()[0]));
+        // no id and no batch left: the mark, the forgetting point, the batch number, the bound
+        assertThat(kinds).containsExactly((byte) 2, (byte) 3, (byte) 5, (byte) 6);
+      }
+    }
+  }
+
   static Sent item(int u, String id, long ts) {
     return new Sent(u, id, ts, null);
   }
@@ -323,12 +534,35 @@ class DedupTest {
 
   // --- the processor ---
 
+  /**
+   * @param stored the store's keys and values at the end
+   * @param changelog what the store wrote to its changelog, in order (value null: a tombstone)
+   */
   record Run(
       Map<String, Integer> counts,
       long forwardedItems,
       long forwardedMarks,
       long ids,
-      Map<Integer, Watermark> marks) {}
+      Map<Integer, Watermark> marks,
+      Map<Bytes, byte[]> stored,
+      List<KeyValue<Bytes, byte[]>> changelog) {}
+
+  /** Each sent item or mark into {@code in}, items with their upstream partition's header. */
+  static void pipe(TestInputTopic<String, Marked<String>> in, List<Sent> input) {
+    for (Sent s : input) {
+      RecordHeaders headers = new RecordHeaders();
+      if (s.mark() == null) {
+        headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
+        in.pipeInput(
+            new TestRecord<>("k", Marked.item(s.id() == null ? "null" : s.id()), headers, s.ts()));
+      } else {
+        Watermark m = s.mark();
+        in.pipeInput(
+            new TestRecord<>(
+                Marked.MARK_KEY, Marked.<String>mark(m), headers, Math.max(0, m.streamTime())));
+      }
+    }
+  }
 
   static Run run(int from, int to, int upstreams, List<Sent> input) {
     StreamsBuilder b = new StreamsBuilder();
@@ -345,20 +579,7 @@ class DedupTest {
       var in =
           driver.createInputTopic(
               "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
-      for (Sent s : input) {
-        RecordHeaders headers = new RecordHeaders();
-        if (s.mark() == null) {
-          headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
-          in.pipeInput(
-              new TestRecord<>(
-                  "k", Marked.item(s.id() == null ? "null" : s.id()), headers, s.ts()));
-        } else {
-          Watermark m = s.mark();
-          in.pipeInput(
-              new TestRecord<>(
-                  Marked.MARK_KEY, Marked.<String>mark(m), headers, Math.max(0, m.streamTime())));
-        }
-      }
+      pipe(in, input);
       Map<String, Integer> counts = new TreeMap<>();
       long items = 0;
       long marks = 0;
@@ -377,16 +598,27 @@ class DedupTest {
           marks++;
         }
       }
-      KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(STORE);
+      DedupStore store = (DedupStore) driver.getStateStore(STORE);
       long ids = 0;
+      Map<Bytes, byte[]> stored = new TreeMap<>();
       try (var it = store.all()) {
         while (it.hasNext()) {
-          if (it.next().key.get()[0] == 1) {
+          var kv = it.next();
+          stored.put(kv.key, kv.value);
+          if (kv.key.get()[0] == 1) {
             ids++;
           }
         }
       }
-      return new Run(counts, items, marks, ids, Dedup.marksIn(store));
+      List<KeyValue<Bytes, byte[]>> changelog = new ArrayList<>();
+      driver
+          .createOutputTopic(
+              "dedup-test-" + STORE + "-changelog",
+              Serdes.Bytes().deserializer(),
+              Serdes.ByteArray().deserializer())
+          .readRecordsToList()
+          .forEach(r -> changelog.add(KeyValue.pair(r.key(), r.value())));
+      return new Run(counts, items, marks, ids, Dedup.marksIn(store), stored, changelog);
     }
   }
 }

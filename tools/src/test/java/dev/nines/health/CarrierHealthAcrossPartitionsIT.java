@@ -10,6 +10,7 @@ import dev.nines.Topics;
 import dev.nines.app.NinesApp;
 import dev.nines.config.NinesConfig;
 import dev.nines.eventtime.ClosingWindows;
+import dev.nines.health.stream.CarrierHealthTopology;
 import dev.nines.model.CarrierKey;
 import dev.nines.platform.local.LocalPlatform;
 import dev.nines.replay.CatchUp;
@@ -23,6 +24,7 @@ import dev.nines.serde.RestSchemaRegistryClient;
 import dev.nines.simulate.Scenario;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
+import dev.nines.testing.RestoreCounts;
 import dev.nines.testing.TestTopics;
 import dev.nines.testing.TopicRecords;
 import dev.nines.testing.TopicRecords.Rec;
@@ -30,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +40,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -83,6 +88,9 @@ class CarrierHealthAcrossPartitionsIT {
    * partition now (docs/guarantees.md, "What is deterministic").
    */
   static final Instant END_OF_INPUT = END.plus(Duration.ofDays(1));
+
+  /** Receipts of partition 0 sent again from partition 1 after the restart of the skewed run. */
+  static final int DUPLICATES_ACROSS_RESTART = 200;
 
   static final String SCENARIO =
       """
@@ -226,6 +234,8 @@ class CarrierHealthAcrossPartitionsIT {
     String probeTopic = config.topics().name(Topics.PROBE_RESULTS);
     long late = 0;
     long singleRecords = 0;
+    Map<String, Long> restored = new ConcurrentHashMap<>();
+    List<Sent> again = new ArrayList<>();
     NinesApp app = NinesApp.start(config, platform, registry);
     try (var producer =
             new KafkaProducer<String, Object>(
@@ -250,15 +260,44 @@ class CarrierHealthAcrossPartitionsIT {
           late += late(app, partitions);
           app.close();
           singleRecords = byCarrierRecords(admin, appId);
-          app = NinesApp.start(batching, platform, registry);
+          // a state directory of its own (platform.ephemeral): the stores come back from their
+          // changelogs, the seen ids from batches of ids
+          app =
+              NinesApp.start(
+                  batching,
+                  platform,
+                  registry,
+                  k ->
+                      k.setGlobalStateRestoreListener(
+                          RestoreCounts.counting(new AtomicLong(), restored)));
+          // duplicates of partition 0's first receipts, from another partition (a producer
+          // that partitions at random): each must be found among the restored ids
+          again.addAll(
+              events.stream()
+                  .filter(
+                      s ->
+                          s.value() instanceof DeliveryReceipt
+                              && partitionOf(s.key(), partitions) == 0)
+                  .limit(DUPLICATES_ACROSS_RESTART)
+                  .toList());
         }
         // each record to the partition Kafka's default partitioner gives its key, so that a
         // duplicate receipt goes where its original went, as it would from a real producer
+        // the duplicates sent from partition 1 go in event-time order among its own records, so
+        // that they do not put it out of order
+        List<Sent> mine = new ArrayList<>();
         for (Sent s : events) {
           if (partitionOf(s.key(), partitions) == p) {
-            producer.send(
-                new ProducerRecord<>(prefix + s.topic(), p, s.timestampMs(), s.key(), s.value()));
+            mine.add(s);
           }
+        }
+        if (p == 1) {
+          mine.addAll(again);
+          mine.sort(Comparator.comparingLong(Sent::timestampMs));
+        }
+        for (Sent s : mine) {
+          producer.send(
+              new ProducerRecord<>(prefix + s.topic(), p, s.timestampMs(), s.key(), s.value()));
         }
         producer.send(
             new ProducerRecord<>(
@@ -323,6 +362,17 @@ class CarrierHealthAcrossPartitionsIT {
             rest);
         assertThat(singleRecords).as("one record per receipt before").isGreaterThan(first);
         assertThat(batchRecords).as("batches after the upgrade").isLessThan(rest / 2);
+        // the seen ids of partition 0's receipts came back in far fewer records than ids
+        long restoredIds = restored.getOrDefault(CarrierHealthTopology.RECEIPTS_DEDUP_STORE, 0L);
+        System.out.printf(
+            Locale.ROOT,
+            "CarrierHealthAcrossPartitionsIT: seen ids of %d receipts restored from %d changelog "
+                + "records; %d of them sent again from partition 1%n",
+            first,
+            restoredIds,
+            DUPLICATES_ACROSS_RESTART);
+        assertThat(restoredIds).as("seen-id changelog records restored").isPositive();
+        assertThat(restoredIds).isLessThan(first / 2);
       }
     } finally {
       app.close();

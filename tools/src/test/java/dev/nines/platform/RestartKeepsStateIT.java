@@ -18,6 +18,7 @@ import dev.nines.simulate.Scenario;
 import dev.nines.simulate.SimSink;
 import dev.nines.simulate.Simulator;
 import dev.nines.testing.KafkaPlatformExtension;
+import dev.nines.testing.RestoreCounts;
 import dev.nines.testing.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +34,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -137,7 +136,9 @@ class RestartKeepsStateIT {
                 config,
                 platform,
                 registry,
-                s -> s.setGlobalStateRestoreListener(counting(restored, restoredByStore)))) {
+                s ->
+                    s.setGlobalStateRestoreListener(
+                        RestoreCounts.counting(restored, restoredByStore)))) {
           // done with this chunk once beta's degradation in it was seen and lifted again
           Instant degradationEnd = from.plus(Duration.ofMinutes(2));
           await()
@@ -184,21 +185,5 @@ class RestartKeepsStateIT {
                 .distinct())
         .containsExactly(0L, 1L, 2L);
     assertThat(changelog).isNotBlank();
-  }
-
-  static StateRestoreListener counting(AtomicLong total, Map<String, Long> byStore) {
-    return new StateRestoreListener() {
-      @Override
-      public void onRestoreStart(TopicPartition tp, String store, long start, long end) {}
-
-      @Override
-      public void onBatchRestored(TopicPartition tp, String store, long end, long n) {
-        total.addAndGet(n);
-        byStore.merge(store, n, Long::sum);
-      }
-
-      @Override
-      public void onRestoreEnd(TopicPartition tp, String store, long n) {}
-    };
   }
 }

@@ -124,6 +124,30 @@ class CarrierReceiptTest {
   }
 
   @Test
+  void writesVersionTwoAsDocumented() {
+    // 'R', 2, completedAt, latency, outcome 2 (OTHER_FAILURE), platform 1, account "ß" (2 bytes
+    // of UTF-8), region null (-1), the id: written by hand from the class doc
+    byte[] expected =
+        ByteBuffer.allocate(2 + 8 + 8 + 1 + 1 + 2 + 2 + 2 + 6)
+            .put((byte) 'R')
+            .put((byte) 2)
+            .putLong(AT.toEpochMilli())
+            .putLong(-3)
+            .put((byte) 2)
+            .put((byte) 1)
+            .putShort((short) 2)
+            .put(new byte[] {(byte) 0xC3, (byte) 0x9F})
+            .putShort((short) -1)
+            .put("m-\u00fc-1".getBytes(StandardCharsets.UTF_8))
+            .array();
+    CarrierReceipt c =
+        new CarrierReceipt(
+            "m-\u00fc-1", AT.toEpochMilli(), Outcome.OTHER_FAILURE, -3, "\u00df", null, true);
+    assertThat(serde.serializer().serialize(TOPIC, c)).isEqualTo(expected);
+    assertThat(serde.deserializer().deserialize(TOPIC, expected)).isEqualTo(c);
+  }
+
+  @Test
   void sharesTheTopicWithWatermarks() {
     Serde<Marked<CarrierReceipt>> marked = MarkedSerde.of(serde);
     Watermark w = new Watermark(1, 8, AT.toEpochMilli(), false, AT.toEpochMilli());

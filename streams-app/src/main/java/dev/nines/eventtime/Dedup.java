@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<T>, Marked<T>> {
   private static final Logger log = LoggerFactory.getLogger(Dedup.class);
-  private static final byte ID = 1;
   private static final byte MARK = 2;
   private static final Bytes FORGET_BELOW_KEY = Bytes.wrap(new byte[] {3});
 
@@ -216,7 +215,8 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
         // the first key from the bucket's prefix on (the marks' keys sort after every id)
         try (var it = seen.range(idKey(start, ""), markKey(0))) {
           Bytes next = it.hasNext() ? it.peekNextKey() : null;
-          known = next != null && next.get()[0] == ID && DedupStore.bucketOf(next) == start;
+          known =
+              next != null && next.get()[0] == DedupStore.ID && DedupStore.bucketOf(next) == start;
         }
         mayHoldIds.put(start, known);
       }

@@ -493,14 +493,7 @@ class DedupTest {
                       "out", Serdes.String().deserializer(), Serdes.String().deserializer())
                   .readValuesToList())
           .containsExactly("new-1");
-      List<KeyValue<Bytes, byte[]>> log = new ArrayList<>();
-      driver
-          .createOutputTopic(
-              "dedup-test-" + STORE + "-changelog",
-              Serdes.Bytes().deserializer(),
-              Serdes.ByteArray().deserializer())
-          .readRecordsToList()
-          .forEach(r -> log.add(KeyValue.pair(r.key(), r.value())));
+      List<KeyValue<Bytes, byte[]>> log = changelog(driver);
       // the bound: the newest bucket holding an id when this version added its first
       byte[] bound =
           log.stream().filter(kv -> kv.key.get()[0] == 6).findFirst().orElseThrow().value;
@@ -564,6 +557,19 @@ class DedupTest {
     }
   }
 
+  /** What the store wrote to its changelog, in order (value null: a tombstone). */
+  static List<KeyValue<Bytes, byte[]>> changelog(TopologyTestDriver driver) {
+    List<KeyValue<Bytes, byte[]>> log = new ArrayList<>();
+    driver
+        .createOutputTopic(
+            "dedup-test-" + STORE + "-changelog",
+            Serdes.Bytes().deserializer(),
+            Serdes.ByteArray().deserializer())
+        .readRecordsToList()
+        .forEach(r -> log.add(KeyValue.pair(r.key(), r.value())));
+    return log;
+  }
+
   static Run run(int from, int to, int upstreams, List<Sent> input) {
     StreamsBuilder b = new StreamsBuilder();
     Dedup<String> dedup =
@@ -610,14 +616,7 @@ class DedupTest {
           }
         }
       }
-      List<KeyValue<Bytes, byte[]>> changelog = new ArrayList<>();
-      driver
-          .createOutputTopic(
-              "dedup-test-" + STORE + "-changelog",
-              Serdes.Bytes().deserializer(),
-              Serdes.ByteArray().deserializer())
-          .readRecordsToList()
-          .forEach(r -> changelog.add(KeyValue.pair(r.key(), r.value())));
+      List<KeyValue<Bytes, byte[]>> changelog = changelog(driver);
       return new Run(counts, items, marks, ids, Dedup.marksIn(store), stored, changelog);
     }
   }

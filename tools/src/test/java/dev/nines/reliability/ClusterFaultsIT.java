@@ -59,7 +59,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.TopologyDescription;
@@ -1147,22 +1146,27 @@ class ClusterFaultsIT {
 
   /** The sum of all offsets the group committed: grows with every transaction that read input. */
   static long committedProgress(Admin admin, String group) throws Exception {
-    return admin
-        .listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata()
-        .get()
-        .values()
-        .stream()
-        .filter(o -> o != null)
-        .mapToLong(OffsetAndMetadata::offset)
-        .sum();
+    return sum(committed(admin, group));
   }
 
   /** Every committed offset of the group. */
   static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
+    return offsets(admin, group, new ListConsumerGroupOffsetsOptions());
+  }
+
+  /** The group's committed offsets of {@code partitions} (those it has). */
+  static Map<TopicPartition, Long> committed(
+      Admin admin, String group, Set<TopicPartition> partitions) throws Exception {
+    Map<TopicPartition, Long> m = committed(admin, group);
+    m.keySet().retainAll(partitions);
+    return m;
+  }
+
+  static Map<TopicPartition, Long> offsets(
+      Admin admin, String group, ListConsumerGroupOffsetsOptions options) throws Exception {
     Map<TopicPartition, Long> m = new HashMap<>();
     admin
-        .listConsumerGroupOffsets(group)
+        .listConsumerGroupOffsets(group, options)
         .partitionsToOffsetAndMetadata()
         .get()
         .forEach(
@@ -1197,36 +1201,13 @@ class ClusterFaultsIT {
         .until(
             () -> {
               settled.clear();
-              admin
-                  .listConsumerGroupOffsets(
-                      run.appId, new ListConsumerGroupOffsetsOptions().requireStable(true))
-                  .partitionsToOffsetAndMetadata()
-                  .get()
-                  .forEach(
-                      (tp, o) -> {
-                        if (o != null && had.contains(tp)) {
-                          settled.put(tp, o.offset());
-                        }
-                      });
+              settled.putAll(
+                  offsets(
+                      admin, run.appId, new ListConsumerGroupOffsetsOptions().requireStable(true)));
+              settled.keySet().retainAll(had);
               return settled.keySet().containsAll(had);
             });
     return settled;
-  }
-
-  static Map<TopicPartition, Long> committed(
-      Admin admin, String group, Set<TopicPartition> partitions) throws Exception {
-    Map<TopicPartition, Long> m = new HashMap<>();
-    admin
-        .listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata()
-        .get()
-        .forEach(
-            (tp, o) -> {
-              if (o != null && partitions.contains(tp)) {
-                m.put(tp, o.offset());
-              }
-            });
-    return m;
   }
 
   /**

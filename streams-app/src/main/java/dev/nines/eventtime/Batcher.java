@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Upstream half of a batched repartition: the items an input task sends to the same partition
- * travel as one {@link Marked.Batch} record instead of one record each; {@link Unbatcher}
- * downstream passes them on one by one, as they would have arrived alone.
+ * travel as one {@link Marked.Batch} record instead of one record each; downstream, {@link
+ * Dedup} reads them one by one, as they would have arrived alone.
  *
  * <pre>
  * SELECT partition, LIST(key, timestamp, value) FROM items
@@ -78,6 +78,11 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
     return maxEntries == 1 ? new Single<>() : new Batching();
   }
 
+  /** True if this batcher sends items alone ({@code maxEntries} 1): no buffers. */
+  boolean single() {
+    return maxEntries == 1;
+  }
+
   /** Passes everything on as it is. */
   private static final class Single<V> implements Processor<String, Marked<V>, String, Marked<V>> {
     private ProcessorContext<String, Marked<V>> context;
@@ -95,7 +100,43 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
 
   private final class Batching implements Processor<String, Marked<V>, String, Marked<V>> {
     private ProcessorContext<String, Marked<V>> context;
-    private CommitHook.Binding hook;
+    private Buffers buffers;
+
+    @Override
+    public void init(ProcessorContext<String, Marked<V>> context) {
+      this.context = context;
+      this.buffers = buffers(context);
+    }
+
+    @Override
+    public void process(Record<String, Marked<V>> record) {
+      if (!(record.value() instanceof Marked.Item<V> item)) {
+        buffers.sendAll(); // no batch spans a mark
+        context.forward(record);
+        return;
+      }
+      buffers.add(
+          record.key(),
+          record.timestamp(),
+          item.value(),
+          record.headers().lastHeader(Marked.UPSTREAM_HEADER));
+    }
+  }
+
+  /**
+   * The buffers of the processor being initialised with {@code context}, bound to this batcher's
+   * hook: for a processor that batches what it would forward itself ({@link WatermarkEmitter}),
+   * which saves Kafka Streams' per-record forward to a batching processor behind it. It must
+   * {@link Buffers#sendAll} before it forwards anything that is not an item.
+   */
+  Buffers buffers(ProcessorContext<String, Marked<V>> context) {
+    return new Buffers(context);
+  }
+
+  /** One task's items by destination partition, sent as batches. */
+  final class Buffers {
+    private final ProcessorContext<String, Marked<V>> context;
+    private final CommitHook.Binding hook;
 
     @SuppressWarnings("unchecked")
     private final List<Marked.Entry<V>>[] buffers = new List[partitions];
@@ -105,36 +146,27 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
     private Header upstream;
     private int buffered;
 
-    @Override
-    public void init(ProcessorContext<String, Marked<V>> context) {
+    private Buffers(ProcessorContext<String, Marked<V>> context) {
       this.context = context;
       for (int p = 0; p < partitions; p++) {
         buffers[p] = new ArrayList<>();
       }
-      buffered = 0;
-      upstream = null;
-      hook = CommitHook.bind(context, hookName, this::sendAll, this::drop);
+      this.hook = CommitHook.bind(context, hookName, this::sendAll, this::drop);
     }
 
-    @Override
-    public void process(Record<String, Marked<V>> record) {
-      if (!(record.value() instanceof Marked.Item<V> item)) {
-        sendAll(); // no batch spans a mark
-        context.forward(record);
-        return;
-      }
-      Header h = record.headers().lastHeader(Marked.UPSTREAM_HEADER);
+    /** Adds an item bound for {@code murmur2(key) % partitions}, from upstream {@code h}. */
+    void add(String key, long timestamp, V value, Header h) {
       if (buffered > 0 && !sameUpstream(h)) {
         sendAll();
       }
       upstream = h;
       hook.seen();
-      int p = MulticastPartitioner.partitionOf(record.key(), partitions);
+      int p = MulticastPartitioner.partitionOf(key, partitions);
       List<Marked.Entry<V>> b = buffers[p];
-      b.add(new Marked.Entry<>(record.key(), record.timestamp(), item.value()));
-      lastTimestamp[p] = record.timestamp();
+      b.add(new Marked.Entry<>(key, timestamp, value));
+      lastTimestamp[p] = timestamp;
       // the key's UTF-8 bytes at most 3 per char, plus the entry's lengths and timestamp
-      bytes[p] += 16 + 3 * record.key().length() + size.applyAsInt(item.value());
+      bytes[p] += 16 + 3 * key.length() + size.applyAsInt(value);
       buffered++;
       if (b.size() >= maxEntries || bytes[p] >= maxBytes) {
         send(p);
@@ -147,7 +179,8 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
           : upstream != null && Arrays.equals(h.value(), upstream.value());
     }
 
-    private void sendAll() {
+    /** Sends every buffer that holds an item. */
+    void sendAll() {
       if (buffered == 0) {
         return;
       }
@@ -177,9 +210,7 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
 
     private void drop() {
       for (List<Marked.Entry<V>> b : buffers) {
-        if (b != null) {
-          b.clear();
-        }
+        b.clear();
       }
       Arrays.fill(bytes, 0);
       buffered = 0;

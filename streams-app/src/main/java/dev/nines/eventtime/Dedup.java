@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +36,15 @@ import org.slf4j.LoggerFactory;
  * for {@code health.partition.idle} is left out of the frontier until it sends again.
  *
  * <p>A record whose id is null is passed on unchecked (admission refuses items without an id).
+ * A batch ({@link Batcher}) is read entry by entry, each passed on as the record it would have
+ * been alone (its key, timestamp and value, the batch's headers): one processor instead of an
+ * unbatching one in front, which cost a forward per entry. Single items and watermarks pass as
+ * they are, so a topic written before batches, or by an instance that does not batch, reads the
+ * same.
  * The store's layout, why it is a key-value store, and what a lookup costs:
  * docs/design/event-time.md.
  */
-public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<T>, Marked<T>> {
+public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, String, Marked<T>> {
   private static final Logger log = LoggerFactory.getLogger(Dedup.class);
   private static final byte MARK = 2;
   private static final Bytes FORGET_BELOW_KEY = Bytes.wrap(new byte[] {3});
@@ -119,13 +125,13 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
   }
 
   @Override
-  public FixedKeyProcessor<String, Marked<T>, Marked<T>> get() {
+  public Processor<String, Marked<T>, String, Marked<T>> get() {
     return new DedupProcessor();
   }
 
   /** One task's de-duplication: the ids seen per time bucket, and the marks of each upstream. */
-  private final class DedupProcessor implements FixedKeyProcessor<String, Marked<T>, Marked<T>> {
-    private FixedKeyProcessorContext<String, Marked<T>> context;
+  private final class DedupProcessor implements Processor<String, Marked<T>, String, Marked<T>> {
+    private ProcessorContext<String, Marked<T>> context;
     private DedupStore seen;
     private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
     // ids in buckets starting below this are forgotten (not looked at, deleted when due)
@@ -144,7 +150,7 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
     private final Map<Long, Boolean> mayHoldIds = new HashMap<>();
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Marked<T>> context) {
+    public void init(ProcessorContext<String, Marked<T>> context) {
       this.context = context;
       this.seen = context.getStateStore(storeName);
       marks.clear();
@@ -162,30 +168,45 @@ public final class Dedup<T> implements FixedKeyProcessorSupplier<String, Marked<
     }
 
     @Override
-    public void process(FixedKeyRecord<String, Marked<T>> record) {
-      if (record.value() instanceof Marked.Mark<T> mark) {
+    public void process(Record<String, Marked<T>> record) {
+      Marked<T> value = record.value();
+      if (value instanceof Marked.Mark<T> mark) {
         onMark(mark.watermark());
         context.forward(record);
-        return;
+      } else if (value instanceof Marked.Batch<T> batch) {
+        int own = context.taskId().partition();
+        if (batch.partition() != own) {
+          throw new IllegalStateException(
+              "a batch for partition " + batch.partition() + " read by the task of " + own);
+        }
+        for (Marked.Entry<T> e : batch.entries()) {
+          admit(e.key(), e.value(), e.timestamp(), record.headers(), null);
+        }
+      } else {
+        Marked.Item<T> item = (Marked.Item<T>) value;
+        admit(record.key(), item.value(), record.timestamp(), record.headers(), record);
       }
-      String key = id.apply(((Marked.Item<T>) record.value()).value());
-      if (key == null) {
-        context.forward(record);
-        return;
+    }
+
+    /** Passes an item on unless its id was seen; {@code record}: the item's own, if it had one. */
+    private void admit(
+        String key, T value, long ts, Headers headers, Record<String, Marked<T>> record) {
+      String itemId = id.apply(value);
+      if (itemId != null) {
+        byte[] idBytes = itemId.getBytes(StandardCharsets.UTF_8); // once, for lookups and put
+        if (isDuplicate(idBytes, ts)) {
+          return;
+        }
+        long bucket = bucket(ts);
+        if (bucket >= forgetBelow) {
+          // a bucket already forgotten is not kept: its deletion may be past
+          seen.addId(bucket, idBytes, ts);
+          mayHoldIds.put(bucket, Boolean.TRUE);
+        }
       }
-      byte[] idBytes = key.getBytes(StandardCharsets.UTF_8); // once, for every lookup and put
-      long ts = record.timestamp();
-      if (isDuplicate(idBytes, ts)) {
-        return;
-      }
-      long bucket = bucket(ts);
-      if (bucket >= forgetBelow) {
-        // a bucket already forgotten is not kept: its deletion may be past
-        seen.addId(bucket, idBytes, ts);
-        mayHoldIds.put(bucket, Boolean.TRUE);
-      }
-      context.forward(record);
-      if (forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
+      // one Record, not three with*() calls: each copies the headers
+      context.forward(record != null ? record : new Record<>(key, Marked.item(value), ts, headers));
+      if (itemId != null && forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
         deleteForgotten();
       }
     }

@@ -48,7 +48,19 @@ public final class OpenWindowStore<A> extends WriteBackStore {
   static final int KEEP_AFTER_COMMIT = 4096;
 
   /** A window's place in the cache: cheaper to hash than its stored key is to compare. */
-  private record Slot(long start, String key) {}
+  private record Slot(long start, String key) {
+    // written out: a record's generated hashCode and equals go through a method handle chain,
+    // and these run several times per receipt
+    @Override
+    public int hashCode() {
+      return 31 * Long.hashCode(start) + key.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Slot s && s.start == start && s.key.equals(key);
+    }
+  }
 
   private final Serde<A> serde;
   // windows changed since the last commit, as objects

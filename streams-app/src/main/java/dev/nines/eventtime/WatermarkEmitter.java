@@ -4,10 +4,15 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.KeyValueMapper;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,8 +42,17 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>{@code S_u} and the last boundary value are kept in a changelogged store, so a restarted or
  * moved task goes on with the same boundaries (under exactly-once, consistent with what it sent).
+ *
+ * <p>Made with {@link #batching}, it also re-keys each record on its way in and batches the
+ * items with a {@link Batcher}'s buffers, sending them before every mark: what a re-keying
+ * processor, this one and a batching one did in a row, in one processor (Kafka Streams' forward
+ * between processors is per-record work, paid for every receipt).
+ *
+ * @param <I> the records coming in
+ * @param <V> the items going out
  */
-public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, String, Marked<V>> {
+public final class WatermarkEmitter<I, V>
+    implements ProcessorSupplier<String, I, String, Marked<V>> {
   private final String storeName;
   private final int partitions;
   private final long intervalMs;
@@ -46,18 +60,24 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
   private final ToLongFunction<V> eventTime;
   private final int first;
   private final int total;
+  // null: each record passes as it is
+  private final KeyValueMapper<String, I, KeyValue<String, V>> rekey;
+  // null: items are forwarded one by one
+  private final Batcher<V> batcher;
 
   /** Upstream partitions numbered 0..partitions-1, all of them one input. */
-  public WatermarkEmitter(
+  public static <V> WatermarkEmitter<V, V> of(
       String storeName,
       int partitions,
       Duration interval,
       Duration idleAfter,
       ToLongFunction<V> eventTime) {
-    this(storeName, partitions, interval, idleAfter, eventTime, 0, partitions);
+    return of(storeName, partitions, interval, idleAfter, eventTime, 0, partitions);
   }
 
   /**
+   * Each record passed on as it is.
+   *
    * @param partitions the number of input partitions (config; checked against the topic at
    *     start-up)
    * @param interval a watermark is sent whenever the stream time crosses a multiple of this
@@ -66,7 +86,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
    *     repartitions (receipts and probes), each numbers its partitions from its own offset
    * @param total how many upstream partitions the downstream waits for, over all inputs
    */
-  public WatermarkEmitter(
+  public static <V> WatermarkEmitter<V, V> of(
       String storeName,
       int partitions,
       Duration interval,
@@ -74,6 +94,47 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       ToLongFunction<V> eventTime,
       int first,
       int total) {
+    return new WatermarkEmitter<>(
+        storeName, partitions, interval, idleAfter, eventTime, first, total, null, null);
+  }
+
+  /**
+   * As {@link #of(String, int, Duration, Duration, ToLongFunction, int, int)}, each record
+   * first re-keyed with {@code rekey}, and the items sent in {@code batcher}'s batches (one by one
+   * if it sends items alone).
+   */
+  public static <I, V> WatermarkEmitter<I, V> batching(
+      String storeName,
+      int partitions,
+      Duration interval,
+      Duration idleAfter,
+      KeyValueMapper<String, I, KeyValue<String, V>> rekey,
+      ToLongFunction<V> eventTime,
+      int first,
+      int total,
+      Batcher<V> batcher) {
+    return new WatermarkEmitter<>(
+        storeName,
+        partitions,
+        interval,
+        idleAfter,
+        eventTime,
+        first,
+        total,
+        Objects.requireNonNull(rekey, "rekey"),
+        Objects.requireNonNull(batcher, "batcher"));
+  }
+
+  private WatermarkEmitter(
+      String storeName,
+      int partitions,
+      Duration interval,
+      Duration idleAfter,
+      ToLongFunction<V> eventTime,
+      int first,
+      int total,
+      KeyValueMapper<String, I, KeyValue<String, V>> rekey,
+      Batcher<V> batcher) {
     if (first < 0 || first + partitions > total) {
       throw new IllegalArgumentException(
           "upstream partitions "
@@ -103,6 +164,8 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
     this.intervalMs = interval.toMillis();
     this.idleAfter = idleAfter;
     this.eventTime = eventTime;
+    this.rekey = rekey;
+    this.batcher = batcher;
   }
 
   @Override
@@ -110,12 +173,19 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
     // per input partition: S_u and the last boundary value; held by the processor and written
     // once per commit through the hook (the same bytes as when the store was cached)
     // in this order, so that the topology's description is always the same
-    return new LinkedHashSet<>(
-        List.of(
-            Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(storeName), Serdes.Integer(), Serdes.ByteArray())
-                .withCachingDisabled(),
-            CommitHook.builder(hookName())));
+    Set<StoreBuilder<?>> stores =
+        new LinkedHashSet<>(
+            List.of(
+                Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(storeName),
+                        Serdes.Integer(),
+                        Serdes.ByteArray())
+                    .withCachingDisabled(),
+                CommitHook.builder(hookName())));
+    if (batcher != null) {
+      stores.addAll(batcher.stores());
+    }
+    return stores;
   }
 
   private String hookName() {
@@ -123,7 +193,7 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
   }
 
   @Override
-  public Processor<String, V, String, Marked<V>> get() {
+  public Processor<String, I, String, Marked<V>> get() {
     return new Processor<>() {
       private ProcessorContext<String, Marked<V>> context;
       private KeyValueStore<Integer, byte[]> store;
@@ -136,6 +206,9 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       private boolean changed;
       private byte[] upstream;
       private CommitHook.Binding hook;
+      private Header upstreamHeader;
+      // null: items forwarded one by one
+      private Batcher<V>.Buffers buffers;
 
       @Override
       public void init(ProcessorContext<String, Marked<V>> context) {
@@ -160,6 +233,8 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
         announced = false;
         changed = false;
         upstream = ByteBuffer.allocate(4).putInt(first + partition).array();
+        upstreamHeader = new RecordHeader(Marked.UPSTREAM_HEADER, upstream);
+        buffers = batcher == null || batcher.single() ? null : batcher.buffers(context);
         hook = CommitHook.bind(context, hookName(), this::writeBack, () -> changed = false);
         long every = Math.max(100, Math.min(1_000, idleAfter.toMillis() / 2));
         context.schedule(
@@ -167,13 +242,27 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       }
 
       @Override
-      public void process(Record<String, V> record) {
-        long t = eventTime.applyAsLong(record.value());
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.remove(Marked.UPSTREAM_HEADER);
-        headers.add(Marked.UPSTREAM_HEADER, upstream);
-        context.forward(
-            new Record<>(record.key(), Marked.item(record.value()), record.timestamp(), headers));
+      @SuppressWarnings("unchecked")
+      public void process(Record<String, I> record) {
+        String key;
+        V value;
+        if (rekey == null) {
+          key = record.key();
+          value = (V) record.value(); // I is V: made by of()
+        } else {
+          KeyValue<String, V> kv = rekey.apply(record.key(), record.value());
+          key = kv.key;
+          value = kv.value;
+        }
+        long t = eventTime.applyAsLong(value);
+        if (buffers != null) {
+          buffers.add(key, record.timestamp(), value, upstreamHeader);
+        } else {
+          RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+          headers.remove(Marked.UPSTREAM_HEADER);
+          headers.add(upstreamHeader);
+          context.forward(new Record<>(key, Marked.item(value), record.timestamp(), headers));
+        }
         lastRecordWallMs = context.currentSystemTimeMs();
         long before = streamTime;
         streamTime = Math.max(streamTime, t);
@@ -210,6 +299,9 @@ public final class WatermarkEmitter<V> implements ProcessorSupplier<String, V, S
       }
 
       private void send(boolean idleMark, long timestamp) {
+        if (buffers != null) {
+          buffers.sendAll(); // no batch spans a mark
+        }
         context.forward(
             new Record<>(
                 Marked.MARK_KEY,

@@ -466,7 +466,7 @@ class DedupTest {
             Named.as("earlier-version"),
             STORE);
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
-        .processValues(dedup, Named.as("dedup"), STORE)
+        .process(dedup, Named.as("dedup"), STORE)
         .filter((k, m) -> m instanceof Marked.Item<String>)
         .mapValues(m -> ((Marked.Item<String>) m).value())
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
@@ -557,6 +557,56 @@ class DedupTest {
     }
   }
 
+  /**
+   * A batch is read entry by entry: each entry leaves as the record it would have been alone
+   * (its key, timestamp and value, the batch's headers), and a duplicate is dropped whether its
+   * first copy came in a batch or alone.
+   */
+  @Test
+  void batchesAreReadEntryByEntryWithTheirOwnKeysAndTimestamps() {
+    StreamsBuilder b = new StreamsBuilder();
+    Dedup<String> dedup = new Dedup<>(STORE, s -> s, Duration.ofMillis(R), 0, 1, 1);
+    b.addStateStore(dedup.storeBuilder());
+    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
+        .process(dedup, Named.as("dedup"), STORE)
+        .mapValues(m -> ((Marked.Item<String>) m).value())
+        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(b.build(), Drivers.props("dedup-batch-test"))) {
+      var in =
+          driver.createInputTopic(
+              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      var headers = new RecordHeaders().add("from", "upstream-3".getBytes(UTF_8));
+      Marked<String> batch =
+          new Marked.Batch<>(
+              0,
+              List.of(
+                  new Marked.Entry<>("k1", 1_000, "a"),
+                  new Marked.Entry<>("k2", 2_000, "b"),
+                  new Marked.Entry<>("k1", 3_000, "a"))); // a within the batch: dropped
+      in.pipeInput(new TestRecord<>("batch-key", batch, headers, 5_000L));
+      in.pipeInput("k2", Marked.item("b"), 4_000); // seen in the batch: dropped
+      in.pipeInput("k3", Marked.item("c"), 4_500);
+
+      List<TestRecord<String, String>> out =
+          driver
+              .createOutputTopic(
+                  "out", Serdes.String().deserializer(), Serdes.String().deserializer())
+              .readRecordsToList();
+      assertThat(out)
+          .extracting(r -> r.key() + "=" + r.value() + "@" + r.timestamp())
+          .containsExactly("k1=a@1000", "k2=b@2000", "k3=c@4500");
+      assertThat(new String(out.get(0).headers().lastHeader("from").value(), UTF_8))
+          .isEqualTo("upstream-3");
+      assertThat(out.get(2).headers().lastHeader("from")).isNull();
+
+      // a batch for another partition reached the wrong task: not read as if it were this one's
+      Marked<String> misrouted = new Marked.Batch<>(1, List.of(new Marked.Entry<>("k4", 1, "d")));
+      assertThatThrownBy(() -> in.pipeInput("batch-key", misrouted, 6_000))
+          .hasStackTraceContaining("a batch for partition 1 read by the task of 0");
+    }
+  }
+
   /** What the store wrote to its changelog, in order (value null: a tombstone). */
   static List<KeyValue<Bytes, byte[]>> changelog(TopologyTestDriver driver) {
     List<KeyValue<Bytes, byte[]>> log = new ArrayList<>();
@@ -577,7 +627,7 @@ class DedupTest {
             STORE, s -> s.startsWith("null") ? null : s, Duration.ofMillis(R), from, to, upstreams);
     b.addStateStore(dedup.storeBuilder());
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
-        .processValues(dedup, Named.as("dedup"), STORE)
+        .process(dedup, Named.as("dedup"), STORE)
         .mapValues(m -> m instanceof Marked.Item<String> i ? "item:" + i.value() : "mark")
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     Properties props = Drivers.props("dedup-test");

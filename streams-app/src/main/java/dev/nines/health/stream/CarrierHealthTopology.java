@@ -8,7 +8,6 @@ import dev.nines.eventtime.Dedup;
 import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
-import dev.nines.eventtime.Unbatcher;
 import dev.nines.eventtime.WatermarkEmitter;
 import dev.nines.health.HealthCounts;
 import dev.nines.health.HealthSample;
@@ -186,39 +185,36 @@ public final class CarrierHealthTopology {
                 .withTimestampExtractor(new Admission.RecordTime())
                 .withName("receipts-source"))
         .processValues(admission, Named.as("receipts-check"))
-        // only what carrier health needs crosses the repartition (see CarrierReceipt)
-        .map(
-            (k, r) ->
-                KeyValue.pair(
-                    CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
-                    CarrierReceipt.of(r)),
-            Named.as("receipts-key-by-carrier"))
+        // one processor: each receipt keyed by carrier and reduced to what carrier health needs
+        // (see CarrierReceipt), the watermarks, and the batches (no batch spans a mark)
         .process(
-            new WatermarkEmitter<CarrierReceipt>(
+            WatermarkEmitter.batching(
                 RECEIPTS_WATERMARK_STORE,
                 partitions,
                 h.watermarkInterval(),
                 h.partitionIdle(),
+                (String k, DeliveryReceipt r) ->
+                    KeyValue.pair(
+                        CarrierKey.carrier(r.getCountry(), r.getChannel(), r.getCarrierId()),
+                        CarrierReceipt.of(r)),
                 CarrierReceipt::completedAt,
                 0,
-                upstreams),
-            Named.as("receipts-watermarks"))
-        .process(
-            new Batcher<CarrierReceipt>(
-                RECEIPTS_BATCH_HOOK,
-                partitions,
-                h.batchRecords(),
-                CarrierReceipt::maxSize,
-                BATCH_MAX_BYTES),
-            Named.as("receipts-batches"))
+                upstreams,
+                new Batcher<CarrierReceipt>(
+                    RECEIPTS_BATCH_HOOK,
+                    partitions,
+                    h.batchRecords(),
+                    CarrierReceipt::maxSize,
+                    BATCH_MAX_BYTES)),
+            Named.as("receipts-to-carriers"))
         .repartition(
             Repartitioned.with(
                     keys, MarkedSerde.of(CarrierReceipt.serde(receiptSerde.deserializer())))
                 .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
                 .withName("receipts-by-carrier")
                 .withNumberOfPartitions(partitions))
-        .process(new Unbatcher<CarrierReceipt>(), Named.as("receipts-unbatch"))
-        .processValues(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE);
+        // the batches are read by the de-duplication itself (see Dedup)
+        .process(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE);
   }
 
   /** Carrier probes: by carrier, de-duplicated (every probe moves the watermark). */
@@ -237,7 +233,7 @@ public final class CarrierHealthTopology {
     // the marks cross the repartition.
     return probes
         .process(
-            new WatermarkEmitter<ProbeResult>(
+            WatermarkEmitter.<ProbeResult>of(
                 CARRIER_PROBES_WATERMARK_STORE,
                 partitions,
                 h.watermarkInterval(),
@@ -265,7 +261,7 @@ public final class CarrierHealthTopology {
                 .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
                 .withName("carrier-probes-by-carrier")
                 .withNumberOfPartitions(partitions))
-        .processValues(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE);
+        .process(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE);
   }
 
   static CarrierHealth toRecord(String key, ClosingWindows.Window<HealthCounts> w) {

@@ -112,7 +112,7 @@ public final class ErrorRateTopology {
       return List.of(KeyValue.pair(carrierKey, m));
     }
     CarrierReceipt r = i.value();
-    Service service = serviceOf(CarrierKey.parse(carrierKey).channel());
+    Service service = serviceOf(CarrierKey.channel(carrierKey));
     if (r.accountId() == null || r.region() == null || service == null) {
       return List.of(); // written by an older version, before receipts carried them
     }

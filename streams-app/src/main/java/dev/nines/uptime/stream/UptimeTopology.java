@@ -137,7 +137,7 @@ public final class UptimeTopology {
         probes
             .selectKey((k, p) -> p.getService().name(), Named.as("uptime-probes-key-by-service"))
             .process(
-                new WatermarkEmitter<ProbeResult>(
+                WatermarkEmitter.<ProbeResult>of(
                     WATERMARK_STORE,
                     partitions,
                     config.uptime().watermarkInterval(),

@@ -3,6 +3,7 @@ package dev.nines.app;
 import dev.nines.Topics;
 import dev.nines.config.NinesConfig;
 import dev.nines.credits.stream.CreditTopology;
+import dev.nines.eventtime.WindowsFanOut;
 import dev.nines.health.stream.CarrierHealthTopology;
 import dev.nines.ingest.ProbeCheck;
 import dev.nines.ingest.stream.Admission;
@@ -12,6 +13,7 @@ import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import dev.nines.uptime.stream.ErrorRateTopology;
 import dev.nines.uptime.stream.UptimeTopology;
+import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -54,9 +56,15 @@ public final class NinesTopology {
                     .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                     .withName("probes-source"))
             .processValues(admission, Named.as("probes-check"));
-    var byCarrier = CarrierHealthTopology.build(builder, config, registry, limits, probes);
-    RoutingTopology.build(builder, config, registry, limits, byCarrier.samples());
-    var errorRateHours = ErrorRateTopology.build(config, byCarrier.receipts(), byCarrier.probes());
+    // the by-carrier tasks count each receipt and carrier probe in three sets of windows, in one
+    // processor: carrier health's, the routing buckets and the error-rate hours
+    var buckets = RoutingTopology.buckets(config);
+    var hours = ErrorRateTopology.hours(config);
+    var closed =
+        CarrierHealthTopology.build(
+            builder, config, registry, limits, probes, List.of(buckets, hours));
+    RoutingTopology.build(builder, config, registry, limits, WindowsFanOut.output(closed, buckets));
+    var errorRateHours = ErrorRateTopology.build(config, WindowsFanOut.output(closed, hours));
     var monthClosed =
         UptimeTopology.build(builder, config, registry, limits, probes, errorRateHours);
     CreditTopology.build(builder, config, registry, limits, monthClosed, errorRateHours);

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -142,12 +144,41 @@ public final class ClosingWindows<V, A>
     return new WindowProcessor();
   }
 
-  /** One task's windows: open ones in the store, closed and forwarded as time passes them. */
+  /** One task's windows as a processor of their own. */
   private final class WindowProcessor
       implements Processor<String, Marked<V>, String, Marked<Window<A>>> {
-    private ProcessorContext<String, Marked<Window<A>>> context;
-    private OpenWindowStore<A> open;
-    private Sensor late;
+    private Windows windows;
+
+    @Override
+    public void init(ProcessorContext<String, Marked<Window<A>>> context) {
+      this.windows = new Windows(context, context::forward);
+    }
+
+    @Override
+    public void close() {
+      windows.close();
+    }
+
+    @Override
+    public void process(Record<String, Marked<V>> record) {
+      if (record.value() instanceof Marked.Mark<V> mark) {
+        windows.mark(mark.watermark(), record);
+      } else {
+        windows.add(record.key(), ((Marked.Item<V>) record.value()).value(), record);
+      }
+    }
+  }
+
+  /**
+   * One task's windows: open ones in the store, closed and passed to {@code out} as time passes
+   * them. A processor holds one ({@link #get}), or several that see the same records ({@link
+   * WindowsFanOut}).
+   */
+  public final class Windows {
+    private final ProcessingContext context;
+    private final Consumer<Record<String, Marked<Window<A>>>> out;
+    private final OpenWindowStore<A> open;
+    private final Sensor late;
     private boolean warned;
     private boolean warnedMark;
     // windows starting below this were already looked for (not kept: one scan after a start)
@@ -156,10 +187,10 @@ public final class ClosingWindows<V, A>
     // which a downstream frontier (a maximum per upstream) ignores
     private long relayed = Long.MIN_VALUE;
 
-    @Override
-    public void init(ProcessorContext<String, Marked<Window<A>>> context) {
+    /** For the processor being initialised with {@code context}, in its {@code init}. */
+    public Windows(ProcessingContext context, Consumer<Record<String, Marked<Window<A>>>> out) {
       this.context = context;
-      this.relayed = Long.MIN_VALUE;
+      this.out = out;
       if (relayPartitions > 0 && context.taskId().partition() >= relayPartitions) {
         throw new IllegalStateException(
             store.name()
@@ -171,9 +202,6 @@ public final class ClosingWindows<V, A>
                 + "relay watermarks for: the input topic has more partitions than configured");
       }
       this.open = context.getStateStore(store.name());
-      this.scannedBelow = Long.MIN_VALUE;
-      this.warned = false;
-      this.warnedMark = false;
       late =
           context
               .metrics()
@@ -189,21 +217,19 @@ public final class ClosingWindows<V, A>
           new CumulativeCount());
     }
 
-    @Override
+    /** From the processor's {@code close}. */
     public void close() {
       context.metrics().removeSensor(late);
     }
 
-    @Override
-    public void process(Record<String, Marked<V>> record) {
-      if (record.value() instanceof Marked.Mark<V> mark) {
-        onMark(mark.watermark(), record);
-        return;
-      }
-      V value = ((Marked.Item<V>) record.value()).value();
+    /**
+     * Adds {@code value} under {@code key} to its window, at {@code record}'s timestamp, from the
+     * upstream partition in its headers (unless it is late).
+     */
+    public void add(String key, V value, Record<String, ?> record) {
       long ts = record.timestamp();
-      if (record.key() == null || ts < 0) {
-        dropLate(record, NO_WINDOW);
+      if (key == null || ts < 0) {
+        dropLate(key, ts, NO_WINDOW);
         return;
       }
       if (upstreams == 0) {
@@ -217,18 +243,19 @@ public final class ClosingWindows<V, A>
         late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
       }
       if (!late) {
-        OpenWindowStore.Open<A> o = open.get(start, record.key());
+        OpenWindowStore.Open<A> o = open.get(start, key);
         A agg = add.apply(value, o == null ? initial.get() : o.value());
-        open.put(start, record.key(), agg, o == null ? ts : Math.max(ts, o.timestamp()));
+        open.put(start, key, agg, o == null ? ts : Math.max(ts, o.timestamp()));
       } else {
-        dropLate(record, start);
+        dropLate(key, ts, start);
       }
       if (upstreams == 0) {
         closeUpTo(closeTime, record);
       }
     }
 
-    private void onMark(Watermark w, Record<String, Marked<V>> record) {
+    /** Takes in watermark {@code w}, which came in {@code record}, and closes what it passed. */
+    public void mark(Watermark w, Record<String, ?> record) {
       if (upstreams == 0 || w.partitions() != upstreams) {
         // a mark of another layout (topics.partitions changed): it says nothing about this one
         if (!warnedMark) {
@@ -271,7 +298,7 @@ public final class ClosingWindows<V, A>
       if (end > relayed) {
         relayed = end;
         // no headers: which record moved the frontier depends on the interleaving
-        context.forward(
+        out.accept(
             new Record<>(
                 Marked.MARK_KEY,
                 Marked.<Window<A>>mark(
@@ -287,22 +314,24 @@ public final class ClosingWindows<V, A>
     }
 
     /** Forwards and forgets every window with {@code end <= closeTime}. */
-    private void closeUpTo(long closeTime, Record<String, Marked<V>> record) {
+    private void closeUpTo(long closeTime, Record<String, ?> record) {
       // windows starting at or before lastClosed have end <= closeTime
       long lastClosed = saturatedMinus(closeTime, sizeMs);
       if (lastClosed >= scannedBelow) {
         for (OpenWindowStore.Closed<A> c : open.close(lastClosed)) {
-          context.forward(
+          out.accept(
               record
                   .withKey(c.key())
-                  .withValue(Marked.item(new Window<>(c.start(), c.start() + sizeMs, c.value())))
+                  .withValue(
+                      Marked.<Window<A>>item(
+                          new Window<>(c.start(), c.start() + sizeMs, c.value())))
                   .withTimestamp(c.timestamp()));
         }
         scannedBelow = lastClosed < 0 ? 0 : lastClosed - lastClosed % sizeMs + sizeMs;
       }
     }
 
-    private void dropLate(Record<String, Marked<V>> record, long start) {
+    private void dropLate(String key, long ts, long start) {
       late.record();
       // One WARN per task, then DEBUG: a catch-up over several partitions can drop a large
       // share of records as late (BENCHMARKS.md: 5.9 M lines, 1.4 GB of log in one run), and
@@ -314,8 +343,8 @@ public final class ClosingWindows<V, A>
                 + "of this task are counted in {} {} and logged at DEBUG",
             store.name(),
             context.taskId(),
-            record.key(),
-            Instant.ofEpochMilli(record.timestamp()),
+            key,
+            Instant.ofEpochMilli(ts),
             why(start),
             METRIC_GROUP,
             LATE_METRIC);
@@ -323,8 +352,8 @@ public final class ClosingWindows<V, A>
         log.debug(
             "{}: record for key '{}' at {} dropped: {}",
             store.name(),
-            record.key(),
-            Instant.ofEpochMilli(record.timestamp()),
+            key,
+            Instant.ofEpochMilli(ts),
             why(start));
       }
     }

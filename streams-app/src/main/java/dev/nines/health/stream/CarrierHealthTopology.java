@@ -9,8 +9,8 @@ import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
 import dev.nines.eventtime.WatermarkEmitter;
+import dev.nines.eventtime.WindowsFanOut;
 import dev.nines.health.HealthCounts;
-import dev.nines.health.HealthSample;
 import dev.nines.ingest.PlanCheck;
 import dev.nines.ingest.ReceiptCheck;
 import dev.nines.ingest.stream.Admission;
@@ -21,6 +21,8 @@ import dev.nines.schema.ProbeResult;
 import dev.nines.serde.OutputLimits;
 import dev.nines.serde.SchemaRegistryClient;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -77,23 +79,34 @@ public final class CarrierHealthTopology {
     return 2 * config.topics().partitions();
   }
 
-  /**
-   * What the by-carrier tasks pass on, each with the watermarks of the {@link #upstreams} input
-   * partitions: the de-duplicated samples (routing), and the de-duplicated receipts and carrier
-   * probes they came from (error-rate counts).
-   */
-  public record ByCarrier(
-      KStream<String, Marked<HealthSample>> samples,
-      KStream<String, Marked<CarrierReceipt>> receipts,
-      KStream<String, Marked<ProbeResult>> probes) {}
+  /** Where the by-carrier task's windows send the closed carrier-health windows. */
+  static final String CHILD = "carrier-health-closed";
 
-  /** Adds carrier health to {@code builder}; returns the by-carrier streams. */
-  public static ByCarrier build(
+  /**
+   * Adds a piece of evidence to a carrier's counts: a de-duplicated receipt (its outcome and
+   * latency) or carrier probe (its success).
+   */
+  public static HealthCounts addEvidence(Object evidence, HealthCounts counts) {
+    if (evidence instanceof CarrierReceipt r) {
+      return counts.addReceipt(r.outcome(), r.latencyMs());
+    }
+    return counts.addProbe(((ProbeResult) evidence).getSuccess());
+  }
+
+  /**
+   * Adds carrier health to {@code builder}: the by-carrier tasks' receipts and carrier probes,
+   * de-duplicated, counted in the carrier-health windows and in the {@code more} sets of windows
+   * of other features, in one processor ({@link WindowsFanOut}). Returns that processor's
+   * output, from which each of the {@code more} sets takes its own ({@link
+   * WindowsFanOut#output}).
+   */
+  public static KStream<String, Object> build(
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
       OutputLimits limits,
-      KStream<String, ProbeResult> probes) {
+      KStream<String, ProbeResult> probes,
+      List<WindowsFanOut.Tap<Object, ?>> more) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
     int partitions = config.topics().partitions();
@@ -119,37 +132,44 @@ public final class CarrierHealthTopology {
     builder.addStateStore(receiptDedup.storeBuilder());
     builder.addStateStore(probeDedup.storeBuilder());
 
-    KStream<String, Marked<CarrierReceipt>> receipts =
-        receipts(builder, config, registry, receiptDedup, upstreams);
-    KStream<String, Marked<ProbeResult>> carrierProbes =
-        carrierProbes(probes, config, registry, probeDedup, upstreams);
-    KStream<String, Marked<HealthSample>> fromReceipts =
-        receipts.mapValues(
-            m -> Marked.map(m, CarrierReceipt::sample), Named.as("receipts-to-samples"));
-    KStream<String, Marked<HealthSample>> fromProbes =
-        carrierProbes.mapValues(
-            m -> Marked.map(m, HealthSample::of), Named.as("carrier-probes-to-samples"));
-    KStream<String, Marked<HealthSample>> samples =
-        fromReceipts.merge(fromProbes, Named.as("carrier-samples"));
-
-    samples
-        .process(
-            new ClosingWindows<HealthSample, HealthCounts>(
+    KStream<String, Marked<Object>> receipts =
+        evidence(receipts(builder, config, registry, receiptDedup, upstreams));
+    KStream<String, Marked<Object>> carrierProbes =
+        evidence(carrierProbes(probes, config, registry, probeDedup, upstreams));
+    WindowsFanOut.Tap<Object, HealthCounts> health =
+        new WindowsFanOut.Tap<>(
+            new ClosingWindows<Object, HealthCounts>(
                 WINDOW_STORE,
                 HealthCountsSerde.serde(),
                 h.windowSize(),
                 h.grace(),
                 () -> new HealthCounts(h.latencyRelativeAccuracy()),
-                HealthSample::addTo,
+                CarrierHealthTopology::addEvidence,
                 upstreams),
-            Named.as("carrier-health-windows"))
-        .flatMapValues(Marked::items, Named.as("carrier-health-closed"))
+            WindowsFanOut.Keys.same(),
+            CHILD);
+    List<WindowsFanOut.Tap<Object, ?>> taps = new ArrayList<>();
+    taps.add(health);
+    taps.addAll(more);
+    KStream<String, Object> closed =
+        receipts
+            .merge(carrierProbes, Named.as("carrier-evidence"))
+            .process(new WindowsFanOut<>(taps), Named.as("carrier-windows"));
+
+    WindowsFanOut.output(closed, health)
+        .flatMapValues(Marked::items, Named.as(CHILD))
         .mapValues(CarrierHealthTopology::toRecord, Named.as("carrier-health-record"))
         .to(
             config.topics().name(Topics.CARRIER_HEALTH),
             Produced.with(keys, Topics.CARRIER_HEALTH.outputSerde(registry, limits))
                 .withName("carrier-health-sink"));
-    return new ByCarrier(samples, receipts, carrierProbes);
+    return closed;
+  }
+
+  /** A stream of receipts or of probes as one of evidence (no node: the records are as they are). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static KStream<String, Marked<Object>> evidence(KStream<String, ?> stream) {
+    return (KStream) stream;
   }
 
   /** Receipts: admitted, reduced to what health needs, by carrier, de-duplicated. */

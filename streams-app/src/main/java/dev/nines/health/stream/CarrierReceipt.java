@@ -1,6 +1,5 @@
 package dev.nines.health.stream;
 
-import dev.nines.health.HealthSample;
 import dev.nines.health.Outcome;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.DeliveryStatus;
@@ -78,10 +77,6 @@ public record CarrierReceipt(
             * (messageId.length()
                 + (accountId == null ? 0 : accountId.length())
                 + (region == null ? 0 : region.length()));
-  }
-
-  public HealthSample sample() {
-    return new HealthSample.Receipt(outcome, latencyMs);
   }
 
   /** This format; Confluent-framed receipts (what the topic carried before) are read too. */

@@ -7,8 +7,8 @@ import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
 import dev.nines.eventtime.ObjectStore;
+import dev.nines.eventtime.WindowsFanOut;
 import dev.nines.health.HealthCounts;
-import dev.nines.health.HealthSample;
 import dev.nines.health.stream.CarrierHealthTopology;
 import dev.nines.health.stream.HealthCountsSerde;
 import dev.nines.ingest.stream.EventTimeExtractor;
@@ -99,12 +99,37 @@ public final class RoutingTopology {
             PROFILES_STORE);
   }
 
+  /** Where the by-carrier task's windows send the closed buckets (see {@link WindowsFanOut}). */
+  static final String CHILD = "routing-buckets-key-by-route";
+
+  /**
+   * The carrier buckets, one routing interval wide, as one set of the by-carrier task's windows:
+   * receipts and carrier probes under their carrier key; each task relays its closing frontier.
+   */
+  public static WindowsFanOut.Tap<Object, HealthCounts> buckets(NinesConfig config) {
+    NinesConfig.Routing r = config.routing();
+    double accuracy = config.health().latencyRelativeAccuracy();
+    return new WindowsFanOut.Tap<>(
+        new ClosingWindows<Object, HealthCounts>(
+            BUCKET_STORE,
+            HealthCountsSerde.serde(),
+            r.interval(),
+            r.bucketGrace(),
+            () -> new HealthCounts(accuracy),
+            CarrierHealthTopology::addEvidence,
+            CarrierHealthTopology.upstreams(config),
+            config.topics().partitions()),
+        WindowsFanOut.Keys.same(),
+        CHILD);
+  }
+
+  /** Routing, from the closed carrier buckets of the by-carrier task's windows ({@link #buckets}). */
   public static void build(
       StreamsBuilder builder,
       NinesConfig config,
       SchemaRegistryClient registry,
       OutputLimits limits,
-      KStream<String, Marked<HealthSample>> carrierSamples) {
+      KStream<String, Marked<ClosingWindows.Window<HealthCounts>>> buckets) {
     NinesConfig.Routing r = config.routing();
     double accuracy = config.health().latencyRelativeAccuracy();
     Serde<String> keys = Topics.ROUTE_PLANS.keySerde();
@@ -152,18 +177,7 @@ public final class RoutingTopology {
     int partitions = config.topics().partitions();
 
     KStream<String, RoutingWeights> weights =
-        carrierSamples
-            .process(
-                new ClosingWindows<HealthSample, HealthCounts>(
-                    BUCKET_STORE,
-                    HealthCountsSerde.serde(),
-                    r.interval(),
-                    r.bucketGrace(),
-                    () -> new HealthCounts(accuracy),
-                    HealthSample::addTo,
-                    CarrierHealthTopology.upstreams(config),
-                    partitions),
-                Named.as("routing-buckets-windows"))
+        buckets
             .map(
                 (key, m) -> {
                   if (m instanceof Marked.Mark<ClosingWindows.Window<HealthCounts>> mark) {
@@ -177,7 +191,7 @@ public final class RoutingTopology {
                       k.route(),
                       Marked.item(new CarrierBucket(k.carrierId(), w.start(), w.value())));
                 },
-                Named.as("routing-buckets-key-by-route"))
+                Named.as(CHILD))
             .repartition(
                 Repartitioned.with(keys, MarkedSerde.of(CarrierBucket.serde()))
                     .withStreamPartitioner(new MulticastPartitioner<CarrierBucket>())

@@ -5,17 +5,18 @@ import dev.nines.eventtime.ClosingWindows;
 import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.MulticastPartitioner;
+import dev.nines.eventtime.WindowsFanOut;
 import dev.nines.health.stream.CarrierHealthTopology;
 import dev.nines.health.stream.CarrierReceipt;
 import dev.nines.model.CarrierKey;
 import dev.nines.schema.Channel;
-import dev.nines.schema.ProbeResult;
 import dev.nines.schema.Service;
 import dev.nines.serde.SerdeException;
 import dev.nines.uptime.ErrorRateHour;
 import dev.nines.uptime.HourCounts;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -50,46 +51,50 @@ public final class ErrorRateTopology {
 
   public static final String WINDOW_STORE = "error-rate-open-hours-store";
 
+  /** Where the by-carrier task's windows send the closed hours (see {@link WindowsFanOut}). */
+  static final String CHILD = "error-rate-hours-by-service";
+
   /**
-   * The closed hours, keyed by service, with the by-carrier tasks'
-   * relayed watermarks (partition {@code p} of {@code topics.partitions}).
+   * The hours as one set of the by-carrier task's windows: each receipt under its account's key
+   * (and, with the platform's objective set, its region's), probes only for their marks.
+   */
+  public static WindowsFanOut.Tap<Object, HourCounts> hours(NinesConfig config) {
+    boolean platform = config.uptime().platformErrorRate() != null;
+    return new WindowsFanOut.Tap<>(
+        new ClosingWindows<Object, HourCounts>(
+            WINDOW_STORE,
+            hourCountsSerde(),
+            Duration.ofMillis(HourCounts.HOUR_MS),
+            config.health().grace(),
+            HourCounts::new,
+            (v, c) -> {
+              CarrierReceipt r = (CarrierReceipt) v; // probes have no keys here
+              return c.add(r.completedAt(), r.platformFailure());
+            },
+            CarrierHealthTopology.upstreams(config),
+            config.topics().partitions()),
+        (key, v, each) -> {
+          if (v instanceof CarrierReceipt r) {
+            keysOf(key, r, platform, each);
+          }
+        },
+        CHILD);
+  }
+
+  /**
+   * The closed hours out of the by-carrier task's windows ({@link #hours}), keyed by service,
+   * with the by-carrier tasks' relayed watermarks (partition {@code p} of {@code
+   * topics.partitions}).
    */
   public static KStream<String, Marked<ErrorRateHour>> build(
-      NinesConfig config,
-      KStream<String, Marked<CarrierReceipt>> receipts,
-      KStream<String, Marked<ProbeResult>> carrierProbes) {
-    int partitions = config.topics().partitions();
-    boolean platform = config.uptime().platformErrorRate() != null;
-    KStream<String, Marked<CarrierReceipt>> counted =
-        receipts.flatMap(
-            (k, m) -> keyByAccount(k, m, platform), Named.as("error-rate-key-by-account"));
-    // the probes' marks too: the hours close by every input partition, as carrier health does
-    KStream<String, Marked<CarrierReceipt>> probeMarks =
-        carrierProbes.flatMapValues(
-            m ->
-                m instanceof Marked.Mark<ProbeResult> w
-                    ? List.of(Marked.<CarrierReceipt>mark(w.watermark()))
-                    : List.<Marked<CarrierReceipt>>of(),
-            Named.as("error-rate-probe-marks"));
-    return counted
-        .merge(probeMarks, Named.as("error-rate-inputs"))
-        .process(
-            new ClosingWindows<CarrierReceipt, HourCounts>(
-                WINDOW_STORE,
-                hourCountsSerde(),
-                Duration.ofMillis(HourCounts.HOUR_MS),
-                config.health().grace(),
-                HourCounts::new,
-                (r, c) -> c.add(r.completedAt(), r.platformFailure()),
-                CarrierHealthTopology.upstreams(config),
-                partitions),
-            Named.as("error-rate-windows"))
-        .flatMap(ErrorRateTopology::hourByService, Named.as("error-rate-hours-by-service"))
+      NinesConfig config, KStream<String, Marked<ClosingWindows.Window<HourCounts>>> closed) {
+    return closed
+        .flatMap(ErrorRateTopology::hourByService, Named.as(CHILD))
         .repartition(
             Repartitioned.with(Serdes.String(), MarkedSerde.of(hourSerde()))
                 .withStreamPartitioner(new MulticastPartitioner<ErrorRateHour>())
                 .withName("error-rate-by-service")
-                .withNumberOfPartitions(partitions));
+                .withNumberOfPartitions(config.topics().partitions()));
   }
 
   /** The service a receipt's channel belongs to: SMS and MMS count for SMS, VOICE for VOICE. */
@@ -104,25 +109,19 @@ public final class ErrorRateTopology {
   /**
    * Key {@code SERVICE|<length of region>:<region>|account} (ids may hold any character), and
    * with the platform's objective set also {@code SERVICE|<length>:<region>|} for the region's
-   * count of every account; a mark as it is; a receipt of an older format: none.
+   * count of every account; a receipt of an older format: none.
    */
-  static List<KeyValue<String, Marked<CarrierReceipt>>> keyByAccount(
-      String carrierKey, Marked<CarrierReceipt> m, boolean platform) {
-    if (!(m instanceof Marked.Item<CarrierReceipt> i)) {
-      return List.of(KeyValue.pair(carrierKey, m));
-    }
-    CarrierReceipt r = i.value();
+  static void keysOf(String carrierKey, CarrierReceipt r, boolean platform, Consumer<String> each) {
     Service service = serviceOf(CarrierKey.channel(carrierKey));
     if (r.accountId() == null || r.region() == null || service == null) {
-      return List.of(); // written by an older version, before receipts carried them
+      return; // written by an older version, before receipts carried them
     }
-    KeyValue<String, Marked<CarrierReceipt>> account =
-        KeyValue.pair(key(service, r.region(), r.accountId()), m);
+    each.accept(key(service, r.region(), r.accountId()));
     // the platform's count of the region: every account (an empty account id, which no receipt
     // has: ReceiptCheck requires one)
-    return platform
-        ? List.of(account, KeyValue.pair(key(service, r.region(), ""), m))
-        : List.of(account);
+    if (platform) {
+      each.accept(key(service, r.region(), ""));
+    }
   }
 
   static String key(Service service, String region, String account) {

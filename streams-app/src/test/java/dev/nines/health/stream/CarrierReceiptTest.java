@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nines.eventtime.Marked;
 import dev.nines.eventtime.MarkedSerde;
 import dev.nines.eventtime.Watermark;
-import dev.nines.health.HealthSample;
+import dev.nines.health.HealthCounts;
 import dev.nines.health.Outcome;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.DeliveryStatus;
 import dev.nines.schema.FailureCause;
+import dev.nines.schema.ProbeResult;
+import dev.nines.schema.Service;
 import dev.nines.serde.AvroSerde;
 import dev.nines.testing.Records;
 import dev.nines.testing.TestRegistry;
@@ -18,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +47,17 @@ class CarrierReceiptTest {
                 "acc-1",
                 "us-east",
                 false));
-    assertThat(CarrierReceipt.of(r).sample())
-        .isEqualTo(new HealthSample.Receipt(Outcome.CARRIER_FAILURE, 1_234));
+    // counted as one attempt that failed at the carrier, with its latency sketched (within 1 %)
+    HealthCounts c =
+        CarrierHealthTopology.addEvidence(CarrierReceipt.of(r), new HealthCounts(0.01));
+    assertThat(List.of(c.attempts(), c.delivered(), c.carrierFailures(), c.probeFailures()))
+        .containsExactly(1L, 0L, 1L, 0L);
+    assertThat(c.latencyMs(0.5)).isBetween(1_222L, 1_246L);
+    // a failed carrier probe is a probe failure, not an attempt
+    ProbeResult probe = Records.probe("p-1", Service.SMS, "us-east", "v", false, "c", "US", AT);
+    HealthCounts p = CarrierHealthTopology.addEvidence(probe, new HealthCounts(0.01));
+    assertThat(List.of(p.attempts(), p.probeFailures(), p.probeSuccesses()))
+        .containsExactly(0L, 1L, 0L);
   }
 
   @Test

@@ -1,0 +1,147 @@
+package dev.nines.eventtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * Several sets of {@link ClosingWindows} over one stream, in one processor: each record is added
+ * to every set under the keys that set gives it, each watermark goes to every set in turn, and
+ * what a set closes goes to its own child processor.
+ *
+ * <pre>
+ * FOR EACH tap: INSERT INTO tap.child
+ *   SELECT k, window, AGGREGATE(value) FROM input, tap.keys(key, value) AS k
+ *   GROUP BY k, TUMBLING(timestamp, tap.size, tap.grace) EMIT ON WINDOW CLOSE
+ * </pre>
+ *
+ * <p>Why one processor: carrier health, the routing buckets and the error-rate hours all count
+ * the de-duplicated receipts of a by-carrier task. As processors of their own, each receipt was
+ * forwarded between seven of them (Kafka Streams' per-record work each time); here it is one
+ * method call per set. The sets behave as they did as processors: the same stores, the same
+ * rules ({@link ClosingWindows}), marks taken in the order of the taps.
+ *
+ * <p>In the DSL the children are named: the first node a feature attaches to {@link #output} must
+ * be named {@link Tap#child()}, since a set's windows are forwarded to that child only.
+ *
+ * @param <T> the values of the input
+ */
+public final class WindowsFanOut<T>
+    implements ProcessorSupplier<String, Marked<T>, String, Object> {
+
+  /** The keys a set counts a record under: none, one or several ({@code each} per key). */
+  @FunctionalInterface
+  public interface Keys<T> {
+    void of(String key, T value, Consumer<String> each);
+
+    /** The record's own key. */
+    static <T> Keys<T> same() {
+      return (key, value, each) -> each.accept(key);
+    }
+  }
+
+  /**
+   * One set of windows: what it counts, under which keys, and the child processor its closed
+   * windows (and relayed marks) go to.
+   */
+  public record Tap<T, A>(ClosingWindows<? super T, A> windows, Keys<T> keys, String child) {
+    public Tap {
+      Objects.requireNonNull(windows, "windows");
+      Objects.requireNonNull(keys, "keys");
+      Objects.requireNonNull(child, "child");
+    }
+  }
+
+  private final List<Tap<T, ?>> taps;
+
+  public WindowsFanOut(List<Tap<T, ?>> taps) {
+    if (taps.isEmpty()) {
+      throw new IllegalArgumentException("no window sets");
+    }
+    if (taps.stream().map(Tap::child).distinct().count() != taps.size()) {
+      throw new IllegalArgumentException("two window sets with one child: " + taps);
+    }
+    this.taps = List.copyOf(taps);
+  }
+
+  /**
+   * The output of {@code tap}'s windows, out of the stream {@code fanOut} this processor returns:
+   * attach the tap's child to it (no node of its own: a typed view of the same stream).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static <A> KStream<String, Marked<ClosingWindows.Window<A>>> output(
+      KStream<String, Object> fanOut, Tap<?, A> tap) {
+    return (KStream) fanOut;
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+    taps.forEach(t -> stores.addAll(t.windows().stores()));
+    return stores;
+  }
+
+  @Override
+  public Processor<String, Marked<T>, String, Object> get() {
+    return new Processor<>() {
+      private final List<TapWindows<T, ?>> sets = new ArrayList<>();
+
+      @Override
+      public void init(ProcessorContext<String, Object> context) {
+        sets.clear();
+        for (Tap<T, ?> tap : taps) {
+          sets.add(TapWindows.of(tap, context));
+        }
+      }
+
+      @Override
+      public void close() {
+        sets.forEach(s -> s.windows.close());
+      }
+
+      @Override
+      public void process(Record<String, Marked<T>> record) {
+        if (record.value() instanceof Marked.Mark<T> mark) {
+          for (TapWindows<T, ?> s : sets) {
+            s.windows.mark(mark.watermark(), record);
+          }
+          return;
+        }
+        T value = ((Marked.Item<T>) record.value()).value();
+        for (TapWindows<T, ?> s : sets) {
+          s.add(record.key(), value, record);
+        }
+      }
+    };
+  }
+
+  /** One task's windows of one tap. */
+  private static final class TapWindows<T, A> {
+    private final Keys<T> keys;
+    private final ClosingWindows<? super T, A>.Windows windows;
+
+    private TapWindows(Keys<T> keys, ClosingWindows<? super T, A>.Windows windows) {
+      this.keys = keys;
+      this.windows = windows;
+    }
+
+    static <T, A> TapWindows<T, A> of(Tap<T, A> tap, ProcessorContext<String, Object> context) {
+      String child = tap.child();
+      return new TapWindows<>(
+          tap.keys(), tap.windows().new Windows(context, r -> context.forward(r, child)));
+    }
+
+    void add(String key, T value, Record<String, ?> record) {
+      keys.of(key, value, k -> windows.add(k, value, record));
+    }
+  }
+}

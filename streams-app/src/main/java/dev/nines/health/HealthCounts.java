@@ -24,6 +24,10 @@ public final class HealthCounts {
   long probeFailures;
   long probeSuccesses;
   final DDSketch latency;
+  // The encoding of these counts as they are (read, or last written), or null once changed: a
+  // routing state re-encodes its closed buckets, which never change, at every commit that
+  // touches the route (a sketch encoding is a few microseconds each).
+  private byte[] encoded;
 
   public HealthCounts(double relativeAccuracy) {
     this.latency = DDSketches.unboundedDense(relativeAccuracy);
@@ -34,6 +38,7 @@ public final class HealthCounts {
   }
 
   public HealthCounts addReceipt(Outcome outcome, long latencyMs) {
+    encoded = null;
     attempts++;
     switch (outcome) {
       case DELIVERED -> delivered++;
@@ -48,6 +53,7 @@ public final class HealthCounts {
   }
 
   public HealthCounts addProbe(boolean success) {
+    encoded = null;
     if (success) {
       probeSuccesses++;
     } else {
@@ -58,6 +64,7 @@ public final class HealthCounts {
 
   /** Adds {@code other}'s counts and latency samples to this one (sketches are mergeable). */
   public HealthCounts merge(HealthCounts other) {
+    encoded = null;
     attempts += other.attempts;
     delivered += other.delivered;
     carrierFailures += other.carrierFailures;
@@ -108,7 +115,15 @@ public final class HealthCounts {
     return latency.isEmpty() ? null : Math.round(latency.getValueAtQuantile(q));
   }
 
+  /** The encoding of these counts; the array is shared, and must not be changed. */
   public byte[] toBytes() {
+    if (encoded == null) {
+      encoded = encode();
+    }
+    return encoded;
+  }
+
+  private byte[] encode() {
     // DDSketch's own encoding (not its protobuf serialize()): about 10x smaller, and it is what
     // DDSketch.decode reads back.
     GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
@@ -130,6 +145,7 @@ public final class HealthCounts {
     return b.array();
   }
 
+  /** The counts {@code bytes} encode; the array is kept (as their encoding), not copied. */
   public static HealthCounts fromBytes(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     byte format = b.get();
@@ -154,6 +170,7 @@ public final class HealthCounts {
       c.otherFailures = other;
       c.probeFailures = probes;
       c.probeSuccesses = probeOk;
+      c.encoded = bytes;
       return c;
     } catch (IOException e) {
       throw new IllegalStateException("corrupt latency sketch in HealthCounts", e);

@@ -7,16 +7,16 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Upstream half of a batched repartition: the items an input task sends to the same partition
  * travel as one {@link Marked.Batch} record instead of one record each; downstream, {@link
- * Dedup} reads them one by one, as they would have arrived alone.
+ * Dedup} reads them one by one, as they would have arrived alone. The processor that would
+ * forward the items batches them itself, with this batcher's {@link #buffers} ({@link
+ * WatermarkEmitter#batching}): no forward per item to a processor of its own.
  *
  * <pre>
  * SELECT partition, LIST(key, timestamp, value) FROM items
@@ -35,7 +35,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>{@code maxEntries} 1 sends every item alone, as versions without batches did: the first
  * step of a rolling upgrade, while some instances cannot read batches yet.
  */
-public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, String, Marked<V>> {
+public final class Batcher<V> {
   private final String hookName;
   private final int partitions;
   private final int maxEntries;
@@ -43,7 +43,7 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
   private final int maxBytes;
 
   /**
-   * @param hookName the name of this processor's {@link CommitHook}
+   * @param hookName the name of the {@link CommitHook} that sends the buffers before a commit
    * @param partitions the partitions of the repartition topic (config; Kafka Streams creates the
    *     topic with this count)
    * @param maxEntries the most records in one batch; 1: no batches
@@ -68,14 +68,9 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
     this.maxBytes = maxBytes;
   }
 
-  @Override
+  /** The stores the processor using this batcher must have: its commit hook. */
   public Set<StoreBuilder<?>> stores() {
     return Set.of(CommitHook.builder(hookName));
-  }
-
-  @Override
-  public Processor<String, Marked<V>, String, Marked<V>> get() {
-    return maxEntries == 1 ? new Single<>() : new Batching();
   }
 
   /** True if this batcher sends items alone ({@code maxEntries} 1): no buffers. */
@@ -83,51 +78,9 @@ public final class Batcher<V> implements ProcessorSupplier<String, Marked<V>, St
     return maxEntries == 1;
   }
 
-  /** Passes everything on as it is. */
-  private static final class Single<V> implements Processor<String, Marked<V>, String, Marked<V>> {
-    private ProcessorContext<String, Marked<V>> context;
-
-    @Override
-    public void init(ProcessorContext<String, Marked<V>> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(Record<String, Marked<V>> record) {
-      context.forward(record);
-    }
-  }
-
-  private final class Batching implements Processor<String, Marked<V>, String, Marked<V>> {
-    private ProcessorContext<String, Marked<V>> context;
-    private Buffers buffers;
-
-    @Override
-    public void init(ProcessorContext<String, Marked<V>> context) {
-      this.context = context;
-      this.buffers = buffers(context);
-    }
-
-    @Override
-    public void process(Record<String, Marked<V>> record) {
-      if (!(record.value() instanceof Marked.Item<V> item)) {
-        buffers.sendAll(); // no batch spans a mark
-        context.forward(record);
-        return;
-      }
-      buffers.add(
-          record.key(),
-          record.timestamp(),
-          item.value(),
-          record.headers().lastHeader(Marked.UPSTREAM_HEADER));
-    }
-  }
-
   /**
    * The buffers of the processor being initialised with {@code context}, bound to this batcher's
-   * hook: for a processor that batches what it would forward itself ({@link WatermarkEmitter}),
-   * which saves Kafka Streams' per-record forward to a batching processor behind it. It must
-   * {@link Buffers#sendAll} before it forwards anything that is not an item.
+   * hook. It must {@link Buffers#sendAll} before it forwards anything that is not an item.
    */
   Buffers buffers(ProcessorContext<String, Marked<V>> context) {
     return new Buffers(context);

@@ -3,7 +3,6 @@ package dev.nines.eventtime;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -28,12 +27,6 @@ public sealed interface Marked<V> permits Marked.Item, Marked.Mark, Marked.Batch
 
   static <V> Marked<V> mark(Watermark watermark) {
     return new Mark<>(watermark);
-  }
-
-  /** An item with {@code f} applied to its value; a watermark as it is. */
-  @SuppressWarnings("unchecked")
-  static <V, W> Marked<W> map(Marked<V> m, Function<V, W> f) {
-    return m instanceof Item<V> i ? new Item<>(f.apply(i.value())) : (Marked<W>) m;
   }
 
   /** The item's value alone, or nothing for a watermark (for {@code flatMapValues}). */

@@ -25,9 +25,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * </pre>
  *
  * <p>Why one processor: carrier health, the routing buckets and the error-rate hours all count
- * the de-duplicated receipts of a by-carrier task. As processors of their own, each receipt was
- * forwarded between seven of them (Kafka Streams' per-record work each time); here it is one
- * method call per set. The sets behave as they did as processors: the same stores, the same
+ * the de-duplicated receipts of a by-carrier task. As processors of their own, behind a mapping,
+ * two merges and a re-keying step, each receipt took seven forwards to reach them (Kafka Streams'
+ * per-record work each time); here it is one method call per set. The sets behave as they did as processors: the same stores, the same
  * rules ({@link ClosingWindows}), marks taken in the order of the taps.
  *
  * <p>In the DSL the children are named: the first node a feature attaches to {@link #output} must

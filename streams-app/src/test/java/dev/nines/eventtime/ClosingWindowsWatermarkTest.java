@@ -230,40 +230,51 @@ class ClosingWindowsWatermarkTest {
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     Topology topology = b.build();
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, ClosingWindowsTest.props())) {
-      var in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.Long()).serializer());
-      for (Sent s : input) {
-        RecordHeaders headers = new RecordHeaders();
-        if (s.item() != null) {
-          headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
-          in.pipeInput(
-              new TestRecord<>(
-                  s.item().key(), Marked.item(s.item().value()), headers, s.item().timestamp()));
-        } else {
-          long ts = Math.max(0, s.mark().streamTime());
-          in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<Long>mark(s.mark()), headers, ts));
-        }
-      }
-      Map<String, List<Out>> byKey = new TreeMap<>();
-      for (TestRecord<String, String> r :
-          driver
-              .createOutputTopic(
-                  "out", Serdes.String().deserializer(), Serdes.String().deserializer())
-              .readRecordsToList()) {
-        String[] parts = r.value().split(":");
-        byKey
-            .computeIfAbsent(r.key(), k -> new ArrayList<>())
-            .add(
-                new Out(
-                    r.key(), Long.parseLong(parts[0]), Long.parseLong(parts[1]), r.timestamp()));
-      }
-      long late =
-          driver.metrics().entrySet().stream()
-              .filter(e -> e.getKey().name().equals(ClosingWindows.LATE_METRIC))
-              .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
-              .sum();
-      return new Result(byKey, late);
+      pipe(driver, input);
+      return new Result(read(driver, "out"), late(driver));
     }
+  }
+
+  /** Sends {@code input} to topic "in": items with their upstream header, marks as they are. */
+  static void pipe(TopologyTestDriver driver, List<Sent> input) {
+    var in =
+        driver.createInputTopic(
+            "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.Long()).serializer());
+    for (Sent s : input) {
+      RecordHeaders headers = new RecordHeaders();
+      if (s.item() != null) {
+        headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
+        in.pipeInput(
+            new TestRecord<>(
+                s.item().key(), Marked.item(s.item().value()), headers, s.item().timestamp()));
+      } else {
+        long ts = Math.max(0, s.mark().streamTime());
+        in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<Long>mark(s.mark()), headers, ts));
+      }
+    }
+  }
+
+  /** The windows written to {@code topic} as "start:sum", by key. */
+  static Map<String, List<Out>> read(TopologyTestDriver driver, String topic) {
+    Map<String, List<Out>> byKey = new TreeMap<>();
+    for (TestRecord<String, String> r :
+        driver
+            .createOutputTopic(
+                topic, Serdes.String().deserializer(), Serdes.String().deserializer())
+            .readRecordsToList()) {
+      String[] parts = r.value().split(":");
+      byKey
+          .computeIfAbsent(r.key(), k -> new ArrayList<>())
+          .add(new Out(r.key(), Long.parseLong(parts[0]), Long.parseLong(parts[1]), r.timestamp()));
+    }
+    return byKey;
+  }
+
+  /** Records dropped as late, over every window store of the driver. */
+  static long late(TopologyTestDriver driver) {
+    return driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(ClosingWindows.LATE_METRIC))
+        .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+        .sum();
   }
 }

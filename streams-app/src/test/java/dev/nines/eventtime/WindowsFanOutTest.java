@@ -7,13 +7,10 @@ import dev.nines.eventtime.ClosingWindowsTest.In;
 import dev.nines.eventtime.ClosingWindowsTest.Out;
 import dev.nines.eventtime.ClosingWindowsWatermarkTest.Expected;
 import dev.nines.eventtime.ClosingWindowsWatermarkTest.Sent;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -21,7 +18,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,27 +102,11 @@ class WindowsFanOutTest {
         .to("split", Produced.with(Serdes.String(), Serdes.String()));
     try (TopologyTestDriver driver =
         new TopologyTestDriver(b.build(), ClosingWindowsTest.props())) {
-      var in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.Long()).serializer());
-      for (Sent s : input) {
-        RecordHeaders headers = new RecordHeaders();
-        if (s.item() != null) {
-          headers.add(Marked.UPSTREAM_HEADER, ByteBuffer.allocate(4).putInt(s.upstream()).array());
-          in.pipeInput(
-              new TestRecord<>(
-                  s.item().key(), Marked.item(s.item().value()), headers, s.item().timestamp()));
-        } else {
-          long ts = Math.max(0, s.mark().streamTime());
-          in.pipeInput(new TestRecord<>(Marked.MARK_KEY, Marked.<Long>mark(s.mark()), headers, ts));
-        }
-      }
-      long late =
-          driver.metrics().entrySet().stream()
-              .filter(e -> e.getKey().name().equals(ClosingWindows.LATE_METRIC))
-              .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
-              .sum();
-      return new Run(read(driver, "own"), read(driver, "split"), late);
+      ClosingWindowsWatermarkTest.pipe(driver, input);
+      return new Run(
+          ClosingWindowsWatermarkTest.read(driver, "own"),
+          ClosingWindowsWatermarkTest.read(driver, "split"),
+          ClosingWindowsWatermarkTest.late(driver));
     }
   }
 
@@ -139,20 +119,5 @@ class WindowsFanOutTest {
         () -> 0L,
         Long::sum,
         UPSTREAMS);
-  }
-
-  static Map<String, List<Out>> read(TopologyTestDriver driver, String topic) {
-    Map<String, List<Out>> byKey = new TreeMap<>();
-    for (TestRecord<String, String> r :
-        driver
-            .createOutputTopic(
-                topic, Serdes.String().deserializer(), Serdes.String().deserializer())
-            .readRecordsToList()) {
-      String[] parts = r.value().split(":");
-      byKey
-          .computeIfAbsent(r.key(), k -> new ArrayList<>())
-          .add(new Out(r.key(), Long.parseLong(parts[0]), Long.parseLong(parts[1]), r.timestamp()));
-    }
-    return byKey;
   }
 }

@@ -24,6 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -70,6 +72,14 @@ public final class CarrierHealthTopology {
 
   /** A batch of the by-carrier repartition is cut at this size (well below 1 MB records). */
   static final int BATCH_MAX_BYTES = 256 * 1024;
+
+  /**
+   * The receipts' keys: any producer's choice (the contract), and nothing here reads them, so
+   * they are not decoded (the key is null in the topology). A receipt sent to dead-letters keeps
+   * its original key bytes, which come from the consumed record.
+   */
+  static final Serde<String> UNREAD_KEYS =
+      Serdes.serdeFrom(new StringSerializer(), (topic, data) -> null);
 
   /**
    * Upstream partitions the by-carrier windows wait for: the receipts' input partitions
@@ -200,7 +210,7 @@ public final class CarrierHealthTopology {
     // them a fast catch-up dropped a third of the receipts from the routing buckets as late.
     return builder.stream(
             config.topics().name(Topics.DELIVERY_RECEIPTS),
-            Consumed.with(keys, receiptSerde)
+            Consumed.with(UNREAD_KEYS, receiptSerde)
                 .withOffsetResetPolicy(Topics.INPUT_OFFSET_RESET)
                 .withTimestampExtractor(new Admission.RecordTime())
                 .withName("receipts-source"))

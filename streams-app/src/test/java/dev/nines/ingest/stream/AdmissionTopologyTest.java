@@ -143,12 +143,28 @@ class AdmissionTopologyTest {
     negative.setLatencyMs(-5L);
     byte[] b8 = bytes(negative);
     probeBytes.pipeInput("SMS:us-east".getBytes(StandardCharsets.UTF_8), b8, T0.plusSeconds(16));
-    // the good records go on: g3 inside the same window, then one that closes it
-    good("g3", T0.plusSeconds(20));
-    good("g4", T0.plusSeconds(95));
+    // the good records go on: g3 inside the same window, then one that closes it; their keys
+    // are none and bytes that are no UTF-8 (a receipt's key is any, and never read)
+    receiptBytes.pipeInput(
+        null, bytes(delivered("g3", "a", T0.plusSeconds(20), 100)), T0.plusSeconds(20));
+    receiptBytes.pipeInput(
+        new byte[] {(byte) 0xff, 0, (byte) 0xfe},
+        bytes(delivered("g4", "a", T0.plusSeconds(95), 100)),
+        T0.plusSeconds(95));
 
     List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
     assertThat(letters).extracting(TestRecord::value).containsExactly(b1, b2, b3, b4, b5, b6, b8);
+    // each with the key it was sent with, byte for byte
+    assertThat(letters)
+        .extracting(TestRecord::key)
+        .containsExactly(
+            new byte[0],
+            "b2".getBytes(StandardCharsets.UTF_8),
+            "b3".getBytes(StandardCharsets.UTF_8),
+            "b4".getBytes(StandardCharsets.UTF_8),
+            "b5".getBytes(StandardCharsets.UTF_8),
+            "b6".getBytes(StandardCharsets.UTF_8),
+            "SMS:us-east".getBytes(StandardCharsets.UTF_8));
     assertThat(letters)
         .extracting(r -> header(r, "__streams.errors.topic"))
         .containsOnly(Topics.DELIVERY_RECEIPTS.name(), Topics.PROBE_RESULTS.name());

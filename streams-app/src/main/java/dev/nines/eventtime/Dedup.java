@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
@@ -37,10 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record whose id is null is passed on unchecked (admission refuses items without an id).
  * A batch ({@link Batcher}) is read entry by entry, each passed on as the record it would have
- * been alone (its key, timestamp and value, the batch's headers): one processor instead of an
- * unbatching one in front, which cost a forward per entry. Single items and watermarks pass as
- * they are, so a topic written before batches, or by an instance that does not batch, reads the
- * same.
+ * been alone (its key, timestamp and value, the batch's headers). Single items and watermarks
+ * pass as they are, so a topic written before batches, or by an instance that does not batch,
+ * reads the same. As a processor ({@link #get}) it forwards what passes; {@link WindowsFanOut}
+ * runs the same {@link Gate} in front of its windows, with no forward in between.
  * The store's layout, why it is a key-value store, and what a lookup costs:
  * docs/design/event-time.md.
  */
@@ -126,13 +127,36 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
 
   @Override
   public Processor<String, Marked<T>, String, Marked<T>> get() {
-    return new DedupProcessor();
+    return new Processor<>() {
+      private ProcessorContext<String, Marked<T>> context;
+      private Gate gate;
+
+      @Override
+      public void init(ProcessorContext<String, Marked<T>> context) {
+        this.context = context;
+        gate = new Gate(context);
+      }
+
+      @Override
+      public void process(Record<String, Marked<T>> record) {
+        if (record.value() instanceof Marked.Mark<T> mark) {
+          gate.mark(mark.watermark());
+          context.forward(record);
+        } else {
+          gate.pass(record, context::forward);
+        }
+      }
+    };
   }
 
-  /** One task's de-duplication: the ids seen per time bucket, and the marks of each upstream. */
-  private final class DedupProcessor implements Processor<String, Marked<T>, String, Marked<T>> {
-    private ProcessorContext<String, Marked<T>> context;
-    private DedupStore seen;
+  /**
+   * One task's de-duplication, for a processor that passes what it lets through on itself
+   * ({@link WindowsFanOut}) or forwards it ({@link #get}): the ids seen per time bucket, and the
+   * marks of each upstream.
+   */
+  final class Gate {
+    private final ProcessorContext<?, ?> context;
+    private final DedupStore seen;
     private final TreeMap<Integer, Watermark> marks = new TreeMap<>();
     // ids in buckets starting below this are forgotten (not looked at, deleted when due)
     private long forgetBelow;
@@ -149,48 +173,47 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
     // came since (this task is the store's only writer), so a skipped read never misses an id
     private final Map<Long, Boolean> mayHoldIds = new HashMap<>();
 
-    @Override
-    public void init(ProcessorContext<String, Marked<T>> context) {
+    /** The gate of the task being initialised with {@code context}, from its store. */
+    Gate(ProcessorContext<?, ?> context) {
       this.context = context;
       this.seen = context.getStateStore(storeName);
-      marks.clear();
       marks.putAll(marksIn(seen));
       byte[] kept = seen.get(FORGET_BELOW_KEY);
       forgetBelow = kept == null ? Long.MIN_VALUE : ByteBuffer.wrap(kept).getLong();
       deletedBelow = Long.MIN_VALUE;
-      resumeIds = null;
-      resumeBatches = null;
-      deletingBatches = false;
-      itemsSinceBatch = 0;
-      warnedMark = false;
-      mayHoldIds.clear();
       advanceForgetting(false);
     }
 
-    @Override
-    public void process(Record<String, Marked<T>> record) {
+    /**
+     * Passes to {@code out} each item of {@code record} (an item, or a batch entry by entry, each
+     * as the record it would have been alone) whose id was not seen.
+     */
+    void pass(Record<String, Marked<T>> record, Consumer<Record<String, Marked<T>>> out) {
       Marked<T> value = record.value();
-      if (value instanceof Marked.Mark<T> mark) {
-        onMark(mark.watermark());
-        context.forward(record);
-      } else if (value instanceof Marked.Batch<T> batch) {
+      if (value instanceof Marked.Batch<T> batch) {
         int own = context.taskId().partition();
         if (batch.partition() != own) {
           throw new IllegalStateException(
               "a batch for partition " + batch.partition() + " read by the task of " + own);
         }
         for (Marked.Entry<T> e : batch.entries()) {
-          admit(e.key(), e.value(), e.timestamp(), record.headers(), null);
+          admit(e.key(), e.value(), e.timestamp(), record.headers(), null, out);
         }
+      } else if (value instanceof Marked.Item<T> item) {
+        admit(record.key(), item.value(), record.timestamp(), record.headers(), record, out);
       } else {
-        Marked.Item<T> item = (Marked.Item<T>) value;
-        admit(record.key(), item.value(), record.timestamp(), record.headers(), record);
+        throw new IllegalArgumentException("not an item or a batch: " + value);
       }
     }
 
     /** Passes an item on unless its id was seen; {@code record}: the item's own, if it had one. */
     private void admit(
-        String key, T value, long ts, Headers headers, Record<String, Marked<T>> record) {
+        String key,
+        T value,
+        long ts,
+        Headers headers,
+        Record<String, Marked<T>> record,
+        Consumer<Record<String, Marked<T>>> out) {
       String itemId = id.apply(value);
       if (itemId != null) {
         byte[] idBytes = itemId.getBytes(StandardCharsets.UTF_8); // once, for lookups and put
@@ -205,7 +228,7 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
         }
       }
       // one Record, not three with*() calls: each copies the headers
-      context.forward(record != null ? record : new Record<>(key, Marked.item(value), ts, headers));
+      out.accept(record != null ? record : new Record<>(key, Marked.item(value), ts, headers));
       if (itemId != null && forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
         deleteForgotten();
       }
@@ -244,7 +267,8 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       return known;
     }
 
-    private void onMark(Watermark w) {
+    /** Takes {@code w} into account for forgetting ids, if it is one of this input's marks. */
+    void mark(Watermark w) {
       if (w.partitions() != upstreams) {
         if (!warnedMark) {
           warnedMark = true;

@@ -27,8 +27,14 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>Why one processor: carrier health, the routing buckets and the error-rate hours all count
  * the de-duplicated receipts of a by-carrier task. As processors of their own, behind a mapping,
  * two merges and a re-keying step, each receipt took seven forwards to reach them (Kafka Streams'
- * per-record work each time); here it is one method call per set. The sets behave as they did as processors: the same stores, the same
- * rules ({@link ClosingWindows}), marks taken in the order of the taps.
+ * per-record work each time); here it is one method call per set. The sets behave as they did as
+ * processors: the same stores, the same rules ({@link ClosingWindows}), marks taken in the order
+ * of the taps.
+ *
+ * <p>The items pass their type's de-duplication ({@link Gate}, a {@link Dedup} with its store)
+ * here too, a batch entry by entry: as a processor of its own in front, it forwarded every
+ * receipt, and a merge forwarded it again. What a gate lets through, and what it remembers, is
+ * what the processor did ({@link Dedup#get} and the gate are one code).
  *
  * <p>In the DSL the children are named: the first node a feature attaches to {@link #output} must
  * be named {@link Tap#child()}, since a set's windows are forwarded to that child only.
@@ -61,15 +67,40 @@ public final class WindowsFanOut<T>
     }
   }
 
+  /**
+   * The de-duplication the items of one type pass before any set counts them. A batch is read by
+   * its gate entry by entry; a mark goes to every gate (each takes its own upstreams' marks).
+   */
+  public record Gate<X>(Dedup<X> dedup, Class<X> type) {
+    public Gate {
+      Objects.requireNonNull(dedup, "dedup");
+      Objects.requireNonNull(type, "type");
+    }
+  }
+
+  private final List<Gate<?>> gates;
   private final List<Tap<T, ?>> taps;
 
+  /** Windows over items that pass no de-duplication (batches are read entry by entry). */
   public WindowsFanOut(List<Tap<T, ?>> taps) {
+    this(List.of(), taps);
+  }
+
+  /**
+   * @param gates the de-duplication of each type of item, one gate per type; an item of no
+   *     gate's type is counted as it is
+   */
+  public WindowsFanOut(List<Gate<?>> gates, List<Tap<T, ?>> taps) {
     if (taps.isEmpty()) {
       throw new IllegalArgumentException("no window sets");
     }
     if (taps.stream().map(Tap::child).distinct().count() != taps.size()) {
       throw new IllegalArgumentException("two window sets with one child: " + taps);
     }
+    if (gates.stream().map(Gate::type).distinct().count() != gates.size()) {
+      throw new IllegalArgumentException("two gates for one type: " + gates);
+    }
+    this.gates = List.copyOf(gates);
     this.taps = List.copyOf(taps);
   }
 
@@ -86,6 +117,7 @@ public final class WindowsFanOut<T>
   @Override
   public Set<StoreBuilder<?>> stores() {
     Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+    gates.forEach(g -> stores.add(g.dedup().storeBuilder()));
     taps.forEach(t -> stores.addAll(t.windows().stores()));
     return stores;
   }
@@ -94,9 +126,15 @@ public final class WindowsFanOut<T>
   public Processor<String, Marked<T>, String, Object> get() {
     return new Processor<>() {
       private final List<TapWindows<T, ?>> sets = new ArrayList<>();
+      private final List<TypedGate<T>> typed = new ArrayList<>();
+      private final Consumer<Record<String, Marked<T>>> count = this::count;
 
       @Override
       public void init(ProcessorContext<String, Object> context) {
+        typed.clear();
+        for (Gate<?> g : gates) {
+          typed.add(TypedGate.of(g, context));
+        }
         sets.clear();
         for (Tap<T, ?> tap : taps) {
           sets.add(TapWindows.of(tap, context));
@@ -110,18 +148,63 @@ public final class WindowsFanOut<T>
 
       @Override
       public void process(Record<String, Marked<T>> record) {
-        if (record.value() instanceof Marked.Mark<T> mark) {
+        Marked<T> m = record.value();
+        if (m instanceof Marked.Mark<T> mark) {
+          for (TypedGate<T> g : typed) {
+            g.gate.mark(mark.watermark());
+          }
           for (TapWindows<T, ?> s : sets) {
             s.windows.mark(mark.watermark(), record);
           }
           return;
         }
+        Object sample =
+            m instanceof Marked.Batch<T> b
+                ? (b.entries().isEmpty() ? null : b.entries().get(0).value())
+                : ((Marked.Item<T>) m).value();
+        for (TypedGate<T> g : typed) {
+          if (g.type.isInstance(sample)) {
+            g.pass(record, count);
+            return;
+          }
+        }
+        if (m instanceof Marked.Batch<T> b) {
+          for (Marked.Entry<T> e : b.entries()) {
+            count(new Record<>(e.key(), Marked.item(e.value()), e.timestamp(), record.headers()));
+          }
+        } else {
+          count(record);
+        }
+      }
+
+      private void count(Record<String, Marked<T>> record) {
         T value = ((Marked.Item<T>) record.value()).value();
         for (TapWindows<T, ?> s : sets) {
           s.add(record.key(), value, record);
         }
       }
     };
+  }
+
+  /** One task's gate of one type. */
+  private static final class TypedGate<T> {
+    private final Class<?> type;
+    private final Dedup<?>.Gate gate;
+
+    private TypedGate(Class<?> type, Dedup<?>.Gate gate) {
+      this.type = type;
+      this.gate = gate;
+    }
+
+    static <T> TypedGate<T> of(Gate<?> g, ProcessorContext<String, Object> context) {
+      return new TypedGate<>(g.type(), g.dedup().new Gate(context));
+    }
+
+    /** The record's items of this gate's type, those not seen before, to {@code out}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void pass(Record<String, Marked<T>> record, Consumer<Record<String, Marked<T>>> out) {
+      ((Dedup.Gate) gate).pass(record, out);
+    }
   }
 
   /** One task's windows of one tap. */

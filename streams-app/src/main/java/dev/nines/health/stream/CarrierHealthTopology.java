@@ -139,13 +139,10 @@ public final class CarrierHealthTopology {
             partitions,
             2 * partitions,
             upstreams);
-    builder.addStateStore(receiptDedup.storeBuilder());
-    builder.addStateStore(probeDedup.storeBuilder());
-
     KStream<String, Marked<Object>> receipts =
-        evidence(receipts(builder, config, registry, receiptDedup, upstreams));
+        evidence(receipts(builder, config, registry, upstreams));
     KStream<String, Marked<Object>> carrierProbes =
-        evidence(carrierProbes(probes, config, registry, probeDedup, upstreams));
+        evidence(carrierProbes(probes, config, registry, upstreams));
     WindowsFanOut.Tap<Object, HealthCounts> health =
         new WindowsFanOut.Tap<>(
             new ClosingWindows<Object, HealthCounts>(
@@ -164,7 +161,14 @@ public final class CarrierHealthTopology {
     KStream<String, Object> closed =
         receipts
             .merge(carrierProbes, Named.as("carrier-evidence"))
-            .process(new WindowsFanOut<>(taps), Named.as("carrier-windows"));
+            // de-duplicated in the same processor: no forward per receipt between the two
+            .process(
+                new WindowsFanOut<>(
+                    List.of(
+                        new WindowsFanOut.Gate<>(receiptDedup, CarrierReceipt.class),
+                        new WindowsFanOut.Gate<>(probeDedup, ProbeResult.class)),
+                    taps),
+                Named.as("carrier-windows"));
 
     WindowsFanOut.output(closed, health)
         .flatMapValues(Marked::items, Named.as(CHILD))
@@ -182,13 +186,9 @@ public final class CarrierHealthTopology {
     return (KStream) stream;
   }
 
-  /** Receipts: admitted, reduced to what health needs, by carrier, de-duplicated. */
+  /** Receipts: admitted, reduced to what health needs, by carrier (de-duplicated by the windows). */
   private static KStream<String, Marked<CarrierReceipt>> receipts(
-      StreamsBuilder builder,
-      NinesConfig config,
-      SchemaRegistryClient registry,
-      Dedup<CarrierReceipt> receiptDedup,
-      int upstreams) {
+      StreamsBuilder builder, NinesConfig config, SchemaRegistryClient registry, int upstreams) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
     Serde<DeliveryReceipt> receiptSerde = Topics.DELIVERY_RECEIPTS.valueSerde(registry);
@@ -242,17 +242,14 @@ public final class CarrierHealthTopology {
                     keys, MarkedSerde.of(CarrierReceipt.serde(receiptSerde.deserializer())))
                 .withStreamPartitioner(new MulticastPartitioner<CarrierReceipt>())
                 .withName("receipts-by-carrier")
-                .withNumberOfPartitions(partitions))
-        // the batches are read by the de-duplication itself (see Dedup)
-        .process(receiptDedup, Named.as("receipts-dedup"), RECEIPTS_DEDUP_STORE);
+                .withNumberOfPartitions(partitions));
   }
 
-  /** Carrier probes: by carrier, de-duplicated (every probe moves the watermark). */
+  /** Carrier probes: by carrier (every probe moves the watermark; de-duplicated by the windows). */
   private static KStream<String, Marked<ProbeResult>> carrierProbes(
       KStream<String, ProbeResult> probes,
       NinesConfig config,
       SchemaRegistryClient registry,
-      Dedup<ProbeResult> probeDedup,
       int upstreams) {
     NinesConfig.Health h = config.health();
     Serde<String> keys = Topics.DELIVERY_RECEIPTS.keySerde();
@@ -290,8 +287,7 @@ public final class CarrierHealthTopology {
             Repartitioned.with(keys, MarkedSerde.of(probeSerde))
                 .withStreamPartitioner(new MulticastPartitioner<ProbeResult>())
                 .withName("carrier-probes-by-carrier")
-                .withNumberOfPartitions(partitions))
-        .process(probeDedup, Named.as("carrier-probes-dedup"), PROBES_DEDUP_STORE);
+                .withNumberOfPartitions(partitions));
   }
 
   static CarrierHealth toRecord(String key, ClosingWindows.Window<HealthCounts> w) {

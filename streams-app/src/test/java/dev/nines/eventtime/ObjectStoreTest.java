@@ -7,6 +7,7 @@ import dev.nines.testing.Drivers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -61,13 +62,22 @@ class ObjectStoreTest {
   }
 
   static Topology topology(int times) {
+    return topology(times, ObjectStore.KEEP_AFTER_COMMIT_BYTES, new AtomicInteger());
+  }
+
+  /** @param decodes counts the values read from the store's bytes */
+  static Topology topology(int times, int keepBytes, AtomicInteger decodes) {
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(
         ObjectStore.builder(
             STORE,
             Serdes.serdeFrom(
                 (t, v) -> Serdes.Long().serializer().serialize(t, v[0]),
-                (t, bytes) -> new long[] {Serdes.Long().deserializer().deserialize(t, bytes)})));
+                (t, bytes) -> {
+                  decodes.incrementAndGet();
+                  return new long[] {Serdes.Long().deserializer().deserialize(t, bytes)};
+                }),
+            keepBytes));
     b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
         .process(() -> new Adder(times), Named.as("add"), STORE)
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
@@ -112,17 +122,69 @@ class ObjectStoreTest {
   }
 
   @Test
-  void aValueWrittenBackIsReadFromTheStoreAfterTheCommit() {
-    try (TopologyTestDriver driver = new TopologyTestDriver(topology(1), props())) {
+  void aValueWrittenBackIsKeptAsAnObjectAcrossTheCommit() {
+    AtomicInteger decodes = new AtomicInteger();
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            topology(1, ObjectStore.KEEP_AFTER_COMMIT_BYTES, decodes), props())) {
       var in =
           driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
       in.pipeInput("a", 4L);
       in.pipeInput("a", 3L);
-      // the second record found 4 in RocksDB (the cache was emptied by the first commit)
+      // the second record found 4 as the object the first one wrote: nothing decoded
       assertThat(changelog(driver)).containsExactly(KeyValue.pair("a", 4L), KeyValue.pair("a", 7L));
       ObjectStore<long[]> store = (ObjectStore<long[]>) driver.getStateStore(STORE);
       assertThat(store.pending()).isZero();
+      assertThat(store.kept()).isEqualTo(1);
       assertThat(store.get("a")[0]).isEqualTo(7L);
+      assertThat(decodes.get()).isZero();
+    }
+  }
+
+  @Test
+  void beyondTheKeptBytesValuesAreReadFromTheStoreAfterTheCommit() {
+    AtomicInteger decodes = new AtomicInteger();
+    // room for two values of 8 bytes: the third key written drops what was kept
+    try (TopologyTestDriver driver = new TopologyTestDriver(topology(1, 16, decodes), props())) {
+      var in =
+          driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+      ObjectStore<long[]> store = (ObjectStore<long[]>) driver.getStateStore(STORE);
+      in.pipeInput("a", 1L);
+      in.pipeInput("b", 2L);
+      assertThat(store.kept()).isEqualTo(2);
+      in.pipeInput("c", 3L);
+      assertThat(store.kept()).isZero();
+      assertThat(decodes.get()).isZero();
+      in.pipeInput("a", 10L);
+      in.pipeInput("c", 30L);
+      // both read back from RocksDB, and right
+      assertThat(decodes.get()).isEqualTo(2);
+      assertThat(changelog(driver))
+          .containsExactly(
+              KeyValue.pair("a", 1L),
+              KeyValue.pair("b", 2L),
+              KeyValue.pair("c", 3L),
+              KeyValue.pair("a", 11L),
+              KeyValue.pair("c", 33L));
+    }
+  }
+
+  @Test
+  void aDirtyCloseDropsTheKeptObjects() {
+    AtomicInteger decodes = new AtomicInteger();
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            topology(1, ObjectStore.KEEP_AFTER_COMMIT_BYTES, decodes), props())) {
+      var in =
+          driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+      in.pipeInput("a", 4L);
+      ObjectStore<long[]> store = (ObjectStore<long[]>) driver.getStateStore(STORE);
+      // a change of the kept object that no commit wrote (work a dirty close drops)
+      store.get("a")[0] = 100L;
+      store.clearCache();
+      assertThat(store.kept()).isZero();
+      assertThat(store.get("a")[0]).isEqualTo(4L);
+      assertThat(decodes.get()).isEqualTo(1);
     }
   }
 

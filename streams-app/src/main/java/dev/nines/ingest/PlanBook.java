@@ -80,13 +80,19 @@ public final class PlanBook {
     if (versions == null) {
       return Verdict.UNKNOWN_ROUTE;
     }
-    Long first = versions.floorKey(from);
-    if (first == null) {
+    Map.Entry<Long, Set<String>> atFrom = versions.floorEntry(from);
+    if (atFrom == null) {
       // before the oldest version held: judged by it. route-plans is compacted and the book
       // prunes, so a replay of older history would otherwise reject every receipt older than
       // the versions that survived; a route's very first version is not told apart from that
-      first = versions.firstKey();
+      atFrom = versions.firstEntry();
     }
+    // nearly every receipt: the version in force when it was sent has its carrier (the first
+    // the loop below would look at; a removal has no carrier), without a view of the range
+    if (atFrom.getValue().contains(carrier)) {
+      return Verdict.KNOWN;
+    }
+    long first = atFrom.getKey();
     boolean routeSeen = false;
     for (Set<String> carriers : versions.subMap(first, true, Math.max(first, to), true).values()) {
       if (carriers == REMOVED) {

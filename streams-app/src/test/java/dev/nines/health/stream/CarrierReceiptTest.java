@@ -19,8 +19,10 @@ import dev.nines.testing.TestRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +159,78 @@ class CarrierReceiptTest {
             "m-\u00fc-1", AT.toEpochMilli(), Outcome.OTHER_FAILURE, -3, "\u00df", null, true);
     assertThat(serde.serializer().serialize(TOPIC, c)).isEqualTo(expected);
     assertThat(serde.deserializer().deserialize(TOPIC, expected)).isEqualTo(c);
+  }
+
+  /**
+   * Random receipts, alone and in batches (which write them straight into one buffer), give the
+   * bytes of the documented formats, written here with {@code String.getBytes}: texts of 1 to 4
+   * bytes a char, empty, absent.
+   */
+  @Test
+  void receiptsAloneAndInBatchesAreWrittenAsDocumented() {
+    Random random = new Random(7);
+    String[] pieces = {"a", "Z", "-", "7", "\u00fc", "\u00df", "\u20ac", "\ud83d\ude00", ":"};
+    Serde<Marked<CarrierReceipt>> marked = MarkedSerde.of(serde);
+    for (int round = 0; round < 300; round++) {
+      List<Marked.Entry<CarrierReceipt>> entries = new ArrayList<>();
+      ByteBuffer expected = ByteBuffer.allocate(1 << 16);
+      int n = random.nextInt(6);
+      int partition = random.nextInt(8);
+      expected.put((byte) 'B').put((byte) 1).putInt(partition).putInt(n);
+      for (int i = 0; i < n; i++) {
+        CarrierReceipt c =
+            new CarrierReceipt(
+                text(random, pieces),
+                random.nextLong(),
+                Outcome.values()[random.nextInt(Outcome.values().length)],
+                random.nextLong(),
+                random.nextInt(4) == 0 ? null : text(random, pieces),
+                random.nextInt(4) == 0 ? null : text(random, pieces),
+                random.nextBoolean());
+        byte[] alone = byHand(c);
+        assertThat(serde.serializer().serialize(TOPIC, c)).isEqualTo(alone);
+        String key = text(random, pieces);
+        long ts = random.nextLong();
+        entries.add(new Marked.Entry<>(key, ts, c));
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        expected.putInt(k.length).put(k).putLong(ts).putInt(alone.length).put(alone);
+      }
+      Marked.Batch<CarrierReceipt> batch = new Marked.Batch<>(partition, entries);
+      byte[] written = marked.serializer().serialize(TOPIC, batch);
+      assertThat(written).isEqualTo(Arrays.copyOf(expected.array(), expected.position()));
+      assertThat(marked.deserializer().deserialize(TOPIC, written)).isEqualTo(batch);
+    }
+  }
+
+  private static String text(Random random, String[] pieces) {
+    StringBuilder b = new StringBuilder();
+    for (int i = random.nextInt(12); i > 0; i--) {
+      b.append(pieces[random.nextInt(pieces.length)]);
+    }
+    return b.toString();
+  }
+
+  /** Version 2 by the class doc, each text with {@code String.getBytes}. */
+  private static byte[] byHand(CarrierReceipt c) {
+    byte[] id = c.messageId().getBytes(StandardCharsets.UTF_8);
+    byte[] account = c.accountId() == null ? null : c.accountId().getBytes(StandardCharsets.UTF_8);
+    byte[] region = c.region() == null ? null : c.region().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 << 12);
+    b.put((byte) 'R').put((byte) 2).putLong(c.completedAt()).putLong(c.latencyMs());
+    b.put(
+        (byte)
+            List.of(Outcome.DELIVERED, Outcome.CARRIER_FAILURE, Outcome.OTHER_FAILURE)
+                .indexOf(c.outcome()));
+    b.put((byte) (c.platformFailure() ? 1 : 0));
+    for (byte[] t : new byte[][] {account, region}) {
+      if (t == null) {
+        b.putShort((short) -1);
+      } else {
+        b.putShort((short) t.length).put(t);
+      }
+    }
+    b.put(id);
+    return Arrays.copyOf(b.array(), b.position());
   }
 
   @Test

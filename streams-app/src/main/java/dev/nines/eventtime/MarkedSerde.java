@@ -5,7 +5,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -40,38 +39,6 @@ public final class MarkedSerde {
   static final byte VERSION = 2;
   static final int MARK_SIZE = 1 + 1 + 4 + 4 + 8 + 1 + 8;
   static final int V1_SIZE = MARK_SIZE - 8;
-
-  /**
-   * A serializer that can also write a value straight into a batch, without an array of its own
-   * per value: {@link #write} puts exactly the bytes {@link #serialize} returns.
-   */
-  public interface DirectSerializer<V> extends Serializer<V> {
-    /** At least the bytes {@code value} takes. */
-    int maxSize(V value);
-
-    /** Puts the bytes of {@code value} at {@code out}'s position. */
-    void write(V value, ByteBuffer out);
-  }
-
-  /**
-   * Puts {@code s} in UTF-8 at {@code out}'s position (at most 3 bytes a char); returns how many
-   * bytes. ASCII, what carrier keys and ids nearly always are, byte by byte.
-   */
-  public static int putUtf8(ByteBuffer out, String s) {
-    int start = out.position();
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        out.position(start);
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.put(b);
-        return b.length;
-      }
-      out.put((byte) c);
-    }
-    return n;
-  }
 
   public static <V> Serde<Marked<V>> of(Serde<V> inner) {
     Serializer<Marked<V>> ser =
@@ -117,9 +84,6 @@ public final class MarkedSerde {
   }
 
   static <V> byte[] encodeBatch(String topic, Marked.Batch<V> batch, Serializer<V> inner) {
-    if (inner instanceof DirectSerializer<V> direct) {
-      return encodeBatch(topic, batch, direct);
-    }
     int n = batch.entries().size();
     byte[][] keys = new byte[n][];
     byte[][] values = new byte[n][];
@@ -143,40 +107,6 @@ public final class MarkedSerde {
           .put(values[i]);
     }
     return b.array();
-  }
-
-  /** The same bytes, written into one buffer: no array per key and value. */
-  private static <V> byte[] encodeBatch(
-      String topic, Marked.Batch<V> batch, DirectSerializer<V> inner) {
-    List<Marked.Entry<V>> entries = batch.entries();
-    long bound = BATCH_HEADER;
-    for (Marked.Entry<V> e : entries) {
-      bound += 4 + 3L * e.key().length() + 8 + 4 + inner.maxSize(e.value());
-    }
-    if (bound > Integer.MAX_VALUE - 8) {
-      throw new SerdeException(topic, null, "a batch of " + bound + " bytes or more", null);
-    }
-    ByteBuffer b =
-        ByteBuffer.allocate((int) bound)
-            .put(BATCH)
-            .put(BATCH_VERSION)
-            .putInt(batch.partition())
-            .putInt(entries.size());
-    for (Marked.Entry<V> e : entries) {
-      int at = b.position();
-      b.putInt(0);
-      b.putInt(at, putUtf8(b, e.key()));
-      b.putLong(e.timestamp());
-      at = b.position();
-      b.putInt(0);
-      inner.write(e.value(), b);
-      int length = b.position() - at - 4;
-      if (length > 0 && (b.get(at + 4) == MARK || b.get(at + 4) == BATCH)) {
-        item(topic, inner, e.value()); // refuses it, as for an item
-      }
-      b.putInt(at, length);
-    }
-    return Arrays.copyOf(b.array(), b.position());
   }
 
   static <V> Marked.Batch<V> decodeBatch(String topic, byte[] data, Deserializer<V> inner) {

@@ -82,48 +82,6 @@ class BatchFormatTest {
         .isInstanceOf(SerdeException.class);
   }
 
-  /** Strings as UTF-8, one buffer for the whole batch. */
-  static final class DirectStrings implements MarkedSerde.DirectSerializer<String> {
-    @Override
-    public byte[] serialize(String topic, String v) {
-      return v.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public int maxSize(String v) {
-      return 3 * v.length();
-    }
-
-    @Override
-    public void write(String v, ByteBuffer out) {
-      MarkedSerde.putUtf8(out, v);
-    }
-  }
-
-  @Test
-  void aDirectSerializerWritesTheSameBatchAndIsRefusedTheSameValues() {
-    Serde<Marked<String>> direct =
-        MarkedSerde.of(Serdes.serdeFrom(new DirectStrings(), Serdes.String().deserializer()));
-    Marked.Batch<String> batch =
-        new Marked.Batch<>(
-            1,
-            List.of(
-                new Marked.Entry<>("US:SMS:atlas", 1_000L, "one"),
-                new Marked.Entry<>("FR:SMS:\u00fc\u20ac\ud83d\ude00", -5L, ""),
-                new Marked.Entry<>("", Long.MIN_VALUE, "\u00df")));
-    // the same bytes as through the generic path (an array per key and value)
-    assertThat(direct.serializer().serialize(TOPIC, batch))
-        .isEqualTo(serde.serializer().serialize(TOPIC, batch));
-    assertThatThrownBy(
-            () ->
-                direct
-                    .serializer()
-                    .serialize(
-                        TOPIC, new Marked.Batch<>(0, List.of(new Marked.Entry<>("k", 1, "Wx")))))
-        .isInstanceOf(SerdeException.class)
-        .hasMessageContaining("0x57");
-  }
-
   @Test
   void aTruncatedOrPaddedBatchIsAClearError() {
     byte[] good =

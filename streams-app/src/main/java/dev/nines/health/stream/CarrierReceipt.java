@@ -1,6 +1,5 @@
 package dev.nines.health.stream;
 
-import dev.nines.eventtime.MarkedSerde;
 import dev.nines.health.Outcome;
 import dev.nines.schema.DeliveryReceipt;
 import dev.nines.schema.DeliveryStatus;
@@ -9,7 +8,6 @@ import dev.nines.serde.SerdeException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -83,7 +81,29 @@ public record CarrierReceipt(
 
   /** This format; Confluent-framed receipts (what the topic carried before) are read too. */
   public static Serde<CarrierReceipt> serde(Deserializer<DeliveryReceipt> legacy) {
-    Serializer<CarrierReceipt> ser = new Writer();
+    Serializer<CarrierReceipt> ser =
+        (topic, c) -> {
+          if (c == null) {
+            return null;
+          }
+          byte[] id = c.messageId().getBytes(StandardCharsets.UTF_8);
+          byte[] account = text(c.accountId());
+          byte[] region = text(c.region());
+          // null is written as length -1
+          return ByteBuffer.allocate(FIXED + account.length + region.length + id.length)
+              .put(TAG)
+              .put(VERSION)
+              .putLong(c.completedAt())
+              .putLong(c.latencyMs())
+              .put(code(c.outcome()))
+              .put((byte) (c.platformFailure() ? 1 : 0))
+              .putShort(c.accountId() == null ? -1 : (short) account.length)
+              .put(account)
+              .putShort(c.region() == null ? -1 : (short) region.length)
+              .put(region)
+              .put(id)
+              .array();
+        };
     Deserializer<CarrierReceipt> de =
         (topic, data) -> {
           if (data == null) {
@@ -138,50 +158,12 @@ public record CarrierReceipt(
     return Serdes.serdeFrom(ser, de);
   }
 
-  /** This format, also straight into a batch of the by-carrier repartition. */
-  private static final class Writer implements MarkedSerde.DirectSerializer<CarrierReceipt> {
-    @Override
-    public byte[] serialize(String topic, CarrierReceipt c) {
-      if (c == null) {
-        return null;
-      }
-      ByteBuffer b = ByteBuffer.allocate(c.maxSize());
-      write(c, b);
-      return Arrays.copyOf(b.array(), b.position());
+  private static byte[] text(String s) {
+    byte[] b = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("text of " + b.length + " bytes: at most 32767");
     }
-
-    @Override
-    public int maxSize(CarrierReceipt c) {
-      return c.maxSize();
-    }
-
-    @Override
-    public void write(CarrierReceipt c, ByteBuffer out) {
-      out.put(TAG)
-          .put(VERSION)
-          .putLong(c.completedAt())
-          .putLong(c.latencyMs())
-          .put(code(c.outcome()))
-          .put((byte) (c.platformFailure() ? 1 : 0));
-      text(out, c.accountId());
-      text(out, c.region());
-      MarkedSerde.putUtf8(out, c.messageId());
-    }
-  }
-
-  /** A 2-byte length (-1 for null), then the UTF-8 bytes. */
-  private static void text(ByteBuffer out, String s) {
-    if (s == null) {
-      out.putShort((short) -1);
-      return;
-    }
-    int at = out.position();
-    out.putShort((short) 0);
-    int n = MarkedSerde.putUtf8(out, s);
-    if (n > Short.MAX_VALUE) {
-      throw new IllegalArgumentException("text of " + n + " bytes: at most 32767");
-    }
-    out.putShort(at, (short) n);
+    return b;
   }
 
   private static String readText(ByteBuffer b) {

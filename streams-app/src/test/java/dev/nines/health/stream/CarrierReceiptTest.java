@@ -162,9 +162,8 @@ class CarrierReceiptTest {
   }
 
   /**
-   * Random receipts, alone and in batches (which write them straight into one buffer), give the
-   * bytes of the documented formats, written here with {@code String.getBytes}: texts of 1 to 4
-   * bytes a char, empty, absent.
+   * Random receipts, alone and in batches, give the bytes of the documented formats, written
+   * here by hand: texts of 1 to 4 bytes a char, empty, absent.
    */
   @Test
   void receiptsAloneAndInBatchesAreWrittenAsDocumented() {

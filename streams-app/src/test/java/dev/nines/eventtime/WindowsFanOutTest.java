@@ -58,6 +58,15 @@ class WindowsFanOutTest {
             .isEqualTo(evens.windows());
         assertThat(run.late()).isEqualTo(own.late() + evens.late());
       }
+      // batches without a gate: read entry by entry, the same windows
+      Run batched =
+          run(
+              "fan-" + seed + "-batched",
+              ClosingWindowsWatermarkTest.interleave(upstreams, new Random(seed * 1000 + 9)),
+              false,
+              new Random(seed));
+      assertThat(batched.own()).as("seed %d, batched: own", seed).isEqualTo(own.windows());
+      assertThat(batched.split()).as("seed %d, batched: split", seed).isEqualTo(evens.windows());
     }
   }
 

@@ -30,12 +30,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The program as {@code ./nines} runs it: {@code java -jar nines-tools.jar ...} in its own process,
  * stopped with SIGINT as Ctrl-C would. Afterwards neither the app nor its broker may be left.
+ *
+ * <p>Its tests run side by side (each its own process, ports and directory): {@code ./nines
+ * run} waits minutes for outputs to move, and the others would otherwise queue behind it.
  */
 @ExtendWith(KafkaPlatformExtension.class)
+@Execution(ExecutionMode.CONCURRENT)
 class CliIT {
   static final Path JAR = Path.of(System.getProperty("nines.tools.jar", "target/nines-tools.jar"));
   Path workDir;

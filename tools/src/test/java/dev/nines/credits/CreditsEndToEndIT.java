@@ -101,9 +101,10 @@ import org.junit.jupiter.api.parallel.Isolated;
  *       month that had not closed before (the killed run commits every second, so the kill
  *       usually cuts that close's transaction short), and restarted on the same state directory.
  *       Every credit id, statement and finalized ledger line must then be there exactly once.
- *   <li><b>Replay gives the same bytes.</b> The identical input is run at the same time, under another topic
- *       prefix and application id, with no fault. Every output topic, read {@code read_committed},
- *       must hold the same records (key, value bytes, timestamp), per partition in the same order.
+ *   <li><b>Replay gives the same bytes.</b> The identical input is run at the same time, under
+ *       another topic prefix and application id, with no fault. Every output topic, read {@code
+ *       read_committed}, must hold the same records (key, value bytes, timestamp), per partition
+ *       in the same order.
  *   <li><b>The credits and statements are right.</b> The expected credits are computed here,
  *       independently of {@link CreditCalculator}: DOWN time is counted as a set of 5-minute
  *       slots per region (the outages below start and end on the probe grid, and each is at
@@ -692,7 +693,7 @@ class CreditsEndToEndIT {
     }
     Run clean = cleanRun.get(20, TimeUnit.MINUTES);
 
-    report(killed, clean, killed.wallNanos, clean.wallNanos, registry);
+    report(killed, clean, registry);
     // a restart after SIGKILL resumes within seconds: a JVM start, and under exactly-once every
     // task's state restored from its changelog (a crash leaves no checkpoint). With Kafka's
     // defaults it took 47 to 49 s (the group waited out the dead member's 45 s session); with
@@ -796,8 +797,7 @@ class CreditsEndToEndIT {
   }
 
   /** What was done and how long it took, in the test's output (before any assertion). */
-  void report(
-      Run killed, Run clean, long killedNanos, long cleanNanos, RestSchemaRegistryClient registry) {
+  void report(Run killed, Run clean, RestSchemaRegistryClient registry) {
     System.out.printf(
         "CreditsEndToEndIT: input %d records per run (%d probes, %d receipts, 2 route plans, %d"
             + " contract versions, %d maintenance windows, %d adjustments); %d kills (SIGKILL) in"
@@ -839,9 +839,9 @@ class CreditsEndToEndIT {
     System.out.printf(
         "  killed run %.1f s (app busy %.1f s from the first probe produced), "
             + "fault-free run %.1f s (app busy %.1f s)%n",
-        killedNanos / 1e9,
+        killed.wallNanos / 1e9,
         killed.processingMs / 1000.0,
-        cleanNanos / 1e9,
+        clean.wallNanos / 1e9,
         clean.processingMs / 1000.0);
   }
 

@@ -59,12 +59,19 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
 
   static final int ITEMS_PER_BATCH = EXPIRY_BATCH / 2;
 
+  /**
+   * The most heap one task's filters of new ids take ({@link IdFilter}, about 1.3 bytes per id):
+   * beyond it a bucket's filter is dropped, and its ids are looked up in the store as before.
+   */
+  static final long FILTER_BUDGET_BYTES = 16L << 20;
+
   private final String storeName;
   private final Function<T, String> id;
   private final long retentionMs;
   private final int from;
   private final int to;
   private final int upstreams;
+  private final long filterBudget;
 
   /**
    * @param storeName the store of seen ids and marks (a changelogged key-value store)
@@ -82,6 +89,18 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       int from,
       int to,
       int upstreams) {
+    this(storeName, id, retention, from, to, upstreams, FILTER_BUDGET_BYTES);
+  }
+
+  /** @param filterBudget the most heap one task's {@link IdFilter}s take together */
+  Dedup(
+      String storeName,
+      Function<T, String> id,
+      Duration retention,
+      int from,
+      int to,
+      int upstreams,
+      long filterBudget) {
     if (retention.toMillis() <= 0 || retention.toMillis() > Long.MAX_VALUE / 4) {
       throw new IllegalArgumentException(
           "dedup retention must be > 0 and at most a few " + "million years, got " + retention);
@@ -102,6 +121,7 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
     this.from = from;
     this.to = to;
     this.upstreams = upstreams;
+    this.filterBudget = filterBudget;
   }
 
   public StoreBuilder<DedupStore> storeBuilder() {
@@ -169,9 +189,11 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
     private boolean deletingBatches;
     private int itemsSinceBatch;
     private boolean warnedMark;
-    // bucket start -> whether it may hold an id; false only when a seek found none and no put
-    // came since (this task is the store's only writer), so a skipped read never misses an id
-    private final Map<Long, Boolean> mayHoldIds = new HashMap<>();
+    // bucket start -> what this task knows of it (this task is the store's only writer)
+    private final Map<Long, Bucket> buckets = new HashMap<>();
+    private long filterBytes;
+    // the most ids a filter of this task took: the first size of the next bucket's
+    private long filterHint;
 
     /** The gate of the task being initialised with {@code context}, from its store. */
     Gate(ProcessorContext<?, ?> context) {
@@ -217,14 +239,27 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       String itemId = id.apply(value);
       if (itemId != null) {
         byte[] idBytes = itemId.getBytes(StandardCharsets.UTF_8); // once, for lookups and put
-        if (isDuplicate(idBytes, ts)) {
+        long hash = IdFilter.hash(idBytes);
+        if (isDuplicate(idBytes, hash, ts)) {
           return;
         }
         long bucket = bucket(ts);
         if (bucket >= forgetBelow) {
           // a bucket already forgotten is not kept: its deletion may be past
           seen.addId(bucket, idBytes, ts);
-          mayHoldIds.put(bucket, Boolean.TRUE);
+          Bucket known = bucketAt(bucket); // looked at by isDuplicate already
+          if (!known.mayHoldIds) {
+            // found empty, and its first id: every id it will hold is this task's to filter
+            known.mayHoldIds = true;
+            long first = IdFilter.bytesFor(Math.max(IdFilter.MIN_CAPACITY, filterHint));
+            if (filterBytes + first <= filterBudget) {
+              known.filter = new IdFilter(filterHint);
+              filterBytes += known.filter.bytes();
+            }
+          }
+          if (known.filter != null) {
+            addToFilter(known, hash);
+          }
         }
       }
       // one Record, not three with*() calls: each copies the headers
@@ -234,14 +269,15 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       }
     }
 
-    private boolean isDuplicate(byte[] idBytes, long ts) {
+    private boolean isDuplicate(byte[] idBytes, long hash, long ts) {
       // by bucket number, with saturated bounds: no overflow at extreme timestamps
       long first =
           Math.floorDiv(
               Math.max(OrderGate.saturatedMinus(ts, retentionMs), forgetBelow), retentionMs);
       long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
       for (long n = first; n <= last; n++) {
-        if (!mayHoldIds(n * retentionMs)) {
+        Bucket b = bucketAt(n * retentionMs);
+        if (!b.mayHoldIds || b.filter != null && !b.filter.mightContain(hash)) {
           continue;
         }
         byte[] v = seen.get(DedupStore.idKey(n * retentionMs, idBytes));
@@ -252,19 +288,37 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       return false;
     }
 
-    /** False if bucket {@code start} holds no id: one seek the first time, then remembered. */
-    private boolean mayHoldIds(long start) {
-      Boolean known = mayHoldIds.get(start);
+    /**
+     * What this task knows of bucket {@code start}: at the first look, one seek tells whether it
+     * holds an id. One found empty gets a filter at its first id, of the ids this task adds to
+     * it: then every id it holds.
+     */
+    private Bucket bucketAt(long start) {
+      Bucket known = buckets.get(start);
       if (known == null) {
+        known = new Bucket();
         // the first key from the bucket's prefix on (the marks' keys sort after every id)
         try (var it = seen.range(idKey(start, ""), markKey(0))) {
           Bytes next = it.hasNext() ? it.peekNextKey() : null;
-          known =
+          known.mayHoldIds =
               next != null && next.get()[0] == DedupStore.ID && DedupStore.bucketOf(next) == start;
         }
-        mayHoldIds.put(start, known);
+        buckets.put(start, known);
       }
       return known;
+    }
+
+    /** Adds to a bucket's filter; drops the filter (reads again) if it would outgrow the budget. */
+    private void addToFilter(Bucket b, long hash) {
+      long more = b.filter.bytesOfNextAdd();
+      if (more > 0 && filterBytes + more > filterBudget) {
+        filterBytes -= b.filter.bytes();
+        b.filter = null;
+        return;
+      }
+      b.filter.add(hash);
+      filterBytes += more;
+      filterHint = Math.max(filterHint, b.filter.added());
     }
 
     /** Takes {@code w} into account for forgetting ids, if it is one of this input's marks. */
@@ -310,7 +364,16 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       long horizon = OrderGate.saturatedMinus(f, 2 * retentionMs);
       if (horizon != Long.MIN_VALUE && bucket(horizon) > forgetBelow) {
         forgetBelow = bucket(horizon);
-        mayHoldIds.keySet().removeIf(b -> b < forgetBelow); // never looked at again
+        // never looked at again
+        for (var it = buckets.entrySet().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          if (e.getKey() < forgetBelow) {
+            if (e.getValue().filter != null) {
+              filterBytes -= e.getValue().filter.bytes();
+            }
+            it.remove();
+          }
+        }
         if (persist) {
           seen.putLogged(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
         }
@@ -375,6 +438,16 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
       }
       return Math.max(1, due.size());
     }
+  }
+
+  /**
+   * A bucket as one task knows it. {@code mayHoldIds} is false only when a seek found no id in it
+   * and none was added since; {@code filter}, if any, holds every id added since the task found
+   * it empty, so a "no" from it is certain and costs no store read.
+   */
+  private static final class Bucket {
+    boolean mayHoldIds;
+    IdFilter filter;
   }
 
   /** The marks a store holds, by upstream partition. */

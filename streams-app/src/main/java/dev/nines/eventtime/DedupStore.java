@@ -71,6 +71,7 @@ public final class DedupStore extends WriteBackStore {
   private boolean seqRead;
   private long legacyBound;
   private boolean legacyRead;
+  private long reads;
 
   private DedupStore(KeyValueStore<Bytes, byte[]> inner) {
     super(inner);
@@ -151,7 +152,13 @@ public final class DedupStore extends WriteBackStore {
 
   /** The stored value of {@code key}, ids added since the last commit included. */
   public byte[] get(Bytes key) {
+    reads++;
     return raw.get(key);
+  }
+
+  /** Reads by {@link #get} since the store was made; for tests. */
+  long reads() {
+    return reads;
   }
 
   /** Keys from {@code from} to {@code to}, both included, in order. */

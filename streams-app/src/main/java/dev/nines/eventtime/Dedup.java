@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +192,9 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
     private boolean warnedMark;
     // bucket start -> what this task knows of it (this task is the store's only writer)
     private final Map<Long, Bucket> buckets = new HashMap<>();
+    // the buckets looked at last, in front of the map (a lookup checks three in a row)
+    private final Bucket[] recent = new Bucket[4];
+    private int nextRecent;
     private long filterBytes;
     // the most ids a filter of this task took: the first size of the next bucket's
     private long filterHint;
@@ -294,9 +298,15 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
      * it: then every id it holds.
      */
     private Bucket bucketAt(long start) {
+      // the few buckets around the current time first: a map lookup boxes, hashes and misses
+      for (Bucket r : recent) {
+        if (r != null && r.start == start) {
+          return r;
+        }
+      }
       Bucket known = buckets.get(start);
       if (known == null) {
-        known = new Bucket();
+        known = new Bucket(start);
         // the first key from the bucket's prefix on (the marks' keys sort after every id)
         try (var it = seen.range(idKey(start, ""), markKey(0))) {
           Bytes next = it.hasNext() ? it.peekNextKey() : null;
@@ -305,6 +315,8 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
         }
         buckets.put(start, known);
       }
+      recent[nextRecent] = known;
+      nextRecent = (nextRecent + 1) % recent.length;
       return known;
     }
 
@@ -374,6 +386,7 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
             it.remove();
           }
         }
+        Arrays.fill(recent, null);
         if (persist) {
           seen.putLogged(FORGET_BELOW_KEY, ByteBuffer.allocate(8).putLong(forgetBelow).array());
         }
@@ -446,8 +459,13 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
    * it empty, so a "no" from it is certain and costs no store read.
    */
   private static final class Bucket {
+    final long start;
     boolean mayHoldIds;
     IdFilter filter;
+
+    Bucket(long start) {
+      this.start = start;
+    }
   }
 
   /** The marks a store holds, by upstream partition. */

@@ -27,7 +27,8 @@ final class IdFilter {
 
   static final int BITS_PER_ID = 10;
   private static final int PROBES = 7;
-  private static final int LONGS_PER_BLOCK = 8; // 512 bits: one cache line
+  // 512 bits, a cache line's worth (an array is not aligned to lines: one or two of them)
+  private static final int LONGS_PER_BLOCK = 8;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 

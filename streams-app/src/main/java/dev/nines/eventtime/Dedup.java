@@ -279,17 +279,18 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
           Math.floorDiv(
               Math.max(OrderGate.saturatedMinus(ts, retentionMs), forgetBelow), retentionMs);
       long last = Math.floorDiv(saturatedPlus(ts, retentionMs), retentionMs);
-      for (long n = first; n <= last; n++) {
+      // stops at last, not past it: with last = Long.MAX_VALUE, n <= last would never fail
+      for (long n = first; ; n++) {
         Bucket b = bucketAt(n * retentionMs);
-        if (!b.mayHoldIds || b.filter != null && !b.filter.mightContain(hash)) {
-          continue;
-        }
-        byte[] v = seen.get(DedupStore.idKey(n * retentionMs, idBytes));
+        boolean skip = !b.mayHoldIds || b.filter != null && !b.filter.mightContain(hash);
+        byte[] v = skip ? null : seen.get(DedupStore.idKey(n * retentionMs, idBytes));
         if (v != null && Math.abs(ByteBuffer.wrap(v).getLong() - ts) <= retentionMs) {
           return true;
         }
+        if (n >= last) {
+          return false;
+        }
       }
-      return false;
     }
 
     /**

@@ -156,6 +156,34 @@ class DedupTest {
     assertThat(run(0, 1, 1, in).counts()).isEqualTo(Map.of("z", 1, "y", 1));
   }
 
+  /** The last bucket number is Long.MAX_VALUE with a 1 ms retention: the lookup still ends. */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aOneMillisecondRetentionAtTheEndOfTimeEnds() {
+    StreamsBuilder b = new StreamsBuilder();
+    Dedup<String> dedup = new Dedup<>(STORE, s -> s, Duration.ofMillis(1), 0, 1, 1);
+    b.addStateStore(dedup.storeBuilder());
+    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
+        .process(dedup, Named.as("dedup"), STORE)
+        .mapValues(m -> ((Marked.Item<String>) m).value())
+        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(b.build(), Drivers.props("dedup-end-of-time"))) {
+      var in =
+          driver.createInputTopic(
+              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      in.pipeInput("k", Marked.item("z"), Long.MAX_VALUE);
+      in.pipeInput("k", Marked.item("z"), Long.MAX_VALUE);
+      in.pipeInput("k", Marked.item("y"), Long.MAX_VALUE - 1);
+      assertThat(
+              driver
+                  .createOutputTopic(
+                      "out", Serdes.String().deserializer(), Serdes.String().deserializer())
+                  .readValuesToList())
+          .containsExactly("z", "y");
+    }
+  }
+
   @Test
   void aBucketFoundEmptyIsReadAgainOnceAnIdIsPutInIt() {
     long b = Math.floorDiv(T0, R) * R;

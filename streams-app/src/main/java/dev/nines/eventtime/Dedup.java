@@ -255,7 +255,7 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
           if (!known.mayHoldIds) {
             // found empty, and its first id: every id it will hold is this task's to filter
             known.mayHoldIds = true;
-            long first = IdFilter.bytesFor(Math.max(IdFilter.MIN_CAPACITY, filterHint));
+            long first = IdFilter.bytesFor(IdFilter.firstCapacity(filterHint));
             if (filterBytes + first <= filterBudget) {
               known.filter = new IdFilter(filterHint);
               filterBytes += known.filter.bytes();

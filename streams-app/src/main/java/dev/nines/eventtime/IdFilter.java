@@ -40,7 +40,12 @@ final class IdFilter {
 
   /** A filter for about {@code expected} ids in its first link (at least {@link #MIN_CAPACITY}). */
   IdFilter(long expected) {
-    grow(Math.max(MIN_CAPACITY, expected));
+    grow(firstCapacity(expected));
+  }
+
+  /** The capacity of the first link of a filter made for {@code expected} ids. */
+  static long firstCapacity(long expected) {
+    return Math.max(MIN_CAPACITY, expected);
   }
 
   /** The heap its bit arrays take. */

@@ -1,10 +1,8 @@
 package dev.nines.eventtime;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.testing.Drivers;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +12,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +22,10 @@ import org.junit.jupiter.api.Test;
  * expected outputs are counted from the input ("each id once").
  */
 class DedupFilterTest {
-  static final long R = 60_000;
-  static final long T0 = 1_790_000_000_000L;
+  static final long R = DedupTest.R;
+  static final long T0 = DedupTest.T0;
   static final long B0 = Math.floorDiv(T0, R) * R;
-  static final String STORE = "seen-ids";
+  static final String STORE = DedupTest.STORE;
 
   @Test
   void newIdsInABucketFoundEmptyCostNoStoreRead() {
@@ -112,30 +106,8 @@ class DedupFilterTest {
       b.addStateStore(dedup.storeBuilder());
       // ids in the store before the de-duplication first looks at their bucket
       b.stream("before", Consumed.with(Serdes.String(), Serdes.Long()))
-          .process(
-              () ->
-                  new Processor<String, Long, Void, Void>() {
-                    private DedupStore store;
-
-                    @Override
-                    public void init(ProcessorContext<Void, Void> context) {
-                      store = context.getStateStore(STORE);
-                    }
-
-                    @Override
-                    public void process(Record<String, Long> r) {
-                      store.putLogged(
-                          DedupStore.idKey(
-                              Math.floorDiv(r.value(), R) * R, r.key().getBytes(UTF_8)),
-                          ByteBuffer.allocate(8).putLong(r.value()).array());
-                    }
-                  },
-              Named.as("written-before"),
-              STORE);
-      b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
-          .process(dedup, Named.as("dedup"), STORE)
-          .mapValues(m -> ((Marked.Item<String>) m).value())
-          .to("out", Produced.with(Serdes.String(), Serdes.String()));
+          .process(DedupTest.idsWrittenDirectly(), Named.as("written-before"), STORE);
+      DedupTest.itemsThrough(b, dedup);
       driver = new TopologyTestDriver(b.build(), Drivers.props("dedup-filter-test"));
       in =
           driver.createInputTopic(

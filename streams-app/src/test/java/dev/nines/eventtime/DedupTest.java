@@ -30,6 +30,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -163,10 +164,7 @@ class DedupTest {
     StreamsBuilder b = new StreamsBuilder();
     Dedup<String> dedup = new Dedup<>(STORE, s -> s, Duration.ofMillis(1), 0, 1, 1);
     b.addStateStore(dedup.storeBuilder());
-    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
-        .process(dedup, Named.as("dedup"), STORE)
-        .mapValues(m -> ((Marked.Item<String>) m).value())
-        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+    itemsThrough(b, dedup);
     try (TopologyTestDriver driver =
         new TopologyTestDriver(b.build(), Drivers.props("dedup-end-of-time"))) {
       var in =
@@ -474,25 +472,7 @@ class DedupTest {
     b.addStateStore(dedup.storeBuilder());
     // what an earlier version left: each id under its own key, logged as it was put
     b.stream("legacy", Consumed.with(Serdes.String(), Serdes.Long()))
-        .process(
-            () ->
-                new Processor<String, Long, Void, Void>() {
-                  private DedupStore store;
-
-                  @Override
-                  public void init(ProcessorContext<Void, Void> context) {
-                    store = context.getStateStore(STORE);
-                  }
-
-                  @Override
-                  public void process(Record<String, Long> r) {
-                    store.putLogged(
-                        DedupStore.idKey(Math.floorDiv(r.value(), R) * R, r.key().getBytes(UTF_8)),
-                        ByteBuffer.allocate(8).putLong(r.value()).array());
-                  }
-                },
-            Named.as("earlier-version"),
-            STORE);
+        .process(idsWrittenDirectly(), Named.as("earlier-version"), STORE);
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
         .process(dedup, Named.as("dedup"), STORE)
         .filter((k, m) -> m instanceof Marked.Item<String>)
@@ -542,6 +522,37 @@ class DedupTest {
         assertThat(kinds).containsExactly((byte) 2, (byte) 3, (byte) 5, (byte) 6);
       }
     }
+  }
+
+  /** Items from "in" through {@code dedup} (its store added) to "out", as their values. */
+  static void itemsThrough(StreamsBuilder b, Dedup<String> dedup) {
+    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
+        .process(dedup, Named.as("dedup"), STORE)
+        .mapValues(m -> ((Marked.Item<String>) m).value())
+        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+  }
+
+  /**
+   * Writes each id (the key) seen at its time (the value) straight into the store, logged one by
+   * one: what an earlier version left, or ids a restore put there before the de-duplication looks.
+   */
+  static ProcessorSupplier<String, Long, Void, Void> idsWrittenDirectly() {
+    return () ->
+        new Processor<>() {
+          private DedupStore store;
+
+          @Override
+          public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(STORE);
+          }
+
+          @Override
+          public void process(Record<String, Long> r) {
+            store.putLogged(
+                DedupStore.idKey(Math.floorDiv(r.value(), R) * R, r.key().getBytes(UTF_8)),
+                ByteBuffer.allocate(8).putLong(r.value()).array());
+          }
+        };
   }
 
   static Sent item(int u, String id, long ts) {
@@ -595,10 +606,7 @@ class DedupTest {
     StreamsBuilder b = new StreamsBuilder();
     Dedup<String> dedup = new Dedup<>(STORE, s -> s, Duration.ofMillis(R), 0, 1, 1);
     b.addStateStore(dedup.storeBuilder());
-    b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
-        .process(dedup, Named.as("dedup"), STORE)
-        .mapValues(m -> ((Marked.Item<String>) m).value())
-        .to("out", Produced.with(Serdes.String(), Serdes.String()));
+    itemsThrough(b, dedup);
     try (TopologyTestDriver driver =
         new TopologyTestDriver(b.build(), Drivers.props("dedup-batch-test"))) {
       var in =

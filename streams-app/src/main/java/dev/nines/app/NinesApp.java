@@ -113,6 +113,7 @@ public final class NinesApp implements AutoCloseable {
       SchemaRegistryClient registry,
       Map<String, Object> extra,
       Consumer<KafkaStreams> beforeStart) {
+    FormatLocale.useUs();
     Properties props = streamsProperties(config, platform);
     OutputLimits limits;
     Map<String, Object> adminProps = new HashMap<>(platform.clientOverrides());

@@ -1,6 +1,7 @@
 package dev.nines.bench;
 
 import dev.nines.Topics;
+import dev.nines.app.FormatLocale;
 import dev.nines.app.NinesApp;
 import dev.nines.config.ConfigLoader;
 import dev.nines.config.NinesConfig;
@@ -94,6 +95,8 @@ public final class BenchWorker {
       streams = nines.streams();
       app = nines;
     } else {
+      // the JVM nines runs in (NinesApp.start sets it there)
+      FormatLocale.useUs();
       Properties props = NinesApp.streamsProperties(config, platform);
       streams = new KafkaStreams(passThrough(config, platform), props);
       streams.start();

@@ -243,9 +243,7 @@ public final class ClosingWindows<V, A>
         late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
       }
       if (!late) {
-        OpenWindowStore.Open<A> o = open.get(start, key);
-        A agg = add.apply(value, o == null ? initial.get() : o.value());
-        open.put(start, key, agg, o == null ? ts : Math.max(ts, o.timestamp()));
+        open.add(start, key, value, ts, add, initial);
       } else {
         dropLate(key, ts, start);
       }

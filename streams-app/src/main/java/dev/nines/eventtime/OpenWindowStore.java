@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -18,10 +20,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * The windows {@link ClosingWindows} has not emitted yet, and its stream time: a changelogged
  * RocksDB key-value store with an object cache in front ({@link WriteBackStore}). An open window
  * is decoded once, updated as an object, and encoded once per commit. After a commit the written
- * windows stay in the cache as objects, up to {@link #KEEP_AFTER_COMMIT} of them (beyond that the
- * cache is emptied), so that the next record of a window finds it without reading and decoding
- * it again. The caller must {@link #put} every window it changes, as {@link ClosingWindows} does
- * within one record.
+ * windows stay in the cache as objects, up to {@link #KEEP_AFTER_COMMIT} of them (beyond that only
+ * the windows the commit wrote stay, or none if they alone are more), so that the next record of
+ * a window finds it without reading and decoding it again. A window changes only through {@link
+ * #add}, one cache lookup.
  *
  * <p>Keys sort by (window start, key bytes), the order Kafka Streams' time-ordered window store
  * emits in. The layout, and why a cache of objects: docs/design/event-time.md.
@@ -62,11 +64,17 @@ public final class OpenWindowStore<A> extends WriteBackStore {
     }
   }
 
+  /** A cached window: aggregate, newest timestamp, and whether it changed since the last commit. */
+  private static final class Cached<A> {
+    A value;
+    long timestamp;
+    boolean dirty;
+  }
+
   private final Serde<A> serde;
-  // windows changed since the last commit, as objects
-  private final HashMap<Slot, Open<A>> dirty = new HashMap<>();
-  // windows as written at the last commits (not changed since), as objects
-  private final HashMap<Slot, Open<A>> clean = new HashMap<>();
+  // windows changed since the last commit (dirty) and as written at the last commits, as
+  // objects: one map, so that adding to a window is one lookup
+  private final HashMap<Slot, Cached<A>> cache = new HashMap<>();
   private long streamTime = NO_TIME;
   private boolean streamTimeLoaded;
   private boolean streamTimeDirty;
@@ -126,22 +134,36 @@ public final class OpenWindowStore<A> extends WriteBackStore {
     dirtyMarks.put(mark.partition(), mark);
   }
 
-  /** The open window of {@code key} starting at {@code start}, or null. */
-  public Open<A> get(long start, String key) {
+  /**
+   * Adds {@code value} to the open window of {@code key} starting at {@code start} ({@code add}
+   * of it and the window's aggregate, or {@code initial} for a new window), and {@code timestamp}
+   * to its newest.
+   */
+  public <V> void add(
+      long start,
+      String key,
+      V value,
+      long timestamp,
+      BiFunction<? super V, A, A> add,
+      Supplier<A> initial) {
     Slot slot = new Slot(start, key);
-    Open<A> open = dirty.get(slot);
-    if (open == null) {
-      open = clean.get(slot);
+    Cached<A> c = cache.get(slot);
+    if (c == null) {
+      c = new Cached<>();
+      byte[] stored = inner.get(windowKey(start, key));
+      if (stored == null) {
+        c.value = initial.get();
+        c.timestamp = timestamp;
+      } else {
+        Open<A> o = decode(stored);
+        c.value = o.value();
+        c.timestamp = o.timestamp();
+      }
+      cache.put(slot, c);
     }
-    if (open != null) {
-      return open;
-    }
-    byte[] stored = inner.get(windowKey(start, key));
-    return stored == null ? null : decode(stored);
-  }
-
-  public void put(long start, String key, A value, long timestamp) {
-    dirty.put(new Slot(start, key), new Open<>(value, timestamp));
+    c.value = add.apply(value, c.value);
+    c.timestamp = Math.max(timestamp, c.timestamp);
+    c.dirty = true;
   }
 
   /**
@@ -165,15 +187,18 @@ public final class OpenWindowStore<A> extends WriteBackStore {
         }
       }
     }
-    // the cache's copy is newer than the stored one
-    for (var it = dirty.entrySet().iterator(); it.hasNext(); ) {
+    // a changed window's copy in the cache is newer than the stored one
+    for (var it = cache.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       if (e.getKey().start() <= lastStart) {
-        closing.put(windowKey(e.getKey().start(), e.getKey().key()), e.getValue());
+        Cached<A> c = e.getValue();
+        if (c.dirty) {
+          closing.put(
+              windowKey(e.getKey().start(), e.getKey().key()), new Open<>(c.value, c.timestamp));
+        }
         it.remove();
       }
     }
-    clean.keySet().removeIf(slot -> slot.start() <= lastStart);
     stored.forEach(inner::delete);
     List<Closed<A>> out = new ArrayList<>(closing.size());
     closing.forEach(
@@ -214,18 +239,25 @@ public final class OpenWindowStore<A> extends WriteBackStore {
   @Override
   public void flushCache() {
     // in key order, as the changelog was written when the cache was a sorted map
-    TreeMap<Bytes, Open<A>> ordered = new TreeMap<>();
-    dirty.forEach((slot, open) -> ordered.put(windowKey(slot.start(), slot.key()), open));
-    for (Map.Entry<Bytes, Open<A>> e : ordered.entrySet()) {
-      inner.put(e.getKey(), encode(e.getValue()));
+    TreeMap<Bytes, Cached<A>> ordered = new TreeMap<>();
+    cache.forEach(
+        (slot, c) -> {
+          if (c.dirty) {
+            ordered.put(windowKey(slot.start(), slot.key()), c);
+          }
+        });
+    for (Map.Entry<Bytes, Cached<A>> e : ordered.entrySet()) {
+      Cached<A> c = e.getValue();
+      inner.put(e.getKey(), encode(new Open<>(c.value, c.timestamp)));
     }
-    if (clean.size() + dirty.size() > KEEP_AFTER_COMMIT) {
-      clean.clear();
+    if (cache.size() > KEEP_AFTER_COMMIT) {
+      if (ordered.size() <= KEEP_AFTER_COMMIT) {
+        cache.values().removeIf(c -> !c.dirty);
+      } else {
+        cache.clear();
+      }
     }
-    if (dirty.size() <= KEEP_AFTER_COMMIT) {
-      clean.putAll(dirty);
-    }
-    dirty.clear();
+    cache.values().forEach(c -> c.dirty = false);
     if (streamTimeDirty) {
       inner.put(STREAM_TIME_KEY, ByteBuffer.allocate(Long.BYTES).putLong(streamTime).array());
       streamTimeDirty = false;
@@ -241,8 +273,7 @@ public final class OpenWindowStore<A> extends WriteBackStore {
   @Override
   public void clearCache() {
     // a dirty close: the store is restored from the changelog, the uncommitted work is redone
-    dirty.clear();
-    clean.clear();
+    cache.clear();
     streamTimeLoaded = false;
     streamTimeDirty = false;
     marks = null;

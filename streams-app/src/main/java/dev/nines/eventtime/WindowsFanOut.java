@@ -50,10 +50,14 @@ public final class WindowsFanOut<T>
     void of(String key, T value, Consumer<String> each);
 
     /** The record's own key. */
+    @SuppressWarnings("unchecked")
     static <T> Keys<T> same() {
-      return (key, value, each) -> each.accept(key);
+      return (Keys<T>) SAME;
     }
   }
+
+  // one instance, so that a set counting under the record's own key is told apart (no callback)
+  private static final Keys<Object> SAME = (key, value, each) -> each.accept(key);
 
   /**
    * One set of windows: what it counts, under which keys, and the child processor its closed
@@ -224,7 +228,11 @@ public final class WindowsFanOut<T>
     }
 
     void add(String key, T value, Record<String, ?> record) {
-      keys.of(key, value, k -> windows.add(k, value, record));
+      if (keys == SAME) {
+        windows.add(key, value, record);
+      } else {
+        keys.of(key, value, k -> windows.add(k, value, record));
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.testing.Drivers;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,6 +142,35 @@ class ClosingWindowsTest {
       }
       assertThat(windowSums).containsExactly(4L, 7L);
       assertThat(streamTimes).containsExactly(T0 + 1_000, T0 + 2_000);
+    }
+  }
+
+  @Test
+  void aCommitWritesOnlyTheWindowsItChanged() {
+    // windows kept as objects after a commit are written again only once changed
+    try (TopologyTestDriver driver = new TopologyTestDriver(ownTopology("open-once"), props())) {
+      pipe(driver, List.of(new In("a", 1, T0 + 1_000)), "own-out");
+      pipe(driver, List.of(new In("b", 2, T0 + 1_000)), "own-out");
+      pipe(driver, List.of(new In("a", 3, T0 + 1_500)), "own-out");
+      pipe(driver, List.of(new In("b", 4, T0 + 1_500)), "own-out");
+      List<String> written = new ArrayList<>();
+      for (TestRecord<Bytes, byte[]> r :
+          driver
+              .createOutputTopic(
+                  "closing-test-open-once-changelog",
+                  Serdes.Bytes().deserializer(),
+                  Serdes.ByteArray().deserializer())
+              .readRecordsToList()) {
+        byte[] k = r.key().get();
+        if (k[0] == 1) {
+          long sum =
+              Serdes.Long()
+                  .deserializer()
+                  .deserialize(null, Arrays.copyOfRange(r.value(), 8, r.value().length));
+          written.add(new String(k, 9, k.length - 9, StandardCharsets.UTF_8) + "=" + sum);
+        }
+      }
+      assertThat(written).containsExactly("a=1", "b=2", "a=4", "b=6");
     }
   }
 

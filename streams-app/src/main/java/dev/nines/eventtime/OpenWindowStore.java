@@ -226,10 +226,10 @@ public final class OpenWindowStore<A> extends WriteBackStore {
         timestamp);
   }
 
-  private byte[] encode(Open<A> open) {
-    byte[] value = serde.serializer().serialize(null, open.value());
+  private byte[] encode(Cached<A> window) {
+    byte[] value = serde.serializer().serialize(null, window.value);
     return ByteBuffer.allocate(Long.BYTES + value.length)
-        .putLong(open.timestamp())
+        .putLong(window.timestamp)
         .put(value)
         .array();
   }
@@ -247,8 +247,7 @@ public final class OpenWindowStore<A> extends WriteBackStore {
           }
         });
     for (Map.Entry<Bytes, Cached<A>> e : ordered.entrySet()) {
-      Cached<A> c = e.getValue();
-      inner.put(e.getKey(), encode(new Open<>(c.value, c.timestamp)));
+      inner.put(e.getKey(), encode(e.getValue()));
     }
     if (cache.size() > KEEP_AFTER_COMMIT) {
       if (ordered.size() <= KEEP_AFTER_COMMIT) {

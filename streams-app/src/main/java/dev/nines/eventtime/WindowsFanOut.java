@@ -50,14 +50,10 @@ public final class WindowsFanOut<T>
     void of(String key, T value, Consumer<String> each);
 
     /** The record's own key. */
-    @SuppressWarnings("unchecked")
     static <T> Keys<T> same() {
-      return (Keys<T>) SAME;
+      return (key, value, each) -> each.accept(key);
     }
   }
-
-  // one instance, so that a set counting under the record's own key is told apart (no callback)
-  private static final Keys<Object> SAME = (key, value, each) -> each.accept(key);
 
   /**
    * One set of windows: what it counts, under which keys, and the child processor its closed
@@ -215,10 +211,15 @@ public final class WindowsFanOut<T>
   private static final class TapWindows<T, A> {
     private final Keys<T> keys;
     private final ClosingWindows<? super T, A>.Windows windows;
+    // the record being added, for the one callback made here rather than one per record
+    private T current;
+    private Record<String, ?> currentRecord;
+    private final Consumer<String> each;
 
     private TapWindows(Keys<T> keys, ClosingWindows<? super T, A>.Windows windows) {
       this.keys = keys;
       this.windows = windows;
+      this.each = k -> windows.add(k, current, currentRecord);
     }
 
     static <T, A> TapWindows<T, A> of(Tap<T, A> tap, ProcessorContext<String, Object> context) {
@@ -228,11 +229,11 @@ public final class WindowsFanOut<T>
     }
 
     void add(String key, T value, Record<String, ?> record) {
-      if (keys == SAME) {
-        windows.add(key, value, record);
-      } else {
-        keys.of(key, value, k -> windows.add(k, value, record));
-      }
+      current = value;
+      currentRecord = record;
+      keys.of(key, value, each);
+      current = null;
+      currentRecord = null;
     }
   }
 }

@@ -109,9 +109,7 @@ class DedupFilterTest {
           .process(DedupTest.idsWrittenDirectly(), Named.as("written-before"), STORE);
       DedupTest.itemsThrough(b, dedup);
       driver = new TopologyTestDriver(b.build(), Drivers.props("dedup-filter-test"));
-      in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      in = DedupTest.itemsIn(driver);
       before =
           driver.createInputTopic(
               "before", Serdes.String().serializer(), Serdes.Long().serializer());

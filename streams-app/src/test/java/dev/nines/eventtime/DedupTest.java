@@ -167,9 +167,7 @@ class DedupTest {
     itemsThrough(b, dedup);
     try (TopologyTestDriver driver =
         new TopologyTestDriver(b.build(), Drivers.props("dedup-end-of-time"))) {
-      var in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      var in = itemsIn(driver);
       in.pipeInput("k", Marked.item("z"), Long.MAX_VALUE);
       in.pipeInput("k", Marked.item("z"), Long.MAX_VALUE);
       in.pipeInput("k", Marked.item("y"), Long.MAX_VALUE - 1);
@@ -486,9 +484,7 @@ class DedupTest {
       legacy.pipeInput("old-1", T0);
       legacy.pipeInput("old-2", T0 + 1_000);
       legacy.pipeInput("old-3", T0 + R);
-      var in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      var in = itemsIn(driver);
       pipe(
           in,
           List.of(
@@ -524,7 +520,13 @@ class DedupTest {
     }
   }
 
-  /** Items from "in" through {@code dedup} (its store added) to "out", as their values. */
+  /** The "in" topic of these tests: items and marks of strings, under string keys. */
+  static TestInputTopic<String, Marked<String>> itemsIn(TopologyTestDriver driver) {
+    return driver.createInputTopic(
+        "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+  }
+
+  /** Items from "in" through {@code dedup} (its store already added) to "out", as their values. */
   static void itemsThrough(StreamsBuilder b, Dedup<String> dedup) {
     b.stream("in", Consumed.with(Serdes.String(), MarkedSerde.of(Serdes.String())))
         .process(dedup, Named.as("dedup"), STORE)
@@ -609,9 +611,7 @@ class DedupTest {
     itemsThrough(b, dedup);
     try (TopologyTestDriver driver =
         new TopologyTestDriver(b.build(), Drivers.props("dedup-batch-test"))) {
-      var in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      var in = itemsIn(driver);
       var headers = new RecordHeaders().add("from", "upstream-3".getBytes(UTF_8));
       Marked<String> batch =
           new Marked.Batch<>(
@@ -668,9 +668,7 @@ class DedupTest {
         .to("out", Produced.with(Serdes.String(), Serdes.String()));
     Properties props = Drivers.props("dedup-test");
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), props)) {
-      var in =
-          driver.createInputTopic(
-              "in", Serdes.String().serializer(), MarkedSerde.of(Serdes.String()).serializer());
+      var in = itemsIn(driver);
       pipe(in, input);
       Map<String, Integer> counts = new TreeMap<>();
       long items = 0;

@@ -4,11 +4,15 @@ import dev.nines.platform.local.LocalPlatform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
@@ -27,10 +31,9 @@ public final class LogForensics {
 
   public static List<String> batches(LocalPlatform platform, String topic, int partition) {
     List<String> out = new ArrayList<>();
-    Path data = platform.kafka().options().dataDir();
-    try (Stream<Path> dirs = Files.walk(data, 3)) {
-      for (Path dir :
-          dirs.filter(d -> d.getFileName().toString().equals(topic + "-" + partition)).toList()) {
+    String name = topic + "-" + partition;
+    try {
+      for (Path dir : partitionDirs(platform.kafka().options().dataDir(), name)) {
         out.add("== " + dir);
         try (Stream<Path> files = Files.list(dir)) {
           for (Path f : files.filter(x -> x.toString().endsWith(".log")).sorted().toList()) {
@@ -39,9 +42,47 @@ public final class LogForensics {
         }
       }
     } catch (IOException e) {
-      out.add("cannot read the segments of " + topic + "-" + partition + ": " + e);
+      out.add("cannot read the segments of " + name + ": " + e);
     }
     return out;
+  }
+
+  /**
+   * The directories named {@code name} down to three levels (node, log dir, partition). The broker
+   * writes and renames its checkpoint files meanwhile: one that vanishes is skipped.
+   */
+  private static List<Path> partitionDirs(Path data, String name) throws IOException {
+    List<Path> found = new ArrayList<>();
+    Files.walkFileTree(
+        data,
+        Set.of(),
+        3,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return take(dir, attrs) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            take(file, attrs); // at the depth limit, directories arrive here
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+
+          private boolean take(Path p, BasicFileAttributes attrs) {
+            boolean match = attrs.isDirectory() && p.getFileName().toString().equals(name);
+            if (match) {
+              found.add(p);
+            }
+            return match;
+          }
+        });
+    return found;
   }
 
   private static List<String> describe(Path segment) throws IOException {

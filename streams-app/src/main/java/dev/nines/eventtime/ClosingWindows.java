@@ -227,7 +227,20 @@ public final class ClosingWindows<V, A>
      * upstream partition in its headers (unless it is late).
      */
     public void add(String key, V value, Record<String, ?> record) {
-      long ts = record.timestamp();
+      add(
+          key,
+          value,
+          record.timestamp(),
+          record,
+          upstreams > 0 ? Marked.upstream(record.headers()) : -1);
+    }
+
+    /**
+     * Adds {@code value} under {@code key} to its window at {@code ts}, from partition {@code
+     * upstream} of the upstream (unless it is late). {@code in}: the record it came in, whose
+     * headers windows closed by it carry; a batch's entries share their batch's.
+     */
+    public void add(String key, V value, long ts, Record<String, ?> in, int upstream) {
       if (key == null || ts < 0) {
         dropLate(key, ts, NO_WINDOW);
         return;
@@ -239,7 +252,7 @@ public final class ClosingWindows<V, A>
       long start = ts - ts % sizeMs;
       boolean late = start + sizeMs <= closeTime;
       if (!late && upstreams > 0) {
-        Watermark own = open.marks().get(Marked.upstream(record.headers()));
+        Watermark own = open.mark(upstream);
         late = own != null && start + sizeMs <= saturatedMinus(own.streamTime(), graceMs);
       }
       if (!late) {
@@ -248,7 +261,7 @@ public final class ClosingWindows<V, A>
         dropLate(key, ts, start);
       }
       if (upstreams == 0) {
-        closeUpTo(closeTime, record);
+        closeUpTo(closeTime, in);
       }
     }
 

@@ -9,9 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -164,10 +162,25 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
           gate.mark(mark.watermark());
           context.forward(record);
         } else {
-          gate.pass(record, context::forward);
+          // an item goes on as the record it came in; a batch entry as the record it would have
+          // been alone: its own key and time, the batch's headers
+          Marked<T> m = record.value();
+          gate.pass(
+              record,
+              (key, value, ts) ->
+                  context.forward(
+                      m instanceof Marked.Item<T>
+                          ? record
+                          : new Record<>(key, Marked.item(value), ts, record.headers())));
         }
       }
     };
+  }
+
+  /** Where a {@link Gate} passes each item it lets through: its key, value and time. */
+  @FunctionalInterface
+  interface Passed<T> {
+    void accept(String key, T value, long timestamp);
   }
 
   /**
@@ -212,9 +225,9 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
 
     /**
      * Passes to {@code out} each item of {@code record} (an item, or a batch entry by entry, each
-     * as the record it would have been alone) whose id was not seen.
+     * with its own key and time) whose id was not seen. The headers are {@code record}'s.
      */
-    void pass(Record<String, Marked<T>> record, Consumer<Record<String, Marked<T>>> out) {
+    void pass(Record<String, Marked<T>> record, Passed<T> out) {
       Marked<T> value = record.value();
       if (value instanceof Marked.Batch<T> batch) {
         int own = context.taskId().partition();
@@ -223,23 +236,17 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
               "a batch for partition " + batch.partition() + " read by the task of " + own);
         }
         for (Marked.Entry<T> e : batch.entries()) {
-          admit(e.key(), e.value(), e.timestamp(), record.headers(), null, out);
+          admit(e.key(), e.value(), e.timestamp(), out);
         }
       } else if (value instanceof Marked.Item<T> item) {
-        admit(record.key(), item.value(), record.timestamp(), record.headers(), record, out);
+        admit(record.key(), item.value(), record.timestamp(), out);
       } else {
         throw new IllegalArgumentException("not an item or a batch: " + value);
       }
     }
 
-    /** Passes an item on unless its id was seen; {@code record}: the item's own, if it had one. */
-    private void admit(
-        String key,
-        T value,
-        long ts,
-        Headers headers,
-        Record<String, Marked<T>> record,
-        Consumer<Record<String, Marked<T>>> out) {
+    /** Passes an item on unless its id was seen. */
+    private void admit(String key, T value, long ts, Passed<T> out) {
       String itemId = id.apply(value);
       if (itemId != null) {
         byte[] idBytes = itemId.getBytes(StandardCharsets.UTF_8); // once, for lookups and put
@@ -266,8 +273,8 @@ public final class Dedup<T> implements ProcessorSupplier<String, Marked<T>, Stri
           }
         }
       }
-      // one Record, not three with*() calls: each copies the headers
-      out.accept(record != null ? record : new Record<>(key, Marked.item(value), ts, headers));
+      // no Record per item: a Record copies its headers, and a batch's entries share them
+      out.accept(key, value, ts);
       if (itemId != null && forgetBelow > deletedBelow && ++itemsSinceBatch >= ITEMS_PER_BATCH) {
         deleteForgotten();
       }

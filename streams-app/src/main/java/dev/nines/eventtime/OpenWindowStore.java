@@ -128,6 +128,14 @@ public final class OpenWindowStore<A> extends WriteBackStore {
     return Collections.unmodifiableMap(marks);
   }
 
+  /** The last watermark of upstream partition {@code upstream}; null if none, or if negative. */
+  public Watermark mark(int upstream) {
+    if (marks == null) {
+      marks(); // reads them from the store
+    }
+    return upstream < 0 ? null : marks.get(upstream);
+  }
+
   public void putMark(Watermark mark) {
     marks();
     marks.put(mark.partition(), mark);

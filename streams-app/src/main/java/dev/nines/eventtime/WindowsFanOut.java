@@ -127,7 +127,11 @@ public final class WindowsFanOut<T>
     return new Processor<>() {
       private final List<TapWindows<T, ?>> sets = new ArrayList<>();
       private final List<TypedGate<T>> typed = new ArrayList<>();
-      private final Consumer<Record<String, Marked<T>>> count = this::count;
+      private final Dedup.Passed<T> count = this::count;
+      // the record being processed, and the upstream partition in its headers: read once for
+      // all of a batch's entries
+      private Record<String, Marked<T>> in;
+      private int upstream;
 
       @Override
       public void init(ProcessorContext<String, Object> context) {
@@ -158,6 +162,16 @@ public final class WindowsFanOut<T>
           }
           return;
         }
+        in = record;
+        upstream = Marked.upstream(record.headers());
+        try {
+          pass(record, m);
+        } finally {
+          in = null;
+        }
+      }
+
+      private void pass(Record<String, Marked<T>> record, Marked<T> m) {
         Object sample =
             m instanceof Marked.Batch<T> b
                 ? (b.entries().isEmpty() ? null : b.entries().get(0).value())
@@ -170,17 +184,16 @@ public final class WindowsFanOut<T>
         }
         if (m instanceof Marked.Batch<T> b) {
           for (Marked.Entry<T> e : b.entries()) {
-            count(new Record<>(e.key(), Marked.item(e.value()), e.timestamp(), record.headers()));
+            count(e.key(), e.value(), e.timestamp());
           }
         } else {
-          count(record);
+          count(record.key(), ((Marked.Item<T>) m).value(), record.timestamp());
         }
       }
 
-      private void count(Record<String, Marked<T>> record) {
-        T value = ((Marked.Item<T>) record.value()).value();
+      private void count(String key, T value, long ts) {
         for (TapWindows<T, ?> s : sets) {
-          s.add(record.key(), value, record);
+          s.add(key, value, ts, in, upstream);
         }
       }
     };
@@ -202,7 +215,7 @@ public final class WindowsFanOut<T>
 
     /** The record's items of this gate's type, those not seen before, to {@code out}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    void pass(Record<String, Marked<T>> record, Consumer<Record<String, Marked<T>>> out) {
+    void pass(Record<String, Marked<T>> record, Dedup.Passed<T> out) {
       ((Dedup.Gate) gate).pass(record, out);
     }
   }
@@ -211,15 +224,17 @@ public final class WindowsFanOut<T>
   private static final class TapWindows<T, A> {
     private final Keys<T> keys;
     private final ClosingWindows<? super T, A>.Windows windows;
-    // the record being added, for the one callback made here rather than one per record
+    // the item being added, for the one callback made here rather than one per item
     private T current;
-    private Record<String, ?> currentRecord;
+    private long currentTs;
+    private Record<String, ?> currentIn;
+    private int currentUpstream;
     private final Consumer<String> each;
 
     private TapWindows(Keys<T> keys, ClosingWindows<? super T, A>.Windows windows) {
       this.keys = keys;
       this.windows = windows;
-      this.each = k -> windows.add(k, current, currentRecord);
+      this.each = k -> windows.add(k, current, currentTs, currentIn, currentUpstream);
     }
 
     static <T, A> TapWindows<T, A> of(Tap<T, A> tap, ProcessorContext<String, Object> context) {
@@ -228,12 +243,14 @@ public final class WindowsFanOut<T>
           tap.keys(), tap.windows().new Windows(context, r -> context.forward(r, child)));
     }
 
-    void add(String key, T value, Record<String, ?> record) {
+    void add(String key, T value, long ts, Record<String, ?> in, int upstream) {
       current = value;
-      currentRecord = record;
+      currentTs = ts;
+      currentIn = in;
+      currentUpstream = upstream;
       keys.of(key, value, each);
       current = null;
-      currentRecord = null;
+      currentIn = null;
     }
   }
 }

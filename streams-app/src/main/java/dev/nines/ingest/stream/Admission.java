@@ -213,7 +213,8 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
                   + ": expected at most ingest.max.ahead = "
                   + bounds.maxAhead());
         }
-        int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+        // a task reads partition p of each of its topics: the task's number is the record's
+        int partition = context.taskId().partition();
         Long high = high(partition);
         if (high != null && high - event > bounds.maxBehind().toMillis()) {
           throw new InvalidInputException(

@@ -111,6 +111,21 @@ public final class OpenWindowStore<A> extends WriteBackStore {
 
   /** The last watermark of each upstream partition, by partition; survives restarts. */
   public Map<Integer, Watermark> marks() {
+    return Collections.unmodifiableMap(loadedMarks());
+  }
+
+  /** The last watermark of upstream partition {@code upstream}; null if none, or if negative. */
+  public Watermark mark(int upstream) {
+    return upstream < 0 ? null : loadedMarks().get(upstream);
+  }
+
+  public void putMark(Watermark mark) {
+    loadedMarks().put(mark.partition(), mark);
+    dirtyMarks.put(mark.partition(), mark);
+  }
+
+  /** The marks, read from the store at the first use after a start or a dirty close. */
+  private TreeMap<Integer, Watermark> loadedMarks() {
     if (marks == null) {
       marks = new TreeMap<>();
       try (var it = inner.range(Bytes.wrap(new byte[] {MARK}), Bytes.wrap(new byte[] {MARK + 1}))) {
@@ -125,21 +140,7 @@ public final class OpenWindowStore<A> extends WriteBackStore {
         }
       }
     }
-    return Collections.unmodifiableMap(marks);
-  }
-
-  /** The last watermark of upstream partition {@code upstream}; null if none, or if negative. */
-  public Watermark mark(int upstream) {
-    if (marks == null) {
-      marks(); // reads them from the store
-    }
-    return upstream < 0 ? null : marks.get(upstream);
-  }
-
-  public void putMark(Watermark mark) {
-    marks();
-    marks.put(mark.partition(), mark);
-    dirtyMarks.put(mark.partition(), mark);
+    return marks;
   }
 
   /**

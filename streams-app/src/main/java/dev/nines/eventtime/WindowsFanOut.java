@@ -164,14 +164,6 @@ public final class WindowsFanOut<T>
         }
         in = record;
         upstream = Marked.upstream(record.headers());
-        try {
-          pass(record, m);
-        } finally {
-          in = null;
-        }
-      }
-
-      private void pass(Record<String, Marked<T>> record, Marked<T> m) {
         Object sample =
             m instanceof Marked.Batch<T> b
                 ? (b.entries().isEmpty() ? null : b.entries().get(0).value())

@@ -50,6 +50,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.assertj.core.api.Assertions;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -383,26 +384,40 @@ class DeadLettersIT {
         NinesApp app = NinesApp.start(config, platform, registry);
         var dlq = TestClients.committedConsumer(platform.bootstrapServers(), dlqTopic);
         var routing = TestClients.committedConsumer(platform.bootstrapServers(), weights)) {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                // receipts 10 s apart of event time: each minute's window closes 30 s after it
-                Instant t = T0.plusSeconds(10L * second[0]++);
-                byte[] value =
-                    receiptSerde
-                        .serializer()
-                        .serialize(receipts, delivered("r" + second[0], "a", t, 100));
-                producer
-                    .send(
-                        new ProducerRecord<>(
-                            receipts, null, t.toEpochMilli(), bytes("r" + second[0]), value))
-                    .get();
-                dlq.poll(Duration.ofMillis(100)).forEach(letters::add);
-                routing.poll(Duration.ofMillis(100)).forEach(weightRecords::add);
-                return letters.size() >= 2 && !weightRecords.isEmpty();
-              });
+      try {
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  // receipts 10 s apart of event time: each minute's window closes 30 s after it
+                  Instant t = T0.plusSeconds(10L * second[0]++);
+                  byte[] value =
+                      receiptSerde
+                          .serializer()
+                          .serialize(receipts, delivered("r" + second[0], "a", t, 100));
+                  producer
+                      .send(
+                          new ProducerRecord<>(
+                              receipts, null, t.toEpochMilli(), bytes("r" + second[0]), value))
+                      .get();
+                  dlq.poll(Duration.ofMillis(100)).forEach(letters::add);
+                  routing.poll(Duration.ofMillis(100)).forEach(weightRecords::add);
+                  return letters.size() >= 2 && !weightRecords.isEmpty();
+                });
+      } catch (ConditionTimeoutException e) {
+        // what a failure in a loaded CI run needs to be told apart: app stuck, or outputs missing
+        throw new AssertionError(
+            "after "
+                + second[0]
+                + " receipts: "
+                + letters.size()
+                + " dead letters, "
+                + weightRecords.size()
+                + " routing-weights records; "
+                + appState(app),
+            e);
+      }
       assertThat(letters)
           .allSatisfy(
               l -> {
@@ -419,6 +434,26 @@ class DeadLettersIT {
       assertThat(app.faults().counts()).as("stream thread failures").isEmpty();
     }
     assertThat(TopicRecords.readAll(platform, health)).as("nothing reached " + health).isEmpty();
+  }
+
+  /** The app's state, faults, dead letters and each stream thread's tasks, on one line. */
+  static String appState(NinesApp app) {
+    StringBuilder b =
+        new StringBuilder("app ")
+            .append(app.streams().state())
+            .append(", faults ")
+            .append(app.faults().counts())
+            .append(", dead letters ")
+            .append(app.deadLetters().counts());
+    for (var t : app.streams().metadataForLocalThreads()) {
+      b.append(", ")
+          .append(t.threadName().replaceAll(".*-(StreamThread-\\d+)$", "$1"))
+          .append(' ')
+          .append(t.threadState())
+          .append(" active ")
+          .append(t.activeTasks().stream().map(m -> m.taskId().toString()).sorted().toList());
+    }
+    return b.toString();
   }
 
   /** The plan of route US:SMS: carrier a alone, base weight 100. */

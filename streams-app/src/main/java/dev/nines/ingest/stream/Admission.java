@@ -8,11 +8,10 @@ import dev.nines.ingest.TextLimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -62,6 +61,9 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
   private final Function<V, String> describe;
   private final ToLongFunction<V> eventTime;
   private final InputBounds bounds;
+  private final long maxSkewMs;
+  private final long maxAheadMs;
+  private final long maxBehindMs;
   private final Function<Map<String, Object>, Function<V, Problem>> reference;
 
   /**
@@ -101,6 +103,10 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
     this.describe = describe;
     this.eventTime = eventTime;
     this.bounds = bounds;
+    // once, not per record
+    this.maxSkewMs = bounds.maxRecordSkew().toMillis();
+    this.maxAheadMs = bounds.maxAhead().toMillis();
+    this.maxBehindMs = bounds.maxBehind().toMillis();
   }
 
   /**
@@ -125,6 +131,9 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
     return new LinkedHashSet<>(List.of(storeBuilder(), CommitHook.builder(hookName())));
   }
 
+  /** No event time admitted yet. */
+  private static final long NONE = Long.MIN_VALUE;
+
   @Override
   public FixedKeyProcessor<String, V, V> get() {
     return new FixedKeyProcessor<>() {
@@ -132,39 +141,44 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
       private KeyValueStore<Integer, Long> admitted;
       private Function<V, Problem> against;
       private CommitHook.Binding hook;
-      // the store's values as read or since changed, by partition; changed: written at commit
-      private final Map<Integer, Long> highs = new HashMap<>();
-      private final Set<Integer> changed = new HashSet<>();
+      // the task's partition and its largest admitted event time, as read from the store or
+      // since changed (a task reads partition p of each of its topics); written at commit
+      private int partition;
+      private long highest = NONE;
+      private boolean highRead;
+      private boolean changed;
 
       @Override
       public void init(FixedKeyProcessorContext<String, V> context) {
         this.context = context;
         this.admitted = context.getStateStore(storeName);
         this.against = reference == null ? null : reference.apply(context.appConfigs());
-        highs.clear();
-        changed.clear();
+        partition = context.taskId().partition();
+        drop();
         hook = CommitHook.bind(context, hookName(), this::writeBack, this::drop);
       }
 
       private void writeBack() {
-        for (Integer p : changed) {
-          admitted.put(p, highs.get(p));
+        if (changed) {
+          admitted.put(partition, highest);
+          changed = false;
         }
-        changed.clear();
       }
 
       private void drop() {
-        highs.clear(); // read again from the store, which holds what was committed
-        changed.clear();
+        highRead = false; // read again from the store, which holds what was committed
+        highest = NONE;
+        changed = false;
       }
 
-      private Long high(int partition) {
-        Long h = highs.get(partition);
-        if (h == null && !highs.containsKey(partition)) {
-          h = admitted.get(partition);
-          highs.put(partition, h);
+      /** The largest event time admitted, or {@link #NONE}. */
+      private long high() {
+        if (!highRead) {
+          Long stored = admitted.get(partition);
+          highest = stored == null ? NONE : stored;
+          highRead = true;
         }
-        return h;
+        return highest;
       }
 
       @Override
@@ -174,16 +188,10 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
           throw new InvalidInputException(
               Problem.TOMBSTONE, topic + ": tombstone; expected a record");
         }
-        List<Problem> problems = new ArrayList<>(check.apply(v));
-        if (v instanceof IndexedRecord r) {
-          TextLimit.check(r, bounds.maxTextLength()).ifPresent(problems::add);
-        }
-        if (!problems.isEmpty()) {
-          throw rejected(topic + ": " + describe.apply(v), problems);
-        }
+        checkFields(v);
         long event = eventTime.applyAsLong(v);
         long own = record.timestamp();
-        if (own - event > bounds.maxRecordSkew().toMillis()) {
+        if (own - event > maxSkewMs) {
           throw new InvalidInputException(
               Problem.RECORD_SKEW,
               topic
@@ -198,7 +206,7 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
                   + ": expected at most ingest.max.record.skew = "
                   + bounds.maxRecordSkew());
         }
-        if (event - own > bounds.maxAhead().toMillis()) {
+        if (event - own > maxAheadMs) {
           throw new InvalidInputException(
               Problem.AHEAD,
               topic
@@ -213,10 +221,8 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
                   + ": expected at most ingest.max.ahead = "
                   + bounds.maxAhead());
         }
-        // a task reads partition p of each of its topics: the task's number is the record's
-        int partition = context.taskId().partition();
-        Long high = high(partition);
-        if (high != null && high - event > bounds.maxBehind().toMillis()) {
+        long high = high();
+        if (high != NONE && high - event > maxBehindMs) {
           throw new InvalidInputException(
               Problem.BEHIND,
               topic
@@ -237,14 +243,29 @@ public final class Admission<V> implements FixedKeyProcessorSupplier<String, V, 
             throw rejected(topic + ": " + describe.apply(v), List.of(p));
           }
         }
-        if (high == null || event > high) {
-          highs.put(partition, event);
-          changed.add(partition);
+        if (high == NONE || event > high) {
+          highest = event;
+          changed = true;
           hook.seen();
         }
         context.forward(record.withTimestamp(event));
       }
     };
+  }
+
+  /** Throws, naming every problem, if {@code v}'s fields break the contract or a text bound. */
+  private void checkFields(V v) {
+    List<Problem> problems = check.apply(v);
+    var tooLong =
+        v instanceof IndexedRecord r
+            ? TextLimit.check(r, bounds.maxTextLength())
+            : Optional.<Problem>empty();
+    if (!problems.isEmpty() || tooLong.isPresent()) {
+      // a list of its own: the check's may be immutable
+      List<Problem> all = new ArrayList<>(problems);
+      tooLong.ifPresent(all::add);
+      throw rejected(topic + ": " + describe.apply(v), all);
+    }
   }
 
   /** One exception naming every problem, tagged with the first one's reason. */

@@ -8,6 +8,7 @@ import dev.nines.config.NinesConfig;
 import dev.nines.platform.local.LocalPlatform;
 import dev.nines.schema.CarrierHealth;
 import dev.nines.serde.AvroSerde;
+import dev.nines.testing.HeavyLoad;
 import dev.nines.testing.KafkaPlatformExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue #7: {@code ./nines bench throughput} end to end on the real broker, small. Each figure
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaPlatformExtension.class)
 @Timeout(600)
+@ResourceLock(HeavyLoad.LOCK)
 class ThroughputBenchmarkIT {
   static final int ROUTES = 10;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nines.platform.Directories;
 import dev.nines.platform.PortCheck;
+import dev.nines.testing.HeavyLoad;
 import dev.nines.testing.KafkaPlatformExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The program as {@code ./nines} runs it: {@code java -jar nines-tools.jar ...} in its own process,
@@ -42,6 +45,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  */
 @ExtendWith(KafkaPlatformExtension.class)
 @Execution(ExecutionMode.CONCURRENT)
+// READ: its own tests still run side by side; no class holding the lock to write runs beside them
+@ResourceLock(value = HeavyLoad.LOCK, mode = ResourceAccessMode.READ)
 class CliIT {
   static final Path JAR = Path.of(System.getProperty("nines.tools.jar", "target/nines-tools.jar"));
   Path workDir;
